@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Common includes and conventions for every Senda BPF object.
+ *
+ * ABI conventions for every struct shared with the Java control plane
+ * (dev.senda.maps.abi checks each layout against this object's BTF):
+ *   - fixed-width fields only, no bitfields, explicit padding fields named pad*;
+ *   - every field's byte order is written next to it: "be" = network order,
+ *     "host" = the node's CPU order;
+ *   - a layout change gets a new map version suffix (_v2), never an in-place edit.
+ */
+#ifndef SENDA_COMMON_H
+#define SENDA_COMMON_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+#define SENDA_PIN LIBBPF_PIN_BY_NAME
+
+#ifndef IPPROTO_TCP
+#define IPPROTO_TCP 6
+#endif
+#ifndef IPPROTO_UDP
+#define IPPROTO_UDP 17
+#endif
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+
+#endif /* SENDA_COMMON_H */

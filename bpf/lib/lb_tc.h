@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Per-packet load balancing of pod traffic (IPv4): the two stages run by the
+ * tc program on the host side of a pod's interface.
+ *
+ *   reply stage:   a packet that answers a translated flow gets the VIP back as
+ *                  its source (and, for hairpin, the client back as destination);
+ *   forward stage: a packet to a Service gets a backend (from conntrack for a
+ *                  known flow, freshly selected otherwise) as its destination.
+ *
+ * Source addresses are preserved, except hairpin: when a pod reaches itself
+ * through its Service, a packet from its own address would be dropped by its
+ * kernel as a martian (and the reply would never leave the pod), so the
+ * source becomes the VIP.
+ */
+#ifndef SENDA_LB_TC_H
+#define SENDA_LB_TC_H
+
+#include "common.h"
+#include <linux/pkt_cls.h>
+#include "pkt.h"
+#include "nat.h"
+#include "ct.h"
+#include "lb_select.h"
+#include "reject.h"
+#include "metrics.h"
+
+#define SENDA_TC_CONTINUE (-1)  /* stage did not handle the packet */
+
+/*
+ * Reply stage. Returns a tc verdict when the packet belonged to a translated
+ * flow, SENDA_TC_CONTINUE otherwise.
+ */
+static __always_inline int senda_tc4_reply(struct __sk_buff *skb, struct senda_pkt4 *p)
+{
+	struct senda_ct4_value *ct;
+	__be32 vip, client;
+	__be16 vport, cport;
+	__u8 flags;
+
+	ct = senda_ct4_lookup(p, SENDA_CT_DIR_REPLY);
+	if (!ct)
+		return SENDA_TC_CONTINUE;
+	senda_ct4_touch(ct);
+	/* copy out: the rewrite helpers below may not keep map pointers valid */
+	vip = ct->nat_addr;
+	vport = ct->nat_port;
+	client = ct->orig_addr;
+	cport = ct->orig_port;
+	flags = ct->flags;
+
+	if (senda_nat4_snat(skb, p, vip, vport) < 0)
+		goto err;
+	if ((flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_dnat(skb, p, client, cport) < 0)
+		goto err;
+	senda_count(SENDA_M_TC_REVNAT);
+	return TC_ACT_OK;
+err:
+	senda_count(SENDA_M_TC_ERROR);
+	return TC_ACT_SHOT;
+}
+
+/* The flow a known forward entry describes, for this packet. */
+static __always_inline void senda_tc4_flow_from_ct(struct senda_ct4_flow *f, const struct senda_pkt4 *p,
+						   const struct senda_ct4_value *ct)
+{
+	f->client = p->saddr;
+	f->cport = p->sport;
+	f->vip = p->daddr;
+	f->vport = p->dport;
+	f->backend = ct->nat_addr;
+	f->bport = ct->nat_port;
+	f->proto = p->proto;
+	f->flags = ct->flags;
+	f->service_id = ct->service_id;
+}
+
+/*
+ * Forward stage. Returns the tc verdict: TC_ACT_OK for translated packets
+ * and for packets that are not for a Service, a redirect for a refusal.
+ */
+static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda_pkt4 *p)
+{
+	struct senda_ct4_flow f = {};
+	struct senda_ct4_value *ct;
+	struct senda_lb4_choice c = {};
+	int res;
+
+	ct = senda_ct4_lookup(p, SENDA_CT_DIR_FORWARD);
+	if (ct && !senda_ct4_stale_for(p, ct)) {
+		senda_ct4_touch(ct);
+		senda_tc4_flow_from_ct(&f, p, ct);
+		/* LRU may have evicted the reply entry alone: replies would escape */
+		if (!senda_ct4_has_reply(&f))
+			senda_ct4_put_reply(&f, senda_ct_now());
+		senda_count(SENDA_M_TC_DNAT_CT);
+		goto translate;
+	}
+
+	res = senda_lb4_select(p->daddr, p->dport, p->proto, &c);
+	switch (res) {
+	case SENDA_LB_SELECTED:
+		break;
+	case SENDA_LB_NOT_SERVICE:
+		return TC_ACT_OK;
+	default:  /* no backend, or a transiently inconsistent Service: refuse */
+		if (p->proto == IPPROTO_TCP) {
+			senda_count(SENDA_M_TC_REJECT_TCP);
+			return senda_reject_tcp4(skb, p);
+		}
+		senda_count(SENDA_M_TC_REJECT_UDP);
+		return senda_reject_udp4(skb, p);
+	}
+
+	f.client = p->saddr;
+	f.cport = p->sport;
+	f.vip = c.vip;
+	f.vport = c.vport;
+	f.backend = c.addr;
+	f.bport = c.port;
+	f.proto = p->proto;
+	f.service_id = c.service_id;
+	f.flags = c.addr == p->saddr ? SENDA_CT_FLAG_HAIRPIN : 0;
+	if (f.flags & SENDA_CT_FLAG_HAIRPIN)
+		senda_count(SENDA_M_TC_HAIRPIN);
+	/* A full CT map still lets the packet through translated; only its
+	 * replies (and the flow's stickiness) are at risk. Counted in ct.h. */
+	senda_ct4_create(&f);
+	senda_count(SENDA_M_TC_DNAT_NEW);
+
+translate:
+	if (senda_nat4_dnat(skb, p, f.backend, f.bport) < 0)
+		goto err;
+	if ((f.flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_snat(skb, p, f.vip, p->sport) < 0)
+		goto err;
+	return TC_ACT_OK;
+err:
+	senda_count(SENDA_M_TC_ERROR);
+	return TC_ACT_SHOT;
+}
+
+#endif /* SENDA_LB_TC_H */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Socket load balancing (IPv4): translation at connect()/sendmsg() time and
+ * the matching restore at recvmsg()/getpeername() time, for cgroup sock_addr
+ * hooks. No per-packet work: the socket itself talks to the backend.
+ */
+#ifndef SENDA_SOCK_LB_H
+#define SENDA_SOCK_LB_H
+
+#include "common.h"
+#include <linux/errno.h>
+#include "lb_select.h"
+#include "sock_revnat.h"
+#include "metrics.h"
+
+/* sock_addr verdicts */
+#define SENDA_SOCK_ALLOW 1
+#define SENDA_SOCK_DENY  0
+
+#ifndef SOCK_STREAM
+#define SOCK_STREAM 1
+#endif
+#ifndef SOCK_DGRAM
+#define SOCK_DGRAM 2
+#endif
+
+/* L4 protocol of the socket, or 0 for sockets socket LB leaves alone. */
+static __always_inline __u8 senda_sock_proto(const struct bpf_sock_addr *ctx)
+{
+	__u32 proto = ctx->protocol;
+
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP)
+		return proto;
+	/* protocol 0 at socket() is resolved by the kernel; this is a safety net */
+	if (proto == 0 && ctx->type == SOCK_STREAM)
+		return IPPROTO_TCP;
+	if (proto == 0 && ctx->type == SOCK_DGRAM)
+		return IPPROTO_UDP;
+	return 0;
+}
+
+/*
+ * Translates the destination in ctx (connect or sendmsg) when it is a Service.
+ * A Service without backends is refused with ECONNREFUSED: the hook returns
+ * "deny" and bpf_set_retval makes the syscall fail with that errno instead of
+ * the default EPERM.
+ */
+static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
+{
+	struct senda_sock_revnat4_key rk = {};
+	struct senda_sock_revnat4_value rv = {};
+	struct senda_lb4_choice c = {};
+	__u8 proto = senda_sock_proto(ctx);
+	int res;
+
+	if (!proto)
+		return SENDA_SOCK_ALLOW;
+
+	res = senda_lb4_select(ctx->user_ip4, (__be16)ctx->user_port, proto, &c);
+	if (res == SENDA_LB_NOT_SERVICE)
+		return SENDA_SOCK_ALLOW;
+	if (res != SENDA_LB_SELECTED) {
+		senda_count(SENDA_M_SOCK_REFUSED);
+		bpf_set_retval(-ECONNREFUSED);
+		return SENDA_SOCK_DENY;
+	}
+
+	rk.cookie = bpf_get_socket_cookie(ctx);
+	rk.address = c.addr;
+	rk.port = c.port;
+	rv.address = c.vip;
+	rv.port = c.vport;
+	rv.service_id = c.service_id;
+	/* Best effort: if the LRU update fails the connection still works, the
+	 * application just sees the backend as its peer. */
+	bpf_map_update_elem(&senda_sockrevnat4_v1, &rk, &rv, BPF_ANY);
+
+	ctx->user_ip4 = c.addr;
+	ctx->user_port = (__u32)c.port;
+	senda_count(SENDA_M_SOCK_TRANSLATED);
+	return SENDA_SOCK_ALLOW;
+}
+
+/* Puts the Service address back where the application reads its peer. */
+static __always_inline int senda_sock4_restore(struct bpf_sock_addr *ctx)
+{
+	struct senda_sock_revnat4_key rk = {};
+	struct senda_sock_revnat4_value *rv;
+
+	rk.cookie = bpf_get_socket_cookie(ctx);
+	rk.address = ctx->user_ip4;
+	rk.port = (__be16)ctx->user_port;
+	rv = bpf_map_lookup_elem(&senda_sockrevnat4_v1, &rk);
+	if (rv) {
+		ctx->user_ip4 = rv->address;
+		ctx->user_port = (__u32)rv->port;
+		senda_count(SENDA_M_SOCK_REVNAT);
+	}
+	return SENDA_SOCK_ALLOW;  /* recvmsg/getpeername hooks must always allow */
+}
+
+#endif /* SENDA_SOCK_LB_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Socket load balancing on cgroup v2 sock_addr hooks (IPv4): connect() and
+ * sendmsg() to a Service VIP go straight to a backend; recvmsg() and
+ * getpeername() keep showing the VIP to the application.
+ */
+#include "lib/common.h"
+#include "lib/sock_lb.h"
+
+SEC("cgroup/connect4")
+int senda_sock4_connect(struct bpf_sock_addr *ctx)
+{
+	return senda_sock4_translate(ctx);
+}
+
+SEC("cgroup/sendmsg4")
+int senda_sock4_sendmsg(struct bpf_sock_addr *ctx)
+{
+	return senda_sock4_translate(ctx);
+}
+
+SEC("cgroup/recvmsg4")
+int senda_sock4_recvmsg(struct bpf_sock_addr *ctx)
+{
+	return senda_sock4_restore(ctx);
+}
+
+SEC("cgroup/getpeername4")
+int senda_sock4_getpeername(struct bpf_sock_addr *ctx)
+{
+	return senda_sock4_restore(ctx);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

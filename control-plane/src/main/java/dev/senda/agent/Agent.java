@@ -1,0 +1,110 @@
+package dev.senda.agent;
+
+import dev.senda.datapath.Datapath;
+import dev.senda.desired.DesiredStateCalculator;
+import dev.senda.model.NodeInfo;
+import dev.senda.reconcile.LbReconciler;
+import dev.senda.reconcile.RestoreResult;
+import dev.senda.reconcile.SyncRunner;
+import dev.senda.source.DirectorySource;
+import dev.senda.source.KubernetesSource;
+import dev.senda.source.ObjectStore;
+import dev.senda.source.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The node agent: loads the datapath, restores what the pinned maps hold, then keeps them in sync
+ * with the source until asked to stop.
+ *
+ * <p>Start order matters: the datapath and the reconciler's restored IDs come first, so the first
+ * sync after a restart writes nothing that is already right; the source starts last, so its first
+ * events find the sync runner ready. {@link #close()} stops the control plane only: maps and
+ * attachments are pinned, and forwarding continues without the agent.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Everything started, closed in reverse order. */
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    public Agent(AgentConfig config) {
+        this.config = config;
+    }
+
+    /** Loads and attaches the datapath, starts health, metrics, the sync runner and the source. */
+    public void start() throws IOException {
+        log.info("starting: node {}, source {}, bpffs root {}, cgroup root {}, socket LB {}, pod devices {}",
+                config.nodeName(), config.source(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
+                config.podDevices().orElse("(none)"));
+        Datapath datapath = Datapath.load(config.bpffsRoot());
+        started.push(datapath);
+        if (config.socketLb()) {
+            datapath.attachSocketLb(config.cgroupRoot());
+        } else {
+            datapath.detachSocketLb();
+        }
+        datapath.attachPodDevices(config.podDevices());
+
+        LbReconciler reconciler = new LbReconciler(datapath.lbMaps());
+        RestoreResult restored = reconciler.restore();
+        log.info("restored from pinned maps: {}", restored);
+
+        Metrics metrics = new Metrics();
+        started.push(metrics);
+        metrics.startHttp(config.metricsBind());
+        SyncRunner.Settings settings = SyncRunner.Settings.defaults();
+        HealthState health = HealthState.forSyncSettings(settings);
+        started.push(HealthServer.start(config.healthzBind(), health));
+
+        Source source = createSource(config.source());
+        ObjectStore store = new ObjectStore();
+        ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(),
+                new NodeInfo(config.nodeName()), reconciler, metrics);
+        SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
+        started.push(runner);
+        runner.start();
+        started.push(source);
+        source.start(store, runner::requestSync);
+        log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
+                config.metricsBind());
+    }
+
+    private static Source createSource(SourceSpec spec) {
+        return switch (spec) {
+            case SourceSpec.Directory d -> new DirectorySource(d.directory());
+            case SourceSpec.Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null));
+        };
+    }
+
+    /** Blocks until SIGTERM/SIGINT or {@link #requestStop()}. */
+    public void awaitShutdown() throws InterruptedException {
+        StopSignals.onTermination(this::requestStop);
+        stopRequested.await();
+        log.info("stopping; the datapath stays in place and keeps forwarding");
+    }
+
+    public void requestStop() {
+        stopRequested.countDown();
+    }
+
+    /** Stops sources, runner and servers and closes file descriptors; pins and attachments stay. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

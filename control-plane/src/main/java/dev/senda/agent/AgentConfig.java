@@ -1,0 +1,31 @@
+package dev.senda.agent;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the agent is told on its command line, validated.
+ *
+ * @param source      where Services and EndpointSlices come from
+ * @param nodeName    this node's name (endpoint topology, later traffic policies)
+ * @param bpffsRoot   directory on bpffs holding Senda's pins
+ * @param cgroupRoot  cgroup v2 directory the socket-LB programs attach to
+ * @param socketLb    whether socket LB (cgroup hooks) is attached
+ * @param podDevices  glob of host-side pod interfaces for per-packet LB on tc, if any
+ * @param healthzBind where /healthz listens
+ * @param metricsBind where /metrics listens
+ */
+public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
+                          Optional<String> podDevices, BindAddress healthzBind, BindAddress metricsBind) {
+    public AgentConfig {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(bpffsRoot, "bpffsRoot");
+        Objects.requireNonNull(cgroupRoot, "cgroupRoot");
+        Objects.requireNonNull(podDevices, "podDevices");
+        Objects.requireNonNull(healthzBind, "healthzBind");
+        Objects.requireNonNull(metricsBind, "metricsBind");
+        if (nodeName.isBlank()) throw new IllegalArgumentException("--node-name must not be empty");
+    }
+}

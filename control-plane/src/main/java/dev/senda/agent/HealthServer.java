@@ -1,0 +1,126 @@
+package dev.senda.agent;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * kube-proxy-compatible health endpoints over the JDK's HTTP server.
+ *
+ * <ul>
+ *   <li>{@code /healthz} and {@code /livez}: 200 while {@link HealthState.Status#healthy()}, else 503.</li>
+ *   <li>{@code /readyz}: 200 once the first complete sync has been programmed, else 503.</li>
+ * </ul>
+ * The body is JSON like kube-proxy's: {@code {"lastUpdated": "...", "currentTime": "..."}} with
+ * ISO-8601 instants; {@code lastUpdated} is the last successful sync, or Go's zero time
+ * ({@code 0001-01-01T00:00:00Z}) before the first one, as kube-proxy prints it.
+ */
+public final class HealthServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
+    /** kube-proxy's default --healthz-bind-address. */
+    public static final String DEFAULT_BIND = "0.0.0.0:10256";
+    private static final String NEVER = "0001-01-01T00:00:00Z";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final HealthState state;
+
+    private HealthServer(HttpServer server, ExecutorService executor, HealthState state) {
+        this.server = server;
+        this.executor = executor;
+        this.state = state;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IOException when the address cannot be bound (the message names it)
+     */
+    public static HealthServer start(BindAddress bind, HealthState state) throws IOException {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(state, "state");
+        HttpServer server;
+        try {
+            server = HttpServer.create(bind.toSocketAddress(), 0);
+        } catch (IOException e) {
+            throw new IOException("cannot bind health server to " + bind + ": " + e.getMessage(), e);
+        }
+        // One daemon thread: probes are tiny, and a stuck client must not keep the JVM alive.
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "senda-healthz");
+            t.setDaemon(true);
+            return t;
+        });
+        HealthServer hs = new HealthServer(server, executor, state);
+        server.createContext("/", hs::handle);
+        server.setExecutor(executor);
+        server.start();
+        LOG.info("health server listening on {}", hs.address());
+        return hs;
+    }
+
+    /** The bound address (with the real port when port 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
+                return;
+            }
+            HealthState.Status status = state.status();
+            Boolean ok = switch (path) {
+                case "/healthz", "/livez" -> status.healthy();
+                case "/readyz" -> status.ready();
+                default -> null;
+            };
+            if (ok == null) {
+                send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+                return;
+            }
+            String body = "{\"lastUpdated\": \"" + status.lastUpdated().map(Instant::toString).orElse(NEVER)
+                    + "\",\"currentTime\": \"" + status.currentTime() + "\"}\n";
+            if (!ok) LOG.debug("{} -> 503: {}", path, status.reason());
+            send(exchange, ok ? 200 : 503, "application/json", body);
+        }
+    }
+
+    private static void send(HttpExchange exchange, int code, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** Stops listening at once and ends the handler thread. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

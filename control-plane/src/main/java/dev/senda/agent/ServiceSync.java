@@ -1,0 +1,75 @@
+package dev.senda.agent;
+
+import dev.senda.desired.DesiredState;
+import dev.senda.desired.DesiredStateCalculator;
+import dev.senda.desired.Rejection;
+import dev.senda.model.NodeInfo;
+import dev.senda.reconcile.ApplyResult;
+import dev.senda.reconcile.LbReconciler;
+import dev.senda.reconcile.SyncReason;
+import dev.senda.reconcile.SyncResult;
+import dev.senda.reconcile.SyncRunner;
+import dev.senda.source.ObjectStore;
+import dev.senda.source.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One sync of Services: store snapshot -> desired state -> reconciler -> maps. Runs on the
+ * {@link SyncRunner}'s thread only.
+ *
+ * <p>Pruning of entries that are in the maps but not desired is allowed only once the source has
+ * synced, so a restart with a half-filled informer cache never tears down working Services.
+ * Each rejection is logged once, when it first appears, naming the object and the reason.
+ */
+final class ServiceSync implements SyncRunner.SyncFunction {
+    private static final Logger log = LoggerFactory.getLogger(ServiceSync.class);
+
+    private final ObjectStore store;
+    private final Source source;
+    private final DesiredStateCalculator calculator;
+    private final NodeInfo node;
+    private final LbReconciler reconciler;
+    private final Metrics metrics;
+    private Set<Rejection> reportedRejections = Set.of();
+
+    ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, NodeInfo node,
+                LbReconciler reconciler, Metrics metrics) {
+        this.store = store;
+        this.source = source;
+        this.calculator = calculator;
+        this.node = node;
+        this.reconciler = reconciler;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public SyncResult sync(SyncReason reason) {
+        boolean synced = source.hasSynced();
+        DesiredState desired = calculator.calculate(store.snapshot(), node);
+        reportRejections(desired.rejections());
+        ApplyResult result = reconciler.apply(desired.lb(), synced);
+        metrics.recordApply(result);
+        metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
+        if (!result.ok()) {
+            return SyncResult.failure(String.join("; ", result.errors()));
+        }
+        if (result.writes() > 0) {
+            log.info("programmed {} frontends of {} services with {} backends ({} map writes, reason {})",
+                    result.frontends(), result.services(), result.backends(), result.writes(), reason);
+        }
+        return SyncResult.success(synced);
+    }
+
+    private void reportRejections(List<Rejection> rejections) {
+        Set<Rejection> now = new HashSet<>(rejections);
+        for (Rejection r : rejections) {
+            if (!reportedRejections.contains(r)) log.warn("rejected {}", r);
+        }
+        reportedRejections = now;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.senda.cli;
+
+import dev.senda.agent.Agent;
+import dev.senda.agent.AgentConfig;
+import dev.senda.agent.BindAddress;
+import dev.senda.agent.SourceSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code senda agent}: the node agent. Runs until SIGTERM; the datapath stays in place after it exits. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Watch Services and EndpointSlices and program the eBPF load balancer of this node.")
+public final class AgentCommand implements Callable<Integer> {
+
+    @Option(names = "--kubeconfig", paramLabel = "PATH",
+            description = "kubeconfig of the API server (default: in-cluster config when running in a pod)")
+    Path kubeconfig;
+
+    @Option(names = "--source", paramLabel = "kubernetes|dir:PATH", defaultValue = "kubernetes",
+            description = "where Services and EndpointSlices come from (default: ${DEFAULT-VALUE})")
+    String source;
+
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = "this node's name (default: $NODE_NAME, else the host name)")
+    String nodeName;
+
+    @Option(names = "--bpffs-root", paramLabel = "DIR", defaultValue = "/sys/fs/bpf/senda",
+            description = "directory on bpffs for Senda's pinned maps and links (default: ${DEFAULT-VALUE})")
+    Path bpffsRoot;
+
+    @Option(names = "--cgroup-root", paramLabel = "DIR",
+            description = "cgroup v2 directory for socket LB (default: the host's cgroup2 mount)")
+    Path cgroupRoot;
+
+    @Option(names = "--socket-lb", paramLabel = "true|false", defaultValue = "true", arity = "0..1",
+            description = "translate Service addresses at connect()/sendmsg() (default: ${DEFAULT-VALUE})")
+    boolean socketLb;
+
+    @Option(names = "--pod-devices", paramLabel = "GLOB",
+            description = "host-side pod interfaces for per-packet LB on tc, attached as they appear (e.g. 'veth*')")
+    String podDevices;
+
+    @Option(names = "--healthz-bind", paramLabel = "ADDR:PORT", defaultValue = "0.0.0.0:10256",
+            description = "health endpoint /healthz (default: ${DEFAULT-VALUE})")
+    String healthzBind;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:10249",
+            description = "Prometheus endpoint /metrics (default: ${DEFAULT-VALUE})")
+    String metricsBind;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig config = new AgentConfig(
+                SourceSpec.parse(source, Optional.ofNullable(kubeconfig)),
+                NodeNames.resolve(nodeName),
+                bpffsRoot,
+                cgroupRoot != null ? cgroupRoot : CgroupMounts.cgroup2Mount(),
+                socketLb,
+                Optional.ofNullable(podDevices).filter(s -> !s.isBlank()),
+                BindAddress.parse("--healthz-bind", healthzBind),
+                BindAddress.parse("--metrics-bind", metricsBind));
+        try (Agent agent = new Agent(config)) {
+            agent.start();
+            agent.awaitShutdown();
+        }
+        return 0;
+    }
+}

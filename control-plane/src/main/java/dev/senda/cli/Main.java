@@ -1,0 +1,34 @@
+package dev.senda.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of every Senda command; {@code ./senda} dispatches here. */
+@Command(name = "senda",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "eBPF Service load balancing for Kubernetes nodes (a kube-proxy replacement).",
+        subcommands = {
+                AgentCommand.class,
+                BpfCommand.class,
+                CleanupCommand.class,
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int execute(String... args) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setExecutionExceptionHandler(new ErrorReporter());
+        return cmd.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.senda.datapath;
+
+import dev.senda.maps.abi.BtfLayoutCheck;
+import dev.senda.maps.lb.KernelLbMaps;
+import dev.senda.maps.lb.LbMaps;
+import dev.senda.maps.libbpf.BpfObject;
+import dev.senda.maps.libbpf.Bpffs;
+import dev.senda.maps.libbpf.Libbpf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The loaded datapath of one node: both BPF objects with their maps pinned under the bpffs root, and
+ * the attachments the agent asked for.
+ *
+ * <p>Every map is pinned by name, so a restarted agent reuses the maps (and the state they hold) of
+ * the previous one. Every attachment is a pinned link, so it outlives the agent; attaching again
+ * replaces the previous link (new one first, then the old pin is removed: for a moment both run,
+ * which is harmless because the second program sees already-translated addresses).
+ * {@link #close()} releases file descriptors only.
+ */
+public final class Datapath implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Datapath.class);
+
+    private final Path bpffsRoot;
+    private final BpfObject sockObject;
+    private final BpfObject tcObject;
+    private final KernelLbMaps lbMaps;
+    private PodDeviceAttacher podDevices;
+
+    private Datapath(Path bpffsRoot, BpfObject sockObject, BpfObject tcObject) {
+        this.bpffsRoot = bpffsRoot;
+        this.sockObject = sockObject;
+        this.tcObject = tcObject;
+        this.lbMaps = new KernelLbMaps(sockObject.map("senda_svc4_v1"), sockObject.map("senda_backend4_v1"),
+                sockObject.map("senda_revnat4_v1"));
+    }
+
+    /**
+     * Mounts bpffs if needed, checks the Java layouts against the objects' BTF, and loads both objects
+     * with their maps pinned (or reused) under {@code bpffsRoot}.
+     */
+    public static Datapath load(Path bpffsRoot) {
+        Libbpf.ensureAvailable();
+        Bpffs.ensureMounted(bpffsRoot);
+        BpfObject sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot);
+        try {
+            BpfObject tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot);
+            log.info("loaded {} and {}, maps pinned under {}", DatapathLayout.SOCK_OBJECT, DatapathLayout.TC_OBJECT,
+                    bpffsRoot);
+            return new Datapath(bpffsRoot, sock, tc);
+        } catch (RuntimeException e) {
+            sock.close();
+            throw e;
+        }
+    }
+
+    private static BpfObject loadObject(String name, Path pinRoot) {
+        Path file = BundledObjects.extract(name);
+        try {
+            BtfLayoutCheck.verify(file);
+            BpfObject object = BpfObject.open(file, pinRoot);
+            try {
+                return object.load();
+            } catch (RuntimeException e) {
+                object.close();
+                throw e;
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.debug("cannot delete {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    /** The load-balancer maps, for the reconciler. */
+    public LbMaps lbMaps() {
+        return lbMaps;
+    }
+
+    /** Attaches (or re-attaches) the socket-LB programs to {@code cgroupRoot} through pinned links. */
+    public void attachSocketLb(Path cgroupRoot) {
+        if (!Files.isDirectory(cgroupRoot)) {
+            throw new IllegalArgumentException("--cgroup-root " + cgroupRoot + " is not a directory");
+        }
+        for (DatapathLayout.CgroupProgram p : DatapathLayout.SOCKET_LB_PROGRAMS) {
+            Links.replacePinned(DatapathLayout.cgroupLinkPin(bpffsRoot, p),
+                    () -> Links.attachCgroup(sockObject.program(p.program()), cgroupRoot, p.hook()));
+        }
+        log.info("socket LB attached to cgroup {}", cgroupRoot);
+    }
+
+    /** Removes socket-LB attachments a previous agent left (when this one runs without socket LB). */
+    public void detachSocketLb() {
+        for (DatapathLayout.CgroupProgram p : DatapathLayout.SOCKET_LB_PROGRAMS) {
+            if (Links.unpin(DatapathLayout.cgroupLinkPin(bpffsRoot, p))) {
+                log.info("detached {} left by a previous agent", p.program());
+            }
+        }
+    }
+
+    /**
+     * Attaches per-packet LB to every interface matching {@code glob}, now and as they appear; with no
+     * glob, removes tc attachments a previous agent left.
+     */
+    public void attachPodDevices(Optional<String> glob) {
+        if (podDevices != null) podDevices.close();
+        podDevices = new PodDeviceAttacher(bpffsRoot, tcObject.program(DatapathLayout.TC_FROM_POD_PROGRAM), glob);
+        podDevices.start();
+    }
+
+    @Override
+    public void close() {
+        if (podDevices != null) podDevices.close();
+        lbMaps.close();
+        tcObject.close();
+        sockObject.close();
+    }
+}

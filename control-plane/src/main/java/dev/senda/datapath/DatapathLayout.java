@@ -1,0 +1,64 @@
+package dev.senda.datapath;
+
+import dev.senda.maps.libbpf.CgroupAttachType;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The one place that names what the datapath consists of: the BPF objects shipped as resources, their
+ * programs and attach points, and where Senda pins links under the bpffs root. Maps are pinned by libbpf
+ * itself (LIBBPF_PIN_BY_NAME) at {@code <root>/<map name>}.
+ */
+public final class DatapathLayout {
+    private DatapathLayout() {
+    }
+
+    /** Classpath directory holding the compiled objects (see bpf/Makefile). */
+    public static final String RESOURCE_DIR = "dev/senda/bpf/";
+
+    /** Socket LB: cgroup sock_addr programs. */
+    public static final String SOCK_OBJECT = "senda_sock.o";
+
+    /** Per-packet LB on tc. */
+    public static final String TC_OBJECT = "senda_tc.o";
+
+    /** The tc program attached at ingress of host-side pod interfaces. */
+    public static final String TC_FROM_POD_PROGRAM = "senda_tc_from_pod";
+
+    /** A cgroup program and the hook it attaches to. */
+    public record CgroupProgram(String program, CgroupAttachType hook) {
+    }
+
+    /** The socket-LB hooks, all attached to the same cgroup root. */
+    public static final List<CgroupProgram> SOCKET_LB_PROGRAMS = List.of(
+            new CgroupProgram("senda_sock4_connect", CgroupAttachType.INET4_CONNECT),
+            new CgroupProgram("senda_sock4_sendmsg", CgroupAttachType.UDP4_SENDMSG),
+            new CgroupProgram("senda_sock4_recvmsg", CgroupAttachType.UDP4_RECVMSG),
+            new CgroupProgram("senda_sock4_getpeername", CgroupAttachType.INET4_GETPEERNAME));
+
+    /** Directory of pinned links; removing a pin detaches its program. */
+    public static Path linksDir(Path bpffsRoot) {
+        return bpffsRoot.resolve("links");
+    }
+
+    /** Pin of the link attaching a socket-LB program to the cgroup root. */
+    public static Path cgroupLinkPin(Path bpffsRoot, CgroupProgram program) {
+        return linksDir(bpffsRoot).resolve("cgroup_" + program.program());
+    }
+
+    /** Prefix of the pins of tc links, followed by the interface name. */
+    public static final String TC_LINK_PREFIX = "tc_ingress_";
+
+    /**
+     * tc filter handle and priority of the clsact fallback (kernels without tcx); distinctive so cleanup
+     * removes only Senda's filter ("5e" "nd").
+     */
+    public static final int CLSACT_HANDLE = 0x5e4d;
+    public static final int CLSACT_PRIORITY = 0x5e4d;
+
+    /** Pin of the tcx link on one pod interface. */
+    public static Path tcLinkPin(Path bpffsRoot, String ifname) {
+        return linksDir(bpffsRoot).resolve(TC_LINK_PREFIX + ifname);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.senda.datapath;
+
+import dev.senda.maps.libbpf.BpfLink;
+import dev.senda.maps.libbpf.BpfProgram;
+import dev.senda.maps.libbpf.CgroupAttachType;
+import dev.senda.maps.libbpf.LibbpfException;
+import dev.senda.maps.libbpf.TcAttach;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * Attachments as pinned links: attach-then-swap so a program is never off its hook during an agent
+ * restart, and pin removal as the way to detach.
+ */
+final class Links {
+    private static final Logger log = LoggerFactory.getLogger(Links.class);
+    /** Set once a kernel refused tcx; then every tc attachment uses clsact. */
+    private static volatile boolean tcxUnsupported;
+
+    private Links() {
+    }
+
+    static BpfLink attachCgroup(BpfProgram program, Path cgroupDir, CgroupAttachType type) {
+        return BpfLink.attachCgroup(program, cgroupDir, type);
+    }
+
+    /**
+     * Attaches with {@code attach}, then moves the pin at {@code pin} to the new link. The previous
+     * link (if any) is detached only after the new one runs.
+     */
+    static void replacePinned(Path pin, Supplier<BpfLink> attach) {
+        try {
+            Files.createDirectories(pin.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + pin.getParent(), e);
+        }
+        try (BpfLink fresh = attach.get()) {
+            Path staging = pin.resolveSibling(pin.getFileName() + ".new");
+            BpfLink.removePinned(staging);
+            fresh.pin(staging);
+            BpfLink.removePinned(pin);
+            try {
+                Files.move(staging, pin);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot rename pin " + staging + " to " + pin, e);
+            }
+        }
+    }
+
+    /** Detaches the link pinned at {@code pin} and removes the pin; false when there was none. */
+    static boolean unpin(Path pin) {
+        return BpfLink.removePinned(pin);
+    }
+
+    /** Attaches {@code program} at ingress of one interface: a pinned tcx link, or clsact where tcx is missing. */
+    static void attachTcIngress(Path bpffsRoot, BpfProgram program, String ifname, int ifindex) {
+        if (!tcxUnsupported) {
+            try {
+                replacePinned(DatapathLayout.tcLinkPin(bpffsRoot, ifname),
+                        () -> BpfLink.attachTcx(program, ifindex, true));
+                return;
+            } catch (LibbpfException e) {
+                if (!e.isUnsupported()) throw e;
+                tcxUnsupported = true;
+                log.info("this kernel has no tcx ({}); attaching tc programs through clsact", e.getMessage());
+            }
+        }
+        TcAttach.attach(program, ifindex, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
+    }
+
+    /** Removes Senda's per-packet LB from one interface (the pinned link, and the clsact filter if any). */
+    static void detachTcIngress(Path bpffsRoot, String ifname, int ifindexOrZero) {
+        unpin(DatapathLayout.tcLinkPin(bpffsRoot, ifname));
+        if (ifindexOrZero > 0) {
+            try {
+                TcAttach.detach(ifindexOrZero, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
+            } catch (LibbpfException e) {
+                log.debug("no clsact filter on {}: {}", ifname, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.senda.datapath;
+
+import dev.senda.maps.libbpf.BpfProgram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps per-packet LB attached at ingress of every host-side pod interface whose name matches a glob:
+ * attaches to the interfaces present at start before {@link #start()} returns, then polls for
+ * interfaces that appear (a new pod) or disappear (a deleted pod: its pin is removed).
+ *
+ * <p>Pins of interfaces that no longer match (or of every interface, without a glob) are removed, so
+ * an agent started without {@code --pod-devices} leaves no per-packet LB from an earlier run.
+ */
+final class PodDeviceAttacher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PodDeviceAttacher.class);
+    static final long POLL_MILLIS = 200;
+
+    private final Path bpffsRoot;
+    private final BpfProgram program;
+    private final Optional<PathMatcher> matcher;
+    private final Optional<String> glob;
+    /** ifname -> ifindex we attached to. */
+    private final Map<String, Integer> attached = new HashMap<>();
+    private ScheduledExecutorService poller;
+
+    PodDeviceAttacher(Path bpffsRoot, BpfProgram program, Optional<String> glob) {
+        this.bpffsRoot = bpffsRoot;
+        this.program = program;
+        this.glob = glob;
+        this.matcher = glob.map(g -> {
+            try {
+                return FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--pod-devices: invalid glob '" + g + "': " + e.getMessage(), e);
+            }
+        });
+    }
+
+    void start() {
+        scan();
+        if (matcher.isPresent()) {
+            poller = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pod-devices");
+                t.setDaemon(true);
+                return t;
+            });
+            poller.scheduleWithFixedDelay(this::scanLogged, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            log.info("per-packet LB follows interfaces matching '{}'", glob.get());
+        }
+    }
+
+    private void scanLogged() {
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            log.warn("scanning pod interfaces failed: {}", e.toString());
+        }
+    }
+
+    private synchronized void scan() {
+        Map<String, Integer> present = NetDevices.list();
+        for (Map.Entry<String, Integer> dev : present.entrySet()) {
+            String name = dev.getKey();
+            if (!matches(name)) continue;
+            Integer was = attached.get(name);
+            if (was != null && was.equals(dev.getValue())) continue;
+            try {
+                Links.attachTcIngress(bpffsRoot, program, name, dev.getValue());
+                attached.put(name, dev.getValue());
+                log.info("per-packet LB attached to {} (ifindex {})", name, dev.getValue());
+            } catch (RuntimeException e) {
+                log.warn("cannot attach per-packet LB to {}: {}", name, e.getMessage());
+            }
+        }
+        attached.keySet().removeIf(name -> !present.containsKey(name));
+        removeStalePins(present);
+    }
+
+    /** Removes tc pins whose interface is gone or no longer matches. */
+    private void removeStalePins(Map<String, Integer> present) {
+        Path dir = DatapathLayout.linksDir(bpffsRoot);
+        if (!Files.isDirectory(dir)) return;
+        try (DirectoryStream<Path> pins = Files.newDirectoryStream(dir, DatapathLayout.TC_LINK_PREFIX + "*")) {
+            for (Path pin : pins) {
+                String name = pin.getFileName().toString().substring(DatapathLayout.TC_LINK_PREFIX.length());
+                if (!present.containsKey(name) || !matches(name)) {
+                    Links.detachTcIngress(bpffsRoot, name, present.getOrDefault(name, 0));
+                    log.info("per-packet LB removed from {}", name);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot list {}: {}", dir, e.toString());
+        }
+    }
+
+    private boolean matches(String name) {
+        return matcher.map(m -> m.matches(Path.of(name))).orElse(false);
+    }
+
+    @Override
+    public void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+            try {
+                poller.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.senda.desired;
+
+import dev.senda.maps.lb.Protocol;
+
+import java.net.Inet4Address;
+import java.util.Comparator;
+import java.util.Objects;
+
+/** Where a backend listens: the identity the reconciler gives one stable backend id. */
+public record BackendAddress(Inet4Address address, int port, Protocol proto) implements Comparable<BackendAddress> {
+    private static final Comparator<BackendAddress> ORDER = Comparator
+            .comparing((BackendAddress b) -> Integer.toUnsignedLong(Addresses.toInt(b.address())))
+            .thenComparingInt(BackendAddress::port)
+            .thenComparing(BackendAddress::proto);
+
+    public BackendAddress {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(proto, "proto");
+        if (port < 1 || port > 0xffff) throw new IllegalArgumentException("port out of range: " + port);
+    }
+
+    @Override
+    public int compareTo(BackendAddress o) {
+        return ORDER.compare(this, o);
+    }
+
+    @Override
+    public String toString() {
+        return address.getHostAddress() + ":" + port + "/" + proto;
+    }
+}

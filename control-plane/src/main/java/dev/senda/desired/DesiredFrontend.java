@@ -1,0 +1,16 @@
+package dev.senda.desired;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A frontend and the backends it balances over, in slot order (slot 1 = first element).
+ * An empty list means the Service exists but has no usable endpoint: the datapath refuses.
+ */
+public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends) {
+    public DesiredFrontend {
+        Objects.requireNonNull(frontend, "frontend");
+        Objects.requireNonNull(servicePort, "servicePort");
+        backends = List.copyOf(backends);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.senda.desired;
+
+import java.util.Map;
+
+/**
+ * A stable text rendering of desired state, for golden tests and debugging:
+ *
+ * <pre>
+ * 10.96.0.10:80/TCP default/web:http
+ *   -&gt; 10.244.1.5:8080/TCP ACTIVE
+ * 10.96.0.11:80/TCP default/empty
+ *   -&gt; (no backends)
+ * rejected Service default/bad: spec.clusterIP "300.1.1.1" is not an IPv4 address
+ * </pre>
+ *
+ * Frontends in {@link Frontend} order, backends in slot order, rejections in their list order; every
+ * line ends with '\n'.
+ */
+public final class DesiredStateDump {
+    private DesiredStateDump() {
+    }
+
+    public static String render(LbState lb) {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<Frontend, DesiredFrontend> e : lb.frontends().entrySet()) {
+            DesiredFrontend f = e.getValue();
+            out.append(e.getKey()).append(' ').append(f.servicePort()).append('\n');
+            if (f.backends().isEmpty()) {
+                out.append("  -> (no backends)\n");
+            }
+            for (DesiredBackend b : f.backends()) {
+                out.append("  -> ").append(b.address()).append(' ').append(b.state()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    public static String render(DesiredState state) {
+        StringBuilder out = new StringBuilder(render(state.lb()));
+        for (Rejection r : state.rejections()) {
+            out.append("rejected ").append(r).append('\n');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Senda's own immutable view of the Kubernetes objects it consumes. No fabric8 type crosses this
+ * line: sources convert, everything after works on these records. Values are kept raw (IP literals as
+ * strings, unknown enum values as text) so that desired state, not the source, decides what is
+ * malformed and says why.
+ */
+package dev.senda.model;

@@ -1,0 +1,117 @@
+package dev.senda.source;
+
+import dev.senda.model.Endpoint;
+import dev.senda.model.EndpointConditions;
+import dev.senda.model.EndpointSlice;
+import dev.senda.model.ObjectRef;
+import dev.senda.model.Service;
+import dev.senda.model.ServicePort;
+import dev.senda.model.SlicePort;
+import dev.senda.model.TargetPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * fabric8 objects to {@link dev.senda.model} records: the only place that knows both.
+ *
+ * <p>Never throws on content: whatever is missing becomes null/empty, whatever is odd is kept as
+ * given. Deciding that an object is unusable is desired state's job, because that is where a
+ * rejection can name the object and the reason and be covered by golden tests.
+ */
+public final class Converters {
+    private Converters() {
+    }
+
+    /** @return the model Service; null only when {@code in} is null */
+    public static Service service(io.fabric8.kubernetes.api.model.Service in) {
+        if (in == null) return null;
+        ObjectMeta meta = in.getMetadata();
+        ServiceSpec spec = in.getSpec();
+        List<ServicePort> ports = spec == null ? List.of() : map(spec.getPorts(), Converters::servicePort);
+        return new Service(
+                ref(meta),
+                meta == null ? Map.of() : meta.getLabels(),
+                meta == null ? null : timestamp(meta.getCreationTimestamp()),
+                spec == null ? null : spec.getType(),
+                spec == null ? null : spec.getClusterIP(),
+                spec == null ? List.of() : spec.getClusterIPs(),
+                spec == null ? List.of() : spec.getExternalIPs(),
+                spec == null ? null : spec.getExternalName(),
+                ports,
+                spec == null ? null : spec.getSessionAffinity(),
+                spec == null ? null : spec.getInternalTrafficPolicy(),
+                spec == null ? null : spec.getExternalTrafficPolicy());
+    }
+
+    /** @return the model EndpointSlice; null only when {@code in} is null */
+    public static EndpointSlice endpointSlice(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice in) {
+        if (in == null) return null;
+        ObjectMeta meta = in.getMetadata();
+        Map<String, String> labels = meta == null || meta.getLabels() == null ? Map.of() : meta.getLabels();
+        return new EndpointSlice(
+                ref(meta),
+                labels,
+                labels.get(EndpointSlice.SERVICE_NAME_LABEL),
+                in.getAddressType(),
+                map(in.getPorts(), Converters::slicePort),
+                map(in.getEndpoints(), Converters::endpoint));
+    }
+
+    /** namespace/name of any object's metadata; missing parts become "". */
+    public static ObjectRef ref(ObjectMeta meta) {
+        return meta == null ? new ObjectRef("", "") : new ObjectRef(meta.getNamespace(), meta.getName());
+    }
+
+    static ServicePort servicePort(io.fabric8.kubernetes.api.model.ServicePort p) {
+        return new ServicePort(p.getName(), p.getProtocol(), p.getPort(), targetPort(p.getTargetPort()), p.getNodePort());
+    }
+
+    static TargetPort targetPort(IntOrString in) {
+        if (in == null) return null;
+        Integer number = in.getIntVal();
+        if (number != null) return new TargetPort.Number(number);
+        String name = in.getStrVal();
+        return name == null ? null : new TargetPort.Named(name);
+    }
+
+    static SlicePort slicePort(EndpointPort p) {
+        return new SlicePort(p.getName(), p.getProtocol(), p.getPort(), p.getAppProtocol());
+    }
+
+    static Endpoint endpoint(io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e) {
+        var c = e.getConditions();
+        EndpointConditions conditions = c == null
+                ? EndpointConditions.UNSET
+                : new EndpointConditions(c.getReady(), c.getServing(), c.getTerminating());
+        return new Endpoint(e.getAddresses(), conditions, e.getNodeName(), e.getZone(), e.getHostname());
+    }
+
+    /** RFC 3339 as the API writes it; null when absent or unreadable (it only orders conflicts). */
+    static Instant timestamp(String text) {
+        if (text == null || text.isEmpty()) return null;
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Maps a nullable list, skipping null elements. */
+    private static <A, B> List<B> map(List<A> in, Function<A, B> f) {
+        if (in == null) return List.of();
+        List<B> out = new ArrayList<>(in.size());
+        for (A a : in) {
+            if (a != null) out.add(f.apply(a));
+        }
+        return out;
+    }
+}

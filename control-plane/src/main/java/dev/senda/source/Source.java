@@ -1,0 +1,29 @@
+package dev.senda.source;
+
+/**
+ * Delivers Kubernetes objects into an {@link ObjectStore} and nothing else: no BPF, no desired state.
+ *
+ * <p>Contract: {@link #start} begins delivery (it may return before the initial state is complete);
+ * after every change it recorded, the source calls {@code onChange} from one of its own threads
+ * (callers must not block in it: request a sync and return). {@link #hasSynced()} turns true once
+ * the store holds the complete initial state and stays true; nothing may be pruned from the datapath
+ * before that. {@link #close()} stops delivery; the store keeps what it has.
+ */
+public interface Source extends AutoCloseable {
+    /**
+     * Starts delivering into {@code store}. Called at most once.
+     *
+     * @throws IllegalStateException when already started
+     */
+    void start(ObjectStore store, Runnable onChange);
+
+    /** True once the store holds everything the source had at start. */
+    boolean hasSynced();
+
+    /** A short human description for logs, e.g. "kubernetes https://10.0.0.1:6443" or "dir /etc/senda". */
+    String describe();
+
+    /** Stops delivery and releases threads and connections. Idempotent. */
+    @Override
+    void close();
+}

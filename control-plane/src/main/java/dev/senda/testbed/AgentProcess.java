@@ -1,0 +1,233 @@
+package dev.senda.testbed;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The real Senda agent as a separate process inside a testbed's node namespace
+ * ({@code nsenter --net=/run/netns/<node> java ... dev.senda.cli.Main agent ...}), started with the
+ * same JDK and class path as this JVM.
+ *
+ * <p>/healthz and /metrics are bound to the node namespace's loopback (as a node-local agent would
+ * be) and read from inside that namespace with {@link NetnsHttp}. {@link #close()} sends SIGTERM
+ * (the agent leaves the datapath in place) and then always runs {@code senda cleanup} with the same
+ * --bpffs-root and --cgroup-root, so nothing stays attached or pinned.
+ */
+public final class AgentProcess implements AutoCloseable {
+    /** Ports inside the node namespace; every node namespace has its own loopback, so fixed ports never clash. */
+    public static final int HEALTHZ_PORT = 10256;
+    public static final int METRICS_PORT = 10249;
+
+    private final Testbed testbed;
+    private final Settings settings;
+    private final Process process;
+    private boolean stopped;
+    private boolean cleanedUp;
+    private Exec.Result cleanupResult;
+
+    /**
+     * How to run the agent.
+     *
+     * @param source    {@code --kubeconfig PATH} or {@code --source dir:PATH} arguments
+     * @param socketLb  {@code --socket-lb}
+     * @param bpffsRoot {@code --bpffs-root} (unique per run, e.g. /sys/fs/bpf/&lt;prefix&gt;)
+     * @param logFile   where the agent's stdout and stderr go
+     * @param extraArgs anything else to append
+     */
+    public record Settings(List<String> source, boolean socketLb, Path bpffsRoot, Path logFile, List<String> extraArgs) {
+        public Settings {
+            source = List.copyOf(source);
+            extraArgs = List.copyOf(extraArgs);
+            Objects.requireNonNull(bpffsRoot);
+            Objects.requireNonNull(logFile);
+        }
+
+        /** The agent reading a kubeconfig, with this testbed's defaults. */
+        public static Settings kubeconfig(Testbed tb, Path kubeconfig, boolean socketLb, Path logFile) {
+            return new Settings(List.of("--kubeconfig", kubeconfig.toString()), socketLb, defaultBpffsRoot(tb), logFile, List.of());
+        }
+
+        /** The agent reading YAML files from a directory. */
+        public static Settings directory(Testbed tb, Path dir, boolean socketLb, Path logFile) {
+            return new Settings(List.of("--source", "dir:" + dir), socketLb, defaultBpffsRoot(tb), logFile, List.of());
+        }
+    }
+
+    /** /sys/fs/bpf/&lt;prefix&gt;: a pin root no other run uses. */
+    public static Path defaultBpffsRoot(Testbed tb) {
+        return Path.of("/sys/fs/bpf", tb.prefix());
+    }
+
+    private AgentProcess(Testbed testbed, Settings settings, Process process) {
+        this.testbed = testbed;
+        this.settings = settings;
+        this.process = process;
+    }
+
+    /**
+     * Starts the agent and waits until /healthz answers 200.
+     *
+     * @throws IOException when it exits or is not healthy within {@code readyBound}; the message
+     *                     carries the end of its log (the process is then stopped and cleaned up)
+     */
+    public static AgentProcess start(Testbed tb, Settings settings, Duration readyBound) throws IOException {
+        List<String> cmd = new ArrayList<>(javaCommand(tb, "agent"));
+        cmd.addAll(settings.source());
+        cmd.addAll(List.of(
+                "--node-name", "node-1",
+                "--bpffs-root", settings.bpffsRoot().toString(),
+                "--cgroup-root", tb.cgroupDir().toString(),
+                "--socket-lb=" + settings.socketLb(),
+                "--pod-devices", tb.podDeviceGlob(),
+                "--healthz-bind", "127.0.0.1:" + HEALTHZ_PORT,
+                "--metrics-bind", "127.0.0.1:" + METRICS_PORT));
+        cmd.addAll(settings.extraArgs());
+        Files.createDirectories(settings.logFile().toAbsolutePath().getParent());
+        Files.writeString(settings.logFile(), "# " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Process p = tb.processes().track(new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(Exec.nullFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logFile().toFile()))
+                .redirectErrorStream(true)
+                .start());
+        AgentProcess agent = new AgentProcess(tb, settings, p);
+        try {
+            agent.awaitHealthy(readyBound);
+        } catch (IOException | RuntimeException e) {
+            try {
+                agent.close();
+            } catch (RuntimeException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+        return agent;
+    }
+
+    /**
+     * {@code nsenter --net=<node> <java> --enable-native-access=ALL-UNNAMED -cp <this JVM's class path>
+     * dev.senda.cli.Main <args>}: any Senda subcommand as the agent would see the node.
+     */
+    public static List<String> javaCommand(Testbed tb, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + tb.nodeNetnsPath(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "dev.senda.cli.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Polls /healthz (every 100 ms, at most {@code bound}) until it answers 200. */
+    public void awaitHealthy(Duration bound) throws IOException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("agent exited with " + process.exitValue() + " before /healthz answered 200\n" + logTail(60));
+            }
+            try {
+                NetnsHttp.Response r = healthz();
+                if (r.status() == 200) return;
+                last = r.status() + " " + r.body().strip();
+            } catch (IOException e) {
+                last = e.getMessage();
+            }
+            Cgroup2.sleep(100);
+        }
+        throw new IOException("agent /healthz not 200 within " + bound.toMillis() + " ms (last: " + last + ")\n" + logTail(60));
+    }
+
+    /** One GET of /healthz inside the node namespace. */
+    public NetnsHttp.Response healthz() throws IOException {
+        return NetnsHttp.get(testbed.nodeNetnsPath(), "127.0.0.1", HEALTHZ_PORT, "/healthz", Duration.ofSeconds(2));
+    }
+
+    /** The Prometheus text of /metrics. */
+    public String metrics() throws IOException {
+        NetnsHttp.Response r = NetnsHttp.get(testbed.nodeNetnsPath(), "127.0.0.1", METRICS_PORT, "/metrics", Duration.ofSeconds(5));
+        if (r.status() != 200) throw new IOException("/metrics answered " + r.status());
+        return r.body();
+    }
+
+    /** Runs another Senda subcommand in the node namespace (e.g. {@code bpf lb list -o json}), bounded to 60 s. */
+    public Exec.Result cli(String... args) throws IOException {
+        return Exec.run(Duration.ofSeconds(60), javaCommand(testbed, args).toArray(String[]::new));
+    }
+
+    /** {@code bpf lb list --bpffs-root <root> [more]}. */
+    public Exec.Result lbList(String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("bpf", "lb", "list", "--bpffs-root", settings.bpffsRoot().toString()));
+        args.addAll(List.of(more));
+        return cli(args.toArray(String[]::new));
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * SIGTERM, then waits (at most 20 s; SIGKILL after that) for the agent to exit. The datapath is
+     * left in place: forwarding must continue without the agent.
+     *
+     * @return the agent's exit code
+     */
+    public synchronized int stop() {
+        if (stopped) return process.isAlive() ? -1 : process.exitValue();
+        stopped = true;
+        return testbed.processes().stop(process, Duration.ofSeconds(20));
+    }
+
+    /** {@code senda cleanup --bpffs-root ... --cgroup-root ...} (once), after stopping the agent if needed. */
+    public synchronized Exec.Result cleanup() throws IOException {
+        stop();
+        if (!cleanedUp) {
+            cleanedUp = true;
+            cleanupResult = cli("cleanup", "--bpffs-root", settings.bpffsRoot().toString(),
+                    "--cgroup-root", testbed.cgroupDir().toString());
+            Files.writeString(settings.logFile(), "# cleanup exited " + cleanupResult.exitCode() + "\n"
+                    + cleanupResult.stdout() + cleanupResult.stderr(), StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+        return cleanupResult;
+    }
+
+    /** The last {@code lines} lines of the agent's log. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(settings.logFile(), StandardCharsets.UTF_8);
+            return "---- " + settings.logFile() + " (last " + lines + " lines) ----\n"
+                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Stops the agent and runs cleanup.
+     *
+     * @throws IllegalStateException when cleanup fails (its output is in the message)
+     */
+    @Override
+    public void close() {
+        try {
+            Exec.Result r = cleanup();
+            if (!r.ok()) throw new IllegalStateException("senda cleanup exited " + r.exitCode() + ": " + r.stderr().strip());
+        } catch (IOException e) {
+            throw new IllegalStateException("senda cleanup could not run: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.senda.testbed;
+
+import java.util.Optional;
+
+/**
+ * The outcome of one client request made from a pod: the server's one-line answer, or the error the
+ * client saw (e.g. socat's "Connection refused"), and how long it took.
+ *
+ * <p>The testbed's echo servers answer {@code "<pod> <peer-address> <server-port>"}, so an answer
+ * says which backend served, which source address it saw, and which target port was hit.
+ */
+public record ClientResult(boolean ok, String answer, String error, long millis) {
+
+    public static ClientResult success(String answer, long millis) {
+        return new ClientResult(true, answer, "", millis);
+    }
+
+    public static ClientResult failure(String error, long millis) {
+        return new ClientResult(false, "", error, millis);
+    }
+
+    /** The answering pod's name, if the request succeeded and the answer has the echo-server shape. */
+    public Optional<String> pod() {
+        return field(0);
+    }
+
+    /** The client address the server saw. */
+    public Optional<String> peer() {
+        return field(1);
+    }
+
+    /** The server port that answered (the target port after translation). */
+    public Optional<Integer> serverPort() {
+        return field(2).map(Integer::parseInt);
+    }
+
+    private Optional<String> field(int i) {
+        if (!ok) return Optional.empty();
+        String[] f = answer.strip().split("\\s+");
+        return f.length == 3 ? Optional.of(f[i]) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return ok ? "ok '" + answer + "' in " + millis + " ms" : "FAILED '" + error + "' after " + millis + " ms";
+    }
+}

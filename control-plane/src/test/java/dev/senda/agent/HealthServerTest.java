@@ -1,0 +1,90 @@
+package dev.senda.agent;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real HTTP on 127.0.0.1, ephemeral port. */
+class HealthServerTest {
+    final HealthStateTest.ManualClock clock = new HealthStateTest.ManualClock();
+    final HealthState health = new HealthState(Duration.ofSeconds(120), Duration.ofSeconds(30), clock);
+    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HealthServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HealthServer.start(BindAddress.parse("--healthz-bind", "127.0.0.1:0"), health);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        client.close();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).GET().build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws Exception {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    @Test
+    void healthzFollowsTheSyncState() throws Exception {
+        HttpResponse<String> before = get("/healthz");
+        assertEquals(503, before.statusCode());
+        assertEquals("application/json", before.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("{\"lastUpdated\": \"0001-01-01T00:00:00Z\",\"currentTime\": \"2025-01-01T00:00:00Z\"}\n", before.body());
+        assertEquals(503, get("/readyz").statusCode());
+
+        health.syncSucceeded(true);
+        HttpResponse<String> ok = get("/healthz");
+        assertEquals(200, ok.statusCode());
+        assertTrue(ok.body().contains("\"lastUpdated\": \"2025-01-01T00:00:00Z\""), ok.body());
+        assertEquals(200, get("/livez").statusCode());
+        assertEquals(200, get("/readyz").statusCode());
+
+        clock.advance(Duration.ofMinutes(3));
+        HttpResponse<String> stale = get("/healthz");
+        assertEquals(503, stale.statusCode());
+        assertTrue(stale.body().contains("\"currentTime\": \"2025-01-01T00:03:00Z\""), stale.body());
+        assertEquals(200, get("/readyz").statusCode());
+
+        health.syncSucceeded(true);
+        assertEquals(200, get("/healthz").statusCode());
+    }
+
+    @Test
+    void headUnknownPathsAndOtherMethods() throws Exception {
+        health.syncSucceeded(true);
+        HttpResponse<String> head = send(HttpRequest.newBuilder(uri("/healthz")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(404, get("/healthzz").statusCode());
+        assertEquals(404, get("/").statusCode());
+        assertEquals(405, send(HttpRequest.newBuilder(uri("/healthz")).POST(HttpRequest.BodyPublishers.ofString("x")).build()).statusCode());
+    }
+
+    @Test
+    void bindingATakenPortNamesTheAddress() {
+        IOException e = assertThrows(IOException.class,
+                () -> HealthServer.start(BindAddress.parse("--healthz-bind", "127.0.0.1:" + server.port()), health));
+        assertTrue(e.getMessage().contains("127.0.0.1:" + server.port()), e.getMessage());
+    }
+}

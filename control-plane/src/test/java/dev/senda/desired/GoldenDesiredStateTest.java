@@ -1,0 +1,98 @@
+package dev.senda.desired;
+
+import dev.senda.model.NodeInfo;
+import dev.senda.model.Snapshot;
+import dev.senda.source.YamlObjects;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Objects in, map dump out: one case per directory under {@code src/test/resources/golden/}, holding
+ * {@code input.yaml} (Services and EndpointSlices, parsed exactly as {@code --source dir:} would) and
+ * {@code expected.txt} ({@link DesiredStateDump#render(DesiredState)}).
+ *
+ * <p>To accept new output after an intended change, run with {@code -Dsenda.golden.update=true}
+ * and review the diff of the expected files.
+ */
+class GoldenDesiredStateTest {
+    private static final NodeInfo NODE = new NodeInfo("node-a");
+    private static final boolean UPDATE = Boolean.getBoolean("senda.golden.update");
+
+    @TestFactory
+    Stream<DynamicTest> golden() throws IOException, URISyntaxException {
+        URL url = GoldenDesiredStateTest.class.getResource("/golden");
+        if (url == null) throw new IllegalStateException("no golden/ directory on the test class path");
+        Path root = Path.of(url.toURI());
+        List<Path> cases;
+        try (Stream<Path> dirs = Files.list(root)) {
+            cases = dirs.filter(Files::isDirectory).sorted().toList();
+        }
+        assertFalse(cases.isEmpty(), "no golden cases under " + root);
+        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
+    }
+
+    private static void check(Path dir) throws Exception {
+        String input = Files.readString(dir.resolve("input.yaml"), StandardCharsets.UTF_8);
+        YamlObjects.Parsed parsed = YamlObjects.parse(input);
+        Snapshot snapshot = Snapshot.of(parsed.services(), parsed.endpointSlices());
+        DesiredState state = new DesiredStateCalculator().calculate(snapshot, NODE);
+        String actual = DesiredStateDump.render(state);
+
+        // Pure function: a second run on the same input gives the same answer.
+        assertEquals(state, new DesiredStateCalculator().calculate(snapshot, NODE), "not deterministic");
+
+        Path expectedFile = dir.resolve("expected.txt");
+        if (UPDATE) {
+            Path source = Path.of("src/test/resources/golden").resolve(dir.getFileName()).resolve("expected.txt");
+            Files.writeString(source, actual, StandardCharsets.UTF_8);
+            return;
+        }
+        if (!Files.exists(expectedFile)) {
+            fail("missing " + expectedFile + " (run with -Dsenda.golden.update=true to create it); actual:\n" + actual);
+        }
+        String expected = Files.readString(expectedFile, StandardCharsets.UTF_8);
+        if (!expected.equals(actual)) {
+            fail("golden case " + dir.getFileName() + " differs (- expected, + actual):\n" + diff(expected, actual));
+        }
+    }
+
+    /** A small line diff (longest common subsequence), enough to read a golden mismatch. */
+    static String diff(String expected, String actual) {
+        String[] a = expected.split("\n", -1);
+        String[] b = actual.split("\n", -1);
+        int[][] lcs = new int[a.length + 1][b.length + 1];
+        for (int i = a.length - 1; i >= 0; i--) {
+            for (int j = b.length - 1; j >= 0; j--) {
+                lcs[i][j] = a[i].equals(b[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < a.length || j < b.length) {
+            if (i < a.length && j < b.length && a[i].equals(b[j])) {
+                out.add("  " + a[i++]);
+                j++;
+            } else if (j < b.length && (i == a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
+                out.add("+ " + b[j++]);
+            } else {
+                out.add("- " + a[i++]);
+            }
+        }
+        return String.join("\n", out);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.senda.source;
+
+import dev.senda.model.ObjectRef;
+import dev.senda.model.Snapshot;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Against fabric8's mock API server in CRUD mode: real list + watch over HTTP and WebSocket. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesSourceTest {
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    private final ObjectStore store = new ObjectStore();
+    private final AtomicInteger changes = new AtomicInteger();
+    private KubernetesSource source;
+
+    @AfterEach
+    void close() {
+        if (source != null) source.close();
+    }
+
+    private static Service service(String ns, String name, String ip, int port) {
+        // The mock never allocates cluster IPs: set them like the API server would.
+        return new ServiceBuilder()
+                .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+                .withNewSpec().withType("ClusterIP").withClusterIP(ip).withClusterIPs(ip)
+                .addNewPort().withName("http").withProtocol("TCP").withPort(port).withNewTargetPort("web").endPort()
+                .endSpec().build();
+    }
+
+    private static EndpointSlice slice(String ns, String name, String service, String... addresses) {
+        EndpointSliceBuilder b = new EndpointSliceBuilder()
+                .withNewMetadata().withNamespace(ns).withName(name)
+                .addToLabels("kubernetes.io/service-name", service).endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort();
+        for (String a : addresses) {
+            b.addNewEndpoint().withAddresses(a).withNewConditions().withReady(true).endConditions()
+                    .withNodeName("node-a").endEndpoint();
+        }
+        return b.build();
+    }
+
+    private Snapshot snap() {
+        return store.snapshot();
+    }
+
+    private void start() {
+        source = new KubernetesSource(client);
+        source.start(store, changes::incrementAndGet);
+        Poll.until(source::hasSynced, "initial sync", this::snap);
+    }
+
+    @Test
+    void syncedStoreHoldsEverythingThatExistedBefore() {
+        client.resource(service("default", "web", "10.96.0.10", 80)).create();
+        client.resource(service("shop", "cart", "10.96.0.11", 81)).create();
+        client.resource(slice("default", "web-1", "web", "10.244.0.1", "10.244.0.2")).create();
+
+        start();
+
+        // Checked right when hasSynced() turned true, without waiting for more events.
+        Snapshot s = snap();
+        assertEquals(Set.of(new ObjectRef("default", "web"), new ObjectRef("shop", "cart")), s.services().keySet());
+        assertEquals(Set.of(new ObjectRef("default", "web-1")), s.endpointSlices().keySet());
+        dev.senda.model.Service web = s.services().get(new ObjectRef("default", "web"));
+        assertEquals("10.96.0.10", web.clusterIP());
+        assertEquals(new dev.senda.model.TargetPort.Named("web"), web.ports().getFirst().targetPort());
+        dev.senda.model.EndpointSlice slice = s.endpointSlices().get(new ObjectRef("default", "web-1"));
+        assertEquals("web", slice.serviceName());
+        assertEquals(2, slice.endpoints().size());
+        assertEquals(Boolean.TRUE, slice.endpoints().getFirst().conditions().ready());
+        assertTrue(changes.get() >= 1, "onChange called");
+    }
+
+    @Test
+    void emptyClusterSyncs() {
+        start();
+        assertTrue(snap().services().isEmpty());
+        assertTrue(changes.get() >= 1, "onChange called once synced, so the sync loop notices");
+    }
+
+    @Test
+    void followsCreateUpdateDelete() {
+        start();
+        ObjectRef web = new ObjectRef("default", "web");
+        ObjectRef slice = new ObjectRef("default", "web-1");
+
+        client.resource(service("default", "web", "10.96.1.1", 80)).create();
+        Poll.until(() -> snap().services().containsKey(web), "Service created", this::snap);
+
+        client.resource(slice("default", "web-1", "web", "10.244.1.1")).create();
+        Poll.until(() -> snap().endpointSlices().containsKey(slice), "EndpointSlice created", this::snap);
+
+        int before = changes.get();
+        client.resource(service("default", "web", "10.96.1.1", 8080)).update();
+        Poll.until(() -> snap().services().get(web).ports().getFirst().port() == 8080, "Service updated", this::snap);
+        assertTrue(changes.get() > before, "onChange after the update");
+
+        client.resource(slice("default", "web-1", "web", "10.244.1.1", "10.244.1.2")).update();
+        Poll.until(() -> snap().endpointSlices().get(slice).endpoints().size() == 2, "EndpointSlice updated",
+                this::snap);
+
+        client.resource(slice("default", "web-1", "web")).delete();
+        Poll.until(() -> !snap().endpointSlices().containsKey(slice), "EndpointSlice deleted", this::snap);
+
+        client.services().inNamespace("default").withName("web").delete();
+        Poll.until(() -> snap().services().isEmpty(), "Service deleted", this::snap);
+    }
+
+    @Test
+    void otherNamespacesToo() {
+        start();
+        client.resource(service("team-a", "api", "10.96.2.1", 443)).create();
+        client.resource(slice("team-b", "db-1", "db", "10.244.2.1")).create();
+        Poll.until(() -> snap().services().containsKey(new ObjectRef("team-a", "api"))
+                        && snap().endpointSlices().containsKey(new ObjectRef("team-b", "db-1")),
+                "objects in two namespaces", this::snap);
+    }
+
+    @Test
+    void startTwiceFailsAndCloseLeavesTheClientOpen() {
+        start();
+        assertThrows(IllegalStateException.class, () -> source.start(store, () -> { }));
+        source.close();
+        source.close();
+        // The test's client is not owned by the source: it still works.
+        assertTrue(client.services().inAnyNamespace().list().getItems().isEmpty());
+        assertTrue(source.describe().startsWith("kubernetes "));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.senda.maps.abi;
+
+import java.util.List;
+
+/** The codec of every struct of the map ABI, and the key/value types of every map. */
+public final class Codecs {
+    private Codecs() {
+    }
+
+    public static final Svc4KeyCodec SVC4_KEY = new Svc4KeyCodec();
+    public static final Svc4ValueCodec SVC4_VALUE = new Svc4ValueCodec();
+    public static final Backend4Codec BACKEND4 = new Backend4Codec();
+    public static final RevNat4Codec REVNAT4 = new RevNat4Codec();
+    public static final Ct4KeyCodec CT4_KEY = new Ct4KeyCodec();
+    public static final Ct4ValueCodec CT4_VALUE = new Ct4ValueCodec();
+    public static final SockRevNat4KeyCodec SOCK_REVNAT4_KEY = new SockRevNat4KeyCodec();
+    public static final SockRevNat4ValueCodec SOCK_REVNAT4_VALUE = new SockRevNat4ValueCodec();
+
+    /** Every struct codec, one per C struct in bpf/lib/*.h. */
+    public static final List<StructCodec<?>> ALL = List.of(SVC4_KEY, SVC4_VALUE, BACKEND4, REVNAT4,
+            CT4_KEY, CT4_VALUE, SOCK_REVNAT4_KEY, SOCK_REVNAT4_VALUE);
+
+    public static final MapAbi SVC4_MAP = MapAbi.of("senda_svc4_v1", SVC4_KEY, SVC4_VALUE);
+    public static final MapAbi BACKEND4_MAP = MapAbi.u32Keyed("senda_backend4_v1", BACKEND4);
+    public static final MapAbi REVNAT4_MAP = MapAbi.u32Keyed("senda_revnat4_v1", REVNAT4);
+    public static final MapAbi CT4_MAP = MapAbi.of("senda_ct4_v1", CT4_KEY, CT4_VALUE);
+    public static final MapAbi SOCK_REVNAT4_MAP = MapAbi.of("senda_sockrevnat4_v1", SOCK_REVNAT4_KEY,
+            SOCK_REVNAT4_VALUE);
+
+    /** Every pinned map of the ABI. */
+    public static final List<MapAbi> MAPS = List.of(SVC4_MAP, BACKEND4_MAP, REVNAT4_MAP, CT4_MAP, SOCK_REVNAT4_MAP);
+}

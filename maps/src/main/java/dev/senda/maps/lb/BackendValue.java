@@ -1,0 +1,14 @@
+package dev.senda.maps.lb;
+
+import java.net.Inet4Address;
+import java.util.Objects;
+
+/** Value of {@code senda_backend4_v1} ({@code struct senda_backend4}); the key is the backend id. */
+public record BackendValue(Inet4Address address, int port, Protocol proto, BackendState state) {
+    public BackendValue {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(proto, "proto");
+        Objects.requireNonNull(state, "state");
+        if (port < 0 || port > 0xffff) throw new IllegalArgumentException("port out of range: " + port);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.senda.maps.lb;
+
+import java.net.Inet4Address;
+import java.util.Objects;
+
+/**
+ * Value of {@code senda_ct4_v1} ({@code struct senda_ct4_value}).
+ *
+ * <p>Forward entry: {@code natAddr/natPort} is the backend; {@code origAddr/origPort} the
+ * client's original source (used when hairpin rewrote it). Reply entry: {@code natAddr/natPort}
+ * is the VIP/port to restore as source, {@code origAddr/origPort} the client to restore as
+ * destination.
+ *
+ * @param serviceId frontend id ({@code senda_revnat4_v1} key), unsigned 32 bits
+ * @param flags     {@code SENDA_CT_FLAG_*}, 0..255
+ * @param lastSeen  {@code bpf_ktime_get_ns() >> 30} at last use, 0..2^32-1
+ */
+public record CtValue(Inet4Address natAddr, Inet4Address origAddr, int natPort, int origPort, int serviceId,
+                      int flags, long lastSeen) {
+    /** {@code SENDA_CT_FLAG_HAIRPIN}: the source was rewritten to the VIP (client == backend). */
+    public static final int FLAG_HAIRPIN = 0x1;
+
+    public CtValue {
+        Objects.requireNonNull(natAddr, "natAddr");
+        Objects.requireNonNull(origAddr, "origAddr");
+        Ports.check("natPort", natPort);
+        Ports.check("origPort", origPort);
+        if (flags < 0 || flags > 0xff) throw new IllegalArgumentException("flags out of range: " + flags);
+        if (lastSeen < 0 || lastSeen > 0xffff_ffffL) {
+            throw new IllegalArgumentException("lastSeen out of range: " + lastSeen);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.senda.maps;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Shared helpers of the maps tests (also in the test-jar for other modules): root check that
+ * fails instead of skipping, unique names, the built BPF objects, bounded polling, cleanup.
+ */
+public final class TestSupport {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TestSupport() {
+    }
+
+    /** Fails (never skips) when not root: a privileged test that did not run is not a pass. */
+    public static void requireRoot() {
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            assertEquals(0, uid, "this @Tag(\"privileged\") test needs root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** "sd" + 4 random hex digits: short enough for an interface name with a suffix. */
+    public static String uniqueName() {
+        byte[] b = new byte[2];
+        RANDOM.nextBytes(b);
+        return "sd" + HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Copies a built BPF object ({@code dev/senda/bpf/<name>} on the test classpath, from the
+     * senda-bpf module) to a temporary file.
+     */
+    public static Path bpfObject(String name, Path dir) {
+        String resource = "/dev/senda/bpf/" + name;
+        try (InputStream in = TestSupport.class.getResourceAsStream(resource)) {
+            if (in == null) fail("BPF object " + resource + " is not on the test classpath (build the bpf module)");
+            Path out = dir.resolve(name);
+            Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first cgroup2 mount in /proc/mounts (system property senda.test.cgroup2 overrides). */
+    public static Path cgroup2Root() {
+        String override = System.getProperty("senda.test.cgroup2");
+        if (override != null) return Path.of(override);
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/mounts"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[2].equals("cgroup2")) return Path.of(f[1]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return fail("no cgroup2 mount found in /proc/mounts");
+    }
+
+    /** Polls {@code condition} every 20 ms for at most {@code timeoutMs}; fails with {@code what}. */
+    public static void await(String what, long timeoutMs, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("timed out after " + timeoutMs + " ms waiting for " + what);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** Runs a command (bounded to 30 s) and fails with its output if it exits non-zero. */
+    public static String run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("timed out: " + String.join(" ", command));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) fail(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Like {@link #run} but never fails: for cleanup of things that may already be gone. */
+    public static void runQuietly(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+        } catch (IOException e) {
+            // best effort
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes a directory tree (pins on a bpffs included), ignoring what is already gone. */
+    public static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : paths) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cleanup of " + root, e);
+        }
+    }
+}

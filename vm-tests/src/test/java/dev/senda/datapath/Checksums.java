@@ -1,0 +1,35 @@
+package dev.senda.datapath;
+
+/**
+ * Internet checksums (RFC 1071) computed from scratch, the reference the datapath's
+ * incremental updates are checked against.
+ */
+final class Checksums {
+    private Checksums() {
+    }
+
+    /** One's complement sum of {@code len} bytes (odd length padded with zero), not folded. */
+    static long sum(byte[] b, int off, int len) {
+        long s = 0;
+        for (int i = 0; i + 1 < len; i += 2) {
+            s += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
+        }
+        if ((len & 1) != 0) s += (b[off + len - 1] & 0xff) << 8;
+        return s;
+    }
+
+    /** The 16-bit checksum field value for data whose running sum is {@code s}. */
+    static int fold(long s) {
+        while ((s >> 16) != 0) s = (s & 0xffff) + (s >> 16);
+        return (int) (~s & 0xffff);
+    }
+
+    static int of(byte[] b, int off, int len) {
+        return fold(sum(b, off, len));
+    }
+
+    /** Sum of the TCP/UDP pseudo header for {@code l4Len} bytes of protocol {@code proto}. */
+    static long pseudoHeaderSum(byte[] src4, byte[] dst4, int proto, int l4Len) {
+        return sum(src4, 0, 4) + sum(dst4, 0, 4) + proto + l4Len;
+    }
+}

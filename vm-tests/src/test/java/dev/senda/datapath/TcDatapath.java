@@ -1,0 +1,155 @@
+package dev.senda.datapath;
+
+import dev.senda.maps.abi.Codecs;
+import dev.senda.maps.abi.U32Codec;
+import dev.senda.maps.lb.BackendState;
+import dev.senda.maps.lb.BackendValue;
+import dev.senda.maps.lb.CtDirection;
+import dev.senda.maps.lb.CtKey;
+import dev.senda.maps.lb.CtValue;
+import dev.senda.maps.lb.Protocol;
+import dev.senda.maps.lb.RevNatValue;
+import dev.senda.maps.lb.Scope;
+import dev.senda.maps.lb.ServiceKey;
+import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.libbpf.BpfMap;
+import dev.senda.maps.libbpf.BpfObject;
+import dev.senda.maps.libbpf.BpfProgram;
+import dev.senda.maps.libbpf.Bpffs;
+import dev.senda.maps.libbpf.TestRunResult;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * One freshly loaded {@code senda_tc.o} with its maps pinned under a unique directory
+ * ({@code /sys/fs/bpf/sd<4 hex>}), so tests neither see each other's conntrack nor any agent's
+ * maps. {@link #close} unpins everything and removes the directory.
+ */
+final class TcDatapath implements AutoCloseable {
+    static final String OBJECT_RESOURCE = "dev/senda/bpf/senda_tc.o";
+    static final String PROGRAM = "senda_tc_from_pod";
+
+    static final int TC_ACT_OK = 0;
+    static final int TC_ACT_SHOT = 2;
+    static final int TC_ACT_REDIRECT = 7;
+
+    private final Path objectFile;
+    private final Path pinRoot;
+    private final BpfObject object;
+    private final BpfProgram program;
+    final BpfMap services;
+    final BpfMap backends;
+    final BpfMap revNat;
+    final BpfMap conntrack;
+
+    private TcDatapath(Path objectFile, Path pinRoot, BpfObject object) {
+        this.objectFile = objectFile;
+        this.pinRoot = pinRoot;
+        this.object = object;
+        this.program = object.program(PROGRAM);
+        this.services = object.map(Codecs.SVC4_MAP.mapName());
+        this.backends = object.map(Codecs.BACKEND4_MAP.mapName());
+        this.revNat = object.map(Codecs.REVNAT4_MAP.mapName());
+        this.conntrack = object.map(Codecs.CT4_MAP.mapName());
+    }
+
+    static TcDatapath load() {
+        Path objectFile = null;
+        Path pinRoot = null;
+        BpfObject object = null;
+        try {
+            objectFile = Files.createTempFile("senda_tc", ".o");
+            try (InputStream in = TcDatapath.class.getClassLoader().getResourceAsStream(OBJECT_RESOURCE)) {
+                if (in == null) throw new IllegalStateException(OBJECT_RESOURCE + " is not on the classpath (build bpf/)");
+                Files.copy(in, objectFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+            String name = "sd" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+            pinRoot = Bpffs.ensureMounted(Path.of("/sys/fs/bpf", name));
+            object = BpfObject.open(objectFile, pinRoot).load();
+            return new TcDatapath(objectFile, pinRoot, object);
+        } catch (IOException | RuntimeException e) {
+            if (object != null) object.close();
+            cleanup(pinRoot, objectFile, e);
+            if (e instanceof IOException io) throw new UncheckedIOException(io);
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Runs the program once on {@code frame}. */
+    TestRunResult run(byte[] frame) {
+        return program.testRun(frame, 1);
+    }
+
+    Path pinRoot() {
+        return pinRoot;
+    }
+
+    void putBackend(int id, String address, int port, Protocol proto) {
+        backends.update(U32Codec.encode(id), Codecs.BACKEND4.encode(
+                new BackendValue(PacketBuilder.ipv4(address), port, proto, BackendState.ACTIVE)));
+    }
+
+    /**
+     * Programs a frontend the way the reconciler does (slots, reverse NAT, then the header
+     * carrying the count), with one slot per backend id, in order.
+     */
+    void putService(String vip, int port, Protocol proto, int serviceId, int... backendIds) {
+        ServiceKey header = new ServiceKey(PacketBuilder.ipv4(vip), port, proto, Scope.EXTERNAL, 0);
+        for (int i = 0; i < backendIds.length; i++) {
+            services.update(Codecs.SVC4_KEY.encode(header.withSlot(i + 1)),
+                    Codecs.SVC4_VALUE.encode(ServiceValue.slot(serviceId, backendIds[i])));
+        }
+        revNat.update(U32Codec.encode(serviceId), Codecs.REVNAT4.encode(new RevNatValue(PacketBuilder.ipv4(vip), port)));
+        services.update(Codecs.SVC4_KEY.encode(header),
+                Codecs.SVC4_VALUE.encode(ServiceValue.header(serviceId, backendIds.length, 0)));
+    }
+
+    /** The conntrack entry for a tuple, or null. */
+    CtValue ct(String saddr, int sport, String daddr, int dport, Protocol proto, CtDirection dir) {
+        byte[] v = conntrack.lookup(Codecs.CT4_KEY.encode(
+                new CtKey(PacketBuilder.ipv4(saddr), PacketBuilder.ipv4(daddr), sport, dport, proto, dir)));
+        return v == null ? null : Codecs.CT4_VALUE.decode(v);
+    }
+
+    void putCt(String saddr, int sport, String daddr, int dport, Protocol proto, CtDirection dir, CtValue value) {
+        conntrack.update(Codecs.CT4_KEY.encode(
+                        new CtKey(PacketBuilder.ipv4(saddr), PacketBuilder.ipv4(daddr), sport, dport, proto, dir)),
+                Codecs.CT4_VALUE.encode(value));
+    }
+
+    int conntrackSize() {
+        return conntrack.keys().size();
+    }
+
+    @Override
+    public void close() {
+        object.close();
+        cleanup(pinRoot, objectFile, null);
+    }
+
+    private static void cleanup(Path pinRoot, Path objectFile, Exception primary) {
+        try {
+            if (pinRoot != null && Files.isDirectory(pinRoot)) {
+                try (Stream<Path> pins = Files.list(pinRoot)) {
+                    for (Path pin : pins.toList()) Files.delete(pin);
+                }
+                Files.delete(pinRoot);
+            }
+            if (objectFile != null) Files.deleteIfExists(objectFile);
+        } catch (IOException e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            } else {
+                throw new UncheckedIOException("clean up " + pinRoot, e);
+            }
+        }
+    }
+}

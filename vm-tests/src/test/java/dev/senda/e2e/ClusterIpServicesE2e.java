@@ -1,0 +1,317 @@
+package dev.senda.e2e;
+
+import dev.senda.testbed.ClientResult;
+import dev.senda.testbed.Pod;
+import dev.senda.testbed.TcpSession;
+import dev.senda.testbed.Testbed.Proto;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static dev.senda.e2e.KubeObjects.port;
+import static dev.senda.e2e.KubeObjects.service;
+import static dev.senda.e2e.KubeObjects.slice;
+import static dev.senda.e2e.KubeObjects.slicePort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ClusterIP Service scenarios named after the Kubernetes e2e tests ({@code test/e2e/network/service.go}),
+ * against the real agent process in a testbed node, with Services and EndpointSlices created on the
+ * mock API server. Subclasses choose the datapath: socket LB (clients inside the cgroup) or
+ * per-packet tc LB (--socket-lb=false, clients outside the cgroup).
+ *
+ * <p>One node and one agent serve every scenario of a class; each scenario uses its own Services
+ * and VIPs and deletes them afterwards.
+ */
+@Tag("privileged")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ClusterIpServicesE2e {
+    static final Duration CONVERGE = Duration.ofSeconds(20);
+
+    E2eNode node;
+    Traffic traffic;
+
+    /** Whether the agent runs socket LB (and clients start inside its cgroup) or per-packet LB. */
+    abstract boolean socketLb();
+
+    @BeforeAll
+    void startNode() throws IOException {
+        node = E2eNode.create(getClass().getSimpleName());
+        try {
+            node.startAgent(socketLb());
+        } catch (IOException | RuntimeException e) {
+            try {
+                node.close();
+            } catch (RuntimeException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+        traffic = new Traffic(node.tb, socketLb());
+    }
+
+    @AfterEach
+    void deleteObjects() {
+        if (node != null) node.deleteAll();
+    }
+
+    @AfterAll
+    void stopNode() {
+        if (node != null) node.close();
+    }
+
+    private static List<EndpointPort> echoPorts() {
+        return List.of(slicePort("http", "TCP", E2eNode.ECHO));
+    }
+
+    private Service echoService(String name, String vip) {
+        return service(name, vip, port("http", "TCP", 80, E2eNode.ECHO));
+    }
+
+    private static Set<String> names(Pod... pods) {
+        Set<String> s = new java.util.TreeSet<>();
+        for (Pod p : pods) s.add(p.name());
+        return s;
+    }
+
+    @Test
+    @DisplayName("should serve a basic endpoint from pods")
+    void shouldServeABasicEndpointFromPods() throws IOException {
+        String vip = node.nextVip();
+        node.apply(echoService("basic", vip));
+        node.apply(slice("basic", "basic-1", echoPorts(), List.of(node.a)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a));
+
+        node.apply(slice("basic", "basic-1", echoPorts(), List.of(node.a, node.b)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a, node.b));
+
+        node.apply(slice("basic", "basic-1", echoPorts(), List.of(node.b)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.b));
+    }
+
+    @Test
+    @DisplayName("should serve a new Service on its VIP within a second")
+    void shouldServeANewServiceWithinASecond() throws IOException {
+        String vip = node.nextVip();
+        node.apply(slice("quick", "quick-1", echoPorts(), List.of(node.a, node.b, node.c)));
+        long start = System.nanoTime();
+        node.apply(echoService("quick", vip));
+        ClientResult first = null;
+        long deadline = start + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            first = traffic.one(Proto.TCP, node.client, vip, 80);
+            if (first.ok()) break;
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(first != null && first.ok(), "new Service never answered within 10 s; last: " + first);
+        assertTrue(ms <= 1000, "new Service answered only after " + ms + " ms (wanted <= 1000 ms)");
+    }
+
+    @Test
+    @DisplayName("should serve multiport endpoints from pods")
+    void shouldServeMultiportEndpointsFromPods() throws IOException {
+        String vip = node.nextVip();
+        // portname1 targets a named port (resolved through the slice), portname2 a number.
+        node.apply(service("multi", vip,
+                KubeObjects.namedPort("portname1", "TCP", 80, "svc1"),
+                port("portname2", "TCP", 81, E2eNode.ECHO2)));
+        node.apply(slice("multi", "multi-1",
+                List.of(slicePort("portname1", "TCP", E2eNode.ECHO), slicePort("portname2", "TCP", E2eNode.ECHO2)),
+                List.of(node.a, node.b, node.c)));
+        Set<String> all = names(node.a, node.b, node.c);
+        Traffic.Tally p80 = traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, all);
+        Traffic.Tally p81 = traffic.awaitServedBy(Proto.TCP, node.client, vip, 81, all);
+        p80.successes().forEach(r -> assertEquals(E2eNode.ECHO, r.serverPort().orElseThrow(), "port 80 -> " + r));
+        p81.successes().forEach(r -> assertEquals(E2eNode.ECHO2, r.serverPort().orElseThrow(), "port 81 -> " + r));
+    }
+
+    @Test
+    @DisplayName("should be able to up and down services")
+    void shouldBeAbleToUpAndDownServices() throws IOException {
+        String vip1 = node.nextVip();
+        String vip2 = node.nextVip();
+        Set<String> all = names(node.a, node.b, node.c);
+        Service svc1 = echoService("up-down-1", vip1);
+        EndpointSlice slice1 = slice("up-down-1", "up-down-1-x", echoPorts(), List.of(node.a, node.b, node.c));
+        node.apply(svc1);
+        node.apply(slice1);
+        node.apply(echoService("up-down-2", vip2));
+        node.apply(slice("up-down-2", "up-down-2-x", echoPorts(), List.of(node.a, node.b, node.c)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip1, 80, all);
+        traffic.awaitServedBy(Proto.TCP, node.client, vip2, 80, all);
+
+        // down: the VIP stops answering; the other Service is untouched
+        node.delete(svc1);
+        node.delete(slice1);
+        traffic.awaitFailure(Proto.TCP, node.client, vip1, 80, e -> true, CONVERGE);
+        Traffic.Tally again = traffic.tally(Proto.TCP, node.client, vip2, 80, 30);
+        assertTrue(again.failures().isEmpty() && again.pods().equals(all), "up-down-2 after deleting up-down-1: " + again);
+
+        // up again, same VIP
+        node.apply(echoService("up-down-1", vip1));
+        node.apply(slice("up-down-1", "up-down-1-x", echoPorts(), List.of(node.a, node.b, node.c)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip1, 80, all);
+        traffic.awaitServedBy(Proto.TCP, node.client, vip2, 80, all);
+    }
+
+    @Test
+    @DisplayName("should keep serving while endpoints are added and removed under client load")
+    void shouldKeepServingWhileEndpointsChange() throws Exception {
+        String vip = node.nextVip();
+        node.apply(echoService("churn", vip));
+        node.apply(slice("churn", "churn-1", echoPorts(), List.of(node.a, node.b)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a, node.b));
+
+        List<ClientResult> loop = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread clientLoop = Thread.ofPlatform().name("churn-client").start(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            // a second client pod keeps hitting the VIP, bounded in count and time
+            for (int i = 0; i < 3000 && !stop.get() && System.nanoTime() < deadline; i++) {
+                try {
+                    loop.add(traffic.one(Proto.TCP, node.client2, vip, 80));
+                } catch (IOException e) {
+                    loop.add(ClientResult.failure("client could not start: " + e, 0));
+                }
+            }
+        });
+        try {
+            List<List<Pod>> steps = List.of(
+                    List.of(node.a, node.b, node.c),
+                    List.of(node.b, node.c),
+                    List.of(node.c),
+                    List.of(node.a, node.c),
+                    List.of(node.a, node.b, node.c),
+                    List.of(node.a));
+            for (List<Pod> step : steps) {
+                node.apply(slice("churn", "churn-1", echoPorts(), step));
+                traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(step.toArray(Pod[]::new)));
+            }
+        } finally {
+            stop.set(true);
+            clientLoop.join(Duration.ofSeconds(30));
+        }
+        List<ClientResult> failures;
+        synchronized (loop) {
+            failures = loop.stream().filter(r -> !r.ok()).toList();
+        }
+        assertTrue(loop.size() >= 20, "the client loop made only " + loop.size() + " requests");
+        assertTrue(failures.isEmpty(), failures.size() + " of " + loop.size()
+                + " requests failed while endpoints changed, e.g. " + failures.subList(0, Math.min(3, failures.size())));
+    }
+
+    @Test
+    @DisplayName("should keep established connections when their endpoint is removed")
+    void shouldKeepEstablishedConnections() throws IOException {
+        String vip = node.nextVip();
+        List<EndpointPort> ports = List.of(slicePort("stream", "TCP", E2eNode.STREAM));
+        node.apply(service("sticky", vip, port("stream", "TCP", 90, E2eNode.STREAM)));
+        node.apply(slice("sticky", "sticky-1", ports, List.of(node.a, node.b, node.c)));
+        Set<String> all = names(node.a, node.b, node.c);
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 90, all);
+
+        try (TcpSession session = node.tb.openTcpSession(node.client, vip, 90, traffic.inCgroup())) {
+            String greeting = session.readLine(Duration.ofSeconds(5));
+            String servedBy = greeting.split(" ")[0];
+            session.send("before");
+            assertEquals("before", session.readLine(Duration.ofSeconds(5)));
+
+            List<Pod> rest = new ArrayList<>(List.of(node.a, node.b, node.c));
+            rest.removeIf(p -> p.name().equals(servedBy));
+            node.apply(slice("sticky", "sticky-1", ports, rest));
+            traffic.awaitServedBy(Proto.TCP, node.client, vip, 90, names(rest.toArray(Pod[]::new)));
+
+            session.send("after");
+            assertEquals("after", session.readLine(Duration.ofSeconds(5)),
+                    "the established connection to " + servedBy + " broke after its endpoint was removed");
+        }
+    }
+
+    @Test
+    @DisplayName("should preserve source pod IP for traffic thru service cluster IP")
+    void shouldPreserveSourcePodIp() throws IOException {
+        String vip = node.nextVip();
+        node.apply(echoService("source-ip", vip));
+        node.apply(slice("source-ip", "source-ip-1", echoPorts(), List.of(node.a)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a));
+        for (Pod from : List.of(node.client, node.b)) {
+            Traffic.Tally t = traffic.tally(Proto.TCP, from, vip, 80, 5);
+            assertTrue(t.failures().isEmpty(), "from " + from.name() + ": " + t);
+            t.successes().forEach(r -> assertEquals(from.ip(), r.peer().orElseThrow(),
+                    "backend saw the wrong source for a request from " + from.name() + ": " + r));
+        }
+    }
+
+    @Test
+    @DisplayName("should allow pods to hairpin back to themselves through services")
+    void shouldAllowPodsToHairpinBackToThemselves() throws IOException {
+        String vip = node.nextVip();
+        node.apply(echoService("hairpin", vip));
+        node.apply(slice("hairpin", "hairpin-1", echoPorts(), List.of(node.a)));
+        Traffic.Tally t = traffic.awaitServedBy(Proto.TCP, node.a, vip, 80, names(node.a));
+        for (ClientResult r : t.successes()) {
+            String peer = r.peer().orElseThrow();
+            if (socketLb()) {
+                assertEquals(node.a.ip(), peer, "socket LB hairpin keeps the pod's own address: " + r);
+            } else {
+                // per-packet hairpin must SNAT (else the pod would drop a packet from itself): the VIP is expected
+                assertTrue(peer.equals(vip) || peer.equals(node.a.ip()), "per-packet hairpin source: " + r);
+            }
+        }
+        if (!socketLb()) {
+            System.out.println("per-packet hairpin: backend saw source " + t.successes().getFirst().peer().orElseThrow()
+                    + " (VIP " + vip + ", pod " + node.a.ip() + ")");
+        }
+    }
+
+    @Test
+    @DisplayName("should be rejected when no endpoints exist")
+    void shouldBeRejectedWhenNoEndpointsExist() throws IOException {
+        String vip = node.nextVip();
+        node.apply(echoService("no-endpoints", vip));
+        ClientResult r = traffic.awaitFailure(Proto.TCP, node.client, vip, 80,
+                e -> e.contains("Connection refused"), CONVERGE);
+        // once programmed, every attempt is refused at once (not a timeout)
+        for (int i = 0; i < 5; i++) {
+            r = traffic.one(Proto.TCP, node.client, vip, 80);
+            assertTrue(!r.ok() && r.error().contains("Connection refused") && r.millis() < 1000,
+                    "no-endpoints Service must refuse at once: " + r);
+        }
+
+        // endpoints that exist but are not ready count as none
+        String vip2 = node.nextVip();
+        node.apply(echoService("not-ready", vip2));
+        node.apply(slice("not-ready", "not-ready-1", echoPorts(), List.of(node.a), false));
+        traffic.awaitFailure(Proto.TCP, node.client, vip2, 80, e -> e.contains("Connection refused"), CONVERGE);
+    }
+
+    @Test
+    @DisplayName("should serve endpoints on same port and different protocols (UDP)")
+    void shouldServeEndpointsOnSamePortAndDifferentProtocols() throws IOException {
+        String vip = node.nextVip();
+        node.apply(service("dual", vip, port("tcp", "TCP", 80, E2eNode.ECHO), port("udp", "UDP", 80, E2eNode.ECHO)));
+        node.apply(slice("dual", "dual-1",
+                List.of(slicePort("tcp", "TCP", E2eNode.ECHO), slicePort("udp", "UDP", E2eNode.ECHO)),
+                List.of(node.a, node.b, node.c)));
+        Set<String> all = names(node.a, node.b, node.c);
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, all);
+        Traffic.Tally udp = traffic.awaitServedBy(Proto.UDP, node.client, vip, 80, all);
+        udp.successes().forEach(r -> assertEquals(node.client.ip(), r.peer().orElseThrow(), "UDP source: " + r));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.senda.e2e;
+
+import dev.senda.testbed.AgentProcess;
+import dev.senda.testbed.Pod;
+import dev.senda.testbed.Testbed;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One e2e node: a {@link Testbed} with three backend pods (echo-a/b/c) and two client pods, echo
+ * servers in the backends, the mock API server reachable from the node namespace, and (once
+ * started) the real agent. VIPs come from a random 10.96.N.0/24 (they exist only in the agent's
+ * maps and the namespaces' traffic).
+ */
+final class E2eNode implements AutoCloseable {
+    /** TCP and UDP echo port of every backend. */
+    static final int ECHO = 8080;
+    /** A second TCP echo port (multi-port Services). */
+    static final int ECHO2 = 8081;
+    /** Greets, then echoes lines: for long-lived connections. */
+    static final int STREAM = 8090;
+    static final Duration AGENT_READY = Duration.ofSeconds(90);
+
+    final Testbed tb;
+    final MockApiServer api;
+    final Path logDir;
+    final Pod a;
+    final Pod b;
+    final Pod c;
+    final Pod client;
+    /** A second client, e.g. for a load loop running beside the main client. */
+    final Pod client2;
+    private final int vipOctet = new SecureRandom().nextInt(256);
+    private final AtomicInteger nextVip = new AtomicInteger(1);
+    private final AtomicInteger agentRuns = new AtomicInteger();
+    private AgentProcess agent;
+
+    private E2eNode(Testbed tb, MockApiServer api, Path logDir) {
+        this.tb = tb;
+        this.api = api;
+        this.logDir = logDir;
+        this.a = tb.pod("echo-a");
+        this.b = tb.pod("echo-b");
+        this.c = tb.pod("echo-c");
+        this.client = tb.pod("client");
+        this.client2 = tb.pod("client2");
+    }
+
+    /** Builds the node (no agent yet); on failure nothing is left behind. */
+    static E2eNode create(String testName) throws IOException {
+        Privileged.requireRoot();
+        Path logRoot = Privileged.logDir(testName);
+        Testbed tb = Testbed.builder().pods("echo-a", "echo-b", "echo-c", "client", "client2").logDir(logRoot).build();
+        MockApiServer api = null;
+        try {
+            for (Pod p : List.of(tb.pod("echo-a"), tb.pod("echo-b"), tb.pod("echo-c"))) {
+                tb.startEchoServer(p, Testbed.Proto.TCP, ECHO);
+                tb.startEchoServer(p, Testbed.Proto.UDP, ECHO);
+                tb.startEchoServer(p, Testbed.Proto.TCP, ECHO2);
+                tb.startStreamServer(p, STREAM);
+            }
+            api = MockApiServer.start(tb, logRoot.resolve(tb.prefix()));
+            return new E2eNode(tb, api, logRoot);
+        } catch (IOException | RuntimeException e) {
+            if (api != null) api.close();
+            try {
+                tb.close();
+            } catch (RuntimeException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+    }
+
+    /** Starts the agent against the mock API server and waits until /healthz is 200. */
+    AgentProcess startAgent(boolean socketLb) throws IOException {
+        if (agent != null && agent.isAlive()) throw new IllegalStateException("an agent is already running");
+        String mode = socketLb ? "socketlb" : "perpacket";
+        Path log = logDir.resolve(tb.prefix() + "-agent-" + agentRuns.incrementAndGet() + "-" + mode + ".log");
+        agent = AgentProcess.start(tb, AgentProcess.Settings.kubeconfig(tb, api.kubeconfig(), socketLb, log), AGENT_READY);
+        return agent;
+    }
+
+    AgentProcess agent() {
+        return agent;
+    }
+
+    /** A fresh VIP 10.96.N.k. */
+    String nextVip() {
+        int k = nextVip.getAndIncrement();
+        if (k > 254) throw new IllegalStateException("out of VIPs");
+        return "10.96." + vipOctet + "." + k;
+    }
+
+    KubernetesClient kube() {
+        return api.client();
+    }
+
+    /** Creates the object, or replaces it (PUT: the mock rejects patches) when it exists. */
+    <T extends HasMetadata> T apply(T object) {
+        return kube().resource(object).createOr(NonDeletingOperation::update);
+    }
+
+    void delete(HasMetadata object) {
+        kube().resource(object).delete();
+    }
+
+    /** Deletes every Service and EndpointSlice of the test namespace (the mock never garbage-collects slices). */
+    void deleteAll() {
+        kube().discovery().v1().endpointSlices().inNamespace(KubeObjects.NAMESPACE).list().getItems().forEach(this::delete);
+        kube().services().inNamespace(KubeObjects.NAMESPACE).list().getItems().forEach(this::delete);
+    }
+
+    /** Stops and cleans up the agent (if any), then the API server and the testbed; reports every failure. */
+    @Override
+    public void close() {
+        List<RuntimeException> failures = new ArrayList<>();
+        if (agent != null) {
+            try {
+                agent.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        try {
+            api.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        try {
+            tb.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        if (!failures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("e2e node cleanup failed: " + failures.getFirst().getMessage());
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.senda.e2e;
+
+import dev.senda.testbed.NetnsForwarder;
+import dev.senda.testbed.Testbed;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+/**
+ * fabric8's mock API server in CRUD mode (objects stored, list + watch served), made reachable from
+ * a testbed's node namespace at {@code http://127.0.0.1:6443}: the node namespace's own loopback,
+ * as the issue's "new user" setup has it.
+ *
+ * <p>The mock (Vert.x) binds its listening socket on its own event-loop threads, so it cannot simply
+ * be started "inside" the node namespace. It therefore listens on this JVM's loopback, where the
+ * test's own fabric8 client reaches it directly, and a {@link NetnsForwarder} whose listening socket
+ * was created inside the node namespace carries the agent's connections (WebSocket watches
+ * included) across. Nothing is exposed anywhere else.
+ */
+final class MockApiServer implements AutoCloseable {
+    /** Where the agent finds the API server, inside the node namespace. */
+    static final int NODE_PORT = 6443;
+
+    private final KubernetesMockServer server;
+    private final NetnsForwarder forwarder;
+    private final KubernetesClient client;
+    private final Path kubeconfig;
+
+    private MockApiServer(KubernetesMockServer server, NetnsForwarder forwarder, Path kubeconfig) {
+        this.server = server;
+        this.forwarder = forwarder;
+        this.kubeconfig = kubeconfig;
+        this.client = server.createClient();
+    }
+
+    static MockApiServer start(Testbed tb, Path dir) throws IOException {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        NetnsForwarder forwarder;
+        try {
+            forwarder = NetnsForwarder.start(tb.nodeNetnsPath(), new InetSocketAddress("127.0.0.1", NODE_PORT),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort()));
+        } catch (IOException | RuntimeException e) {
+            server.destroy();
+            throw e;
+        }
+        Files.createDirectories(dir);
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: http://127.0.0.1:%d
+                contexts:
+                - name: mock
+                  context:
+                    cluster: mock
+                    user: e2e
+                    namespace: default
+                current-context: mock
+                users:
+                - name: e2e
+                  user: {}
+                """.formatted(NODE_PORT));
+        return new MockApiServer(server, forwarder, kubeconfig);
+    }
+
+    /** A client of the mock, in this JVM's namespace. */
+    KubernetesClient client() {
+        return client;
+    }
+
+    /** A kubeconfig valid inside the node namespace. */
+    Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } finally {
+            try {
+                forwarder.close();
+            } finally {
+                server.destroy();
+            }
+        }
+    }
+}

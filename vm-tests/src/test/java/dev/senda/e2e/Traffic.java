@@ -1,0 +1,130 @@
+package dev.senda.e2e;
+
+import dev.senda.testbed.ClientResult;
+import dev.senda.testbed.Pod;
+import dev.senda.testbed.Testbed;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Requests from a pod to a Service VIP, their tallies, and bounded waits for convergence. */
+final class Traffic {
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Testbed tb;
+    private final boolean inCgroup;
+
+    /** @param inCgroup whether clients start inside the testbed cgroup (socket LB mode) */
+    Traffic(Testbed tb, boolean inCgroup) {
+        this.tb = tb;
+        this.inCgroup = inCgroup;
+    }
+
+    boolean inCgroup() {
+        return inCgroup;
+    }
+
+    ClientResult one(Testbed.Proto proto, Pod from, String ip, int port) throws IOException {
+        return tb.request(proto, from, ip, port, inCgroup, REQUEST_TIMEOUT);
+    }
+
+    /** What {@code n} sequential requests saw. */
+    record Tally(List<ClientResult> results) {
+        Map<String, Integer> byPod() {
+            Map<String, Integer> m = new TreeMap<>();
+            for (ClientResult r : results) {
+                if (r.ok()) m.merge(r.pod().orElse("?" + r.answer()), 1, Integer::sum);
+            }
+            return m;
+        }
+
+        Set<String> pods() {
+            return new TreeSet<>(byPod().keySet());
+        }
+
+        List<ClientResult> failures() {
+            return results.stream().filter(r -> !r.ok()).toList();
+        }
+
+        List<ClientResult> successes() {
+            return results.stream().filter(ClientResult::ok).toList();
+        }
+
+        @Override
+        public String toString() {
+            List<ClientResult> f = failures();
+            return results.size() + " requests: " + byPod() + (f.isEmpty() ? "" : ", " + f.size() + " failed, e.g. " + f.getFirst());
+        }
+    }
+
+    Tally tally(Testbed.Proto proto, Pod from, String ip, int port, int n) throws IOException {
+        List<ClientResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) results.add(one(proto, from, ip, port));
+        return new Tally(results);
+    }
+
+    /**
+     * Sends batches of {@code batch} requests until one batch has no failure and is answered by
+     * exactly {@code expectedPods} (every one at least once), for at most {@code bound}.
+     *
+     * @return that batch
+     */
+    Tally awaitServedBy(Testbed.Proto proto, Pod from, String ip, int port, Set<String> expectedPods,
+                        int batch, Duration bound) throws IOException {
+        return awaitBatch(proto, from, ip, port, batch, bound,
+                t -> t.failures().isEmpty() && t.pods().equals(new TreeSet<>(expectedPods)),
+                "answered by exactly " + new TreeSet<>(expectedPods));
+    }
+
+    /** Like {@link #awaitServedBy} with batches of max(12, 10 per backend) and a 20 s bound. */
+    Tally awaitServedBy(Testbed.Proto proto, Pod from, String ip, int port, Set<String> expectedPods) throws IOException {
+        return awaitServedBy(proto, from, ip, port, expectedPods, Math.max(12, 10 * expectedPods.size()), Duration.ofSeconds(20));
+    }
+
+    /** Polls single requests until one fails and the error matches, for at most {@code bound}. */
+    ClientResult awaitFailure(Testbed.Proto proto, Pod from, String ip, int port, Predicate<String> error, Duration bound)
+            throws IOException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        ClientResult last = null;
+        while (System.nanoTime() < deadline) {
+            last = one(proto, from, ip, port);
+            if (!last.ok() && error.test(last.error())) return last;
+            sleep(50);
+        }
+        return fail("no matching failure from " + from.name() + " to " + proto + " " + ip + ":" + port
+                + " within " + bound.toMillis() + " ms; last: " + last);
+    }
+
+    Tally awaitBatch(Testbed.Proto proto, Pod from, String ip, int port, int batch, Duration bound,
+                     Predicate<Tally> done, String what) throws IOException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        Tally last = null;
+        int rounds = 0;
+        while (System.nanoTime() < deadline) {
+            last = tally(proto, from, ip, port, batch);
+            rounds++;
+            if (done.test(last)) return last;
+            sleep(100);
+        }
+        return fail(proto + " " + ip + ":" + port + " from " + from.name() + (inCgroup ? " (in cgroup)" : "")
+                + " was not " + what + " within " + bound.toMillis() + " ms (" + rounds + " rounds); last round: " + last);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
