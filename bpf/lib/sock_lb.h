@@ -43,7 +43,9 @@ static __always_inline __u8 senda_sock_proto(const struct bpf_sock_addr *ctx)
  * Translates the destination in ctx (connect or sendmsg) when it is a Service.
  * A Service without backends is refused with ECONNREFUSED: the hook returns
  * "deny" and bpf_set_retval makes the syscall fail with that errno instead of
- * the default EPERM.
+ * the default EPERM. Measured on 6.18: connect() and sendto() fail at once with
+ * ECONNREFUSED. Kernels offer bpf_set_retval to connect4/sendmsg4 since 6.0
+ * (not to recvmsg4/getpeername4, which must always allow anyway).
  */
 static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
 {

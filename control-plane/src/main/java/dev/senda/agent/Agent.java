@@ -41,6 +41,8 @@ public final class Agent implements AutoCloseable {
 
     /** Loads and attaches the datapath, starts health, metrics, the sync runner and the source. */
     public void start() throws IOException {
+        // Before anything slow: a SIGTERM during start-up must still end in an orderly close().
+        StopSignals.onTermination(this::requestStop);
         log.info("starting: node {}, source {}, bpffs root {}, cgroup root {}, socket LB {}, pod devices {}",
                 config.nodeName(), config.source(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
                 config.podDevices().orElse("(none)"));
@@ -86,7 +88,6 @@ public final class Agent implements AutoCloseable {
 
     /** Blocks until SIGTERM/SIGINT or {@link #requestStop()}. */
     public void awaitShutdown() throws InterruptedException {
-        StopSignals.onTermination(this::requestStop);
         stopRequested.await();
         log.info("stopping; the datapath stays in place and keeps forwarding");
     }

@@ -41,7 +41,8 @@ final class Links {
             throw new UncheckedIOException("cannot create " + pin.getParent(), e);
         }
         try (BpfLink fresh = attach.get()) {
-            Path staging = pin.resolveSibling(pin.getFileName() + ".new");
+            // bpffs refuses names containing '.' (EPERM: dots are reserved for the kernel's own files).
+            Path staging = pin.resolveSibling("staging_" + pin.getFileName());
             BpfLink.removePinned(staging);
             fresh.pin(staging);
             BpfLink.removePinned(pin);

@@ -8,12 +8,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -71,7 +75,10 @@ public final class KubernetesSource implements Source {
         } else {
             config = Config.autoConfigure(null);
         }
-        return new KubernetesSource(new KubernetesClientBuilder().withConfig(config).build(), true);
+        // The JDK HTTP client, chosen explicitly: with several factories on the class path fabric8
+        // would pick one at random, and this one needs no extra event-loop threads.
+        return new KubernetesSource(new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientFactory(new JdkHttpClientFactory()).build(), true);
     }
 
     @Override
@@ -86,6 +93,10 @@ public final class KubernetesSource implements Source {
             // Resync period 0: the sync runner does its own periodic full resync from the store.
             services = client.services().inAnyNamespace().runnableInformer(0);
             slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+            // fabric8's default gives up for good when the first list fails (API server not up yet,
+            // RBAC not applied yet): a node agent must keep trying instead, with fabric8's backoff.
+            services.exceptionHandler(this::retryAfter);
+            slices.exceptionHandler(this::retryAfter);
             services.addEventHandler(new Handler<>("Service", Converters::service, store::putService,
                     svc -> store.removeService(svc.ref())));
             slices.addEventHandler(new Handler<>("EndpointSlice", Converters::endpointSlice, store::putEndpointSlice,
@@ -96,7 +107,16 @@ public final class KubernetesSource implements Source {
         slices.start().whenComplete((v, e) -> started("EndpointSlice", e));
     }
 
+    private boolean retryAfter(boolean wasStarted, Throwable failure) {
+        if (closed) return false;
+        // fabric8 logs the failure itself (with the resource); this line only adds our decision.
+        LOG.debug("list/watch failed ({}), retrying: {}", wasStarted ? "after the initial sync" : "initial sync",
+                failure.toString());
+        return true;
+    }
+
     private void started(String kind, Throwable failure) {
+        if (closed) return; // stopping fails the start future: nothing to report
         if (failure != null) {
             // fabric8 keeps retrying the list; hasSynced() primes once it succeeds.
             LOG.warn("{} informer did not sync yet: {}", kind, failure.toString());
@@ -110,6 +130,13 @@ public final class KubernetesSource implements Source {
     public boolean hasSynced() {
         if (!synced) primeIfSynced();
         return synced;
+    }
+
+    /** For tests: both informers have an open watch (so closing now does not race a watch being set up). */
+    boolean watching() {
+        synchronized (lock) {
+            return services != null && services.isWatching() && slices.isWatching();
+        }
     }
 
     /** Copies both informer caches into the store once both synced; see the class comment. */
@@ -175,7 +202,23 @@ public final class KubernetesSource implements Source {
         }
         if (s != null) s.close();
         if (e != null) e.close();
+        // Let in-flight list/watch requests wind down before the client goes (bounded): otherwise
+        // fabric8 logs "Client already closed" errors for requests that are being cancelled anyway.
+        awaitStopped(s);
+        awaitStopped(e);
         if (ownsClient) client.close();
+    }
+
+    private static void awaitStopped(SharedIndexInformer<?> informer) {
+        if (informer == null) return;
+        try {
+            informer.stopped().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException ex) {
+            LOG.debug("informer for {} did not report stopped: {}", informer.getApiTypeClass().getSimpleName(),
+                    ex.toString());
+        }
     }
 
     /** Records informer events; never throws into fabric8. */

@@ -4,19 +4,26 @@ import java.util.Optional;
 
 /**
  * The outcome of one client request made from a pod: the server's one-line answer, or the error the
- * client saw (e.g. socat's "Connection refused"), and how long it took.
+ * client saw (e.g. "connect: Connection refused"), and how long it took.
  *
  * <p>The testbed's echo servers answer {@code "<pod> <peer-address> <server-port>"}, so an answer
  * says which backend served, which source address it saw, and which target port was hit.
+ *
+ * @param ok         whether an answer came
+ * @param answer     the answer line
+ * @param remote     the other end as the client application saw it ("ip:port" from getpeername or
+ *                   recvfrom), empty when unknown
+ * @param error      the client's error when not ok
+ * @param millis     duration of the request
  */
-public record ClientResult(boolean ok, String answer, String error, long millis) {
+public record ClientResult(boolean ok, String answer, String remote, String error, long millis) {
 
-    public static ClientResult success(String answer, long millis) {
-        return new ClientResult(true, answer, "", millis);
+    public static ClientResult success(String answer, String remote, long millis) {
+        return new ClientResult(true, answer, remote, "", millis);
     }
 
     public static ClientResult failure(String error, long millis) {
-        return new ClientResult(false, "", error, millis);
+        return new ClientResult(false, "", "", error, millis);
     }
 
     /** The answering pod's name, if the request succeeded and the answer has the echo-server shape. */
@@ -34,6 +41,12 @@ public record ClientResult(boolean ok, String answer, String error, long millis)
         return field(2).map(Integer::parseInt);
     }
 
+    /** The IP part of {@link #remote()}: with socket LB still the VIP the application connected to. */
+    public Optional<String> remoteIp() {
+        int colon = remote.lastIndexOf(':');
+        return ok && colon > 0 ? Optional.of(remote.substring(0, colon)) : Optional.empty();
+    }
+
     private Optional<String> field(int i) {
         if (!ok) return Optional.empty();
         String[] f = answer.strip().split("\\s+");
@@ -42,6 +55,7 @@ public record ClientResult(boolean ok, String answer, String error, long millis)
 
     @Override
     public String toString() {
-        return ok ? "ok '" + answer + "' in " + millis + " ms" : "FAILED '" + error + "' after " + millis + " ms";
+        return ok ? "ok '" + answer + "' (remote " + remote + ") in " + millis + " ms"
+                : "FAILED '" + error + "' after " + millis + " ms";
     }
 }

@@ -87,10 +87,10 @@ class GoldenDesiredStateTest {
             if (i < a.length && j < b.length && a[i].equals(b[j])) {
                 out.add("  " + a[i++]);
                 j++;
-            } else if (j < b.length && (i == a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                out.add("+ " + b[j++]);
-            } else {
+            } else if (i < a.length && (j == b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 out.add("- " + a[i++]);
+            } else {
+                out.add("+ " + b[j++]);
             }
         }
         return String.join("\n", out);

@@ -46,6 +46,8 @@ class LbReconcilerPropertyTest {
         List<String> violations = new ArrayList<>();
         Map<Frontend, Integer> serviceIds = new HashMap<>();
         Map<BackendAddress, Integer> backendIds = new HashMap<>();
+        int failedApplies = 0;
+        int restarts = 0;
 
         for (int step = 0; step < STEPS; step++) {
             String where = "seed " + seed + " step " + step;
@@ -54,6 +56,7 @@ class LbReconcilerPropertyTest {
             if (rnd.nextInt(3) == 0) maps.failNthWrite(1 + rnd.nextInt(12));
             ApplyResult first = reconciler.apply(desired, prune);
             if (!first.ok()) {
+                failedApplies++;
                 ApplyResult retry = reconciler.apply(desired, prune);
                 assertTrue(retry.ok(), where + ": " + retry.errors());
             } else {
@@ -80,8 +83,9 @@ class LbReconcilerPropertyTest {
                     if (bBefore != null) assertEquals(bBefore, bid, where + " backend id of " + b.address());
                 }
             }
-            serviceIds.keySet().removeIf(f -> reconciler.serviceId(f).isEmpty());
-            backendIds.keySet().removeIf(b -> reconciler.backendId(b).isEmpty());
+            LbReconciler current = reconciler;
+            serviceIds.keySet().removeIf(f -> current.serviceId(f).isEmpty());
+            backendIds.keySet().removeIf(b -> current.backendId(b).isEmpty());
 
             if (rnd.nextInt(8) == 0) {  // agent restart: same pinned maps, fresh process
                 violations.addAll(maps.violations());
@@ -94,10 +98,12 @@ class LbReconcilerPropertyTest {
                     assertEquals(reconciler.serviceId(f), restarted.serviceId(f), where + " restored id of " + f);
                 }
                 reconciler = restarted;
+                restarts++;
             }
         }
         violations.addAll(maps.violations());
         assertEquals(List.of(), violations);
+        assertTrue(failedApplies > 0 && restarts > 0, "the history exercised failures and restarts");
     }
 
     private static LbState randomState(Random rnd) {

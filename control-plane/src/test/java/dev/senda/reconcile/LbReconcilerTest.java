@@ -200,6 +200,28 @@ class LbReconcilerTest {
     }
 
     @Test
+    void reReadingTheMapsRepairsChangesMadeBehindTheReconcilersBack() {
+        LbState s = state(df(F1, A, B), df(F2, C));
+        applyOk(s, true);
+        store.deleteService(key(F1, 2));   // e.g. someone ran bpftool map delete
+        store.deleteBackend(3);
+        maps.clearOps();
+        assertEquals(0, applyOk(s, true).writes(), "the applied view alone does not see drift");
+        reconciler.restore();              // what a periodic full resync can do first
+        ApplyResult r = applyOk(s, true);
+        // C's entry is gone, so its address is unknown under id 3: C gets a fresh id and F2's
+        // slot follows it (the maps alone cannot tell which address a dangling id had).
+        assertEquals(List.of(
+                "putBackend 4",
+                "putService 10.96.0.1:80/TCP/EXTERNAL#2 -> 2",
+                "putService 10.96.0.2:80/TCP/EXTERNAL#1 -> 4"), maps.ops());
+        assertEquals(3, r.writes());
+        assertEquals(decode(s), decode(store));
+        assertEquals(List.of(), unreachable(store));
+        maps.clearViolations();  // the test itself broke the maps; the repair is what is checked here
+    }
+
+    @Test
     void staleEntriesFoundOnRestoreArePrunedOnlyWhenAllowed() {
         applyOk(state(df(F1, A, B), df(F2, B, C)), true);
         RecordingLbMaps maps2 = new RecordingLbMaps(store);

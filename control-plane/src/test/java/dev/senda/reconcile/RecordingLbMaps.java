@@ -46,6 +46,10 @@ final class RecordingLbMaps implements LbMaps {
         ops.clear();
     }
 
+    void clearViolations() {
+        violations.clear();
+    }
+
     /** Every moment (after a write) where a header's slots, backends or reverse NAT were missing. */
     List<String> violations() {
         return List.copyOf(violations);

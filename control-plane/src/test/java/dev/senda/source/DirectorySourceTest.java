@@ -115,12 +115,14 @@ class DirectorySourceTest {
         start();
         Files.writeString(dir.resolve("a.yaml"), service("default", "a", "10.96.1.1", 80));
         Poll.until(() -> snap().services().containsKey(ref("default", "a")), "a added", this::snap);
+        // The callback follows the store write on the watch thread: wait for it before counting.
+        Poll.until(() -> changes.get() >= 2, "onChange after the addition", changes::get);
         int afterAdd = changes.get();
 
         Files.writeString(dir.resolve("a.yaml"), service("default", "a", "10.96.1.1", 8080));
         Poll.until(() -> snap().services().get(ref("default", "a")).ports().getFirst().port() == 8080,
                 "a modified", this::snap);
-        assertTrue(changes.get() > afterAdd, "onChange after the modification");
+        Poll.until(() -> changes.get() > afterAdd, "onChange after the modification", changes::get);
 
         writeAtomically("b.yaml", slice("b-1", "a", "10.244.1.1"));
         Poll.until(() -> snap().endpointSlices().containsKey(ref("default", "b-1")), "b added by rename", this::snap);
@@ -179,8 +181,9 @@ class DirectorySourceTest {
         // Watch events off: only the safety-net rescan can notice the new file.
         source = new DirectorySource(dir, Duration.ofMillis(100), false);
         source.start(store, changes::incrementAndGet);
-        Files.writeString(dir.resolve("e.yaml"), service("default", "e", "10.96.5.1", 80));
+        writeAtomically("e.yaml", service("default", "e", "10.96.5.1", 80));
         Poll.until(() -> snap().services().containsKey(ref("default", "e")), "e added by a rescan", this::snap);
+        Poll.until(() -> changes.get() == 2, "onChange for the initial read and for e", changes::get);
 
         // Unchanged content is not re-applied: three rescans later nothing changed and no onChange came.
         long generation = store.generation();

@@ -6,32 +6,54 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
 
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Against fabric8's mock API server in CRUD mode: real list + watch over HTTP and WebSocket. */
+/**
+ * Against fabric8's mock API server in CRUD mode: real list + watch over HTTP and WebSocket, through
+ * the same JDK HTTP client {@link KubernetesSource#connect} uses.
+ */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesSourceTest {
     KubernetesMockServer server;
-    KubernetesClient client;
+    private KubernetesClient client;
 
     private final ObjectStore store = new ObjectStore();
     private final AtomicInteger changes = new AtomicInteger();
     private KubernetesSource source;
 
+    @BeforeEach
+    void client() {
+        client = server.createClient(new JdkHttpClientFactory());
+    }
+
     @AfterEach
     void close() {
         if (source != null) source.close();
+        client.close();
     }
 
     private static Service service(String ns, String name, String ip, int port) {
@@ -64,6 +86,9 @@ class KubernetesSourceTest {
         source = new KubernetesSource(client);
         source.start(store, changes::incrementAndGet);
         Poll.until(source::hasSynced, "initial sync", this::snap);
+        // Also wait for the watches: a test that ends right after the sync would otherwise close the
+        // client while fabric8 is still opening them (harmless, but it logs errors).
+        Poll.until(source::watching, "watches open", this::snap);
     }
 
     @Test
@@ -85,14 +110,14 @@ class KubernetesSourceTest {
         assertEquals("web", slice.serviceName());
         assertEquals(2, slice.endpoints().size());
         assertEquals(Boolean.TRUE, slice.endpoints().getFirst().conditions().ready());
-        assertTrue(changes.get() >= 1, "onChange called");
+        Poll.until(() -> changes.get() >= 1, "onChange called", changes::get);
     }
 
     @Test
     void emptyClusterSyncs() {
         start();
         assertTrue(snap().services().isEmpty());
-        assertTrue(changes.get() >= 1, "onChange called once synced, so the sync loop notices");
+        Poll.until(() -> changes.get() >= 1, "onChange once synced, so the sync loop notices", changes::get);
     }
 
     @Test
@@ -110,7 +135,8 @@ class KubernetesSourceTest {
         int before = changes.get();
         client.resource(service("default", "web", "10.96.1.1", 8080)).update();
         Poll.until(() -> snap().services().get(web).ports().getFirst().port() == 8080, "Service updated", this::snap);
-        assertTrue(changes.get() > before, "onChange after the update");
+        // onChange runs right after the store write, on the informer's thread: poll for it too.
+        Poll.until(() -> changes.get() > before, "onChange after the update", changes::get);
 
         client.resource(slice("default", "web-1", "web", "10.244.1.1", "10.244.1.2")).update();
         Poll.until(() -> snap().endpointSlices().get(slice).endpoints().size() == 2, "EndpointSlice updated",
@@ -131,6 +157,33 @@ class KubernetesSourceTest {
         Poll.until(() -> snap().services().containsKey(new ObjectRef("team-a", "api"))
                         && snap().endpointSlices().containsKey(new ObjectRef("team-b", "db-1")),
                 "objects in two namespaces", this::snap);
+    }
+
+    @Test
+    void keepsTryingUntilTheApiServerAnswers() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // free now; nothing listens there until the server below starts
+        }
+        Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port)
+                .withWatchReconnectInterval(100).withRequestRetryBackoffLimit(0).build();
+        KubernetesMockServer late = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        try (KubernetesClient lateClient = new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientFactory(new JdkHttpClientFactory()).build()) {
+            source = new KubernetesSource(lateClient);
+            source.start(store, changes::incrementAndGet);
+            assertFalse(source.hasSynced());
+
+            late.init(InetAddress.getLoopbackAddress(), port);
+            lateClient.resource(service("default", "web", "10.96.3.1", 80)).create();
+            Poll.until(source::hasSynced, "sync once the API server is up", this::snap);
+            Poll.until(() -> snap().services().containsKey(new ObjectRef("default", "web")), "Service seen",
+                    this::snap);
+            source.close();
+        } finally {
+            late.destroy();
+        }
     }
 
     @Test

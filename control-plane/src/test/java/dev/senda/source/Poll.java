@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Bounded polling for asynchronous effects: never sleep-and-hope. */
 final class Poll {
-    static final Duration DEFAULT = Duration.ofSeconds(15);
+    static final Duration DEFAULT = Duration.ofSeconds(30);
 
     private Poll() {
     }

@@ -61,6 +61,21 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * Compiles a BPF C file with the toolchain the build uses (clang-16 if present) into
+     * {@code out}; include dirs are added with {@code -I}.
+     */
+    public static Path compileBpf(Path source, Path out, Path... includeDirs) {
+        String clang = Files.isExecutable(Path.of("/usr/bin/clang-16")) ? "clang-16" : "clang";
+        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+        List<String> cmd = new java.util.ArrayList<>(List.of(clang, "-target", "bpf", "-O2", "-g",
+                "-I/usr/include/" + arch + "-linux-gnu"));
+        for (Path inc : includeDirs) cmd.add("-I" + inc);
+        cmd.addAll(List.of("-c", source.toString(), "-o", out.toString()));
+        run(cmd.toArray(String[]::new));
+        return out;
+    }
+
     /** The first cgroup2 mount in /proc/mounts (system property senda.test.cgroup2 overrides). */
     public static Path cgroup2Root() {
         String override = System.getProperty("senda.test.cgroup2");

@@ -7,9 +7,9 @@ import static dev.senda.datapath.PacketBuilder.POD_MAC;
 import static dev.senda.datapath.PacketBuilder.PSH;
 import static dev.senda.datapath.PacketBuilder.RST;
 import static dev.senda.datapath.PacketBuilder.SYN;
-import static dev.senda.datapath.TcDatapath.TC_ACT_OK;
-import static dev.senda.datapath.TcDatapath.TC_ACT_REDIRECT;
-import static dev.senda.datapath.TcDatapath.TC_ACT_SHOT;
+import static dev.senda.datapath.TestDatapath.TC_ACT_OK;
+import static dev.senda.datapath.TestDatapath.TC_ACT_REDIRECT;
+import static dev.senda.datapath.TestDatapath.TC_ACT_SHOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -61,7 +61,7 @@ class TcDatapathTest {
     /** IPv4 router alert option (RFC 2113), 4 bytes: makes the IPv4 header 24 bytes long. */
     static final byte[] ROUTER_ALERT = {(byte) 0x94, 4, 0, 0};
 
-    private TcDatapath dp;
+    private TestDatapath dp;
 
     @BeforeAll
     static void requireRoot() throws IOException {
@@ -75,7 +75,7 @@ class TcDatapathTest {
 
     @BeforeEach
     void load() {
-        dp = TcDatapath.load();
+        dp = TestDatapath.loadTc();
     }
 
     @AfterEach

@@ -112,7 +112,11 @@ final class Traffic {
         while (System.nanoTime() < deadline) {
             last = tally(proto, from, ip, port, batch);
             rounds++;
-            if (done.test(last)) return last;
+            if (done.test(last)) {
+                System.out.printf("%s %s:%d from %s: %s after %d round(s), %.0f ms/request%n", proto, ip, port,
+                        from.name(), what, rounds, last.results().stream().mapToLong(ClientResult::millis).average().orElse(0));
+                return last;
+            }
             sleep(100);
         }
         return fail(proto + " " + ip + ":" + port + " from " + from.name() + (inCgroup ? " (in cgroup)" : "")

@@ -7,6 +7,8 @@ import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -20,16 +22,47 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * Unsigned C values are passed as Java ints/longs of the same width (bits preserved).
  */
 public final class StructBuffer {
+    private final Fields fields;
     private final StructLayout layout;
     private final MemorySegment segment;
 
-    StructBuffer(StructLayout layout) {
-        this.layout = layout;
+    /**
+     * Offsets and layouts of a struct's top-level fields, resolved once per codec: resolving
+     * layout paths on every access would dominate the cost of an encode.
+     */
+    static final class Fields {
+        private final StructLayout layout;
+        private final Map<String, ValueLayout> layouts = new HashMap<>();
+        private final Map<String, Long> offsets = new HashMap<>();
+
+        Fields(StructLayout layout) {
+            this.layout = layout;
+            for (MemoryLayout m : layout.memberLayouts()) {
+                if (m.name().isEmpty() || !(m instanceof ValueLayout v)) continue;
+                layouts.put(m.name().get(), v);
+                offsets.put(m.name().get(), layout.byteOffset(groupElement(m.name().get())));
+            }
+        }
+
+        ValueLayout layout(String field) {
+            ValueLayout v = layouts.get(field);
+            if (v == null) throw new IllegalArgumentException("struct " + layout.name().orElse("?") + " has no scalar field " + field);
+            return v;
+        }
+
+        long offset(String field) {
+            return offsets.get(field);
+        }
+    }
+
+    StructBuffer(Fields fields) {
+        this.fields = fields;
+        this.layout = fields.layout;
         this.segment = MemorySegment.ofArray(new long[(int) ((layout.byteSize() + 7) / 8)]);
     }
 
-    StructBuffer(StructLayout layout, byte[] bytes) {
-        this(layout);
+    StructBuffer(Fields fields, byte[] bytes) {
+        this(fields);
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, segment, 0, layout.byteSize());
     }
 
@@ -85,11 +118,11 @@ public final class StructBuffer {
         }
     }
 
-    private MemoryLayout select(String field) {
-        return layout.select(groupElement(field));
+    private ValueLayout select(String field) {
+        return fields.layout(field);
     }
 
     private long offset(String field) {
-        return layout.byteOffset(groupElement(field));
+        return fields.offset(field);
     }
 }

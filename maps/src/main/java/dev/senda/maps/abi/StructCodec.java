@@ -16,10 +16,12 @@ import java.util.Objects;
 public abstract class StructCodec<T> {
     private final String cName;
     private final StructLayout layout;
+    private final StructBuffer.Fields fields;
 
     protected StructCodec(String cName, StructLayout layout) {
         this.cName = Objects.requireNonNull(cName);
         this.layout = Objects.requireNonNull(layout).withName(cName);
+        this.fields = new StructBuffer.Fields(this.layout);
     }
 
     /** The C struct's name, without {@code struct}. */
@@ -39,7 +41,7 @@ public abstract class StructCodec<T> {
     /** The struct's bytes for {@code value}; padding is zero. */
     public final byte[] encode(T value) {
         Objects.requireNonNull(value, "value");
-        StructBuffer buffer = new StructBuffer(layout);
+        StructBuffer buffer = new StructBuffer(fields);
         write(value, buffer);
         return buffer.bytes();
     }
@@ -54,7 +56,7 @@ public abstract class StructCodec<T> {
         if (bytes.length != size()) {
             throw new IllegalArgumentException("struct " + cName + " is " + size() + " bytes, got " + bytes.length);
         }
-        return read(new StructBuffer(layout, bytes));
+        return read(new StructBuffer(fields, bytes));
     }
 
     protected abstract void write(T value, StructBuffer out);

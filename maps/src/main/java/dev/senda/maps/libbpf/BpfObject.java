@@ -78,8 +78,11 @@ public final class BpfObject implements AutoCloseable {
     public BpfObject load() {
         ensureOpen();
         if (loaded) throw new IllegalStateException("BPF object " + file + " is already loaded");
-        Libbpf.check(Lib.bpf_object__load(obj), "load BPF object " + file
-                + (pinRoot == null ? "" : " (pin root " + pinRoot + ")"));
+        LogBridge.Captured result = LogBridge.capturingWarnings(() -> Lib.bpf_object__load(obj));
+        if (result.rc() < 0) {
+            throw new LibbpfException("load BPF object " + file + (pinRoot == null ? "" : " (pin root " + pinRoot + ")"),
+                    -result.rc(), tail(result.warnings()));
+        }
         loaded = true;
         return this;
     }
@@ -173,6 +176,14 @@ public final class BpfObject implements AutoCloseable {
     void ensureLoaded(String what) {
         ensureOpen();
         if (!loaded) throw new IllegalStateException(what + ": BPF object " + file + " is not loaded yet");
+    }
+
+    /** The end of libbpf's warnings (where the verifier states its reason), for an exception. */
+    private static String tail(String warnings) {
+        if (warnings.isBlank()) return "";
+        String w = warnings.strip();
+        int max = 4000;
+        return "\nlibbpf said:\n" + (w.length() <= max ? w : "..." + w.substring(w.length() - max));
     }
 
     static String cString(MemorySegment ptr) {

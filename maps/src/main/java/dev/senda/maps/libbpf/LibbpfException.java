@@ -20,7 +20,14 @@ public class LibbpfException extends RuntimeException {
      * @param errno   positive errno (a negative value is normalised)
      */
     public LibbpfException(String context, int errno) {
-        super(context + ": " + Native.describeErrno(Math.abs(errno)));
+        this(context, errno, "");
+    }
+
+    /**
+     * @param detail appended after the reason, e.g. libbpf's log of a verifier rejection
+     */
+    public LibbpfException(String context, int errno, String detail) {
+        super(context + ": " + Native.describeErrno(Math.abs(errno)) + detail);
         this.errno = Math.abs(errno);
         this.context = context;
     }

@@ -39,6 +39,10 @@ final class Native {
     private static final MethodHandle MOUNT = libc("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle STATFS = libc("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle IF_NAMETOINDEX = LINKER.downcallHandle(
+            LIBC.find("if_nametoindex").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle IF_INDEXTONAME = LINKER.downcallHandle(
+            LIBC.find("if_indextoname").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle STRERROR_R = LINKER.downcallHandle(
             LIBC.find("__xpg_strerror_r").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
@@ -103,6 +107,26 @@ final class Native {
     /** {@code statfs(path, buf)}: -1 on failure; {@code buf} must hold a {@code struct statfs}. */
     static int statfs(MemorySegment path, MemorySegment buf, Errno err) {
         return callInt(STATFS, err, path, buf);
+    }
+
+    /** {@code if_nametoindex(name)}: 0 if there is no such device in the calling thread's netns. */
+    static int ifNameToIndex(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) IF_NAMETOINDEX.invokeExact(arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code if_indextoname(index)}: null if there is no such device in the calling thread's netns. */
+    static String ifIndexToName(int index) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(64); // IF_NAMESIZE is 16
+            MemorySegment r = (MemorySegment) IF_INDEXTONAME.invokeExact(index, buf);
+            return r.address() == 0 ? null : buf.getString(0);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     /** "No such file or directory (errno 2)": the libc text plus the number. */

@@ -41,7 +41,7 @@ public final class TcAttach {
         int progFd = program.fd();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment hook = hook(arena, ifindex, ingress ? Lib.BPF_TC_INGRESS() : Lib.BPF_TC_EGRESS());
-            int rc = Lib.bpf_tc_hook_create(hook);
+            int rc = LogBridge.quietly(() -> Lib.bpf_tc_hook_create(hook));
             if (rc != -LibbpfException.EEXIST) Libbpf.check(rc, what + ": create clsact qdisc");
             MemorySegment opts = opts(arena, handle, priority);
             bpf_tc_opts.prog_fd(opts, progFd);
@@ -70,7 +70,8 @@ public final class TcAttach {
         Libbpf.ensureAvailable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment hook = hook(arena, ifindex, ingress ? Lib.BPF_TC_INGRESS() : Lib.BPF_TC_EGRESS());
-            int rc = Lib.bpf_tc_detach(hook, opts(arena, handle, priority));
+            MemorySegment opts = opts(arena, handle, priority);
+            int rc = LogBridge.quietly(() -> Lib.bpf_tc_detach(hook, opts));
             if (rc == -LibbpfException.ENOENT || rc == -LibbpfException.EINVAL && !deviceExists(ifindex)) {
                 return false;
             }
@@ -90,7 +91,7 @@ public final class TcAttach {
         Libbpf.ensureAvailable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment hook = hook(arena, ifindex, Lib.BPF_TC_INGRESS() | Lib.BPF_TC_EGRESS());
-            int rc = Lib.bpf_tc_hook_destroy(hook);
+            int rc = LogBridge.quietly(() -> Lib.bpf_tc_hook_destroy(hook));
             if (rc == -LibbpfException.ENOENT || rc == -LibbpfException.EINVAL) return false;
             Libbpf.check(rc, "destroy clsact qdisc of ifindex " + ifindex);
             return true;
@@ -114,11 +115,7 @@ public final class TcAttach {
     }
 
     private static boolean deviceExists(int ifindex) {
-        try {
-            return java.net.NetworkInterface.getByIndex(ifindex) != null;
-        } catch (java.net.SocketException e) {
-            return true;
-        }
+        return NetDevices.nameOf(ifindex).isPresent();
     }
 
     private static String dir(boolean ingress) {

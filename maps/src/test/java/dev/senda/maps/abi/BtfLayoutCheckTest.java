@@ -39,16 +39,11 @@ class BtfLayoutCheckTest {
     void requiredStructsMustBePresent() {
         Path sock = TestSupport.bpfObject("senda_sock.o", tmp);
         BtfLayoutCheck.verify(sock, List.of(Codecs.SVC4_KEY, Codecs.SOCK_REVNAT4_KEY));
+        // senda_tc.o has no socket reverse-NAT map, so requiring its struct must fail
         Path tc = TestSupport.bpfObject("senda_tc.o", tmp);
         AbiMismatchException e = assertThrows(AbiMismatchException.class,
-                () -> BtfLayoutCheck.verify(tc, List.of(Codecs.SOCK_REVNAT4_VALUE)).structsChecked().isEmpty()
-                        && false || true ? failIfNoMismatch(tc) : null);
+                () -> BtfLayoutCheck.verify(tc, List.of(Codecs.SOCK_REVNAT4_VALUE)));
         assertTrue(e.getMessage().contains("senda_sock_revnat4_value"), e.getMessage());
-    }
-
-    private static Object failIfNoMismatch(Path tc) {
-        // senda_tc.o has no socket reverse-NAT map, so requiring its struct must fail
-        return BtfLayoutCheck.verify(tc, List.of(Codecs.SOCK_REVNAT4_VALUE));
     }
 
     @Test
@@ -62,9 +57,7 @@ class BtfLayoutCheckTest {
                 #include "lib/conntrack.h"
                 char LICENSE[] SEC("license") = "GPL";
                 """);
-        Path object = tmp.resolve("drift.o");
-        TestSupport.run(clang(), "-target", "bpf", "-O2", "-g", "-I/usr/include/" + arch() + "-linux-gnu",
-                "-I" + src, "-c", src.resolve("drift.c").toString(), "-o", object.toString());
+        Path object = TestSupport.compileBpf(src.resolve("drift.c"), tmp.resolve("drift.o"), src);
 
         AbiMismatchException e = assertThrows(AbiMismatchException.class, () -> BtfLayoutCheck.verify(object));
         List<String> m = e.mismatches();
@@ -79,8 +72,7 @@ class BtfLayoutCheckTest {
     void anObjectWithoutSendaMapsDoesNotPass() throws Exception {
         Path c = tmp.resolve("empty.c");
         Files.writeString(c, "char LICENSE[] __attribute__((section(\"license\"), used)) = \"GPL\";\n");
-        Path object = tmp.resolve("empty.o");
-        TestSupport.run(clang(), "-target", "bpf", "-O2", "-g", "-c", c.toString(), "-o", object.toString());
+        Path object = TestSupport.compileBpf(c, tmp.resolve("empty.o"));
         assertThrows(AbiMismatchException.class, () -> BtfLayoutCheck.verify(object));
     }
 
@@ -100,13 +92,5 @@ class BtfLayoutCheckTest {
         String s = Files.readString(file);
         if (!s.contains(from)) throw new AssertionError(file + " no longer contains '" + from + "'");
         Files.writeString(file, s.replace(from, to));
-    }
-
-    private static String clang() {
-        return Files.isExecutable(Path.of("/usr/bin/clang-16")) ? "clang-16" : "clang";
-    }
-
-    private static String arch() {
-        return System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
     }
 }

@@ -9,6 +9,7 @@ import dev.senda.maps.TestSupport;
 import dev.senda.maps.libbpf.BpfObject;
 import dev.senda.maps.libbpf.LibbpfException;
 import dev.senda.maps.libbpf.PinRoot;
+import me.bechberger.ebpf.bpf.raw.Lib;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -69,21 +70,30 @@ class KernelLbMapsPrivilegedTest {
     }
 
     @Test
-    void aFailedWriteNamesTheMapAndTheKey() throws Exception {
+    void aFailedWriteNamesTheMapAndTheKeyAndChangesNothing() throws Exception {
         try (PinRoot pins = PinRoot.create();
              BpfObject obj = BpfObject.open(TestSupport.bpfObject("senda_tc.o", tmp), pins.path()).load()) {
             KernelLbMaps maps = new KernelLbMaps(obj.map("senda_svc4_v1"), obj.map("senda_backend4_v1"),
                     obj.map("senda_revnat4_v1"));
-            int capacity = obj.map("senda_backend4_v1").info().maxEntries();
             BackendValue b = new BackendValue(ip("10.0.0.1"), 80, Protocol.TCP, BackendState.ACTIVE);
-            for (int id = 1; id <= capacity; id++) maps.putBackend(id, b);
-            MapWriteException full = assertThrows(MapWriteException.class, () -> maps.putBackend(capacity + 1, b));
-            assertTrue(full.getMessage().contains("senda_backend4_v1"), full.getMessage());
-            assertTrue(full.getMessage().contains("backend " + (capacity + 1)), full.getMessage());
-            assertEquals(LibbpfException.E2BIG, ((LibbpfException) full.getCause()).errno());
-            maps.putBackend(1, b); // replacing an existing entry still works in a full map
+            maps.putBackend(1, b);
+            // A frozen map refuses every write from user space (EPERM): a cheap, certain failure.
+            assertEquals(0, Lib.bpf_map_freeze(obj.map("senda_backend4_v1").fd()));
+            MapWriteException e = assertThrows(MapWriteException.class, () -> maps.putBackend(70000, b));
+            assertTrue(e.getMessage().contains("senda_backend4_v1"), e.getMessage());
+            assertTrue(e.getMessage().contains("backend 70000"), e.getMessage());
+            assertEquals(LibbpfException.EPERM, ((LibbpfException) e.getCause()).errno());
+            MapWriteException d = assertThrows(MapWriteException.class, () -> maps.deleteBackend(1));
+            assertTrue(d.getMessage().contains("backend 1 "), d.getMessage());
+            assertEquals(Map.of(1, b), maps.backends(), "a failed write leaves the map as it was");
+
+            ServiceKey key = new ServiceKey(ip("10.96.0.10"), 443, Protocol.TCP, Scope.EXTERNAL, 2);
+            assertEquals(0, Lib.bpf_map_freeze(obj.map("senda_svc4_v1").fd()));
+            MapWriteException s = assertThrows(MapWriteException.class,
+                    () -> maps.putService(key, ServiceValue.slot(1, 1)));
+            assertTrue(s.getMessage().contains("senda_svc4_v1 for 10.96.0.10:443/TCP external slot 2"), s.getMessage());
             maps.close(); // does not close the object's maps
-            assertEquals(capacity, maps.backends().size());
+            assertTrue(obj.map("senda_svc4_v1").fd() > 0);
         }
     }
 

@@ -122,6 +122,28 @@ class BpfObjectPrivilegedTest {
     }
 
     @Test
+    void aVerifierRejectionCarriesTheVerifiersReason() throws Exception {
+        Path c = tmp.resolve("unchecked.c");
+        Files.writeString(c, """
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+                SEC("tc")
+                int unchecked(struct __sk_buff *skb)
+                {
+                        return *(int *)(long)skb->data; /* no bounds check */
+                }
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+        Path object = TestSupport.compileBpf(c, tmp.resolve("unchecked.o"));
+        try (BpfObject obj = BpfObject.open(object, null)) {
+            LibbpfException e = assertThrows(LibbpfException.class, obj::load);
+            assertEquals(13, e.errno(), "EACCES from the verifier");
+            assertTrue(e.getMessage().contains("unchecked.o"), e.getMessage());
+            assertTrue(e.getMessage().contains("invalid access to packet"), e.getMessage());
+        }
+    }
+
+    @Test
     void wrongSizedKeysAreRejectedBeforeTheSyscall() {
         try (BpfObject obj = BpfObject.open(TestSupport.bpfObject("senda_tc.o", tmp), null).load()) {
             BpfMap svc = obj.map("senda_svc4_v1");

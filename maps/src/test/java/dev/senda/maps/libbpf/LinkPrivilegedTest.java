@@ -1,6 +1,5 @@
 package dev.senda.maps.libbpf;
 
-import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +56,7 @@ class LinkPrivilegedTest {
     }
 
     private int ifindex() throws Exception {
-        return NetworkInterface.getByName(veth).getIndex();
+        return NetDevices.indexOf(veth).orElseThrow(() -> new AssertionError("no device " + veth));
     }
 
     @Test

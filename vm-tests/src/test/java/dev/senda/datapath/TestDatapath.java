@@ -29,13 +29,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * One freshly loaded {@code senda_tc.o} with its maps pinned under a unique directory
- * ({@code /sys/fs/bpf/sd<4 hex>}), so tests neither see each other's conntrack nor any agent's
- * maps. {@link #close} unpins everything and removes the directory.
+ * One freshly loaded datapath object ({@code senda_tc.o} or {@code senda_sock.o}, from the
+ * classpath) with its maps pinned under a unique directory ({@code /sys/fs/bpf/sd<4 hex>}), so
+ * tests neither see each other's state nor any agent's maps. {@link #close} unpins everything
+ * and removes the directory.
  */
-final class TcDatapath implements AutoCloseable {
-    static final String OBJECT_RESOURCE = "dev/senda/bpf/senda_tc.o";
-    static final String PROGRAM = "senda_tc_from_pod";
+final class TestDatapath implements AutoCloseable {
+    static final String TC_OBJECT = "dev/senda/bpf/senda_tc.o";
+    static final String SOCK_OBJECT = "dev/senda/bpf/senda_sock.o";
+    static final String TC_PROGRAM = "senda_tc_from_pod";
 
     static final int TC_ACT_OK = 0;
     static final int TC_ACT_SHOT = 2;
@@ -44,37 +46,46 @@ final class TcDatapath implements AutoCloseable {
     private final Path objectFile;
     private final Path pinRoot;
     private final BpfObject object;
-    private final BpfProgram program;
     final BpfMap services;
     final BpfMap backends;
     final BpfMap revNat;
     final BpfMap conntrack;
 
-    private TcDatapath(Path objectFile, Path pinRoot, BpfObject object) {
+    private TestDatapath(Path objectFile, Path pinRoot, BpfObject object) {
         this.objectFile = objectFile;
         this.pinRoot = pinRoot;
         this.object = object;
-        this.program = object.program(PROGRAM);
         this.services = object.map(Codecs.SVC4_MAP.mapName());
         this.backends = object.map(Codecs.BACKEND4_MAP.mapName());
         this.revNat = object.map(Codecs.REVNAT4_MAP.mapName());
-        this.conntrack = object.map(Codecs.CT4_MAP.mapName());
+        this.conntrack = object.maps().stream().anyMatch(m -> m.name().equals(Codecs.CT4_MAP.mapName()))
+                ? object.map(Codecs.CT4_MAP.mapName()) : null;
     }
 
-    static TcDatapath load() {
+    /** The per-packet datapath. */
+    static TestDatapath loadTc() {
+        return load(TC_OBJECT);
+    }
+
+    /** The socket datapath. */
+    static TestDatapath loadSock() {
+        return load(SOCK_OBJECT);
+    }
+
+    static TestDatapath load(String resource) {
         Path objectFile = null;
         Path pinRoot = null;
         BpfObject object = null;
         try {
-            objectFile = Files.createTempFile("senda_tc", ".o");
-            try (InputStream in = TcDatapath.class.getClassLoader().getResourceAsStream(OBJECT_RESOURCE)) {
-                if (in == null) throw new IllegalStateException(OBJECT_RESOURCE + " is not on the classpath (build bpf/)");
+            objectFile = Files.createTempFile("senda", ".o");
+            try (InputStream in = TestDatapath.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) throw new IllegalStateException(resource + " is not on the classpath (build bpf/)");
                 Files.copy(in, objectFile, StandardCopyOption.REPLACE_EXISTING);
             }
             String name = "sd" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
             pinRoot = Bpffs.ensureMounted(Path.of("/sys/fs/bpf", name));
             object = BpfObject.open(objectFile, pinRoot).load();
-            return new TcDatapath(objectFile, pinRoot, object);
+            return new TestDatapath(objectFile, pinRoot, object);
         } catch (IOException | RuntimeException e) {
             if (object != null) object.close();
             cleanup(pinRoot, objectFile, e);
@@ -83,9 +94,17 @@ final class TcDatapath implements AutoCloseable {
         }
     }
 
-    /** Runs the program once on {@code frame}. */
+    /** Runs the tc program once on {@code frame}. */
     TestRunResult run(byte[] frame) {
-        return program.testRun(frame, 1);
+        return object.program(TC_PROGRAM).testRun(frame, 1);
+    }
+
+    BpfProgram program(String name) {
+        return object.program(name);
+    }
+
+    BpfMap map(String name) {
+        return object.map(name);
     }
 
     Path pinRoot() {

@@ -1,0 +1,66 @@
+package dev.senda.desired;
+
+import dev.senda.maps.lb.Protocol;
+import dev.senda.maps.lb.Scope;
+import dev.senda.model.NodeInfo;
+import dev.senda.model.ObjectRef;
+import dev.senda.model.Service;
+import dev.senda.model.ServicePort;
+import dev.senda.model.Snapshot;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the golden files do not show directly: record contents and ordering rules. */
+class DesiredStateCalculatorTest {
+    private static final NodeInfo NODE = new NodeInfo("n1");
+    private final DesiredStateCalculator calc = new DesiredStateCalculator();
+
+    private static Service svc(String ns, String name, Instant created, String clusterIP, List<String> clusterIPs) {
+        return new Service(new ObjectRef(ns, name), Map.of(), created, null, clusterIP, clusterIPs, List.of(), null,
+                List.of(new ServicePort("http", null, 80, null, null)), null, null, null);
+    }
+
+    @Test
+    void frontendRecordsCarryScopeAndServicePortName() {
+        DesiredState s = calc.calculate(Snapshot.of(List.of(svc("ns", "a", null, "10.0.0.1", List.of())), List.of()),
+                NODE);
+        assertEquals(1, s.lb().frontends().size());
+        DesiredFrontend f = s.lb().frontends().values().iterator().next();
+        assertEquals(Scope.EXTERNAL, f.frontend().scope());
+        assertEquals(Protocol.TCP, f.frontend().proto());
+        assertEquals(new ServicePortName("ns", "a", "http"), f.servicePort());
+        assertTrue(f.backends().isEmpty());
+        assertTrue(s.rejections().isEmpty());
+    }
+
+    @Test
+    void clusterIpsAloneAreEnough() {
+        DesiredState s = calc.calculate(Snapshot.of(List.of(svc("ns", "a", null, null, List.of("10.0.0.2"))),
+                List.of()), NODE);
+        assertEquals("10.0.0.2:80/TCP ns/a:http\n  -> (no backends)\n", DesiredStateDump.render(s));
+    }
+
+    @Test
+    void aServiceWithATimestampBeatsOneWithout() {
+        Service old = svc("z", "with-time", Instant.parse("2020-01-01T00:00:00Z"), "10.0.0.3", List.of());
+        Service undated = svc("a", "no-time", null, "10.0.0.3", List.of());
+        DesiredState s = calc.calculate(Snapshot.of(List.of(undated, old), List.of()), NODE);
+        assertEquals(new ServicePortName("z", "with-time", "http"),
+                s.lb().frontends().values().iterator().next().servicePort());
+        assertEquals(List.of(new Rejection(Rejection.SERVICE, new ObjectRef("a", "no-time"),
+                "frontend 10.0.0.3:80/TCP is already used by Service z/with-time")), s.rejections());
+    }
+
+    @Test
+    void emptyInputEmptyOutput() {
+        DesiredState s = calc.calculate(Snapshot.empty(), NODE);
+        assertEquals(DesiredState.empty(), s);
+        assertEquals("", DesiredStateDump.render(s));
+    }
+}

@@ -1,0 +1,206 @@
+package dev.senda.datapath;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.senda.maps.abi.Codecs;
+import dev.senda.maps.abi.U32Codec;
+import dev.senda.maps.lb.Protocol;
+import dev.senda.maps.lb.SockRevNatValue;
+import dev.senda.maps.libbpf.BpfLink;
+import dev.senda.maps.libbpf.CgroupAttachType;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The socket datapath ({@code senda_sock.o}) on a real kernel: the four programs attached to a
+ * scratch cgroup, a client process inside it, backends on this JVM's loopback. The client makes
+ * real syscalls and reports what the kernel told it: connect()/sendto() to a VIP reach the
+ * backend, getpeername()/recvfrom() show the VIP, and a Service without backends is refused
+ * with ECONNREFUSED at once.
+ */
+@Tag("privileged")
+class SockLbTest {
+    static final String VIP = "10.96.0.10";
+    static final String EMPTY_VIP = "10.96.0.11";
+    static final int ECONNREFUSED = 111;
+
+    private TestDatapath dp;
+    private ScratchCgroup cgroup;
+    private final List<BpfLink> links = new ArrayList<>();
+    private ServerSocket tcpBackend;
+    private DatagramSocket udpBackend;
+
+    @BeforeAll
+    static void requireRoot() throws IOException {
+        String uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("Uid:")).findFirst().orElse("Uid: ?");
+        if (!uid.split("\\s+")[1].equals("0")) {
+            fail("socket LB tests attach cgroup BPF programs and need root; " + uid);
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dp = TestDatapath.loadSock();
+        cgroup = ScratchCgroup.create();
+        attach("senda_sock4_connect", CgroupAttachType.INET4_CONNECT);
+        attach("senda_sock4_sendmsg", CgroupAttachType.UDP4_SENDMSG);
+        attach("senda_sock4_recvmsg", CgroupAttachType.UDP4_RECVMSG);
+        attach("senda_sock4_getpeername", CgroupAttachType.INET4_GETPEERNAME);
+
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        tcpBackend = new ServerSocket(0, 50, lo);
+        udpBackend = new DatagramSocket(new InetSocketAddress(lo, 0));
+        Thread.ofVirtual().start(this::serveTcp);
+        Thread.ofVirtual().start(this::serveUdp);
+    }
+
+    private void attach(String program, CgroupAttachType type) {
+        links.add(BpfLink.attachCgroup(dp.program(program), cgroup.dir(), type));
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        // Reverse order of creation; each step runs even if an earlier one failed.
+        try {
+            if (tcpBackend != null) tcpBackend.close();
+            if (udpBackend != null) udpBackend.close();
+        } finally {
+            try {
+                links.forEach(BpfLink::close);   // unpinned links: closing detaches
+            } finally {
+                try {
+                    if (cgroup != null) cgroup.close();
+                } finally {
+                    if (dp != null) dp.close();
+                }
+            }
+        }
+    }
+
+    private void serveTcp() {
+        while (!tcpBackend.isClosed()) {
+            try (Socket s = tcpBackend.accept()) {
+                s.getOutputStream().write("tcp-backend".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                return; // closed by tearDown
+            }
+        }
+    }
+
+    private void serveUdp() {
+        byte[] buf = new byte[512];
+        while (!udpBackend.isClosed()) {
+            try {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udpBackend.receive(p);
+                byte[] answer = ("udp-backend:" + new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII))
+                        .getBytes(StandardCharsets.US_ASCII);
+                udpBackend.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    @Test
+    void connectAndSendToAVipReachTheBackendAndTheAppStillSeesTheVip() throws Exception {
+        int tcpPort = tcpBackend.getLocalPort();
+        int udpPort = udpBackend.getLocalPort();
+        dp.putBackend(1, "127.0.0.1", tcpPort, Protocol.TCP);
+        dp.putBackend(2, "127.0.0.1", udpPort, Protocol.UDP);
+        dp.putService(VIP, 80, Protocol.TCP, 10, 1);
+        dp.putService(VIP, 53, Protocol.UDP, 11, 2);
+
+        List<String> out = probe("tcp:" + VIP + ":80", "udp:" + VIP + ":53", "cudp:" + VIP + ":53",
+                "tcp:127.0.0.1:" + tcpPort);
+
+        assertEquals(List.of(
+                "OK tcp:" + VIP + ":80 peer=" + VIP + ":80 data=tcp-backend",
+                "OK udp:" + VIP + ":53 peer=" + VIP + ":53 data=udp-backend:hello",
+                "OK cudp:" + VIP + ":53 peer=" + VIP + ":53 data=udp-backend:hello",
+                "OK tcp:127.0.0.1:" + tcpPort + " peer=127.0.0.1:" + tcpPort + " data=tcp-backend"), out);
+
+        // one socket reverse-NAT entry per translated socket, pointing back at the VIP
+        var revNat = dp.map(Codecs.SOCK_REVNAT4_MAP.mapName());
+        List<byte[]> keys = revNat.keys();
+        assertEquals(3, keys.size());
+        for (byte[] k : keys) {
+            SockRevNatValue v = Codecs.SOCK_REVNAT4_VALUE.decode(revNat.lookup(k));
+            assertEquals(PacketBuilder.ipv4(VIP), v.address());
+        }
+    }
+
+    @Test
+    void serviceWithoutBackendsIsRefusedWithEconnrefused() throws Exception {
+        dp.putService(EMPTY_VIP, 80, Protocol.TCP, 12);
+        dp.putService(EMPTY_VIP, 53, Protocol.UDP, 13);
+
+        List<String> timed = probeTimed("tcp:" + EMPTY_VIP + ":80", "udp:" + EMPTY_VIP + ":53",
+                "cudp:" + EMPTY_VIP + ":53");
+
+        assertEquals(List.of(
+                "ERR tcp:" + EMPTY_VIP + ":80 errno=" + ECONNREFUSED,
+                "ERR udp:" + EMPTY_VIP + ":53 errno=" + ECONNREFUSED,
+                "ERR cudp:" + EMPTY_VIP + ":53 errno=" + ECONNREFUSED), withoutTimes(timed));
+        // at once: the probe's receive timeout is 3 s, so a timeout would take longer than that
+        for (String line : timed) {
+            long millis = Long.parseLong(line.substring(line.lastIndexOf(" ms=") + 4));
+            assertTrue(millis < 2000, "refusal took " + millis + " ms: " + line);
+        }
+    }
+
+    /** Runs {@link SockProbe} in the scratch cgroup; its result lines without the timings. */
+    private List<String> probe(String... ops) throws Exception {
+        return withoutTimes(probeTimed(ops));
+    }
+
+    private static List<String> withoutTimes(List<String> lines) {
+        return lines.stream().map(l -> l.substring(0, l.lastIndexOf(" ms="))).toList();
+    }
+
+    /** Runs {@link SockProbe} inside the scratch cgroup and returns its result lines. */
+    private List<String> probeTimed(String... ops) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$CG_PROCS\" && exec \"$@\"", "sh",
+                java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                SockProbe.class.getName()));
+        cmd.addAll(List.of(ops));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("CG_PROCS", cgroup.procs().toString());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) fail("socket probe did not finish in 60 s");
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), "probe exit status; output:\n" + output);
+            assertNotNull(output);
+            return output.lines().filter(l -> l.startsWith("OK ") || l.startsWith("ERR ")).toList();
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

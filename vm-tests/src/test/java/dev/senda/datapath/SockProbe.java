@@ -1,0 +1,146 @@
+package dev.senda.datapath;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A socket client run as a child process inside the cgroup under test (cgroup membership is
+ * per process, so the test JVM cannot put only itself in). It calls the socket syscalls
+ * directly through FFM, because the JDK caches the address given to connect() and never asks
+ * the kernel's getpeername(), which is exactly what the getpeername4 hook rewrites.
+ *
+ * <p>Arguments: operations {@code tcp:ADDR:PORT}, {@code udp:ADDR:PORT} (unconnected
+ * sendto/recvfrom) and {@code cudp:ADDR:PORT} (connect, send, recv). One output line each:
+ * {@code OK <op> peer=<addr:port> data=<text> ms=<t>} or {@code ERR <op> errno=<n> ms=<t>}, where
+ * t is how long the operation took (a refusal must be immediate, not a timeout).
+ */
+public final class SockProbe {
+    private static final int AF_INET = 2;
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVTIMEO = 20;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = fn("socket", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+    private static final MethodHandle CONNECT = fn("connect", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+    private static final MethodHandle GETPEERNAME = fn("getpeername", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+    private static final MethodHandle SETSOCKOPT = fn("setsockopt", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+    private static final MethodHandle SENDTO = fn("sendto", ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+    private static final MethodHandle RECVFROM = fn("recvfrom", ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    private SockProbe() {
+    }
+
+    private static MethodHandle fn(String name, ValueLayout ret, ValueLayout... args) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(),
+                FunctionDescriptor.of(ret, args), CAPTURE);
+    }
+
+    public static void main(String[] args) throws Throwable {
+        for (String op : args) {
+            String[] parts = op.split(":");
+            try (Arena arena = Arena.ofConfined()) {
+                long start = System.nanoTime();
+                String result = run(arena, parts[0], parts[1], Integer.parseInt(parts[2]), op);
+                System.out.println(result + " ms=" + (System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        System.out.flush();
+    }
+
+    private static String run(Arena arena, String kind, String addr, int port, String op) throws Throwable {
+        MemorySegment state = arena.allocate(CALL_STATE);
+        boolean tcp = kind.equals("tcp");
+        int fd = (int) SOCKET.invokeExact(state, AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+        if (fd < 0) return "ERR " + op + " errno=" + errno(state);
+        try {
+            // Bound every wait: a lost datagram must end the probe, not hang it.
+            MemorySegment tv = arena.allocate(16);
+            tv.set(ValueLayout.JAVA_LONG, 0, 3);
+            int rc = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
+            if (rc < 0) return "ERR " + op + " errno=" + errno(state);
+            MemorySegment dest = sockaddr(arena, addr, port);
+            MemorySegment buf = arena.allocate(512);
+            if (!kind.equals("udp")) {
+                rc = (int) CONNECT.invokeExact(state, fd, dest, 16);
+                if (rc < 0) return "ERR " + op + " errno=" + errno(state);
+            }
+            long n;
+            MemorySegment from = arena.allocate(16);
+            MemorySegment fromLen = arena.allocate(ValueLayout.JAVA_INT);
+            fromLen.set(ValueLayout.JAVA_INT, 0, 16);
+            if (tcp) {
+                n = (long) RECVFROM.invokeExact(state, fd, buf, 512L, 0, MemorySegment.NULL, MemorySegment.NULL);
+            } else {
+                MemorySegment hello = arena.allocateFrom("hello", StandardCharsets.US_ASCII);
+                long sent = kind.equals("udp")
+                        ? (long) SENDTO.invokeExact(state, fd, hello, 5L, 0, dest, 16)
+                        : (long) SENDTO.invokeExact(state, fd, hello, 5L, 0, MemorySegment.NULL, 0);
+                if (sent < 0) return "ERR " + op + " errno=" + errno(state);
+                n = (long) RECVFROM.invokeExact(state, fd, buf, 512L, 0, from, fromLen);
+            }
+            if (n < 0) return "ERR " + op + " errno=" + errno(state);
+            String data = new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII);
+            String peer;
+            if (kind.equals("udp")) {
+                peer = format(from);
+            } else {
+                MemorySegment name = arena.allocate(16);
+                MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+                len.set(ValueLayout.JAVA_INT, 0, 16);
+                rc = (int) GETPEERNAME.invokeExact(state, fd, name, len);
+                if (rc < 0) return "ERR " + op + " getpeername errno=" + errno(state);
+                peer = format(name);
+            }
+            return "OK " + op + " peer=" + peer + " data=" + data;
+        } finally {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        }
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    /** struct sockaddr_in: family (host order), port and address (network order). */
+    private static MemorySegment sockaddr(Arena arena, String addr, int port) {
+        MemorySegment sa = arena.allocate(16);
+        sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
+        sa.set(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+        String[] o = addr.split("\\.");
+        for (int i = 0; i < 4; i++) sa.set(ValueLayout.JAVA_BYTE, 4 + i, (byte) Integer.parseInt(o[i]));
+        return sa;
+    }
+
+    private static String format(MemorySegment sa) {
+        int port = Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2));
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            if (i > 0) sb.append('.');
+            sb.append(Byte.toUnsignedInt(sa.get(ValueLayout.JAVA_BYTE, 4 + i)));
+        }
+        return sb.append(':').append(port).toString();
+    }
+}
