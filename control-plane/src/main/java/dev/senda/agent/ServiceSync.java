@@ -22,6 +22,8 @@ import java.util.Set;
  * One sync of Services: store snapshot -> desired state -> reconciler -> maps. Runs on the
  * {@link SyncRunner}'s thread only.
  *
+ * <p>A periodic sync first re-reads the maps, so drift from outside is repaired within one resync interval.
+ *
  * <p>Pruning of entries that are in the maps but not desired is allowed only once the source has
  * synced, so a restart with a half-filled informer cache never tears down working Services.
  * Each rejection is logged once, when it first appears, naming the object and the reason.
@@ -49,6 +51,10 @@ final class ServiceSync implements SyncRunner.SyncFunction {
 
     @Override
     public SyncResult sync(SyncReason reason) {
+        if (reason == SyncReason.PERIODIC) {
+            // Re-read the maps so an entry changed behind our back (bpftool, a crashed writer) is repaired.
+            reconciler.restore();
+        }
         boolean synced = source.hasSynced();
         DesiredState desired = calculator.calculate(store.snapshot(), node);
         reportRejections(desired.rejections());

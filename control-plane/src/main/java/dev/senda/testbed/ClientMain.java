@@ -63,7 +63,7 @@ public final class ClientMain {
                 default -> throw new IllegalArgumentException("unknown protocol " + f[0]);
             };
             return "OK " + ms(start) + " " + r[0] + " " + r[1];
-        } catch (Exception e) {
+        } catch (Throwable e) {
             String msg = e.getMessage() != null ? e.getMessage() : e.toString();
             return "ERR " + ms(start) + " " + msg.replace('\n', ' ');
         }

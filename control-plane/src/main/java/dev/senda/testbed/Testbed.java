@@ -1,15 +1,6 @@
 package dev.senda.testbed;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -17,12 +8,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +37,10 @@ import java.util.regex.Pattern;
  * parallel runs do not collide; {@link #podDeviceGlob()} ({@code <prefix>p*}) is the agent's
  * {@code --pod-devices}.
  *
+ * <p>Backends are {@link EchoServer}s: sockets created inside the pod namespaces, served by this JVM.
+ * Clients are {@link PodClient} processes started in a pod's namespace, optionally inside the
+ * cgroup (socket LB applies to processes in it, whatever their namespace).
+ *
  * <p>{@link #close()} stops every process this testbed started (by PID) and deletes every namespace
  * (which deletes the veths) and the cgroup, also after a half-finished {@link Builder#build()}; a
  * JVM shutdown hook does the same if the JVM exits first. Every wait is bounded.
@@ -63,6 +57,8 @@ public final class Testbed implements AutoCloseable {
     private final ChildProcesses processes = new ChildProcesses();
     private final Deque<Undo> undo = new ArrayDeque<>();
     private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private final List<EchoServer> servers = new ArrayList<>();
+    private final Map<String, PodClient> clients = new HashMap<>();
     private final Thread shutdownHook;
     private Path cgroupDir;
     private boolean closed;
@@ -273,174 +269,74 @@ public final class Testbed implements AutoCloseable {
 
     /**
      * Starts an echo server in the pod answering every TCP connection / UDP datagram on {@code port}
-     * with {@code "<pod> <peer-address> <port>"}, and waits (at most 5 s) until it answers.
+     * with {@code "<pod> <peer-address> <port>"} (see {@link EchoServer}); it serves as soon as this returns.
      */
-    public Process startEchoServer(Pod pod, Proto proto, int port) throws IOException {
-        String reply = "SYSTEM:echo " + pod.name() + " $SOCAT_PEERADDR " + port;
-        String listen = proto == Proto.TCP
-                ? "TCP4-LISTEN:" + port + ",fork,reuseaddr"
-                : "UDP4-RECVFROM:" + port + ",fork";
-        Path log = logDir.resolve("server-" + pod.name() + "-" + proto.name().toLowerCase() + port + ".log");
-        Process p = processes.track(new ProcessBuilder("nsenter", "--net=" + pod.netnsPath(), "socat", listen, reply)
-                .redirectInput(ProcessBuilder.Redirect.from(Exec.nullFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true)
-                .start());
-        awaitServer(pod, proto, port, p, Duration.ofSeconds(5));
-        return p;
+    public EchoServer startEchoServer(Pod pod, Proto proto, int port) throws IOException {
+        return track(EchoServer.start(pod, proto == Proto.TCP ? EchoServer.Mode.TCP : EchoServer.Mode.UDP, port));
     }
 
     /**
      * Starts a TCP server in the pod that greets every connection with {@code "<pod> <peer-address>
-     * <port>"} and then echoes each line back (for {@link #openTcpSession}), waiting (at most 5 s)
-     * until it answers.
+     * <port>"} and then echoes each line back (for {@link #openTcpSession}).
      */
-    public Process startStreamServer(Pod pod, int port) throws IOException {
-        String reply = "SYSTEM:echo " + pod.name() + " $SOCAT_PEERADDR " + port + "; exec cat";
-        Path log = logDir.resolve("server-" + pod.name() + "-stream" + port + ".log");
-        Process p = processes.track(new ProcessBuilder("nsenter", "--net=" + pod.netnsPath(), "socat",
-                "TCP4-LISTEN:" + port + ",fork,reuseaddr", reply)
-                .redirectInput(ProcessBuilder.Redirect.from(Exec.nullFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true)
-                .start());
-        awaitServer(pod, Proto.TCP, port, p, Duration.ofSeconds(5));
-        return p;
+    public EchoServer startStreamServer(Pod pod, int port) throws IOException {
+        return track(EchoServer.start(pod, EchoServer.Mode.STREAM, port));
     }
 
-    /**
-     * Opens a long-lived TCP connection from a pod (stopped on {@link TcpSession#close()} or with the
-     * testbed).
-     */
-    public TcpSession openTcpSession(Pod from, String ip, int port, boolean inCgroup) throws IOException {
-        return new TcpSession(clientCommand(from, inCgroup,
-                "socat", "-", "TCP4:" + ip + ":" + port + ",connect-timeout=3"), processes);
-    }
-
-    private void awaitServer(Pod pod, Proto proto, int port, Process server, Duration bound) throws IOException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IOException("echo server " + proto + "/" + port + " in " + pod.name() + " exited " + server.exitValue());
-            }
-            try {
-                String answer = Netns.call(pod.netnsPath(), Duration.ofSeconds(2),
-                        () -> proto == Proto.TCP ? probeTcp(pod.ip(), port) : probeUdp(pod.ip(), port));
-                if (answer != null && answer.startsWith(pod.name() + " ")) return;
-                last = String.valueOf(answer);
-            } catch (IOException e) {
-                last = e.getMessage();
-            }
-            Cgroup2.sleep(50);
+    private synchronized EchoServer track(EchoServer server) {
+        if (closed) {
+            server.close();
+            throw new IllegalStateException("testbed " + prefix + " is closed");
         }
-        throw new IOException("echo server " + proto + "/" + port + " in " + pod.name() + " did not answer within "
-                + bound.toMillis() + " ms (last: " + last + ")");
+        servers.add(server);
+        return server;
     }
 
-    private static String probeTcp(String ip, int port) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.ofLiteral(ip), port), 500);
-            s.setSoTimeout(1000);
-            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        }
-    }
-
-    private static String probeUdp(String ip, int port) throws IOException {
-        try (DatagramSocket s = new DatagramSocket()) {
-            s.setSoTimeout(300);
-            byte[] ping = "probe\n".getBytes(StandardCharsets.UTF_8);
-            s.send(new DatagramPacket(ping, ping.length, InetAddress.ofLiteral(ip), port));
-            DatagramPacket in = new DatagramPacket(new byte[512], 512);
-            s.receive(in);
-            return new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8).strip();
-        }
+    /** Every echo server started so far (e.g. to check how many requests each served). */
+    public synchronized List<EchoServer> servers() {
+        return List.copyOf(servers);
     }
 
     // ---------------------------------------------------------------- clients
 
     /**
-     * One TCP request from a pod: connect to {@code ip:port}, half-close, read the answer.
-     *
-     * @param inCgroup start the client inside {@link #cgroupDir()} (socket LB applies to it)
-     * @param timeout  bound for connect and for the answer; a refused connection returns at once
+     * The long-lived client process of a pod (started on first use, at most 60 s), inside the cgroup
+     * or not. Each (pod, inCgroup) pair has one client; requests through it are serialized.
      */
-    public ClientResult tcp(Pod from, String ip, int port, boolean inCgroup, Duration timeout) throws IOException {
-        String secs = seconds(timeout);
-        List<String> cmd = clientCommand(from, inCgroup,
-                "socat", "-t", secs, "-T", secs, "-", "TCP4:" + ip + ":" + port + ",connect-timeout=" + secs);
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Exec.nullFile())).start();
-        CompletableFuture<String> out = Exec.drain(p.getInputStream());
-        CompletableFuture<String> err = Exec.drain(p.getErrorStream());
-        try {
-            boolean done = p.waitFor(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS);
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            if (!done) {
-                processes.stop(p, Duration.ZERO);
-                return ClientResult.failure("client still running after " + ms + " ms", ms);
-            }
-            String answer = Exec.get(out).strip();
-            if (p.exitValue() == 0 && !answer.isEmpty()) return ClientResult.success(answer, ms);
-            String error = Exec.get(err).strip();
-            return ClientResult.failure(error.isEmpty() ? "exit " + p.exitValue() + ", empty answer" : error, ms);
-        } catch (InterruptedException e) {
-            processes.stop(p, Duration.ZERO);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+    public synchronized PodClient client(Pod from, boolean inCgroup) throws IOException {
+        if (closed) throw new IllegalStateException("testbed " + prefix + " is closed");
+        String key = from.name() + (inCgroup ? "@cgroup" : "");
+        PodClient c = clients.get(key);
+        if (c != null && c.isAlive()) return c;
+        Path log = logDir.resolve("client-" + key.replace('@', '-') + ".log");
+        c = PodClient.start(from, inCgroup, clientCommand(from, inCgroup), processes, log, Duration.ofSeconds(60));
+        clients.put(key, c);
+        return c;
     }
 
-    /**
-     * One UDP request from a pod: a connected UDP socket sends one datagram to {@code ip:port} and
-     * waits for the first answer line (the client is then stopped: socat would otherwise linger).
-     */
+    /** One TCP request from a pod (see {@link PodClient#tcp}); a refused connection returns at once. */
+    public ClientResult tcp(Pod from, String ip, int port, boolean inCgroup, Duration timeout) throws IOException {
+        return client(from, inCgroup).tcp(ip, port, timeout);
+    }
+
+    /** One UDP request from a pod on a connected socket. */
     public ClientResult udp(Pod from, String ip, int port, boolean inCgroup, Duration timeout) throws IOException {
-        String secs = seconds(timeout);
-        List<String> cmd = clientCommand(from, inCgroup, "socat", "-T", secs, "-", "UDP4:" + ip + ":" + port);
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).start();
-        CompletableFuture<String> line = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                line.complete(r.readLine());
-            } catch (IOException e) {
-                line.complete(null);
-            }
-        });
-        CompletableFuture<String> err = Exec.drain(p.getErrorStream());
-        try {
-            try (OutputStream stdin = p.getOutputStream()) {
-                stdin.write("ping\n".getBytes(StandardCharsets.UTF_8));
-                stdin.flush();
-                // stdin stays open until the answer arrived: an EOF would make socat stop waiting for it.
-                String answer = line.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-                long ms = (System.nanoTime() - start) / 1_000_000;
-                if (answer != null && !answer.isBlank()) return ClientResult.success(answer.strip(), ms);
-            } catch (java.util.concurrent.TimeoutException e) {
-                long ms = (System.nanoTime() - start) / 1_000_000;
-                processes.stop(p, Duration.ZERO);
-                return ClientResult.failure("no UDP answer within " + ms + " ms", ms);
-            } catch (java.util.concurrent.ExecutionException | IOException e) {
-                // the client died before reading stdin (e.g. ICMP unreachable): stderr says why
-            }
-            processes.stop(p, Duration.ofMillis(500));
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            String error = Exec.get(err).strip();
-            return ClientResult.failure(error.isEmpty() ? "no UDP answer" : error, ms);
-        } catch (InterruptedException e) {
-            processes.stop(p, Duration.ZERO);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } finally {
-            if (p.isAlive()) processes.stop(p, Duration.ZERO);
-        }
+        return client(from, inCgroup).udp(ip, port, timeout);
     }
 
     /** One request of either transport. */
     public ClientResult request(Proto proto, Pod from, String ip, int port, boolean inCgroup, Duration timeout)
             throws IOException {
         return proto == Proto.TCP ? tcp(from, ip, port, inCgroup, timeout) : udp(from, ip, port, inCgroup, timeout);
+    }
+
+    /**
+     * Opens a long-lived TCP connection from a pod (a socat process; stopped on
+     * {@link TcpSession#close()} or with the testbed).
+     */
+    public TcpSession openTcpSession(Pod from, String ip, int port, boolean inCgroup) throws IOException {
+        return new TcpSession(clientCommand(from, inCgroup,
+                "socat", "-", "TCP4:" + ip + ":" + port + ",connect-timeout=3"), processes);
     }
 
     /**
@@ -456,10 +352,6 @@ public final class Testbed implements AutoCloseable {
         cmd.add("--net=" + from.netnsPath());
         cmd.addAll(List.of(argv));
         return cmd;
-    }
-
-    private static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.3f", Math.max(0.1, d.toMillis() / 1000.0));
     }
 
     // ---------------------------------------------------------------- cleanup
@@ -480,6 +372,7 @@ public final class Testbed implements AutoCloseable {
             // we are the hook, or the JVM is exiting: nothing to remove
         }
         processes.stopAll(STOP_GRACE);
+        servers.forEach(EchoServer::close);
         killCgroupMembers();
         List<String> failures = new ArrayList<>();
         while (!undo.isEmpty()) {

@@ -102,7 +102,9 @@ abstract class ClusterIpServicesE2e {
         traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a, node.b));
 
         node.apply(slice("basic", "basic-1", echoPorts(), List.of(node.b)));
-        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.b));
+        Traffic.Tally t = traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.b));
+        // the application still sees the VIP as its peer (getpeername), whichever datapath translated
+        t.successes().forEach(r -> assertEquals(vip + ":80", r.remote(), "getpeername: " + r));
     }
 
     @Test
@@ -313,5 +315,17 @@ abstract class ClusterIpServicesE2e {
         traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, all);
         Traffic.Tally udp = traffic.awaitServedBy(Proto.UDP, node.client, vip, 80, all);
         udp.successes().forEach(r -> assertEquals(node.client.ip(), r.peer().orElseThrow(), "UDP source: " + r));
+        udp.successes().forEach(r -> assertEquals(vip + ":80", r.remote(), "connected UDP reply source: " + r));
+
+        // sendto/recvfrom without connect(): the reply must come from the VIP as well
+        var client = node.tb.client(node.client, traffic.inCgroup());
+        Set<String> seen = new java.util.TreeSet<>();
+        for (int i = 0; i < 30; i++) {
+            ClientResult r = client.udpUnconnected(vip, 80, Traffic.REQUEST_TIMEOUT);
+            assertTrue(r.ok(), "unconnected UDP: " + r);
+            assertEquals(vip + ":80", r.remote(), "recvfrom source of an unconnected UDP reply: " + r);
+            seen.add(r.pod().orElseThrow());
+        }
+        assertEquals(all, seen, "unconnected UDP spread over backends");
     }
 }

@@ -48,6 +48,10 @@ class TestbedSelfTest {
                 assertEquals("srv " + cli.ip() + " 8080", tcp.answer(), tcp.toString());
                 ClientResult udp = tb.udp(cli, srv.ip(), 8080, inCgroup, Duration.ofSeconds(2));
                 assertEquals("srv " + cli.ip() + " 8080", udp.answer(), udp.toString());
+                assertEquals(srv.ip() + ":8080", tcp.remote(), "getpeername: " + tcp);
+                assertEquals(srv.ip() + ":8080", udp.remote(), "recvfrom: " + udp);
+                ClientResult udpu = tb.client(cli, inCgroup).udpUnconnected(srv.ip(), 8080, Duration.ofSeconds(2));
+                assertEquals("srv " + cli.ip() + " 8080", udpu.answer(), udpu.toString());
                 ClientResult refused = tb.tcp(cli, srv.ip(), 8081, inCgroup, Duration.ofSeconds(2));
                 assertTrue(!refused.ok() && refused.error().contains("Connection refused") && refused.millis() < 1000,
                         refused.toString());

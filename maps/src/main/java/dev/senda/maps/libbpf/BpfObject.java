@@ -64,6 +64,14 @@ public final class BpfObject implements AutoCloseable {
             if (obj.address() == 0) {
                 throw new LibbpfException("open BPF object " + objectFile, err.value);
             }
+            if (pinRootOrNull == null) {
+                // Without a pin root libbpf would pin LIBBPF_PIN_BY_NAME maps under /sys/fs/bpf:
+                // "no pinning" has to be said map by map.
+                for (MemorySegment m = Lib.bpf_object__next_map(obj, MemorySegment.NULL); m.address() != 0;
+                     m = Lib.bpf_object__next_map(obj, m)) {
+                    Lib.bpf_map__set_pin_path(m, MemorySegment.NULL);
+                }
+            }
             return new BpfObject(objectFile, pinRootOrNull, arena, obj);
         } catch (RuntimeException e) {
             arena.close();
