@@ -3,6 +3,7 @@ package dev.senda.datapath;
 import dev.senda.maps.libbpf.BpfLink;
 import dev.senda.maps.libbpf.Bpffs;
 import dev.senda.maps.libbpf.LibbpfException;
+import dev.senda.maps.libbpf.NetDevices;
 import dev.senda.maps.libbpf.TcAttach;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,7 @@
 package dev.senda.datapath;
 
 import dev.senda.maps.libbpf.BpfProgram;
+import dev.senda.maps.libbpf.NetDevices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -53,7 +53,9 @@ public final class PodClient implements AutoCloseable {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:-UsePerfData", "-Xmx48m", "-cp", System.getProperty("java.class.path"), ClientMain.class.getName()));
+                "-XX:-UsePerfData", "-Xmx48m",
+                // IPv4 sockets, like socat's: a dual-stack (AF_INET6) socket would meet connect6/sendmsg6, not the v4 hooks
+                "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"), ClientMain.class.getName()));
         Process p = owner.track(new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start());

@@ -107,11 +107,18 @@ final class E2eNode implements AutoCloseable {
 
     /** Creates the object, or replaces it (PUT: the mock rejects patches) when it exists. */
     <T extends HasMetadata> T apply(T object) {
+        log("apply " + object.getKind() + " " + object.getMetadata().getName());
         return kube().resource(object).createOr(NonDeletingOperation::update);
     }
 
     void delete(HasMetadata object) {
+        log("delete " + object.getKind() + " " + object.getMetadata().getName());
         kube().resource(object).delete();
+    }
+
+    /** A timestamped line on the test's output, to line up with the agent's log. */
+    static void log(String line) {
+        System.out.println(java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + line);
     }
 
     /** Deletes every Service and EndpointSlice of the test namespace (the mock never garbage-collects slices). */

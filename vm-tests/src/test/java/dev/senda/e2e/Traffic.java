@@ -113,8 +113,8 @@ final class Traffic {
             last = tally(proto, from, ip, port, batch);
             rounds++;
             if (done.test(last)) {
-                System.out.printf("%s %s:%d from %s: %s after %d round(s), %.0f ms/request%n", proto, ip, port,
-                        from.name(), what, rounds, last.results().stream().mapToLong(ClientResult::millis).average().orElse(0));
+                E2eNode.log(String.format("%s %s:%d from %s: %s after %d round(s), %.1f ms/request", proto, ip, port,
+                        from.name(), what, rounds, last.results().stream().mapToLong(ClientResult::millis).average().orElse(0)));
                 return last;
             }
             sleep(100);
