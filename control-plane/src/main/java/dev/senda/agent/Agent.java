@@ -61,6 +61,7 @@ public final class Agent implements AutoCloseable {
 
         Metrics metrics = new Metrics();
         started.push(metrics);
+        metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
         SyncRunner.Settings settings = SyncRunner.Settings.defaults();
         HealthState health = HealthState.forSyncSettings(settings);

@@ -3,7 +3,10 @@ package dev.senda.agent;
 import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.SyncReport;
 import dev.senda.reconcile.SyncRunner;
+import dev.senda.maps.metrics.DatapathCounters;
+import dev.senda.maps.metrics.DatapathEvent;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -13,6 +16,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The agent's Prometheus metrics, in a registry of its own (not the library's default one, so
@@ -65,6 +71,8 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .name("senda_map_writes_total")
             .help("Successful BPF map updates and deletes done by the reconciler.")
             .register(registry);
+    /** Whether the last read of the datapath counters failed: failures are logged once per streak. */
+    private final AtomicBoolean datapathReadFailing = new AtomicBoolean();
     private HTTPServer server;
 
     public Metrics() {
@@ -103,6 +111,39 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
 
     public void addMapWrites(long count) {
         if (count > 0) mapWrites.inc(count);
+    }
+
+    /**
+     * Exports the datapath's own event counters as {@code senda_datapath_events_total{event="..."}},
+     * read from the BPF map at every scrape (so they are as fresh as the scrape, and cost nothing
+     * between scrapes). Call once.
+     *
+     * <p>A failed read leaves the series out of that scrape and the scrape still succeeds; the
+     * failure is logged once, and its end too.
+     *
+     * @param reader the counts, e.g. {@code datapath.counters()::readAll}; called on scrape threads
+     */
+    public void exportDatapathEvents(Supplier<Map<DatapathEvent, Long>> reader) {
+        CounterWithCallback.builder()
+                .name("senda_datapath_events_total")
+                .help("Events counted by the BPF datapath (per-CPU counters summed), by event; "
+                        + "`senda bpf metrics` describes each.")
+                .labelNames("event")
+                .callback(sink -> {
+                    Map<DatapathEvent, Long> counts;
+                    try {
+                        counts = reader.get();
+                    } catch (RuntimeException e) {
+                        if (datapathReadFailing.compareAndSet(false, true)) {
+                            LOG.warn("cannot read the datapath counters, senda_datapath_events_total is left out "
+                                    + "of scrapes until they can be read again: {}", e.toString());
+                        }
+                        return;
+                    }
+                    if (datapathReadFailing.compareAndSet(true, false)) LOG.info("datapath counters readable again");
+                    counts.forEach((event, count) -> sink.call(DatapathCounters.toDouble(count), event.metricName()));
+                })
+                .register(registry);
     }
 
     /**

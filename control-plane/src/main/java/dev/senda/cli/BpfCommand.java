@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code senda bpf ...}: inspect what the datapath's maps hold. */
 @Command(name = "bpf", mixinStandardHelpOptions = true, description = "Inspect Senda's BPF maps.",
-        subcommands = BpfCommand.Lb.class)
+        subcommands = {BpfCommand.Lb.class, BpfMetricsCommand.class})
 public final class BpfCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 BpfCommand.class,
                 CleanupCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -6,6 +6,7 @@ import dev.senda.maps.lb.LbMaps;
 import dev.senda.maps.libbpf.BpfObject;
 import dev.senda.maps.libbpf.Bpffs;
 import dev.senda.maps.libbpf.Libbpf;
+import dev.senda.maps.metrics.DatapathCounters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class Datapath implements AutoCloseable {
     private final BpfObject sockObject;
     private final BpfObject tcObject;
     private final KernelLbMaps lbMaps;
+    private final DatapathCounters counters;
     private PodDeviceAttacher podDevices;
 
     private Datapath(Path bpffsRoot, BpfObject sockObject, BpfObject tcObject) {
@@ -39,6 +41,8 @@ public final class Datapath implements AutoCloseable {
         this.tcObject = tcObject;
         this.lbMaps = new KernelLbMaps(sockObject.map("senda_svc4_v1"), sockObject.map("senda_backend4_v1"),
                 sockObject.map("senda_revnat4_v1"));
+        // One pinned map shared by both objects: either object's handle reads the same counters.
+        this.counters = new DatapathCounters(sockObject.map(DatapathCounters.MAP_NAME));
     }
 
     /**
@@ -83,6 +87,11 @@ public final class Datapath implements AutoCloseable {
     /** The load-balancer maps, for the reconciler. */
     public LbMaps lbMaps() {
         return lbMaps;
+    }
+
+    /** The datapath's event counters, for the metrics exporter. */
+    public DatapathCounters counters() {
+        return counters;
     }
 
     /** Attaches (or re-attaches) the socket-LB programs to {@code cgroupRoot} through pinned links. */

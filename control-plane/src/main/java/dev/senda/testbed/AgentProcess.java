@@ -97,6 +97,7 @@ public final class AgentProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .start());
         AgentProcess agent = new AgentProcess(tb, settings, p);
+        tb.closeFirst(agent); // stop + cleanup while the node still exists, even from the shutdown hook
         try {
             agent.awaitHealthy(readyBound);
         } catch (IOException | RuntimeException e) {
@@ -205,6 +206,11 @@ public final class AgentProcess implements AutoCloseable {
                     java.nio.file.StandardOpenOption.APPEND);
         }
         return cleanupResult;
+    }
+
+    @Override
+    public String toString() {
+        return "agent pid " + process.pid() + " in " + testbed.nodeNetns();
     }
 
     /** The last {@code lines} lines of the agent's log. */

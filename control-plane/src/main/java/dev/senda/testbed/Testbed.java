@@ -59,6 +59,7 @@ public final class Testbed implements AutoCloseable {
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private final List<EchoServer> servers = new ArrayList<>();
     private final Map<String, PodClient> clients = new HashMap<>();
+    private final Deque<AutoCloseable> closeFirst = new ArrayDeque<>();
     private final Thread shutdownHook;
     private Path cgroupDir;
     private boolean closed;
@@ -257,6 +258,16 @@ public final class Testbed implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Registers something to close before the testbed stops its processes and deletes its namespaces
+     * (e.g. an agent, whose cleanup must run while the node still exists); closed in reverse order of
+     * registration, also from the shutdown hook.
+     */
+    public synchronized void closeFirst(AutoCloseable resource) {
+        if (closed) throw new IllegalStateException("testbed " + prefix + " is closed");
+        closeFirst.push(resource);
+    }
+
     /** The processes this testbed tracks; callers may add their own (e.g. an agent) to be stopped on close. */
     public ChildProcesses processes() {
         return processes;
@@ -371,10 +382,18 @@ public final class Testbed implements AutoCloseable {
         } catch (IllegalStateException shutdownInProgress) {
             // we are the hook, or the JVM is exiting: nothing to remove
         }
+        List<String> failures = new ArrayList<>();
+        while (!closeFirst.isEmpty()) {
+            AutoCloseable c = closeFirst.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                failures.add(c + ": " + e.getMessage());
+            }
+        }
         processes.stopAll(STOP_GRACE);
         servers.forEach(EchoServer::close);
         killCgroupMembers();
-        List<String> failures = new ArrayList<>();
         while (!undo.isEmpty()) {
             Undo u = undo.pop();
             try {

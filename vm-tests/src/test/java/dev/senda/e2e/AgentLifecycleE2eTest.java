@@ -51,6 +51,8 @@ class AgentLifecycleE2eTest {
             assertEquals(200, first.healthz().status());
             String metrics = first.metrics();
             assertTrue(metrics.contains("# TYPE"), "metrics are not Prometheus text:\n" + head(metrics));
+            assertTrue(metrics.lines().anyMatch(l -> l.matches("senda_datapath_events_total\\{event=\"sock_translated\"} [1-9].*")),
+                    "the datapath's socket-LB translations are not counted:\n" + metrics);
 
             // the programmed state, decoded for humans and as JSON
             String listing = lbListJson(first, vip, node);
@@ -86,6 +88,29 @@ class AgentLifecycleE2eTest {
             outside.awaitServedBy(Proto.TCP, node.client, vip, 80, ALL);
             Traffic.Tally udp = outside.awaitServedBy(Proto.UDP, node.client, vip, 53, ALL);
             udp.successes().forEach(r -> assertEquals(node.client.ip(), r.peer().orElseThrow(), "per-packet UDP source: " + r));
+        }
+    }
+
+    @Test
+    @DisplayName("a per-packet agent started right after a socket-LB agent stopped (no cleanup between) takes over")
+    void perPacketAgentRightAfterSocketLbAgent() throws Exception {
+        try (E2eNode node = E2eNode.create(getClass().getSimpleName())) {
+            AgentProcess first = node.startAgent(true);
+            String vip = node.nextVip();
+            node.apply(service("switch", vip, port("http", "TCP", 80, E2eNode.ECHO)));
+            node.apply(slice("switch", "switch-1", List.of(slicePort("http", "TCP", E2eNode.ECHO)),
+                    List.of(node.a, node.b, node.c)));
+            new Traffic(node.tb, true).awaitServedBy(Proto.TCP, node.client, vip, 80, ALL);
+            assertEquals(0, first.stop(), "agent exit code after SIGTERM\n" + first.logTail(30));
+
+            node.startAgent(false);
+            // clients outside the cgroup go through tc, clients inside it too once socket LB is gone
+            new Traffic(node.tb, false).awaitServedBy(Proto.TCP, node.client, vip, 80, ALL);
+            new Traffic(node.tb, true).awaitServedBy(Proto.TCP, node.client2, vip, 80, ALL);
+            Exec.Result cg = Exec.run(Duration.ofSeconds(10), "bpftool", "cgroup", "show", node.tb.cgroupDir().toString());
+            assertTrue(cg.ok() && cg.stdout().isBlank(),
+                    "--socket-lb=false, yet socket LB programs from the previous run are still attached to "
+                            + node.tb.cgroupDir() + ":\n" + cg.stdout());
         }
     }
 

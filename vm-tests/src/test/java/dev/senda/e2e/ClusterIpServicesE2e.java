@@ -190,7 +190,7 @@ abstract class ClusterIpServicesE2e {
         Thread clientLoop = Thread.ofPlatform().name("churn-client").start(() -> {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             // a second client pod keeps hitting the VIP, bounded in count and time
-            for (int i = 0; i < 3000 && !stop.get() && System.nanoTime() < deadline; i++) {
+            for (int i = 0; i < 20_000 && !stop.get() && System.nanoTime() < deadline; i++) {
                 try {
                     loop.add(traffic.one(Proto.TCP, node.client2, vip, 80));
                 } catch (IOException e) {
@@ -207,8 +207,12 @@ abstract class ClusterIpServicesE2e {
                     List.of(node.a, node.b, node.c),
                     List.of(node.a));
             for (List<Pod> step : steps) {
+                int before = loop.size();
                 node.apply(slice("churn", "churn-1", echoPorts(), step));
                 traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(step.toArray(Pod[]::new)));
+                // let the loop run through each state for a while (bounded) before the next change
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (loop.size() < before + 50 && clientLoop.isAlive() && System.nanoTime() < until) Traffic.sleep(10);
             }
         } finally {
             stop.set(true);
@@ -218,7 +222,8 @@ abstract class ClusterIpServicesE2e {
         synchronized (loop) {
             failures = loop.stream().filter(r -> !r.ok()).toList();
         }
-        assertTrue(loop.size() >= 20, "the client loop made only " + loop.size() + " requests");
+        E2eNode.log("client loop during endpoint changes: " + loop.size() + " requests");
+        assertTrue(loop.size() >= 6 * 50, "the client loop made only " + loop.size() + " requests");
         assertTrue(failures.isEmpty(), failures.size() + " of " + loop.size()
                 + " requests failed while endpoints changed, e.g. " + failures.subList(0, Math.min(3, failures.size())));
     }
@@ -282,7 +287,7 @@ abstract class ClusterIpServicesE2e {
             }
         }
         if (!socketLb()) {
-            System.out.println("per-packet hairpin: backend saw source " + t.successes().getFirst().peer().orElseThrow()
+            E2eNode.log("per-packet hairpin: backend saw source " + t.successes().getFirst().peer().orElseThrow()
                     + " (VIP " + vip + ", pod " + node.a.ip() + ")");
         }
     }

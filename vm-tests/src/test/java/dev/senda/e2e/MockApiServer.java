@@ -30,6 +30,13 @@ final class MockApiServer implements AutoCloseable {
     /** Where the agent finds the API server, inside the node namespace. */
     static final int NODE_PORT = 6443;
 
+    /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING); // one INFO line per request otherwise
+    }
+
     private final KubernetesMockServer server;
     private final NetnsForwarder forwarder;
     private final KubernetesClient client;

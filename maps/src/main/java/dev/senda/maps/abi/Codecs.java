@@ -26,7 +26,10 @@ public final class Codecs {
     public static final MapAbi CT4_MAP = MapAbi.of("senda_ct4_v1", CT4_KEY, CT4_VALUE);
     public static final MapAbi SOCK_REVNAT4_MAP = MapAbi.of("senda_sockrevnat4_v1", SOCK_REVNAT4_KEY,
             SOCK_REVNAT4_VALUE);
+    /** Per-CPU event counters, indexed by {@code enum senda_metric} (see dev.senda.maps.metrics). */
+    public static final MapAbi METRICS_MAP = new MapAbi("senda_metrics_v1", "__u32", U32Codec.SIZE, "__u64", Long.BYTES);
 
     /** Every pinned map of the ABI. */
-    public static final List<MapAbi> MAPS = List.of(SVC4_MAP, BACKEND4_MAP, REVNAT4_MAP, CT4_MAP, SOCK_REVNAT4_MAP);
+    public static final List<MapAbi> MAPS = List.of(SVC4_MAP, BACKEND4_MAP, REVNAT4_MAP, CT4_MAP, SOCK_REVNAT4_MAP,
+            METRICS_MAP);
 }

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# Runs Senda's privileged test suites inside QEMU on one of Debian's stock kernels
+# (testing layer 5: "the same suites inside QEMU on Debian's stock kernel").
+#
+#   vm-tests/qemu/run-suite.sh [KERNEL_VERSION] [CONSOLE_LAUNCHER_ARGS...]
+#
+# KERNEL_VERSION is a Debian kernel ABI such as 6.1.0-56 or 6.1.0-56-amd64; default: the one
+# the linux-image-amd64 metapackage of this machine's apt sources points at. Any further
+# arguments replace the default test selection and go to JUnit's ConsoleLauncher, e.g.
+# `--select-class dev.senda.datapath.SockLbTest`.
+#
+# It runs the ALREADY BUILT tree (`./senda build`, or `./senda vm-test`, which builds first):
+# the VM has no Maven. The host's / is shared read-only over 9p and the VM chroots into it,
+# so the suites run with the host's JDK, libbpf, ip and tc, but on the guest kernel.
+# Needs root (QEMU's 9p server must read everything; the tests need root in the guest anyway).
+#
+# Environment: SENDA_VM_TIMEOUT (seconds, default 1500), SENDA_VM_MEMORY (default 4G),
+# SENDA_VM_CPUS (default 2), JAVA_HOME (a JDK >= 22; default Temurin 25).
+#
+# Kept afterwards under vm-tests/target/qemu/: kernels/<abi>/ (the extracted kernel, reused)
+# and logs/<abi>-<time>/ (console.log and JUnit XML). Everything else is removed on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE="$ROOT/vm-tests/target/qemu"
+JDK=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+TIMEOUT=${SENDA_VM_TIMEOUT:-1500}
+MEMORY=${SENDA_VM_MEMORY:-4G}
+CPUS=${SENDA_VM_CPUS:-2}
+# Modules the suites need that Debian builds as modules; their dependencies are added
+# automatically (from each .ko's modinfo), built-in ones are skipped.
+MODULES=(virtio_pci 9pnet_virtio 9p veth sch_ingress cls_bpf)
+# Default selection: every @Tag("privileged") test of the datapath and maps suites.
+DEFAULT_SELECTION=(--scan-classpath "@VMTESTS@" --scan-classpath "@MAPSTESTS@"
+    --include-package dev.senda.datapath --include-package dev.senda.maps --include-tag privileged)
+
+say() { echo "vm-test: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (QEMU shares the host's / over 9p; the suites need root in the guest)"
+[ -x "$JDK/bin/java" ] || die "no JDK at $JDK (set JAVA_HOME to a JDK >= 22)"
+
+# --- state removed on every exit (the QEMU process is ours: killed by its PID) -------------
+RUN="" QEMU_PID="" TAIL_PID=""
+cleanup() {
+    if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+        kill "$QEMU_PID" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$QEMU_PID" 2>/dev/null || true
+    fi
+    [ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null || true
+    [ -n "$RUN" ] && rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- host packages (only this script needs them, so the launcher does not install them) ------
+missing=()
+for p in qemu-system-x86 busybox-static; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} with apt"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+BUSYBOX=/bin/busybox # from busybox-static: it must run with no libraries in the initramfs
+
+# --- (a) the kernel: apt-get download + dpkg-deb -x, cached per ABI --------------------------
+KVER=""
+if [ $# -gt 0 ] && [[ "$1" != -* ]]; then KVER=$1; shift; fi
+if [ -z "$KVER" ]; then
+    KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: linux-image-//p' | head -n1)
+    [ -n "$KVER" ] || die "apt knows no linux-image-amd64 (run apt-get update, or pass a KERNEL_VERSION like 6.1.0-56)"
+fi
+KVER=${KVER#linux-image-}
+[[ "$KVER" == *-amd64 ]] || KVER="$KVER-amd64"
+KDIR="$CACHE/kernels/$KVER"
+
+mkdir -p "$CACHE/kernels"
+if [ ! -f "$KDIR/vmlinuz" ]; then
+    (
+        flock 9 # two runs at once must not extract into the same directory
+        [ -f "$KDIR/vmlinuz" ] && exit 0
+        say "fetching linux-image-$KVER with apt-get download"
+        dl=$(mktemp -d "$CACHE/kernels/.download.XXXXXX")
+        trap 'rm -rf "$dl"' EXIT
+        get() { (cd "$dl" && apt-get -q -o APT::Sandbox::User=root download "linux-image-$KVER") >&2; }
+        get || { apt-get update -q >&2 && get; } || die "apt-get download linux-image-$KVER failed (see apt-cache search linux-image-6.1)"
+        dpkg-deb -x "$dl"/linux-image-*.deb "$dl/root"
+        # keep only what a run uses: the kernel, the module tree and the list of built-in modules
+        mkdir -p "$dl/keep"
+        mv "$dl/root/boot/vmlinuz-$KVER" "$dl/keep/vmlinuz"
+        mv "$dl/root/lib/modules/$KVER/kernel" "$dl/keep/kernel"
+        mv "$dl/root/lib/modules/$KVER/modules.builtin" "$dl/keep/modules.builtin"
+        rm -rf "$KDIR" && mv "$dl/keep" "$KDIR"
+    ) 9>"$CACHE/kernels/.lock"
+fi
+[ -f "$KDIR/vmlinuz" ] || die "kernel $KVER was not extracted"
+
+# --- the project's classpath, built on the host (no Maven in the VM) -------------------------
+for d in bpf/target/classes maps/target/classes maps/target/test-classes control-plane/target/classes \
+         vm-tests/target/test-classes; do
+    [ -d "$ROOT/$d" ] || die "$ROOT/$d is missing: build first (./senda build, or use ./senda vm-test)"
+done
+mkdir -p "$CACHE/logs"
+RUN=$(mktemp -d "$CACHE/run.XXXXXX")
+LOGDIR="$CACHE/logs/$KVER-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$LOGDIR" "$RUN/out"
+
+# (Maven on Java 25 prints Unsafe deprecation warnings about its own libraries: dropped)
+mvn_() {
+    (cd "$ROOT" && JAVA_HOME="$JDK" mvn -B -q "$@" 2>&1 \
+        | { sed 's/\x1b\[[0-9;]*m//g' | grep -vE '^(WARNING:|$)' >&2 || true; })
+}
+# Third-party jars from ~/.m2; Senda's own modules come from their target dirs below instead,
+# and JUnit from the console launcher's standalone jar (one copy of the engine).
+deps=(-pl vm-tests dependency:build-classpath -DincludeScope=test -Dmdep.outputFile="$RUN/deps.txt"
+      -DexcludeGroupIds=dev.senda,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian)
+mvn_ -o "${deps[@]}" || mvn_ "${deps[@]}" || die "could not resolve the vm-tests classpath with Maven"
+junit=$(sed -n 's:.*<junit.version>5\.\([0-9.]*\)</junit.version>.*:1.\1:p' "$ROOT/pom.xml")
+launcher="$CACHE/junit/junit-platform-console-standalone-$junit.jar"
+if [ ! -f "$launcher" ]; then
+    copy=(-pl vm-tests dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit"
+          -DoutputDirectory="$CACHE/junit")
+    mvn_ -o "${copy[@]}" || mvn_ "${copy[@]}" || die "could not fetch junit-platform-console-standalone $junit"
+fi
+# A snapshot of the built classes: a concurrent build on the host must not change them mid-run.
+for d in bpf/target/classes maps/target/classes maps/target/test-classes control-plane/target/classes \
+         vm-tests/target/test-classes; do
+    mkdir -p "$RUN/classes/$(dirname "$d")" && cp -a "$ROOT/$d" "$RUN/classes/$d"
+done
+C="$RUN/classes"
+CP="$C/vm-tests/target/test-classes:$C/maps/target/test-classes:$C/control-plane/target/classes"
+CP="$CP:$C/maps/target/classes:$C/bpf/target/classes:$(cat "$RUN/deps.txt"):$launcher"
+
+if [ $# -gt 0 ]; then SELECTION=("$@"); else SELECTION=("${DEFAULT_SELECTION[@]}"); fi
+SELECTION=("${SELECTION[@]/@VMTESTS@/$C/vm-tests/target/test-classes}")
+SELECTION=("${SELECTION[@]/@MAPSTESTS@/$C/maps/target/test-classes}")
+
+# --- (d) what runs inside the VM, chrooted into the host's / --------------------------------
+{
+    echo '#!/bin/bash'
+    echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8'
+    echo 'cd /tmp'
+    # C1 only: under TCG the JVM's start-up dominates and full JIT compiles cost more than they win
+    printf '%q ' "$JDK/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+        -cp "$CP" org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree \
+        --details-theme=ascii --disable-ansi-colors --include-engine=junit-jupiter --fail-if-no-tests --reports-dir="$RUN/out/reports" "${SELECTION[@]}"
+    echo
+    echo 'rc=$?'
+    echo "echo \$rc > $(printf %q "$RUN/out/rc")"
+    echo 'exit $rc'
+} >"$RUN/inside.sh"
+
+# --- (b) the initramfs: static busybox, the modules in load order, /init --------------------
+INITRD="$RUN/initramfs"
+mkdir -p "$INITRD"/{bin,dev,proc,sys,host,mods}
+cp "$BUSYBOX" "$INITRD/bin/busybox"
+declare -A KO=() LOADED=()
+while IFS= read -r f; do n=$(basename "$f"); n=${n%%.ko*}; KO[${n//-/_}]=$f; done \
+    < <(find "$KDIR/kernel" -name '*.ko*')
+add_module() { # $1: module name; appends it (after its dependencies) to mods/order
+    local m=${1//-/_} f deps d
+    [ -n "${LOADED[$m]:-}" ] && return 0
+    LOADED[$m]=1
+    if [ -z "${KO[$m]:-}" ]; then
+        grep -qE "/${m//_/[-_]}\.ko$" "$KDIR/modules.builtin" && return 0
+        die "kernel $KVER has no module $m (neither loadable nor built in)"
+    fi
+    f=${KO[$m]}
+    case "$f" in
+        *.ko.xz) xz -dc "$f" >"$INITRD/mods/$m.ko" ;;
+        *.ko.zst) zstd -qdc "$f" >"$INITRD/mods/$m.ko" ;;
+        *) cp "$f" "$INITRD/mods/$m.ko" ;;
+    esac
+    # dependencies from the module's own .modinfo ("depends=a,b"); the .ko may be compressed
+    deps=$(case "$f" in *.xz) xz -dc "$f" ;; *.zst) zstd -qdc "$f" ;; *) cat "$f" ;; esac \
+        | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n1)
+    for d in ${deps//,/ }; do add_module "$d"; done
+    echo "$m" >>"$INITRD/mods/order"
+}
+: >"$INITRD/mods/order"
+for m in "${MODULES[@]}"; do add_module "$m"; done
+
+cat >"$INITRD/init" <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+stop() { echo "vm-test: \$*"; sync; poweroff -f; sleep 10; }
+while read -r m; do insmod /mods/\$m.ko || stop "insmod \$m failed"; done < /mods/order
+# the host's / (read-only), page-cached: it does not change during the run (classes are a snapshot)
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostroot /host || stop "9p mount of / failed"
+mount -t proc proc /host/proc && mount -t sysfs sys /host/sys && mount -t devtmpfs dev /host/dev \\
+  && mount -t tmpfs tmp /host/tmp && mount -t tmpfs run /host/run \\
+  && mount -t bpf bpf /host/sys/fs/bpf && mount -t cgroup2 cgroup2 /host/sys/fs/cgroup \\
+  && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /host$RUN/out || stop "mounts failed"
+ip link set lo up
+echo "vm-test: kernel \$(uname -r), userspace after \$(cut -d' ' -f1 /proc/uptime) s"
+chroot /host /bin/bash $RUN/inside.sh
+echo "vm-test: suites exited with \$? after \$(cut -d' ' -f1 /proc/uptime) s"
+umount /host$RUN/out
+stop "powering off"
+EOF
+chmod +x "$INITRD/init"
+(cd "$INITRD" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1) >"$RUN/initramfs.cpio.gz"
+
+# --- (c) boot: TCG here (KVM where /dev/kvm exists), serial console to a log file -----------
+say "kernel $KVER, modules: $(tr '\n' ' ' <"$INITRD/mods/order")"
+say "booting QEMU (timeout ${TIMEOUT}s); console log: $LOGDIR/console.log"
+accel=(-accel tcg)
+[ -w /dev/kvm ] && accel=(-accel kvm -cpu host)
+start=$(date +%s)
+qemu-system-x86_64 "${accel[@]}" -m "$MEMORY" -smp "$CPUS" -nographic -no-reboot -nic none -monitor none \
+    -serial "file:$LOGDIR/console.log" \
+    -kernel "$KDIR/vmlinuz" -initrd "$RUN/initramfs.cpio.gz" \
+    -append "console=ttyS0 rdinit=/init panic=-1 loglevel=4" \
+    -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+    -virtfs "local,path=$RUN/out,mount_tag=out,security_model=none" \
+    </dev/null >"$LOGDIR/qemu.log" 2>&1 &
+QEMU_PID=$!
+for _ in $(seq 100); do [ -f "$LOGDIR/console.log" ] && break; sleep 0.1; done
+tail -n +1 -f --pid="$QEMU_PID" "$LOGDIR/console.log" &
+TAIL_PID=$!
+
+# --- (e) wait, bounded; then the verdict -----------------------------------------------------
+timed_out=0
+while kill -0 "$QEMU_PID" 2>/dev/null; do
+    if [ $(($(date +%s) - start)) -ge "$TIMEOUT" ]; then timed_out=1; break; fi
+    sleep 1
+done
+if [ "$timed_out" -eq 1 ]; then
+    kill "$QEMU_PID" 2>/dev/null || true
+else
+    wait "$QEMU_PID" || say "QEMU exited with $?: $(tail -n 3 "$LOGDIR/qemu.log")"
+fi
+QEMU_PID=""
+sleep 0.5 # let tail print the last lines
+elapsed=$(($(date +%s) - start))
+[ -d "$RUN/out/reports" ] && cp -r "$RUN/out/reports" "$LOGDIR/"
+
+echo >&2
+say "kernel $KVER, ${elapsed}s wall clock; logs and JUnit XML in $LOGDIR"
+grep -aE '^\[ +[0-9]+ tests (found|successful|failed|aborted|skipped) +\]' "$LOGDIR/console.log" >&2 || true
+if [ "$timed_out" -eq 1 ]; then
+    die "timed out after ${TIMEOUT}s (QEMU killed)"
+fi
+[ -f "$RUN/out/rc" ] || die "the suites did not finish (no exit code came back from the VM; see the console log)"
+rc=$(cat "$RUN/out/rc")
+# a skipped privileged test proved nothing: it fails the run, like ./senda test
+skipped=$(grep -aE '^\[ +[0-9]+ tests skipped +\]' "$LOGDIR/console.log" | grep -oE '[0-9]+' | head -n1 || true)
+if [ "$rc" -eq 0 ] && [ "${skipped:-0}" -ne 0 ]; then die "$skipped tests were skipped"; fi
+[ "$rc" -eq 0 ] || die "JUnit exited with $rc"
+say "passed"
