@@ -3,6 +3,10 @@
  * Socket load balancing on cgroup v2 sock_addr hooks (IPv4): connect() and
  * sendmsg() to a Service VIP go straight to a backend; recvmsg() and
  * getpeername() keep showing the VIP to the application.
+ *
+ * The IPv6 hooks handle dual-stack sockets that reach an IPv4 Service through
+ * its IPv4-mapped address (::ffff:VIP): without them such a socket would stay
+ * connected to the VIP and never get an answer.
  */
 #include "lib/common.h"
 #include "lib/sock_lb.h"
@@ -29,6 +33,30 @@ SEC("cgroup/getpeername4")
 int senda_sock4_getpeername(struct bpf_sock_addr *ctx)
 {
 	return senda_sock4_restore(ctx);
+}
+
+SEC("cgroup/connect6")
+int senda_sock6_connect(struct bpf_sock_addr *ctx)
+{
+	return senda_sock6_translate_v4mapped(ctx);
+}
+
+SEC("cgroup/sendmsg6")
+int senda_sock6_sendmsg(struct bpf_sock_addr *ctx)
+{
+	return senda_sock6_translate_v4mapped(ctx);
+}
+
+SEC("cgroup/recvmsg6")
+int senda_sock6_recvmsg(struct bpf_sock_addr *ctx)
+{
+	return senda_sock6_restore_v4mapped(ctx);
+}
+
+SEC("cgroup/getpeername6")
+int senda_sock6_getpeername(struct bpf_sock_addr *ctx)
+{
+	return senda_sock6_restore_v4mapped(ctx);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -46,8 +46,13 @@ static __always_inline __u8 senda_sock_proto(const struct bpf_sock_addr *ctx)
  * the default EPERM. Measured on 6.18: connect() and sendto() fail at once with
  * ECONNREFUSED. Kernels offer bpf_set_retval to connect4/sendmsg4 since 6.0
  * (not to recvmsg4/getpeername4, which must always allow anyway).
+ *
+ * Shared by the IPv4 hooks and the IPv6 hooks of dual-stack sockets that address
+ * IPv4 through ::ffff:a.b.c.d: addr/port (be) is the destination; *new_addr and
+ * *new_port receive what to write back into ctx (unchanged when not a Service).
  */
-static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
+static __always_inline int senda_sock4_translate_addr(struct bpf_sock_addr *ctx, __be32 addr,
+						      __be16 port, __be32 *new_addr, __be16 *new_port)
 {
 	struct senda_sock_revnat4_key rk = {};
 	struct senda_sock_revnat4_value rv = {};
@@ -55,10 +60,12 @@ static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
 	__u8 proto = senda_sock_proto(ctx);
 	int res;
 
+	*new_addr = addr;
+	*new_port = port;
 	if (!proto)
 		return SENDA_SOCK_ALLOW;
 
-	res = senda_lb4_select(ctx->user_ip4, (__be16)ctx->user_port, proto, &c);
+	res = senda_lb4_select(addr, port, proto, &c);
 	if (res == SENDA_LB_NOT_SERVICE)
 		return SENDA_SOCK_ALLOW;
 	if (res != SENDA_LB_SELECTED) {
@@ -77,28 +84,89 @@ static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
 	 * application just sees the backend as its peer. */
 	bpf_map_update_elem(&senda_sockrevnat4_v1, &rk, &rv, BPF_ANY);
 
-	ctx->user_ip4 = c.addr;
-	ctx->user_port = (__u32)c.port;
+	*new_addr = c.addr;
+	*new_port = c.port;
 	senda_count(SENDA_M_SOCK_TRANSLATED);
 	return SENDA_SOCK_ALLOW;
+}
+
+/* The Service address a socket's backend peer stands for, if socket LB translated it. */
+static __always_inline struct senda_sock_revnat4_value *
+senda_sock4_lookup_revnat(struct bpf_sock_addr *ctx, __be32 addr, __be16 port)
+{
+	struct senda_sock_revnat4_key rk = {};
+
+	rk.cookie = bpf_get_socket_cookie(ctx);
+	rk.address = addr;
+	rk.port = port;
+	return bpf_map_lookup_elem(&senda_sockrevnat4_v1, &rk);
 }
 
 /* Puts the Service address back where the application reads its peer. */
 static __always_inline int senda_sock4_restore(struct bpf_sock_addr *ctx)
 {
-	struct senda_sock_revnat4_key rk = {};
 	struct senda_sock_revnat4_value *rv;
 
-	rk.cookie = bpf_get_socket_cookie(ctx);
-	rk.address = ctx->user_ip4;
-	rk.port = (__be16)ctx->user_port;
-	rv = bpf_map_lookup_elem(&senda_sockrevnat4_v1, &rk);
+	rv = senda_sock4_lookup_revnat(ctx, ctx->user_ip4, (__be16)ctx->user_port);
 	if (rv) {
 		ctx->user_ip4 = rv->address;
 		ctx->user_port = (__u32)rv->port;
 		senda_count(SENDA_M_SOCK_REVNAT);
 	}
 	return SENDA_SOCK_ALLOW;  /* recvmsg/getpeername hooks must always allow */
+}
+
+/*
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d): a dual-stack socket (Java's default, for
+ * one) reaches an IPv4 Service through the IPv6 hooks. Only the mapped form is
+ * handled here; native IPv6 Services are a later map family.
+ */
+/* connect4/sendmsg4: the destination is ctx->user_ip4:user_port. */
+static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
+{
+	__be32 addr;
+	__be16 port;
+	int verdict;
+
+	verdict = senda_sock4_translate_addr(ctx, ctx->user_ip4, (__be16)ctx->user_port, &addr, &port);
+	ctx->user_ip4 = addr;
+	ctx->user_port = (__u32)port;
+	return verdict;
+}
+
+static __always_inline int senda_sock6_is_v4mapped(const struct bpf_sock_addr *ctx)
+{
+	return ctx->user_ip6[0] == 0 && ctx->user_ip6[1] == 0 &&
+	       ctx->user_ip6[2] == bpf_htonl(0x0000ffff);
+}
+
+static __always_inline int senda_sock6_translate_v4mapped(struct bpf_sock_addr *ctx)
+{
+	__be32 addr;
+	__be16 port;
+	int verdict;
+
+	if (!senda_sock6_is_v4mapped(ctx))
+		return SENDA_SOCK_ALLOW;
+	verdict = senda_sock4_translate_addr(ctx, ctx->user_ip6[3], (__be16)ctx->user_port, &addr, &port);
+	ctx->user_ip6[3] = addr;
+	ctx->user_port = (__u32)port;
+	return verdict;
+}
+
+static __always_inline int senda_sock6_restore_v4mapped(struct bpf_sock_addr *ctx)
+{
+	struct senda_sock_revnat4_value *rv;
+
+	if (!senda_sock6_is_v4mapped(ctx))
+		return SENDA_SOCK_ALLOW;
+	rv = senda_sock4_lookup_revnat(ctx, ctx->user_ip6[3], (__be16)ctx->user_port);
+	if (rv) {
+		ctx->user_ip6[3] = rv->address;
+		ctx->user_port = (__u32)rv->port;
+		senda_count(SENDA_M_SOCK_REVNAT);
+	}
+	return SENDA_SOCK_ALLOW;
 }
 
 #endif /* SENDA_SOCK_LB_H */

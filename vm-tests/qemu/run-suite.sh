@@ -42,12 +42,17 @@ die() { say "error: $*"; exit 1; }
 
 # --- state removed on every exit (the QEMU process is ours: killed by its PID) -------------
 RUN="" QEMU_PID="" TAIL_PID=""
-cleanup() {
+stop_qemu() { # SIGTERM, up to 10 s, then SIGKILL
     if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
         kill "$QEMU_PID" 2>/dev/null || true
         for _ in $(seq 50); do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.2; done
         kill -9 "$QEMU_PID" 2>/dev/null || true
+        wait "$QEMU_PID" 2>/dev/null || true
     fi
+    QEMU_PID=""
+}
+cleanup() {
+    stop_qemu
     [ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null || true
     [ -n "$RUN" ] && rm -rf "$RUN"
 }
@@ -119,6 +124,7 @@ deps=(-pl vm-tests dependency:build-classpath -DincludeScope=test -Dmdep.outputF
       -DexcludeGroupIds=dev.senda,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian)
 mvn_ -o "${deps[@]}" || mvn_ "${deps[@]}" || die "could not resolve the vm-tests classpath with Maven"
 junit=$(sed -n 's:.*<junit.version>5\.\([0-9.]*\)</junit.version>.*:1.\1:p' "$ROOT/pom.xml")
+[ -n "$junit" ] || die "no <junit.version>5.x</junit.version> in $ROOT/pom.xml"
 launcher="$CACHE/junit/junit-platform-console-standalone-$junit.jar"
 if [ ! -f "$launcher" ]; then
     copy=(-pl vm-tests dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit"
@@ -142,7 +148,8 @@ SELECTION=("${SELECTION[@]/@MAPSTESTS@/$C/maps/target/test-classes}")
 {
     echo '#!/bin/bash'
     echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8'
-    echo 'cd /tmp'
+    # the working directory is the writable share: files tests keep (e.g. target/e2e logs) come back
+    echo "cd $(printf %q "$RUN/out")"
     # C1 only: under TCG the JVM's start-up dominates and full JIT compiles cost more than they win
     printf '%q ' "$JDK/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
         -cp "$CP" org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree \
@@ -158,7 +165,7 @@ INITRD="$RUN/initramfs"
 mkdir -p "$INITRD"/{bin,dev,proc,sys,host,mods}
 cp "$BUSYBOX" "$INITRD/bin/busybox"
 declare -A KO=() LOADED=()
-while IFS= read -r f; do n=$(basename "$f"); n=${n%%.ko*}; KO[${n//-/_}]=$f; done \
+while IFS= read -r f; do n=${f##*/}; n=${n%%.ko*}; KO[${n//-/_}]=$f; done \
     < <(find "$KDIR/kernel" -name '*.ko*')
 add_module() { # $1: module name; appends it (after its dependencies) to mods/order
     local m=${1//-/_} f deps d
@@ -195,12 +202,12 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostroo
 mount -t proc proc /host/proc && mount -t sysfs sys /host/sys && mount -t devtmpfs dev /host/dev \\
   && mount -t tmpfs tmp /host/tmp && mount -t tmpfs run /host/run \\
   && mount -t bpf bpf /host/sys/fs/bpf && mount -t cgroup2 cgroup2 /host/sys/fs/cgroup \\
-  && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /host$RUN/out || stop "mounts failed"
+  && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out "/host$RUN/out" || stop "mounts failed"
 ip link set lo up
 echo "vm-test: kernel \$(uname -r), userspace after \$(cut -d' ' -f1 /proc/uptime) s"
-chroot /host /bin/bash $RUN/inside.sh
+setsid cttyhack chroot /host /bin/bash "$RUN/inside.sh" # a controlling tty: JUnit asks stty for the width
 echo "vm-test: suites exited with \$? after \$(cut -d' ' -f1 /proc/uptime) s"
-umount /host$RUN/out
+umount "/host$RUN/out"
 stop "powering off"
 EOF
 chmod +x "$INITRD/init"
@@ -231,14 +238,14 @@ while kill -0 "$QEMU_PID" 2>/dev/null; do
     sleep 1
 done
 if [ "$timed_out" -eq 1 ]; then
-    kill "$QEMU_PID" 2>/dev/null || true
+    stop_qemu
 else
     wait "$QEMU_PID" || say "QEMU exited with $?: $(tail -n 3 "$LOGDIR/qemu.log")"
+    QEMU_PID=""
 fi
-QEMU_PID=""
 sleep 0.5 # let tail print the last lines
 elapsed=$(($(date +%s) - start))
-[ -d "$RUN/out/reports" ] && cp -r "$RUN/out/reports" "$LOGDIR/"
+cp -r "$RUN/out/." "$LOGDIR/" 2>/dev/null || true # JUnit XML (reports/), files tests kept (target/)
 
 echo >&2
 say "kernel $KVER, ${elapsed}s wall clock; logs and JUnit XML in $LOGDIR"

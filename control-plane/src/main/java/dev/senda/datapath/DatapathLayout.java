@@ -30,12 +30,19 @@ public final class DatapathLayout {
     public record CgroupProgram(String program, CgroupAttachType hook) {
     }
 
-    /** The socket-LB hooks, all attached to the same cgroup root. */
+    /**
+     * The socket-LB hooks, all attached to the same cgroup root. The IPv6 ones serve dual-stack sockets
+     * that reach IPv4 Services through IPv4-mapped addresses.
+     */
     public static final List<CgroupProgram> SOCKET_LB_PROGRAMS = List.of(
             new CgroupProgram("senda_sock4_connect", CgroupAttachType.INET4_CONNECT),
             new CgroupProgram("senda_sock4_sendmsg", CgroupAttachType.UDP4_SENDMSG),
             new CgroupProgram("senda_sock4_recvmsg", CgroupAttachType.UDP4_RECVMSG),
-            new CgroupProgram("senda_sock4_getpeername", CgroupAttachType.INET4_GETPEERNAME));
+            new CgroupProgram("senda_sock4_getpeername", CgroupAttachType.INET4_GETPEERNAME),
+            new CgroupProgram("senda_sock6_connect", CgroupAttachType.INET6_CONNECT),
+            new CgroupProgram("senda_sock6_sendmsg", CgroupAttachType.UDP6_SENDMSG),
+            new CgroupProgram("senda_sock6_recvmsg", CgroupAttachType.UDP6_RECVMSG),
+            new CgroupProgram("senda_sock6_getpeername", CgroupAttachType.INET6_GETPEERNAME));
 
     /** Directory of pinned links; removing a pin detaches its program. */
     public static Path linksDir(Path bpffsRoot) {

@@ -11,10 +11,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProcesses {
     private final List<Process> live = new ArrayList<>();
+    private final java.util.function.LongConsumer onTrack;
+
+    public ChildProcesses() {
+        this(pid -> { });
+    }
+
+    /** @param onTrack told the PID of every tracked process (the testbed notes it in its run marker) */
+    ChildProcesses(java.util.function.LongConsumer onTrack) {
+        this.onTrack = onTrack;
+    }
 
     /** Remembers a started process until {@link #stop} or {@link #stopAll}. */
     public synchronized Process track(Process p) {
         live.add(p);
+        onTrack.accept(p.pid());
         return p;
     }
 

@@ -174,7 +174,10 @@ public final class Demo {
     /** Requests from the client to the VIP and their spread over backends. */
     private record Spread(Testbed tb, Pod client, boolean inCgroup, String vip, int n) {
 
-        /** Measures until exactly {@code expected} answer (bounded), then prints that round. */
+        /**
+         * Measures until exactly {@code expected} answer (bounded), then prints a fresh round: the
+         * converging round may have started before the agent's update and would skew the picture.
+         */
         boolean await(PrintStream out, Testbed.Proto proto, int port, Set<String> expected) throws IOException {
             long start = System.nanoTime();
             long deadline = start + CONVERGE.toNanos();
@@ -187,9 +190,10 @@ public final class Demo {
                 measure(proto, port, counts, errors);
                 rounds++;
                 if (errors.isEmpty() && counts.keySet().equals(new TreeSet<>(expected))) {
-                    print(out, proto, port, counts, errors, rounds > 1
-                            ? String.format(" (after %.1f s)", (System.nanoTime() - start) / 1e9) : "");
-                    return true;
+                    if (rounds > 1) {
+                        out.printf("  converged after %.1f s%n", (System.nanoTime() - start) / 1e9);
+                    }
+                    return show(out, proto, port, expected);
                 }
                 sleep(200);
             } while (System.nanoTime() < deadline);

@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #close()} stops every process this testbed started (by PID) and deletes every namespace
  * (which deletes the veths) and the cgroup, also after a half-finished {@link Builder#build()}; a
- * JVM shutdown hook does the same if the JVM exits first. Every wait is bounded.
+ * JVM shutdown hook does the same if the JVM exits first, and the next {@link Builder#build()}
+ * removes what a killed JVM could not ({@link RunMarkers}). Every wait is bounded.
  */
 public final class Testbed implements AutoCloseable {
     /** The gateway address pods route through; it lives on every host-side veth. */
@@ -54,7 +55,7 @@ public final class Testbed implements AutoCloseable {
     private final String prefix;
     private final int subnetOctet;
     private final Path logDir;
-    private final ChildProcesses processes = new ChildProcesses();
+    private final ChildProcesses processes;
     private final Deque<Undo> undo = new ArrayDeque<>();
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private final List<EchoServer> servers = new ArrayList<>();
@@ -62,6 +63,7 @@ public final class Testbed implements AutoCloseable {
     private final Deque<AutoCloseable> closeFirst = new ArrayDeque<>();
     private final Thread shutdownHook;
     private Path cgroupDir;
+    private int nextPodIndex;
     private boolean closed;
 
     private record Undo(String what, IoAction action) {
@@ -76,6 +78,7 @@ public final class Testbed implements AutoCloseable {
         this.prefix = prefix;
         this.subnetOctet = subnetOctet;
         this.logDir = logDir;
+        this.processes = new ChildProcesses(pid -> RunMarkers.recordChild(prefix, pid));
         this.shutdownHook = new Thread(this::closeQuietly, "testbed-" + prefix + "-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -123,7 +126,9 @@ public final class Testbed implements AutoCloseable {
          */
         public Testbed build() throws IOException {
             if (podNames.isEmpty()) throw new IllegalStateException("a testbed needs at least one pod");
-            if (podNames.size() > 200) throw new IllegalStateException("at most 200 pods");
+            for (String stale : RunMarkers.sweepStale()) {
+                System.err.println("testbed: removed what a killed run left behind under prefix " + stale);
+            }
             String prefix = uniquePrefix();
             int octet = subnetOctet != null ? subnetOctet : freeOctet();
             Path dir = logDir != null ? logDir : Files.createTempDirectory("senda-testbed-" + prefix + "-");
@@ -154,33 +159,78 @@ public final class Testbed implements AutoCloseable {
         sysctl(node, "net.ipv4.conf.all.rp_filter", "0");
         sysctl(node, "net.ipv4.conf.default.rp_filter", "0");
 
-        for (int i = 0; i < podNames.size(); i++) {
-            Pod pod = new Pod(podNames.get(i), i, prefix + "-" + podNames.get(i),
-                    "10.244." + subnetOctet + "." + (10 + i), prefix + "p" + i);
-            Exec.check("ip", "netns", "add", pod.netns());
-            undo.push(new Undo("netns " + pod.netns(), () -> deleteNetns(pod.netns())));
-            Exec.check("ip", "-n", pod.netns(), "link", "set", "lo", "up");
-            // Both ends are born inside their namespaces: nothing ever appears in the root namespace.
-            Exec.check("ip", "link", "add", pod.hostDevice(), "netns", node, "type", "veth",
-                    "peer", "name", "eth0", "netns", pod.netns());
-            Exec.check("ip", "-n", node, "addr", "add", POD_GATEWAY + "/32", "dev", pod.hostDevice());
-            Exec.check("ip", "-n", node, "link", "set", pod.hostDevice(), "up");
-            Exec.check("ip", "-n", pod.netns(), "addr", "add", pod.ip() + "/32", "dev", "eth0");
-            Exec.check("ip", "-n", pod.netns(), "link", "set", "eth0", "up");
-            Exec.check("ip", "-n", pod.netns(), "route", "add", POD_GATEWAY, "dev", "eth0", "scope", "link");
-            Exec.check("ip", "-n", pod.netns(), "route", "add", "default", "via", POD_GATEWAY, "dev", "eth0");
-            Exec.check("ip", "-n", node, "route", "add", pod.ip() + "/32", "dev", pod.hostDevice());
-            pods.put(pod.name(), pod);
-        }
+        for (String name : podNames) createPod(name);
 
         cgroupDir = Cgroup2.create(prefix);
         Path cg = cgroupDir;
         undo.push(new Undo("cgroup " + cg, () -> Cgroup2.remove(cg, Duration.ofSeconds(5))));
     }
 
+    private Pod createPod(String name) throws IOException {
+        int i = nextPodIndex++;
+        if (i > 200) throw new IllegalStateException("at most 200 pods per testbed");
+        String node = nodeNetns();
+        Pod pod = new Pod(name, i, prefix + "-" + name, "10.244." + subnetOctet + "." + (10 + i), prefix + "p" + i);
+        Exec.check("ip", "netns", "add", pod.netns());
+        undo.push(new Undo("netns " + pod.netns(), () -> deleteNetns(pod.netns())));
+        Exec.check("ip", "-n", pod.netns(), "link", "set", "lo", "up");
+        // Both ends are born inside their namespaces: nothing ever appears in the root namespace.
+        Exec.check("ip", "link", "add", pod.hostDevice(), "netns", node, "type", "veth",
+                "peer", "name", "eth0", "netns", pod.netns());
+        Exec.check("ip", "-n", node, "addr", "add", POD_GATEWAY + "/32", "dev", pod.hostDevice());
+        Exec.check("ip", "-n", node, "link", "set", pod.hostDevice(), "up");
+        Exec.check("ip", "-n", pod.netns(), "addr", "add", pod.ip() + "/32", "dev", "eth0");
+        Exec.check("ip", "-n", pod.netns(), "link", "set", "eth0", "up");
+        Exec.check("ip", "-n", pod.netns(), "route", "add", POD_GATEWAY, "dev", "eth0", "scope", "link");
+        Exec.check("ip", "-n", pod.netns(), "route", "add", "default", "via", POD_GATEWAY, "dev", "eth0");
+        Exec.check("ip", "-n", node, "route", "add", pod.ip() + "/32", "dev", pod.hostDevice());
+        pods.put(pod.name(), pod);
+        return pod;
+    }
+
+    /**
+     * Adds a pod to a running node (its host-side device appears while the agent runs, as a new
+     * pod's veth would). Names and addresses continue the sequence; an index is never reused.
+     */
+    public synchronized Pod addPod(String name) throws IOException {
+        if (closed) throw new IllegalStateException("testbed " + prefix + " is closed");
+        if (!POD_NAME.matcher(name).matches() || pods.containsKey(name)) {
+            throw new IllegalArgumentException("bad or duplicate pod name '" + name + "'");
+        }
+        return createPod(name);
+    }
+
+    /**
+     * Deletes a pod: its client processes are stopped and its namespace removed (with it the veth,
+     * so the host-side device disappears under the agent). Its echo servers are closed.
+     */
+    public synchronized void removePod(String name) throws IOException {
+        Pod pod = pod(name);
+        for (var it = clients.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue().pod().equals(pod)) {
+                e.getValue().close();
+                it.remove();
+            }
+        }
+        for (var it = servers.iterator(); it.hasNext(); ) {
+            EchoServer server = it.next();
+            if (server.pod().equals(pod)) {
+                server.close();
+                it.remove();
+            }
+        }
+        deleteNetns(pod.netns());
+        pods.remove(name);
+    }
+
+    /**
+     * Writes a net sysctl of the namespace: /proc/sys/net resolves to the namespace of the thread
+     * that opens it, so a thread inside the namespace writes it (no sysctl binary needed).
+     */
     private static void sysctl(String netns, String key, String value) throws IOException {
-        // nsenter, not `ip netns exec`: the latter remounts /sys; /proc/sys/net follows the netns either way.
-        Exec.check("nsenter", "--net=" + Netns.path(netns), "sysctl", "-q", "-w", key + "=" + value);
+        Path file = Path.of("/proc/sys", key.replace('.', '/'));
+        Netns.call(Netns.path(netns), Duration.ofSeconds(5), () -> Files.writeString(file, value + "\n"));
     }
 
     private static void deleteNetns(String name) throws IOException {
@@ -195,8 +245,8 @@ public final class Testbed implements AutoCloseable {
             byte[] b = new byte[2];
             random.nextBytes(b);
             String p = "sd" + HexFormat.of().formatHex(b);
-            if (!netnsList.contains(p) && !links.contains(p)
-                    && !Files.exists(Cgroup2.mountPoint().resolve(p))) return p;
+            if (!netnsList.contains(p) && !links.contains(p) && !Files.exists(Cgroup2.mountPoint().resolve(p))
+                    && !Files.exists(Path.of("/sys/fs/bpf", p)) && RunMarkers.tryMark(p)) return p;
         }
         throw new IOException("no free sd<hex> prefix found in 50 attempts");
     }
@@ -403,6 +453,7 @@ public final class Testbed implements AutoCloseable {
             }
         }
         if (!failures.isEmpty()) throw new IllegalStateException("testbed " + prefix + " cleanup failed: " + failures);
+        RunMarkers.unmark(prefix);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.senda.e2e;
 
 import dev.senda.testbed.ClientResult;
+import dev.senda.testbed.Exec;
 import dev.senda.testbed.Pod;
 import dev.senda.testbed.TcpSession;
 import dev.senda.testbed.Testbed.Proto;
@@ -77,11 +78,12 @@ abstract class ClusterIpServicesE2e {
     }
 
     private static List<EndpointPort> echoPorts() {
-        return List.of(slicePort("http", "TCP", E2eNode.ECHO));
+        return List.of(slicePort("http", "TCP", E2eNode.ECHO), slicePort("udp", "UDP", E2eNode.ECHO));
     }
 
+    /** Port 80 over TCP and UDP, both to the echo port 8080. */
     private Service echoService(String name, String vip) {
-        return service(name, vip, port("http", "TCP", 80, E2eNode.ECHO));
+        return service(name, vip, port("http", "TCP", 80, E2eNode.ECHO), port("udp", "UDP", 80, E2eNode.ECHO));
     }
 
     private static Set<String> names(Pod... pods) {
@@ -256,17 +258,134 @@ abstract class ClusterIpServicesE2e {
     }
 
     @Test
+    @DisplayName("should serve clients in pods created after the agent started, and survive their removal")
+    void shouldServePodsCreatedAfterTheAgentStarted() throws IOException {
+        String vip = node.nextVip();
+        node.apply(echoService("late", vip));
+        node.apply(slice("late", "late-1", echoPorts(), List.of(node.a, node.b, node.c)));
+        Set<String> all = names(node.a, node.b, node.c);
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, all);
+
+        // a new pod: its host-side device appears while the agent runs (per-packet LB must attach to it)
+        Pod late = node.tb.addPod("late");
+        E2eNode.log("added pod " + late.name() + " " + late.ip() + " on " + late.hostDevice());
+        Traffic.Tally t = traffic.awaitServedBy(Proto.TCP, late, vip, 80, all);
+        t.successes().forEach(r -> assertEquals(late.ip(), r.peer().orElseThrow(), "source of the new pod: " + r));
+        traffic.awaitServedBy(Proto.UDP, late, vip, 80, all, 30, CONVERGE);
+
+        // and gone again: the agent stays healthy, everyone else keeps being served
+        node.tb.removePod("late");
+        E2eNode.log("removed pod " + late.name());
+        Traffic.Tally after = traffic.tally(Proto.TCP, node.client, vip, 80, 30);
+        assertTrue(after.failures().isEmpty() && after.pods().equals(all), "after removing a pod: " + after);
+        assertEquals(200, node.agent().healthz().status(), "agent /healthz after a pod device vanished");
+        assertTrue(node.agent().isAlive(), "agent died after a pod device vanished\n" + node.agent().logTail(40));
+    }
+
+    @Test
+    @DisplayName("should be updated after adding or deleting ports")
+    void shouldBeUpdatedAfterAddingOrDeletingPorts() throws IOException {
+        String vip = node.nextVip();
+        Set<String> all = names(node.a, node.b, node.c);
+        List<EndpointPort> ports = List.of(slicePort("p80", "TCP", E2eNode.ECHO), slicePort("p81", "TCP", E2eNode.ECHO2));
+        node.apply(slice("ports", "ports-1", ports, List.of(node.a, node.b, node.c)));
+        node.apply(service("ports", vip, port("p80", "TCP", 80, E2eNode.ECHO)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, all);
+
+        node.apply(service("ports", vip, port("p80", "TCP", 80, E2eNode.ECHO), port("p81", "TCP", 81, E2eNode.ECHO2)));
+        Traffic.Tally p81 = traffic.awaitServedBy(Proto.TCP, node.client, vip, 81, all);
+        p81.successes().forEach(r -> assertEquals(E2eNode.ECHO2, r.serverPort().orElseThrow(), "port 81 -> " + r));
+
+        node.apply(service("ports", vip, port("p81", "TCP", 81, E2eNode.ECHO2)));
+        traffic.awaitFailure(Proto.TCP, node.client, vip, 80, e -> true, CONVERGE);
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 81, all);
+    }
+
+    @Test
+    @DisplayName("should implement service.kubernetes.io/service-proxy-name")
+    void shouldImplementServiceProxyName() throws IOException {
+        String vip = node.nextVip();
+        Set<String> all = names(node.a, node.b, node.c);
+        node.apply(slice("proxy-name", "proxy-name-1", echoPorts(), List.of(node.a, node.b, node.c)));
+        // a Service meant for another proxy is not programmed ...
+        node.apply(KubeObjects.labeled(echoService("proxy-name", vip), "service.kubernetes.io/service-proxy-name", "foo-bar"));
+        String other = node.nextVip();
+        node.apply(echoService("proxy-name-control", other));
+        node.apply(slice("proxy-name-control", "proxy-name-control-1", echoPorts(), List.of(node.a, node.b, node.c)));
+        traffic.awaitServedBy(Proto.TCP, node.client, other, 80, all); // the agent has seen both by now
+        ClientResult r = traffic.one(Proto.TCP, node.client, vip, 80, Traffic.FAILURE_TIMEOUT);
+        assertTrue(!r.ok(), "a Service labelled for another proxy must not be served: " + r);
+        // ... until the label goes
+        node.apply(echoService("proxy-name", vip));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, all);
+    }
+
+    @Test
+    @DisplayName("should implement service.kubernetes.io/headless")
+    void shouldImplementServiceHeadless() throws IOException {
+        String vip = node.nextVip();
+        Set<String> all = names(node.a, node.b, node.c);
+        node.apply(slice("headless-label", "headless-label-1", echoPorts(), List.of(node.a, node.b, node.c)));
+        node.apply(echoService("headless-label", vip));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, all);
+        node.apply(KubeObjects.labeled(echoService("headless-label", vip), "service.kubernetes.io/headless", ""));
+        traffic.awaitFailure(Proto.TCP, node.client, vip, 80, e -> true, CONVERGE);
+        node.apply(echoService("headless-label", vip));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, all);
+    }
+
+    @Test
+    @DisplayName("should fallback to terminating endpoints when there are no ready endpoints")
+    void shouldFallbackToTerminatingEndpoints() throws IOException {
+        String vip = node.nextVip();
+        node.apply(echoService("terminating", vip));
+        // a ready, b serving but terminating: only a
+        EndpointSlice ready = slice("terminating", "terminating-1", echoPorts(), List.of(node.a), true, true, false);
+        EndpointSlice terminating = slice("terminating", "terminating-1", echoPorts(), List.of(node.b), false, true, true);
+        node.apply(KubeObjects.merge(ready, terminating));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a));
+        // no ready endpoint left: the serving, terminating one takes over
+        node.apply(terminating);
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.b));
+        // terminating and no longer serving: nothing
+        node.apply(slice("terminating", "terminating-1", echoPorts(), List.of(node.b), false, false, true));
+        traffic.awaitFailure(Proto.TCP, node.client, vip, 80, e -> e.contains("Connection refused"), CONVERGE);
+    }
+
+    @Test
+    @DisplayName("should serve IPv4 Services to dual-stack (AF_INET6) sockets using v4-mapped addresses")
+    void shouldServeV4MappedClients() throws IOException {
+        // Java (by default), and other runtimes, talk IPv4 through AF_INET6 sockets and ::ffff:a.b.c.d
+        String vip = node.nextVip();
+        node.apply(echoService("mapped", vip));
+        node.apply(slice("mapped", "mapped-1", echoPorts(), List.of(node.a, node.b, node.c)));
+        traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a, node.b, node.c));
+        for (String address : List.of("TCP6:[::ffff:" + vip + "]:80", "UDP6:[::ffff:" + vip + "]:80")) {
+            for (int i = 0; i < 5; i++) {
+                Exec.Result r = Exec.run(Duration.ofSeconds(10), node.tb.clientCommand(node.client, traffic.inCgroup(),
+                        "sh", "-c", "echo ping | socat -t 1 -T 3 - " + address).toArray(String[]::new));
+                String answer = r.stdout().strip();
+                assertTrue(r.ok() && answer.matches("echo-[abc] " + java.util.regex.Pattern.quote(node.client.ip()) + " 8080"),
+                        "socat " + address + (traffic.inCgroup() ? " (in the cgroup)" : "") + " answered '" + answer
+                                + "' (exit " + r.exitCode() + ", stderr '" + r.stderr().strip() + "')");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("should preserve source pod IP for traffic thru service cluster IP")
     void shouldPreserveSourcePodIp() throws IOException {
         String vip = node.nextVip();
         node.apply(echoService("source-ip", vip));
         node.apply(slice("source-ip", "source-ip-1", echoPorts(), List.of(node.a)));
         traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a));
-        for (Pod from : List.of(node.client, node.b)) {
-            Traffic.Tally t = traffic.tally(Proto.TCP, from, vip, 80, 5);
-            assertTrue(t.failures().isEmpty(), "from " + from.name() + ": " + t);
-            t.successes().forEach(r -> assertEquals(from.ip(), r.peer().orElseThrow(),
-                    "backend saw the wrong source for a request from " + from.name() + ": " + r));
+        for (Proto proto : Proto.values()) {
+            for (Pod from : List.of(node.client, node.b)) {
+                Traffic.Tally t = traffic.tally(proto, from, vip, 80, 5);
+                assertTrue(t.failures().isEmpty(), proto + " from " + from.name() + ": " + t);
+                t.successes().forEach(r -> assertEquals(from.ip(), r.peer().orElseThrow(),
+                        "backend saw the wrong source for a " + proto + " request from " + from.name() + ": " + r));
+            }
         }
     }
 
@@ -277,7 +396,10 @@ abstract class ClusterIpServicesE2e {
         node.apply(echoService("hairpin", vip));
         node.apply(slice("hairpin", "hairpin-1", echoPorts(), List.of(node.a)));
         Traffic.Tally t = traffic.awaitServedBy(Proto.TCP, node.a, vip, 80, names(node.a));
-        for (ClientResult r : t.successes()) {
+        Traffic.Tally udp = traffic.awaitServedBy(Proto.UDP, node.a, vip, 80, names(node.a));
+        List<ClientResult> all = new ArrayList<>(t.successes());
+        all.addAll(udp.successes());
+        for (ClientResult r : all) {
             String peer = r.peer().orElseThrow();
             if (socketLb()) {
                 assertEquals(node.a.ip(), peer, "socket LB hairpin keeps the pod's own address: " + r);

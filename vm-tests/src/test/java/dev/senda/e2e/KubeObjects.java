@@ -31,6 +31,16 @@ final class KubeObjects {
                 .build();
     }
 
+    /** The Service with one more label. */
+    static Service labeled(Service s, String key, String value) {
+        return new ServiceBuilder(s).editMetadata().addToLabels(key, value).endMetadata().build();
+    }
+
+    /** Both slices' endpoints in one slice (e.g. ready ones and terminating ones). */
+    static EndpointSlice merge(EndpointSlice a, EndpointSlice b) {
+        return new EndpointSliceBuilder(a).addAllToEndpoints(b.getEndpoints()).build();
+    }
+
     static ServicePort port(String name, String protocol, int port, int targetPort) {
         return new ServicePortBuilder().withName(name).withProtocol(protocol).withPort(port)
                 .withTargetPort(new IntOrString(targetPort)).build();
@@ -54,6 +64,12 @@ final class KubeObjects {
     /** An EndpointSlice of the Service whose endpoints are all ready (and serving) or all not. */
     static EndpointSlice slice(String service, String sliceName, List<EndpointPort> ports, Collection<Pod> pods,
                                boolean ready) {
+        return slice(service, sliceName, ports, pods, ready, ready, false);
+    }
+
+    /** An EndpointSlice whose endpoints all carry the given conditions. */
+    static EndpointSlice slice(String service, String sliceName, List<EndpointPort> ports, Collection<Pod> pods,
+                               boolean ready, boolean serving, boolean terminating) {
         return new EndpointSliceBuilder()
                 .withNewMetadata().withNamespace(NAMESPACE).withName(sliceName)
                 .addToLabels("kubernetes.io/service-name", service)
@@ -63,7 +79,7 @@ final class KubeObjects {
                 .withPorts(ports)
                 .withEndpoints(pods.stream().map(p -> new EndpointBuilder()
                         .withAddresses(p.ip())
-                        .withNewConditions().withReady(ready).withServing(ready).withTerminating(false).endConditions()
+                        .withNewConditions().withReady(ready).withServing(serving).withTerminating(terminating).endConditions()
                         .withNodeName("node-1")
                         .withNewTargetRef().withKind("Pod").withNamespace(NAMESPACE).withName(p.name()).endTargetRef()
                         .build()).toList())

@@ -33,8 +33,15 @@ final class Traffic {
         return inCgroup;
     }
 
+    /** Bound of a request expected to fail: an unprogrammed VIP may just swallow the SYN. */
+    static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(1);
+
     ClientResult one(Testbed.Proto proto, Pod from, String ip, int port) throws IOException {
         return tb.request(proto, from, ip, port, inCgroup, REQUEST_TIMEOUT);
+    }
+
+    ClientResult one(Testbed.Proto proto, Pod from, String ip, int port, Duration timeout) throws IOException {
+        return tb.request(proto, from, ip, port, inCgroup, timeout);
     }
 
     /** What {@code n} sequential requests saw. */
@@ -96,7 +103,7 @@ final class Traffic {
         long deadline = System.nanoTime() + bound.toNanos();
         ClientResult last = null;
         while (System.nanoTime() < deadline) {
-            last = one(proto, from, ip, port);
+            last = one(proto, from, ip, port, FAILURE_TIMEOUT);
             if (!last.ok() && error.test(last.error())) return last;
             sleep(50);
         }
