@@ -66,6 +66,25 @@ public final class DatapathLayout {
 
     /** Pin of the tcx link on one pod interface. */
     public static Path tcLinkPin(Path bpffsRoot, String ifname) {
-        return linksDir(bpffsRoot).resolve(TC_LINK_PREFIX + ifname);
+        return linksDir(bpffsRoot).resolve(TC_LINK_PREFIX + escapePinName(ifname));
+    }
+
+    /** The interface a tc pin is for: the inverse of {@link #tcLinkPin}'s naming. */
+    public static String ifnameOfTcPin(Path pin) {
+        String name = pin.getFileName().toString();
+        if (!name.startsWith(TC_LINK_PREFIX)) throw new IllegalArgumentException("not a tc link pin: " + pin);
+        return unescapePinName(name.substring(TC_LINK_PREFIX.length()));
+    }
+
+    /**
+     * bpffs refuses names containing '.', which interface names may hold (VLANs: eth0.100): '.' becomes
+     * "%2e" and '%' itself "%25", so the mapping stays reversible.
+     */
+    static String escapePinName(String name) {
+        return name.replace("%", "%25").replace(".", "%2e");
+    }
+
+    static String unescapePinName(String name) {
+        return name.replace("%2e", ".").replace("%25", "%");
     }
 }

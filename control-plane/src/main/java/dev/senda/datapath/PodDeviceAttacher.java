@@ -97,7 +97,7 @@ final class PodDeviceAttacher implements AutoCloseable {
         if (!Files.isDirectory(dir)) return;
         try (DirectoryStream<Path> pins = Files.newDirectoryStream(dir, DatapathLayout.TC_LINK_PREFIX + "*")) {
             for (Path pin : pins) {
-                String name = pin.getFileName().toString().substring(DatapathLayout.TC_LINK_PREFIX.length());
+                String name = DatapathLayout.ifnameOfTcPin(pin);
                 if (!present.containsKey(name) || !matches(name)) {
                     Links.detachTcIngress(bpffsRoot, name, present.getOrDefault(name, 0));
                     log.info("per-packet LB removed from {}", name);
