@@ -24,8 +24,9 @@ import java.util.Set;
  *
  * <p>A periodic sync first re-reads the maps, so drift from outside is repaired within one resync interval.
  *
- * <p>Pruning of entries that are in the maps but not desired is allowed only once the source has
- * synced, so a restart with a half-filled informer cache never tears down working Services.
+ * <p>Nothing is written before the source has synced (as kube-proxy does): a restart with a
+ * half-filled informer cache must not tear down or empty working Services. What the pinned maps hold
+ * keeps forwarding meanwhile.
  * Each rejection is logged once, when it first appears, naming the object and the reason.
  */
 final class ServiceSync implements SyncRunner.SyncFunction {
@@ -55,10 +56,14 @@ final class ServiceSync implements SyncRunner.SyncFunction {
             // Re-read the maps so an entry changed behind our back (bpftool, a crashed writer) is repaired.
             reconciler.restore();
         }
-        boolean synced = source.hasSynced();
+        if (!source.hasSynced()) {
+            // A half-filled cache (Services before their EndpointSlices, or no RBAC for one kind) would
+            // program working Services with zero backends: touch nothing until the source is complete.
+            return SyncResult.success(false);
+        }
         DesiredState desired = calculator.calculate(store.snapshot(), node);
         reportRejections(desired.rejections());
-        ApplyResult result = reconciler.apply(desired.lb(), synced);
+        ApplyResult result = reconciler.apply(desired.lb(), true);
         metrics.recordApply(result);
         metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
         if (!result.ok()) {
@@ -68,7 +73,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
             log.info("programmed {} frontends of {} services with {} backends ({} map writes, reason {})",
                     result.frontends(), result.services(), result.backends(), result.writes(), reason);
         }
-        return SyncResult.success(synced);
+        return SyncResult.success(true);
     }
 
     private void reportRejections(List<Rejection> rejections) {

@@ -28,7 +28,10 @@ public final class CleanupCommand implements Callable<Integer> {
         }
         Cleanup.Report report = Cleanup.run(bpffsRoot);
         report.detached().forEach(d -> System.out.println("detached " + d));
-        System.out.println("removed " + report.removedPins().size() + " pins under " + bpffsRoot);
+        System.out.println("removed " + report.removedPins().size() + " map pins under " + bpffsRoot);
+        if (!report.leftAlone().isEmpty()) {
+            System.out.println("left alone (not Senda's): " + String.join(", ", report.leftAlone()));
+        }
         return 0;
     }
 }

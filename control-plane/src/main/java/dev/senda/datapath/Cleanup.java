@@ -13,38 +13,53 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Removes everything Senda put into the kernel under one bpffs root: detaches every pinned link
- * (socket LB on the cgroup, per-packet LB on interfaces), removes clsact filters of the fallback path
- * from the interfaces of this network namespace, and deletes every pin (maps included) and the root.
- * Safe to run twice, and while no agent runs; an agent still running keeps its file descriptors
+ * Removes what Senda put into the kernel under one bpffs root: detaches every pinned link (socket LB
+ * on the cgroup, per-packet LB on interfaces), removes clsact filters of the fallback path from the
+ * interfaces of this network namespace, and deletes Senda's pins: the {@code links/} directory and the
+ * maps named {@code senda_<what>_v<N>}. Anything else under the root (another tool's pins) stays; the
+ * root itself is removed only when empty, after unmounting a bpffs Senda mounted on it, and
+ * {@code /sys/fs/bpf} is never removed.
+ *
+ * <p>Safe to run twice, and while no agent runs; an agent still running keeps its file descriptors
  * but its programs are off their hooks.
  */
 public final class Cleanup {
     private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
+    /** Names of Senda's map pins: senda_svc4_v1, senda_ct4_v1, ... */
+    private static final Pattern MAP_PIN = Pattern.compile("senda_[a-z0-9]+_v[0-9]+");
+    private static final Path SYS_FS_BPF = Path.of("/sys/fs/bpf");
 
     private Cleanup() {
     }
 
-    /** What was removed, for the command's output. */
-    public record Report(List<String> detached, List<String> removedPins) {
+    /** What was removed and what was left, for the command's output. */
+    public record Report(List<String> detached, List<String> removedPins, List<String> leftAlone) {
     }
 
+    /**
+     * @throws IllegalArgumentException when {@code bpffsRoot} exists but is not on bpffs
+     * @throws java.io.UncheckedIOException when a pin cannot be removed
+     */
     public static Report run(Path bpffsRoot) {
         List<String> detached = new ArrayList<>();
         List<String> removed = new ArrayList<>();
-        if (Files.isDirectory(bpffsRoot) && !Bpffs.isBpffs(bpffsRoot)) {
-            throw new IllegalArgumentException("--bpffs-root " + bpffsRoot + " is not on a bpf file system");
+        List<String> leftAlone = new ArrayList<>();
+        Path root = bpffsRoot.toAbsolutePath().normalize();
+        if (Files.isDirectory(root) && !Bpffs.isBpffs(root)) {
+            throw new IllegalArgumentException("--bpffs-root " + root + " is not on a bpf file system");
         }
-        Path links = DatapathLayout.linksDir(bpffsRoot);
+        Path links = DatapathLayout.linksDir(root);
         for (Path pin : list(links)) {
             if (BpfLink.removePinned(pin)) detached.add(pin.getFileName().toString());
+            else delete(pin);
         }
+        if (Files.isDirectory(links)) delete(links);
         for (Map.Entry<String, Integer> dev : NetDevices.list().entrySet()) {
             try {
                 if (TcAttach.detach(dev.getValue(), true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY)) {
@@ -54,17 +69,30 @@ public final class Cleanup {
                 log.debug("no clsact filter on {}: {}", dev.getKey(), e.getMessage());
             }
         }
-        if (Files.exists(bpffsRoot)) {
-            try (Stream<Path> all = Files.walk(bpffsRoot)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                    if (!p.equals(bpffsRoot) && !p.equals(links)) removed.add(bpffsRoot.relativize(p).toString());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove pins under " + bpffsRoot, e);
+        for (Path p : list(root)) {
+            String name = p.getFileName().toString();
+            if (MAP_PIN.matcher(name).matches()) {
+                delete(p);
+                removed.add(name);
+            } else if (!name.contains(".")) {
+                // Names with a dot cannot be pinned by anyone: they are the kernel's own
+                // (maps.debug, progs.debug of bpf_preload) and go away with the mount.
+                leftAlone.add(name);
             }
         }
-        return new Report(detached, removed);
+        if (Files.isDirectory(root) && leftAlone.isEmpty() && !root.equals(SYS_FS_BPF)) {
+            Bpffs.unmountOwnRoot(root);
+            delete(root);
+        }
+        return new Report(detached, removed, leftAlone);
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + p, e);
+        }
     }
 
     private static List<Path> list(Path dir) {

@@ -47,18 +47,25 @@ public final class Datapath implements AutoCloseable {
 
     /**
      * Mounts bpffs if needed, checks the Java layouts against the objects' BTF, and loads both objects
-     * with their maps pinned (or reused) under {@code bpffsRoot}.
+     * with their maps pinned (or reused) under {@code bpffsRoot}. Attaches nothing.
+     *
+     * @throws dev.senda.maps.libbpf.LibbpfException when libbpf is missing, bpffs cannot be mounted or the
+     *         verifier rejects a program (its log is in the agent's log)
+     * @throws dev.senda.maps.abi.AbiMismatchException when a Java layout disagrees with the object's BTF
      */
     public static Datapath load(Path bpffsRoot) {
         Libbpf.ensureAvailable();
         Bpffs.ensureMounted(bpffsRoot);
         BpfObject sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot);
+        BpfObject tc = null;
         try {
-            BpfObject tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot);
+            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot);
+            Datapath datapath = new Datapath(bpffsRoot, sock, tc);
             log.info("loaded {} and {}, maps pinned under {}", DatapathLayout.SOCK_OBJECT, DatapathLayout.TC_OBJECT,
                     bpffsRoot);
-            return new Datapath(bpffsRoot, sock, tc);
+            return datapath;
         } catch (RuntimeException e) {
+            if (tc != null) tc.close();
             sock.close();
             throw e;
         }

@@ -1,8 +1,12 @@
 package dev.senda.desired;
 
+import dev.senda.maps.lb.InMemoryLbMaps;
 import dev.senda.model.NodeInfo;
 import dev.senda.model.Snapshot;
+import dev.senda.reconcile.ApplyResult;
+import dev.senda.reconcile.LbReconciler;
 import dev.senda.source.YamlObjects;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -18,12 +22,23 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Objects in, map dump out: one case per directory under {@code src/test/resources/golden/}, holding
  * {@code input.yaml} (Services and EndpointSlices, parsed exactly as {@code --source dir:} would) and
- * {@code expected.txt} ({@link DesiredStateDump#render(DesiredState)}).
+ * two expected renderings:
+ * <ul>
+ *   <li>{@code expected.txt}: the desired state ({@link DesiredStateDump#render(DesiredState)});</li>
+ *   <li>{@code expected-maps.txt}: every entry of {@code senda_svc4_v1}, {@code senda_backend4_v1} and
+ *   {@code senda_revnat4_v1} ({@link MapsDump}) after a fresh {@link LbReconciler} applied that desired
+ *   state, with pruning, to empty {@link InMemoryLbMaps}: ids, slot order and counts as the datapath
+ *   reads them.</li>
+ * </ul>
+ * The maps are also checked against the desired state without any golden text ({@link MapsDump#check}),
+ * a second apply must write nothing, and a reconciler restored from those maps (an agent restart) must
+ * write nothing either.
  *
  * <p>To accept new output after an intended change, run with {@code -Dsenda.golden.update=true}
  * and review the diff of the expected files.
@@ -33,7 +48,7 @@ class GoldenDesiredStateTest {
     private static final boolean UPDATE = Boolean.getBoolean("senda.golden.update");
 
     @TestFactory
-    Stream<DynamicTest> golden() throws IOException, URISyntaxException {
+    Stream<DynamicContainer> golden() throws IOException, URISyntaxException {
         URL url = GoldenDesiredStateTest.class.getResource("/golden");
         if (url == null) throw new IllegalStateException("no golden/ directory on the test class path");
         Path root = Path.of(url.toURI());
@@ -42,22 +57,53 @@ class GoldenDesiredStateTest {
             cases = dirs.filter(Files::isDirectory).sorted().toList();
         }
         assertFalse(cases.isEmpty(), "no golden cases under " + root);
-        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
+        return cases.stream().map(dir -> DynamicContainer.dynamicContainer(dir.getFileName().toString(), Stream.of(
+                DynamicTest.dynamicTest("desired state", () -> checkDesired(dir)),
+                DynamicTest.dynamicTest("maps", () -> checkMaps(dir)))));
     }
 
-    private static void check(Path dir) throws Exception {
+    private static DesiredState calculate(Path dir) throws Exception {
         String input = Files.readString(dir.resolve("input.yaml"), StandardCharsets.UTF_8);
         YamlObjects.Parsed parsed = YamlObjects.parse(input);
         Snapshot snapshot = Snapshot.of(parsed.services(), parsed.endpointSlices());
         DesiredState state = new DesiredStateCalculator().calculate(snapshot, NODE);
-        String actual = DesiredStateDump.render(state);
-
         // Pure function: a second run on the same input gives the same answer.
         assertEquals(state, new DesiredStateCalculator().calculate(snapshot, NODE), "not deterministic");
+        return state;
+    }
 
-        Path expectedFile = dir.resolve("expected.txt");
+    private static void checkDesired(Path dir) throws Exception {
+        compare(dir, "expected.txt", DesiredStateDump.render(calculate(dir)));
+    }
+
+    private static void checkMaps(Path dir) throws Exception {
+        LbState desired = calculate(dir).lb();
+        InMemoryLbMaps maps = new InMemoryLbMaps();
+        ApplyResult first = new LbReconciler(maps).apply(desired, true);
+        assertTrue(first.ok(), "apply failed: " + first.errors());
+        String actual = MapsDump.render(maps);
+
+        List<String> problems = MapsDump.check(maps, desired);
+        assertTrue(problems.isEmpty(), "the maps do not hold the desired state:\n  " + String.join("\n  ", problems)
+                + "\n" + actual);
+        assertEquals(maps.services().size() + maps.backends().size() + maps.revNats().size(), first.writes(),
+                "a first apply to empty maps writes each entry exactly once:\n" + actual);
+
+        // An agent restart: a new reconciler restores ids from the maps and finds nothing to do.
+        LbReconciler restarted = new LbReconciler(maps);
+        restarted.restore();
+        ApplyResult again = restarted.apply(desired, true);
+        assertEquals(0, again.writes(), "applying the same state after a restore wrote to the maps: " + again);
+        assertEquals(actual, MapsDump.render(maps), "the maps changed after a restore and re-apply");
+
+        compare(dir, "expected-maps.txt", actual);
+    }
+
+    /** Compares with (or, with -Dsenda.golden.update=true, rewrites) {@code dir/file}. */
+    private static void compare(Path dir, String file, String actual) throws IOException {
+        Path expectedFile = dir.resolve(file);
         if (UPDATE) {
-            Path source = Path.of("src/test/resources/golden").resolve(dir.getFileName()).resolve("expected.txt");
+            Path source = Path.of("src/test/resources/golden").resolve(dir.getFileName()).resolve(file);
             Files.writeString(source, actual, StandardCharsets.UTF_8);
             return;
         }
@@ -66,7 +112,7 @@ class GoldenDesiredStateTest {
         }
         String expected = Files.readString(expectedFile, StandardCharsets.UTF_8);
         if (!expected.equals(actual)) {
-            fail("golden case " + dir.getFileName() + " differs (- expected, + actual):\n" + diff(expected, actual));
+            fail("golden case " + dir.getFileName() + "/" + file + " differs (- expected, + actual):\n" + diff(expected, actual));
         }
     }
 

@@ -92,6 +92,29 @@ public final class Bpffs {
         LOG.info("mounted bpffs on {}", mountPoint);
     }
 
+    /**
+     * Unmounts a bpffs that {@link #ensureMounted} mounted on a pin root outside {@code /sys/fs/bpf}
+     * (the root is its own mount point), so that the root can be removed. Leaves {@code /sys/fs/bpf}
+     * and any root that is a plain directory alone.
+     *
+     * @return true if something was unmounted
+     * @throws LibbpfException if the unmount fails (e.g. busy)
+     */
+    public static boolean unmountOwnRoot(Path root) {
+        Path abs = root.toAbsolutePath().normalize();
+        if (abs.startsWith(SYS_FS_BPF) || !Files.isDirectory(abs) || !isBpffs(abs)) return false;
+        Path parent = abs.getParent();
+        if (parent != null && Files.isDirectory(parent) && isBpffs(parent)) return false;
+        try (Arena arena = Arena.ofConfined()) {
+            Native.Errno err = new Native.Errno();
+            if (Native.umount(Libbpf.cString(arena, abs), err) < 0) {
+                throw new LibbpfException("unmount bpffs from " + abs, err.value);
+            }
+        }
+        LOG.info("unmounted bpffs from {}", abs);
+        return true;
+    }
+
     private static Path nearestExisting(Path abs) {
         Path p = abs;
         while (p != null && !Files.exists(p)) p = p.getParent();

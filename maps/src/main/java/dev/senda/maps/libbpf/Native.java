@@ -39,6 +39,7 @@ final class Native {
     private static final MethodHandle MOUNT = libc("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle STATFS = libc("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle UMOUNT2 = libc("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = LINKER.downcallHandle(
             LIBC.find("if_nametoindex").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle IF_INDEXTONAME = LINKER.downcallHandle(
@@ -102,6 +103,11 @@ final class Native {
     /** {@code mount(source, target, fstype, flags, NULL)}: -1 on failure. */
     static int mount(MemorySegment source, MemorySegment target, MemorySegment fstype, Errno err) {
         return callInt(MOUNT, err, source, target, fstype, 0L, MemorySegment.NULL);
+    }
+
+    /** {@code umount2(target, 0)}: -1 on failure. */
+    static int umount(MemorySegment target, Errno err) {
+        return callInt(UMOUNT2, err, target, 0);
     }
 
     /** {@code statfs(path, buf)}: -1 on failure; {@code buf} must hold a {@code struct statfs}. */

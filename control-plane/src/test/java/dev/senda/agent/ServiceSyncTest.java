@@ -1,0 +1,84 @@
+package dev.senda.agent;
+
+import dev.senda.desired.DesiredStateCalculator;
+import dev.senda.maps.lb.InMemoryLbMaps;
+import dev.senda.model.Endpoint;
+import dev.senda.model.EndpointConditions;
+import dev.senda.model.EndpointSlice;
+import dev.senda.model.NodeInfo;
+import dev.senda.model.ObjectRef;
+import dev.senda.model.Service;
+import dev.senda.model.ServicePort;
+import dev.senda.model.SlicePort;
+import dev.senda.model.TargetPort;
+import dev.senda.reconcile.LbReconciler;
+import dev.senda.reconcile.SyncReason;
+import dev.senda.reconcile.SyncResult;
+import dev.senda.source.ObjectStore;
+import dev.senda.source.Source;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sync step's contract with the datapath: nothing is written before the source is complete. */
+class ServiceSyncTest {
+    private static final ObjectRef WEB = new ObjectRef("default", "web");
+
+    /** A source whose sync state the test sets. */
+    private static final class ManualSource implements Source {
+        volatile boolean synced;
+
+        @Override
+        public void start(ObjectStore store, Runnable onChange) {
+        }
+
+        @Override
+        public boolean hasSynced() {
+            return synced;
+        }
+
+        @Override
+        public String describe() {
+            return "manual";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void writesNothingUntilTheSourceHasSyncedThenProgramsEverything() throws Exception {
+        ObjectStore store = new ObjectStore();
+        ManualSource source = new ManualSource();
+        InMemoryLbMaps maps = new InMemoryLbMaps();
+        try (Metrics metrics = new Metrics()) {
+            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), new NodeInfo("n1"),
+                    new LbReconciler(maps), metrics);
+
+            // The Service arrived, its EndpointSlice not yet: programming now would refuse its clients.
+            store.putService(Service.clusterIp(WEB, "10.96.0.1",
+                    List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), null))));
+            SyncResult early = sync.sync(SyncReason.REQUESTED);
+            assertTrue(early.success());
+            assertFalse(early.complete(), "not complete before the source synced");
+            assertTrue(maps.services().isEmpty(), "nothing written before sync: " + maps.services());
+
+            store.putEndpointSlice(new EndpointSlice(new ObjectRef("default", "web-1"),
+                    Map.of(EndpointSlice.SERVICE_NAME_LABEL, "web"), "web", "IPv4",
+                    List.of(new SlicePort("http", "TCP", 8080, null)),
+                    List.of(new Endpoint(List.of("10.244.0.5"), new EndpointConditions(true, true, false),
+                            "n1", null, null))));
+            source.synced = true;
+            SyncResult done = sync.sync(SyncReason.REQUESTED);
+            assertTrue(done.success() && done.complete(), done.toString());
+            assertEquals(2, maps.services().size(), "header + one slot: " + maps.services());
+            assertEquals(1, maps.backends().size());
+        }
+    }
+}

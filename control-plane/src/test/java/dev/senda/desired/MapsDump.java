@@ -1,0 +1,164 @@
+package dev.senda.desired;
+
+import dev.senda.maps.lb.BackendState;
+import dev.senda.maps.lb.BackendValue;
+import dev.senda.maps.lb.LbMaps;
+import dev.senda.maps.lb.RevNatValue;
+import dev.senda.maps.lb.ServiceKey;
+import dev.senda.maps.lb.ServiceValue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every entry of the three load-balancer maps, as stable text, for golden tests: what the datapath
+ * would read, ids and raw value fields included (unlike {@code senda bpf lb list}, which shows only
+ * what headers reach and hides orphans).
+ *
+ * <pre>
+ * senda_svc4_v1 (3 entries)
+ *   10.96.0.10:80/TCP external slot 0 = backend_id 0 service_id 1 count 2 flags 0x00
+ *   10.96.0.10:80/TCP external slot 1 = backend_id 1 service_id 1 count 0 flags 0x00
+ *   10.96.0.10:80/TCP external slot 2 = backend_id 2 service_id 1 count 0 flags 0x00
+ * senda_backend4_v1 (2 entries)
+ *   1 = 10.244.1.12:8080/TCP ACTIVE
+ *   2 = 10.244.2.7:8080/TCP ACTIVE
+ * senda_revnat4_v1 (1 entry)
+ *   1 = 10.96.0.10:80
+ * </pre>
+ *
+ * Service entries sorted by address (numerically), port, protocol, scope, slot; backends and
+ * reverse NATs by id. Every line ends with '\n'.
+ */
+final class MapsDump {
+    private static final Comparator<ServiceKey> KEY_ORDER = Comparator
+            .comparing((ServiceKey k) -> Integer.toUnsignedLong(Addresses.toInt(k.address())))
+            .thenComparingInt(ServiceKey::port)
+            .thenComparing(ServiceKey::proto)
+            .thenComparing(ServiceKey::scope)
+            .thenComparingInt(ServiceKey::slot);
+
+    private MapsDump() {
+    }
+
+    static String render(LbMaps maps) {
+        StringBuilder out = new StringBuilder();
+        List<Map.Entry<ServiceKey, ServiceValue>> services = new ArrayList<>(maps.services().entrySet());
+        services.sort(Map.Entry.comparingByKey(KEY_ORDER));
+        out.append(title("senda_svc4_v1", services.size()));
+        for (Map.Entry<ServiceKey, ServiceValue> e : services) {
+            ServiceKey k = e.getKey();
+            ServiceValue v = e.getValue();
+            out.append(String.format("  %s:%d/%s %s slot %d = backend_id %d service_id %d count %d flags 0x%02x\n",
+                    k.address().getHostAddress(), k.port(), k.proto(), k.scope().name().toLowerCase(), k.slot(),
+                    v.backendId(), v.serviceId(), v.count(), v.flags()));
+        }
+        Map<Integer, BackendValue> backends = maps.backends();
+        out.append(title("senda_backend4_v1", backends.size()));
+        new java.util.TreeMap<>(backends).forEach((id, b) -> out.append(String.format("  %d = %s:%d/%s %s\n",
+                id, b.address().getHostAddress(), b.port(), b.proto(), b.state())));
+        Map<Integer, RevNatValue> revNats = maps.revNats();
+        out.append(title("senda_revnat4_v1", revNats.size()));
+        new java.util.TreeMap<>(revNats).forEach((id, r) -> out.append(String.format("  %d = %s:%d\n",
+                id, r.address().getHostAddress(), r.port())));
+        return out.toString();
+    }
+
+    private static String title(String map, int n) {
+        return map + " (" + n + (n == 1 ? " entry)" : " entries)") + "\n";
+    }
+
+    /**
+     * Checks, independently of any golden text, that the maps hold exactly {@code desired} as the
+     * datapath reads it, and nothing else:
+     * <ul>
+     *   <li>one header (slot 0, backend_id 0, flags 0) per desired frontend and no other header;
+     *   its count is the number of desired backends;</li>
+     *   <li>slots 1..count exist, carry the header's service_id, and point at backend entries that
+     *   hold the desired backends in the desired order; no slot beyond count, no slot without header;</li>
+     *   <li>the header's service_id has a reverse NAT naming the frontend's VIP and port;</li>
+     *   <li>service ids are distinct per frontend; one backend id per backend address;</li>
+     *   <li>no backend entry that no slot references, no reverse NAT that no header references.</li>
+     * </ul>
+     *
+     * @return the problems found, empty when consistent
+     */
+    static List<String> check(LbMaps maps, LbState desired) {
+        List<String> problems = new ArrayList<>();
+        Map<ServiceKey, ServiceValue> services = maps.services();
+        Map<Integer, BackendValue> backends = maps.backends();
+        Map<Integer, RevNatValue> revNats = maps.revNats();
+        Set<Integer> referencedBackends = new TreeSet<>();
+        Set<Integer> headerServiceIds = new TreeSet<>();
+        Map<BackendAddress, Integer> idOfAddress = new HashMap<>();
+        Map<BackendAddress, BackendState> expectedState = new HashMap<>();
+        // A backend entry is shared by every frontend using the address: ACTIVE if any uses it as ACTIVE.
+        for (DesiredFrontend df : desired.frontends().values()) {
+            for (DesiredBackend b : df.backends()) {
+                expectedState.merge(b.address(), b.state(),
+                        (x, y) -> x == BackendState.ACTIVE || y == BackendState.ACTIVE ? BackendState.ACTIVE : x);
+            }
+        }
+
+        Set<ServiceKey> expectedKeys = new java.util.HashSet<>();
+        for (DesiredFrontend df : desired.frontends().values()) {
+            Frontend f = df.frontend();
+            ServiceKey headerKey = new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), 0);
+            expectedKeys.add(headerKey);
+            ServiceValue header = services.get(headerKey);
+            if (header == null) {
+                problems.add(f + ": no header");
+                continue;
+            }
+            if (header.backendId() != 0 || header.flags() != 0) problems.add(f + ": header " + header);
+            if (header.count() != df.backends().size()) {
+                problems.add(f + ": header count " + header.count() + ", desired " + df.backends().size() + " backends");
+            }
+            if (!headerServiceIds.add(header.serviceId())) problems.add(f + ": service_id " + header.serviceId() + " used twice");
+            if (header.serviceId() < 1) problems.add(f + ": service_id " + header.serviceId());
+            RevNatValue rev = revNats.get(header.serviceId());
+            if (!new RevNatValue(f.address(), f.port()).equals(rev)) {
+                problems.add(f + ": reverse NAT " + header.serviceId() + " is " + rev);
+            }
+            for (int slot = 1; slot <= df.backends().size(); slot++) {
+                ServiceKey key = headerKey.withSlot(slot);
+                expectedKeys.add(key);
+                ServiceValue v = services.get(key);
+                DesiredBackend want = df.backends().get(slot - 1);
+                if (v == null) {
+                    problems.add(f + " slot " + slot + ": missing");
+                    continue;
+                }
+                if (v.serviceId() != header.serviceId() || v.count() != 0 || v.flags() != 0) {
+                    problems.add(f + " slot " + slot + ": " + v + " (header service_id " + header.serviceId() + ")");
+                }
+                referencedBackends.add(v.backendId());
+                Integer known = idOfAddress.putIfAbsent(want.address(), v.backendId());
+                if (known != null && known != v.backendId()) {
+                    problems.add(want.address() + " has two backend ids: " + known + " and " + v.backendId());
+                }
+                BackendAddress a = want.address();
+                BackendValue expected = new BackendValue(a.address(), a.port(), a.proto(), expectedState.get(a));
+                if (!expected.equals(backends.get(v.backendId()))) {
+                    problems.add(f + " slot " + slot + ": backend " + v.backendId() + " is "
+                            + backends.get(v.backendId()) + ", desired " + expected);
+                }
+            }
+        }
+        for (ServiceKey k : services.keySet()) {
+            if (!expectedKeys.contains(k)) problems.add("entry nobody desires: " + k + " = " + services.get(k));
+        }
+        for (int id : backends.keySet()) {
+            if (!referencedBackends.contains(id)) problems.add("backend " + id + " referenced by no slot: " + backends.get(id));
+        }
+        for (int id : revNats.keySet()) {
+            if (!headerServiceIds.contains(id)) problems.add("reverse NAT " + id + " referenced by no header: " + revNats.get(id));
+        }
+        return problems;
+    }
+}
