@@ -36,6 +36,10 @@ final class PodDeviceAttacher implements AutoCloseable {
     private final Optional<String> glob;
     /** ifname -> ifindex we attached to. */
     private final Map<String, Integer> attached = new HashMap<>();
+    /** ifname -> ifindex whose attach failed; retried only when the device is recreated or after a pause. */
+    private final Map<String, Integer> failed = new HashMap<>();
+    private final Map<String, Long> failedAtNanos = new HashMap<>();
+    static final long RETRY_FAILED_NANOS = 30_000_000_000L;
     private ScheduledExecutorService poller;
 
     PodDeviceAttacher(Path bpffsRoot, BpfProgram program, Optional<String> glob) {
@@ -79,15 +83,24 @@ final class PodDeviceAttacher implements AutoCloseable {
             if (!matches(name)) continue;
             Integer was = attached.get(name);
             if (was != null && was.equals(dev.getValue())) continue;
+            if (dev.getValue().equals(failed.get(name))
+                    && System.nanoTime() - failedAtNanos.get(name) < RETRY_FAILED_NANOS) {
+                continue; // logged once; a poll every 200 ms must not flood the log
+            }
             try {
                 Links.attachTcIngress(bpffsRoot, program, name, dev.getValue());
                 attached.put(name, dev.getValue());
+                failed.remove(name);
                 log.info("per-packet LB attached to {} (ifindex {})", name, dev.getValue());
             } catch (RuntimeException e) {
-                log.warn("cannot attach per-packet LB to {}: {}", name, e.getMessage());
+                failed.put(name, dev.getValue());
+                failedAtNanos.put(name, System.nanoTime());
+                log.warn("cannot attach per-packet LB to {} (retrying in {} s or when it is recreated): {}",
+                        name, RETRY_FAILED_NANOS / 1_000_000_000L, e.getMessage());
             }
         }
         attached.keySet().removeIf(name -> !present.containsKey(name));
+        failed.keySet().removeIf(name -> !present.containsKey(name));
         removeStalePins(present);
     }
 

@@ -1,5 +1,6 @@
 package dev.senda.e2e;
 
+import dev.senda.maps.metrics.DatapathEvent;
 import dev.senda.testbed.ClientResult;
 import dev.senda.testbed.Exec;
 import dev.senda.testbed.Pod;
@@ -399,18 +400,16 @@ abstract class ClusterIpServicesE2e {
         Traffic.Tally udp = traffic.awaitServedBy(Proto.UDP, node.a, vip, 80, names(node.a));
         List<ClientResult> all = new ArrayList<>(t.successes());
         all.addAll(udp.successes());
+        // The source the backend (the pod itself) sees is fixed by the datapath, not left open:
+        String expectedSource = socketLb() ? node.a.ip() : vip;
+        String why = socketLb()
+                ? "socket LB connects the pod's socket straight to its own address, so no SNAT happens"
+                : "per-packet hairpin SNATs the source to the VIP (a packet from the pod's own address arriving on its "
+                + "interface is dropped as martian, and a reply to it would never leave the pod to be reverse-translated)";
         for (ClientResult r : all) {
-            String peer = r.peer().orElseThrow();
-            if (socketLb()) {
-                assertEquals(node.a.ip(), peer, "socket LB hairpin keeps the pod's own address: " + r);
-            } else {
-                // per-packet hairpin must SNAT (else the pod would drop a packet from itself): the VIP is expected
-                assertTrue(peer.equals(vip) || peer.equals(node.a.ip()), "per-packet hairpin source: " + r);
-            }
-        }
-        if (!socketLb()) {
-            E2eNode.log("per-packet hairpin: backend saw source " + t.successes().getFirst().peer().orElseThrow()
-                    + " (VIP " + vip + ", pod " + node.a.ip() + ")");
+            assertEquals(expectedSource, r.peer().orElseThrow(), "hairpin source seen by the backend; " + why + ": " + r);
+            // and the client still sees the Service as its peer (getpeername for TCP, the reply's source for UDP)
+            assertEquals(vip + ":80", r.remote(), "hairpin peer seen by the client: " + r);
         }
     }
 
@@ -433,6 +432,65 @@ abstract class ClusterIpServicesE2e {
         node.apply(echoService("not-ready", vip2));
         node.apply(slice("not-ready", "not-ready-1", echoPorts(), List.of(node.a), false));
         traffic.awaitFailure(Proto.TCP, node.client, vip2, 80, e -> e.contains("Connection refused"), CONVERGE);
+    }
+
+    /**
+     * How the JDK client ({@code ClientMain}) words ECONNREFUSED on a datagram socket: from connect(2)
+     * "Connection refused"; from send(2)/sendto(2) or from recv(2) on a connected socket (the kernel
+     * turned an ICMP port unreachable into the socket's error) a {@code java.net.PortUnreachableException},
+     * which the JDK throws for that errno only.
+     */
+    private static boolean udpRefused(String error) {
+        return error.contains("Connection refused") || error.contains("java.net.PortUnreachableException");
+    }
+
+    @Test
+    @DisplayName("should be rejected when no endpoints exist (UDP)")
+    void shouldBeRejectedWhenNoEndpointsExistUdp() throws IOException {
+        String vip = node.nextVip();
+        node.apply(echoService("no-endpoints-udp", vip));
+        var client = node.tb.client(node.client, traffic.inCgroup());
+        // Until the frontend is programmed nothing answers with ECONNREFUSED (an unknown VIP has no route,
+        // or the datagram is just lost), so the first refusal shows the count-0 frontend is in place.
+        traffic.awaitFailure(Proto.UDP, node.client, vip, 80, ClusterIpServicesE2e::udpRefused, CONVERGE);
+
+        DatapathEvent counted = socketLb() ? DatapathEvent.SOCK_REFUSED : DatapathEvent.TC_REJECT_UDP;
+        long before = datapathEvents(counted);
+        int attempts = 5;
+        for (int i = 0; i < attempts; i++) {
+            // Connected socket. Socket LB: connect() itself is refused by the connect4 hook. Per-packet: the
+            // datagram leaves, tc answers with ICMP port unreachable, and the waiting recv() fails at once.
+            ClientResult r = client.udp(vip, 80, Traffic.REQUEST_TIMEOUT);
+            String expected = socketLb() ? "Connection refused" : "java.net.PortUnreachableException";
+            assertTrue(!r.ok() && r.error().contains(expected) && r.millis() < 1000,
+                    "connected UDP to a Service without endpoints must fail with ECONNREFUSED ('" + expected
+                            + "') at once, not time out: " + r);
+            if (socketLb()) {
+                // Unconnected socket: sendto() is refused by the sendmsg4 hook. (Per-packet LB cannot tell an
+                // unconnected socket anything: Linux reports ICMP errors only to connected UDP sockets.)
+                ClientResult u = client.udpUnconnected(vip, 80, Traffic.REQUEST_TIMEOUT);
+                assertTrue(!u.ok() && u.error().contains("java.net.PortUnreachableException") && u.millis() < 1000,
+                        "sendto() to a Service without endpoints must fail with ECONNREFUSED at once: " + u);
+            }
+        }
+        long refusals = datapathEvents(counted) - before;
+        int expectedRefusals = socketLb() ? 2 * attempts : attempts;
+        assertTrue(refusals >= expectedRefusals, "the datapath counted " + refusals + " " + counted.metricName()
+                + " for " + expectedRefusals + " refused datagrams");
+
+        // The same frontend serves once an endpoint is ready, and refuses again when it is gone.
+        node.apply(slice("no-endpoints-udp", "no-endpoints-udp-1", echoPorts(), List.of(node.a)));
+        traffic.awaitServedBy(Proto.UDP, node.client, vip, 80, names(node.a));
+        node.apply(slice("no-endpoints-udp", "no-endpoints-udp-1", echoPorts(), List.of()));
+        traffic.awaitFailure(Proto.UDP, node.client, vip, 80, ClusterIpServicesE2e::udpRefused, CONVERGE);
+    }
+
+    /** The agent's {@code senda_datapath_events_total{event="..."}} (0 when the series is absent). */
+    private long datapathEvents(DatapathEvent event) throws IOException {
+        String prefix = "senda_datapath_events_total{event=\"" + event.metricName() + "\"} ";
+        return node.agent().metrics().lines().filter(l -> l.startsWith(prefix))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).strip()))
+                .findFirst().orElse(0);
     }
 
     @Test
