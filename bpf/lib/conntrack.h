@@ -2,12 +2,16 @@
 /*
  * Per-packet connection tracking for the tc datapath (IPv4).
  *
- * Each translated flow has two entries in senda_ct4_v1 (an LRU map):
+ * Each translated flow has two entries in senda_ct4_v2 (an LRU map):
  *   - the forward entry, keyed by the client's original tuple
- *     {client, VIP, client port, service port}, remembers the chosen backend, so
- *     an established flow keeps it when the Service's slots change;
+ *     {client, VIP, client port, service port}, remembers the chosen backend
+ *     (address, port and its senda_backend4_v1 id), so an established flow
+ *     keeps it when the Service's slots change;
  *   - the reply entry, keyed by the tuple of the backend's replies
- *     {backend, client-or-snat, backend port, client port}, says what to restore.
+ *     {backend, client-or-VIP, backend port, client port}, says what to restore.
+ *
+ * v2 (this layout) added backend_id to the value; v1 (24-byte value, no
+ * backend id) is not read any more. The key did not change.
  */
 #ifndef SENDA_CONNTRACK_H
 #define SENDA_CONNTRACK_H
@@ -22,7 +26,7 @@
 /* ct4 entry flags */
 #define SENDA_CT_FLAG_HAIRPIN 0x1  /* source was rewritten to the VIP (client == backend) */
 
-/* Key of senda_ct4_v1. 16 bytes. */
+/* Key of senda_ct4_v2. 16 bytes. */
 struct senda_ct4_key {
 	__be32 saddr;    /* be:   source address of the packet */
 	__be32 daddr;    /* be:   destination address of the packet */
@@ -34,21 +38,26 @@ struct senda_ct4_key {
 };
 
 /*
- * Value of senda_ct4_v1. 24 bytes.
+ * Value of senda_ct4_v2. 28 bytes, no implicit padding (every field is
+ * naturally aligned; pad is explicit).
  * Forward entry: nat_addr/nat_port = backend to send to; orig_* = original client
  * source (needed only when hairpin rewrote the source).
  * Reply entry: nat_addr/nat_port = the VIP/port to put back as source;
  * orig_addr/orig_port = the client's real address/port to put back as destination.
+ * Both entries: backend_id = key of the flow's backend in senda_backend4_v1 when
+ * it was chosen (0: unknown, ids start at 1); the forward path checks it to
+ * notice a backend that was removed (or whose id now names another address).
  */
 struct senda_ct4_value {
-	__be32 nat_addr;    /* be */
-	__be32 orig_addr;   /* be */
-	__be16 nat_port;    /* be */
-	__be16 orig_port;   /* be */
-	__u32  service_id;  /* host */
+	__be32 nat_addr;    /* be:   see above */
+	__be32 orig_addr;   /* be:   see above */
+	__be16 nat_port;    /* be:   see above */
+	__be16 orig_port;   /* be:   see above */
+	__u32  service_id;  /* host: frontend id (senda_revnat4_v1 key) */
 	__u8   flags;       /* host: SENDA_CT_FLAG_* */
 	__u8   pad[3];      /* zero */
-	__u32  last_seen;   /* host: bpf_ktime_get_ns() >> 30 (seconds-ish) at last use */
+	__u32  last_seen;   /* host: bpf_ktime_get_ns() >> 30 (~1.07 s units) at last use */
+	__u32  backend_id;  /* host: senda_backend4_v1 key of the backend, 0 = unknown */
 };
 
 struct {
@@ -57,6 +66,6 @@ struct {
 	__type(value, struct senda_ct4_value);
 	__uint(max_entries, SENDA_CT_MAX_ENTRIES);
 	__uint(pinning, SENDA_PIN);
-} senda_ct4_v1 SEC(".maps");
+} senda_ct4_v2 SEC(".maps");
 
 #endif /* SENDA_CONNTRACK_H */

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Connection-tracking operations on senda_ct4_v1 (layout in conntrack.h).
+ * Connection-tracking operations on senda_ct4_v2 (layout in conntrack.h).
  *
  * A translated flow owns two entries: the forward entry (client's original
  * tuple -> backend) and the reply entry (backend's reply tuple -> what to
- * restore). Entries are never deleted by the datapath; the LRU map evicts the
- * least recently used ones, and last_seen lets a new TCP connection that
- * reuses an old tuple pick a fresh backend.
+ * restore). The LRU map evicts the least recently used entries; the datapath
+ * itself deletes a flow's entries only when it balances the flow afresh
+ * (senda_ct4_retire), so that the old reply entry cannot rewrite packets that
+ * no longer belong to the flow.
  */
 #ifndef SENDA_CT_H
 #define SENDA_CT_H
@@ -18,9 +19,16 @@
 
 /*
  * A pure SYN that finds a forward entry idle for longer than this starts a new
- * connection on a reused port and is load-balanced afresh; a younger entry
- * means a retransmitted SYN, which must go to the same backend. 60 units of
- * ~1.07 s covers Linux's TIME_WAIT, so a port is not reused sooner in practice.
+ * connection on a reused port and is load-balanced afresh; a younger entry is
+ * taken to be a retransmitted SYN of the same attempt, which must reach the
+ * same backend. Linux retransmits a SYN after 1, 2, 4, ... 32 s (default
+ * tcp_syn_retries = 6), and each SYN refreshes last_seen, so the largest gap
+ * inside one attempt is 32 s; 60 units of 2^30 ns (64-65 s, the clock is that
+ * coarse) stay clear of it. Nothing here relies on clients waiting for a port
+ * to be free: a client may reuse a port at once (it closed second and holds no
+ * TIME_WAIT, tcp_tw_reuse, an explicit bind). Such a younger SYN keeps the old
+ * backend, which the forward stage has checked to still exist (lb_tc.h): the
+ * cost is balance, not a connection sent nowhere.
  */
 #define SENDA_CT_SYN_REUSE_AGE 60
 
@@ -46,7 +54,7 @@ static __always_inline struct senda_ct4_value *senda_ct4_lookup(const struct sen
 	struct senda_ct4_key k;
 
 	senda_ct4_key_of(&k, p, dir);
-	return bpf_map_lookup_elem(&senda_ct4_v1, &k);
+	return bpf_map_lookup_elem(&senda_ct4_v2, &k);
 }
 
 /* Marks an entry as used now. */
@@ -58,20 +66,24 @@ static __always_inline void senda_ct4_touch(struct senda_ct4_value *v)
 		v->last_seen = now;
 }
 
-/* True when a forward entry must not be reused by this packet (see above). */
-static __always_inline int senda_ct4_stale_for(const struct senda_pkt4 *p, const struct senda_ct4_value *v)
+/* True for a TCP segment that opens a connection: SYN without ACK. */
+static __always_inline int senda_pkt4_is_pure_syn(const struct senda_pkt4 *p)
 {
-	if (p->proto != IPPROTO_TCP)
-		return 0;
-	if ((p->tcp_flags & (SENDA_TCP_SYN | SENDA_TCP_ACK)) != SENDA_TCP_SYN)
-		return 0;
-	return senda_ct_now() - v->last_seen > SENDA_CT_SYN_REUSE_AGE;
+	return p->proto == IPPROTO_TCP &&
+	       (p->tcp_flags & (SENDA_TCP_SYN | SENDA_TCP_ACK)) == SENDA_TCP_SYN;
+}
+
+/* True when this pure SYN reuses the tuple of a flow idle for too long (see above). */
+static __always_inline int senda_ct4_syn_reuses_tuple(const struct senda_pkt4 *p, const struct senda_ct4_value *v)
+{
+	return senda_pkt4_is_pure_syn(p) && senda_ct_now() - v->last_seen > SENDA_CT_SYN_REUSE_AGE;
 }
 
 /*
  * Describes one translated flow, from the client's point of view.
- * vip/vport: what the client sent to; backend/bport: where it goes;
- * client/cport: the client's real source; flags: SENDA_CT_FLAG_*.
+ * vip/vport: what the client sent to; backend/bport: where it goes (backend_id
+ * its senda_backend4_v1 key); client/cport: the client's real source;
+ * flags: SENDA_CT_FLAG_*.
  */
 struct senda_ct4_flow {
 	__be32 client;
@@ -83,20 +95,38 @@ struct senda_ct4_flow {
 	__u8   proto;
 	__u8   flags;
 	__u32  service_id;
+	__u32  backend_id;
 };
+
+/* Key of the flow's reply entry: the tuple of the backend's answers. */
+static __always_inline void senda_ct4_reply_key(struct senda_ct4_key *k, const struct senda_ct4_flow *f)
+{
+	k->saddr = f->backend;
+	/* hairpin: the backend saw the VIP as source, so it replies to the VIP */
+	k->daddr = (f->flags & SENDA_CT_FLAG_HAIRPIN) ? f->vip : f->client;
+	k->sport = f->bport;
+	k->dport = f->cport;
+	k->proto = f->proto;
+	k->dir = SENDA_CT_DIR_REPLY;
+	k->pad = 0;
+}
+
+/* Key of the flow's forward entry: the client's original tuple. */
+static __always_inline void senda_ct4_forward_key(struct senda_ct4_key *k, const struct senda_ct4_flow *f)
+{
+	k->saddr = f->client;
+	k->daddr = f->vip;
+	k->sport = f->cport;
+	k->dport = f->vport;
+	k->proto = f->proto;
+	k->dir = SENDA_CT_DIR_FORWARD;
+	k->pad = 0;
+}
 
 /* Writes (or refreshes) the reply entry of a flow. */
 static __always_inline int senda_ct4_put_reply(const struct senda_ct4_flow *f, __u32 now)
 {
-	struct senda_ct4_key k = {
-		.saddr = f->backend,
-		/* hairpin: the backend saw the VIP as source, so it replies to the VIP */
-		.daddr = (f->flags & SENDA_CT_FLAG_HAIRPIN) ? f->vip : f->client,
-		.sport = f->bport,
-		.dport = f->cport,
-		.proto = f->proto,
-		.dir = SENDA_CT_DIR_REPLY,
-	};
+	struct senda_ct4_key k;
 	struct senda_ct4_value v = {
 		.nat_addr = f->vip,
 		.nat_port = f->vport,
@@ -105,24 +135,20 @@ static __always_inline int senda_ct4_put_reply(const struct senda_ct4_flow *f, _
 		.service_id = f->service_id,
 		.flags = f->flags,
 		.last_seen = now,
+		.backend_id = f->backend_id,
 	};
 
-	return bpf_map_update_elem(&senda_ct4_v1, &k, &v, BPF_ANY);
+	senda_ct4_reply_key(&k, f);
+	return bpf_map_update_elem(&senda_ct4_v2, &k, &v, BPF_ANY);
 }
 
 /* True when the flow's reply entry exists (it may have been evicted alone). */
 static __always_inline int senda_ct4_has_reply(const struct senda_ct4_flow *f)
 {
-	struct senda_ct4_key k = {
-		.saddr = f->backend,
-		.daddr = (f->flags & SENDA_CT_FLAG_HAIRPIN) ? f->vip : f->client,
-		.sport = f->bport,
-		.dport = f->cport,
-		.proto = f->proto,
-		.dir = SENDA_CT_DIR_REPLY,
-	};
+	struct senda_ct4_key k;
 
-	return bpf_map_lookup_elem(&senda_ct4_v1, &k) != NULL;
+	senda_ct4_reply_key(&k, f);
+	return bpf_map_lookup_elem(&senda_ct4_v2, &k) != NULL;
 }
 
 /* Creates both entries of a new flow. Reply first: once the forward entry
@@ -130,14 +156,7 @@ static __always_inline int senda_ct4_has_reply(const struct senda_ct4_flow *f)
 static __always_inline int senda_ct4_create(const struct senda_ct4_flow *f)
 {
 	__u32 now = senda_ct_now();
-	struct senda_ct4_key k = {
-		.saddr = f->client,
-		.daddr = f->vip,
-		.sport = f->cport,
-		.dport = f->vport,
-		.proto = f->proto,
-		.dir = SENDA_CT_DIR_FORWARD,
-	};
+	struct senda_ct4_key k;
 	struct senda_ct4_value v = {
 		.nat_addr = f->backend,
 		.nat_port = f->bport,
@@ -146,19 +165,46 @@ static __always_inline int senda_ct4_create(const struct senda_ct4_flow *f)
 		.service_id = f->service_id,
 		.flags = f->flags,
 		.last_seen = now,
+		.backend_id = f->backend_id,
 	};
 	int err;
 
+	senda_ct4_forward_key(&k, f);
 	err = senda_ct4_put_reply(f, now);
 	if (err < 0)
 		goto fail;
-	err = bpf_map_update_elem(&senda_ct4_v1, &k, &v, BPF_ANY);
+	err = bpf_map_update_elem(&senda_ct4_v2, &k, &v, BPF_ANY);
 	if (err < 0)
 		goto fail;
 	return 0;
 fail:
 	senda_count(SENDA_M_CT_FULL);
 	return err;
+}
+
+/*
+ * Forgets a flow that is about to be balanced afresh: its forward entry, and
+ * its reply entry if that still describes this flow. The reply entry must go:
+ * it would keep rewriting whatever later comes from {old backend, port} to
+ * {client, port} (the address may belong to a new pod by then, talking to the
+ * same client port directly) as coming from the VIP. It is left alone when
+ * another flow has since taken the same reply tuple (same backend and client
+ * port reached through another VIP): that entry is the other flow's. Deleting
+ * before the new entries are written also covers a new backend with the same
+ * reply tuple (the same pod under a new id). Deletes that find nothing are fine.
+ */
+static __always_inline void senda_ct4_retire(const struct senda_ct4_flow *f)
+{
+	struct senda_ct4_key k;
+	struct senda_ct4_value *r;
+
+	senda_ct4_reply_key(&k, f);
+	r = bpf_map_lookup_elem(&senda_ct4_v2, &k);
+	if (r && r->nat_addr == f->vip && r->nat_port == f->vport &&
+	    r->orig_addr == f->client && r->orig_port == f->cport)
+		bpf_map_delete_elem(&senda_ct4_v2, &k);
+	senda_ct4_forward_key(&k, f);
+	bpf_map_delete_elem(&senda_ct4_v2, &k);
 }
 
 #endif /* SENDA_CT_H */

@@ -97,4 +97,18 @@ inconsistent:
 	return SENDA_LB_INCONSISTENT;
 }
 
+/*
+ * True when backend id still names addr:port in senda_backend4_v1: the backend
+ * a conntrack entry chose has not been removed since. Ids are reused once
+ * freed, hence the address and port check; the state is not looked at (a
+ * terminating backend still serves the flows it has).
+ */
+static __always_inline int senda_lb4_backend_current(__u32 backend_id, __be32 addr, __be16 port)
+{
+	struct senda_backend4 *be;
+
+	be = bpf_map_lookup_elem(&senda_backend4_v1, &backend_id);
+	return be && be->address == addr && be->port == port;
+}
+
 #endif /* SENDA_LB_SELECT_H */

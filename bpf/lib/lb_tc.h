@@ -73,11 +73,34 @@ static __always_inline void senda_tc4_flow_from_ct(struct senda_ct4_flow *f, con
 	f->proto = p->proto;
 	f->flags = ct->flags;
 	f->service_id = ct->service_id;
+	f->backend_id = ct->backend_id;
 }
 
 /*
- * Forward stage. Returns the tc verdict: TC_ACT_OK for translated packets
- * and for packets that are not for a Service, a redirect for a refusal.
+ * Whether this packet may use the backend its forward entry chose. UDP has no
+ * connection to keep: a datagram is balanced afresh once the backend has left
+ * senda_backend4_v1 (as kube-proxy flushes UDP conntrack of removed
+ * endpoints), otherwise a client with a fixed source port (statsd, DNS) would
+ * keep sending into the void. A TCP SYN opens a new connection, so it gets the
+ * same check, and is also balanced afresh on a tuple idle for long (ct.h).
+ * Other TCP segments belong to an established connection, which keeps its
+ * backend even after the backend left the Service: the pod may still serve it.
+ */
+static __always_inline int senda_tc4_ct_usable(const struct senda_pkt4 *p, const struct senda_ct4_value *ct)
+{
+	if (p->proto == IPPROTO_TCP && !senda_pkt4_is_pure_syn(p))
+		return 1;
+	if (senda_ct4_syn_reuses_tuple(p, ct))
+		return 0;
+	return senda_lb4_backend_current(ct->backend_id, ct->nat_addr, ct->nat_port);
+}
+
+/*
+ * Forward stage. Returns the tc verdict: TC_ACT_OK for translated packets and
+ * for packets that are not for a Service; for a refusal (Service without
+ * backends) TC_ACT_REDIRECT when a RST / ICMP answer was built and sent back,
+ * TC_ACT_SHOT when none is sent (a RST is never answered, a UDP datagram with
+ * IP options, or a failed rewrite). TC_ACT_SHOT also when a translation fails.
  */
 static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda_pkt4 *p)
 {
@@ -87,7 +110,7 @@ static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda
 	int res;
 
 	ct = senda_ct4_lookup(p, SENDA_CT_DIR_FORWARD);
-	if (ct && !senda_ct4_stale_for(p, ct)) {
+	if (ct && senda_tc4_ct_usable(p, ct)) {
 		senda_ct4_touch(ct);
 		senda_tc4_flow_from_ct(&f, p, ct);
 		/* LRU may have evicted the reply entry alone: replies would escape */
@@ -95,6 +118,12 @@ static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda
 			senda_ct4_put_reply(&f, senda_ct_now());
 		senda_count(SENDA_M_TC_DNAT_CT);
 		goto translate;
+	}
+	if (ct) {
+		/* A new flow on this tuple: the old one's entries go first, whatever
+		 * the selection below decides (counted as TC_DNAT_NEW or a refusal). */
+		senda_tc4_flow_from_ct(&f, p, ct);
+		senda_ct4_retire(&f);
 	}
 
 	res = senda_lb4_select(p->daddr, p->dport, p->proto, &c);
@@ -120,6 +149,7 @@ static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda
 	f.bport = c.port;
 	f.proto = p->proto;
 	f.service_id = c.service_id;
+	f.backend_id = c.backend_id;
 	f.flags = c.addr == p->saddr ? SENDA_CT_FLAG_HAIRPIN : 0;
 	if (f.flags & SENDA_CT_FLAG_HAIRPIN)
 		senda_count(SENDA_M_TC_HAIRPIN);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Socket load balancing (IPv4): translation at connect()/sendmsg() time and
- * the matching restore at recvmsg()/getpeername() time, for cgroup sock_addr
- * hooks. No per-packet work: the socket itself talks to the backend.
+ * Socket load balancing (IPv4 Services): translation at connect()/sendmsg()
+ * time and the matching restore at recvmsg()/getpeername() time, for cgroup
+ * sock_addr hooks, IPv4 ones and IPv6 ones (IPv4-mapped addresses only). No
+ * per-packet work: the socket itself talks to the backend.
  */
 #ifndef SENDA_SOCK_LB_H
 #define SENDA_SOCK_LB_H
@@ -116,11 +117,6 @@ static __always_inline int senda_sock4_restore(struct bpf_sock_addr *ctx)
 	return SENDA_SOCK_ALLOW;  /* recvmsg/getpeername hooks must always allow */
 }
 
-/*
- * IPv4-mapped IPv6 (::ffff:a.b.c.d): a dual-stack socket (Java's default, for
- * one) reaches an IPv4 Service through the IPv6 hooks. Only the mapped form is
- * handled here; native IPv6 Services are a later map family.
- */
 /* connect4/sendmsg4: the destination is ctx->user_ip4:user_port. */
 static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
 {
@@ -134,6 +130,11 @@ static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
 	return verdict;
 }
 
+/*
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d): a dual-stack socket (Java's default, for
+ * one) reaches an IPv4 Service through the IPv6 hooks. Only the mapped form is
+ * handled here; native IPv6 Services are a later map family.
+ */
 static __always_inline int senda_sock6_is_v4mapped(const struct bpf_sock_addr *ctx)
 {
 	return ctx->user_ip6[0] == 0 && ctx->user_ip6[1] == 0 &&

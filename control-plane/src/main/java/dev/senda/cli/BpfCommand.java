@@ -51,6 +51,10 @@ public final class BpfCommand implements Runnable {
             if (!output.equals("table") && !output.equals("json")) {
                 throw new IllegalArgumentException("--output: expected 'table' or 'json', got '" + output + "'");
             }
+            if (!java.nio.file.Files.exists(bpffsRoot.resolve("senda_svc4_v1"))) {
+                throw new IllegalArgumentException("no Senda maps under --bpffs-root " + bpffsRoot
+                        + " (is an agent running, or did it run, with this --bpffs-root?)");
+            }
             try (KernelLbMaps maps = KernelLbMaps.openPinned(bpffsRoot)) {
                 LbListing listing = LbListing.of(maps);
                 System.out.print(output.equals("json") ? listing.toJson() : listing.toTable());

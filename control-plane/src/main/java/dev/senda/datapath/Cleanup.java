@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  */
 public final class Cleanup {
     private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
-    /** Names of Senda's map pins: senda_svc4_v1, senda_ct4_v1, ... */
+    /** Names of Senda's map pins, current and retired versions alike: senda_svc4_v1, senda_ct4_v2, senda_ct4_v1, ... */
     private static final Pattern MAP_PIN = Pattern.compile("senda_[a-z0-9]+_v[0-9]+");
     private static final Path SYS_FS_BPF = Path.of("/sys/fs/bpf");
 

@@ -1,6 +1,7 @@
 package dev.senda.datapath;
 
 import dev.senda.maps.abi.BtfLayoutCheck;
+import dev.senda.maps.lb.ConntrackMigration;
 import dev.senda.maps.lb.KernelLbMaps;
 import dev.senda.maps.lb.LbMaps;
 import dev.senda.maps.libbpf.BpfObject;
@@ -60,6 +61,8 @@ public final class Datapath implements AutoCloseable {
         BpfObject tc = null;
         try {
             tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot);
+            // Flows established under an older agent keep their backend: carry a retired CT layout over.
+            ConntrackMigration.fromV1(bpffsRoot, tc.map("senda_ct4_v2"));
             Datapath datapath = new Datapath(bpffsRoot, sock, tc);
             log.info("loaded {} and {}, maps pinned under {}", DatapathLayout.SOCK_OBJECT, DatapathLayout.TC_OBJECT,
                     bpffsRoot);

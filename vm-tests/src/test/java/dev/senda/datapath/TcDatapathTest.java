@@ -117,9 +117,9 @@ class TcDatapathTest {
         Frames.assertChecksumsValid(r.dataOut());
         assertEquals(CLIENT + ":" + CPORT, Frames.source(r.dataOut()), "source preserved (no SNAT)");
 
-        assertCt(new CtValue(PacketBuilder.ipv4(BACKEND_A), PacketBuilder.ipv4(CLIENT), BPORT, CPORT, SERVICE_ID, 0, 0),
-                dp.ct(CLIENT, CPORT, VIP, VPORT, Protocol.TCP, CtDirection.FORWARD), "forward CT entry");
-        assertCt(new CtValue(PacketBuilder.ipv4(VIP), PacketBuilder.ipv4(CLIENT), VPORT, CPORT, SERVICE_ID, 0, 0),
+        assertCt(new CtValue(PacketBuilder.ipv4(BACKEND_A), PacketBuilder.ipv4(CLIENT), BPORT, CPORT, SERVICE_ID, 0, 0,
+                        1), dp.ct(CLIENT, CPORT, VIP, VPORT, Protocol.TCP, CtDirection.FORWARD), "forward CT entry");
+        assertCt(new CtValue(PacketBuilder.ipv4(VIP), PacketBuilder.ipv4(CLIENT), VPORT, CPORT, SERVICE_ID, 0, 0, 1),
                 dp.ct(BACKEND_A, BPORT, CLIENT, CPORT, Protocol.TCP, CtDirection.REPLY), "reply CT entry");
         assertEquals(2, dp.conntrackSize());
     }
@@ -326,11 +326,11 @@ class TcDatapathTest {
         long now = (System.nanoTime() >>> 30) & 0xffff_ffffL;
         long longAgo = (now - 100) & 0xffff_ffffL;
         CtValue stale = new CtValue(PacketBuilder.ipv4(BACKEND_A), PacketBuilder.ipv4(CLIENT), BPORT, CPORT,
-                SERVICE_ID, 0, longAgo);
+                SERVICE_ID, 0, longAgo, 1);
         dp.putCt(CLIENT, CPORT, VIP, VPORT, Protocol.TCP, CtDirection.FORWARD, stale);
         dp.putCt(CLIENT, CPORT + 1, VIP, VPORT, Protocol.TCP, CtDirection.FORWARD,
                 new CtValue(PacketBuilder.ipv4(BACKEND_A), PacketBuilder.ipv4(CLIENT), BPORT, CPORT + 1,
-                        SERVICE_ID, 0, longAgo));
+                        SERVICE_ID, 0, longAgo, 1));
 
         // a new connection reusing the port: fresh choice (B), and the entry is replaced
         runExpecting(TC_ACT_OK, syn(CPORT).build(), syn(CPORT).dst(BACKEND_B, BPORT).build());
@@ -368,6 +368,163 @@ class TcDatapathTest {
             seen.add(Frames.destination(r.dataOut()));
         }
         assertEquals(Set.of(BACKEND_A + ":" + BPORT, BACKEND_B + ":" + BPORT, BACKEND_C + ":" + BPORT), seen);
+    }
+
+    // ---- backend removed: UDP and new TCP connections move, established TCP stays ----
+
+    /**
+     * B (id 2) joins the Service (if it had not yet), then A (id 1) leaves it the way the
+     * reconciler writes that: slots, header count, the slot beyond the count, then the
+     * backend entry.
+     */
+    private void removeBackendAAfterBJoined(Protocol proto) {
+        dp.putService(VIP, VPORT, proto, SERVICE_ID, 1, 2);
+        dp.putService(VIP, VPORT, proto, SERVICE_ID, 2);
+        dp.deleteServiceSlot(VIP, VPORT, proto, 2);
+        dp.deleteBackend(1);
+    }
+
+    /** Backends A (id 1) and B (id 2); the Service has A only. */
+    private void backendsAAndBServiceWithA(Protocol proto) {
+        dp.putBackend(1, BACKEND_A, BPORT, proto);
+        dp.putBackend(2, BACKEND_B, BPORT, proto);
+        dp.putService(VIP, VPORT, proto, SERVICE_ID, 1);
+    }
+
+    @Test
+    void udpFlowWithAFixedSourcePortMovesOffARemovedBackend() {
+        backendsAAndBServiceWithA(Protocol.UDP);
+        PacketBuilder q1 = PacketBuilder.udp(CLIENT, 8125, VIP, VPORT).payload("gauge:1|g");
+        runExpecting(TC_ACT_OK, q1.build(), q1.dst(BACKEND_A, BPORT).build());
+        PacketBuilder a1 = PacketBuilder.udp(BACKEND_A, BPORT, CLIENT, 8125).payload("ok");
+        runExpecting(TC_ACT_OK, a1.build(), a1.src(VIP, VPORT).build());
+
+        // B joins: the flow stays on A while A is a backend
+        dp.putService(VIP, VPORT, Protocol.UDP, SERVICE_ID, 1, 2);
+        PacketBuilder q2 = PacketBuilder.udp(CLIENT, 8125, VIP, VPORT).payload("gauge:2|g");
+        runExpecting(TC_ACT_OK, q2.build(), q2.dst(BACKEND_A, BPORT).build());
+
+        removeBackendAAfterBJoined(Protocol.UDP);
+
+        // the next datagram of the same tuple is balanced afresh: B is the only backend
+        PacketBuilder q3 = PacketBuilder.udp(CLIENT, 8125, VIP, VPORT).payload("gauge:3|g");
+        TestRunResult r = runExpecting(TC_ACT_OK, q3.build(), q3.dst(BACKEND_B, BPORT).build());
+        Frames.assertChecksumsValid(r.dataOut());
+        assertCt(new CtValue(PacketBuilder.ipv4(BACKEND_B), PacketBuilder.ipv4(CLIENT), BPORT, 8125, SERVICE_ID, 0, 0,
+                2), dp.ct(CLIENT, 8125, VIP, VPORT, Protocol.UDP, CtDirection.FORWARD), "forward entry replaced");
+        assertCt(new CtValue(PacketBuilder.ipv4(VIP), PacketBuilder.ipv4(CLIENT), VPORT, 8125, SERVICE_ID, 0, 0, 2),
+                dp.ct(BACKEND_B, BPORT, CLIENT, 8125, Protocol.UDP, CtDirection.REPLY), "reply entry of B");
+        // A's reply entry is gone: what later comes from A's address is no longer dressed as the VIP
+        assertNull(dp.ct(BACKEND_A, BPORT, CLIENT, 8125, Protocol.UDP, CtDirection.REPLY), "reply entry of A");
+        assertEquals(2, dp.conntrackSize());
+
+        // B's answer is reverse-NATed; A's late answer passes untouched
+        PacketBuilder a3 = PacketBuilder.udp(BACKEND_B, BPORT, CLIENT, 8125).payload("ok!");
+        r = runExpecting(TC_ACT_OK, a3.build(), a3.src(VIP, VPORT).build());
+        Frames.assertChecksumsValid(r.dataOut());
+        byte[] late = PacketBuilder.udp(BACKEND_A, BPORT, CLIENT, 8125).payload("late").build();
+        runExpecting(TC_ACT_OK, late, late);
+
+        // and the flow now sticks to B
+        PacketBuilder q4 = PacketBuilder.udp(CLIENT, 8125, VIP, VPORT).payload("gauge:4|g");
+        runExpecting(TC_ACT_OK, q4.build(), q4.dst(BACKEND_B, BPORT).build());
+    }
+
+    @Test
+    void udpFlowMovesWhenItsBackendIdNowNamesAnotherAddress() {
+        dp.putBackend(1, BACKEND_A, BPORT, Protocol.UDP);
+        dp.putService(VIP, VPORT, Protocol.UDP, SERVICE_ID, 1);
+        PacketBuilder q1 = PacketBuilder.udp(CLIENT, 5300, VIP, VPORT).payload("q1");
+        runExpecting(TC_ACT_OK, q1.build(), q1.dst(BACKEND_A, BPORT).build());
+
+        // A removed, its id freed and reused for C (the Service's only backend now)
+        dp.putService(VIP, VPORT, Protocol.UDP, SERVICE_ID);
+        dp.deleteServiceSlot(VIP, VPORT, Protocol.UDP, 1);
+        dp.deleteBackend(1);
+        dp.putBackend(1, BACKEND_C, BPORT, Protocol.UDP);
+        dp.putService(VIP, VPORT, Protocol.UDP, SERVICE_ID, 1);
+
+        PacketBuilder q2 = PacketBuilder.udp(CLIENT, 5300, VIP, VPORT).payload("q2");
+        runExpecting(TC_ACT_OK, q2.build(), q2.dst(BACKEND_C, BPORT).build());
+        PacketBuilder a2 = PacketBuilder.udp(BACKEND_C, BPORT, CLIENT, 5300).payload("a2");
+        runExpecting(TC_ACT_OK, a2.build(), a2.src(VIP, VPORT).build());
+    }
+
+    @Test
+    void udpFlowWhoseBackendWasRemovedIsRefusedWhenNoBackendIsLeft() {
+        dp.putBackend(1, BACKEND_A, BPORT, Protocol.UDP);
+        dp.putService(VIP, VPORT, Protocol.UDP, SERVICE_ID, 1);
+        PacketBuilder q1 = PacketBuilder.udp(CLIENT, 5301, VIP, VPORT).payload("q1");
+        runExpecting(TC_ACT_OK, q1.build(), q1.dst(BACKEND_A, BPORT).build());
+
+        dp.putService(VIP, VPORT, Protocol.UDP, SERVICE_ID);
+        dp.deleteServiceSlot(VIP, VPORT, Protocol.UDP, 1);
+        dp.deleteBackend(1);
+
+        byte[] in = PacketBuilder.udp(CLIENT, 5301, VIP, VPORT).payload("q2").build();
+        assertEquals(TC_ACT_REDIRECT, dp.run(in).retval(), "ICMP port unreachable, as for a new flow");
+        assertEquals(0, dp.conntrackSize(), "both entries of the old flow are gone");
+    }
+
+    @Test
+    void establishedTcpConnectionKeepsItsRemovedBackend() {
+        backendsAAndBServiceWithA(Protocol.TCP);
+        runExpecting(TC_ACT_OK, syn(CPORT).build(), syn(CPORT).dst(BACKEND_A, BPORT).build());
+        removeBackendAAfterBJoined(Protocol.TCP);
+
+        PacketBuilder ack = PacketBuilder.tcp(CLIENT, CPORT, VIP, VPORT).flags(ACK).seq(1_000_001).ack(556);
+        TestRunResult r = runExpecting(TC_ACT_OK, ack.build(), ack.dst(BACKEND_A, BPORT).build());
+        Frames.assertChecksumsValid(r.dataOut());
+        PacketBuilder data = PacketBuilder.tcp(CLIENT, CPORT, VIP, VPORT).flags(PSH | ACK).seq(1_000_001).ack(556)
+                .payload("still talking");
+        runExpecting(TC_ACT_OK, data.build(), data.dst(BACKEND_A, BPORT).build());
+        PacketBuilder reply = PacketBuilder.tcp(BACKEND_A, BPORT, CLIENT, CPORT).flags(ACK).seq(556).ack(1_000_014);
+        runExpecting(TC_ACT_OK, reply.build(), reply.src(VIP, VPORT).build());
+        assertEquals(1, dp.ct(CLIENT, CPORT, VIP, VPORT, Protocol.TCP, CtDirection.FORWARD).backendId());
+    }
+
+    @Test
+    void tcpSynOnATupleWhoseBackendWasRemovedGoesToARemainingBackend() {
+        backendsAAndBServiceWithA(Protocol.TCP);
+        runExpecting(TC_ACT_OK, syn(CPORT).build(), syn(CPORT).dst(BACKEND_A, BPORT).build());
+        removeBackendAAfterBJoined(Protocol.TCP);
+
+        // the same tuple opens a connection again (port reused at once, or SYN retransmitted)
+        TestRunResult r = runExpecting(TC_ACT_OK, syn(CPORT).build(), syn(CPORT).dst(BACKEND_B, BPORT).build());
+        Frames.assertChecksumsValid(r.dataOut());
+        assertCt(new CtValue(PacketBuilder.ipv4(BACKEND_B), PacketBuilder.ipv4(CLIENT), BPORT, CPORT, SERVICE_ID, 0, 0,
+                2), dp.ct(CLIENT, CPORT, VIP, VPORT, Protocol.TCP, CtDirection.FORWARD), "forward entry replaced");
+        assertNull(dp.ct(BACKEND_A, BPORT, CLIENT, CPORT, Protocol.TCP, CtDirection.REPLY), "reply entry of A");
+
+        PacketBuilder synAck = PacketBuilder.tcp(BACKEND_B, BPORT, CLIENT, CPORT).macs(HOST_MAC, POD_MAC)
+                .flags(SYN | ACK).seq(777).ack(1_000_001).tcpOptions(SYN_OPTIONS);
+        r = runExpecting(TC_ACT_OK, synAck.build(), synAck.src(VIP, VPORT).build());
+        Frames.assertChecksumsValid(r.dataOut());
+        PacketBuilder ack = PacketBuilder.tcp(CLIENT, CPORT, VIP, VPORT).flags(ACK).seq(1_000_001).ack(778);
+        runExpecting(TC_ACT_OK, ack.build(), ack.dst(BACKEND_B, BPORT).build());
+    }
+
+    @Test
+    void reselectionLeavesAReplyEntryThatAnotherFlowTookOver() {
+        // Two Services share backend A; the client uses the same source port for both, so
+        // their reply entries have one key, and the newer flow (to VIP2) owns it.
+        String vip2 = "10.96.0.12";
+        backendsAAndBServiceWithA(Protocol.UDP);
+        dp.putService(vip2, VPORT, Protocol.UDP, SERVICE_ID + 1, 1);
+        PacketBuilder q1 = PacketBuilder.udp(CLIENT, 5302, VIP, VPORT).payload("q1");
+        runExpecting(TC_ACT_OK, q1.build(), q1.dst(BACKEND_A, BPORT).build());
+        PacketBuilder q2 = PacketBuilder.udp(CLIENT, 5302, vip2, VPORT).payload("q2");
+        runExpecting(TC_ACT_OK, q2.build(), q2.dst(BACKEND_A, BPORT).build());
+
+        // backend 1's entry now names another port of A: the VIP flow moves to B
+        dp.putService(VIP, VPORT, Protocol.UDP, SERVICE_ID, 2);
+        dp.putBackend(1, BACKEND_A, BPORT + 1, Protocol.UDP);
+        PacketBuilder q3 = PacketBuilder.udp(CLIENT, 5302, VIP, VPORT).payload("q3");
+        runExpecting(TC_ACT_OK, q3.build(), q3.dst(BACKEND_B, BPORT).build());
+
+        CtValue kept = dp.ct(BACKEND_A, BPORT, CLIENT, 5302, Protocol.UDP, CtDirection.REPLY);
+        assertNotNull(kept, "the VIP2 flow's reply entry stays");
+        assertEquals(PacketBuilder.ipv4(vip2), kept.natAddr());
     }
 
     // ---- hairpin ----
@@ -416,7 +573,7 @@ class TcDatapathTest {
         long now = System.nanoTime() >>> 30;
         assertNotNull(actual, what);
         assertEquals(expected, new CtValue(actual.natAddr(), actual.origAddr(), actual.natPort(), actual.origPort(),
-                actual.serviceId(), actual.flags(), 0), what);
+                actual.serviceId(), actual.flags(), 0, actual.backendId()), what);
         assertTrue(actual.lastSeen() <= now && actual.lastSeen() >= now - 2,
                 what + ": lastSeen " + actual.lastSeen() + " vs now " + now);
     }

@@ -116,6 +116,16 @@ final class TestDatapath implements AutoCloseable {
                 new BackendValue(PacketBuilder.ipv4(address), port, proto, BackendState.ACTIVE)));
     }
 
+    void deleteBackend(int id) {
+        backends.delete(U32Codec.encode(id));
+    }
+
+    /** Deletes one slot (or the header, slot 0) of a frontend. */
+    void deleteServiceSlot(String vip, int port, Protocol proto, int slot) {
+        services.delete(Codecs.SVC4_KEY.encode(
+                new ServiceKey(PacketBuilder.ipv4(vip), port, proto, Scope.EXTERNAL, 0).withSlot(slot)));
+    }
+
     /**
      * Programs a frontend the way the reconciler does (slots, reverse NAT, then the header
      * carrying the count), with one slot per backend id, in order.

@@ -3,6 +3,7 @@ package dev.senda.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.senda.testbed.AgentProcess;
+import dev.senda.testbed.ClientResult;
 import dev.senda.testbed.Exec;
 import dev.senda.testbed.Testbed.Proto;
 import org.junit.jupiter.api.DisplayName;
@@ -12,8 +13,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.senda.e2e.KubeObjects.port;
 import static dev.senda.e2e.KubeObjects.service;
@@ -59,20 +63,63 @@ class AgentLifecycleE2eTest {
             Exec.Result text = first.lbList();
             assertTrue(text.ok() && text.stdout().contains(vip), "bpf lb list (text) does not show " + vip + ": " + text);
 
-            // SIGTERM: exits cleanly, forwarding continues
-            assertEquals(0, first.stop(), "agent exit code after SIGTERM\n" + first.logTail(30));
-            Traffic.Tally after = inCgroup.tally(Proto.TCP, node.client, vip, 80, 30);
-            assertTrue(after.failures().isEmpty() && after.pods().equals(ALL), "forwarding after SIGTERM: " + after);
-            Traffic.Tally udpAfter = inCgroup.tally(Proto.UDP, node.client, vip, 53, 30);
-            assertTrue(udpAfter.failures().isEmpty() && udpAfter.pods().equals(ALL), "UDP after SIGTERM: " + udpAfter);
+            // A second client keeps requesting the VIP (TCP and UDP in turn) from before SIGTERM until the
+            // restarted agent has been checked: neither the stop nor the start may drop a single request.
+            ClientLoop loop = new ClientLoop(inCgroup, node, vip);
+            try {
+                loop.awaitRequests(20, Duration.ofSeconds(30));
 
-            // restart on the same pins: the maps come back identical, no request fails meanwhile
-            AgentProcess second = node.startAgent(true);
-            String relisting = lbListJson(second, vip, node);
-            assertEquals(new ObjectMapper().readTree(listing), new ObjectMapper().readTree(relisting),
-                    "a restart changed the programmed state");
-            Traffic.Tally restarted = inCgroup.tally(Proto.TCP, node.client, vip, 80, 30);
-            assertTrue(restarted.failures().isEmpty() && restarted.pods().equals(ALL), "after restart: " + restarted);
+                // SIGTERM: exits cleanly, forwarding continues
+                assertEquals(0, first.stop(), "agent exit code after SIGTERM\n" + first.logTail(30));
+                int atStop = loop.size();
+                Traffic.Tally after = inCgroup.tally(Proto.TCP, node.client, vip, 80, 30);
+                assertTrue(after.failures().isEmpty() && after.pods().equals(ALL), "forwarding after SIGTERM: " + after);
+                Traffic.Tally udpAfter = inCgroup.tally(Proto.UDP, node.client, vip, 53, 30);
+                assertTrue(udpAfter.failures().isEmpty() && udpAfter.pods().equals(ALL), "UDP after SIGTERM: " + udpAfter);
+
+                // restart on the same pins: the maps come back identical, no request fails meanwhile
+                int atStart = loop.size();
+                AgentProcess second = node.startAgent(true);
+                int atHealthy = loop.size();
+                // /healthz is 200 only once the first complete sync is programmed: that sync found the pinned maps
+                // already right and wrote nothing (restart changes nothing on the wire)
+                String restartMetrics = second.metrics();
+                assertTrue(metric(restartMetrics, "senda_sync_total{result=\"success\"}") >= 1,
+                        "healthy without a successful sync?\n" + restartMetrics);
+                assertEquals(0, metric(restartMetrics, "senda_map_writes_total"),
+                        "the restarted agent wrote to the maps during its first complete sync\n" + second.logTail(40));
+                assertEquals(2, metric(restartMetrics, "senda_programmed_frontends"), "frontends after restart");
+                assertEquals(6, metric(restartMetrics, "senda_programmed_backends"), "backends after restart");
+                String relisting = lbListJson(second, vip, node);
+                assertEquals(new ObjectMapper().readTree(listing), new ObjectMapper().readTree(relisting),
+                        "a restart changed the programmed state");
+                Traffic.Tally restarted = inCgroup.tally(Proto.TCP, node.client, vip, 80, 30);
+                assertTrue(restarted.failures().isEmpty() && restarted.pods().equals(ALL), "after restart: " + restarted);
+
+                // ... and stays 0 through a later sync: a Service for another proxy changes nothing desired
+                double syncs = metric(second.metrics(), "senda_sync_total{result=\"success\"}");
+                node.apply(KubeObjects.labeled(service("life-other", node.nextVip(), port("http", "TCP", 80, E2eNode.ECHO)),
+                        "service.kubernetes.io/service-proxy-name", "some-other-proxy"));
+                String later = awaitMetrics(second, m -> metric(m, "senda_sync_total{result=\"success\"}") > syncs,
+                        "a sync after the unrelated Service change", Duration.ofSeconds(20));
+                assertEquals(0, metric(later, "senda_map_writes_total"),
+                        "the restarted agent wrote to the maps after its first complete sync\n" + second.logTail(40));
+
+                loop.awaitRequests(atHealthy + 20, Duration.ofSeconds(30));
+                loop.stop();
+                E2eNode.log(String.format("client loop across restart: %d requests (%d before SIGTERM, %d while no agent ran, "
+                                + "%d while the new agent started, %d after), max %d ms", loop.size(), atStop,
+                        atStart - atStop, atHealthy - atStart, loop.size() - atHealthy, loop.maxMillis()));
+                List<ClientResult> failures = loop.failures();
+                assertTrue(failures.isEmpty(), failures.size() + " of " + loop.size()
+                        + " requests failed across the agent restart, e.g. " + failures.subList(0, Math.min(3, failures.size())));
+                assertTrue(atHealthy - atStart >= 5, "the client loop made only " + (atHealthy - atStart)
+                        + " requests while the new agent started: the restart was not under load");
+                assertTrue(loop.pods().equals(ALL), "the client loop was served by " + loop.pods());
+            } finally {
+                loop.stop();
+            }
+            AgentProcess second = node.agent();
 
             // cleanup: no pins, no cgroup attachments, the VIP is no longer translated
             Exec.Result cleanup = second.cleanup();
@@ -125,6 +172,85 @@ class AgentLifecycleE2eTest {
             assertTrue(flat.contains(pod.ip()), "bpf lb list -o json does not show backend " + pod.ip() + ":\n" + r.stdout());
         }
         return r.stdout();
+    }
+
+    /** The value of one series (name with its labels, exactly as exported) in Prometheus text. */
+    private static double metric(String text, String series) {
+        return text.lines().filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip().split(" ")[0]))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + series + " in /metrics:\n" + head(text)));
+    }
+
+    /** Polls /metrics (every 100 ms, at most {@code bound}) until {@code done} holds; returns that scrape. */
+    private static String awaitMetrics(AgentProcess agent, java.util.function.Predicate<String> done, String what,
+                                       Duration bound) throws IOException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = agent.metrics();
+            if (done.test(last)) return last;
+            Traffic.sleep(100);
+        }
+        throw new AssertionError("no " + what + " within " + bound.toMillis() + " ms; last /metrics:\n" + head(last));
+    }
+
+    /**
+     * Requests from client2 (in the cgroup) to the VIP, TCP port 80 and UDP port 53 in turn, on a thread
+     * of its own, at most 50 000 requests and 180 s, until {@link #stop()}.
+     */
+    private static final class ClientLoop {
+        private final List<ClientResult> results = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        ClientLoop(Traffic traffic, E2eNode node, String vip) {
+            thread = Thread.ofPlatform().name("restart-client").start(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+                for (int i = 0; i < 50_000 && !stop.get() && System.nanoTime() < deadline; i++) {
+                    boolean tcp = i % 2 == 0;
+                    try {
+                        results.add(traffic.one(tcp ? Proto.TCP : Proto.UDP, node.client2, vip, tcp ? 80 : 53));
+                    } catch (IOException e) {
+                        results.add(ClientResult.failure("client could not run: " + e, 0));
+                    }
+                }
+            });
+        }
+
+        int size() {
+            return results.size();
+        }
+
+        /** Waits until the loop made {@code n} requests (fails if it ended or {@code bound} passed first). */
+        void awaitRequests(int n, Duration bound) {
+            long deadline = System.nanoTime() + bound.toNanos();
+            while (size() < n && thread.isAlive() && System.nanoTime() < deadline) Traffic.sleep(10);
+            assertTrue(size() >= n, "the client loop made only " + size() + " of " + n + " requests");
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            if (!thread.join(Duration.ofSeconds(30))) throw new AssertionError("the client loop did not stop");
+        }
+
+        List<ClientResult> failures() {
+            synchronized (results) {
+                return results.stream().filter(r -> !r.ok()).toList();
+            }
+        }
+
+        long maxMillis() {
+            synchronized (results) {
+                return results.stream().mapToLong(ClientResult::millis).max().orElse(0);
+            }
+        }
+
+        Set<String> pods() {
+            synchronized (results) {
+                return results.stream().flatMap(r -> r.pod().stream()).collect(java.util.stream.Collectors.toSet());
+            }
+        }
     }
 
     private static String head(String s) {

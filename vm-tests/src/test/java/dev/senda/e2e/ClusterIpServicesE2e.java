@@ -435,10 +435,10 @@ abstract class ClusterIpServicesE2e {
     }
 
     /**
-     * How the JDK client ({@code ClientMain}) words ECONNREFUSED on a datagram socket: from connect(2)
-     * "Connection refused"; from send(2)/sendto(2) or from recv(2) on a connected socket (the kernel
-     * turned an ICMP port unreachable into the socket's error) a {@code java.net.PortUnreachableException},
-     * which the JDK throws for that errno only.
+     * How the JDK client ({@code ClientMain}) words ECONNREFUSED on a connected datagram socket: from
+     * connect(2) "Connection refused"; from send(2) or recv(2) (the kernel turned an ICMP port unreachable
+     * into the socket's error) a {@code java.net.PortUnreachableException}, which the JDK throws for that
+     * errno only. (On an unconnected socket the JDK swallows ECONNREFUSED, hence socat below.)
      */
     private static boolean udpRefused(String error) {
         return error.contains("Connection refused") || error.contains("java.net.PortUnreachableException");
@@ -457,6 +457,8 @@ abstract class ClusterIpServicesE2e {
         DatapathEvent counted = socketLb() ? DatapathEvent.SOCK_REFUSED : DatapathEvent.TC_REJECT_UDP;
         long before = datapathEvents(counted);
         int attempts = 5;
+        ClientResult lastConnected = null;
+        String lastSendto = "";
         for (int i = 0; i < attempts; i++) {
             // Connected socket. Socket LB: connect() itself is refused by the connect4 hook. Per-packet: the
             // datagram leaves, tc answers with ICMP port unreachable, and the waiting recv() fails at once.
@@ -465,15 +467,27 @@ abstract class ClusterIpServicesE2e {
             assertTrue(!r.ok() && r.error().contains(expected) && r.millis() < 1000,
                     "connected UDP to a Service without endpoints must fail with ECONNREFUSED ('" + expected
                             + "') at once, not time out: " + r);
+            lastConnected = r;
             if (socketLb()) {
-                // Unconnected socket: sendto() is refused by the sendmsg4 hook. (Per-packet LB cannot tell an
-                // unconnected socket anything: Linux reports ICMP errors only to connected UDP sockets.)
-                ClientResult u = client.udpUnconnected(vip, 80, Traffic.REQUEST_TIMEOUT);
-                assertTrue(!u.ok() && u.error().contains("java.net.PortUnreachableException") && u.millis() < 1000,
-                        "sendto() to a Service without endpoints must fail with ECONNREFUSED at once: " + u);
+                // Unconnected socket: sendto() is refused by the sendmsg4 hook. The JDK client cannot show this
+                // (it ignores ECONNREFUSED from send() on an unconnected channel), so socat sends: it reports
+                // the errno of its sendto(2). (Per-packet LB has nothing to tell an unconnected socket: Linux
+                // reports ICMP errors only to connected UDP sockets.)
+                long start = System.nanoTime();
+                Exec.Result u = Exec.run(Duration.ofSeconds(10), node.tb.clientCommand(node.client, true,
+                        "sh", "-c", "echo ping | socat -T 3 - UDP4-SENDTO:" + vip + ":80").toArray(String[]::new));
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(!u.ok() && u.stderr().contains("sendto(") && u.stderr().contains("Connection refused")
+                                && ms < 2000,
+                        "sendto() to a Service without endpoints must fail with ECONNREFUSED at once; socat exited "
+                                + u.exitCode() + " after " + ms + " ms, stderr '" + u.stderr().strip() + "'");
+                lastSendto = "failed after " + ms + " ms: " + u.stderr().strip();
             }
         }
         long refusals = datapathEvents(counted) - before;
+        E2eNode.log("UDP to a Service without endpoints: connected client " + lastConnected
+                + (socketLb() ? ", socat sendto " + lastSendto : "") + "; datapath counted " + refusals + " "
+                + counted.metricName());
         int expectedRefusals = socketLb() ? 2 * attempts : attempts;
         assertTrue(refusals >= expectedRefusals, "the datapath counted " + refusals + " " + counted.metricName()
                 + " for " + expectedRefusals + " refused datagrams");

@@ -23,7 +23,7 @@ public final class Codecs {
     public static final MapAbi SVC4_MAP = MapAbi.of("senda_svc4_v1", SVC4_KEY, SVC4_VALUE);
     public static final MapAbi BACKEND4_MAP = MapAbi.u32Keyed("senda_backend4_v1", BACKEND4);
     public static final MapAbi REVNAT4_MAP = MapAbi.u32Keyed("senda_revnat4_v1", REVNAT4);
-    public static final MapAbi CT4_MAP = MapAbi.of("senda_ct4_v1", CT4_KEY, CT4_VALUE);
+    public static final MapAbi CT4_MAP = MapAbi.of("senda_ct4_v2", CT4_KEY, CT4_VALUE);
     public static final MapAbi SOCK_REVNAT4_MAP = MapAbi.of("senda_sockrevnat4_v1", SOCK_REVNAT4_KEY,
             SOCK_REVNAT4_VALUE);
     /** Per-CPU event counters, indexed by {@code enum senda_metric} (see dev.senda.maps.metrics). */

@@ -4,7 +4,7 @@ import java.net.Inet4Address;
 import java.util.Objects;
 
 /**
- * Key of {@code senda_ct4_v1} ({@code struct senda_ct4_key}): one direction of one flow.
+ * Key of {@code senda_ct4_v2} ({@code struct senda_ct4_key}): one direction of one flow.
  *
  * @param saddr source address of the packet
  * @param daddr destination address of the packet

@@ -4,19 +4,23 @@ import java.net.Inet4Address;
 import java.util.Objects;
 
 /**
- * Value of {@code senda_ct4_v1} ({@code struct senda_ct4_value}).
+ * Value of {@code senda_ct4_v2} ({@code struct senda_ct4_value}, 28 bytes).
  *
  * <p>Forward entry: {@code natAddr/natPort} is the backend; {@code origAddr/origPort} the
  * client's original source (used when hairpin rewrote it). Reply entry: {@code natAddr/natPort}
  * is the VIP/port to restore as source, {@code origAddr/origPort} the client to restore as
- * destination.
+ * destination. Both: {@code backendId} is the flow's backend in {@code senda_backend4_v1}; the
+ * datapath balances a UDP datagram or a TCP SYN afresh when that id no longer names
+ * {@code natAddr:natPort} of the forward entry.
  *
  * @param serviceId frontend id ({@code senda_revnat4_v1} key), unsigned 32 bits
  * @param flags     {@code SENDA_CT_FLAG_*}, 0..255
  * @param lastSeen  {@code bpf_ktime_get_ns() >> 30} at last use, 0..2^32-1
+ * @param backendId {@code senda_backend4_v1} key of the flow's backend, unsigned 32 bits; 0 means
+ *                  unknown (ids start at 1)
  */
 public record CtValue(Inet4Address natAddr, Inet4Address origAddr, int natPort, int origPort, int serviceId,
-                      int flags, long lastSeen) {
+                      int flags, long lastSeen, int backendId) {
     /** {@code SENDA_CT_FLAG_HAIRPIN}: the source was rewritten to the VIP (client == backend). */
     public static final int FLAG_HAIRPIN = 0x1;
 

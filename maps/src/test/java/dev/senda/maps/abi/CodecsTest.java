@@ -82,8 +82,10 @@ class CodecsTest {
         exact(Codecs.CT4_KEY, new CtKey(ip("10.244.1.5"), ip("10.0.0.1"), 8080, 40000, Protocol.UDP, CtDirection.REPLY),
                 "0a f4 01 05 0a 00 00 01 1f 90 9c 40 11 01 00 00");
         exact(Codecs.CT4_VALUE, new CtValue(ip("10.244.1.5"), ip("10.0.0.1"), 8080, 40000, 7, CtValue.FLAG_HAIRPIN,
-                        0xfffffffeL),
-                "0a f4 01 05 0a 00 00 01 1f 90 9c 40 07 00 00 00 01 00 00 00 fe ff ff ff");
+                        0xfffffffeL, 0x01020304),
+                "0a f4 01 05 0a 00 00 01 1f 90 9c 40 07 00 00 00 01 00 00 00 fe ff ff ff 04 03 02 01");
+        exact(Codecs.CT4_VALUE, new CtValue(ip("10.244.1.5"), ip("10.0.0.1"), 8080, 40000, 7, 0, 5, -1),
+                "0a f4 01 05 0a 00 00 01 1f 90 9c 40 07 00 00 00 00 00 00 00 05 00 00 00 ff ff ff ff");
     }
 
     @Test
@@ -110,7 +112,7 @@ class CodecsTest {
         assertEquals(8, Codecs.BACKEND4.size());
         assertEquals(8, Codecs.REVNAT4.size());
         assertEquals(16, Codecs.CT4_KEY.size());
-        assertEquals(24, Codecs.CT4_VALUE.size());
+        assertEquals(28, Codecs.CT4_VALUE.size());
         assertEquals(16, Codecs.SOCK_REVNAT4_KEY.size());
         assertEquals(12, Codecs.SOCK_REVNAT4_VALUE.size());
         assertEquals(8, Codecs.ALL.size());

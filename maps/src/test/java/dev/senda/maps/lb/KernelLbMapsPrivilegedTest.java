@@ -102,8 +102,8 @@ class KernelLbMapsPrivilegedTest {
         try (PinRoot pins = PinRoot.create();
              BpfObject obj = BpfObject.open(TestSupport.bpfObject("senda_tc.o", tmp), pins.path()).load()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KernelLbMaps(
-                    obj.map("senda_ct4_v1"), obj.map("senda_backend4_v1"), obj.map("senda_revnat4_v1")));
-            assertTrue(e.getMessage().contains("senda_ct4_v1"), e.getMessage());
+                    obj.map("senda_ct4_v2"), obj.map("senda_backend4_v1"), obj.map("senda_revnat4_v1")));
+            assertTrue(e.getMessage().contains("senda_ct4_v2"), e.getMessage());
             LibbpfException missing = assertThrows(LibbpfException.class,
                     () -> KernelLbMaps.openPinned(pins.path().resolve("elsewhere")));
             assertEquals(LibbpfException.ENOENT, missing.errno());

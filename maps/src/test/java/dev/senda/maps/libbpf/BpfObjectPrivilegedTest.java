@@ -42,7 +42,7 @@ class BpfObjectPrivilegedTest {
                     assertEquals("senda_svc4_v1", svc.info().name());
                 }
             }
-            for (String map : List.of("senda_svc4_v1", "senda_backend4_v1", "senda_revnat4_v1", "senda_ct4_v1",
+            for (String map : List.of("senda_svc4_v1", "senda_backend4_v1", "senda_revnat4_v1", "senda_ct4_v2",
                     "senda_sockrevnat4_v1")) {
                 assertTrue(Files.exists(pins.path().resolve(map)), map + " pinned");
             }
