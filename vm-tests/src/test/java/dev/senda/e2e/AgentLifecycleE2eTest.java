@@ -197,7 +197,7 @@ class AgentLifecycleE2eTest {
 
     /**
      * Requests from client2 (in the cgroup) to the VIP, TCP port 80 and UDP port 53 in turn, on a thread
-     * of its own, at most 50 000 requests and 180 s, until {@link #stop()}.
+     * of its own, at most 100 000 requests and 180 s, until {@link #stop()}.
      */
     private static final class ClientLoop {
         private final List<ClientResult> results = Collections.synchronizedList(new ArrayList<>());
@@ -207,13 +207,15 @@ class AgentLifecycleE2eTest {
         ClientLoop(Traffic traffic, E2eNode node, String vip) {
             thread = Thread.ofPlatform().name("restart-client").start(() -> {
                 long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-                for (int i = 0; i < 50_000 && !stop.get() && System.nanoTime() < deadline; i++) {
+                // paced (2 ms between requests) so the count bound is never reached before the time bound
+                for (int i = 0; i < 100_000 && !stop.get() && System.nanoTime() < deadline; i++) {
                     boolean tcp = i % 2 == 0;
                     try {
                         results.add(traffic.one(tcp ? Proto.TCP : Proto.UDP, node.client2, vip, tcp ? 80 : 53));
                     } catch (IOException e) {
                         results.add(ClientResult.failure("client could not run: " + e, 0));
                     }
+                    Traffic.sleep(2);
                 }
             });
         }
