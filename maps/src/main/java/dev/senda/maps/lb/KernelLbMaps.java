@@ -12,6 +12,8 @@ import dev.senda.maps.abi.MapAbi;
 import dev.senda.maps.abi.U32Codec;
 import dev.senda.maps.libbpf.BpfMap;
 import dev.senda.maps.libbpf.LibbpfException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link LbMaps} over the kernel's {@code senda_svc4_v1}, {@code senda_backend4_v1} and
@@ -24,6 +26,7 @@ import dev.senda.maps.libbpf.LibbpfException;
  * syscall); snapshots are best-effort under concurrent writes.
  */
 public final class KernelLbMaps implements LbMaps {
+    private static final Logger log = LoggerFactory.getLogger(KernelLbMaps.class);
     private final BpfMap services;
     private final BpfMap backends;
     private final BpfMap revNats;
@@ -157,8 +160,11 @@ public final class KernelLbMaps implements LbMaps {
             try {
                 into.put(keys.apply(rawKey), values.apply(rawValue));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("undecodable entry in " + map.name() + ": key "
-                        + BpfMap.hex(rawKey) + " value " + BpfMap.hex(rawValue) + ": " + e.getMessage(), e);
+                // Senda never writes such an entry (a hand edit with bpftool, a newer agent's enum value):
+                // leave it out of the view rather than fail the agent. The reconciler then rewrites whatever
+                // it needs around it, and `senda cleanup` removes it.
+                log.warn("ignoring undecodable entry in {}: key {} value {}: {}", map.name(), BpfMap.hex(rawKey),
+                        BpfMap.hex(rawValue), e.getMessage());
             }
         }
         return into;

@@ -70,6 +70,23 @@ class KernelLbMapsPrivilegedTest {
     }
 
     @Test
+    void anUndecodableEntryIsLeftOutOfTheViewInsteadOfFailingIt() throws Exception {
+        try (PinRoot pins = PinRoot.create();
+             BpfObject obj = BpfObject.open(TestSupport.bpfObject("senda_sock.o", tmp), pins.path()).load()) {
+            KernelLbMaps maps = new KernelLbMaps(obj.map("senda_svc4_v1"), obj.map("senda_backend4_v1"),
+                    obj.map("senda_revnat4_v1"));
+            BackendValue good = new BackendValue(ip("10.244.0.7"), 8080, Protocol.TCP, BackendState.ACTIVE);
+            maps.putBackend(7, good);
+            // Backend 8 with state 9: no such SENDA_BACKEND_* value (as a hand edit with bpftool would leave).
+            byte[] bad = dev.senda.maps.abi.Codecs.BACKEND4.encode(good);
+            bad[bad.length - 1] = 9;
+            obj.map("senda_backend4_v1").update(new byte[] {8, 0, 0, 0}, bad);
+
+            assertEquals(Map.of(7, good), maps.backends());
+        }
+    }
+
+    @Test
     void aFailedWriteNamesTheMapAndTheKeyAndChangesNothing() throws Exception {
         try (PinRoot pins = PinRoot.create();
              BpfObject obj = BpfObject.open(TestSupport.bpfObject("senda_tc.o", tmp), pins.path()).load()) {
