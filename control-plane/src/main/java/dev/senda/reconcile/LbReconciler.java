@@ -45,10 +45,12 @@ import java.util.TreeMap;
  * slots 1..count exist and point at existing backends, and its reverse NAT exists.
  *
  * <h2>Failures</h2>
- * The first failed write ({@link MapWriteException}) aborts the apply and is reported in
- * {@link ApplyResult#errors()}. The view of what was applied is updated per successful write only,
- * so the next apply retries exactly the writes that are missing (every write is an upsert or an
- * idempotent delete).
+ * A failed write ({@link MapWriteException}) is reported in {@link ApplyResult#errors()}. A failed
+ * backend write aborts the apply (every frontend needs its backends first); a failed frontend write
+ * abandons that frontend only, and the others are still written; pruning then waits for an apply
+ * without errors. The view of what was applied is updated per successful write only, so the next
+ * apply retries exactly the writes that are missing (every write is an upsert or an idempotent
+ * delete).
  *
  * <h2>Pruning</h2>
  * Entries no desired frontend needs (a frontend that went away, a backend no longer referenced, a
@@ -131,16 +133,29 @@ public final class LbReconciler {
         Writer w = new Writer();
         try {
             writeBackends(target, w);
-            for (TargetFrontend tf : target.frontends.values()) writeFrontend(tf, w);
-            if (pruneAllowed) prune(target, w);
+            // One frontend that cannot be written (a full map, say) must not hold back the others: each
+            // frontend's writes are independent once the backends exist.
+            for (TargetFrontend tf : target.frontends.values()) {
+                try {
+                    writeFrontend(tf, w);
+                } catch (MapWriteException e) {
+                    errors.add(failure(w, e));
+                }
+            }
+            // Pruning waits for a clean pass: what a failed frontend still references stays until then.
+            if (pruneAllowed && errors.isEmpty()) prune(target, w);
         } catch (MapWriteException e) {
-            String line = w.current + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
-            errors.add(line);
-            LOG.warn("apply aborted after {} successful writes: {}", w.count, line);
+            errors.add(failure(w, e));
         } finally {
             releaseUnusedIds(target);
         }
         return summarize(desired, target, w.count, errors);
+    }
+
+    private static String failure(Writer w, MapWriteException e) {
+        String line = w.current + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        LOG.warn("map write failed after {} successful writes in this apply: {}", w.count, line);
+        return line;
     }
 
     /** The service id of a frontend, if it has one. */
