@@ -4,6 +4,7 @@ import dev.senda.agent.Agent;
 import dev.senda.agent.AgentConfig;
 import dev.senda.agent.BindAddress;
 import dev.senda.agent.SourceSpec;
+import dev.senda.datapath.CgroupMounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -18,11 +18,11 @@ public final class Cgroup2 {
      * @throws IOException when no cgroup2 file system is mounted
      */
     public static Path mountPoint() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-            String[] f = line.split(" ");
-            if (f.length > 2 && f[2].equals("cgroup2")) return Path.of(f[1]);
+        try {
+            return dev.senda.datapath.CgroupMounts.cgroup2Mount();
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        throw new IOException("no cgroup2 file system in /proc/mounts; socket LB needs cgroup v2");
     }
 
     /** Creates {@code <mount>/<name>} (fails if it exists: names are unique per run). */

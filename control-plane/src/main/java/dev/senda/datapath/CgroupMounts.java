@@ -1,4 +1,4 @@
-package dev.senda.cli;
+package dev.senda.datapath;
 
 import java.io.IOException;
 import java.nio.file.Files;
