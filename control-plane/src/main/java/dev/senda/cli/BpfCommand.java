@@ -2,7 +2,7 @@ package dev.senda.cli;
 
 import dev.senda.maps.lb.KernelLbMaps;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -38,26 +38,20 @@ public final class BpfCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "The programmed frontends with their backends, decoded.")
     static final class LbList implements Callable<Integer> {
-        @Option(names = "--bpffs-root", paramLabel = "DIR", defaultValue = "/sys/fs/bpf/senda",
-                description = "where the agent pinned its maps (default: ${DEFAULT-VALUE})")
-        Path bpffsRoot;
-
-        @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table",
-                description = "output format (default: ${DEFAULT-VALUE})")
-        String output;
+        @Mixin
+        InspectOptions options;
 
         @Override
         public Integer call() {
-            if (!output.equals("table") && !output.equals("json")) {
-                throw new IllegalArgumentException("--output: expected 'table' or 'json', got '" + output + "'");
-            }
+            boolean json = options.json();
+            Path bpffsRoot = options.bpffsRoot;
             if (!java.nio.file.Files.exists(bpffsRoot.resolve("senda_svc4_v1"))) {
                 throw new IllegalArgumentException("no Senda maps under --bpffs-root " + bpffsRoot
                         + " (is an agent running, or did it run, with this --bpffs-root?)");
             }
             try (KernelLbMaps maps = KernelLbMaps.openPinned(bpffsRoot)) {
                 LbListing listing = LbListing.of(maps);
-                System.out.print(output.equals("json") ? listing.toJson() : listing.toTable());
+                System.out.print(json ? listing.toJson() : listing.toTable());
             }
             return 0;
         }

@@ -2,9 +2,8 @@ package dev.senda.cli;
 
 import dev.senda.maps.metrics.DatapathCounters;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
@@ -15,22 +14,15 @@ import java.util.concurrent.Callable;
 @Command(name = "metrics", mixinStandardHelpOptions = true,
         description = "The datapath's event counters, summed over CPUs.")
 final class BpfMetricsCommand implements Callable<Integer> {
-    @Option(names = "--bpffs-root", paramLabel = "DIR", defaultValue = "/sys/fs/bpf/senda",
-            description = "where the agent pinned its maps (default: ${DEFAULT-VALUE})")
-    Path bpffsRoot;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table",
-            description = "output format (default: ${DEFAULT-VALUE})")
-    String output;
+    @Mixin
+    InspectOptions options;
 
     @Override
     public Integer call() {
-        if (!output.equals("table") && !output.equals("json")) {
-            throw new IllegalArgumentException("--output: expected 'table' or 'json', got '" + output + "'");
-        }
-        try (DatapathCounters counters = DatapathCounters.openPinned(bpffsRoot)) {
+        boolean json = options.json();
+        try (DatapathCounters counters = DatapathCounters.openPinned(options.bpffsRoot)) {
             DatapathEventListing listing = new DatapathEventListing(counters.readAll());
-            System.out.print(output.equals("json") ? listing.toJson() : listing.toTable());
+            System.out.print(json ? listing.toJson() : listing.toTable());
         }
         return 0;
     }
