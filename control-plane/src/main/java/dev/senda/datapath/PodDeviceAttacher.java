@@ -2,6 +2,7 @@ package dev.senda.datapath;
 
 import dev.senda.maps.libbpf.BpfProgram;
 import dev.senda.maps.libbpf.NetDevices;
+import dev.senda.maps.libbpf.TcAttach;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * attaches to the interfaces present at start before {@link #start()} returns, then polls for
  * interfaces that appear (a new pod) or disappear (a deleted pod: its pin is removed).
  *
- * <p>Pins of interfaces that no longer match (or of every interface, without a glob) are removed, so
- * an agent started without {@code --pod-devices} leaves no per-packet LB from an earlier run.
+ * <p>Pins of interfaces that no longer match (or of every interface, without a glob) are removed, and at
+ * start Senda's clsact filters (kernels without tcx) too, so an agent started without
+ * {@code --pod-devices} leaves no per-packet LB from an earlier run.
  */
 final class PodDeviceAttacher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PodDeviceAttacher.class);
@@ -56,6 +58,7 @@ final class PodDeviceAttacher implements AutoCloseable {
     }
 
     void start() {
+        removeClsactFromUnmatched();
         scan();
         if (matcher.isPresent()) {
             poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -102,6 +105,24 @@ final class PodDeviceAttacher implements AutoCloseable {
         attached.keySet().removeIf(name -> !present.containsKey(name));
         failed.keySet().removeIf(name -> !present.containsKey(name));
         removeStalePins(present);
+    }
+
+    /**
+     * On kernels without tcx the filters are not pinned links, so nothing records them: once at start,
+     * take Senda's clsact filter off every interface an earlier agent may have attached to and this one
+     * must not (all of them without a glob).
+     */
+    private void removeClsactFromUnmatched() {
+        for (Map.Entry<String, Integer> dev : NetDevices.list().entrySet()) {
+            if (matches(dev.getKey())) continue;
+            try {
+                if (TcAttach.detach(dev.getValue(), true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY)) {
+                    log.info("per-packet LB (clsact) removed from {}", dev.getKey());
+                }
+            } catch (RuntimeException e) {
+                log.debug("no clsact filter on {}: {}", dev.getKey(), e.getMessage());
+            }
+        }
     }
 
     /** Removes tc pins whose interface is gone or no longer matches. */
