@@ -14,13 +14,13 @@
 SEC("cgroup/connect4")
 int senda_sock4_connect(struct bpf_sock_addr *ctx)
 {
-	return senda_sock4_translate(ctx);
+	return senda_sock4_translate(ctx, 0);
 }
 
 SEC("cgroup/sendmsg4")
 int senda_sock4_sendmsg(struct bpf_sock_addr *ctx)
 {
-	return senda_sock4_translate(ctx);
+	return senda_sock4_translate(ctx, 1);  /* unconnected UDP: stick per socket */
 }
 
 SEC("cgroup/recvmsg4")
@@ -38,13 +38,13 @@ int senda_sock4_getpeername(struct bpf_sock_addr *ctx)
 SEC("cgroup/connect6")
 int senda_sock6_connect(struct bpf_sock_addr *ctx)
 {
-	return senda_sock6_translate_v4mapped(ctx);
+	return senda_sock6_translate_v4mapped(ctx, 0);
 }
 
 SEC("cgroup/sendmsg6")
 int senda_sock6_sendmsg(struct bpf_sock_addr *ctx)
 {
-	return senda_sock6_translate_v4mapped(ctx);
+	return senda_sock6_translate_v4mapped(ctx, 1);
 }
 
 SEC("cgroup/recvmsg6")

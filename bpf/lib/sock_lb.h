@@ -12,6 +12,7 @@
 #include <linux/errno.h>
 #include "lb_select.h"
 #include "sock_revnat.h"
+#include "sock_flow.h"
 #include "metrics.h"
 
 /* sock_addr verdicts */
@@ -41,6 +42,35 @@ static __always_inline __u8 senda_sock_proto(const struct bpf_sock_addr *ctx)
 }
 
 /*
+ * sendmsg() on an unconnected socket: reuse the backend this socket already
+ * sends this Service to while that backend still exists, else remember the one
+ * just chosen in *c. The Service itself was looked up first, so a Service that
+ * lost all its backends is refused before this runs.
+ */
+static __always_inline void senda_sock4_stick(__u64 cookie, __u8 proto, struct senda_lb4_choice *c)
+{
+	struct senda_sock_flow4_key fk = {};
+	struct senda_sock_flow4_value fv = {};
+	struct senda_sock_flow4_value *known;
+
+	fk.cookie = cookie;
+	fk.address = c->vip;
+	fk.port = c->vport;
+	fk.proto = proto;
+	known = bpf_map_lookup_elem(&senda_sockflow4_v1, &fk);
+	if (known && senda_lb4_backend_current(known->backend_id, known->address, known->port)) {
+		c->backend_id = known->backend_id;
+		c->addr = known->address;
+		c->port = known->port;
+		return;
+	}
+	fv.backend_id = c->backend_id;
+	fv.address = c->addr;
+	fv.port = c->port;
+	bpf_map_update_elem(&senda_sockflow4_v1, &fk, &fv, BPF_ANY);
+}
+
+/*
  * Translates the destination in ctx (connect or sendmsg) when it is a Service.
  * A Service without backends is refused with ECONNREFUSED: the hook returns
  * "deny" and bpf_set_retval makes the syscall fail with that errno instead of
@@ -53,7 +83,8 @@ static __always_inline __u8 senda_sock_proto(const struct bpf_sock_addr *ctx)
  * *new_port receive what to write back into ctx (unchanged when not a Service).
  */
 static __always_inline int senda_sock4_translate_addr(struct bpf_sock_addr *ctx, __be32 addr,
-						      __be16 port, __be32 *new_addr, __be16 *new_port)
+						      __be16 port, int sticky, __be32 *new_addr,
+						      __be16 *new_port)
 {
 	struct senda_sock_revnat4_key rk = {};
 	struct senda_sock_revnat4_value rv = {};
@@ -76,6 +107,8 @@ static __always_inline int senda_sock4_translate_addr(struct bpf_sock_addr *ctx,
 	}
 
 	rk.cookie = bpf_get_socket_cookie(ctx);
+	if (sticky)
+		senda_sock4_stick(rk.cookie, proto, &c);
 	rk.address = c.addr;
 	rk.port = c.port;
 	rv.address = c.vip;
@@ -118,13 +151,13 @@ static __always_inline int senda_sock4_restore(struct bpf_sock_addr *ctx)
 }
 
 /* connect4/sendmsg4: the destination is ctx->user_ip4:user_port. */
-static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx)
+static __always_inline int senda_sock4_translate(struct bpf_sock_addr *ctx, int sticky)
 {
 	__be32 addr;
 	__be16 port;
 	int verdict;
 
-	verdict = senda_sock4_translate_addr(ctx, ctx->user_ip4, (__be16)ctx->user_port, &addr, &port);
+	verdict = senda_sock4_translate_addr(ctx, ctx->user_ip4, (__be16)ctx->user_port, sticky, &addr, &port);
 	ctx->user_ip4 = addr;
 	ctx->user_port = (__u32)port;
 	return verdict;
@@ -141,7 +174,7 @@ static __always_inline int senda_sock6_is_v4mapped(const struct bpf_sock_addr *c
 	       ctx->user_ip6[2] == bpf_htonl(0x0000ffff);
 }
 
-static __always_inline int senda_sock6_translate_v4mapped(struct bpf_sock_addr *ctx)
+static __always_inline int senda_sock6_translate_v4mapped(struct bpf_sock_addr *ctx, int sticky)
 {
 	__be32 addr;
 	__be16 port;
@@ -149,7 +182,8 @@ static __always_inline int senda_sock6_translate_v4mapped(struct bpf_sock_addr *
 
 	if (!senda_sock6_is_v4mapped(ctx))
 		return SENDA_SOCK_ALLOW;
-	verdict = senda_sock4_translate_addr(ctx, ctx->user_ip6[3], (__be16)ctx->user_port, &addr, &port);
+	verdict = senda_sock4_translate_addr(ctx, ctx->user_ip6[3], (__be16)ctx->user_port, sticky, &addr,
+					     &port);
 	ctx->user_ip6[3] = addr;
 	ctx->user_port = (__u32)port;
 	return verdict;

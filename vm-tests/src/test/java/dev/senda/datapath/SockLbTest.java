@@ -110,14 +110,18 @@ class SockLbTest {
     }
 
     private void serveUdp() {
+        serveUdp(udpBackend, "udp-backend:");
+    }
+
+    private static void serveUdp(DatagramSocket socket, String prefix) {
         byte[] buf = new byte[512];
-        while (!udpBackend.isClosed()) {
+        while (!socket.isClosed()) {
             try {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
-                udpBackend.receive(p);
-                byte[] answer = ("udp-backend:" + new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII))
+                socket.receive(p);
+                byte[] answer = (prefix + new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII))
                         .getBytes(StandardCharsets.US_ASCII);
-                udpBackend.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+                socket.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
             } catch (IOException e) {
                 return;
             }
@@ -149,6 +153,31 @@ class SockLbTest {
         for (byte[] k : keys) {
             SockRevNatValue v = Codecs.SOCK_REVNAT4_VALUE.decode(revNat.lookup(k));
             assertEquals(PacketBuilder.ipv4(VIP), v.address());
+        }
+    }
+
+    @Test
+    void anUnconnectedUdpSocketKeepsItsBackendAcrossDatagrams() throws Exception {
+        try (DatagramSocket second = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Thread.ofVirtual().start(() -> serveUdp(second, "udp-backend-2:"));
+            dp.putBackend(2, "127.0.0.1", udpBackend.getLocalPort(), Protocol.UDP);
+            dp.putBackend(3, "127.0.0.1", second.getLocalPort(), Protocol.UDP);
+            dp.putService(VIP, 53, Protocol.UDP, 11, 2, 3);
+
+            // Per-datagram choice would hit both backends among 16 datagrams (all on one: p = 2^-15).
+            List<String> out = probe("udpmany:" + VIP + ":53", "udpmany:" + VIP + ":53");
+            for (String line : out) {
+                assertTrue(line.startsWith("OK udpmany:" + VIP + ":53 peers=" + VIP + ":53 answers="), line);
+                String answers = line.substring(line.indexOf("answers=") + 8);
+                assertEquals(1, answers.split(",").length, "one backend per socket: " + line);
+            }
+            // one stickiness entry per socket, naming one of the Service's backends
+            var flows = dp.map(Codecs.SOCK_FLOW4_MAP.mapName());
+            assertEquals(2, flows.keys().size());
+            for (byte[] k : flows.keys()) {
+                int id = Codecs.SOCK_FLOW4_VALUE.decode(flows.lookup(k)).backendId();
+                assertTrue(id == 2 || id == 3, "backend id " + id);
+            }
         }
     }
 

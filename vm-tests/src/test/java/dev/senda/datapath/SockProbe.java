@@ -70,7 +70,11 @@ public final class SockProbe {
         System.out.flush();
     }
 
+    /** Datagrams {@code udpmany} sends on one socket. */
+    static final int MANY = 16;
+
     private static String run(Arena arena, String kind, String addr, int port, String op) throws Throwable {
+        if (kind.equals("udpmany")) return runMany(arena, addr, port, op);
         MemorySegment state = arena.allocate(CALL_STATE);
         boolean tcp = kind.equals("tcp");
         int fd = (int) SOCKET.invokeExact(state, AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
@@ -115,6 +119,41 @@ public final class SockProbe {
                 peer = format(name);
             }
             return "OK " + op + " peer=" + peer + " data=" + data;
+        } finally {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        }
+    }
+
+    /**
+     * {@code udpmany:ADDR:PORT}: {@value #MANY} sendto/recvfrom round trips on one unconnected socket;
+     * reports the distinct answers and the distinct peers they came from.
+     */
+    private static String runMany(Arena arena, String addr, int port, String op) throws Throwable {
+        MemorySegment state = arena.allocate(CALL_STATE);
+        int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM, 0);
+        if (fd < 0) return "ERR " + op + " errno=" + errno(state);
+        try {
+            MemorySegment tv = arena.allocate(16);
+            tv.set(ValueLayout.JAVA_LONG, 0, 3);
+            int rc = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
+            if (rc < 0) return "ERR " + op + " errno=" + errno(state);
+            MemorySegment dest = sockaddr(arena, addr, port);
+            MemorySegment buf = arena.allocate(512);
+            MemorySegment hello = arena.allocateFrom("hello", StandardCharsets.US_ASCII);
+            java.util.TreeSet<String> answers = new java.util.TreeSet<>();
+            java.util.TreeSet<String> peers = new java.util.TreeSet<>();
+            for (int i = 0; i < MANY; i++) {
+                long sent = (long) SENDTO.invokeExact(state, fd, hello, 5L, 0, dest, 16);
+                if (sent < 0) return "ERR " + op + " errno=" + errno(state);
+                MemorySegment from = arena.allocate(16);
+                MemorySegment fromLen = arena.allocate(ValueLayout.JAVA_INT);
+                fromLen.set(ValueLayout.JAVA_INT, 0, 16);
+                long n = (long) RECVFROM.invokeExact(state, fd, buf, 512L, 0, from, fromLen);
+                if (n < 0) return "ERR " + op + " errno=" + errno(state);
+                answers.add(new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII));
+                peers.add(format(from));
+            }
+            return "OK " + op + " peers=" + String.join(",", peers) + " answers=" + String.join(",", answers);
         } finally {
             int ignored = (int) CLOSE.invokeExact(fd);
         }

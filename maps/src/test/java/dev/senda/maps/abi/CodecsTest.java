@@ -115,7 +115,9 @@ class CodecsTest {
         assertEquals(28, Codecs.CT4_VALUE.size());
         assertEquals(16, Codecs.SOCK_REVNAT4_KEY.size());
         assertEquals(12, Codecs.SOCK_REVNAT4_VALUE.size());
-        assertEquals(8, Codecs.ALL.size());
+        assertEquals(16, Codecs.SOCK_FLOW4_KEY.size());
+        assertEquals(12, Codecs.SOCK_FLOW4_VALUE.size());
+        assertEquals(10, Codecs.ALL.size());
     }
 
     @Test
