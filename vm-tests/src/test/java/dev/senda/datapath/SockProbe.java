@@ -80,10 +80,7 @@ public final class SockProbe {
         int fd = (int) SOCKET.invokeExact(state, AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
         if (fd < 0) return "ERR " + op + " errno=" + errno(state);
         try {
-            // Bound every wait: a lost datagram must end the probe, not hang it.
-            MemorySegment tv = arena.allocate(16);
-            tv.set(ValueLayout.JAVA_LONG, 0, 3);
-            int rc = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
+            int rc = boundReceives(arena, state, fd);
             if (rc < 0) return "ERR " + op + " errno=" + errno(state);
             MemorySegment dest = sockaddr(arena, addr, port);
             MemorySegment buf = arena.allocate(512);
@@ -133,9 +130,7 @@ public final class SockProbe {
         int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM, 0);
         if (fd < 0) return "ERR " + op + " errno=" + errno(state);
         try {
-            MemorySegment tv = arena.allocate(16);
-            tv.set(ValueLayout.JAVA_LONG, 0, 3);
-            int rc = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
+            int rc = boundReceives(arena, state, fd);
             if (rc < 0) return "ERR " + op + " errno=" + errno(state);
             MemorySegment dest = sockaddr(arena, addr, port);
             MemorySegment buf = arena.allocate(512);
@@ -157,6 +152,13 @@ public final class SockProbe {
         } finally {
             int ignored = (int) CLOSE.invokeExact(fd);
         }
+    }
+
+    /** Bound every wait: a lost datagram must end the probe, not hang it (SO_RCVTIMEO 3 s). */
+    private static int boundReceives(Arena arena, MemorySegment state, int fd) throws Throwable {
+        MemorySegment tv = arena.allocate(16);
+        tv.set(ValueLayout.JAVA_LONG, 0, 3);
+        return (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
     }
 
     private static int errno(MemorySegment state) {
