@@ -34,8 +34,7 @@ import java.util.TreeSet;
  * <p>Which Services: every type but ExternalName gets its ClusterIP frontends (NodePort and
  * LoadBalancer parts are a later issue). Skipped silently, as kube-proxy does: Services labeled
  * {@value #LABEL_SERVICE_PROXY_NAME} (with any value: another proxy owns them) or
- * {@value #LABEL_HEADLESS}, headless Services (clusterIP "None" or none), and IPv6 addresses (a
- * later issue).
+ * {@value #LABEL_HEADLESS}, headless Services (clusterIP "None"), and IPv6 addresses (a later issue).
  *
  * <p>Frontends: one per IPv4 cluster IP x Service port, scope {@link Scope#EXTERNAL}.
  *
@@ -48,7 +47,7 @@ import java.util.TreeSet;
  * backends are sorted. A Service without usable endpoints keeps its frontends with no backends, so
  * the datapath refuses connections instead of letting them time out.
  *
- * <p>Rejections: a Service with a bad clusterIP literal, no ports, a port out of 1..65535, an
+ * <p>Rejections: a Service with a bad or empty (unallocated) clusterIP, no ports, a port out of 1..65535, an
  * unknown protocol, a duplicate port (number+protocol, or name), or a frontend another Service
  * already claims, is not programmed at all; everything else is unaffected. VIP conflicts are decided
  * by age: the Service created first wins; without timestamps (a directory of YAML) the smaller
@@ -150,7 +149,13 @@ public final class DesiredStateCalculator {
             LinkedHashSet<String> literals = new LinkedHashSet<>();
             if (svc.clusterIP() != null && !svc.clusterIP().isEmpty()) literals.add(svc.clusterIP());
             literals.addAll(svc.clusterIPs());
-            if (literals.isEmpty() || literals.contains("None")) return null; // headless
+            if (literals.contains("None") || "ExternalName".equals(svc.type())) return null; // headless, or DNS only
+            if (literals.isEmpty()) {
+                // The API server allocates a cluster IP to every other Service; an empty one is a
+                // stand-in server's object or an unfinished edit, worth a line in the log.
+                problems.add("spec.clusterIP is empty (not allocated; headless Services say \"None\")");
+                return List.of();
+            }
             List<Inet4Address> out = new ArrayList<>();
             for (String literal : literals) {
                 if (Addresses.looksLikeIpv6(literal)) continue; // IPv6: a later issue
