@@ -38,11 +38,16 @@ import java.util.concurrent.TimeUnit;
  * idle directory costs a few small reads and no parsing.
  *
  * <p>This source owns the whole content of its {@link ObjectStore} (it replaces it on every change).
- * {@link #hasSynced()} is true once {@link #start} returned: the first full read happens inside it.
+ * {@link #hasSynced()} is true once {@link #start} returned when every file parsed in that first
+ * read. A file that did not (an editor's half-written save, say) holds the sync back until it parses
+ * or until a rescan at least {@link #SYNC_GRACE} after start: until then the agent prunes nothing, so
+ * a restart during a save does not tear down that file's Services.
  */
 public final class DirectorySource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorySource.class);
 
+    /** How long a file that failed to parse at start may hold back {@link #hasSynced()}. */
+    static final Duration SYNC_GRACE = Duration.ofSeconds(5);
     /** Default interval of the safety-net rescan. */
     public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(10);
     /** Files bigger than this are refused (logged, previous objects kept): a guard against mistakes. */
@@ -60,6 +65,7 @@ public final class DirectorySource implements Source {
     private final Map<Path, FileState> files = new HashMap<>();
 
     private volatile boolean synced;
+    private long startedNanos;
     private volatile boolean closed;
     private ObjectStore store;
     private Runnable onChange;
@@ -115,7 +121,12 @@ public final class DirectorySource implements Source {
                 throw new java.io.UncheckedIOException("cannot watch " + directory, e);
             }
             rescan();
-            synced = true;
+            startedNanos = System.nanoTime();
+            synced = !anyFileFailed();
+            if (!synced) {
+                LOG.warn("{}: a file did not parse; waiting up to {} s for it before Services missing from it "
+                        + "may be removed", directory, SYNC_GRACE.toSeconds());
+            }
             var snapshot = store.snapshot();
             LOG.info("read {}: {} Services, {} EndpointSlices from {} files", directory,
                     snapshot.services().size(), snapshot.endpointSlices().size(), files.size());
@@ -144,7 +155,9 @@ public final class DirectorySource implements Source {
         boolean keyValid = true;
         while (!closed) {
             try {
-                WatchKey key = watcher.poll(rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
+                // Not synced yet (a file failed at start): look again every second until the grace ends.
+                long wait = synced ? rescanInterval.toMillis() : Math.min(rescanInterval.toMillis(), 1000);
+                WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
                 if (key != null) {
                     key.pollEvents(); // which file changed does not matter: rescan compares contents
                     keyValid = key.reset();
@@ -185,8 +198,17 @@ public final class DirectorySource implements Source {
         synchronized (this) { // against close(); the callback runs outside the lock
             if (closed) return;
             changed = rescan();
+            if (!synced && (!anyFileFailed() || System.nanoTime() - startedNanos >= SYNC_GRACE.toNanos())) {
+                synced = true;
+                changed = true;
+                LOG.info("{}: synced", directory);
+            }
         }
         if (changed) notifyChange();
+    }
+
+    private boolean anyFileFailed() {
+        return files.values().stream().anyMatch(FileState::failed);
     }
 
     private void notifyChange() {
