@@ -37,15 +37,22 @@ static __always_inline __u32 senda_ct_now(void)
 	return (__u32)(bpf_ktime_get_ns() >> 30);
 }
 
-static __always_inline void senda_ct4_key_of(struct senda_ct4_key *k, const struct senda_pkt4 *p, __u8 dir)
+/* Fills every field of a CT key (pad included: keys are hashed as bytes). */
+static __always_inline void senda_ct4_key_set(struct senda_ct4_key *k, __be32 saddr, __be32 daddr,
+					      __be16 sport, __be16 dport, __u8 proto, __u8 dir)
 {
-	k->saddr = p->saddr;
-	k->daddr = p->daddr;
-	k->sport = p->sport;
-	k->dport = p->dport;
-	k->proto = p->proto;
+	k->saddr = saddr;
+	k->daddr = daddr;
+	k->sport = sport;
+	k->dport = dport;
+	k->proto = proto;
 	k->dir = dir;
 	k->pad = 0;
+}
+
+static __always_inline void senda_ct4_key_of(struct senda_ct4_key *k, const struct senda_pkt4 *p, __u8 dir)
+{
+	senda_ct4_key_set(k, p->saddr, p->daddr, p->sport, p->dport, p->proto, dir);
 }
 
 /* The entry for this packet's own tuple in direction dir, or NULL. */
@@ -101,26 +108,15 @@ struct senda_ct4_flow {
 /* Key of the flow's reply entry: the tuple of the backend's answers. */
 static __always_inline void senda_ct4_reply_key(struct senda_ct4_key *k, const struct senda_ct4_flow *f)
 {
-	k->saddr = f->backend;
 	/* hairpin: the backend saw the VIP as source, so it replies to the VIP */
-	k->daddr = (f->flags & SENDA_CT_FLAG_HAIRPIN) ? f->vip : f->client;
-	k->sport = f->bport;
-	k->dport = f->cport;
-	k->proto = f->proto;
-	k->dir = SENDA_CT_DIR_REPLY;
-	k->pad = 0;
+	senda_ct4_key_set(k, f->backend, (f->flags & SENDA_CT_FLAG_HAIRPIN) ? f->vip : f->client,
+			  f->bport, f->cport, f->proto, SENDA_CT_DIR_REPLY);
 }
 
 /* Key of the flow's forward entry: the client's original tuple. */
 static __always_inline void senda_ct4_forward_key(struct senda_ct4_key *k, const struct senda_ct4_flow *f)
 {
-	k->saddr = f->client;
-	k->daddr = f->vip;
-	k->sport = f->cport;
-	k->dport = f->vport;
-	k->proto = f->proto;
-	k->dir = SENDA_CT_DIR_FORWARD;
-	k->pad = 0;
+	senda_ct4_key_set(k, f->client, f->vip, f->cport, f->vport, f->proto, SENDA_CT_DIR_FORWARD);
 }
 
 /* Writes (or refreshes) the reply entry of a flow. */

@@ -74,6 +74,23 @@ public final class Exec {
         return f;
     }
 
+    /**
+     * Copies a process's output into {@code lines}, one element per line, then {@code eof} once the
+     * stream ends, on a virtual thread: readers poll the queue with a bound instead of blocking on I/O.
+     */
+    static void pumpLines(InputStream in, java.util.concurrent.BlockingQueue<String> lines, String eof) {
+        Thread.ofVirtual().start(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) lines.add(line);
+            } catch (IOException e) {
+                // the process is gone
+            }
+            lines.add(eof);
+        });
+    }
+
     static String get(CompletableFuture<String> f) {
         try {
             return f.get(2, TimeUnit.SECONDS);

@@ -1,8 +1,6 @@
 package dev.senda.testbed;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,15 +31,7 @@ public final class PodClient implements AutoCloseable {
         this.owner = owner;
         this.process = process;
         this.stdin = process.getOutputStream();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) lines.add(line);
-            } catch (IOException e) {
-                // the process is gone
-            }
-            lines.add(EOF);
-        });
+        Exec.pumpLines(process.getInputStream(), lines, EOF);
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.senda.testbed;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,15 +26,7 @@ public final class TcpSession implements AutoCloseable {
         this.process = owner.track(new ProcessBuilder(command).start());
         this.stdin = process.getOutputStream();
         this.stderr = Exec.drain(process.getErrorStream());
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) lines.add(line);
-            } catch (IOException e) {
-                // process gone
-            }
-            lines.add(EOF);
-        });
+        Exec.pumpLines(process.getInputStream(), lines, EOF);
     }
 
     /** Sends one line over the connection. */
