@@ -1,6 +1,7 @@
 package dev.senda.cli;
 
-import dev.senda.maps.lb.KernelLbMaps;
+import dev.senda.maps.abi.Codecs;
+import dev.senda.maps.lb.LbMaps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -45,11 +46,11 @@ public final class BpfCommand implements Runnable {
         public Integer call() {
             boolean json = options.json();
             Path bpffsRoot = options.bpffsRoot;
-            if (!java.nio.file.Files.exists(bpffsRoot.resolve("senda_svc4_v1"))) {
+            if (!java.nio.file.Files.exists(bpffsRoot.resolve(Codecs.SVC4_MAP.mapName()))) {
                 throw new IllegalArgumentException("no Senda maps under --bpffs-root " + bpffsRoot
                         + " (is an agent running, or did it run, with this --bpffs-root?)");
             }
-            try (KernelLbMaps maps = KernelLbMaps.openPinned(bpffsRoot)) {
+            try (LbMaps maps = LbMaps.openPinned(bpffsRoot)) {
                 LbListing listing = LbListing.of(maps);
                 System.out.print(json ? listing.toJson() : listing.toTable());
             }

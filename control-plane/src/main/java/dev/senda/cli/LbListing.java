@@ -1,107 +1,96 @@
 package dev.senda.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.senda.maps.lb.BackendKey;
+import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.LbMaps;
+import dev.senda.maps.lb.RevNatKey;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
 
-import java.net.Inet4Address;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * What the load-balancer maps hold, decoded for humans: one row per frontend (slot-0 header) with its
- * backends in slot order. Inconsistencies the datapath would trip over (a slot pointing at a missing
- * backend, a missing slot) are shown, not hidden.
+ * What the load-balancer maps of both families hold, decoded for humans: one row per frontend
+ * (slot-0 header) with its backends in slot order, frontends in their canonical order (IPv4 first).
+ * Inconsistencies the datapath would trip over (a slot pointing at a missing backend, a missing slot)
+ * are shown, not hidden.
  */
 public record LbListing(List<Row> rows) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One frontend. */
-    public record Row(Inet4Address address, int port, String protocol, String scope, int serviceId,
-                      Optional<RevNatValue> revNat, List<Slot> slots) {
+    /** One frontend. {@code frontend} is how people write it: "10.96.0.10:80/TCP", "[fd00:96::a]:80/TCP". */
+    @JsonPropertyOrder({"frontend", "family", "address", "port", "protocol", "scope", "serviceId", "backends"})
+    public record Row(String frontend, String family, String address, int port, String protocol, String scope,
+                      int serviceId, List<Slot> backends) {
     }
 
-    /** One backend slot; {@code backend} is empty when the slot or its backend entry is missing. */
-    public record Slot(int slot, int backendId, Optional<BackendValue> backend) {
+    /** One backend slot; address fields are null (and {@code missing} true) when the slot or its backend is missing. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"slot", "id", "address", "port", "protocol", "state", "missing"})
+    public record Slot(int slot, long id, String address, Integer port, String protocol, String state,
+                       Boolean missing) {
+        static Slot of(int slot, int id, BackendValue b) {
+            if (b == null) return new Slot(slot, Integer.toUnsignedLong(id), null, null, null, null, true);
+            return new Slot(slot, Integer.toUnsignedLong(id), b.address().toString(), b.port(), b.proto().name(),
+                    b.state().name().toLowerCase(), null);
+        }
+
+        String text() {
+            if (Boolean.TRUE.equals(missing)) return "<missing backend " + id + " in slot " + slot + ">";
+            String where = address.contains(":") ? "[" + address + "]:" + port : address + ":" + port;
+            return where + (BackendState.ACTIVE.name().toLowerCase().equals(state) ? "" : " (" + state + ")");
+        }
     }
 
     public static LbListing of(LbMaps maps) {
-        Map<ServiceKey, ServiceValue> services = maps.services();
-        Map<Integer, BackendValue> backends = maps.backends();
-        Map<Integer, RevNatValue> revNats = maps.revNats();
+        Map<ServiceKey, ServiceValue> services = new TreeMap<>(maps.services().entries());
+        Map<BackendKey, BackendValue> backends = maps.backends().entries();
+        Map<RevNatKey, RevNatValue> revNats = maps.revNats().entries();
         List<Row> rows = new ArrayList<>();
-        services.entrySet().stream()
-                .filter(e -> e.getKey().slot() == 0)
-                .sorted(Comparator.comparing((Map.Entry<ServiceKey, ServiceValue> e) ->
-                                Integer.toUnsignedLong(dev.senda.desired.Addresses.toInt(e.getKey().address())))
-                        .thenComparingInt(e -> e.getKey().port())
-                        .thenComparing(e -> e.getKey().proto())
-                        .thenComparing(e -> e.getKey().scope()))
-                .forEach(e -> {
-                    ServiceKey header = e.getKey();
-                    ServiceValue value = e.getValue();
-                    List<Slot> slots = new ArrayList<>();
-                    for (int s = 1; s <= value.count(); s++) {
-                        ServiceValue slot = services.get(header.withSlot(s));
-                        int id = slot == null ? 0 : slot.backendId();
-                        slots.add(new Slot(s, id, Optional.ofNullable(slot == null ? null : backends.get(id))));
-                    }
-                    rows.add(new Row(header.address(), header.port(), header.proto().name(),
-                            header.scope().name().toLowerCase(), value.serviceId(),
-                            Optional.ofNullable(revNats.get(value.serviceId())), slots));
-                });
+        services.forEach((header, value) -> {
+            if (header.slot() != 0) return;
+            List<Slot> slots = new ArrayList<>();
+            for (int s = 1; s <= value.count(); s++) {
+                ServiceValue slot = services.get(header.withSlot(s));
+                int id = slot == null ? 0 : slot.backendId();
+                slots.add(Slot.of(s, id, slot == null ? null : backends.get(new BackendKey(header.family(), id))));
+            }
+            rows.add(new Row(header.address().withPort(header.port()) + "/" + header.proto(),
+                    header.family().apiName(), header.address().toString(), header.port(), header.proto().name(),
+                    header.scope().name().toLowerCase(), value.serviceId(), slots));
+        });
         return new LbListing(rows);
     }
 
     /** A fixed-width table. */
     public String toTable() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-24s %-9s %-6s %s%n", "FRONTEND", "SCOPE", "ID", "BACKENDS"));
+        out.append(String.format("%-44s %-9s %-6s %s%n", "FRONTEND", "SCOPE", "ID", "BACKENDS"));
         for (Row r : rows) {
-            String frontend = r.address().getHostAddress() + ":" + r.port() + "/" + r.protocol();
-            List<String> bs = new ArrayList<>();
-            for (Slot s : r.slots()) {
-                bs.add(s.backend()
-                        .map(b -> b.address().getHostAddress() + ":" + b.port()
-                                + (b.state() == dev.senda.maps.lb.BackendState.ACTIVE ? "" : " (" + b.state().name().toLowerCase() + ")"))
-                        .orElse("<missing backend " + s.backendId() + " in slot " + s.slot() + ">"));
-            }
-            out.append(String.format("%-24s %-9s %-6d %s%n", frontend, r.scope(), r.serviceId(),
+            List<String> bs = r.backends().stream().map(Slot::text).toList();
+            out.append(String.format("%-44s %-9s %-6d %s%n", r.frontend(), r.scope(), r.serviceId(),
                     bs.isEmpty() ? "(none: connections refused)" : String.join(", ", bs)));
         }
         return out.toString();
     }
 
-    /** JSON, one object per frontend; written by hand to keep field order and names stable. */
+    /** JSON: an array with one object per frontend, fields in a fixed order. */
     public String toJson() {
-        StringBuilder out = new StringBuilder("[");
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            if (i > 0) out.append(',');
-            out.append("\n  {\"address\":\"").append(r.address().getHostAddress())
-                    .append("\",\"port\":").append(r.port())
-                    .append(",\"protocol\":\"").append(r.protocol())
-                    .append("\",\"scope\":\"").append(r.scope())
-                    .append("\",\"serviceId\":").append(r.serviceId())
-                    .append(",\"backends\":[");
-            for (int j = 0; j < r.slots().size(); j++) {
-                Slot s = r.slots().get(j);
-                if (j > 0) out.append(',');
-                out.append("{\"slot\":").append(s.slot()).append(",\"id\":").append(s.backendId());
-                s.backend().ifPresent(b -> out.append(",\"address\":\"").append(b.address().getHostAddress())
-                        .append("\",\"port\":").append(b.port())
-                        .append(",\"protocol\":\"").append(b.proto().name())
-                        .append("\",\"state\":\"").append(b.state().name().toLowerCase()).append('"'));
-                if (s.backend().isEmpty()) out.append(",\"missing\":true");
-                out.append('}');
-            }
-            out.append("]}");
+        try {
+            return JSON.writeValueAsString(rows) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
-        out.append(rows.isEmpty() ? "]" : "\n]").append('\n');
-        return out.toString();
     }
 }

@@ -2,7 +2,6 @@ package dev.senda.datapath;
 
 import dev.senda.maps.abi.BtfLayoutCheck;
 import dev.senda.maps.lb.ConntrackMigration;
-import dev.senda.maps.lb.KernelLbMaps;
 import dev.senda.maps.lb.LbMaps;
 import dev.senda.maps.libbpf.BpfObject;
 import dev.senda.maps.libbpf.Bpffs;
@@ -32,7 +31,7 @@ public final class Datapath implements AutoCloseable {
     private final Path bpffsRoot;
     private final BpfObject sockObject;
     private final BpfObject tcObject;
-    private final KernelLbMaps lbMaps;
+    private final LbMaps lbMaps;
     private final DatapathCounters counters;
     private PodDeviceAttacher podDevices;
 
@@ -40,8 +39,7 @@ public final class Datapath implements AutoCloseable {
         this.bpffsRoot = bpffsRoot;
         this.sockObject = sockObject;
         this.tcObject = tcObject;
-        this.lbMaps = new KernelLbMaps(sockObject.map("senda_svc4_v1"), sockObject.map("senda_backend4_v1"),
-                sockObject.map("senda_revnat4_v1"));
+        this.lbMaps = LbMaps.over(sockObject);
         // One pinned map shared by both objects: either object's handle reads the same counters.
         this.counters = new DatapathCounters(sockObject.map(DatapathCounters.MAP_NAME));
     }

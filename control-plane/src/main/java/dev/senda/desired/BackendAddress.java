@@ -2,14 +2,14 @@ package dev.senda.desired;
 
 import dev.senda.maps.lb.Protocol;
 
-import java.net.Inet4Address;
+import dev.senda.net.IpAddress;
 import java.util.Comparator;
 import java.util.Objects;
 
 /** Where a backend listens: the identity the reconciler gives one stable backend id. */
-public record BackendAddress(Inet4Address address, int port, Protocol proto) implements Comparable<BackendAddress> {
+public record BackendAddress(IpAddress address, int port, Protocol proto) implements Comparable<BackendAddress> {
     private static final Comparator<BackendAddress> ORDER = Comparator
-            .comparing((BackendAddress b) -> Integer.toUnsignedLong(Addresses.toInt(b.address())))
+            .comparing((BackendAddress b) -> b.address())
             .thenComparingInt(BackendAddress::port)
             .thenComparing(BackendAddress::proto);
 
@@ -26,6 +26,6 @@ public record BackendAddress(Inet4Address address, int port, Protocol proto) imp
 
     @Override
     public String toString() {
-        return address.getHostAddress() + ":" + port + "/" + proto;
+        return address.withPort(port) + "/" + proto;
     }
 }

@@ -13,7 +13,7 @@ import dev.senda.model.ServicePort;
 import dev.senda.model.SlicePort;
 import dev.senda.model.Snapshot;
 
-import java.net.Inet4Address;
+import dev.senda.net.IpAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -113,7 +113,7 @@ public final class DesiredStateCalculator {
             if (svc.labels().containsKey(LABEL_HEADLESS)) return;
 
             List<String> problems = new ArrayList<>();
-            List<Inet4Address> vips = vips(svc, problems);
+            List<IpAddress> vips = vips(svc, problems);
             if (vips == null) return; // headless, or no IPv4 address: nothing for Senda
             List<PortSpec> ports = ports(svc, problems);
             if (!problems.isEmpty()) {
@@ -122,7 +122,7 @@ public final class DesiredStateCalculator {
             }
 
             List<Frontend> mine = new ArrayList<>();
-            for (Inet4Address vip : vips) {
+            for (IpAddress vip : vips) {
                 for (PortSpec p : ports) mine.add(new Frontend(vip, p.port(), p.proto(), Scope.EXTERNAL));
             }
             for (Frontend f : mine) {
@@ -136,7 +136,7 @@ public final class DesiredStateCalculator {
             for (PortSpec p : ports) {
                 List<DesiredBackend> backends = backends(svc.ref(), p);
                 ServicePortName spn = new ServicePortName(svc.ref().namespace(), svc.ref().name(), p.name());
-                for (Inet4Address vip : vips) {
+                for (IpAddress vip : vips) {
                     Frontend f = new Frontend(vip, p.port(), p.proto(), Scope.EXTERNAL);
                     frontends.put(f, new DesiredFrontend(f, spn, backends));
                     claimedBy.put(f, svc.ref());
@@ -145,7 +145,7 @@ public final class DesiredStateCalculator {
         }
 
         /** The IPv4 VIPs; null when the Service is not one Senda programs; problems for bad literals. */
-        private List<Inet4Address> vips(Service svc, List<String> problems) {
+        private List<IpAddress> vips(Service svc, List<String> problems) {
             LinkedHashSet<String> literals = new LinkedHashSet<>();
             if (svc.clusterIP() != null && !svc.clusterIP().isEmpty()) literals.add(svc.clusterIP());
             literals.addAll(svc.clusterIPs());
@@ -156,10 +156,10 @@ public final class DesiredStateCalculator {
                 problems.add("spec.clusterIP is empty (not allocated; headless Services say \"None\")");
                 return List.of();
             }
-            List<Inet4Address> out = new ArrayList<>();
+            List<IpAddress> out = new ArrayList<>();
             for (String literal : literals) {
                 if (Addresses.looksLikeIpv6(literal)) continue; // IPv6: a later issue
-                var parsed = Addresses.parseIpv4(literal);
+                var parsed = IpAddress.parse(literal).filter(IpAddress::isIpv4);
                 if (parsed.isEmpty()) {
                     problems.add("cluster IP \"" + literal + "\" is not an IPv4 address");
                 } else if (!out.contains(parsed.get())) {
@@ -265,7 +265,7 @@ public final class DesiredStateCalculator {
                 }
                 // The API defines the first address as the one consumers use.
                 String literal = ep.addresses().getFirst();
-                var address = Addresses.parseIpv4(literal);
+                var address = IpAddress.parse(literal).filter(IpAddress::isIpv4);
                 if (address.isEmpty()) {
                     rejectSlice(slice.ref(), "endpoints[" + i + "]: address \"" + literal
                             + "\" is not an IPv4 address, skipped");
@@ -307,7 +307,7 @@ public final class DesiredStateCalculator {
     private record PortKey(String name, Protocol proto) {
     }
 
-    private record ParsedEndpoint(Inet4Address address, boolean ready, boolean serving, boolean terminating) {
+    private record ParsedEndpoint(IpAddress address, boolean ready, boolean serving, boolean terminating) {
     }
 
     private record ParsedSlice(Map<PortKey, Integer> ports, List<ParsedEndpoint> endpoints) {

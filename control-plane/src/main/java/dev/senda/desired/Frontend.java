@@ -3,14 +3,14 @@ package dev.senda.desired;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.Scope;
 
-import java.net.Inet4Address;
+import dev.senda.net.IpAddress;
 import java.util.Comparator;
 import java.util.Objects;
 
 /** One address:port/proto a Service answers on, in one scope: a frontend's identity, without slots. */
-public record Frontend(Inet4Address address, int port, Protocol proto, Scope scope) implements Comparable<Frontend> {
+public record Frontend(IpAddress address, int port, Protocol proto, Scope scope) implements Comparable<Frontend> {
     private static final Comparator<Frontend> ORDER = Comparator
-            .comparing((Frontend f) -> Integer.toUnsignedLong(Addresses.toInt(f.address())))
+            .comparing((Frontend f) -> f.address())
             .thenComparingInt(Frontend::port)
             .thenComparing(Frontend::proto)
             .thenComparing(Frontend::scope);
@@ -29,6 +29,6 @@ public record Frontend(Inet4Address address, int port, Protocol proto, Scope sco
 
     @Override
     public String toString() {
-        return address.getHostAddress() + ":" + port + "/" + proto + (scope == Scope.EXTERNAL ? "" : " (" + scope + ")");
+        return address.withPort(port) + "/" + proto + (scope == Scope.EXTERNAL ? "" : " (" + scope + ")");
     }
 }

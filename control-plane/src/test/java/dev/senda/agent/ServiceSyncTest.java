@@ -1,7 +1,7 @@
 package dev.senda.agent;
 
 import dev.senda.desired.DesiredStateCalculator;
-import dev.senda.maps.lb.InMemoryLbMaps;
+import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.model.Endpoint;
 import dev.senda.model.EndpointConditions;
 import dev.senda.model.EndpointSlice;
@@ -56,10 +56,10 @@ class ServiceSyncTest {
     void writesNothingUntilTheSourceHasSyncedThenProgramsEverything() throws Exception {
         ObjectStore store = new ObjectStore();
         ManualSource source = new ManualSource();
-        InMemoryLbMaps maps = new InMemoryLbMaps();
+        TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
             ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), new NodeInfo("n1"),
-                    new LbReconciler(maps), metrics);
+                    new LbReconciler(maps.maps()), metrics);
 
             // The Service arrived, its EndpointSlice not yet: programming now would refuse its clients.
             store.putService(Service.clusterIp(WEB, "10.96.0.1",

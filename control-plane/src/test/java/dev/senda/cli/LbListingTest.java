@@ -1,28 +1,28 @@
 package dev.senda.cli;
 
-import dev.senda.desired.Addresses;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
-import dev.senda.maps.lb.InMemoryLbMaps;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.TestLbMaps;
+import dev.senda.net.IpAddress;
 import org.junit.jupiter.api.Test;
-
-import java.net.Inet4Address;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LbListingTest {
-    private static Inet4Address ip(String s) {
-        return Addresses.parseIpv4(s).orElseThrow();
+    private static IpAddress ip(String s) {
+        return IpAddress.parse(s).orElseThrow();
     }
 
-    private static InMemoryLbMaps mapsWithOneService() {
-        InMemoryLbMaps maps = new InMemoryLbMaps();
+    private static TestLbMaps mapsWithServices() {
+        TestLbMaps maps = new TestLbMaps();
         maps.putBackend(1, new BackendValue(ip("10.244.0.2"), 8080, Protocol.TCP, BackendState.ACTIVE));
         maps.putBackend(2, new BackendValue(ip("10.244.0.3"), 8080, Protocol.TCP, BackendState.TERMINATING));
         ServiceKey header = new ServiceKey(ip("10.96.0.10"), 80, Protocol.TCP, Scope.EXTERNAL, 0);
@@ -31,35 +31,48 @@ class LbListingTest {
         maps.putRevNat(7, new RevNatValue(ip("10.96.0.10"), 80));
         maps.putService(header, ServiceValue.header(7, 2, 0));
         maps.putService(new ServiceKey(ip("10.96.0.11"), 53, Protocol.UDP, Scope.EXTERNAL, 0), ServiceValue.header(8, 0, 0));
+        // the IPv6 sibling of the first Service
+        maps.putBackend(3, new BackendValue(ip("fd00:10:244::2"), 8080, Protocol.TCP, BackendState.ACTIVE));
+        ServiceKey header6 = new ServiceKey(ip("fd00:96::a"), 80, Protocol.TCP, Scope.EXTERNAL, 0);
+        maps.putService(header6.withSlot(1), ServiceValue.slot(9, 3));
+        maps.putRevNat(9, new RevNatValue(ip("fd00:96::a"), 80));
+        maps.putService(header6, ServiceValue.header(9, 1, 0));
         return maps;
     }
 
     @Test
-    void tableShowsBackendsInSlotOrderAndEmptyServices() {
-        String table = LbListing.of(mapsWithOneService()).toTable();
+    void tableShowsBothFamiliesBackendsInSlotOrderAndEmptyServices() {
+        String table = LbListing.of(mapsWithServices().maps()).toTable();
         assertTrue(table.contains("10.96.0.10:80/TCP"), table);
         assertTrue(table.contains("10.244.0.2:8080, 10.244.0.3:8080 (terminating)"), table);
         assertTrue(table.contains("10.96.0.11:53/UDP") && table.contains("(none: connections refused)"), table);
+        assertTrue(table.contains("[fd00:96::a]:80/TCP"), table);
+        assertTrue(table.contains("[fd00:10:244::2]:8080"), table);
+        assertTrue(table.indexOf("10.96.0.11") < table.indexOf("fd00:96::a"), "IPv4 first: " + table);
     }
 
     @Test
-    void jsonIsStableAndComplete() {
-        assertEquals("""
-                [
-                  {"address":"10.96.0.10","port":80,"protocol":"TCP","scope":"external","serviceId":7,"backends":[\
-                {"slot":1,"id":1,"address":"10.244.0.2","port":8080,"protocol":"TCP","state":"active"},\
-                {"slot":2,"id":2,"address":"10.244.0.3","port":8080,"protocol":"TCP","state":"terminating"}]},
-                  {"address":"10.96.0.11","port":53,"protocol":"UDP","scope":"external","serviceId":8,"backends":[]}
-                ]
-                """, LbListing.of(mapsWithOneService()).toJson());
+    void jsonIsStableAndComplete() throws Exception {
+        JsonNode rows = new ObjectMapper().readTree(LbListing.of(mapsWithServices().maps()).toJson());
+        assertEquals(3, rows.size());
+        assertEquals(new ObjectMapper().readTree("""
+                {"frontend":"10.96.0.10:80/TCP","family":"IPv4","address":"10.96.0.10","port":80,"protocol":"TCP",
+                 "scope":"external","serviceId":7,"backends":[
+                 {"slot":1,"id":1,"address":"10.244.0.2","port":8080,"protocol":"TCP","state":"active"},
+                 {"slot":2,"id":2,"address":"10.244.0.3","port":8080,"protocol":"TCP","state":"terminating"}]}
+                """), rows.get(0));
+        assertEquals("[fd00:96::a]:80/TCP", rows.get(2).get("frontend").asText());
+        assertEquals("IPv6", rows.get(2).get("family").asText());
+        assertEquals("fd00:10:244::2", rows.get(2).get("backends").get(0).get("address").asText());
+        assertEquals(0, rows.get(1).get("backends").size());
     }
 
     @Test
     void missingBackendIsShownNotHidden() {
-        InMemoryLbMaps maps = mapsWithOneService();
+        TestLbMaps maps = mapsWithServices();
         maps.deleteBackend(2);
-        String table = LbListing.of(maps).toTable();
+        String table = LbListing.of(maps.maps()).toTable();
         assertTrue(table.contains("<missing backend 2 in slot 2>"), table);
-        assertTrue(LbListing.of(maps).toJson().contains("\"missing\":true"));
+        assertTrue(LbListing.of(maps.maps()).toJson().contains("\"missing\" : true"));
     }
 }

@@ -1,6 +1,6 @@
 package dev.senda.desired;
 
-import dev.senda.maps.lb.InMemoryLbMaps;
+import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.model.NodeInfo;
 import dev.senda.model.Snapshot;
 import dev.senda.reconcile.ApplyResult;
@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>{@code expected.txt}: the desired state ({@link DesiredStateDump#render(DesiredState)});</li>
  *   <li>{@code expected-maps.txt}: every entry of {@code senda_svc4_v1}, {@code senda_backend4_v1} and
  *   {@code senda_revnat4_v1} ({@link MapsDump}) after a fresh {@link LbReconciler} applied that desired
- *   state, with pruning, to empty {@link InMemoryLbMaps}: ids, slot order and counts as the datapath
+ *   state, with pruning, to empty {@link TestLbMaps}: ids, slot order and counts as the datapath
  *   reads them.</li>
  * </ul>
  * The maps are also checked against the desired state without any golden text ({@link MapsDump#check}),
@@ -78,8 +78,8 @@ class GoldenDesiredStateTest {
 
     private static void checkMaps(Path dir) throws Exception {
         LbState desired = calculate(dir).lb();
-        InMemoryLbMaps maps = new InMemoryLbMaps();
-        ApplyResult first = new LbReconciler(maps).apply(desired, true);
+        TestLbMaps maps = new TestLbMaps();
+        ApplyResult first = new LbReconciler(maps.maps()).apply(desired, true);
         assertTrue(first.ok(), "apply failed: " + first.errors());
         String actual = MapsDump.render(maps);
 
@@ -90,7 +90,7 @@ class GoldenDesiredStateTest {
                 "a first apply to empty maps writes each entry exactly once:\n" + actual);
 
         // An agent restart: a new reconciler restores ids from the maps and finds nothing to do.
-        LbReconciler restarted = new LbReconciler(maps);
+        LbReconciler restarted = new LbReconciler(maps.maps());
         restarted.restore();
         ApplyResult again = restarted.apply(desired, true);
         assertEquals(0, again.writes(), "applying the same state after a restore wrote to the maps: " + again);

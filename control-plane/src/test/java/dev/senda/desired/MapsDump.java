@@ -2,7 +2,9 @@ package dev.senda.desired;
 
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
-import dev.senda.maps.lb.LbMaps;
+import dev.senda.maps.lb.TestLbMaps;
+import dev.senda.net.IpFamily;
+import java.util.TreeMap;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
@@ -36,36 +38,36 @@ import java.util.TreeSet;
  * reverse NATs by id. Every line ends with '\n'.
  */
 final class MapsDump {
-    private static final Comparator<ServiceKey> KEY_ORDER = Comparator
-            .comparing((ServiceKey k) -> Integer.toUnsignedLong(Addresses.toInt(k.address())))
-            .thenComparingInt(ServiceKey::port)
-            .thenComparing(ServiceKey::proto)
-            .thenComparing(ServiceKey::scope)
-            .thenComparingInt(ServiceKey::slot);
-
     private MapsDump() {
     }
 
-    static String render(LbMaps maps) {
+    /** The IPv4 maps always (empty ones too), the IPv6 maps when they hold anything. */
+    static String render(TestLbMaps maps) {
         StringBuilder out = new StringBuilder();
-        List<Map.Entry<ServiceKey, ServiceValue>> services = new ArrayList<>(maps.services().entrySet());
-        services.sort(Map.Entry.comparingByKey(KEY_ORDER));
-        out.append(title("senda_svc4_v1", services.size()));
-        for (Map.Entry<ServiceKey, ServiceValue> e : services) {
-            ServiceKey k = e.getKey();
-            ServiceValue v = e.getValue();
-            out.append(String.format("  %s:%d/%s %s slot %d = backend_id %d service_id %d count %d flags 0x%02x\n",
-                    k.address().getHostAddress(), k.port(), k.proto(), k.scope().name().toLowerCase(), k.slot(),
-                    v.backendId(), v.serviceId(), v.count(), v.flags()));
+        for (IpFamily family : IpFamily.values()) {
+            String n = family == IpFamily.IPV4 ? "4" : "6";
+            List<Map.Entry<ServiceKey, ServiceValue>> services = new ArrayList<>(maps.services().entrySet());
+            services.removeIf(e -> e.getKey().family() != family);
+            services.sort(Map.Entry.comparingByKey()); // ServiceKey's own order: address, port, proto, scope, slot
+            Map<Integer, BackendValue> backends = new TreeMap<>(maps.backends());
+            backends.values().removeIf(b -> b.address().family() != family);
+            Map<Integer, RevNatValue> revNats = new TreeMap<>(maps.revNats());
+            revNats.values().removeIf(r -> r.address().family() != family);
+            if (family == IpFamily.IPV6 && services.isEmpty() && backends.isEmpty() && revNats.isEmpty()) break;
+            out.append(title("senda_svc" + n + "_v1", services.size()));
+            for (Map.Entry<ServiceKey, ServiceValue> e : services) {
+                ServiceKey k = e.getKey();
+                ServiceValue v = e.getValue();
+                out.append(String.format("  %s/%s %s slot %d = backend_id %d service_id %d count %d flags 0x%02x\n",
+                        k.address().withPort(k.port()), k.proto(), k.scope().name().toLowerCase(), k.slot(),
+                        v.backendId(), v.serviceId(), v.count(), v.flags()));
+            }
+            out.append(title("senda_backend" + n + "_v1", backends.size()));
+            backends.forEach((id, b) -> out.append(String.format("  %d = %s/%s %s\n",
+                    id, b.address().withPort(b.port()), b.proto(), b.state())));
+            out.append(title("senda_revnat" + n + "_v1", revNats.size()));
+            revNats.forEach((id, r) -> out.append(String.format("  %d = %s\n", id, r.address().withPort(r.port()))));
         }
-        Map<Integer, BackendValue> backends = maps.backends();
-        out.append(title("senda_backend4_v1", backends.size()));
-        new java.util.TreeMap<>(backends).forEach((id, b) -> out.append(String.format("  %d = %s:%d/%s %s\n",
-                id, b.address().getHostAddress(), b.port(), b.proto(), b.state())));
-        Map<Integer, RevNatValue> revNats = maps.revNats();
-        out.append(title("senda_revnat4_v1", revNats.size()));
-        new java.util.TreeMap<>(revNats).forEach((id, r) -> out.append(String.format("  %d = %s:%d\n",
-                id, r.address().getHostAddress(), r.port())));
         return out.toString();
     }
 
@@ -88,7 +90,7 @@ final class MapsDump {
      *
      * @return the problems found, empty when consistent
      */
-    static List<String> check(LbMaps maps, LbState desired) {
+    static List<String> check(TestLbMaps maps, LbState desired) {
         List<String> problems = new ArrayList<>();
         Map<ServiceKey, ServiceValue> services = maps.services();
         Map<Integer, BackendValue> backends = maps.backends();

@@ -6,7 +6,7 @@ import dev.senda.desired.DesiredFrontend;
 import dev.senda.desired.Frontend;
 import dev.senda.desired.LbState;
 import dev.senda.maps.lb.BackendState;
-import dev.senda.maps.lb.InMemoryLbMaps;
+import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.Scope;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,9 +40,9 @@ class LbReconcilerPropertyTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
     void randomHistoriesConverge(long seed) {
         Random rnd = new Random(seed);
-        InMemoryLbMaps store = new InMemoryLbMaps();
+        TestLbMaps store = new TestLbMaps();
         RecordingLbMaps maps = new RecordingLbMaps(store);
-        LbReconciler reconciler = new LbReconciler(maps);
+        LbReconciler reconciler = new LbReconciler(maps.maps());
         List<String> violations = new ArrayList<>();
         Map<Frontend, Integer> serviceIds = new HashMap<>();
         Map<BackendAddress, Integer> backendIds = new HashMap<>();
@@ -90,7 +90,7 @@ class LbReconcilerPropertyTest {
             if (rnd.nextInt(8) == 0) {  // agent restart: same pinned maps, fresh process
                 violations.addAll(maps.violations());
                 maps = new RecordingLbMaps(store);
-                LbReconciler restarted = new LbReconciler(maps);
+                LbReconciler restarted = new LbReconciler(maps.maps());
                 restarted.restore();
                 ApplyResult r = restarted.apply(desired, prune);
                 assertEquals(0, r.writes(), where + ": restart must write nothing, did " + maps.ops());

@@ -6,7 +6,7 @@ import dev.senda.desired.Frontend;
 import dev.senda.desired.LbState;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
-import dev.senda.maps.lb.InMemoryLbMaps;
+import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.Scope;
@@ -37,9 +37,9 @@ class LbReconcilerTest {
     static final BackendAddress C = be("10.0.0.3", 8080);
     static final BackendAddress D = be("10.0.0.4", 8080);
 
-    final InMemoryLbMaps store = new InMemoryLbMaps();
+    final TestLbMaps store = new TestLbMaps();
     final RecordingLbMaps maps = new RecordingLbMaps(store);
-    final LbReconciler reconciler = new LbReconciler(maps);
+    final LbReconciler reconciler = new LbReconciler(maps.maps());
 
     @AfterEach
     void readerNeverSawAHalfBuiltFrontend() {
@@ -174,7 +174,7 @@ class LbReconcilerTest {
         applyOk(s, true);
 
         RecordingLbMaps maps2 = new RecordingLbMaps(store);
-        LbReconciler restarted = new LbReconciler(maps2);
+        LbReconciler restarted = new LbReconciler(maps2.maps());
         RestoreResult restored = restarted.restore();
         assertEquals(4, restored.frontends());
         assertEquals(4, restored.backends());
@@ -191,7 +191,7 @@ class LbReconcilerTest {
     @Test
     void afterRestoreNewIdsContinueAboveTheRestoredOnes() {
         applyOk(state(df(F1, A, B, C)), true);
-        LbReconciler restarted = new LbReconciler(maps);
+        LbReconciler restarted = new LbReconciler(maps.maps());
         restarted.restore();
         ApplyResult r = restarted.apply(state(df(F1, A, C), df(F2, D)), true);
         assertTrue(r.ok());
@@ -225,7 +225,7 @@ class LbReconcilerTest {
     void staleEntriesFoundOnRestoreArePrunedOnlyWhenAllowed() {
         applyOk(state(df(F1, A, B), df(F2, B, C)), true);
         RecordingLbMaps maps2 = new RecordingLbMaps(store);
-        LbReconciler restarted = new LbReconciler(maps2);
+        LbReconciler restarted = new LbReconciler(maps2.maps());
         restarted.restore();
 
         LbState onlyF1 = state(df(F1, A, B));
@@ -270,7 +270,7 @@ class LbReconcilerTest {
         store.putRevNat(8, new RevNatValue(ip("10.96.0.8"), 80));
 
         RecordingLbMaps maps2 = new RecordingLbMaps(store);
-        LbReconciler restarted = new LbReconciler(maps2);
+        LbReconciler restarted = new LbReconciler(maps2.maps());
         restarted.restore();
         assertEquals(3, restarted.serviceId(F1).orElseThrow(), "header's id kept");
         assertEquals(7, restarted.backendId(A).orElseThrow(), "lowest id for a duplicated address");
@@ -294,16 +294,16 @@ class LbReconcilerTest {
                 LbState.empty());
         for (int step = 0; step < history.size(); step++) {
             // Clean run of this step: its write count and resulting maps.
-            InMemoryLbMaps cleanStore = new InMemoryLbMaps();
-            LbReconciler clean = new LbReconciler(cleanStore);
+            TestLbMaps cleanStore = new TestLbMaps();
+            LbReconciler clean = new LbReconciler(cleanStore.maps());
             for (int i = 0; i < step; i++) assertTrue(clean.apply(history.get(i), true).ok());
             int total = clean.apply(history.get(step), true).writes();
             assertTrue(total > 0);
 
             for (int n = 1; n <= total; n++) {
-                InMemoryLbMaps faultStore = new InMemoryLbMaps();
+                TestLbMaps faultStore = new TestLbMaps();
                 RecordingLbMaps faulty = new RecordingLbMaps(faultStore);
-                LbReconciler r = new LbReconciler(faulty);
+                LbReconciler r = new LbReconciler(faulty.maps());
                 for (int i = 0; i < step; i++) assertTrue(r.apply(history.get(i), true).ok());
                 faulty.failNthWrite(n);
                 ApplyResult failed = r.apply(history.get(step), true);
@@ -330,13 +330,13 @@ class LbReconcilerTest {
         ApplyResult result = reconciler.apply(state(df(F1, A, B), df(F2, B)), true);
         assertFalse(result.ok());
         assertEquals(1, result.errors().size(), result.errors().toString());
-        var programmed = decode(maps);
+        var programmed = decode(store);
         var f2Only = decode(state(df(F2, B)));
         String f2 = f2Only.keySet().iterator().next();
         assertEquals(f2Only.get(f2), programmed.get(f2), "F2 programmed despite F1: " + programmed);
         assertEquals(List.of(), maps.violations());
         assertTrue(reconciler.apply(state(df(F1, A, B), df(F2, B)), true).ok());
-        assertEquals(decode(state(df(F1, A, B), df(F2, B))), decode(maps));
+        assertEquals(decode(state(df(F1, A, B), df(F2, B))), decode(store));
     }
 
     @Test

@@ -1,31 +1,62 @@
 package dev.senda.reconcile;
 
+import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.LbMaps;
-import dev.senda.maps.lb.MapWriteException;
+import dev.senda.maps.lb.RevNatKey;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.TestLbMaps;
+import dev.senda.maps.table.MapWriteException;
+import dev.senda.maps.table.TypedMap;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Test {@link LbMaps} wrapper: logs every write as a short line ("putBackend 1", "putService
- * 10.96.0.1:80/TCP/EXTERNAL#0 count=2", ...), can fail the Nth write (1-based, counting attempts)
- * with a {@link MapWriteException} before it reaches the delegate, and checks after every write
- * that a datapath reader would see a consistent state ({@link #violations()}).
+ * Test wrapper of a {@link TestLbMaps} store: its {@link #maps()} log every write as a short line
+ * ("putBackend 1", "putService 10.96.0.1:80/TCP/EXTERNAL#0 count=2", ...), can fail the Nth write
+ * (1-based, counting attempts) with a {@link MapWriteException} before it reaches the store, and
+ * check after every write that a datapath reader would see a consistent state ({@link #violations()}).
  */
-final class RecordingLbMaps implements LbMaps {
-    private final LbMaps delegate;
+final class RecordingLbMaps {
+    private final TestLbMaps store;
+    private final LbMaps maps;
     private final List<String> ops = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private int attempts;
     private int failAt = -1;
 
-    RecordingLbMaps(LbMaps delegate) {
-        this.delegate = delegate;
+    RecordingLbMaps(TestLbMaps store) {
+        this.store = store;
+        LbMaps inner = store.maps();
+        this.maps = new LbMaps(
+                recording(inner.services(), (k, v) -> "putService " + fmt(k)
+                        + (k.slot() == 0 ? " count=" + v.count() : " -> " + v.backendId()), k -> "deleteService " + fmt(k)),
+                recording(inner.backends(), (k, v) -> "putBackend " + k.id(), k -> "deleteBackend " + k.id()),
+                recording(inner.revNats(), (k, v) -> "putRevNat " + k.serviceId(), k -> "deleteRevNat " + k.serviceId()));
+    }
+
+    /** The recording tables, for the reconciler under test. */
+    LbMaps maps() {
+        return maps;
+    }
+
+    Map<ServiceKey, ServiceValue> services() {
+        return store.services();
+    }
+
+    Map<Integer, BackendValue> backends() {
+        return store.backends();
+    }
+
+    Map<Integer, RevNatValue> revNats() {
+        return store.revNats();
     }
 
     /** Makes the {@code n}-th write attempt from now fail (1 = the next one). */
@@ -55,6 +86,31 @@ final class RecordingLbMaps implements LbMaps {
         return List.copyOf(violations);
     }
 
+    private <K, V> TypedMap<K, V> recording(TypedMap<K, V> inner, java.util.function.BiFunction<K, V, String> putOp,
+                                            Function<K, String> deleteOp) {
+        return new TypedMap<>() {
+            @Override
+            public String name() {
+                return inner.name();
+            }
+
+            @Override
+            public void put(K key, V value) {
+                write(putOp.apply(key, value), () -> inner.put(key, value));
+            }
+
+            @Override
+            public void delete(K key) {
+                write(deleteOp.apply(key), () -> inner.delete(key));
+            }
+
+            @Override
+            public Map<K, V> entries() {
+                return inner.entries();
+            }
+        };
+    }
+
     private void write(String op, Runnable action) {
         attempts++;
         if (attempts == failAt) {
@@ -66,21 +122,21 @@ final class RecordingLbMaps implements LbMaps {
         checkInvariant(op);
     }
 
-    /** What a reader relies on: header count c => slots 1..c exist, point at backends; revnat exists. */
+    /** What a reader relies on: header count c => slots 1..c exist, point at backends of the family; revnat exists. */
     private void checkInvariant(String after) {
-        Map<ServiceKey, ServiceValue> services = delegate.services();
-        Map<Integer, BackendValue> backends = delegate.backends();
-        Map<Integer, RevNatValue> revNats = delegate.revNats();
+        Map<ServiceKey, ServiceValue> services = store.maps().services().entries();
+        Map<BackendKey, BackendValue> backends = store.maps().backends().entries();
+        Map<RevNatKey, RevNatValue> revNats = store.maps().revNats().entries();
         services.forEach((key, value) -> {
             if (key.slot() != 0) return;
-            if (!revNats.containsKey(value.serviceId())) {
+            if (!revNats.containsKey(new RevNatKey(key.family(), value.serviceId()))) {
                 violations.add("after " + after + ": " + fmt(key) + " has no revnat " + value.serviceId());
             }
             for (int slot = 1; slot <= value.count(); slot++) {
                 ServiceValue s = services.get(key.withSlot(slot));
                 if (s == null) {
                     violations.add("after " + after + ": " + fmt(key.withSlot(slot)) + " missing");
-                } else if (!backends.containsKey(s.backendId())) {
+                } else if (!backends.containsKey(new BackendKey(key.family(), s.backendId()))) {
                     violations.add("after " + after + ": " + fmt(key.withSlot(slot)) + " -> missing backend " + s.backendId());
                 }
             }
@@ -88,52 +144,6 @@ final class RecordingLbMaps implements LbMaps {
     }
 
     static String fmt(ServiceKey k) {
-        return k.address().getHostAddress() + ":" + k.port() + "/" + k.proto() + "/" + k.scope() + "#" + k.slot();
-    }
-
-    @Override
-    public void putBackend(int backendId, BackendValue value) {
-        write("putBackend " + backendId, () -> delegate.putBackend(backendId, value));
-    }
-
-    @Override
-    public void deleteBackend(int backendId) {
-        write("deleteBackend " + backendId, () -> delegate.deleteBackend(backendId));
-    }
-
-    @Override
-    public void putService(ServiceKey key, ServiceValue value) {
-        String what = key.slot() == 0 ? " count=" + value.count() : " -> " + value.backendId();
-        write("putService " + fmt(key) + what, () -> delegate.putService(key, value));
-    }
-
-    @Override
-    public void deleteService(ServiceKey key) {
-        write("deleteService " + fmt(key), () -> delegate.deleteService(key));
-    }
-
-    @Override
-    public void putRevNat(int serviceId, RevNatValue value) {
-        write("putRevNat " + serviceId, () -> delegate.putRevNat(serviceId, value));
-    }
-
-    @Override
-    public void deleteRevNat(int serviceId) {
-        write("deleteRevNat " + serviceId, () -> delegate.deleteRevNat(serviceId));
-    }
-
-    @Override
-    public Map<ServiceKey, ServiceValue> services() {
-        return delegate.services();
-    }
-
-    @Override
-    public Map<Integer, BackendValue> backends() {
-        return delegate.backends();
-    }
-
-    @Override
-    public Map<Integer, RevNatValue> revNats() {
-        return delegate.revNats();
+        return k.address().withPort(k.port()) + "/" + k.proto() + "/" + k.scope() + "#" + k.slot();
     }
 }

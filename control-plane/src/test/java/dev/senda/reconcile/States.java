@@ -1,6 +1,7 @@
 package dev.senda.reconcile;
 
-import dev.senda.desired.Addresses;
+import dev.senda.maps.lb.TestLbMaps;
+
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
 import dev.senda.desired.DesiredFrontend;
@@ -9,14 +10,13 @@ import dev.senda.desired.LbState;
 import dev.senda.desired.ServicePortName;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
-import dev.senda.maps.lb.LbMaps;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
 
-import java.net.Inet4Address;
+import dev.senda.net.IpAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +28,8 @@ final class States {
     private States() {
     }
 
-    static Inet4Address ip(String s) {
-        return Addresses.parseIpv4(s).orElseThrow();
+    static IpAddress ip(String s) {
+        return IpAddress.parse(s).orElseThrow();
     }
 
     static Frontend fe(String vip, int port) {
@@ -42,11 +42,11 @@ final class States {
 
     static DesiredFrontend df(Frontend f, BackendAddress... backends) {
         List<DesiredBackend> list = Arrays.stream(backends).map(b -> new DesiredBackend(b, BackendState.ACTIVE)).toList();
-        return new DesiredFrontend(f, new ServicePortName("default", "svc-" + f.address().getHostAddress(), "p" + f.port()), list);
+        return new DesiredFrontend(f, new ServicePortName("default", "svc-" + f.address().toString(), "p" + f.port()), list);
     }
 
     static DesiredFrontend df(Frontend f, List<DesiredBackend> backends) {
-        return new DesiredFrontend(f, new ServicePortName("default", "svc-" + f.address().getHostAddress(), "p" + f.port()), backends);
+        return new DesiredFrontend(f, new ServicePortName("default", "svc-" + f.address().toString(), "p" + f.port()), backends);
     }
 
     static LbState state(DesiredFrontend... frontends) {
@@ -60,7 +60,7 @@ final class States {
      * order. Ids do not appear, so two maps programmed through different histories compare equal
      * when they balance the same way.
      */
-    static Map<String, List<String>> decode(LbMaps maps) {
+    static Map<String, List<String>> decode(TestLbMaps maps) {
         Map<ServiceKey, ServiceValue> services = maps.services();
         Map<Integer, BackendValue> backends = maps.backends();
         Map<String, List<String>> out = new TreeMap<>();
@@ -70,7 +70,7 @@ final class States {
             for (int slot = 1; slot <= header.count(); slot++) {
                 ServiceValue v = services.get(key.withSlot(slot));
                 BackendValue b = v == null ? null : backends.get(v.backendId());
-                list.add(b == null ? "MISSING" : b.address().getHostAddress() + ":" + b.port() + "/" + b.proto() + "/" + b.state());
+                list.add(b == null ? "MISSING" : b.address().withPort(b.port()) + "/" + b.proto() + "/" + b.state());
             }
             out.put(RecordingLbMaps.fmt(key), list);
         });
@@ -84,14 +84,14 @@ final class States {
             ServiceKey key = new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), 0);
             out.put(RecordingLbMaps.fmt(key), d.backends().stream().map(b -> {
                 BackendAddress a = b.address();
-                return a.address().getHostAddress() + ":" + a.port() + "/" + a.proto() + "/" + b.state();
+                return a.address().withPort(a.port()) + "/" + a.proto() + "/" + b.state();
             }).toList());
         });
         return out;
     }
 
     /** Entries no header reaches: slots beyond a count or without header, unused backends, unused revnats. */
-    static List<String> unreachable(LbMaps maps) {
+    static List<String> unreachable(TestLbMaps maps) {
         Map<ServiceKey, ServiceValue> services = maps.services();
         List<String> extra = new ArrayList<>();
         java.util.Set<Integer> usedBackends = new java.util.HashSet<>();

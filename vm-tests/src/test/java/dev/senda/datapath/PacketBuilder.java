@@ -1,7 +1,6 @@
 package dev.senda.datapath;
 
 import java.io.ByteArrayOutputStream;
-import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 
 /**
@@ -70,13 +69,13 @@ final class PacketBuilder {
     }
 
     PacketBuilder src(String addr, int port) {
-        this.src = ipv4(addr).getAddress();
+        this.src = ipv4(addr).bytes();
         this.sport = port;
         return this;
     }
 
     PacketBuilder dst(String addr, int port) {
-        this.dst = ipv4(addr).getAddress();
+        this.dst = ipv4(addr).bytes();
         this.dport = port;
         return this;
     }
@@ -246,7 +245,7 @@ final class PacketBuilder {
     }
 
     /** Parses an IPv4 literal (never a DNS lookup). */
-    static Inet4Address ipv4(String literal) {
-        return Inet4Address.ofLiteral(literal);
+    static dev.senda.net.IpAddress ipv4(String literal) {
+        return dev.senda.net.IpAddress.parse(literal).filter(dev.senda.net.IpAddress::isIpv4).orElseThrow();
     }
 }

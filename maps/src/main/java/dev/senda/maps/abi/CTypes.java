@@ -4,6 +4,8 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import dev.senda.net.IpFamily;
+
 /**
  * The C field types of the map ABI as FFM layouts, with the byte order each one carries.
  * "be" types are network order whatever the CPU; "host" types follow the node's CPU, exactly
@@ -29,6 +31,14 @@ public final class CTypes {
     /** A named field. */
     public static MemoryLayout field(MemoryLayout type, String name) {
         return type.withName(name);
+    }
+
+    /**
+     * An address field of the family's width: {@code __be32 name} for IPv4, {@code __be32 name[4]}
+     * for IPv6 (16 bytes in wire order, word-aligned as the kernel's {@code in6_addr} words are).
+     */
+    public static MemoryLayout address(IpFamily family, String name) {
+        return family == IpFamily.IPV4 ? BE32.withName(name) : MemoryLayout.sequenceLayout(4, BE32).withName(name);
     }
 
     /** A named {@code __u8 name[n]} array (used for explicit padding such as {@code pad[3]}). */

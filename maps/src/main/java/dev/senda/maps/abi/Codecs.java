@@ -1,38 +1,84 @@
 package dev.senda.maps.abi;
 
+import dev.senda.maps.lb.BackendKey;
+import dev.senda.maps.lb.BackendValue;
+import dev.senda.maps.lb.CtKey;
+import dev.senda.maps.lb.CtValue;
+import dev.senda.maps.lb.RevNatKey;
+import dev.senda.maps.lb.RevNatValue;
+import dev.senda.maps.lb.ServiceKey;
+import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.SockFlowKey;
+import dev.senda.maps.lb.SockFlowValue;
+import dev.senda.maps.lb.SockRevNatKey;
+import dev.senda.maps.lb.SockRevNatValue;
+
 import java.util.List;
 
-/** The codec of every struct of the map ABI, and the key/value types of every map. */
+import static dev.senda.net.IpFamily.IPV4;
+import static dev.senda.net.IpFamily.IPV6;
+
+/**
+ * The codec of every struct of the map ABI, and every pinned map with its name and codecs. A new
+ * map is one {@link MapSpec} here (plus its struct codecs); the BTF check and the pinned-map
+ * inspection pick it up from {@link #ALL} and {@link #MAPS}.
+ */
 public final class Codecs {
     private Codecs() {
     }
 
-    public static final Svc4KeyCodec SVC4_KEY = new Svc4KeyCodec();
-    public static final Svc4ValueCodec SVC4_VALUE = new Svc4ValueCodec();
-    public static final Backend4Codec BACKEND4 = new Backend4Codec();
-    public static final RevNat4Codec REVNAT4 = new RevNat4Codec();
-    public static final Ct4KeyCodec CT4_KEY = new Ct4KeyCodec();
-    public static final Ct4ValueCodec CT4_VALUE = new Ct4ValueCodec();
-    public static final SockRevNat4KeyCodec SOCK_REVNAT4_KEY = new SockRevNat4KeyCodec();
-    public static final SockRevNat4ValueCodec SOCK_REVNAT4_VALUE = new SockRevNat4ValueCodec();
-    public static final SockFlow4KeyCodec SOCK_FLOW4_KEY = new SockFlow4KeyCodec();
-    public static final SockFlow4ValueCodec SOCK_FLOW4_VALUE = new SockFlow4ValueCodec();
+    public static final SvcKeyCodec SVC4_KEY = new SvcKeyCodec(IPV4);
+    public static final SvcKeyCodec SVC6_KEY = new SvcKeyCodec(IPV6);
+    public static final SvcValueCodec SVC4_VALUE = new SvcValueCodec(IPV4);
+    public static final SvcValueCodec SVC6_VALUE = new SvcValueCodec(IPV6);
+    public static final BackendCodec BACKEND4 = new BackendCodec(IPV4);
+    public static final BackendCodec BACKEND6 = new BackendCodec(IPV6);
+    public static final RevNatCodec REVNAT4 = new RevNatCodec(IPV4);
+    public static final RevNatCodec REVNAT6 = new RevNatCodec(IPV6);
+    public static final CtKeyCodec CT4_KEY = new CtKeyCodec(IPV4);
+    public static final CtKeyCodec CT6_KEY = new CtKeyCodec(IPV6);
+    public static final CtValueCodec CT4_VALUE = new CtValueCodec(IPV4);
+    public static final CtValueCodec CT6_VALUE = new CtValueCodec(IPV6);
+    public static final SockRevNatKeyCodec SOCK_REVNAT4_KEY = new SockRevNatKeyCodec(IPV4);
+    public static final SockRevNatKeyCodec SOCK_REVNAT6_KEY = new SockRevNatKeyCodec(IPV6);
+    public static final SockRevNatValueCodec SOCK_REVNAT4_VALUE = new SockRevNatValueCodec(IPV4);
+    public static final SockRevNatValueCodec SOCK_REVNAT6_VALUE = new SockRevNatValueCodec(IPV6);
+    public static final SockFlowKeyCodec SOCK_FLOW4_KEY = new SockFlowKeyCodec(IPV4);
+    public static final SockFlowKeyCodec SOCK_FLOW6_KEY = new SockFlowKeyCodec(IPV6);
+    public static final SockFlowValueCodec SOCK_FLOW4_VALUE = new SockFlowValueCodec(IPV4);
+    public static final SockFlowValueCodec SOCK_FLOW6_VALUE = new SockFlowValueCodec(IPV6);
 
-    /** Every struct codec, one per C struct in bpf/lib/*.h. */
-    public static final List<StructCodec<?>> ALL = List.of(SVC4_KEY, SVC4_VALUE, BACKEND4, REVNAT4,
-            CT4_KEY, CT4_VALUE, SOCK_REVNAT4_KEY, SOCK_REVNAT4_VALUE, SOCK_FLOW4_KEY, SOCK_FLOW4_VALUE);
+    /** Every struct codec, one per C struct in the ABI headers. */
+    public static final List<StructCodec<?>> ALL = List.of(SVC4_KEY, SVC6_KEY, SVC4_VALUE, SVC6_VALUE, BACKEND4,
+            BACKEND6, REVNAT4, REVNAT6, CT4_KEY, CT6_KEY, CT4_VALUE, CT6_VALUE, SOCK_REVNAT4_KEY, SOCK_REVNAT6_KEY,
+            SOCK_REVNAT4_VALUE, SOCK_REVNAT6_VALUE, SOCK_FLOW4_KEY, SOCK_FLOW6_KEY, SOCK_FLOW4_VALUE,
+            SOCK_FLOW6_VALUE);
 
-    public static final MapAbi SVC4_MAP = MapAbi.of("senda_svc4_v1", SVC4_KEY, SVC4_VALUE);
-    public static final MapAbi BACKEND4_MAP = MapAbi.u32Keyed("senda_backend4_v1", BACKEND4);
-    public static final MapAbi REVNAT4_MAP = MapAbi.u32Keyed("senda_revnat4_v1", REVNAT4);
-    public static final MapAbi CT4_MAP = MapAbi.of("senda_ct4_v2", CT4_KEY, CT4_VALUE);
-    public static final MapAbi SOCK_REVNAT4_MAP = MapAbi.of("senda_sockrevnat4_v1", SOCK_REVNAT4_KEY,
-            SOCK_REVNAT4_VALUE);
-    public static final MapAbi SOCK_FLOW4_MAP = MapAbi.of("senda_sockflow4_v1", SOCK_FLOW4_KEY, SOCK_FLOW4_VALUE);
+    public static final MapSpec<ServiceKey, ServiceValue> SVC4_MAP = new MapSpec<>("senda_svc4_v1", SVC4_KEY, SVC4_VALUE);
+    public static final MapSpec<ServiceKey, ServiceValue> SVC6_MAP = new MapSpec<>("senda_svc6_v1", SVC6_KEY, SVC6_VALUE);
+    public static final MapSpec<BackendKey, BackendValue> BACKEND4_MAP = new MapSpec<>("senda_backend4_v1",
+            new U32Codec<>(BackendKey::id, id -> new BackendKey(IPV4, id)), BACKEND4);
+    public static final MapSpec<BackendKey, BackendValue> BACKEND6_MAP = new MapSpec<>("senda_backend6_v1",
+            new U32Codec<>(BackendKey::id, id -> new BackendKey(IPV6, id)), BACKEND6);
+    public static final MapSpec<RevNatKey, RevNatValue> REVNAT4_MAP = new MapSpec<>("senda_revnat4_v1",
+            new U32Codec<>(RevNatKey::serviceId, id -> new RevNatKey(IPV4, id)), REVNAT4);
+    public static final MapSpec<RevNatKey, RevNatValue> REVNAT6_MAP = new MapSpec<>("senda_revnat6_v1",
+            new U32Codec<>(RevNatKey::serviceId, id -> new RevNatKey(IPV6, id)), REVNAT6);
+    public static final MapSpec<CtKey, CtValue> CT4_MAP = new MapSpec<>("senda_ct4_v2", CT4_KEY, CT4_VALUE);
+    public static final MapSpec<CtKey, CtValue> CT6_MAP = new MapSpec<>("senda_ct6_v1", CT6_KEY, CT6_VALUE);
+    public static final MapSpec<SockRevNatKey, SockRevNatValue> SOCK_REVNAT4_MAP = new MapSpec<>("senda_sockrevnat4_v1",
+            SOCK_REVNAT4_KEY, SOCK_REVNAT4_VALUE);
+    public static final MapSpec<SockRevNatKey, SockRevNatValue> SOCK_REVNAT6_MAP = new MapSpec<>("senda_sockrevnat6_v1",
+            SOCK_REVNAT6_KEY, SOCK_REVNAT6_VALUE);
+    public static final MapSpec<SockFlowKey, SockFlowValue> SOCK_FLOW4_MAP = new MapSpec<>("senda_sockflow4_v1",
+            SOCK_FLOW4_KEY, SOCK_FLOW4_VALUE);
+    public static final MapSpec<SockFlowKey, SockFlowValue> SOCK_FLOW6_MAP = new MapSpec<>("senda_sockflow6_v1",
+            SOCK_FLOW6_KEY, SOCK_FLOW6_VALUE);
     /** Per-CPU event counters, indexed by {@code enum senda_metric} (see dev.senda.maps.metrics). */
     public static final MapAbi METRICS_MAP = new MapAbi("senda_metrics_v1", "__u32", U32Codec.SIZE, "__u64", Long.BYTES);
 
     /** Every pinned map of the ABI. */
-    public static final List<MapAbi> MAPS = List.of(SVC4_MAP, BACKEND4_MAP, REVNAT4_MAP, CT4_MAP, SOCK_REVNAT4_MAP,
-            SOCK_FLOW4_MAP, METRICS_MAP);
+    public static final List<MapAbi> MAPS = List.of(SVC4_MAP.abi(), SVC6_MAP.abi(), BACKEND4_MAP.abi(),
+            BACKEND6_MAP.abi(), REVNAT4_MAP.abi(), REVNAT6_MAP.abi(), CT4_MAP.abi(), CT6_MAP.abi(),
+            SOCK_REVNAT4_MAP.abi(), SOCK_REVNAT6_MAP.abi(), SOCK_FLOW4_MAP.abi(), SOCK_FLOW6_MAP.abi(), METRICS_MAP);
 }

@@ -11,12 +11,4 @@ package dev.senda.maps.abi;
  * @param valueSize bytes
  */
 public record MapAbi(String mapName, String keyType, int keySize, String valueType, int valueSize) {
-
-    static MapAbi of(String mapName, StructCodec<?> key, StructCodec<?> value) {
-        return new MapAbi(mapName, key.cName(), key.size(), value.cName(), value.size());
-    }
-
-    static MapAbi u32Keyed(String mapName, StructCodec<?> value) {
-        return new MapAbi(mapName, "__u32", U32Codec.SIZE, value.cName(), value.size());
-    }
 }

@@ -4,11 +4,11 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
+
+import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -34,13 +34,15 @@ public final class StructBuffer {
         private final StructLayout layout;
         private final Map<String, ValueLayout> layouts = new HashMap<>();
         private final Map<String, Long> offsets = new HashMap<>();
+        private final Map<String, Long> sizes = new HashMap<>();
 
         Fields(StructLayout layout) {
             this.layout = layout;
             for (MemoryLayout m : layout.memberLayouts()) {
-                if (m.name().isEmpty() || !(m instanceof ValueLayout v)) continue;
-                layouts.put(m.name().get(), v);
+                if (m.name().isEmpty()) continue;
                 offsets.put(m.name().get(), layout.byteOffset(groupElement(m.name().get())));
+                sizes.put(m.name().get(), m.byteSize());
+                if (m instanceof ValueLayout v) layouts.put(m.name().get(), v);
             }
         }
 
@@ -51,7 +53,14 @@ public final class StructBuffer {
         }
 
         long offset(String field) {
-            return offsets.get(field);
+            Long off = offsets.get(field);
+            if (off == null) throw new IllegalArgumentException("struct " + layout.name().orElse("?") + " has no field " + field);
+            return off;
+        }
+
+        long size(String field) {
+            offset(field);
+            return sizes.get(field);
         }
     }
 
@@ -102,20 +111,28 @@ public final class StructBuffer {
         return segment.get((ValueLayout.OfLong) select(field), offset(field));
     }
 
-    /** An IPv4 address into a {@code __be32} field: its four bytes in wire order. */
-    public void putIpv4(String field, Inet4Address address) {
-        byte[] b = address.getAddress();
-        putU32(field, (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff));
+    /**
+     * An address into an address field ({@link CTypes#address}): its 4 or 16 bytes in wire order.
+     *
+     * @throws IllegalArgumentException when the address's family does not fit the field
+     */
+    public void putAddress(String field, IpAddress address) {
+        long size = fields.size(field);
+        byte[] b = address.bytes();
+        if (b.length != size) {
+            throw new IllegalArgumentException("field " + field + " holds " + size + "-byte addresses, not "
+                    + address.family() + " " + address);
+        }
+        MemorySegment.copy(MemorySegment.ofArray(b), 0, segment, offset(field), size);
     }
 
-    public Inet4Address getIpv4(String field) {
-        int v = getU32(field);
-        byte[] b = {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-        try {
-            return (Inet4Address) InetAddress.getByAddress(b); // a 4-byte literal: no DNS
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
+    /** The address in an address field: IPv4 for a 4-byte field, IPv6 for a 16-byte one. */
+    public IpAddress getAddress(String field) {
+        long size = fields.size(field);
+        if (size != IpFamily.IPV4.byteLength() && size != IpFamily.IPV6.byteLength()) {
+            throw new IllegalArgumentException("field " + field + " is " + size + " bytes, not an address");
         }
+        return IpAddress.of(segment.asSlice(offset(field), size).toArray(JAVA_BYTE));
     }
 
     private ValueLayout select(String field) {

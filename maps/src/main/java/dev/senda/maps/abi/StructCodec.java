@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param <T> the record type
  */
-public abstract class StructCodec<T> {
+public abstract class StructCodec<T> implements Codec<T> {
     private final String cName;
     private final StructLayout layout;
     private final StructBuffer.Fields fields;
@@ -25,6 +25,7 @@ public abstract class StructCodec<T> {
     }
 
     /** The C struct's name, without {@code struct}. */
+    @Override
     public final String cName() {
         return cName;
     }
@@ -34,11 +35,13 @@ public abstract class StructCodec<T> {
     }
 
     /** Size of the encoded struct in bytes. */
+    @Override
     public final int size() {
         return (int) layout.byteSize();
     }
 
     /** The struct's bytes for {@code value}; padding is zero. */
+    @Override
     public final byte[] encode(T value) {
         Objects.requireNonNull(value, "value");
         StructBuffer buffer = new StructBuffer(fields);
@@ -52,6 +55,7 @@ public abstract class StructCodec<T> {
      * @throws IllegalArgumentException if the length is wrong or a field holds a value the
      *                                  record cannot represent (e.g. an unknown protocol)
      */
+    @Override
     public final T decode(byte[] bytes) {
         if (bytes.length != size()) {
             throw new IllegalArgumentException("struct " + cName + " is " + size() + " bytes, got " + bytes.length);

@@ -1,10 +1,10 @@
 package dev.senda.maps.lb;
 
-import java.net.Inet4Address;
+import dev.senda.net.IpAddress;
 import java.util.Objects;
 
-/** Value of {@code senda_backend4_v1} ({@code struct senda_backend4}); the key is the backend id. */
-public record BackendValue(Inet4Address address, int port, Protocol proto, BackendState state) {
+/** Value of {@code senda_backend4_v1/6} ({@code struct senda_backend4 / senda_backend6}); the key is the backend id. */
+public record BackendValue(IpAddress address, int port, Protocol proto, BackendState state) {
     public BackendValue {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(proto, "proto");

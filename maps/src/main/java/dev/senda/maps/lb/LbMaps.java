@@ -1,41 +1,91 @@
 package dev.senda.maps.lb;
 
-import java.util.Map;
+import dev.senda.maps.abi.Codecs;
+import dev.senda.maps.libbpf.BpfObject;
+import dev.senda.maps.table.FaultInjectingTypedMap;
+import dev.senda.maps.table.FaultInjector;
+import dev.senda.maps.table.TableSpec;
+import dev.senda.maps.table.TypedMap;
+
+import java.nio.file.Path;
+import java.util.Objects;
 
 /**
- * The one narrow interface through which the control plane writes load-balancer state.
+ * The load-balancer tables the reconciler writes: service slots, backends and reverse NAT, each an
+ * IPv4 and an IPv6 map behind one {@link TypedMap} (the key's family picks the map).
  *
- * <p>Implementations: {@code KernelLbMaps} (pinned BPF maps), {@code InMemoryLbMaps} (tests) and
- * {@code FaultInjectingLbMaps} (tests of idempotence under failed writes).
+ * <p>Contract (of every table): puts are upserts, deletes of missing keys succeed, a failed write
+ * throws {@link dev.senda.maps.table.MapWriteException} and leaves the entry as it was. Ordering
+ * between writes is the reconciler's business.
  *
- * <p>Contract: every put is an upsert and every delete of a missing key succeeds, so a retried
- * write is harmless. A failed write throws {@link MapWriteException} and leaves the entry as it
- * was before the call. Ordering between calls is the caller's business (see the reconciler).
+ * @param services {@code senda_svc4_v1} / {@code senda_svc6_v1}
+ * @param backends {@code senda_backend4_v1} / {@code senda_backend6_v1}
+ * @param revNats  {@code senda_revnat4_v1} / {@code senda_revnat6_v1}
  */
-public interface LbMaps extends AutoCloseable {
+public record LbMaps(TypedMap<ServiceKey, ServiceValue> services, TypedMap<BackendKey, BackendValue> backends,
+                     TypedMap<RevNatKey, RevNatValue> revNats) implements AutoCloseable {
 
-    void putBackend(int backendId, BackendValue value);
+    public static final TableSpec<ServiceKey, ServiceValue> SERVICES =
+            new TableSpec<>("services", ServiceKey::family, Codecs.SVC4_MAP, Codecs.SVC6_MAP);
+    public static final TableSpec<BackendKey, BackendValue> BACKENDS =
+            new TableSpec<>("backends", BackendKey::family, Codecs.BACKEND4_MAP, Codecs.BACKEND6_MAP);
+    public static final TableSpec<RevNatKey, RevNatValue> REVNATS =
+            new TableSpec<>("reverse NAT", RevNatKey::family, Codecs.REVNAT4_MAP, Codecs.REVNAT6_MAP);
 
-    void deleteBackend(int backendId);
+    public LbMaps {
+        Objects.requireNonNull(services, "services");
+        Objects.requireNonNull(backends, "backends");
+        Objects.requireNonNull(revNats, "revNats");
+    }
 
-    void putService(ServiceKey key, ServiceValue value);
+    /**
+     * The tables pinned under {@code bpffsRoot} by a loaded datapath; the result owns the fds.
+     *
+     * @throws dev.senda.maps.libbpf.LibbpfException if a pin is missing or is not a map
+     * @throws IllegalArgumentException if a pinned map's sizes do not match the ABI
+     */
+    public static LbMaps openPinned(Path bpffsRoot) {
+        var services = SERVICES.openPinned(bpffsRoot);
+        try {
+            var backends = BACKENDS.openPinned(bpffsRoot);
+            try {
+                return new LbMaps(services, backends, REVNATS.openPinned(bpffsRoot));
+            } catch (RuntimeException e) {
+                backends.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
 
-    void deleteService(ServiceKey key);
+    /** Over a loaded object's maps (the object owns them). */
+    public static LbMaps over(BpfObject object) {
+        return new LbMaps(SERVICES.over(object), BACKENDS.over(object), REVNATS.over(object));
+    }
 
-    void putRevNat(int serviceId, RevNatValue value);
+    /** Empty tables in memory, for tests and dry runs. */
+    public static LbMaps inMemory() {
+        return new LbMaps(SERVICES.inMemory(), BACKENDS.inMemory(), REVNATS.inMemory());
+    }
 
-    void deleteRevNat(int serviceId);
-
-    /** Snapshot of {@code senda_svc4_v1}. */
-    Map<ServiceKey, ServiceValue> services();
-
-    /** Snapshot of {@code senda_backend4_v1}. */
-    Map<Integer, BackendValue> backends();
-
-    /** Snapshot of {@code senda_revnat4_v1}. */
-    Map<Integer, RevNatValue> revNats();
+    /** The same tables, failing the writes {@code faults} chooses (counted across all three). */
+    public LbMaps withFaults(FaultInjector faults) {
+        return new LbMaps(new FaultInjectingTypedMap<>(services, faults),
+                new FaultInjectingTypedMap<>(backends, faults), new FaultInjectingTypedMap<>(revNats, faults));
+    }
 
     @Override
-    default void close() {
+    public void close() {
+        try {
+            services.close();
+        } finally {
+            try {
+                backends.close();
+            } finally {
+                revNats.close();
+            }
+        }
     }
 }

@@ -1,10 +1,10 @@
 package dev.senda.maps.lb;
 
-import java.net.Inet4Address;
+import dev.senda.net.IpAddress;
 import java.util.Objects;
 
 /**
- * Key of {@code senda_svc4_v1} ({@code struct senda_svc4_key}): one slot of one frontend.
+ * Key of {@code senda_svc4_v1/senda_svc6_v1} ({@code struct senda_svc4_key / senda_svc6_key}): one slot of one frontend.
  *
  * @param address Service VIP
  * @param port    Service port, 0..65535
@@ -12,7 +12,11 @@ import java.util.Objects;
  * @param scope   backend set
  * @param slot    0 for the header, 1..count for backend slots
  */
-public record ServiceKey(Inet4Address address, int port, Protocol proto, Scope scope, int slot) {
+public record ServiceKey(IpAddress address, int port, Protocol proto, Scope scope, int slot) implements Comparable<ServiceKey> {
+    private static final java.util.Comparator<ServiceKey> ORDER = java.util.Comparator
+            .comparing(ServiceKey::address).thenComparingInt(ServiceKey::port).thenComparing(ServiceKey::proto)
+            .thenComparing(ServiceKey::scope).thenComparingInt(ServiceKey::slot);
+
     public ServiceKey {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(proto, "proto");
@@ -21,8 +25,24 @@ public record ServiceKey(Inet4Address address, int port, Protocol proto, Scope s
         if (slot < 0 || slot > 0xffff) throw new IllegalArgumentException("slot out of range: " + slot);
     }
 
+    public dev.senda.net.IpFamily family() {
+        return address.family();
+    }
+
     /** The same frontend's entry for another slot. */
     public ServiceKey withSlot(int newSlot) {
         return new ServiceKey(address, port, proto, scope, newSlot);
+    }
+
+    /** Address, port, protocol, scope, slot: frontends in their canonical order, a frontend's slots in order. */
+    @Override
+    public int compareTo(ServiceKey o) {
+        return ORDER.compare(this, o);
+    }
+
+    /** "10.96.0.10:80/TCP external slot 0", "[fd00:96::a]:80/TCP external slot 1": how a key appears in errors. */
+    @Override
+    public String toString() {
+        return address.withPort(port) + "/" + proto + " " + scope.name().toLowerCase() + " slot " + slot;
     }
 }

@@ -1,10 +1,10 @@
 package dev.senda.maps.lb;
 
-import java.net.Inet4Address;
+import dev.senda.net.IpAddress;
 import java.util.Objects;
 
 /**
- * Key of {@code senda_sockflow4_v1} ({@code struct senda_sock_flow4_key}): one unconnected socket
+ * Key of {@code senda_sockflow4_v1/6} ({@code struct senda_sock_flow4_key / 6}): one unconnected socket
  * sending to one Service port.
  *
  * @param cookie  socket cookie (unsigned 64 bits)
@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param port    Service port
  * @param proto   L4 protocol
  */
-public record SockFlowKey(long cookie, Inet4Address address, int port, Protocol proto) {
+public record SockFlowKey(long cookie, IpAddress address, int port, Protocol proto) {
     public SockFlowKey {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(proto, "proto");

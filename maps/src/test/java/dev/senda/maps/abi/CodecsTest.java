@@ -1,10 +1,10 @@
 package dev.senda.maps.abi;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
 
+import dev.senda.net.IpAddress;
+import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.CtDirection;
@@ -37,8 +37,8 @@ class CodecsTest {
         assertEquals(ByteOrder.LITTLE_ENDIAN, ByteOrder.nativeOrder(), "expected bytes below assume a little-endian host");
     }
 
-    static Inet4Address ip(String literal) throws Exception {
-        return (Inet4Address) InetAddress.getByName(literal); // a literal: no DNS lookup
+    static IpAddress ip(String literal) {
+        return IpAddress.parse(literal).orElseThrow();
     }
 
     private static <T> void exact(StructCodec<T> codec, T value, String hex) {
@@ -102,7 +102,10 @@ class CodecsTest {
     void u32Keys() {
         assertEquals("07 00 00 00", HEX.formatHex(U32Codec.encode(7)));
         assertEquals("ff ff ff ff", HEX.formatHex(U32Codec.encode(-1)));
-        assertEquals(0x01020304, U32Codec.decode(HEX.parseHex("04 03 02 01")));
+        assertEquals(0x01020304, U32Codec.decodeInt(HEX.parseHex("04 03 02 01")));
+        // The family of a backend key comes from the map it is read from.
+        assertEquals(new BackendKey(dev.senda.net.IpFamily.IPV6, 7),
+                Codecs.BACKEND6_MAP.key().decode(HEX.parseHex("07 00 00 00")));
     }
 
     @Test
@@ -117,7 +120,17 @@ class CodecsTest {
         assertEquals(12, Codecs.SOCK_REVNAT4_VALUE.size());
         assertEquals(16, Codecs.SOCK_FLOW4_KEY.size());
         assertEquals(12, Codecs.SOCK_FLOW4_VALUE.size());
-        assertEquals(10, Codecs.ALL.size());
+        assertEquals(24, Codecs.SVC6_KEY.size());
+        assertEquals(12, Codecs.SVC6_VALUE.size());
+        assertEquals(20, Codecs.BACKEND6.size());
+        assertEquals(20, Codecs.REVNAT6.size());
+        assertEquals(40, Codecs.CT6_KEY.size());
+        assertEquals(52, Codecs.CT6_VALUE.size());
+        assertEquals(32, Codecs.SOCK_REVNAT6_KEY.size());
+        assertEquals(24, Codecs.SOCK_REVNAT6_VALUE.size());
+        assertEquals(32, Codecs.SOCK_FLOW6_KEY.size());
+        assertEquals(24, Codecs.SOCK_FLOW6_VALUE.size());
+        assertEquals(20, Codecs.ALL.size());
     }
 
     @Test
@@ -142,5 +155,28 @@ class CodecsTest {
     void paddingIsWrittenAsZero() throws Exception {
         byte[] key = Codecs.SVC4_KEY.encode(new ServiceKey(ip("255.255.255.255"), 0xffff, Protocol.SCTP, Scope.INTERNAL, 0xffff));
         assertArrayEquals(new byte[] {0, 0}, new byte[] {key[10], key[11]});
+    }
+
+    @Test
+    void ipv6StructsCarrySixteenAddressBytesInWireOrder() {
+        exact(Codecs.SVC6_KEY, new ServiceKey(ip("fd00:96::a"), 80, Protocol.TCP, Scope.EXTERNAL, 1),
+                "fd 00 00 96 00 00 00 00 00 00 00 00 00 00 00 0a 00 50 06 00 01 00 00 00");
+        exact(Codecs.BACKEND6, new BackendValue(ip("fd00:10:244::5"), 8080, Protocol.UDP, BackendState.TERMINATING),
+                "fd 00 00 10 02 44 00 00 00 00 00 00 00 00 00 05 1f 90 11 01");
+        exact(Codecs.REVNAT6, new RevNatValue(ip("fd00:96::a"), 443),
+                "fd 00 00 96 00 00 00 00 00 00 00 00 00 00 00 0a 01 bb 00 00");
+        exact(Codecs.CT6_KEY, new CtKey(ip("fd00::1"), ip("fd00::2"), 40000, 80, Protocol.TCP, CtDirection.REPLY),
+                "fd 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01 fd 00 00 00 00 00 00 00 00 00 00 00 00 00 00 02"
+                        + " 9c 40 00 50 06 01 00 00");
+        exact(Codecs.SOCK_REVNAT6_KEY, new SockRevNatKey(1L, ip("fd00::2"), 80),
+                "01 00 00 00 00 00 00 00 fd 00 00 00 00 00 00 00 00 00 00 00 00 00 00 02 00 50 00 00 00 00 00 00");
+    }
+
+    @Test
+    void anAddressOfTheOtherFamilyIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Codecs.SVC4_KEY.encode(
+                new ServiceKey(ip("fd00::1"), 80, Protocol.TCP, Scope.EXTERNAL, 0)));
+        assertThrows(IllegalArgumentException.class, () -> Codecs.BACKEND6.encode(
+                new BackendValue(ip("10.0.0.1"), 80, Protocol.TCP, BackendState.ACTIVE)));
     }
 }

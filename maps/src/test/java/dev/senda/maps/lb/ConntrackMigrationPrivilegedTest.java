@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -83,7 +82,7 @@ class ConntrackMigrationPrivilegedTest {
         }
     }
 
-    private static Inet4Address ip(String literal) {
-        return Inet4Address.ofLiteral(literal);
+    private static dev.senda.net.IpAddress ip(String literal) {
+        return dev.senda.net.IpAddress.parse(literal).orElseThrow();
     }
 }

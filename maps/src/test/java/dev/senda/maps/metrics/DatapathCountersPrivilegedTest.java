@@ -3,13 +3,14 @@ package dev.senda.maps.metrics;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
 
 import dev.senda.maps.TestSupport;
-import dev.senda.maps.lb.KernelLbMaps;
+import dev.senda.maps.lb.LbMaps;
+import dev.senda.maps.lb.RevNatKey;
+import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.Scope;
@@ -46,8 +47,8 @@ class DatapathCountersPrivilegedTest {
         TestSupport.requireRoot();
     }
 
-    private static Inet4Address ip(String literal) throws Exception {
-        return (Inet4Address) InetAddress.getByName(literal); // literal: no DNS
+    private static IpAddress ip(String literal) {
+        return IpAddress.parse(literal).orElseThrow();
     }
 
     @Test
@@ -56,10 +57,9 @@ class DatapathCountersPrivilegedTest {
         try (PinRoot pins = PinRoot.create();
              BpfObject obj = BpfObject.open(TestSupport.bpfObject("senda_tc.o", tmp), pins.path()).load()) {
             // A frontend whose header says zero backends, programmed as the reconciler does it.
-            try (KernelLbMaps lb = new KernelLbMaps(obj.map("senda_svc4_v1"), obj.map("senda_backend4_v1"),
-                    obj.map("senda_revnat4_v1"))) {
-                lb.putRevNat(9, new RevNatValue(ip("10.96.0.11"), 80));
-                lb.putService(new ServiceKey(ip("10.96.0.11"), 80, Protocol.TCP, Scope.EXTERNAL, 0),
+            try (LbMaps lb = LbMaps.over(obj)) {
+                lb.revNats().put(new RevNatKey(IpFamily.IPV4, 9), new RevNatValue(ip("10.96.0.11"), 80));
+                lb.services().put(new ServiceKey(ip("10.96.0.11"), 80, Protocol.TCP, Scope.EXTERNAL, 0),
                         ServiceValue.header(9, 0, 0));
             }
             try (DatapathCounters counters = DatapathCounters.openPinned(pins.path())) {

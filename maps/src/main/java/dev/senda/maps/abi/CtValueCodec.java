@@ -1,16 +1,18 @@
 package dev.senda.maps.abi;
 
 import dev.senda.maps.lb.CtValue;
+import dev.senda.net.IpFamily;
+
 import java.lang.foreign.MemoryLayout;
 
 import static dev.senda.maps.abi.CTypes.*;
 
-/** {@code struct senda_ct4_value} (bpf/lib/conntrack.h, 28 bytes, map {@code senda_ct4_v2}) for {@link CtValue}. */
-public final class Ct4ValueCodec extends StructCodec<CtValue> {
-    public Ct4ValueCodec() {
-        super("senda_ct4_value", MemoryLayout.structLayout(
-                field(BE32, "nat_addr"),
-                field(BE32, "orig_addr"),
+/** {@code struct senda_ct4_value} (28 bytes) / {@code senda_ct6_value} (52 bytes) for {@link CtValue}. */
+public final class CtValueCodec extends StructCodec<CtValue> {
+    public CtValueCodec(IpFamily family) {
+        super(FamilyStructs.name("ct", family, "value"), MemoryLayout.structLayout(
+                address(family, "nat_addr"),
+                address(family, "orig_addr"),
                 field(BE16, "nat_port"),
                 field(BE16, "orig_port"),
                 field(U32, "service_id"),
@@ -22,8 +24,8 @@ public final class Ct4ValueCodec extends StructCodec<CtValue> {
 
     @Override
     protected void write(CtValue v, StructBuffer out) {
-        out.putIpv4("nat_addr", v.natAddr());
-        out.putIpv4("orig_addr", v.origAddr());
+        out.putAddress("nat_addr", v.natAddr());
+        out.putAddress("orig_addr", v.origAddr());
         out.putU16("nat_port", v.natPort());
         out.putU16("orig_port", v.origPort());
         out.putU32("service_id", v.serviceId());
@@ -34,7 +36,7 @@ public final class Ct4ValueCodec extends StructCodec<CtValue> {
 
     @Override
     protected CtValue read(StructBuffer in) {
-        return new CtValue(in.getIpv4("nat_addr"), in.getIpv4("orig_addr"), in.getU16("nat_port"),
+        return new CtValue(in.getAddress("nat_addr"), in.getAddress("orig_addr"), in.getU16("nat_port"),
                 in.getU16("orig_port"), in.getU32("service_id"), in.getU8("flags"),
                 Integer.toUnsignedLong(in.getU32("last_seen")), in.getU32("backend_id"));
     }

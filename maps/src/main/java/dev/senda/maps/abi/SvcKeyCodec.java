@@ -3,15 +3,17 @@ package dev.senda.maps.abi;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
+import dev.senda.net.IpFamily;
+
 import java.lang.foreign.MemoryLayout;
 
 import static dev.senda.maps.abi.CTypes.*;
 
-/** {@code struct senda_svc4_key} (bpf/lib/lb.h, 12 bytes) for {@link ServiceKey}. */
-public final class Svc4KeyCodec extends StructCodec<ServiceKey> {
-    public Svc4KeyCodec() {
-        super("senda_svc4_key", MemoryLayout.structLayout(
-                field(BE32, "address"),
+/** {@code struct senda_svc4_key} (12 bytes) / {@code senda_svc6_key} (24 bytes) for {@link ServiceKey}. */
+public final class SvcKeyCodec extends StructCodec<ServiceKey> {
+    public SvcKeyCodec(IpFamily family) {
+        super(FamilyStructs.name("svc", family, "key"), MemoryLayout.structLayout(
+                address(family, "address"),
                 field(BE16, "port"),
                 field(U8, "proto"),
                 field(U8, "scope"),
@@ -21,7 +23,7 @@ public final class Svc4KeyCodec extends StructCodec<ServiceKey> {
 
     @Override
     protected void write(ServiceKey v, StructBuffer out) {
-        out.putIpv4("address", v.address());
+        out.putAddress("address", v.address());
         out.putU16("port", v.port());
         out.putU8("proto", v.proto().number());
         out.putU8("scope", v.scope().value());
@@ -30,7 +32,7 @@ public final class Svc4KeyCodec extends StructCodec<ServiceKey> {
 
     @Override
     protected ServiceKey read(StructBuffer in) {
-        return new ServiceKey(in.getIpv4("address"), in.getU16("port"), Protocol.ofNumber(in.getU8("proto")),
+        return new ServiceKey(in.getAddress("address"), in.getU16("port"), Protocol.ofNumber(in.getU8("proto")),
                 Scope.ofValue(in.getU8("scope")), in.getU16("slot"));
     }
 }

@@ -1,14 +1,16 @@
 package dev.senda.maps.abi;
 
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.net.IpFamily;
+
 import java.lang.foreign.MemoryLayout;
 
 import static dev.senda.maps.abi.CTypes.*;
 
-/** {@code struct senda_svc4_value} (bpf/lib/lb.h, 12 bytes) for {@link ServiceValue}. */
-public final class Svc4ValueCodec extends StructCodec<ServiceValue> {
-    public Svc4ValueCodec() {
-        super("senda_svc4_value", MemoryLayout.structLayout(
+/** {@code struct senda_svc4_value} / {@code senda_svc6_value} (12 bytes each, the same fields) for {@link ServiceValue}. */
+public final class SvcValueCodec extends StructCodec<ServiceValue> {
+    public SvcValueCodec(IpFamily family) {
+        super(FamilyStructs.name("svc", family, "value"), MemoryLayout.structLayout(
                 field(U32, "backend_id"),
                 field(U32, "service_id"),
                 field(U16, "count"),
@@ -26,7 +28,6 @@ public final class Svc4ValueCodec extends StructCodec<ServiceValue> {
 
     @Override
     protected ServiceValue read(StructBuffer in) {
-        return new ServiceValue(in.getU32("backend_id"), in.getU32("service_id"), in.getU16("count"),
-                in.getU8("flags"));
+        return new ServiceValue(in.getU32("backend_id"), in.getU32("service_id"), in.getU16("count"), in.getU8("flags"));
     }
 }

@@ -1,4 +1,4 @@
-package dev.senda.maps.lb;
+package dev.senda.maps.table;
 
 /** A map write or delete failed; the message names the map, the key and the kernel's reason. */
 public class MapWriteException extends RuntimeException {

@@ -1,0 +1,58 @@
+package dev.senda.reconcile.table;
+
+import dev.senda.maps.table.TypedMap;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One table under reconciliation: its map, and the reconciler's mirror of what the map holds.
+ *
+ * <p>The mirror is updated only after a write succeeded. Because a failed write leaves its entry
+ * unchanged (the {@link TypedMap} contract), the mirror always equals what really landed, and the
+ * next apply's diff is exactly the set of writes still missing.
+ *
+ * <p>Not thread-safe; owned by one reconciler.
+ *
+ * @param <K> key type (Comparable, so every pass over a table is in a deterministic order)
+ * @param <V> value type
+ */
+public final class AppliedTable<K extends Comparable<? super K>, V> {
+    private final TypedMap<K, V> map;
+    private final Map<K, V> applied = new HashMap<>();
+
+    public AppliedTable(TypedMap<K, V> map) {
+        this.map = Objects.requireNonNull(map, "map");
+    }
+
+    /** Replaces the mirror with what the map holds now (start, periodic drift repair). */
+    public void reload() {
+        applied.clear();
+        applied.putAll(map.entries());
+    }
+
+    /** The mirror, read-only. */
+    public Map<K, V> applied() {
+        return Collections.unmodifiableMap(applied);
+    }
+
+    public V get(K key) {
+        return applied.get(key);
+    }
+
+    public String name() {
+        return map.name();
+    }
+
+    void put(K key, V value) {
+        map.put(key, value);
+        applied.put(key, value);
+    }
+
+    void delete(K key) {
+        map.delete(key);
+        applied.remove(key);
+    }
+}

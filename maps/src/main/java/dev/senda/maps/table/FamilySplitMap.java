@@ -1,0 +1,67 @@
+package dev.senda.maps.table;
+
+import dev.senda.net.IpFamily;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One table over an IPv4 and an IPv6 map: each key goes to its family's map, reads merge both.
+ * This is where "the map writer picks the family's map from the key" happens; nothing above it
+ * knows there are two maps.
+ */
+public final class FamilySplitMap<K, V> implements TypedMap<K, V> {
+    private final String name;
+    private final Function<K, IpFamily> familyOf;
+    private final TypedMap<K, V> v4;
+    private final TypedMap<K, V> v6;
+
+    public FamilySplitMap(String name, Function<K, IpFamily> familyOf, TypedMap<K, V> v4, TypedMap<K, V> v6) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.familyOf = Objects.requireNonNull(familyOf, "familyOf");
+        this.v4 = Objects.requireNonNull(v4, "v4");
+        this.v6 = Objects.requireNonNull(v6, "v6");
+    }
+
+    private TypedMap<K, V> of(K key) {
+        return familyOf.apply(key) == IpFamily.IPV4 ? v4 : v6;
+    }
+
+    /** The map of one family. */
+    public TypedMap<K, V> family(IpFamily family) {
+        return family == IpFamily.IPV4 ? v4 : v6;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void put(K key, V value) {
+        of(key).put(key, value);
+    }
+
+    @Override
+    public void delete(K key) {
+        of(key).delete(key);
+    }
+
+    @Override
+    public Map<K, V> entries() {
+        Map<K, V> all = new HashMap<>(v4.entries());
+        all.putAll(v6.entries());
+        return all;
+    }
+
+    @Override
+    public void close() {
+        try {
+            v4.close();
+        } finally {
+            v6.close();
+        }
+    }
+}

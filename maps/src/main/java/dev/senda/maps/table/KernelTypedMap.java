@@ -1,0 +1,121 @@
+package dev.senda.maps.table;
+
+import dev.senda.maps.abi.MapSpec;
+import dev.senda.maps.libbpf.BpfMap;
+import dev.senda.maps.libbpf.LibbpfException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link TypedMap} over one kernel BPF map. Every put is a {@code BPF_ANY} update and a delete of a
+ * missing key succeeds (libbpf reports ENOENT as success to us). A single-element update either
+ * happens or not, so a failed call leaves the entry as it was. Thread-safe: each operation is one
+ * syscall; snapshots are best-effort under concurrent writes.
+ */
+public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
+    private static final Logger LOG = LoggerFactory.getLogger(KernelTypedMap.class);
+    /** How many undecodable entries one read names in its log line; the rest are counted. */
+    private static final int LOGGED_BAD_ENTRIES = 3;
+
+    private final BpfMap map;
+    private final MapSpec<K, V> spec;
+    private final boolean ownsMap;
+
+    private KernelTypedMap(BpfMap map, MapSpec<K, V> spec, boolean ownsMap) {
+        this.map = Objects.requireNonNull(map, "map");
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.ownsMap = ownsMap;
+        if (map.keySize() != spec.keySize() || map.valueSize() != spec.valueSize()) {
+            throw new IllegalArgumentException("map " + map.name() + " has key/value sizes " + map.keySize() + "/"
+                    + map.valueSize() + ", " + spec.mapName() + " wants " + spec.keySize() + "/" + spec.valueSize()
+                    + " (" + spec.key().cName() + " / " + spec.value().cName() + ")");
+        }
+    }
+
+    /**
+     * Over a map someone else owns (a loaded object's); {@link #close} leaves it open.
+     *
+     * @throws IllegalArgumentException if the map's key or value size does not match the spec
+     */
+    public static <K, V> KernelTypedMap<K, V> over(BpfMap map, MapSpec<K, V> spec) {
+        return new KernelTypedMap<>(map, spec, false);
+    }
+
+    /**
+     * Opens {@code <bpffsRoot>/<mapName>}; the result owns the fd.
+     *
+     * @throws LibbpfException if the pin is missing or is not a map
+     * @throws IllegalArgumentException if its sizes do not match the spec (the fd is closed)
+     */
+    public static <K, V> KernelTypedMap<K, V> openPinned(Path bpffsRoot, MapSpec<K, V> spec) {
+        BpfMap map = BpfMap.openPinned(bpffsRoot.resolve(spec.mapName()));
+        try {
+            return new KernelTypedMap<>(map, spec, true);
+        } catch (RuntimeException e) {
+            map.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return spec.mapName();
+    }
+
+    @Override
+    public void put(K key, V value) {
+        byte[] k = spec.key().encode(key);
+        byte[] v = spec.value().encode(value);
+        try {
+            map.update(k, v);
+        } catch (LibbpfException e) {
+            throw new MapWriteException("write to " + name() + " for " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void delete(K key) {
+        byte[] k = spec.key().encode(key);
+        try {
+            map.delete(k);
+        } catch (LibbpfException e) {
+            throw new MapWriteException("delete from " + name() + " of " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<K, V> entries() {
+        Map<K, V> out = new HashMap<>();
+        List<String> bad = new ArrayList<>();
+        int badCount = 0;
+        for (byte[] rawKey : map.keys()) {
+            byte[] rawValue = map.lookup(rawKey);
+            if (rawValue == null) continue; // deleted since the key walk
+            try {
+                out.put(spec.key().decode(rawKey), spec.value().decode(rawValue));
+            } catch (IllegalArgumentException e) {
+                // Senda never writes such an entry (a hand edit with bpftool, a newer agent's enum value):
+                // leave it out of the view rather than fail. The reconciler rewrites what it needs around it.
+                if (badCount++ < LOGGED_BAD_ENTRIES) {
+                    bad.add("key " + BpfMap.hex(rawKey) + " value " + BpfMap.hex(rawValue) + ": " + e.getMessage());
+                }
+            }
+        }
+        if (badCount > 0) {
+            LOG.warn("ignoring {} undecodable entries in {}; first: {}", badCount, name(), bad);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (ownsMap) map.close();
+    }
+}
