@@ -28,8 +28,12 @@ final class Checksums {
         return fold(sum(b, off, len));
     }
 
-    /** Sum of the TCP/UDP pseudo header for {@code l4Len} bytes of protocol {@code proto}. */
-    static long pseudoHeaderSum(byte[] src4, byte[] dst4, int proto, int l4Len) {
-        return sum(src4, 0, 4) + sum(dst4, 0, 4) + proto + l4Len;
+    /**
+     * Sum of the pseudo header for {@code l4Len} bytes of protocol {@code proto}: IPv4's (RFC 793) for
+     * 4-byte addresses, IPv6's (RFC 8200 8.1, 32-bit length and next header) for 16-byte ones; both
+     * add up to the same words.
+     */
+    static long pseudoHeaderSum(byte[] src, byte[] dst, int proto, int l4Len) {
+        return sum(src, 0, src.length) + sum(dst, 0, dst.length) + proto + (l4Len >>> 16) + (l4Len & 0xffff);
     }
 }

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Builds Ethernet + IPv4 + TCP/UDP/ICMP frames byte by byte, with every checksum computed from
- * scratch. Tests build both the packet they feed the datapath and the packet they expect back,
+ * Builds Ethernet + IPv4 or IPv6 + TCP/UDP/ICMP(v6) frames byte by byte, with every checksum computed
+ * from scratch. The family follows the addresses given ({@code src}/{@code dst} of one family). Tests build both the packet they feed the datapath and the packet they expect back,
  * and compare bytes: so "the datapath's incremental checksum update is right" means "equal to
  * a full recomputation".
  */
@@ -14,6 +14,10 @@ final class PacketBuilder {
     static final int PROTO_ICMP = 1;
     static final int PROTO_TCP = 6;
     static final int PROTO_UDP = 17;
+    static final int PROTO_ICMPV6 = 58;
+    static final int NEXT_HOP_BY_HOP = 0;
+    static final int ETH_P_IP = 0x0800;
+    static final int ETH_P_IPV6 = 0x86dd;
 
     static final int FIN = 0x01;
     static final int SYN = 0x02;
@@ -28,7 +32,7 @@ final class PacketBuilder {
     private final int proto;
     private byte[] srcMac = POD_MAC;
     private byte[] dstMac = HOST_MAC;
-    private int etherType = 0x0800;
+    private int etherType = -1;   // -1: the family's
     private byte[] src;
     private byte[] dst;
     private int sport;
@@ -48,6 +52,7 @@ final class PacketBuilder {
     private int icmpType;
     private int icmpCode;
     private byte[] payload = new byte[0];
+    private boolean hopByHop;
 
     private PacketBuilder(int proto) {
         this.proto = proto;
@@ -61,6 +66,7 @@ final class PacketBuilder {
         return new PacketBuilder(PROTO_UDP).src(src, sport).dst(dst, dport);
     }
 
+    /** ICMP for IPv4 addresses, ICMPv6 for IPv6 ones. */
     static PacketBuilder icmp(String src, String dst, int type, int code) {
         PacketBuilder b = new PacketBuilder(PROTO_ICMP).src(src, 0).dst(dst, 0);
         b.icmpType = type;
@@ -69,13 +75,13 @@ final class PacketBuilder {
     }
 
     PacketBuilder src(String addr, int port) {
-        this.src = ipv4(addr).bytes();
+        this.src = ip(addr).bytes();
         this.sport = port;
         return this;
     }
 
     PacketBuilder dst(String addr, int port) {
-        this.dst = ipv4(addr).bytes();
+        this.dst = ip(addr).bytes();
         this.dport = port;
         return this;
     }
@@ -124,6 +130,12 @@ final class PacketBuilder {
         return this;
     }
 
+    /** IPv6 only: puts an 8-byte hop-by-hop options header (PadN) between the fixed header and L4. */
+    PacketBuilder hopByHop() {
+        this.hopByHop = true;
+        return this;
+    }
+
     PacketBuilder seq(long seq) {
         this.seq = seq;
         return this;
@@ -166,6 +178,16 @@ final class PacketBuilder {
         return payload(ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
+    private boolean v6() {
+        if (src.length != dst.length) throw new IllegalStateException("source and destination of different families");
+        return src.length == 16;
+    }
+
+    /** The protocol number as it appears on the wire (ICMP becomes ICMPv6 over IPv6). */
+    private int wireProto() {
+        return proto == PROTO_ICMP && v6() ? PROTO_ICMPV6 : proto;
+    }
+
     byte[] build() {
         byte[] l4 = switch (proto) {
             case PROTO_TCP -> tcpSegment();
@@ -173,11 +195,40 @@ final class PacketBuilder {
             case PROTO_ICMP -> icmpMessage();
             default -> throw new IllegalStateException("protocol " + proto);
         };
+        byte[] ipHeader = v6() ? ipv6Header(l4.length) : ipv4Header(l4.length);
+        int type = etherType >= 0 ? etherType : v6() ? ETH_P_IPV6 : ETH_P_IP;
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.writeBytes(dstMac);
+        frame.writeBytes(srcMac);
+        frame.write(type >> 8);
+        frame.write(type);
+        frame.writeBytes(ipHeader);
+        frame.writeBytes(l4);
+        return frame.toByteArray();
+    }
+
+    /** The 40-byte fixed header (and the hop-by-hop header if asked for); tos is the traffic class, ttl the hop limit. */
+    private byte[] ipv6Header(int l4Length) {
+        int ext = hopByHop ? 8 : 0;
+        ByteBuffer ip = ByteBuffer.allocate(40 + ext);
+        ip.putInt(6 << 28 | (tos & 0xff) << 20);
+        ip.putShort((short) (ext + l4Length));
+        ip.put((byte) (hopByHop ? NEXT_HOP_BY_HOP : wireProto()));
+        ip.put((byte) ttl);
+        ip.put(src).put(dst);
+        if (hopByHop) {
+            // next header, length 0 (8 bytes), then a PadN option filling the remaining 6 bytes
+            ip.put((byte) wireProto()).put((byte) 0).put((byte) 1).put((byte) 4).putInt(0);
+        }
+        return ip.array();
+    }
+
+    private byte[] ipv4Header(int l4Length) {
         int ihl = 20 + ipOptions.length;
         ByteBuffer ip = ByteBuffer.allocate(ihl);
         ip.put((byte) (0x40 | (ihl / 4)));
         ip.put((byte) tos);
-        ip.putShort((short) (ihl + l4.length));
+        ip.putShort((short) (ihl + l4Length));
         ip.putShort((short) ipId);
         ip.putShort((short) ((dontFragment ? 0x4000 : 0) | fragment));
         ip.put((byte) ttl);
@@ -188,15 +239,7 @@ final class PacketBuilder {
         int ipSum = Checksums.of(ipHeader, 0, ihl);
         ipHeader[10] = (byte) (ipSum >> 8);
         ipHeader[11] = (byte) ipSum;
-
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.writeBytes(dstMac);
-        frame.writeBytes(srcMac);
-        frame.write(etherType >> 8);
-        frame.write(etherType);
-        frame.writeBytes(ipHeader);
-        frame.writeBytes(l4);
-        return frame.toByteArray();
+        return ipHeader;
     }
 
     private byte[] tcpSegment() {
@@ -238,10 +281,17 @@ final class PacketBuilder {
         b.put((byte) icmpType).put((byte) icmpCode).putShort((short) 0).putInt(0);
         b.put(payload);
         byte[] msg = b.array();
-        int sum = Checksums.of(msg, 0, msg.length);
+        // ICMPv6 covers a pseudo header (RFC 4443 2.3); ICMP for IPv4 does not.
+        int sum = v6() ? Checksums.fold(Checksums.pseudoHeaderSum(src, dst, PROTO_ICMPV6, msg.length)
+                + Checksums.sum(msg, 0, msg.length)) : Checksums.of(msg, 0, msg.length);
         msg[2] = (byte) (sum >> 8);
         msg[3] = (byte) sum;
         return msg;
+    }
+
+    /** Parses an IP literal of either family (never a DNS lookup). */
+    static dev.senda.net.IpAddress ip(String literal) {
+        return dev.senda.net.IpAddress.parse(literal).orElseThrow(() -> new IllegalArgumentException(literal));
     }
 
     /** Parses an IPv4 literal (never a DNS lookup). */

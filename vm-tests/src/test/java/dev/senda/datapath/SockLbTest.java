@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.senda.maps.abi.Codecs;
-import dev.senda.maps.abi.U32Codec;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.SockRevNatValue;
 import dev.senda.maps.libbpf.BpfLink;

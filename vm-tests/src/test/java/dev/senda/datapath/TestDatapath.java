@@ -1,7 +1,13 @@
 package dev.senda.datapath;
 
 import dev.senda.maps.abi.Codecs;
-import dev.senda.maps.abi.U32Codec;
+import dev.senda.maps.lb.BackendKey;
+import dev.senda.maps.lb.DatapathTables;
+import dev.senda.maps.lb.LbMaps;
+import dev.senda.maps.lb.RevNatKey;
+import dev.senda.maps.table.TypedMap;
+import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.CtDirection;
@@ -46,20 +52,18 @@ final class TestDatapath implements AutoCloseable {
     private final Path objectFile;
     private final Path pinRoot;
     private final BpfObject object;
-    final BpfMap services;
-    final BpfMap backends;
-    final BpfMap revNat;
-    final BpfMap conntrack;
+    /** The load-balancer tables of both families, as the reconciler sees them. */
+    final LbMaps lb;
+    /** Conntrack of both families; null for the socket object, which has none. */
+    final TypedMap<CtKey, CtValue> conntrack;
 
     private TestDatapath(Path objectFile, Path pinRoot, BpfObject object) {
         this.objectFile = objectFile;
         this.pinRoot = pinRoot;
         this.object = object;
-        this.services = object.map(Codecs.SVC4_MAP.mapName());
-        this.backends = object.map(Codecs.BACKEND4_MAP.mapName());
-        this.revNat = object.map(Codecs.REVNAT4_MAP.mapName());
+        this.lb = LbMaps.over(object);
         this.conntrack = object.maps().stream().anyMatch(m -> m.name().equals(Codecs.CT4_MAP.mapName()))
-                ? object.map(Codecs.CT4_MAP.mapName()) : null;
+                ? DatapathTables.CONNTRACK.over(object) : null;
     }
 
     /** The per-packet datapath. */
@@ -112,18 +116,18 @@ final class TestDatapath implements AutoCloseable {
     }
 
     void putBackend(int id, String address, int port, Protocol proto) {
-        backends.update(U32Codec.encode(id), Codecs.BACKEND4.encode(
-                new BackendValue(PacketBuilder.ipv4(address), port, proto, BackendState.ACTIVE)));
+        IpAddress a = PacketBuilder.ip(address);
+        lb.backends().put(new BackendKey(a.family(), id), new BackendValue(a, port, proto, BackendState.ACTIVE));
     }
 
+    /** Deletes backend {@code id} from both families' maps. */
     void deleteBackend(int id) {
-        backends.delete(U32Codec.encode(id));
+        for (IpFamily f : IpFamily.values()) lb.backends().delete(new BackendKey(f, id));
     }
 
     /** Deletes one slot (or the header, slot 0) of a frontend. */
     void deleteServiceSlot(String vip, int port, Protocol proto, int slot) {
-        services.delete(Codecs.SVC4_KEY.encode(
-                new ServiceKey(PacketBuilder.ipv4(vip), port, proto, Scope.EXTERNAL, 0).withSlot(slot)));
+        lb.services().delete(new ServiceKey(PacketBuilder.ip(vip), port, proto, Scope.EXTERNAL, slot));
     }
 
     /**
@@ -131,31 +135,27 @@ final class TestDatapath implements AutoCloseable {
      * carrying the count), with one slot per backend id, in order.
      */
     void putService(String vip, int port, Protocol proto, int serviceId, int... backendIds) {
-        ServiceKey header = new ServiceKey(PacketBuilder.ipv4(vip), port, proto, Scope.EXTERNAL, 0);
+        IpAddress a = PacketBuilder.ip(vip);
+        ServiceKey header = new ServiceKey(a, port, proto, Scope.EXTERNAL, 0);
         for (int i = 0; i < backendIds.length; i++) {
-            services.update(Codecs.SVC4_KEY.encode(header.withSlot(i + 1)),
-                    Codecs.SVC4_VALUE.encode(ServiceValue.slot(serviceId, backendIds[i])));
+            lb.services().put(header.withSlot(i + 1), ServiceValue.slot(serviceId, backendIds[i]));
         }
-        revNat.update(U32Codec.encode(serviceId), Codecs.REVNAT4.encode(new RevNatValue(PacketBuilder.ipv4(vip), port)));
-        services.update(Codecs.SVC4_KEY.encode(header),
-                Codecs.SVC4_VALUE.encode(ServiceValue.header(serviceId, backendIds.length, 0)));
+        lb.revNats().put(new RevNatKey(a.family(), serviceId), new RevNatValue(a, port));
+        lb.services().put(header, ServiceValue.header(serviceId, backendIds.length, 0));
     }
 
     /** The conntrack entry for a tuple, or null. */
     CtValue ct(String saddr, int sport, String daddr, int dport, Protocol proto, CtDirection dir) {
-        byte[] v = conntrack.lookup(Codecs.CT4_KEY.encode(
-                new CtKey(PacketBuilder.ipv4(saddr), PacketBuilder.ipv4(daddr), sport, dport, proto, dir)));
-        return v == null ? null : Codecs.CT4_VALUE.decode(v);
+        return conntrack.entries().get(
+                new CtKey(PacketBuilder.ip(saddr), PacketBuilder.ip(daddr), sport, dport, proto, dir));
     }
 
     void putCt(String saddr, int sport, String daddr, int dport, Protocol proto, CtDirection dir, CtValue value) {
-        conntrack.update(Codecs.CT4_KEY.encode(
-                        new CtKey(PacketBuilder.ipv4(saddr), PacketBuilder.ipv4(daddr), sport, dport, proto, dir)),
-                Codecs.CT4_VALUE.encode(value));
+        conntrack.put(new CtKey(PacketBuilder.ip(saddr), PacketBuilder.ip(daddr), sport, dport, proto, dir), value);
     }
 
     int conntrackSize() {
-        return conntrack.keys().size();
+        return conntrack.entries().size();
     }
 
     @Override
