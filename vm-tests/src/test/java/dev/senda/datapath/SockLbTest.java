@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
 class SockLbTest {
     static final String VIP = "10.96.0.10";
     static final String EMPTY_VIP = "10.96.0.11";
+    static final String VIP6 = "fd00:96::a";
+    static final String EMPTY_VIP6 = "fd00:96::b";
     static final int ECONNREFUSED = 111;
 
     private TestDatapath dp;
@@ -67,6 +69,10 @@ class SockLbTest {
         attach("senda_sock4_sendmsg", CgroupAttachType.UDP4_SENDMSG);
         attach("senda_sock4_recvmsg", CgroupAttachType.UDP4_RECVMSG);
         attach("senda_sock4_getpeername", CgroupAttachType.INET4_GETPEERNAME);
+        attach("senda_sock6_connect", CgroupAttachType.INET6_CONNECT);
+        attach("senda_sock6_sendmsg", CgroupAttachType.UDP6_SENDMSG);
+        attach("senda_sock6_recvmsg", CgroupAttachType.UDP6_RECVMSG);
+        attach("senda_sock6_getpeername", CgroupAttachType.INET6_GETPEERNAME);
 
         InetAddress lo = InetAddress.getLoopbackAddress();
         tcpBackend = new ServerSocket(0, 50, lo);
@@ -178,6 +184,51 @@ class SockLbTest {
                 assertTrue(id == 2 || id == 3, "backend id " + id);
             }
         }
+    }
+
+    @Test
+    void connectAndSendToAnIpv6VipReachTheBackendAndTheAppStillSeesTheVip() throws Exception {
+        InetAddress lo6 = InetAddress.getByName("::1");
+        try (ServerSocket tcp6 = new ServerSocket(0, 50, lo6);
+             DatagramSocket udp6 = new DatagramSocket(new InetSocketAddress(lo6, 0))) {
+            Thread.ofVirtual().start(() -> {
+                while (!tcp6.isClosed()) {
+                    try (Socket s = tcp6.accept()) {
+                        s.getOutputStream().write("tcp6-backend".getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            Thread.ofVirtual().start(() -> serveUdp(udp6, "udp6-backend:"));
+            dp.putBackend(1, "::1", tcp6.getLocalPort(), Protocol.TCP);
+            dp.putBackend(2, "::1", udp6.getLocalPort(), Protocol.UDP);
+            dp.putService(VIP6, 80, Protocol.TCP, 10, 1);
+            dp.putService(VIP6, 53, Protocol.UDP, 11, 2);
+
+            List<String> out = probe("tcp:[" + VIP6 + "]:80", "udp:[" + VIP6 + "]:53", "cudp:[" + VIP6 + "]:53");
+
+            assertEquals(List.of(
+                    "OK tcp:[" + VIP6 + "]:80 peer=[" + VIP6 + "]:80 data=tcp6-backend",
+                    "OK udp:[" + VIP6 + "]:53 peer=[" + VIP6 + "]:53 data=udp6-backend:hello",
+                    "OK cudp:[" + VIP6 + "]:53 peer=[" + VIP6 + "]:53 data=udp6-backend:hello"), out);
+            var revNat = dp.map(Codecs.SOCK_REVNAT6_MAP.mapName());
+            assertEquals(3, revNat.keys().size(), "one IPv6 socket reverse-NAT entry per translated socket");
+            for (byte[] k : revNat.keys()) {
+                assertEquals(PacketBuilder.ip(VIP6), Codecs.SOCK_REVNAT6_VALUE.decode(revNat.lookup(k)).address());
+            }
+        }
+    }
+
+    @Test
+    void anIpv6ServiceWithoutBackendsIsRefusedWithEconnrefused() throws Exception {
+        dp.putService(EMPTY_VIP6, 80, Protocol.TCP, 12);
+        dp.putService(EMPTY_VIP6, 53, Protocol.UDP, 13);
+        assertEquals(List.of(
+                "ERR tcp:[" + EMPTY_VIP6 + "]:80 errno=" + ECONNREFUSED,
+                "ERR udp:[" + EMPTY_VIP6 + "]:53 errno=" + ECONNREFUSED,
+                "ERR cudp:[" + EMPTY_VIP6 + "]:53 errno=" + ECONNREFUSED),
+                probe("tcp:[" + EMPTY_VIP6 + "]:80", "udp:[" + EMPTY_VIP6 + "]:53", "cudp:[" + EMPTY_VIP6 + "]:53"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.senda.datapath;
 
+import dev.senda.net.IpAddress;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -19,12 +21,16 @@ import java.nio.charset.StandardCharsets;
  * the kernel's getpeername(), which is exactly what the getpeername4 hook rewrites.
  *
  * <p>Arguments: operations {@code tcp:ADDR:PORT}, {@code udp:ADDR:PORT} (unconnected
- * sendto/recvfrom) and {@code cudp:ADDR:PORT} (connect, send, recv). One output line each:
+ * sendto/recvfrom) and {@code cudp:ADDR:PORT} (connect, send, recv); ADDR is an IPv4 address or
+ * a bracketed IPv6 one ({@code tcp:[fd00:96::a]:80}), and the socket is of ADDR's family. One output line each:
  * {@code OK <op> peer=<addr:port> data=<text> ms=<t>} or {@code ERR <op> errno=<n> ms=<t>}, where
  * t is how long the operation took (a refusal must be immediate, not a timeout).
  */
 public final class SockProbe {
     private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    /** sizeof(struct sockaddr_in6), large enough for either family. */
+    private static final int SOCKADDR_MAX = 28;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_DGRAM = 2;
     private static final int SOL_SOCKET = 1;
@@ -60,10 +66,12 @@ public final class SockProbe {
 
     public static void main(String[] args) throws Throwable {
         for (String op : args) {
-            String[] parts = op.split(":");
+            String kind = op.substring(0, op.indexOf(':'));
+            String addr = op.substring(op.indexOf(':') + 1, op.lastIndexOf(':')).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(op.substring(op.lastIndexOf(':') + 1));
             try (Arena arena = Arena.ofConfined()) {
                 long start = System.nanoTime();
-                String result = run(arena, parts[0], parts[1], Integer.parseInt(parts[2]), op);
+                String result = run(arena, kind, addr, port, op);
                 System.out.println(result + " ms=" + (System.nanoTime() - start) / 1_000_000);
             }
         }
@@ -77,7 +85,7 @@ public final class SockProbe {
         if (kind.equals("udpmany")) return runMany(arena, addr, port, op);
         MemorySegment state = arena.allocate(CALL_STATE);
         boolean tcp = kind.equals("tcp");
-        int fd = (int) SOCKET.invokeExact(state, AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+        int fd = (int) SOCKET.invokeExact(state, family(addr), tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
         if (fd < 0) return "ERR " + op + " errno=" + errno(state);
         try {
             int rc = boundReceives(arena, state, fd);
@@ -85,19 +93,19 @@ public final class SockProbe {
             MemorySegment dest = sockaddr(arena, addr, port);
             MemorySegment buf = arena.allocate(512);
             if (!kind.equals("udp")) {
-                rc = (int) CONNECT.invokeExact(state, fd, dest, 16);
+                rc = (int) CONNECT.invokeExact(state, fd, dest, (int) dest.byteSize());
                 if (rc < 0) return "ERR " + op + " errno=" + errno(state);
             }
             long n;
-            MemorySegment from = arena.allocate(16);
+            MemorySegment from = arena.allocate(SOCKADDR_MAX);
             MemorySegment fromLen = arena.allocate(ValueLayout.JAVA_INT);
-            fromLen.set(ValueLayout.JAVA_INT, 0, 16);
+            fromLen.set(ValueLayout.JAVA_INT, 0, SOCKADDR_MAX);
             if (tcp) {
                 n = (long) RECVFROM.invokeExact(state, fd, buf, 512L, 0, MemorySegment.NULL, MemorySegment.NULL);
             } else {
                 MemorySegment hello = arena.allocateFrom("hello", StandardCharsets.US_ASCII);
                 long sent = kind.equals("udp")
-                        ? (long) SENDTO.invokeExact(state, fd, hello, 5L, 0, dest, 16)
+                        ? (long) SENDTO.invokeExact(state, fd, hello, 5L, 0, dest, (int) dest.byteSize())
                         : (long) SENDTO.invokeExact(state, fd, hello, 5L, 0, MemorySegment.NULL, 0);
                 if (sent < 0) return "ERR " + op + " errno=" + errno(state);
                 n = (long) RECVFROM.invokeExact(state, fd, buf, 512L, 0, from, fromLen);
@@ -108,9 +116,9 @@ public final class SockProbe {
             if (kind.equals("udp")) {
                 peer = format(from);
             } else {
-                MemorySegment name = arena.allocate(16);
+                MemorySegment name = arena.allocate(SOCKADDR_MAX);
                 MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
-                len.set(ValueLayout.JAVA_INT, 0, 16);
+                len.set(ValueLayout.JAVA_INT, 0, SOCKADDR_MAX);
                 rc = (int) GETPEERNAME.invokeExact(state, fd, name, len);
                 if (rc < 0) return "ERR " + op + " getpeername errno=" + errno(state);
                 peer = format(name);
@@ -127,7 +135,7 @@ public final class SockProbe {
      */
     private static String runMany(Arena arena, String addr, int port, String op) throws Throwable {
         MemorySegment state = arena.allocate(CALL_STATE);
-        int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM, 0);
+        int fd = (int) SOCKET.invokeExact(state, family(addr), SOCK_DGRAM, 0);
         if (fd < 0) return "ERR " + op + " errno=" + errno(state);
         try {
             int rc = boundReceives(arena, state, fd);
@@ -138,11 +146,11 @@ public final class SockProbe {
             java.util.TreeSet<String> answers = new java.util.TreeSet<>();
             java.util.TreeSet<String> peers = new java.util.TreeSet<>();
             for (int i = 0; i < MANY; i++) {
-                long sent = (long) SENDTO.invokeExact(state, fd, hello, 5L, 0, dest, 16);
+                long sent = (long) SENDTO.invokeExact(state, fd, hello, 5L, 0, dest, (int) dest.byteSize());
                 if (sent < 0) return "ERR " + op + " errno=" + errno(state);
-                MemorySegment from = arena.allocate(16);
+                MemorySegment from = arena.allocate(SOCKADDR_MAX);
                 MemorySegment fromLen = arena.allocate(ValueLayout.JAVA_INT);
-                fromLen.set(ValueLayout.JAVA_INT, 0, 16);
+                fromLen.set(ValueLayout.JAVA_INT, 0, SOCKADDR_MAX);
                 long n = (long) RECVFROM.invokeExact(state, fd, buf, 512L, 0, from, fromLen);
                 if (n < 0) return "ERR " + op + " errno=" + errno(state);
                 answers.add(new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII));
@@ -165,23 +173,37 @@ public final class SockProbe {
         return (int) ERRNO.get(state, 0L);
     }
 
-    /** struct sockaddr_in: family (host order), port and address (network order). */
+    private static int family(String addr) {
+        return addr.contains(":") ? AF_INET6 : AF_INET;
+    }
+
+    /**
+     * struct sockaddr_in (16 bytes) or sockaddr_in6 (28 bytes): family in host order, port and
+     * address in network order.
+     */
     private static MemorySegment sockaddr(Arena arena, String addr, int port) {
-        MemorySegment sa = arena.allocate(16);
-        sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
+        IpAddress ip = IpAddress.parse(addr).orElseThrow(() -> new IllegalArgumentException(addr));
+        boolean v6 = ip.isIpv6();
+        MemorySegment sa = arena.allocate(v6 ? 28 : 16);
+        sa.set(ValueLayout.JAVA_SHORT, 0, (short) (v6 ? AF_INET6 : AF_INET));
         sa.set(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
-        String[] o = addr.split("\\.");
-        for (int i = 0; i < 4; i++) sa.set(ValueLayout.JAVA_BYTE, 4 + i, (byte) Integer.parseInt(o[i]));
+        MemorySegment.copy(MemorySegment.ofArray(ip.bytes()), 0, sa, v6 ? 8 : 4, v6 ? 16 : 4);
         return sa;
     }
 
+    /** "a.b.c.d:port" or "[v6]:port"; an IPv4-mapped IPv6 peer prints as "[::ffff:a.b.c.d]:port". */
     private static String format(MemorySegment sa) {
         int port = Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2));
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 4; i++) {
-            if (i > 0) sb.append('.');
-            sb.append(Byte.toUnsignedInt(sa.get(ValueLayout.JAVA_BYTE, 4 + i)));
+        if (sa.get(ValueLayout.JAVA_SHORT, 0) == AF_INET6) {
+            byte[] b = sa.asSlice(8, 16).toArray(ValueLayout.JAVA_BYTE);
+            boolean mapped = true;
+            for (int i = 0; i < 10; i++) mapped &= b[i] == 0;
+            mapped &= b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+            if (mapped) {
+                return "[::ffff:" + IpAddress.of(java.util.Arrays.copyOfRange(b, 12, 16)) + "]:" + port;
+            }
+            return IpAddress.of(b).withPort(port);
         }
-        return sb.append(':').append(port).toString();
+        return IpAddress.of(sa.asSlice(4, 4).toArray(ValueLayout.JAVA_BYTE)).withPort(port);
     }
 }
