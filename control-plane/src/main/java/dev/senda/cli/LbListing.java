@@ -5,10 +5,10 @@ import dev.senda.maps.lb.LbMaps;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.reconcile.LbEncoding;
 
 import java.net.Inet4Address;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,11 +36,7 @@ public record LbListing(List<Row> rows) {
         List<Row> rows = new ArrayList<>();
         services.entrySet().stream()
                 .filter(e -> e.getKey().slot() == 0)
-                .sorted(Comparator.comparing((Map.Entry<ServiceKey, ServiceValue> e) ->
-                                Integer.toUnsignedLong(dev.senda.desired.Addresses.toInt(e.getKey().address())))
-                        .thenComparingInt(e -> e.getKey().port())
-                        .thenComparing(e -> e.getKey().proto())
-                        .thenComparing(e -> e.getKey().scope()))
+                .sorted(Map.Entry.comparingByKey(LbEncoding.FRONTEND_ORDER))
                 .forEach(e -> {
                     ServiceKey header = e.getKey();
                     ServiceValue value = e.getValue();

@@ -1,6 +1,5 @@
 package dev.senda.reconcile;
 
-import dev.senda.desired.Addresses;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.LbMaps;
 import dev.senda.maps.lb.RevNatValue;
@@ -30,12 +29,8 @@ import java.util.TreeMap;
  * <p>Not thread-safe; owned by one {@link LbReconciler}.
  */
 final class AppliedState {
-    /** Deterministic order for frontend keys: address (unsigned), port, proto, scope. */
-    static final Comparator<ServiceKey> FRONTEND_ORDER = Comparator
-            .comparing((ServiceKey k) -> Integer.toUnsignedLong(Addresses.toInt(k.address())))
-            .thenComparingInt(ServiceKey::port)
-            .thenComparing(ServiceKey::proto)
-            .thenComparing(ServiceKey::scope);
+    /** Deterministic order for frontend keys: {@link dev.senda.desired.Frontend}'s. */
+    static final Comparator<ServiceKey> FRONTEND_ORDER = LbEncoding.FRONTEND_ORDER;
 
     private final Map<ServiceKey, TreeMap<Integer, ServiceValue>> services = new HashMap<>();
     private final TreeMap<Integer, BackendValue> backends = new TreeMap<>();

@@ -100,7 +100,7 @@ public final class LbReconciler {
         backendIds.clear();
         Set<Integer> claimedServiceIds = new HashSet<>();
         for (ServiceKey key : found.frontendKeys()) {
-            Frontend frontend = toFrontend(key);
+            Frontend frontend = LbEncoding.frontend(key);
             SortedMap<Integer, ServiceValue> entries = found.entriesOf(key);
             int id = entries.containsKey(0) ? entries.get(0).serviceId() : entries.get(entries.firstKey()).serviceId();
             if (frontend != null && id >= 1 && id <= MAX_SERVICE_ID && claimedServiceIds.add(id)) {
@@ -109,7 +109,7 @@ public final class LbReconciler {
         }
         found.backends().forEach((id, value) -> {
             if (id < 1 || id > MAX_BACKEND_ID || value.port() < 1) return;
-            backendIds.putIfAbsent(new BackendAddress(value.address(), value.port(), value.proto()), id);
+            backendIds.putIfAbsent(LbEncoding.backendAddress(value), id);
         });
         applied = found;
         serviceIdAllocator.resetForRestore(union(serviceIds.values(), applied.referencedServiceIds()));
@@ -200,6 +200,7 @@ public final class LbReconciler {
         Set<Integer> ids = new HashSet<>();
         for (DesiredFrontend df : desired.frontends().values()) {
             Frontend f = df.frontend();
+            if (!LbEncoding.encodable(f)) continue; // IPv6: no maps for it yet
             try {
                 int serviceId = serviceIds.computeIfAbsent(f, k -> serviceIdAllocator.allocate());
                 List<Integer> slots = new ArrayList<>(df.backends().size());
@@ -208,7 +209,7 @@ public final class LbReconciler {
                     slots.add(backendId);
                     backends.merge(backendId, toValue(b), LbReconciler::preferActive);
                 }
-                ServiceKey headerKey = new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), 0);
+                ServiceKey headerKey = LbEncoding.headerKey(f);
                 frontends.put(f, new TargetFrontend(df, headerKey, serviceId, List.copyOf(slots)));
                 headerKeys.add(headerKey);
                 ids.add(serviceId);
@@ -230,8 +231,7 @@ public final class LbReconciler {
     }
 
     private static BackendValue toValue(DesiredBackend b) {
-        BackendAddress a = b.address();
-        return new BackendValue(a.address(), a.port(), a.proto(), b.state());
+        return LbEncoding.backendValue(b);
     }
 
     // ---- writing ----
@@ -286,8 +286,7 @@ public final class LbReconciler {
      */
     private void releaseUnusedIds(Target target) {
         serviceIds.entrySet().removeIf(e -> !target.frontends.containsKey(e.getKey())
-                && !applied.hasFrontend(new ServiceKey(e.getKey().address(), e.getKey().port(),
-                e.getKey().proto(), e.getKey().scope(), 0)));
+                && !applied.hasFrontend(LbEncoding.headerKey(e.getKey())));
         backendIds.entrySet().removeIf(e -> !target.backends.containsKey(e.getValue())
                 && applied.backend(e.getValue()) == null);
         serviceIdAllocator.retainOnly(union(serviceIds.values(), applied.referencedServiceIds()));
@@ -318,10 +317,6 @@ public final class LbReconciler {
         ApplyResult result = new ApplyResult(writes, services.size(), frontends, backends, staleKept, errors);
         if (LOG.isDebugEnabled()) LOG.debug("applied {} frontends: {}", desired.frontends().size(), result);
         return result;
-    }
-
-    private static Frontend toFrontend(ServiceKey key) {
-        return key.port() < 1 ? null : new Frontend(key.address(), key.port(), key.proto(), key.scope());
     }
 
     private static Set<Integer> union(java.util.Collection<Integer> a, java.util.Collection<Integer> b) {

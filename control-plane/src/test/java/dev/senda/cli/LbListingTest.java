@@ -1,6 +1,5 @@
 package dev.senda.cli;
 
-import dev.senda.desired.Addresses;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.InMemoryLbMaps;
@@ -9,6 +8,8 @@ import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.net.IpAddress;
+import dev.senda.reconcile.LbEncoding;
 import org.junit.jupiter.api.Test;
 
 import java.net.Inet4Address;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LbListingTest {
     private static Inet4Address ip(String s) {
-        return Addresses.parseIpv4(s).orElseThrow();
+        return LbEncoding.inet4(IpAddress.parse(s).orElseThrow());
     }
 
     private static InMemoryLbMaps mapsWithOneService() {

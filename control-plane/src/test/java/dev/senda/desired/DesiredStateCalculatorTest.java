@@ -1,7 +1,5 @@
 package dev.senda.desired;
 
-import dev.senda.maps.lb.Protocol;
-import dev.senda.maps.lb.Scope;
 import dev.senda.model.NodeInfo;
 import dev.senda.model.ObjectRef;
 import dev.senda.model.Service;
@@ -23,7 +21,7 @@ class DesiredStateCalculatorTest {
 
     private static Service svc(String ns, String name, Instant created, String clusterIP, List<String> clusterIPs) {
         return new Service(new ObjectRef(ns, name), Map.of(), created, null, clusterIP, clusterIPs, List.of(), null,
-                List.of(new ServicePort("http", null, 80, null, null)), null, null, null);
+                List.of(), null, List.of(new ServicePort("http", null, 80, null, null)), null, null, null);
     }
 
     @Test
@@ -32,8 +30,8 @@ class DesiredStateCalculatorTest {
                 NODE);
         assertEquals(1, s.lb().frontends().size());
         DesiredFrontend f = s.lb().frontends().values().iterator().next();
-        assertEquals(Scope.EXTERNAL, f.frontend().scope());
-        assertEquals(Protocol.TCP, f.frontend().proto());
+        assertEquals(FrontendScope.EXTERNAL, f.frontend().scope());
+        assertEquals(L4Protocol.TCP, f.frontend().proto());
         assertEquals(new ServicePortName("ns", "a", "http"), f.servicePort());
         assertTrue(f.backends().isEmpty());
         assertTrue(s.rejections().isEmpty());
