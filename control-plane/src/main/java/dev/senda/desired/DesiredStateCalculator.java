@@ -4,6 +4,8 @@ import dev.senda.model.NodeInfo;
 import dev.senda.model.Service;
 import dev.senda.model.Snapshot;
 import dev.senda.net.IpFamily;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,8 +15,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Desired load-balancer state as a pure function of the objects and the node: no I/O, no clock, no
- * DNS; the same input always gives the same output (golden-tested). It composes four steps, each in
+ * Desired load-balancer state as a pure function of the objects and the node: no I/O (but debug log
+ * lines), no clock, no DNS; the same input always gives the same output (golden-tested). It composes four steps, each in
  * its own class:
  * <ol>
  *   <li>{@link ServiceParser}: a Service to a {@link ParsedService} (cluster IPs per family, ports,
@@ -35,6 +37,8 @@ import java.util.TreeMap;
  * unaffected.
  */
 public final class DesiredStateCalculator {
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredStateCalculator.class);
+
     /** Computes the desired state. */
     public DesiredState calculate(Snapshot snapshot, NodeInfo node) {
         Objects.requireNonNull(snapshot, "snapshot");
@@ -47,8 +51,7 @@ public final class DesiredStateCalculator {
                         claims.add(new ConflictResolver.Claim(s, FrontendExpanders.expand(s)));
                 case ServiceParse.Rejected(List<String> reasons) ->
                         reasons.forEach(r -> rejections.add(new Rejection(Rejection.SERVICE, svc.ref(), r)));
-                case ServiceParse.Skipped skipped -> {
-                }
+                case ServiceParse.Skipped(String why) -> LOG.debug("Service {} skipped: {}", svc.ref(), why);
             }
         }
         ConflictResolver.Resolution resolution = ConflictResolver.resolve(claims);
@@ -57,20 +60,27 @@ public final class DesiredStateCalculator {
         ServiceEndpoints endpoints = new ServiceEndpoints(snapshot.endpointSlices().values());
         TreeMap<Frontend, DesiredFrontend> frontends = new TreeMap<>();
         for (ConflictResolver.Claim claim : resolution.accepted()) {
-            ParsedService svc = claim.service();
-            // Frontends of one port and family share their endpoints: categorize once.
-            Map<PortFamily, EndpointCategories> categorized = new HashMap<>();
-            for (PlannedFrontend pf : claim.frontends()) {
-                EndpointCategories c = categorized.computeIfAbsent(new PortFamily(pf.port(), pf.frontend().family()),
-                        k -> EndpointCategorizer.categorize(endpoints.of(svc.ref(), k.port(), k.family()), node,
-                                svc.trafficPolicies()));
-                frontends.put(pf.frontend(), new DesiredFrontend(pf.frontend(), svc.portName(pf.port()),
-                        c.get(pf.endpoints()).backends()));
-            }
+            for (DesiredFrontend df : withBackends(claim, endpoints, node)) frontends.put(df.frontend(), df);
         }
         rejections.addAll(endpoints.rejections());
         rejections.sort(Rejection.ORDER); // stable: one object's reasons keep their order
         return new DesiredState(new LbState(frontends), rejections);
+    }
+
+    /** The claim's frontends, each with the backends of its endpoint category. */
+    private static List<DesiredFrontend> withBackends(ConflictResolver.Claim claim, ServiceEndpoints endpoints,
+                                                      NodeInfo node) {
+        ParsedService svc = claim.service();
+        // Frontends of one port and family share their endpoints: categorize once.
+        Map<PortFamily, EndpointCategories> categorized = new HashMap<>();
+        List<DesiredFrontend> out = new ArrayList<>(claim.frontends().size());
+        for (PlannedFrontend pf : claim.frontends()) {
+            EndpointCategories c = categorized.computeIfAbsent(new PortFamily(pf.port(), pf.frontend().family()),
+                    k -> EndpointCategorizer.categorize(endpoints.of(svc.ref(), k.port(), k.family()), node,
+                            svc.trafficPolicies()));
+            out.add(new DesiredFrontend(pf.frontend(), svc.portName(pf.port()), c.get(pf.endpoints()).backends()));
+        }
+        return out;
     }
 
     private record PortFamily(ParsedPort port, IpFamily family) {
