@@ -1,8 +1,7 @@
 package dev.senda.agent;
 
-import dev.senda.desired.Addresses;
+import dev.senda.net.IpAddress;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,7 +46,7 @@ public record BindAddress(InetAddress address, int port) {
             if (host.indexOf(':') >= 0) throw invalid(flag, text, "an IPv6 address must be written [ADDR]:PORT");
         }
         InetAddress address = host.isEmpty() && !text.startsWith("[")
-                ? Addresses.fromInt(0)
+                ? IpAddress.ipv4(0).toInetAddress()
                 : parseLiteral(host).orElseThrow(() -> invalid(flag, text,
                 "'" + host + "' is not an IP address literal (host names are not resolved)"));
         return new BindAddress(address, parsePort(flag, text, port));
@@ -66,7 +65,7 @@ public record BindAddress(InetAddress address, int port) {
     }
 
     private static Optional<? extends InetAddress> parseLiteral(String host) {
-        Optional<Inet4Address> v4 = Addresses.parseIpv4(host);
+        Optional<InetAddress> v4 = IpAddress.parse(host).filter(IpAddress::isIpv4).map(IpAddress::toInetAddress);
         if (v4.isPresent() || host.indexOf(':') < 0) return v4;
         try {
             return Optional.of(Inet6Address.ofLiteral(host));

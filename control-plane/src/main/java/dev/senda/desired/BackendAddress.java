@@ -1,15 +1,17 @@
 package dev.senda.desired;
 
-import dev.senda.maps.lb.Protocol;
-
 import dev.senda.net.IpAddress;
+
 import java.util.Comparator;
 import java.util.Objects;
 
-/** Where a backend listens: the identity the reconciler gives one stable backend id. */
-public record BackendAddress(IpAddress address, int port, Protocol proto) implements Comparable<BackendAddress> {
+/**
+ * Where a backend listens: the identity the reconciler gives one stable backend id. Ordered by
+ * address ({@link IpAddress} order), port, protocol; this is the slot order of a frontend's backends.
+ */
+public record BackendAddress(IpAddress address, int port, L4Protocol proto) implements Comparable<BackendAddress> {
     private static final Comparator<BackendAddress> ORDER = Comparator
-            .comparing((BackendAddress b) -> b.address())
+            .comparing(BackendAddress::address)
             .thenComparingInt(BackendAddress::port)
             .thenComparing(BackendAddress::proto);
 
@@ -24,6 +26,7 @@ public record BackendAddress(IpAddress address, int port, Protocol proto) implem
         return ORDER.compare(this, o);
     }
 
+    /** "10.244.1.5:8080/TCP" or "[fd00:10:244::5]:8080/TCP". */
     @Override
     public String toString() {
         return address.withPort(port) + "/" + proto;

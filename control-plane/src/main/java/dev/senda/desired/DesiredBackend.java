@@ -1,11 +1,9 @@
 package dev.senda.desired;
 
-import dev.senda.maps.lb.BackendState;
-
 import java.util.Objects;
 
 /** A backend selected for a frontend, with the state the datapath should see. */
-public record DesiredBackend(BackendAddress address, BackendState state) {
+public record DesiredBackend(BackendAddress address, EndpointState state) {
     public DesiredBackend {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(state, "state");

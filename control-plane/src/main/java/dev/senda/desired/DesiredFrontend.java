@@ -6,11 +6,18 @@ import java.util.Objects;
 /**
  * A frontend and the backends it balances over, in slot order (slot 1 = first element).
  * An empty list means the Service exists but has no usable endpoint: the datapath refuses.
+ * Every backend has the frontend's address family (the datapath does not translate between families).
  */
 public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends) {
     public DesiredFrontend {
         Objects.requireNonNull(frontend, "frontend");
         Objects.requireNonNull(servicePort, "servicePort");
         backends = List.copyOf(backends);
+        for (DesiredBackend b : backends) {
+            if (b.address().address().family() != frontend.family()) {
+                throw new IllegalArgumentException("backend " + b.address() + " of frontend " + frontend
+                        + " is of another address family");
+            }
+        }
     }
 }

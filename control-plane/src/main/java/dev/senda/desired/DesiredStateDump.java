@@ -10,11 +10,13 @@ import java.util.Map;
  *   -&gt; 10.244.1.5:8080/TCP ACTIVE
  * 10.96.0.11:80/TCP default/empty
  *   -&gt; (no backends)
- * rejected Service default/bad: spec.clusterIP "300.1.1.1" is not an IPv4 address
+ * [fd00:96::a]:80/TCP default/web:http
+ *   -&gt; [fd00:10:244::5]:8080/TCP ACTIVE
+ * rejected Service default/bad: spec.clusterIP "300.1.1.1" is not an IP address
  * </pre>
  *
- * Frontends in {@link Frontend} order, backends in slot order, rejections in their list order; every
- * line ends with '\n'.
+ * Frontends in {@link Frontend} order (so IPv4 before IPv6), backends in slot order, rejections in
+ * their list order; IPv6 addresses in RFC 5952 form, bracketed before a port; every line ends with '\n'.
  */
 public final class DesiredStateDump {
     private DesiredStateDump() {

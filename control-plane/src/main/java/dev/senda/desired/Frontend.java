@@ -1,19 +1,26 @@
 package dev.senda.desired;
 
-import dev.senda.maps.lb.Protocol;
-import dev.senda.maps.lb.Scope;
-
 import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
+
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
-/** One address:port/proto a Service answers on, in one scope: a frontend's identity, without slots. */
-public record Frontend(IpAddress address, int port, Protocol proto, Scope scope) implements Comparable<Frontend> {
-    private static final Comparator<Frontend> ORDER = Comparator
-            .comparing((Frontend f) -> f.address())
-            .thenComparingInt(Frontend::port)
-            .thenComparing(Frontend::proto)
-            .thenComparing(Frontend::scope);
+/**
+ * One address:port/proto a Service answers on, in one scope: a frontend's identity, without slots.
+ * The address's family is the frontend's family.
+ *
+ * <p>This class owns the frontend order, used by desired state, the reconciler and every dump:
+ * address ({@link IpAddress} order, so IPv4 before IPv6), then port, protocol, scope. Anything else
+ * keyed by those four fields (a map key with a slot, a listing row) sorts through {@link #order}
+ * rather than spelling the order again.
+ */
+public record Frontend(IpAddress address, int port, L4Protocol proto, FrontendScope scope)
+        implements Comparable<Frontend> {
+    private static final Comparator<Frontend> ORDER =
+            order(Frontend::address, Frontend::port, Frontend::proto, Frontend::scope);
 
     public Frontend {
         Objects.requireNonNull(address, "address");
@@ -22,13 +29,33 @@ public record Frontend(IpAddress address, int port, Protocol proto, Scope scope)
         if (port < 1 || port > 0xffff) throw new IllegalArgumentException("port out of range: " + port);
     }
 
+    /**
+     * The frontend order for any type that carries a frontend's four fields, given how to read them
+     * (callers holding other encodings map their protocol and scope to desired state's enums). Ties
+     * beyond the four fields (a slot, say) are the caller's {@code thenComparing}.
+     */
+    public static <T> Comparator<T> order(Function<? super T, IpAddress> address, ToIntFunction<? super T> port,
+                                          Function<? super T, L4Protocol> proto,
+                                          Function<? super T, FrontendScope> scope) {
+        return Comparator.<T, IpAddress>comparing(address)
+                .thenComparingInt(port)
+                .thenComparing(proto)
+                .thenComparing(scope);
+    }
+
+    /** The frontend's family, which every one of its backends shares. */
+    public IpFamily family() {
+        return address.family();
+    }
+
     @Override
     public int compareTo(Frontend o) {
         return ORDER.compare(this, o);
     }
 
+    /** "10.96.0.10:80/TCP", "[fd00:96::a]:80/TCP", with " (INTERNAL)" for the internal scope. */
     @Override
     public String toString() {
-        return address.withPort(port) + "/" + proto + (scope == Scope.EXTERNAL ? "" : " (" + scope + ")");
+        return address.withPort(port) + "/" + proto + (scope == FrontendScope.EXTERNAL ? "" : " (" + scope + ")");
     }
 }

@@ -15,7 +15,11 @@ import java.util.Map;
  *                              order Services deterministically (older wins a VIP conflict)
  * @param type                  spec.type ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"); null when absent
  * @param clusterIP             spec.clusterIP; null when absent, "None" for headless
- * @param clusterIPs            spec.clusterIPs (never null, may be empty)
+ * @param clusterIPs            spec.clusterIPs (never null, may be empty); clusterIPs[0] is clusterIP
+ * @param ipFamilies            spec.ipFamilies as given ("IPv4", "IPv6", or anything else; never null, may
+ *                              be empty); ipFamilies[i] is the family of clusterIPs[i]
+ * @param ipFamilyPolicy        spec.ipFamilyPolicy ("SingleStack", "PreferDualStack", "RequireDualStack");
+ *                              null when absent
  * @param externalIPs           spec.externalIPs (never null)
  * @param externalName          spec.externalName; null when absent
  * @param ports                 spec.ports (never null)
@@ -30,6 +34,8 @@ public record Service(
         String type,
         String clusterIP,
         List<String> clusterIPs,
+        List<String> ipFamilies,
+        String ipFamilyPolicy,
         List<String> externalIPs,
         String externalName,
         List<ServicePort> ports,
@@ -41,6 +47,7 @@ public record Service(
         java.util.Objects.requireNonNull(ref, "ref");
         labels = Immutables.map(labels);
         clusterIPs = Immutables.list(clusterIPs);
+        ipFamilies = Immutables.list(ipFamilies);
         externalIPs = Immutables.list(externalIPs);
         ports = Immutables.list(ports);
     }
@@ -48,6 +55,7 @@ public record Service(
     /** A ClusterIP Service with the given ports and nothing else set: a convenience for tests. */
     public static Service clusterIp(ObjectRef ref, String clusterIP, List<ServicePort> ports) {
         return new Service(ref, Map.of(), null, "ClusterIP", clusterIP,
-                clusterIP == null ? List.of() : List.of(clusterIP), List.of(), null, ports, null, null, null);
+                clusterIP == null ? List.of() : List.of(clusterIP), List.of(), null, List.of(), null, ports, null, null,
+                null);
     }
 }

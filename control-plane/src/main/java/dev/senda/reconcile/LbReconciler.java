@@ -100,13 +100,15 @@ public final class LbReconciler {
             ServiceKey key = e.getKey();
             TreeMap<Integer, ServiceValue> entries = e.getValue();
             int id = entries.firstEntry().getValue().serviceId(); // the header's when there is one (slot 0)
-            if (key.port() >= 1 && id >= 1 && id <= MAX_SERVICE_ID && claimedServiceIds.add(id)) {
-                serviceIds.put(new Frontend(key.address(), key.port(), key.proto(), key.scope()), id);
+            Frontend frontend = LbEncoding.frontend(key);
+            if (frontend != null && id >= 1 && id <= MAX_SERVICE_ID && claimedServiceIds.add(id)) {
+                serviceIds.put(frontend, id);
             }
         }
         new TreeMap<>(backends.applied()).forEach((key, value) -> {
-            if (key.id() < 1 || key.id() > MAX_BACKEND_ID || value.port() < 1) return;
-            backendIds.putIfAbsent(new BackendAddress(value.address(), value.port(), value.proto()), key.id());
+            BackendAddress address = LbEncoding.backendAddress(value);
+            if (key.id() < 1 || key.id() > MAX_BACKEND_ID || address == null) return;
+            backendIds.putIfAbsent(address, key.id());
         });
         serviceIdAllocator.resetForRestore(union(serviceIds.values(), referencedServiceIds()));
         backendIdAllocator.resetForRestore(union(backendIds.values(), referencedBackendIds()));
@@ -183,12 +185,12 @@ public final class LbReconciler {
             IpFamily family = f.address().family();
             try {
                 int serviceId = serviceIds.computeIfAbsent(f, k -> serviceIdAllocator.allocate());
-                ServiceKey header = new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), 0);
+                ServiceKey header = LbEncoding.headerKey(f);
                 int slot = 0;
                 for (DesiredBackend b : df.backends()) {
                     int backendId = backendIds.computeIfAbsent(b.address(), k -> backendIdAllocator.allocate());
                     svc.put(header.withSlot(++slot), ServiceValue.slot(serviceId, backendId));
-                    be.merge(new BackendKey(family, backendId), toValue(b), LbReconciler::preferActive);
+                    be.merge(new BackendKey(family, backendId), LbEncoding.backendValue(b), LbReconciler::preferActive);
                 }
                 svc.put(header, ServiceValue.header(serviceId, slot, HEADER_FLAGS));
                 rn.put(new RevNatKey(family, serviceId), new RevNatValue(f.address(), f.port()));
@@ -208,11 +210,6 @@ public final class LbReconciler {
      */
     private static BackendValue preferActive(BackendValue a, BackendValue b) {
         return a.state() == BackendState.ACTIVE ? a : b;
-    }
-
-    private static BackendValue toValue(DesiredBackend b) {
-        BackendAddress a = b.address();
-        return new BackendValue(a.address(), a.port(), a.proto(), b.state());
     }
 
     // ---- bookkeeping ----
@@ -249,8 +246,7 @@ public final class LbReconciler {
      */
     private void releaseUnusedIds(Target target) {
         serviceIds.entrySet().removeIf(e -> !target.frontends.containsKey(e.getKey())
-                && services.get(new ServiceKey(e.getKey().address(), e.getKey().port(), e.getKey().proto(),
-                e.getKey().scope(), 0)) == null
+                && services.get(LbEncoding.headerKey(e.getKey())) == null
                 && !hasAnySlot(e.getKey()));
         Set<Integer> targetBackendIds = new HashSet<>();
         target.backends.keySet().forEach(k -> targetBackendIds.add(k.id()));
@@ -263,7 +259,7 @@ public final class LbReconciler {
     }
 
     private boolean hasAnySlot(Frontend f) {
-        ServiceKey header = new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), 0);
+        ServiceKey header = LbEncoding.headerKey(f);
         for (ServiceKey k : services.applied().keySet()) {
             if (k.slot() > 0 && k.withSlot(0).equals(header)) return true;
         }
@@ -275,7 +271,7 @@ public final class LbReconciler {
         Set<String> serviceNames = new HashSet<>();
         for (Map.Entry<Frontend, DesiredFrontend> e : target.frontends.entrySet()) {
             Frontend f = e.getKey();
-            if (services.get(new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), 0)) != null) {
+            if (services.get(LbEncoding.headerKey(f)) != null) {
                 frontends++;
                 serviceNames.add(e.getValue().servicePort().namespace() + "/" + e.getValue().servicePort().name());
             }

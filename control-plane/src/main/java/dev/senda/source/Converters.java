@@ -44,6 +44,8 @@ public final class Converters {
                 spec == null ? null : spec.getType(),
                 spec == null ? null : spec.getClusterIP(),
                 spec == null ? List.of() : spec.getClusterIPs(),
+                spec == null ? List.of() : spec.getIpFamilies(),
+                spec == null ? null : spec.getIpFamilyPolicy(),
                 spec == null ? List.of() : spec.getExternalIPs(),
                 spec == null ? null : spec.getExternalName(),
                 ports,

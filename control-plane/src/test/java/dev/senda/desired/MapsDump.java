@@ -102,7 +102,7 @@ final class MapsDump {
         // A backend entry is shared by every frontend using the address: ACTIVE if any uses it as ACTIVE.
         for (DesiredFrontend df : desired.frontends().values()) {
             for (DesiredBackend b : df.backends()) {
-                expectedState.merge(b.address(), b.state(),
+                expectedState.merge(b.address(), dev.senda.reconcile.LbEncoding.state(b.state()),
                         (x, y) -> x == BackendState.ACTIVE || y == BackendState.ACTIVE ? BackendState.ACTIVE : x);
             }
         }
@@ -110,7 +110,7 @@ final class MapsDump {
         Set<ServiceKey> expectedKeys = new java.util.HashSet<>();
         for (DesiredFrontend df : desired.frontends().values()) {
             Frontend f = df.frontend();
-            ServiceKey headerKey = new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), 0);
+            ServiceKey headerKey = dev.senda.reconcile.LbEncoding.headerKey(f);
             expectedKeys.add(headerKey);
             ServiceValue header = services.get(headerKey);
             if (header == null) {
@@ -145,7 +145,8 @@ final class MapsDump {
                     problems.add(want.address() + " has two backend ids: " + known + " and " + v.backendId());
                 }
                 BackendAddress a = want.address();
-                BackendValue expected = new BackendValue(a.address(), a.port(), a.proto(), expectedState.get(a));
+                BackendValue expected = new BackendValue(a.address(), a.port(), dev.senda.reconcile.LbEncoding.protocol(a.proto()),
+                        expectedState.get(a));
                 if (!expected.equals(backends.get(v.backendId()))) {
                     problems.add(f + " slot " + slot + ": backend " + v.backendId() + " is "
                             + backends.get(v.backendId()) + ", desired " + expected);

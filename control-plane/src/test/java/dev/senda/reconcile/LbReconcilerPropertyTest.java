@@ -3,12 +3,12 @@ package dev.senda.reconcile;
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
 import dev.senda.desired.DesiredFrontend;
+import dev.senda.desired.EndpointState;
 import dev.senda.desired.Frontend;
+import dev.senda.desired.FrontendScope;
+import dev.senda.desired.L4Protocol;
 import dev.senda.desired.LbState;
-import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.TestLbMaps;
-import dev.senda.maps.lb.Protocol;
-import dev.senda.maps.lb.Scope;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,7 +23,7 @@ import java.util.TreeMap;
 
 import static dev.senda.reconcile.States.decode;
 import static dev.senda.reconcile.States.df;
-import static dev.senda.reconcile.States.ip;
+import static dev.senda.reconcile.States.addr;
 import static dev.senda.reconcile.States.unreachable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,20 +109,20 @@ class LbReconcilerPropertyTest {
     private static LbState randomState(Random rnd) {
         TreeMap<Frontend, DesiredFrontend> frontends = new TreeMap<>();
         // One state per address per step, as EndpointSlices of one pod would say.
-        Map<BackendAddress, BackendState> states = new HashMap<>();
+        Map<BackendAddress, EndpointState> states = new HashMap<>();
         int n = rnd.nextInt(6);
         for (int i = 0; i < n; i++) {
-            Protocol proto = rnd.nextBoolean() ? Protocol.TCP : Protocol.UDP;
-            Scope scope = rnd.nextInt(4) == 0 ? Scope.INTERNAL : Scope.EXTERNAL;
-            Frontend f = new Frontend(ip("10.96.0." + (1 + rnd.nextInt(4))), rnd.nextBoolean() ? 80 : 53, proto, scope);
+            L4Protocol proto = rnd.nextBoolean() ? L4Protocol.TCP : L4Protocol.UDP;
+            FrontendScope scope = rnd.nextInt(4) == 0 ? FrontendScope.INTERNAL : FrontendScope.EXTERNAL;
+            Frontend f = new Frontend(addr("10.96.0." + (1 + rnd.nextInt(4))), rnd.nextBoolean() ? 80 : 53, proto, scope);
             Set<BackendAddress> backends = new LinkedHashSet<>();
             int m = rnd.nextInt(5);
             for (int j = 0; j < m; j++) {
-                backends.add(new BackendAddress(ip("10.0.1." + (1 + rnd.nextInt(8))), 8080, proto));
+                backends.add(new BackendAddress(addr("10.0.1." + (1 + rnd.nextInt(8))), 8080, proto));
             }
             List<DesiredBackend> list = backends.stream()
                     .map(b -> new DesiredBackend(b, states.computeIfAbsent(b,
-                            k -> rnd.nextInt(6) == 0 ? BackendState.TERMINATING : BackendState.ACTIVE)))
+                            k -> rnd.nextInt(6) == 0 ? EndpointState.TERMINATING : EndpointState.ACTIVE)))
                     .toList();
             frontends.put(f, df(f, list));
         }

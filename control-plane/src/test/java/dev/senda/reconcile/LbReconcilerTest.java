@@ -2,14 +2,16 @@ package dev.senda.reconcile;
 
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
+import dev.senda.desired.EndpointState;
 import dev.senda.desired.Frontend;
+import dev.senda.desired.FrontendScope;
+import dev.senda.desired.L4Protocol;
 import dev.senda.desired.LbState;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.RevNatValue;
-import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.senda.reconcile.States.addr;
 import static dev.senda.reconcile.States.be;
 import static dev.senda.reconcile.States.decode;
 import static dev.senda.reconcile.States.df;
@@ -154,15 +157,15 @@ class LbReconcilerTest {
     void backendStateChangeRewritesOnlyTheBackend() {
         applyOk(state(df(F1, A, B)), true);
         maps.clearOps();
-        applyOk(state(df(F1, List.of(new DesiredBackend(A, BackendState.ACTIVE), new DesiredBackend(B, BackendState.TERMINATING)))), true);
+        applyOk(state(df(F1, List.of(new DesiredBackend(A, EndpointState.ACTIVE), new DesiredBackend(B, EndpointState.TERMINATING)))), true);
         assertEquals(List.of("putBackend 2"), maps.ops());
         assertEquals(BackendState.TERMINATING, store.backends().get(2).state());
     }
 
     @Test
     void aBackendActiveForOneFrontendAndTerminatingForAnotherIsActive() {
-        applyOk(state(df(F1, List.of(new DesiredBackend(A, BackendState.TERMINATING))),
-                df(F2, List.of(new DesiredBackend(A, BackendState.ACTIVE)))), true);
+        applyOk(state(df(F1, List.of(new DesiredBackend(A, EndpointState.TERMINATING))),
+                df(F2, List.of(new DesiredBackend(A, EndpointState.ACTIVE)))), true);
         assertEquals(BackendState.ACTIVE, store.backends().get(1).state());
     }
 
@@ -354,11 +357,11 @@ class LbReconcilerTest {
 
     @Test
     void internalScopeAndUdpAreSeparateFrontends() {
-        Frontend ext = new Frontend(ip("10.96.0.10"), 53, Protocol.UDP, Scope.EXTERNAL);
-        Frontend in = new Frontend(ip("10.96.0.10"), 53, Protocol.UDP, Scope.INTERNAL);
-        Frontend tcp = new Frontend(ip("10.96.0.10"), 53, Protocol.TCP, Scope.EXTERNAL);
-        BackendAddress dnsUdp = new BackendAddress(ip("10.0.0.9"), 53, Protocol.UDP);
-        BackendAddress dnsTcp = new BackendAddress(ip("10.0.0.9"), 53, Protocol.TCP);
+        Frontend ext = new Frontend(addr("10.96.0.10"), 53, L4Protocol.UDP, FrontendScope.EXTERNAL);
+        Frontend in = new Frontend(addr("10.96.0.10"), 53, L4Protocol.UDP, FrontendScope.INTERNAL);
+        Frontend tcp = new Frontend(addr("10.96.0.10"), 53, L4Protocol.TCP, FrontendScope.EXTERNAL);
+        BackendAddress dnsUdp = new BackendAddress(addr("10.0.0.9"), 53, L4Protocol.UDP);
+        BackendAddress dnsTcp = new BackendAddress(addr("10.0.0.9"), 53, L4Protocol.TCP);
         LbState s = state(df(ext, dnsUdp), df(in, dnsUdp), df(tcp, dnsTcp));
         ApplyResult r = applyOk(s, true);
         assertEquals(3, r.frontends());
@@ -368,6 +371,6 @@ class LbReconcilerTest {
     }
 
     static ServiceKey key(Frontend f, int slot) {
-        return new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), slot);
+        return LbEncoding.headerKey(f).withSlot(slot);
     }
 }

@@ -1,22 +1,21 @@
 package dev.senda.reconcile;
 
-import dev.senda.maps.lb.TestLbMaps;
-
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
 import dev.senda.desired.DesiredFrontend;
+import dev.senda.desired.EndpointState;
 import dev.senda.desired.Frontend;
+import dev.senda.desired.FrontendScope;
+import dev.senda.desired.L4Protocol;
 import dev.senda.desired.LbState;
 import dev.senda.desired.ServicePortName;
-import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
-import dev.senda.maps.lb.Protocol;
+import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.maps.lb.RevNatValue;
-import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
-
 import dev.senda.net.IpAddress;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,25 +27,31 @@ final class States {
     private States() {
     }
 
+    /** An address for map records. */
     static IpAddress ip(String s) {
+        return addr(s);
+    }
+
+    /** An address for desired state. */
+    static IpAddress addr(String s) {
         return IpAddress.parse(s).orElseThrow();
     }
 
     static Frontend fe(String vip, int port) {
-        return new Frontend(ip(vip), port, Protocol.TCP, Scope.EXTERNAL);
+        return new Frontend(addr(vip), port, L4Protocol.TCP, FrontendScope.EXTERNAL);
     }
 
     static BackendAddress be(String ip, int port) {
-        return new BackendAddress(ip(ip), port, Protocol.TCP);
+        return new BackendAddress(addr(ip), port, L4Protocol.TCP);
     }
 
     static DesiredFrontend df(Frontend f, BackendAddress... backends) {
-        List<DesiredBackend> list = Arrays.stream(backends).map(b -> new DesiredBackend(b, BackendState.ACTIVE)).toList();
-        return new DesiredFrontend(f, new ServicePortName("default", "svc-" + f.address().toString(), "p" + f.port()), list);
+        List<DesiredBackend> list = Arrays.stream(backends).map(b -> new DesiredBackend(b, EndpointState.ACTIVE)).toList();
+        return new DesiredFrontend(f, new ServicePortName("default", "svc-" + f.address(), "p" + f.port()), list);
     }
 
     static DesiredFrontend df(Frontend f, List<DesiredBackend> backends) {
-        return new DesiredFrontend(f, new ServicePortName("default", "svc-" + f.address().toString(), "p" + f.port()), backends);
+        return new DesiredFrontend(f, new ServicePortName("default", "svc-" + f.address(), "p" + f.port()), backends);
     }
 
     static LbState state(DesiredFrontend... frontends) {
@@ -81,10 +86,10 @@ final class States {
     static Map<String, List<String>> decode(LbState state) {
         Map<String, List<String>> out = new TreeMap<>();
         state.frontends().forEach((f, d) -> {
-            ServiceKey key = new ServiceKey(f.address(), f.port(), f.proto(), f.scope(), 0);
+            ServiceKey key = LbEncoding.headerKey(f);
             out.put(RecordingLbMaps.fmt(key), d.backends().stream().map(b -> {
                 BackendAddress a = b.address();
-                return a.address().withPort(a.port()) + "/" + a.proto() + "/" + b.state();
+                return a.address() + ":" + a.port() + "/" + a.proto() + "/" + b.state();
             }).toList());
         });
         return out;

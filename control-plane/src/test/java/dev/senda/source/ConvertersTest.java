@@ -22,6 +22,8 @@ class ConvertersTest {
         assertEquals(new ObjectRef("", ""), svc.ref());
         assertTrue(svc.ports().isEmpty());
         assertNull(svc.clusterIP());
+        assertTrue(svc.ipFamilies().isEmpty());
+        assertNull(svc.ipFamilyPolicy());
         var slice = Converters.endpointSlice(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice());
         assertNull(slice.serviceName());
         assertNull(slice.addressType());
@@ -49,6 +51,17 @@ class ConvertersTest {
         assertNull(svc.ports().get(2).targetPort());
         assertNull(svc.ports().get(2).protocol());
         assertEquals("b", svc.labels().get("a"));
+    }
+
+    @Test
+    void dualStackFieldsAsGiven() {
+        var in = new ServiceBuilder().withNewMetadata().withName("x").endMetadata()
+                .withNewSpec().withClusterIP("fd00::a").withClusterIPs("fd00::a", "10.96.0.10")
+                .withIpFamilies("IPv6", "IPv9").withIpFamilyPolicy("RequireDualStack").endSpec().build();
+        var svc = Converters.service(in);
+        assertEquals(List.of("fd00::a", "10.96.0.10"), svc.clusterIPs());
+        assertEquals(List.of("IPv6", "IPv9"), svc.ipFamilies());
+        assertEquals("RequireDualStack", svc.ipFamilyPolicy());
     }
 
     @Test

@@ -1,0 +1,25 @@
+package dev.senda.desired;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One endpoint of one Service port, as endpoint selection sees it: the input of
+ * {@link EndpointCategorizer#categorize}. The same address may appear more than once (an endpoint in
+ * two slices during a reshuffle); selection counts it once.
+ *
+ * @param address   where it listens (the slice's port number for the Service port)
+ * @param readiness its conditions
+ * @param nodeName  the node it runs on; null when unknown (then it is never local)
+ * @param zone      its zone; null when unknown
+ * @param zoneHints the zones it is hinted for ({@code hints.forZones}); empty: no hint. Always empty
+ *                  until the model carries hints; the topology step will read it
+ */
+record PortEndpoint(BackendAddress address, EndpointReadiness readiness, String nodeName, String zone,
+                    Set<String> zoneHints) {
+    PortEndpoint {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(readiness, "readiness");
+        zoneHints = Set.copyOf(zoneHints);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.senda.reconcile;
+
+import dev.senda.desired.BackendAddress;
+import dev.senda.desired.DesiredBackend;
+import dev.senda.desired.EndpointState;
+import dev.senda.desired.Frontend;
+import dev.senda.desired.FrontendScope;
+import dev.senda.desired.L4Protocol;
+import dev.senda.maps.lb.BackendState;
+import dev.senda.maps.lb.BackendValue;
+import dev.senda.maps.lb.Protocol;
+import dev.senda.maps.lb.Scope;
+import dev.senda.maps.lb.ServiceKey;
+
+/**
+ * Desired state's types to the LB map records and back: the one place where the two meet, so that
+ * desired state never imports the map ABI. Addresses pass through unchanged ({@code IpAddress} on
+ * both sides); the map layer picks each family's map from the key.
+ */
+public final class LbEncoding {
+    private LbEncoding() {
+    }
+
+    /** The map key of a frontend's header (slot 0). */
+    public static ServiceKey headerKey(Frontend f) {
+        return new ServiceKey(f.address(), f.port(), protocol(f.proto()), scope(f.scope()), 0);
+    }
+
+    /** The frontend a map key belongs to; null when no frontend can have that key (port 0). */
+    public static Frontend frontend(ServiceKey key) {
+        return key.port() < 1 ? null : new Frontend(key.address(), key.port(), protocol(key.proto()), scope(key.scope()));
+    }
+
+    public static BackendValue backendValue(DesiredBackend b) {
+        BackendAddress a = b.address();
+        return new BackendValue(a.address(), a.port(), protocol(a.proto()), state(b.state()));
+    }
+
+    /** The identity of a backend entry; null when no backend can have it (port 0). */
+    public static BackendAddress backendAddress(BackendValue v) {
+        return v.port() < 1 ? null : new BackendAddress(v.address(), v.port(), protocol(v.proto()));
+    }
+
+    public static Protocol protocol(L4Protocol p) {
+        return switch (p) {
+            case TCP -> Protocol.TCP;
+            case UDP -> Protocol.UDP;
+            case SCTP -> Protocol.SCTP;
+        };
+    }
+
+    public static L4Protocol protocol(Protocol p) {
+        return switch (p) {
+            case TCP -> L4Protocol.TCP;
+            case UDP -> L4Protocol.UDP;
+            case SCTP -> L4Protocol.SCTP;
+        };
+    }
+
+    public static Scope scope(FrontendScope s) {
+        return switch (s) {
+            case EXTERNAL -> Scope.EXTERNAL;
+            case INTERNAL -> Scope.INTERNAL;
+        };
+    }
+
+    public static FrontendScope scope(Scope s) {
+        return switch (s) {
+            case EXTERNAL -> FrontendScope.EXTERNAL;
+            case INTERNAL -> FrontendScope.INTERNAL;
+        };
+    }
+
+    public static BackendState state(EndpointState s) {
+        return switch (s) {
+            case ACTIVE -> BackendState.ACTIVE;
+            case TERMINATING -> BackendState.TERMINATING;
+        };
+    }
+}
