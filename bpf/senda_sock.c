@@ -9,7 +9,7 @@
  * connected to the VIP and never get an answer.
  */
 #include "lib/common.h"
-#include "lib/sock_lb.h"
+#include "lib/sock_lb4.h"
 
 SEC("cgroup/connect4")
 int senda_sock4_connect(struct bpf_sock_addr *ctx)

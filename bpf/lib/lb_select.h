@@ -11,7 +11,7 @@
 #define SENDA_LB_SELECT_H
 
 #include "common.h"
-#include "lb.h"
+#include "abi/lb4.h"
 #include "metrics.h"
 
 enum senda_lb_result {
@@ -29,21 +29,6 @@ struct senda_lb4_choice {
 	__u32  service_id;  /* host */
 	__u32  backend_id;  /* host */
 };
-
-/* Header (slot 0) of the frontend, or NULL when the address is no Service. */
-static __always_inline struct senda_svc4_value *
-senda_lb4_header(__be32 addr, __be16 port, __u8 proto, __u8 scope)
-{
-	struct senda_svc4_key key = {
-		.address = addr,
-		.port = port,
-		.proto = proto,
-		.scope = scope,
-		.slot = 0,
-	};
-
-	return bpf_map_lookup_elem(&senda_svc4_v1, &key);
-}
 
 /*
  * Chooses a backend for {addr, port, proto} in the external scope.
