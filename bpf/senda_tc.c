@@ -2,28 +2,26 @@
 /*
  * Per-packet load balancing on the host side of pod interfaces (tc/tcx ingress).
  *
- * Every packet a pod sends passes here: replies of translated flows are
+ * Every frame a pod sends passes here and goes to its family's stages
+ * (lib/lb_pkt4.h, lib/lb_pkt6.h): replies of translated flows are
  * reverse-NATed first, then packets to a Service are DNATed to a backend.
- * Anything else (not IPv4 TCP/UDP, not a Service) continues untouched.
+ * Anything else (not IPv4/IPv6 TCP/UDP, not a Service) continues untouched.
  */
-#include "lib/common.h"
-#include <linux/pkt_cls.h>
+#include "lib/ctx/skb.h"
 #include "lib/pkt.h"
-#include "lib/lb_tc.h"
+#include "lib/lb_pkt4.h"
+#include "lib/lb_pkt6.h"
 
 SEC("tc")
 int senda_tc_from_pod(struct __sk_buff *skb)
 {
-	struct senda_pkt4 p = {};
-	int verdict;
+	__be16 proto = senda_pkt_ethertype(skb);
 
-	if (senda_pkt4_parse(skb, &p) < 0)
-		return TC_ACT_OK;
-
-	verdict = senda_tc4_reply(skb, &p);
-	if (verdict != SENDA_TC_CONTINUE)
-		return verdict;
-	return senda_tc4_forward(skb, &p);
+	if (proto == bpf_htons(ETH_P_IP))
+		return senda_lb4_pkt(skb);
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return senda_lb6_pkt(skb);
+	return TC_ACT_OK;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,55 +1,34 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Internet checksums (RFC 1071) for the tc datapath.
+ * Internet checksum arithmetic (RFC 1071) and incremental updates (RFC 1624),
+ * as pure functions over values and stack memory: no context, no helpers.
  *
- * Two kinds of work: incremental updates when a field of an existing packet
- * changes (kernel helpers, which also keep skb->csum and CHECKSUM_PARTIAL
- * packets right), and full computation for headers we build ourselves (RST,
- * ICMP), summed here over words copied to the stack.
+ * Byte order: words are summed as they lie in memory (a __be16 field is
+ * added as loaded, without byte swapping). The one's complement sum is byte
+ * order independent (RFC 1071 section 2.B), so a result stored back as it was
+ * computed is right on the wire; no bpf_ntohs is needed anywhere here.
+ *
+ * "diff" values are 32-bit one's complement partial sums of (~old + new), the
+ * same form the kernel's bpf_csum_diff() returns and bpf_l4_csum_replace()
+ * accepts with a field size of 0, so one diff serves the tc helpers and the
+ * XDP code in ctx/xdp.h alike.
  */
 #ifndef SENDA_CSUM_H
 #define SENDA_CSUM_H
 
 #include "common.h"
-#include "pkt.h"
 
-/*
- * Flags for bpf_l4_csum_replace on this packet. A UDP datagram sent without a
- * checksum (0) must keep 0; a computed 0 must then be sent as 0xffff. The
- * kernel does both when BPF_F_MARK_MANGLED_0 is set.
- */
-static __always_inline __u64 senda_l4_csum_flags(const struct senda_pkt4 *p)
-{
-	return p->proto == IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
-}
-
-/* Address field changed: both the IPv4 header checksum and the L4 pseudo header. */
-static __always_inline int senda_csum_update_addr(struct __sk_buff *skb, const struct senda_pkt4 *p,
-						  __be32 from, __be32 to)
-{
-	int err;
-
-	err = bpf_l4_csum_replace(skb, p->l4_csum_off, from, to,
-				  senda_l4_csum_flags(p) | BPF_F_PSEUDO_HDR | sizeof(to));
-	if (err < 0)
-		return err;
-	return bpf_l3_csum_replace(skb, SENDA_L3_OFF + SENDA_IP_CSUM_OFF, from, to, sizeof(to));
-}
-
-/* Port field changed: only the L4 checksum covers it. */
-static __always_inline int senda_csum_update_port(struct __sk_buff *skb, const struct senda_pkt4 *p,
-						  __be16 from, __be16 to)
-{
-	return bpf_l4_csum_replace(skb, p->l4_csum_off, from, to,
-				   senda_l4_csum_flags(p) | sizeof(to));
-}
+/* What a computed UDP checksum of 0 is sent as (0 itself means "none" in IPv4
+ * and is invalid in IPv6). */
+#define SENDA_CSUM_MANGLED_0 ((__sum16)0xffff)
 
 /* A 16-bit word that may alias any object: the headers summed below are
  * written through their own struct fields, and without may_alias the compiler
  * could (and did) read the words before those stores under strict aliasing. */
 typedef __u16 __attribute__((__may_alias__)) senda_csum_word;
 
-/* Adds n 16-bit words (as they lie in memory) to a 32-bit running sum. */
+/* Adds n 16-bit words (as they lie in memory) to a 32-bit running sum. The
+ * sum must not overflow: callers add at most a few thousand words. */
 static __always_inline __u32 senda_csum_add(__u32 sum, const void *buf, int n_words)
 {
 	const senda_csum_word *w = buf;
@@ -66,6 +45,49 @@ static __always_inline __sum16 senda_csum_fold(__u32 sum)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (__sum16)~sum;
+}
+
+/* One's complement addition of two 32-bit partial sums (end-around carry). */
+static __always_inline __u32 senda_csum_add32(__u32 a, __u32 b)
+{
+	__u32 s = a + b;
+
+	return s + (s < a);
+}
+
+/* Diff for a 32-bit field changing from -> to (both as in memory). */
+static __always_inline __u32 senda_csum_diff32(__u32 from, __u32 to)
+{
+	return senda_csum_add32(~from, to);
+}
+
+/* Diff for a 16-bit field changing from -> to (both as in memory). */
+static __always_inline __u32 senda_csum_diff16(__u16 from, __u16 to)
+{
+	return (__u32)(__u16)~from + to;  /* at most 17 bits: no carry to fold */
+}
+
+/* Diff for a 16-byte (IPv6) address changing from -> to. */
+static __always_inline __u32 senda_csum_diff_addr6(const __be32 *from, const __be32 *to)
+{
+	__u32 d = 0;
+
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		d = senda_csum_add32(d, senda_csum_diff32(from[i], to[i]));
+	return d;
+}
+
+/*
+ * RFC 1624 eqn. 3: the new checksum field HC' = ~(~HC + ~m + m') after data
+ * covered by HC changed by diff (= ~m + m'). Working on the complemented field
+ * gives exactly what a full recomputation would (0x0000 possible, 0xffff
+ * never), which the older direct forms do not; a UDP caller maps 0x0000 to
+ * SENDA_CSUM_MANGLED_0.
+ */
+static __always_inline __sum16 senda_csum_apply(__sum16 check, __u32 diff)
+{
+	return senda_csum_fold(senda_csum_add32((__u16)~check, diff));
 }
 
 #endif /* SENDA_CSUM_H */

@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Connection-tracking operations on senda_ct4_v2 (layout in conntrack.h).
+ * Conntrack rules both families share: the clock and when a SYN starts a new
+ * flow on a known tuple. Operations on each family's map: ct4.h, ct6.h
+ * (entries and their meaning: abi/ct.h).
  *
  * A translated flow owns two entries: the forward entry (client's original
  * tuple -> backend) and the reply entry (backend's reply tuple -> what to
  * restore). The LRU map evicts the least recently used entries; the datapath
  * itself deletes a flow's entries only when it balances the flow afresh
- * (senda_ct4_retire), so that the old reply entry cannot rewrite packets that
- * no longer belong to the flow.
+ * (senda_ct{4,6}_retire), so that the old reply entry cannot rewrite packets
+ * that no longer belong to the flow.
  */
 #ifndef SENDA_CT_H
 #define SENDA_CT_H
 
 #include "common.h"
-#include "conntrack.h"
+#include "abi/ct.h"
 #include "pkt.h"
-#include "metrics.h"
 
 /*
  * A pure SYN that finds a forward entry idle for longer than this starts a new
@@ -27,8 +28,8 @@
  * coarse) stay clear of it. Nothing here relies on clients waiting for a port
  * to be free: a client may reuse a port at once (it closed second and holds no
  * TIME_WAIT, tcp_tw_reuse, an explicit bind). Such a younger SYN keeps the old
- * backend, which the forward stage has checked to still exist (lb_tc.h): the
- * cost is balance, not a connection sent nowhere.
+ * backend, which the forward stage has checked to still exist (lb_pkt4.h,
+ * lb_pkt6.h): the cost is balance, not a connection sent nowhere.
  */
 #define SENDA_CT_SYN_REUSE_AGE 60
 
@@ -37,170 +38,20 @@ static __always_inline __u32 senda_ct_now(void)
 	return (__u32)(bpf_ktime_get_ns() >> 30);
 }
 
-/* Fills every field of a CT key (pad included: keys are hashed as bytes). */
-static __always_inline void senda_ct4_key_set(struct senda_ct4_key *k, __be32 saddr, __be32 daddr,
-					      __be16 sport, __be16 dport, __u8 proto, __u8 dir)
-{
-	k->saddr = saddr;
-	k->daddr = daddr;
-	k->sport = sport;
-	k->dport = dport;
-	k->proto = proto;
-	k->dir = dir;
-	k->pad = 0;
-}
-
-static __always_inline void senda_ct4_key_of(struct senda_ct4_key *k, const struct senda_pkt4 *p, __u8 dir)
-{
-	senda_ct4_key_set(k, p->saddr, p->daddr, p->sport, p->dport, p->proto, dir);
-}
-
-/* The entry for this packet's own tuple in direction dir, or NULL. */
-static __always_inline struct senda_ct4_value *senda_ct4_lookup(const struct senda_pkt4 *p, __u8 dir)
-{
-	struct senda_ct4_key k;
-
-	senda_ct4_key_of(&k, p, dir);
-	return bpf_map_lookup_elem(&senda_ct4_v2, &k);
-}
-
-/* Marks an entry as used now. */
-static __always_inline void senda_ct4_touch(struct senda_ct4_value *v)
+/* The value of last_seen for an entry used now, written only when it changes
+ * (avoids dirtying the cache line on every packet). */
+static __always_inline void senda_ct_touch(__u32 *last_seen)
 {
 	__u32 now = senda_ct_now();
 
-	if (v->last_seen != now)  /* avoid dirtying the cache line on every packet */
-		v->last_seen = now;
-}
-
-/* True for a TCP segment that opens a connection: SYN without ACK. */
-static __always_inline int senda_pkt4_is_pure_syn(const struct senda_pkt4 *p)
-{
-	return p->proto == IPPROTO_TCP &&
-	       (p->tcp_flags & (SENDA_TCP_SYN | SENDA_TCP_ACK)) == SENDA_TCP_SYN;
+	if (*last_seen != now)
+		*last_seen = now;
 }
 
 /* True when this pure SYN reuses the tuple of a flow idle for too long (see above). */
-static __always_inline int senda_ct4_syn_reuses_tuple(const struct senda_pkt4 *p, const struct senda_ct4_value *v)
+static __always_inline int senda_ct_syn_reuses_tuple(__u8 proto, __u8 tcp_flags, __u32 last_seen)
 {
-	return senda_pkt4_is_pure_syn(p) && senda_ct_now() - v->last_seen > SENDA_CT_SYN_REUSE_AGE;
-}
-
-/*
- * Describes one translated flow, from the client's point of view.
- * vip/vport: what the client sent to; backend/bport: where it goes (backend_id
- * its senda_backend4_v1 key); client/cport: the client's real source;
- * flags: SENDA_CT_FLAG_*.
- */
-struct senda_ct4_flow {
-	__be32 client;
-	__be32 vip;
-	__be32 backend;
-	__be16 cport;
-	__be16 vport;
-	__be16 bport;
-	__u8   proto;
-	__u8   flags;
-	__u32  service_id;
-	__u32  backend_id;
-};
-
-/* Key of the flow's reply entry: the tuple of the backend's answers. */
-static __always_inline void senda_ct4_reply_key(struct senda_ct4_key *k, const struct senda_ct4_flow *f)
-{
-	/* hairpin: the backend saw the VIP as source, so it replies to the VIP */
-	senda_ct4_key_set(k, f->backend, (f->flags & SENDA_CT_FLAG_HAIRPIN) ? f->vip : f->client,
-			  f->bport, f->cport, f->proto, SENDA_CT_DIR_REPLY);
-}
-
-/* Key of the flow's forward entry: the client's original tuple. */
-static __always_inline void senda_ct4_forward_key(struct senda_ct4_key *k, const struct senda_ct4_flow *f)
-{
-	senda_ct4_key_set(k, f->client, f->vip, f->cport, f->vport, f->proto, SENDA_CT_DIR_FORWARD);
-}
-
-/* Writes (or refreshes) the reply entry of a flow. */
-static __always_inline int senda_ct4_put_reply(const struct senda_ct4_flow *f, __u32 now)
-{
-	struct senda_ct4_key k;
-	struct senda_ct4_value v = {
-		.nat_addr = f->vip,
-		.nat_port = f->vport,
-		.orig_addr = f->client,
-		.orig_port = f->cport,
-		.service_id = f->service_id,
-		.flags = f->flags,
-		.last_seen = now,
-		.backend_id = f->backend_id,
-	};
-
-	senda_ct4_reply_key(&k, f);
-	return bpf_map_update_elem(&senda_ct4_v2, &k, &v, BPF_ANY);
-}
-
-/* True when the flow's reply entry exists (it may have been evicted alone). */
-static __always_inline int senda_ct4_has_reply(const struct senda_ct4_flow *f)
-{
-	struct senda_ct4_key k;
-
-	senda_ct4_reply_key(&k, f);
-	return bpf_map_lookup_elem(&senda_ct4_v2, &k) != NULL;
-}
-
-/* Creates both entries of a new flow. Reply first: once the forward entry
- * exists, packets of the flow are translated and their replies must be too. */
-static __always_inline int senda_ct4_create(const struct senda_ct4_flow *f)
-{
-	__u32 now = senda_ct_now();
-	struct senda_ct4_key k;
-	struct senda_ct4_value v = {
-		.nat_addr = f->backend,
-		.nat_port = f->bport,
-		.orig_addr = f->client,
-		.orig_port = f->cport,
-		.service_id = f->service_id,
-		.flags = f->flags,
-		.last_seen = now,
-		.backend_id = f->backend_id,
-	};
-	int err;
-
-	senda_ct4_forward_key(&k, f);
-	err = senda_ct4_put_reply(f, now);
-	if (err < 0)
-		goto fail;
-	err = bpf_map_update_elem(&senda_ct4_v2, &k, &v, BPF_ANY);
-	if (err < 0)
-		goto fail;
-	return 0;
-fail:
-	senda_count(SENDA_M_CT_FULL);
-	return err;
-}
-
-/*
- * Forgets a flow that is about to be balanced afresh: its forward entry, and
- * its reply entry if that still describes this flow. The reply entry must go:
- * it would keep rewriting whatever later comes from {old backend, port} to
- * {client, port} (the address may belong to a new pod by then, talking to the
- * same client port directly) as coming from the VIP. It is left alone when
- * another flow has since taken the same reply tuple (same backend and client
- * port reached through another VIP): that entry is the other flow's. Deleting
- * before the new entries are written also covers a new backend with the same
- * reply tuple (the same pod under a new id). Deletes that find nothing are fine.
- */
-static __always_inline void senda_ct4_retire(const struct senda_ct4_flow *f)
-{
-	struct senda_ct4_key k;
-	struct senda_ct4_value *r;
-
-	senda_ct4_reply_key(&k, f);
-	r = bpf_map_lookup_elem(&senda_ct4_v2, &k);
-	if (r && r->nat_addr == f->vip && r->nat_port == f->vport &&
-	    r->orig_addr == f->client && r->orig_port == f->cport)
-		bpf_map_delete_elem(&senda_ct4_v2, &k);
-	senda_ct4_forward_key(&k, f);
-	bpf_map_delete_elem(&senda_ct4_v2, &k);
+	return senda_tcp_is_pure_syn(proto, tcp_flags) && senda_ct_now() - last_seen > SENDA_CT_SYN_REUSE_AGE;
 }
 
 #endif /* SENDA_CT_H */

@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Header parsing for the tc datapath: Ethernet + IPv4 + TCP/UDP.
+ * What both families' parsers share: the link layer (untagged Ethernet), the
+ * L4 header facts (ports, checksum offsets, TCP flags), and the ethertype
+ * dispatch of an entry program. Per family: pkt4.h, pkt6.h.
  *
- * The parser copies everything later stages need into struct senda_pkt4 on the
- * stack, because the rewrite helpers (bpf_skb_store_bytes, csum_replace, ...)
- * invalidate every packet pointer. Later stages work with offsets from
- * skb->data, never with pointers kept across a helper call.
+ * Parsers copy everything later stages need into a struct on the stack,
+ * because the rewrite helpers invalidate every packet pointer; later stages
+ * work with offsets from the start of the frame, never with kept pointers.
  */
 #ifndef SENDA_PKT_H
 #define SENDA_PKT_H
 
 #include "common.h"
+#include "ctx/ctx.h"
 #include <linux/if_ether.h>
-#include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 
@@ -20,11 +21,8 @@
 #define offsetof(type, member) __builtin_offsetof(type, member)
 #endif
 
-#define SENDA_L3_OFF ETH_HLEN  /* IPv4 header offset: untagged Ethernet */
-
-/* IPv4 fragment bits of iphdr.frag_off (host order before bpf_htons). */
-#define SENDA_IP_MF     0x2000
-#define SENDA_IP_OFFSET 0x1fff
+#define SENDA_L2_LEN ETH_HLEN      /* untagged Ethernet */
+#define SENDA_L3_OFF SENDA_L2_LEN  /* the IP header follows it */
 
 /* TCP flag bits (byte 13 of the TCP header). */
 #define SENDA_TCP_FIN 0x01
@@ -33,118 +31,48 @@
 #define SENDA_TCP_PSH 0x08
 #define SENDA_TCP_ACK 0x10
 
-/* Offsets of header fields relative to the start of their header. */
-#define SENDA_IP_CSUM_OFF  offsetof(struct iphdr, check)
-#define SENDA_IP_SADDR_OFF offsetof(struct iphdr, saddr)
-#define SENDA_IP_DADDR_OFF offsetof(struct iphdr, daddr)
+/* Offsets of L4 header fields relative to the start of their header. */
 #define SENDA_L4_SPORT_OFF 0
 #define SENDA_L4_DPORT_OFF 2
 #define SENDA_TCP_CSUM_OFF offsetof(struct tcphdr, check)
 #define SENDA_UDP_CSUM_OFF offsetof(struct udphdr, check)
 
-/* Everything about a parsed IPv4 TCP/UDP packet, offsets from skb->data. */
-struct senda_pkt4 {
-	__be32 saddr;        /* be */
-	__be32 daddr;        /* be */
-	__be16 sport;        /* be */
-	__be16 dport;        /* be */
-	__be32 tcp_seq;      /* be: TCP only */
-	__be32 tcp_ack;      /* be: TCP only */
-	__u16  l4_off;       /* host: offset of the TCP/UDP header */
-	__u16  l4_csum_off;  /* host: offset of the TCP/UDP checksum field */
-	__u16  ip_tot_len;   /* host: IPv4 total length */
-	__u16  l4_len;       /* host: TCP header length (doff * 4) or 8 for UDP */
-	__u8   proto;        /* host: IPPROTO_TCP or IPPROTO_UDP */
-	__u8   tcp_flags;    /* host: TCP only, SENDA_TCP_* bits */
-	__u8   ihl_len;      /* host: IPv4 header length in bytes (20..60) */
-	__u8   udp_csum_zero;/* host: UDP only, 1 when the sender sent no checksum */
-};
-
-/* Bytes we want in the linear area: Ethernet, maximal IPv4, maximal TCP header. */
-#define SENDA_PULL_LEN (ETH_HLEN + 60 + 60)
+/* Bytes the parsers want directly readable: Ethernet, the longest IP header
+ * either family parses (IPv4 with options: 60; IPv6: 40) and the longest TCP
+ * header (60). */
+#define SENDA_PULL_LEN (SENDA_L2_LEN + 60 + 60)
 
 /*
- * Parses skb into *p. Returns 0 for an IPv4 TCP/UDP packet that the load
- * balancer can translate, -1 for anything else (other ethertype, malformed,
- * IP fragment, other L4 protocol), which callers pass through untouched.
- *
- * Fragments are passed through: only the first carries the ports and the
- * others could not follow it, so translating any of them would split a datagram.
+ * Makes the headers directly readable (once: a second call finds them so and
+ * calls no helper). Returns 0, or -1 when the packet cannot be made so.
  */
-static __always_inline int senda_pkt4_parse(struct __sk_buff *skb, struct senda_pkt4 *p)
+static __always_inline int senda_pkt_pull(struct senda_ctx *ctx)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
+	__u32 len = senda_ctx_len(ctx);
+	__u32 want = len < SENDA_PULL_LEN ? len : SENDA_PULL_LEN;
+
+	if (senda_ctx_data(ctx) + want <= senda_ctx_data_end(ctx))
+		return 0;
+	return senda_ctx_pull(ctx, want) < 0 ? -1 : 0;
+}
+
+/* The frame's ethertype (network order), or 0 for a frame too short to have one. */
+static __always_inline __be16 senda_pkt_ethertype(struct senda_ctx *ctx)
+{
 	struct ethhdr *eth;
-	struct iphdr *ip;
-	__u32 ihl_len, want;
 
-	/* Headers of a GSO/GRO skb may sit in fragments: make them linear once. */
-	want = skb->len < SENDA_PULL_LEN ? skb->len : SENDA_PULL_LEN;
-	if (data + want > data_end) {
-		if (bpf_skb_pull_data(skb, want) < 0)
-			return -1;
-		data = (void *)(long)skb->data;
-		data_end = (void *)(long)skb->data_end;
-	}
-
-	eth = data;
-	if ((void *)(eth + 1) > data_end)
-		return -1;
-	if (eth->h_proto != bpf_htons(ETH_P_IP))
-		return -1;
-
-	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > data_end)
-		return -1;
-	if (ip->version != 4 || ip->ihl < 5)
-		return -1;
-	if (ip->frag_off & bpf_htons(SENDA_IP_MF | SENDA_IP_OFFSET))
-		return -1;
-
-	ihl_len = ip->ihl * 4;
-	p->saddr = ip->saddr;
-	p->daddr = ip->daddr;
-	p->proto = ip->protocol;
-	p->ip_tot_len = bpf_ntohs(ip->tot_len);
-	p->ihl_len = ihl_len;
-	p->l4_off = SENDA_L3_OFF + ihl_len;
-	p->tcp_flags = 0;
-	p->tcp_seq = 0;
-	p->tcp_ack = 0;
-	p->udp_csum_zero = 0;
-	if (p->ip_tot_len < ihl_len)
-		return -1;
-
-	if (ip->protocol == IPPROTO_TCP) {
-		struct tcphdr *tcp = (void *)ip + ihl_len;
-
-		if ((void *)(tcp + 1) > data_end)
-			return -1;
-		if (tcp->doff < 5)
-			return -1;
-		p->sport = tcp->source;
-		p->dport = tcp->dest;
-		p->tcp_seq = tcp->seq;
-		p->tcp_ack = tcp->ack_seq;
-		p->tcp_flags = ((__u8 *)tcp)[13];
-		p->l4_len = tcp->doff * 4;
-		p->l4_csum_off = p->l4_off + SENDA_TCP_CSUM_OFF;
+	if (senda_pkt_pull(ctx) < 0)
 		return 0;
-	}
-	if (ip->protocol == IPPROTO_UDP) {
-		struct udphdr *udp = (void *)ip + ihl_len;
-
-		if ((void *)(udp + 1) > data_end)
-			return -1;
-		p->sport = udp->source;
-		p->dport = udp->dest;
-		p->l4_len = sizeof(struct udphdr);
-		p->l4_csum_off = p->l4_off + SENDA_UDP_CSUM_OFF;
-		p->udp_csum_zero = udp->check == 0;
+	eth = senda_ctx_data(ctx);
+	if ((void *)(eth + 1) > senda_ctx_data_end(ctx))
 		return 0;
-	}
-	return -1;
+	return eth->h_proto;
+}
+
+/* True for a TCP segment that opens a connection: SYN without ACK. */
+static __always_inline int senda_tcp_is_pure_syn(__u8 proto, __u8 tcp_flags)
+{
+	return proto == IPPROTO_TCP && (tcp_flags & (SENDA_TCP_SYN | SENDA_TCP_ACK)) == SENDA_TCP_SYN;
 }
 
 #endif /* SENDA_PKT_H */

@@ -1,37 +1,26 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Per-packet load balancing of pod traffic (IPv4): the two stages run by the
- * tc program on the host side of a pod's interface.
- *
- *   reply stage:   a packet that answers a translated flow gets the VIP back as
- *                  its source (and, for hairpin, the client back as destination);
- *   forward stage: a packet to a Service gets a backend (from conntrack for a
- *                  known flow, freshly selected otherwise) as its destination.
- *
- * Source addresses are preserved, except hairpin: when a pod reaches itself
- * through its Service, a packet from its own address would be dropped by its
- * kernel as a martian (and the reply would never leave the pod), so the
- * source becomes the VIP.
+ * Per-packet load balancing of IPv4 packets: the reply and forward stages
+ * (what they do, and the verdicts: lb_pkt.h).
  */
-#ifndef SENDA_LB_TC_H
-#define SENDA_LB_TC_H
+#ifndef SENDA_LB_PKT4_H
+#define SENDA_LB_PKT4_H
 
 #include "common.h"
-#include <linux/pkt_cls.h>
-#include "pkt.h"
-#include "nat.h"
-#include "ct.h"
+#include "ctx/ctx.h"
+#include "lb_pkt.h"
+#include "pkt4.h"
+#include "nat4.h"
+#include "ct4.h"
 #include "lb_select.h"
-#include "reject.h"
+#include "reject4.h"
 #include "metrics.h"
 
-#define SENDA_TC_CONTINUE (-1)  /* stage did not handle the packet */
-
 /*
- * Reply stage. Returns a tc verdict when the packet belonged to a translated
- * flow, SENDA_TC_CONTINUE otherwise.
+ * Reply stage. Returns a verdict when the packet belonged to a translated
+ * flow, SENDA_PKT_CONTINUE otherwise.
  */
-static __always_inline int senda_tc4_reply(struct __sk_buff *skb, struct senda_pkt4 *p)
+static __always_inline int senda_lb4_pkt_reply(struct senda_ctx *ctx, struct senda_pkt4 *p)
 {
 	struct senda_ct4_value *ct;
 	__be32 vip, client;
@@ -40,8 +29,8 @@ static __always_inline int senda_tc4_reply(struct __sk_buff *skb, struct senda_p
 
 	ct = senda_ct4_lookup(p, SENDA_CT_DIR_REPLY);
 	if (!ct)
-		return SENDA_TC_CONTINUE;
-	senda_ct4_touch(ct);
+		return SENDA_PKT_CONTINUE;
+	senda_ct_touch(&ct->last_seen);
 	/* copy out: the rewrite helpers below may not keep map pointers valid */
 	vip = ct->nat_addr;
 	vport = ct->nat_port;
@@ -49,20 +38,20 @@ static __always_inline int senda_tc4_reply(struct __sk_buff *skb, struct senda_p
 	cport = ct->orig_port;
 	flags = ct->flags;
 
-	if (senda_nat4_snat(skb, p, vip, vport) < 0)
+	if (senda_nat4_snat(ctx, p, vip, vport) < 0)
 		goto err;
-	if ((flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_dnat(skb, p, client, cport) < 0)
+	if ((flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_dnat(ctx, p, client, cport) < 0)
 		goto err;
 	senda_count(SENDA_M_TC_REVNAT);
-	return TC_ACT_OK;
+	return SENDA_CTX_PASS;
 err:
 	senda_count(SENDA_M_TC_ERROR);
-	return TC_ACT_SHOT;
+	return SENDA_CTX_DROP;
 }
 
 /* The flow a known forward entry describes, for this packet. */
-static __always_inline void senda_tc4_flow_from_ct(struct senda_ct4_flow *f, const struct senda_pkt4 *p,
-						   const struct senda_ct4_value *ct)
+static __always_inline void senda_lb4_pkt_flow_from_ct(struct senda_ct4_flow *f, const struct senda_pkt4 *p,
+						       const struct senda_ct4_value *ct)
 {
 	f->client = p->saddr;
 	f->cport = p->sport;
@@ -86,23 +75,17 @@ static __always_inline void senda_tc4_flow_from_ct(struct senda_ct4_flow *f, con
  * Other TCP segments belong to an established connection, which keeps its
  * backend even after the backend left the Service: the pod may still serve it.
  */
-static __always_inline int senda_tc4_ct_usable(const struct senda_pkt4 *p, const struct senda_ct4_value *ct)
+static __always_inline int senda_lb4_pkt_ct_usable(const struct senda_pkt4 *p, const struct senda_ct4_value *ct)
 {
-	if (p->proto == IPPROTO_TCP && !senda_pkt4_is_pure_syn(p))
+	if (p->proto == IPPROTO_TCP && !senda_tcp_is_pure_syn(p->proto, p->tcp_flags))
 		return 1;
-	if (senda_ct4_syn_reuses_tuple(p, ct))
+	if (senda_ct_syn_reuses_tuple(p->proto, p->tcp_flags, ct->last_seen))
 		return 0;
 	return senda_lb4_backend_current(ct->backend_id, ct->nat_addr, ct->nat_port);
 }
 
-/*
- * Forward stage. Returns the tc verdict: TC_ACT_OK for translated packets and
- * for packets that are not for a Service; for a refusal (Service without
- * backends) TC_ACT_REDIRECT when a RST / ICMP answer was built and sent back,
- * TC_ACT_SHOT when none is sent (a RST is never answered, a UDP datagram with
- * IP options, or a failed rewrite). TC_ACT_SHOT also when a translation fails.
- */
-static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda_pkt4 *p)
+/* Forward stage. Returns the verdict (lb_pkt.h). */
+static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct senda_pkt4 *p)
 {
 	struct senda_ct4_flow f = {};
 	struct senda_ct4_value *ct;
@@ -110,9 +93,9 @@ static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda
 	int res;
 
 	ct = senda_ct4_lookup(p, SENDA_CT_DIR_FORWARD);
-	if (ct && senda_tc4_ct_usable(p, ct)) {
-		senda_ct4_touch(ct);
-		senda_tc4_flow_from_ct(&f, p, ct);
+	if (ct && senda_lb4_pkt_ct_usable(p, ct)) {
+		senda_ct_touch(&ct->last_seen);
+		senda_lb4_pkt_flow_from_ct(&f, p, ct);
 		/* LRU may have evicted the reply entry alone: replies would escape */
 		if (!senda_ct4_has_reply(&f))
 			senda_ct4_put_reply(&f, senda_ct_now());
@@ -122,7 +105,7 @@ static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda
 	if (ct) {
 		/* A new flow on this tuple: the old one's entries go first, whatever
 		 * the selection below decides (counted as TC_DNAT_NEW or a refusal). */
-		senda_tc4_flow_from_ct(&f, p, ct);
+		senda_lb4_pkt_flow_from_ct(&f, p, ct);
 		senda_ct4_retire(&f);
 	}
 
@@ -131,14 +114,14 @@ static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda
 	case SENDA_LB_SELECTED:
 		break;
 	case SENDA_LB_NOT_SERVICE:
-		return TC_ACT_OK;
+		return SENDA_CTX_PASS;
 	default:  /* no backend, or a transiently inconsistent Service: refuse */
 		if (p->proto == IPPROTO_TCP) {
 			senda_count(SENDA_M_TC_REJECT_TCP);
-			return senda_reject_tcp4(skb, p);
+			return senda_reject_tcp4(ctx, p);
 		}
 		senda_count(SENDA_M_TC_REJECT_UDP);
-		return senda_reject_udp4(skb, p);
+		return senda_reject_udp4(ctx, p);
 	}
 
 	f.client = p->saddr;
@@ -154,19 +137,33 @@ static __always_inline int senda_tc4_forward(struct __sk_buff *skb, struct senda
 	if (f.flags & SENDA_CT_FLAG_HAIRPIN)
 		senda_count(SENDA_M_TC_HAIRPIN);
 	/* A full CT map still lets the packet through translated; only its
-	 * replies (and the flow's stickiness) are at risk. Counted in ct.h. */
+	 * replies (and the flow's stickiness) are at risk. Counted in ct4.h. */
 	senda_ct4_create(&f);
 	senda_count(SENDA_M_TC_DNAT_NEW);
 
 translate:
-	if (senda_nat4_dnat(skb, p, f.backend, f.bport) < 0)
+	if (senda_nat4_dnat(ctx, p, f.backend, f.bport) < 0)
 		goto err;
-	if ((f.flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_snat(skb, p, f.vip, p->sport) < 0)
+	if ((f.flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_snat(ctx, p, f.vip, p->sport) < 0)
 		goto err;
-	return TC_ACT_OK;
+	return SENDA_CTX_PASS;
 err:
 	senda_count(SENDA_M_TC_ERROR);
-	return TC_ACT_SHOT;
+	return SENDA_CTX_DROP;
 }
 
-#endif /* SENDA_LB_TC_H */
+/* Both stages for one frame: anything not IPv4 TCP/UDP passes untouched. */
+static __always_inline int senda_lb4_pkt(struct senda_ctx *ctx)
+{
+	struct senda_pkt4 p = {};
+	int verdict;
+
+	if (senda_pkt4_parse(ctx, &p) < 0)
+		return SENDA_CTX_PASS;
+	verdict = senda_lb4_pkt_reply(ctx, &p);
+	if (verdict != SENDA_PKT_CONTINUE)
+		return verdict;
+	return senda_lb4_pkt_forward(ctx, &p);
+}
+
+#endif /* SENDA_LB_PKT4_H */

@@ -1,30 +1,15 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Per-packet connection tracking for the tc datapath (IPv4).
- *
- * Each translated flow has two entries in senda_ct4_v2 (an LRU map):
- *   - the forward entry, keyed by the client's original tuple
- *     {client, VIP, client port, service port}, remembers the chosen backend
- *     (address, port and its senda_backend4_v1 id), so an established flow
- *     keeps it when the Service's slots change;
- *   - the reply entry, keyed by the tuple of the backend's replies
- *     {backend, client-or-VIP, backend port, client port}, says what to restore.
+ * Conntrack map ABI, IPv4: senda_ct4_v2. Entries, directions and flags: ct.h.
  *
  * v2 (this layout) added backend_id to the value; v1 (24-byte value, no
  * backend id) is not read any more. The key did not change.
  */
-#ifndef SENDA_CONNTRACK_H
-#define SENDA_CONNTRACK_H
+#ifndef SENDA_ABI_CT4_H
+#define SENDA_ABI_CT4_H
 
-#include "common.h"
-
-#define SENDA_CT_MAX_ENTRIES 262144
-
-#define SENDA_CT_DIR_FORWARD 0
-#define SENDA_CT_DIR_REPLY   1
-
-/* ct4 entry flags */
-#define SENDA_CT_FLAG_HAIRPIN 0x1  /* source was rewritten to the VIP (client == backend) */
+#include "../common.h"
+#include "ct.h"
 
 /* Key of senda_ct4_v2. 16 bytes. */
 struct senda_ct4_key {
@@ -68,4 +53,4 @@ struct {
 	__uint(pinning, SENDA_PIN);
 } senda_ct4_v2 SEC(".maps");
 
-#endif /* SENDA_CONNTRACK_H */
+#endif /* SENDA_ABI_CT4_H */

@@ -1,31 +1,14 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Load-balancer maps: Service frontends, backends and reverse NAT (IPv4).
- *
- * A Service frontend {VIP, port, proto, scope} owns slots 0..N in senda_svc4_v1:
- * slot 0 is the header (backend count, service id, flags); slots 1..count hold one
- * backend id each. The control plane writes backends first, then slots, then
- * reverse NAT, then the header, so a reader never sees a count larger than the
- * slots that exist.
+ * Load-balancer map ABI, IPv4: Service frontends (senda_svc4_v1), backends
+ * (senda_backend4_v1) and reverse NAT (senda_revnat4_v1). Model, ids and
+ * constants: lb.h.
  */
-#ifndef SENDA_LB_H
-#define SENDA_LB_H
+#ifndef SENDA_ABI_LB4_H
+#define SENDA_ABI_LB4_H
 
-#include "common.h"
-
-#define SENDA_LB_MAX_SERVICES 65536
-#define SENDA_LB_MAX_BACKENDS 65536
-
-/* scope of a frontend: which backend set a packet uses (traffic policies). */
-#define SENDA_SCOPE_EXTERNAL 0
-#define SENDA_SCOPE_INTERNAL 1
-
-/* struct senda_svc4_value.flags */
-#define SENDA_SVC_FLAG_NONE 0
-
-/* struct senda_backend4.state */
-#define SENDA_BACKEND_ACTIVE      0
-#define SENDA_BACKEND_TERMINATING 1
+#include "../common.h"
+#include "lb.h"
 
 /* Key of senda_svc4_v1. 12 bytes. */
 struct senda_svc4_key {
@@ -88,4 +71,4 @@ struct {
 	__uint(pinning, SENDA_PIN);
 } senda_revnat4_v1 SEC(".maps");
 
-#endif /* SENDA_LB_H */
+#endif /* SENDA_ABI_LB4_H */

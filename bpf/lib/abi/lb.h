@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Load-balancer map ABI shared by both address families: sizes, scopes,
+ * flags and backend states. The per-family structs and maps are in lb4.h and
+ * lb6.h; their values mean the same in both.
+ *
+ * Model: a Service frontend {address, port, proto, scope} owns slots 0..N in
+ * its family's service map: slot 0 is the header (backend count, service id,
+ * flags); slots 1..count hold one backend id each. The control plane writes
+ * backends first, then slots, then reverse NAT, then the header, so a reader
+ * never sees a count larger than the slots that exist.
+ *
+ * Ids: backend ids and service ids come from one id space shared by both
+ * families. A backend id lives in senda_backend4_v1 or senda_backend6_v1, never
+ * in both; a service id is the key of its own family's reverse-NAT map.
+ */
+#ifndef SENDA_ABI_LB_H
+#define SENDA_ABI_LB_H
+
+#include "../common.h"
+
+#define SENDA_LB_MAX_SERVICES 65536
+#define SENDA_LB_MAX_BACKENDS 65536
+
+/* scope of a frontend: which backend set a packet uses (traffic policies). */
+#define SENDA_SCOPE_EXTERNAL 0
+#define SENDA_SCOPE_INTERNAL 1
+
+/* struct senda_svc{4,6}_value.flags */
+#define SENDA_SVC_FLAG_NONE 0
+
+/* struct senda_backend{4,6}.state */
+#define SENDA_BACKEND_ACTIVE      0
+#define SENDA_BACKEND_TERMINATING 1
+
+#endif /* SENDA_ABI_LB_H */

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Connection-tracking operations on senda_ct4_v2 (layout: abi/ct4.h; the
+ * two entries of a flow and the shared rules: ct.h).
+ */
+#ifndef SENDA_CT4_H
+#define SENDA_CT4_H
+
+#include "common.h"
+#include "abi/ct4.h"
+#include "ct.h"
+#include "pkt4.h"
+#include "metrics.h"
+
+/* Fills every field of a CT key (pad included: keys are hashed as bytes). */
+static __always_inline void senda_ct4_key_set(struct senda_ct4_key *k, __be32 saddr, __be32 daddr,
+					      __be16 sport, __be16 dport, __u8 proto, __u8 dir)
+{
+	k->saddr = saddr;
+	k->daddr = daddr;
+	k->sport = sport;
+	k->dport = dport;
+	k->proto = proto;
+	k->dir = dir;
+	k->pad = 0;
+}
+
+static __always_inline void senda_ct4_key_of(struct senda_ct4_key *k, const struct senda_pkt4 *p, __u8 dir)
+{
+	senda_ct4_key_set(k, p->saddr, p->daddr, p->sport, p->dport, p->proto, dir);
+}
+
+/* The entry for this packet's own tuple in direction dir, or NULL. */
+static __always_inline struct senda_ct4_value *senda_ct4_lookup(const struct senda_pkt4 *p, __u8 dir)
+{
+	struct senda_ct4_key k;
+
+	senda_ct4_key_of(&k, p, dir);
+	return bpf_map_lookup_elem(&senda_ct4_v2, &k);
+}
+
+/*
+ * Describes one translated flow, from the client's point of view.
+ * vip/vport: what the client sent to; backend/bport: where it goes (backend_id
+ * its senda_backend4_v1 key); client/cport: the client's real source;
+ * flags: SENDA_CT_FLAG_*.
+ */
+struct senda_ct4_flow {
+	__be32 client;
+	__be32 vip;
+	__be32 backend;
+	__be16 cport;
+	__be16 vport;
+	__be16 bport;
+	__u8   proto;
+	__u8   flags;
+	__u32  service_id;
+	__u32  backend_id;
+};
+
+/* Key of the flow's reply entry: the tuple of the backend's answers. */
+static __always_inline void senda_ct4_reply_key(struct senda_ct4_key *k, const struct senda_ct4_flow *f)
+{
+	/* hairpin: the backend saw the VIP as source, so it replies to the VIP */
+	senda_ct4_key_set(k, f->backend, (f->flags & SENDA_CT_FLAG_HAIRPIN) ? f->vip : f->client,
+			  f->bport, f->cport, f->proto, SENDA_CT_DIR_REPLY);
+}
+
+/* Key of the flow's forward entry: the client's original tuple. */
+static __always_inline void senda_ct4_forward_key(struct senda_ct4_key *k, const struct senda_ct4_flow *f)
+{
+	senda_ct4_key_set(k, f->client, f->vip, f->cport, f->vport, f->proto, SENDA_CT_DIR_FORWARD);
+}
+
+/* Writes (or refreshes) the reply entry of a flow. */
+static __always_inline int senda_ct4_put_reply(const struct senda_ct4_flow *f, __u32 now)
+{
+	struct senda_ct4_key k;
+	struct senda_ct4_value v = {
+		.nat_addr = f->vip,
+		.nat_port = f->vport,
+		.orig_addr = f->client,
+		.orig_port = f->cport,
+		.service_id = f->service_id,
+		.flags = f->flags,
+		.last_seen = now,
+		.backend_id = f->backend_id,
+	};
+
+	senda_ct4_reply_key(&k, f);
+	return bpf_map_update_elem(&senda_ct4_v2, &k, &v, BPF_ANY);
+}
+
+/* True when the flow's reply entry exists (it may have been evicted alone). */
+static __always_inline int senda_ct4_has_reply(const struct senda_ct4_flow *f)
+{
+	struct senda_ct4_key k;
+
+	senda_ct4_reply_key(&k, f);
+	return bpf_map_lookup_elem(&senda_ct4_v2, &k) != NULL;
+}
+
+/* Creates both entries of a new flow. Reply first: once the forward entry
+ * exists, packets of the flow are translated and their replies must be too. */
+static __always_inline int senda_ct4_create(const struct senda_ct4_flow *f)
+{
+	__u32 now = senda_ct_now();
+	struct senda_ct4_key k;
+	struct senda_ct4_value v = {
+		.nat_addr = f->backend,
+		.nat_port = f->bport,
+		.orig_addr = f->client,
+		.orig_port = f->cport,
+		.service_id = f->service_id,
+		.flags = f->flags,
+		.last_seen = now,
+		.backend_id = f->backend_id,
+	};
+	int err;
+
+	senda_ct4_forward_key(&k, f);
+	err = senda_ct4_put_reply(f, now);
+	if (err < 0)
+		goto fail;
+	err = bpf_map_update_elem(&senda_ct4_v2, &k, &v, BPF_ANY);
+	if (err < 0)
+		goto fail;
+	return 0;
+fail:
+	senda_count(SENDA_M_CT_FULL);
+	return err;
+}
+
+/*
+ * Forgets a flow that is about to be balanced afresh: its forward entry, and
+ * its reply entry if that still describes this flow. The reply entry must go:
+ * it would keep rewriting whatever later comes from {old backend, port} to
+ * {client, port} (the address may belong to a new pod by then, talking to the
+ * same client port directly) as coming from the VIP. It is left alone when
+ * another flow has since taken the same reply tuple (same backend and client
+ * port reached through another VIP): that entry is the other flow's. Deleting
+ * before the new entries are written also covers a new backend with the same
+ * reply tuple (the same pod under a new id). Deletes that find nothing are fine.
+ */
+static __always_inline void senda_ct4_retire(const struct senda_ct4_flow *f)
+{
+	struct senda_ct4_key k;
+	struct senda_ct4_value *r;
+
+	senda_ct4_reply_key(&k, f);
+	r = bpf_map_lookup_elem(&senda_ct4_v2, &k);
+	if (r && r->nat_addr == f->vip && r->nat_port == f->vport &&
+	    r->orig_addr == f->client && r->orig_port == f->cport)
+		bpf_map_delete_elem(&senda_ct4_v2, &k);
+	senda_ct4_forward_key(&k, f);
+	bpf_map_delete_elem(&senda_ct4_v2, &k);
+}
+
+#endif /* SENDA_CT4_H */

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Packet context for tc / tcx programs (struct __sk_buff). The interface is
+ * described in ctx.h; here every operation is the kernel's skb helper.
+ */
+#ifndef SENDA_CTX_SKB_H
+#define SENDA_CTX_SKB_H
+
+#ifdef SENDA_CTX_XDP_H
+#error "one packet context per object: ctx/xdp.h is already included"
+#endif
+
+#include "../common.h"
+#include <linux/pkt_cls.h>
+
+#define senda_ctx __sk_buff
+
+#define SENDA_CTX_PASS TC_ACT_OK
+#define SENDA_CTX_DROP TC_ACT_SHOT
+
+static __always_inline void *senda_ctx_data(const struct __sk_buff *ctx)
+{
+	return (void *)(long)ctx->data;
+}
+
+static __always_inline void *senda_ctx_data_end(const struct __sk_buff *ctx)
+{
+	return (void *)(long)ctx->data_end;
+}
+
+static __always_inline __u32 senda_ctx_len(const struct __sk_buff *ctx)
+{
+	return ctx->len;
+}
+
+/* Headers of a GSO/GRO skb may sit in page fragments: make them linear. */
+static __always_inline int senda_ctx_pull(struct __sk_buff *ctx, __u32 len)
+{
+	return bpf_skb_pull_data(ctx, len);
+}
+
+static __always_inline int senda_ctx_load(struct __sk_buff *ctx, __u32 off, void *to, __u32 len)
+{
+	return bpf_skb_load_bytes(ctx, off, to, len);
+}
+
+static __always_inline int senda_ctx_store(struct __sk_buff *ctx, __u32 off, const void *from, __u32 len,
+					   __u64 flags)
+{
+	return bpf_skb_store_bytes(ctx, off, from, len, flags);
+}
+
+/* Also ends GSO on the skb: the packet is one frame from here on. */
+static __always_inline int senda_ctx_set_len(struct __sk_buff *ctx, __u32 len)
+{
+	return bpf_skb_change_tail(ctx, len, 0);
+}
+
+/* BPF_ADJ_ROOM_MAC inserts right after the skb's own MAC header, whose length
+ * is l2_len for the untagged Ethernet frames Senda handles. */
+static __always_inline int senda_ctx_open_room(struct __sk_buff *ctx, __u32 l2_len, __u32 len)
+{
+	(void)l2_len;
+	return bpf_skb_adjust_room(ctx, len, BPF_ADJ_ROOM_MAC, 0);
+}
+
+static __always_inline int senda_ctx_l3_csum_replace(struct __sk_buff *ctx, __u32 off, __u64 from, __u64 to,
+						     __u64 size)
+{
+	return bpf_l3_csum_replace(ctx, off, from, to, size);
+}
+
+/* The helpers (rather than RFC 1624 by hand) also keep CHECKSUM_PARTIAL
+ * packets right, whose field holds the pseudo-header sum, not a checksum. */
+static __always_inline int senda_ctx_l4_csum_replace(struct __sk_buff *ctx, __u32 off, __u64 from, __u64 to,
+						     __u64 flags)
+{
+	return bpf_l4_csum_replace(ctx, off, from, to, flags);
+}
+
+/* Only CHECKSUM_COMPLETE skbs carry a whole-packet sum; for the others the
+ * helper declines (-ENOTSUPP), which is right: nothing to keep in step. */
+static __always_inline void senda_ctx_csum_complete_add(struct __sk_buff *ctx, __u32 diff)
+{
+	bpf_csum_update(ctx, diff);
+}
+
+static __always_inline int senda_ctx_bounce(struct __sk_buff *ctx)
+{
+	return bpf_redirect(ctx->ifindex, 0);
+}
+
+#endif /* SENDA_CTX_SKB_H */

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Per-packet load balancing of IPv6 packets: the reply and forward stages
+ * (what they do, and the verdicts: lb_pkt.h), step for step those of
+ * lb_pkt4.h on senda_svc6_v1 / senda_backend6_v1 / senda_ct6_v1; the reasons
+ * for each step are written there.
+ */
+#ifndef SENDA_LB_PKT6_H
+#define SENDA_LB_PKT6_H
+
+#include "common.h"
+#include "ctx/ctx.h"
+#include "lb_pkt.h"
+#include "addr6.h"
+#include "pkt6.h"
+#include "nat6.h"
+#include "ct6.h"
+#include "lb_select.h"
+#include "reject6.h"
+#include "metrics.h"
+
+/*
+ * Reply stage. Returns a verdict when the packet belonged to a translated
+ * flow, SENDA_PKT_CONTINUE otherwise.
+ */
+static __always_inline int senda_lb6_pkt_reply(struct senda_ctx *ctx, struct senda_pkt6 *p)
+{
+	struct senda_ct6_value *ct;
+	__be32 vip[4], client[4];
+	__be16 vport, cport;
+	__u8 flags;
+
+	ct = senda_ct6_lookup(p, SENDA_CT_DIR_REPLY);
+	if (!ct)
+		return SENDA_PKT_CONTINUE;
+	senda_ct_touch(&ct->last_seen);
+	/* copy out: the rewrite helpers below may not keep map pointers valid */
+	senda_addr6_copy(vip, ct->nat_addr);
+	senda_addr6_copy(client, ct->orig_addr);
+	vport = ct->nat_port;
+	cport = ct->orig_port;
+	flags = ct->flags;
+
+	if (senda_nat6_snat(ctx, p, vip, vport) < 0)
+		goto err;
+	if ((flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat6_dnat(ctx, p, client, cport) < 0)
+		goto err;
+	senda_count(SENDA_M_TC_REVNAT);
+	return SENDA_CTX_PASS;
+err:
+	senda_count(SENDA_M_TC_ERROR);
+	return SENDA_CTX_DROP;
+}
+
+/* The flow a known forward entry describes, for this packet. */
+static __always_inline void senda_lb6_pkt_flow_from_ct(struct senda_ct6_flow *f, const struct senda_pkt6 *p,
+						       const struct senda_ct6_value *ct)
+{
+	senda_addr6_copy(f->client, p->saddr);
+	senda_addr6_copy(f->vip, p->daddr);
+	senda_addr6_copy(f->backend, ct->nat_addr);
+	f->cport = p->sport;
+	f->vport = p->dport;
+	f->bport = ct->nat_port;
+	f->proto = p->proto;
+	f->flags = ct->flags;
+	f->service_id = ct->service_id;
+	f->backend_id = ct->backend_id;
+}
+
+/* Whether this packet may use the backend its forward entry chose (see
+ * senda_lb4_pkt_ct_usable()). */
+static __always_inline int senda_lb6_pkt_ct_usable(const struct senda_pkt6 *p, const struct senda_ct6_value *ct)
+{
+	if (p->proto == IPPROTO_TCP && !senda_tcp_is_pure_syn(p->proto, p->tcp_flags))
+		return 1;
+	if (senda_ct_syn_reuses_tuple(p->proto, p->tcp_flags, ct->last_seen))
+		return 0;
+	return senda_lb6_backend_current(ct->backend_id, ct->nat_addr, ct->nat_port);
+}
+
+/* Forward stage. Returns the verdict (lb_pkt.h). */
+static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct senda_pkt6 *p)
+{
+	struct senda_ct6_flow f = {};
+	struct senda_ct6_value *ct;
+	struct senda_lb6_choice c = {};
+	int res;
+
+	ct = senda_ct6_lookup(p, SENDA_CT_DIR_FORWARD);
+	if (ct && senda_lb6_pkt_ct_usable(p, ct)) {
+		senda_ct_touch(&ct->last_seen);
+		senda_lb6_pkt_flow_from_ct(&f, p, ct);
+		/* LRU may have evicted the reply entry alone: replies would escape */
+		if (!senda_ct6_has_reply(&f))
+			senda_ct6_put_reply(&f, senda_ct_now());
+		senda_count(SENDA_M_TC_DNAT_CT);
+		goto translate;
+	}
+	if (ct) {
+		/* a new flow on this tuple: the old one's entries go first */
+		senda_lb6_pkt_flow_from_ct(&f, p, ct);
+		senda_ct6_retire(&f);
+	}
+
+	res = senda_lb6_select(p->daddr, p->dport, p->proto, &c);
+	switch (res) {
+	case SENDA_LB_SELECTED:
+		break;
+	case SENDA_LB_NOT_SERVICE:
+		return SENDA_CTX_PASS;
+	default:  /* no backend, or a transiently inconsistent Service: refuse */
+		if (p->proto == IPPROTO_TCP) {
+			senda_count(SENDA_M_TC_REJECT_TCP);
+			return senda_reject_tcp6(ctx, p);
+		}
+		senda_count(SENDA_M_TC_REJECT_UDP);
+		return senda_reject_udp6(ctx, p);
+	}
+
+	senda_addr6_copy(f.client, p->saddr);
+	senda_addr6_copy(f.vip, c.vip);
+	senda_addr6_copy(f.backend, c.addr);
+	f.cport = p->sport;
+	f.vport = c.vport;
+	f.bport = c.port;
+	f.proto = p->proto;
+	f.service_id = c.service_id;
+	f.backend_id = c.backend_id;
+	f.flags = senda_addr6_eq(c.addr, p->saddr) ? SENDA_CT_FLAG_HAIRPIN : 0;
+	if (f.flags & SENDA_CT_FLAG_HAIRPIN)
+		senda_count(SENDA_M_TC_HAIRPIN);
+	/* a full CT map still lets the packet through translated (counted in ct6.h) */
+	senda_ct6_create(&f);
+	senda_count(SENDA_M_TC_DNAT_NEW);
+
+translate:
+	if (senda_nat6_dnat(ctx, p, f.backend, f.bport) < 0)
+		goto err;
+	if ((f.flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat6_snat(ctx, p, f.vip, p->sport) < 0)
+		goto err;
+	return SENDA_CTX_PASS;
+err:
+	senda_count(SENDA_M_TC_ERROR);
+	return SENDA_CTX_DROP;
+}
+
+/* Both stages for one frame: anything not IPv6 TCP/UDP (pkt6.h) passes untouched. */
+static __always_inline int senda_lb6_pkt(struct senda_ctx *ctx)
+{
+	struct senda_pkt6 p = {};
+	int verdict;
+
+	if (senda_pkt6_parse(ctx, &p) < 0)
+		return SENDA_CTX_PASS;
+	verdict = senda_lb6_pkt_reply(ctx, &p);
+	if (verdict != SENDA_PKT_CONTINUE)
+		return verdict;
+	return senda_lb6_pkt_forward(ctx, &p);
+}
+
+#endif /* SENDA_LB_PKT6_H */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Address/port rewriting of IPv4 TCP/UDP packets with incremental checksum
+ * updates. Each function updates the checksums first and then the field, and
+ * keeps *p in step with the packet, so stages can be chained.
+ */
+#ifndef SENDA_NAT4_H
+#define SENDA_NAT4_H
+
+#include "common.h"
+#include "ctx/ctx.h"
+#include "pkt4.h"
+
+/*
+ * Flags for the L4 checksum update of this packet. A UDP datagram sent without
+ * a checksum (0) must keep 0; a computed 0 must then be sent as 0xffff.
+ * BPF_F_MARK_MANGLED_0 asks for both.
+ */
+static __always_inline __u64 senda_nat4_l4_csum_flags(const struct senda_pkt4 *p)
+{
+	return p->proto == IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
+}
+
+/* Address field changed: both the IPv4 header checksum and the L4 pseudo header. */
+static __always_inline int senda_nat4_csum_addr(struct senda_ctx *ctx, const struct senda_pkt4 *p,
+						__be32 from, __be32 to)
+{
+	int err;
+
+	err = senda_ctx_l4_csum_replace(ctx, p->l4_csum_off, from, to,
+					senda_nat4_l4_csum_flags(p) | BPF_F_PSEUDO_HDR | sizeof(to));
+	if (err < 0)
+		return err;
+	return senda_ctx_l3_csum_replace(ctx, SENDA_L3_OFF + SENDA_IP_CSUM_OFF, from, to, sizeof(to));
+}
+
+/* Port field changed: only the L4 checksum covers it. */
+static __always_inline int senda_nat4_csum_port(struct senda_ctx *ctx, const struct senda_pkt4 *p,
+						__be16 from, __be16 to)
+{
+	return senda_ctx_l4_csum_replace(ctx, p->l4_csum_off, from, to, senda_nat4_l4_csum_flags(p) | sizeof(to));
+}
+
+static __always_inline int senda_nat4_set_addr(struct senda_ctx *ctx, struct senda_pkt4 *p,
+					       int field_off, __be32 from, __be32 to)
+{
+	int err;
+
+	if (from == to)
+		return 0;
+	err = senda_nat4_csum_addr(ctx, p, from, to);
+	if (err < 0)
+		return err;
+	return senda_ctx_store(ctx, SENDA_L3_OFF + field_off, &to, sizeof(to), 0);
+}
+
+static __always_inline int senda_nat4_set_port(struct senda_ctx *ctx, struct senda_pkt4 *p,
+					       int field_off, __be16 from, __be16 to)
+{
+	int err;
+
+	if (from == to)
+		return 0;
+	err = senda_nat4_csum_port(ctx, p, from, to);
+	if (err < 0)
+		return err;
+	return senda_ctx_store(ctx, p->l4_off + field_off, &to, sizeof(to), 0);
+}
+
+/* Rewrites the destination to addr:port (DNAT). */
+static __always_inline int senda_nat4_dnat(struct senda_ctx *ctx, struct senda_pkt4 *p,
+					   __be32 addr, __be16 port)
+{
+	int err;
+
+	err = senda_nat4_set_addr(ctx, p, SENDA_IP_DADDR_OFF, p->daddr, addr);
+	if (err < 0)
+		return err;
+	p->daddr = addr;
+	err = senda_nat4_set_port(ctx, p, SENDA_L4_DPORT_OFF, p->dport, port);
+	if (err < 0)
+		return err;
+	p->dport = port;
+	return 0;
+}
+
+/* Rewrites the source to addr:port (SNAT, and reverse NAT of replies). */
+static __always_inline int senda_nat4_snat(struct senda_ctx *ctx, struct senda_pkt4 *p,
+					   __be32 addr, __be16 port)
+{
+	int err;
+
+	err = senda_nat4_set_addr(ctx, p, SENDA_IP_SADDR_OFF, p->saddr, addr);
+	if (err < 0)
+		return err;
+	p->saddr = addr;
+	err = senda_nat4_set_port(ctx, p, SENDA_L4_SPORT_OFF, p->sport, port);
+	if (err < 0)
+		return err;
+	p->sport = port;
+	return 0;
+}
+
+#endif /* SENDA_NAT4_H */

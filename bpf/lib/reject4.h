@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Refusals for IPv4 (what and why: reject.h): a TCP RST, or ICMP port
+ * unreachable quoting the IPv4 header and the first 8 bytes of the datagram.
+ */
+#ifndef SENDA_REJECT4_H
+#define SENDA_REJECT4_H
+
+#include "common.h"
+#include "ctx/ctx.h"
+#include "pkt4.h"
+#include "csum.h"
+#include "reject.h"
+
+#define SENDA_IP_DF 0x4000
+
+/* IPv4 header without options, as on the wire (no bitfields). 20 bytes. */
+struct senda_ip4_wire {
+	__u8   ver_ihl;
+	__u8   tos;
+	__be16 tot_len;
+	__be16 id;
+	__be16 frag_off;
+	__u8   ttl;
+	__u8   protocol;
+	__sum16 check;
+	__be32 saddr;
+	__be32 daddr;
+};
+
+/* TCP/UDP pseudo header for the checksum. 12 bytes. */
+struct senda_pseudo4 {
+	__be32 saddr;
+	__be32 daddr;
+	__u8   zero;
+	__u8   proto;
+	__be16 len;
+};
+
+struct senda_rst4_wire {
+	struct senda_ip4_wire ip;
+	struct senda_tcp_wire tcp;
+};
+
+/* ICMP destination unreachable quoting the original IPv4 header + 8 bytes. */
+#define SENDA_ICMP_QUOTE_LEN (20 + 8)
+struct senda_icmp4_wire {
+	struct senda_ip4_wire ip;
+	__u8   type;
+	__u8   code;
+	__sum16 check;
+	__be16 unused;
+	__be16 mtu;
+	__u8   quote[SENDA_ICMP_QUOTE_LEN];
+};
+
+#define SENDA_ICMP_DEST_UNREACH 3
+#define SENDA_ICMP_PORT_UNREACH 3
+#ifndef IPPROTO_ICMP
+#define IPPROTO_ICMP 1
+#endif
+
+static __always_inline void senda_ip4_wire_init(struct senda_ip4_wire *ip, __u8 proto, __u8 tos, __u16 frag,
+						__u16 tot_len, __be32 saddr, __be32 daddr)
+{
+	ip->ver_ihl = 0x45;
+	ip->tos = tos;
+	ip->tot_len = bpf_htons(tot_len);
+	ip->id = 0;
+	ip->frag_off = bpf_htons(frag);
+	ip->ttl = SENDA_REPLY_TTL;
+	ip->protocol = proto;
+	ip->check = 0;
+	ip->saddr = saddr;
+	ip->daddr = daddr;
+	ip->check = senda_csum_fold(senda_csum_add(0, ip, sizeof(*ip) / 2));
+}
+
+/*
+ * Answers the TCP segment described by *p with a RST from the VIP and sends it
+ * back out of the incoming device. Returns the verdict.
+ */
+static __always_inline int senda_reject_tcp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
+{
+	struct senda_rst4_wire r = {};
+	struct senda_pseudo4 ph;
+	__u32 data_len = 0, sum;
+
+	if (p->tcp_flags & SENDA_TCP_RST)
+		return SENDA_CTX_DROP;  /* never answer a RST */
+
+	if (p->ip_tot_len > p->ihl_len + p->l4_len)
+		data_len = p->ip_tot_len - p->ihl_len - p->l4_len;
+	senda_rst_fill(&r.tcp, p->sport, p->dport, p->tcp_flags, p->tcp_seq, p->tcp_ack, data_len);
+
+	ph.saddr = p->daddr;
+	ph.daddr = p->saddr;
+	ph.zero = 0;
+	ph.proto = IPPROTO_TCP;
+	ph.len = bpf_htons(sizeof(r.tcp));
+	sum = senda_csum_add(0, &ph, sizeof(ph) / 2);
+	sum = senda_csum_add(sum, &r.tcp, sizeof(r.tcp) / 2);
+	r.tcp.check = senda_csum_fold(sum);
+
+	senda_ip4_wire_init(&r.ip, IPPROTO_TCP, 0, SENDA_IP_DF, sizeof(r), p->daddr, p->saddr);
+	return senda_reply_send(ctx, &r, sizeof(r));
+}
+
+/*
+ * Answers the UDP datagram described by *p with ICMP port unreachable from
+ * the VIP. Datagrams with IP options are dropped instead (the quote would
+ * need a variable length, not worth it for a refusal).
+ */
+static __always_inline int senda_reject_udp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
+{
+	struct senda_icmp4_wire m = {};
+	__u32 sum;
+
+	if (p->ihl_len != 20)
+		return SENDA_CTX_DROP;
+	if (senda_ctx_load(ctx, SENDA_L3_OFF, m.quote, sizeof(m.quote)) < 0)
+		return SENDA_CTX_DROP;
+
+	m.type = SENDA_ICMP_DEST_UNREACH;
+	m.code = SENDA_ICMP_PORT_UNREACH;
+	sum = senda_csum_add(0, &m.type, (sizeof(m) - sizeof(m.ip)) / 2);
+	m.check = senda_csum_fold(sum);
+
+	/* 0xc0: internetwork control precedence, what Linux uses for ICMP errors */
+	senda_ip4_wire_init(&m.ip, IPPROTO_ICMP, 0xc0, 0, sizeof(m), p->daddr, p->saddr);
+	return senda_reply_send(ctx, &m, sizeof(m));
+}
+
+#endif /* SENDA_REJECT4_H */
