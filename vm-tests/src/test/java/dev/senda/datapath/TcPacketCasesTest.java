@@ -39,8 +39,11 @@ class TcPacketCasesTest {
     static final int VPORT = 80;
     static final int BPORT = 8080;
     static final int SERVICE_ID = 7;
-    /** ICMPv6 errors quote the invoking packet up to this many bytes (bpf/README.md). */
-    static final int ICMP6_QUOTE = 8 + 40 + 8;
+    /**
+     * ICMPv6 errors quote the invoking packet up to this many bytes, so that the error fits the
+     * minimum IPv6 MTU of 1280 (RFC 4443 2.4(c): 1280 - 40 - 8; bpf/README.md).
+     */
+    static final int ICMP6_QUOTE = 1232;
 
     /** The addresses of one family's test node. */
     record Net(IpFamily family, String client, String vip, String emptyVip, String backendA, String other) {

@@ -49,12 +49,12 @@ class BtfLayoutCheckTest {
     @Test
     void driftInTheHeadersIsReportedFieldByField() throws Exception {
         Path src = copyHeaders();
-        edit(src.resolve("lib/lb.h"), "__u16  slot;", "__u8   slot; __u8 extra;");
-        edit(src.resolve("lib/conntrack.h"), "__be32 nat_addr;", "__u32 nat_addr;");
-        edit(src.resolve("lib/lb.h"), "__type(value, struct senda_revnat4);", "__type(value, __u64);");
+        edit(src.resolve("lib/abi/lb4.h"), "__u16  slot;", "__u8   slot; __u8 extra;");
+        edit(src.resolve("lib/abi/ct4.h"), "__be32 nat_addr;", "__u32 nat_addr;");
+        edit(src.resolve("lib/abi/lb4.h"), "__type(value, struct senda_revnat4);", "__type(value, __u64);");
         Files.writeString(src.resolve("drift.c"), """
-                #include "lib/lb.h"
-                #include "lib/conntrack.h"
+                #include "lib/abi/lb4.h"
+                #include "lib/abi/ct4.h"
                 char LICENSE[] SEC("license") = "GPL";
                 """);
         Path object = TestSupport.compileBpf(src.resolve("drift.c"), tmp.resolve("drift.o"), src);
@@ -78,8 +78,8 @@ class BtfLayoutCheckTest {
 
     /** The headers as shipped next to the objects (dev/senda/bpf/src/lib). */
     private Path copyHeaders() throws IOException {
-        Path src = Files.createDirectories(tmp.resolve("src/lib"));
-        for (String h : List.of("common.h", "lb.h", "conntrack.h")) {
+        Path src = Files.createDirectories(tmp.resolve("src/lib/abi")).getParent();
+        for (String h : List.of("common.h", "abi/lb.h", "abi/lb4.h", "abi/ct.h", "abi/ct4.h")) {
             try (InputStream in = getClass().getResourceAsStream("/dev/senda/bpf/src/lib/" + h)) {
                 if (in == null) throw new AssertionError("header " + h + " not on the test classpath");
                 Files.copy(in, src.resolve(h));

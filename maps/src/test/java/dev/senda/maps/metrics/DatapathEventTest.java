@@ -25,7 +25,7 @@ class DatapathEventTest {
     @Test
     void mirrorsTheCEnumIndexForIndex() throws IOException {
         String header;
-        try (InputStream in = getClass().getResourceAsStream("/dev/senda/bpf/src/lib/metrics.h")) {
+        try (InputStream in = getClass().getResourceAsStream("/dev/senda/bpf/src/lib/abi/metrics.h")) {
             assertNotNull(in, "metrics.h is not on the test classpath (build the bpf module)");
             header = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

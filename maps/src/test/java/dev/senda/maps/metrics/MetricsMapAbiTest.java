@@ -23,8 +23,8 @@ class MetricsMapAbiTest {
 
     @Test
     void theShippedHeaderPassesAndAChangedValueTypeIsReported() throws IOException {
-        Path src = Files.createDirectories(tmp.resolve("src/lib"));
-        for (String h : List.of("common.h", "metrics.h")) {
+        Path src = Files.createDirectories(tmp.resolve("src/lib/abi")).getParent();
+        for (String h : List.of("common.h", "abi/metrics.h", "metrics.h")) {
             try (InputStream in = getClass().getResourceAsStream("/dev/senda/bpf/src/lib/" + h)) {
                 if (in == null) throw new AssertionError("header " + h + " not on the test classpath");
                 Files.copy(in, src.resolve(h));
@@ -43,7 +43,7 @@ class MetricsMapAbiTest {
         Path good = TestSupport.compileBpf(c, tmp.resolve("good.o"), tmp.resolve("src"));
         assertEquals(List.of(DatapathCounters.MAP_NAME), BtfLayoutCheck.verify(good).mapsChecked());
 
-        Path header = src.resolve("metrics.h");
+        Path header = src.resolve("abi/metrics.h");
         String text = Files.readString(header);
         assertTrue(text.contains("__type(value, __u64);"), "metrics.h still declares __u64 counters");
         Files.writeString(header, text.replace("__type(value, __u64);", "__type(value, __u32);"));
