@@ -1,16 +1,24 @@
-package dev.senda.cli;
+package dev.senda.testbed;
 
-import dev.senda.testbed.Demo;
+import dev.senda.cli.ErrorReporter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-/** {@code senda demo}: the agent on the example Services, in a small node made of network namespaces. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+/**
+ * {@code senda demo}: the launcher runs this class (from the testbed module's class path, which
+ * holds the control plane too) instead of the agent's {@code dev.senda.cli.Main}, so the agent
+ * itself never carries the testbed.
+ */
+@Command(name = "senda demo",
         description = "Build a node in network namespaces, run the agent on examples/, send traffic to a VIP, "
                 + "change the endpoints, and clean up (needs root).")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoMain implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--socket-lb", paramLabel = "true|false", defaultValue = "true", arity = "0..1",
             description = "socket LB (client in the agent's cgroup) or, with false, per-packet LB on tc "
                     + "(default: ${DEFAULT-VALUE})")
@@ -19,6 +27,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--requests", paramLabel = "N", defaultValue = "30",
             description = "requests per measurement (default: ${DEFAULT-VALUE})")
     int requests;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (2 for a usage error, 1 when the demo failed). */
+    public static int execute(String... args) {
+        return new CommandLine(new DemoMain())
+                .setExecutionExceptionHandler(new ErrorReporter())
+                .execute(args);
+    }
 
     @Override
     public Integer call() throws Exception {
