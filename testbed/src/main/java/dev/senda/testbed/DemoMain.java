@@ -13,8 +13,8 @@ import java.util.concurrent.Callable;
  * itself never carries the testbed.
  */
 @Command(name = "senda demo",
-        description = "Build a node in network namespaces, run the agent on examples/, send traffic to a VIP, "
-                + "change the endpoints, and clean up (needs root).")
+        description = "Build a node in network namespaces, run the agent on examples/, send traffic to the "
+                + "dual-stack Service's cluster IPs, change the endpoints, and clean up (needs root).")
 public final class DemoMain implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -27,6 +27,13 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--requests", paramLabel = "N", defaultValue = "30",
             description = "requests per measurement (default: ${DEFAULT-VALUE})")
     int requests;
+
+    @Option(names = "--ipv6", paramLabel = "auto|require|skip", defaultValue = Demo.IPV6_DEFAULT,
+            converter = Ipv6Converter.class,
+            description = "traffic to the Service's IPv6 cluster IP: auto counts it only where the agent programmed "
+                    + "it (and says so otherwise), require fails the demo unless it answers, skip sends none "
+                    + "(default: ${DEFAULT-VALUE})")
+    Demo.Ipv6 ipv6;
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -42,6 +49,18 @@ public final class DemoMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Demo.Options defaults = Demo.Options.defaults();
-        return new Demo(new Demo.Options(defaults.examplesDir(), socketLb, requests, defaults.workDir())).run(System.out);
+        return new Demo(new Demo.Options(defaults.examplesDir(), socketLb, requests, defaults.workDir(), ipv6)).run(System.out);
+    }
+
+    /** {@code --ipv6} in any case. */
+    static final class Ipv6Converter implements CommandLine.ITypeConverter<Demo.Ipv6> {
+        @Override
+        public Demo.Ipv6 convert(String value) {
+            try {
+                return Demo.Ipv6.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not auto, require or skip");
+            }
+        }
     }
 }
