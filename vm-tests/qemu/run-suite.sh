@@ -105,7 +105,7 @@ fi
 
 # --- the project's classpath, built on the host (no Maven in the VM) -------------------------
 for d in bpf/target/classes maps/target/classes maps/target/test-classes control-plane/target/classes \
-         vm-tests/target/test-classes; do
+         testbed/target/classes vm-tests/target/test-classes; do
     [ -d "$ROOT/$d" ] || die "$ROOT/$d is missing: build first (./senda build, or use ./senda vm-test)"
 done
 mkdir -p "$CACHE/logs"
@@ -133,11 +133,11 @@ if [ ! -f "$launcher" ]; then
 fi
 # A snapshot of the built classes: a concurrent build on the host must not change them mid-run.
 for d in bpf/target/classes maps/target/classes maps/target/test-classes control-plane/target/classes \
-         vm-tests/target/test-classes; do
+         testbed/target/classes vm-tests/target/test-classes; do
     mkdir -p "$RUN/classes/$(dirname "$d")" && cp -a "$ROOT/$d" "$RUN/classes/$d"
 done
 C="$RUN/classes"
-CP="$C/vm-tests/target/test-classes:$C/maps/target/test-classes:$C/control-plane/target/classes"
+CP="$C/vm-tests/target/test-classes:$C/maps/target/test-classes:$C/testbed/target/classes:$C/control-plane/target/classes"
 CP="$CP:$C/maps/target/classes:$C/bpf/target/classes:$(cat "$RUN/deps.txt"):$launcher"
 
 if [ $# -gt 0 ]; then SELECTION=("$@"); else SELECTION=("${DEFAULT_SELECTION[@]}"); fi

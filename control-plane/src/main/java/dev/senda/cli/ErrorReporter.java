@@ -6,9 +6,9 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Prints an exception as one clear line ("senda: error: ...") instead of a stack trace; the stack
- * trace is printed too when SENDA_DEBUG is set. Exit code 1.
+ * trace is printed too when SENDA_DEBUG is set. Exit code 1. Public for the testbed's {@code senda demo}.
  */
-final class ErrorReporter implements IExecutionExceptionHandler {
+public final class ErrorReporter implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
         StringBuilder msg = new StringBuilder(String.valueOf(ex.getMessage()));

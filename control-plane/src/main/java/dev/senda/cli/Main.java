@@ -3,7 +3,10 @@ package dev.senda.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of every Senda command; {@code ./senda} dispatches here. */
+/**
+ * Entry point of every Senda command; {@code ./senda} dispatches here (except {@code demo}, which is
+ * the testbed module's {@code dev.senda.testbed.DemoMain}: the agent never carries the testbed).
+ */
 @Command(name = "senda",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -12,7 +15,6 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 BpfCommand.class,
                 CleanupCommand.class,
-                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,5 +1,6 @@
 package dev.senda.reconcile;
 
+import dev.senda.test.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.senda.source;
 
 import dev.senda.model.ObjectRef;
 import dev.senda.model.Snapshot;
+import dev.senda.test.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

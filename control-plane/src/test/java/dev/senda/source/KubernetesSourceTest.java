@@ -2,6 +2,7 @@ package dev.senda.source;
 
 import dev.senda.model.ObjectRef;
 import dev.senda.model.Snapshot;
+import dev.senda.test.Poll;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;

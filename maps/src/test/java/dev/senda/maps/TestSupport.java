@@ -12,7 +12,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Shared helpers of the maps tests (also in the test-jar for other modules): root check that
- * fails instead of skipping, unique names, the built BPF objects, bounded polling, cleanup.
+ * fails instead of skipping, unique names, the built BPF objects, cleanup. Bounded polling is
+ * {@link dev.senda.test.Poll}.
  */
 public final class TestSupport {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -89,20 +89,6 @@ public final class TestSupport {
             throw new UncheckedIOException(e);
         }
         return fail("no cgroup2 mount found in /proc/mounts");
-    }
-
-    /** Polls {@code condition} every 20 ms for at most {@code timeoutMs}; fails with {@code what}. */
-    public static void await(String what, long timeoutMs, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out after " + timeoutMs + " ms waiting for " + what);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for " + what);
-            }
-        }
     }
 
     /** Runs a command (bounded to 30 s) and fails with its output if it exits non-zero. */

@@ -2,6 +2,7 @@ package dev.senda.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.senda.test.Poll;
 import dev.senda.testbed.AgentProcess;
 import dev.senda.testbed.ClientResult;
 import dev.senda.testbed.Exec;
@@ -185,14 +186,7 @@ class AgentLifecycleE2eTest {
     /** Polls /metrics (every 100 ms, at most {@code bound}) until {@code done} holds; returns that scrape. */
     private static String awaitMetrics(AgentProcess agent, java.util.function.Predicate<String> done, String what,
                                        Duration bound) throws IOException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = agent.metrics();
-            if (done.test(last)) return last;
-            Traffic.sleep(100);
-        }
-        throw new AssertionError("no " + what + " within " + bound.toMillis() + " ms; last /metrics:\n" + head(last));
+        return Poll.result(bound, Duration.ofMillis(100), agent::metrics, done, last -> what + "; last /metrics:\n" + head(last));
     }
 
     /**
@@ -226,9 +220,8 @@ class AgentLifecycleE2eTest {
 
         /** Waits until the loop made {@code n} requests (fails if it ended or {@code bound} passed first). */
         void awaitRequests(int n, Duration bound) {
-            long deadline = System.nanoTime() + bound.toNanos();
-            while (size() < n && thread.isAlive() && System.nanoTime() < deadline) Traffic.sleep(10);
-            assertTrue(size() >= n, "the client loop made only " + size() + " of " + n + " requests");
+            Poll.until(bound, () -> size() >= n || !thread.isAlive(), () -> n + " requests of the client loop");
+            assertTrue(size() >= n, "the client loop ended after only " + size() + " of " + n + " requests");
         }
 
         void stop() throws InterruptedException {

@@ -1,5 +1,7 @@
 package dev.senda.e2e;
 
+import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
 import dev.senda.testbed.AgentProcess;
 import dev.senda.testbed.Pod;
 import dev.senda.testbed.Testbed;
@@ -18,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One e2e node: a {@link Testbed} with three backend pods (echo-a/b/c) and two client pods, echo
  * servers in the backends, the mock API server reachable from the node namespace, and (once
- * started) the real agent. VIPs come from a random 10.96.N.0/24 (they exist only in the agent's
- * maps and the namespaces' traffic).
+ * started) the real agent. Pods are dual-stack; VIPs come from a random 10.96.N.0/24 or
+ * fd00:96:N::/64 (they exist only in the agent's maps and the namespaces' traffic).
  */
 final class E2eNode implements AutoCloseable {
     /** TCP and UDP echo port of every backend. */
@@ -94,11 +96,20 @@ final class E2eNode implements AutoCloseable {
         return agent;
     }
 
-    /** A fresh VIP 10.96.N.k. */
+    /** A fresh IPv4 VIP 10.96.N.k. */
     String nextVip() {
+        return nextVip(IpFamily.IPV4);
+    }
+
+    /**
+     * A fresh VIP of {@code family}: 10.96.N.k, or fd00:96:N::k (canonical text) with the same digits;
+     * k is never reused within the node, whatever the family.
+     */
+    String nextVip(IpFamily family) {
         int k = nextVip.getAndIncrement();
         if (k > 254) throw new IllegalStateException("out of VIPs");
-        return "10.96." + vipOctet + "." + k;
+        if (family == IpFamily.IPV4) return "10.96." + vipOctet + "." + k;
+        return IpAddress.parse("fd00:96:" + vipOctet + "::" + k).orElseThrow().toString();
     }
 
     KubernetesClient kube() {

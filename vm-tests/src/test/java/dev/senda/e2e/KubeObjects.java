@@ -1,5 +1,7 @@
 package dev.senda.e2e;
 
+import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
 import dev.senda.testbed.Pod;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
@@ -22,13 +24,41 @@ final class KubeObjects {
     private KubeObjects() {
     }
 
-    /** A ClusterIP Service; the mock never allocates one, so the VIP is always given. */
+    /**
+     * A single-stack ClusterIP Service of the VIP's family (IPv4 or IPv6); the mock never allocates
+     * one, so the VIP is always given. ipFamilies and ipFamilyPolicy are filled in as a real API
+     * server defaults them.
+     */
     static Service service(String name, String clusterIp, ServicePort... ports) {
+        return clusterIpService(name, "SingleStack", List.of(clusterIp), ports);
+    }
+
+    /**
+     * A dual-stack ClusterIP Service (ipFamilyPolicy RequireDualStack): {@code primaryVip} is
+     * spec.clusterIP and the first of spec.clusterIPs, and its family the first of spec.ipFamilies,
+     * as the API server orders them.
+     *
+     * @throws IllegalArgumentException unless the two VIPs are of different families
+     */
+    static Service dualStackService(String name, String primaryVip, String secondaryVip, ServicePort... ports) {
+        if (family(primaryVip) == family(secondaryVip)) {
+            throw new IllegalArgumentException("a dual-stack Service needs one VIP per family: " + primaryVip + ", " + secondaryVip);
+        }
+        return clusterIpService(name, "RequireDualStack", List.of(primaryVip, secondaryVip), ports);
+    }
+
+    private static Service clusterIpService(String name, String policy, List<String> vips, ServicePort... ports) {
         return new ServiceBuilder()
                 .withNewMetadata().withNamespace(NAMESPACE).withName(name).endMetadata()
-                .withNewSpec().withType("ClusterIP").withClusterIP(clusterIp).withClusterIPs(clusterIp)
+                .withNewSpec().withType("ClusterIP").withClusterIP(vips.getFirst()).withClusterIPs(vips)
+                .withIpFamilies(vips.stream().map(v -> family(v).apiName()).toList()).withIpFamilyPolicy(policy)
                 .withPorts(ports).endSpec()
                 .build();
+    }
+
+    /** The family of an IP literal. @throws IllegalArgumentException for anything else */
+    static IpFamily family(String ip) {
+        return IpAddress.parse(ip).orElseThrow(() -> new IllegalArgumentException("not an IP literal: " + ip)).family();
     }
 
     /** The Service with one more label. */
@@ -56,9 +86,18 @@ final class KubeObjects {
         return new EndpointPortBuilder().withName(name).withProtocol(protocol).withPort(port).build();
     }
 
-    /** An EndpointSlice of the Service (label kubernetes.io/service-name) with every pod ready. */
+    /** An IPv4 EndpointSlice of the Service (label kubernetes.io/service-name) with every pod ready. */
     static EndpointSlice slice(String service, String sliceName, List<EndpointPort> ports, Collection<Pod> pods) {
         return slice(service, sliceName, ports, pods, true);
+    }
+
+    /**
+     * An EndpointSlice of {@code family} (addressType IPv4 or IPv6, the pods' addresses of that
+     * family) with every pod ready. A dual-stack Service has one slice per family.
+     */
+    static EndpointSlice slice(IpFamily family, String service, String sliceName, List<EndpointPort> ports,
+                               Collection<Pod> pods) {
+        return slice(family, service, sliceName, ports, pods, true, true, false);
     }
 
     /** An EndpointSlice of the Service whose endpoints are all ready (and serving) or all not. */
@@ -67,18 +106,24 @@ final class KubeObjects {
         return slice(service, sliceName, ports, pods, ready, ready, false);
     }
 
-    /** An EndpointSlice whose endpoints all carry the given conditions. */
+    /** An IPv4 EndpointSlice whose endpoints all carry the given conditions. */
     static EndpointSlice slice(String service, String sliceName, List<EndpointPort> ports, Collection<Pod> pods,
                                boolean ready, boolean serving, boolean terminating) {
+        return slice(IpFamily.IPV4, service, sliceName, ports, pods, ready, serving, terminating);
+    }
+
+    /** An EndpointSlice of {@code family} whose endpoints all carry the given conditions. */
+    static EndpointSlice slice(IpFamily family, String service, String sliceName, List<EndpointPort> ports,
+                               Collection<Pod> pods, boolean ready, boolean serving, boolean terminating) {
         return new EndpointSliceBuilder()
                 .withNewMetadata().withNamespace(NAMESPACE).withName(sliceName)
                 .addToLabels("kubernetes.io/service-name", service)
                 .addToLabels("endpointslice.kubernetes.io/managed-by", "e2e.senda.dev")
                 .endMetadata()
-                .withAddressType("IPv4")
+                .withAddressType(family.apiName())
                 .withPorts(ports)
                 .withEndpoints(pods.stream().map(p -> new EndpointBuilder()
-                        .withAddresses(p.ip())
+                        .withAddresses(p.ip(family))
                         .withNewConditions().withReady(ready).withServing(serving).withTerminating(terminating).endConditions()
                         .withNodeName("node-1")
                         .withNewTargetRef().withKind("Pod").withNamespace(NAMESPACE).withName(p.name()).endTargetRef()

@@ -1,5 +1,6 @@
 package dev.senda.e2e;
 
+import dev.senda.test.Poll;
 import dev.senda.testbed.ClientResult;
 import dev.senda.testbed.Pod;
 import dev.senda.testbed.Testbed;
@@ -13,8 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Requests from a pod to a Service VIP, their tallies, and bounded waits for convergence. */
 final class Traffic {
@@ -100,36 +99,29 @@ final class Traffic {
     /** Polls single requests until one fails and the error matches, for at most {@code bound}. */
     ClientResult awaitFailure(Testbed.Proto proto, Pod from, String ip, int port, Predicate<String> error, Duration bound)
             throws IOException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        ClientResult last = null;
-        while (System.nanoTime() < deadline) {
-            last = one(proto, from, ip, port, FAILURE_TIMEOUT);
-            if (!last.ok() && error.test(last.error())) return last;
-            sleep(50);
-        }
-        return fail("no matching failure from " + from.name() + " to " + proto + " " + ip + ":" + port
-                + " within " + bound.toMillis() + " ms; last: " + last);
+        return Poll.result(bound, Duration.ofMillis(50), () -> one(proto, from, ip, port, FAILURE_TIMEOUT),
+                r -> !r.ok() && error.test(r.error()),
+                last -> "a matching failure from " + from.name() + " to " + proto + " " + ip + ":" + port + "; last: " + last);
     }
 
+    /** Sends batches of {@code batch} requests until one satisfies {@code done} (pausing 100 ms), for at most {@code bound}. */
     Tally awaitBatch(Testbed.Proto proto, Pod from, String ip, int port, int batch, Duration bound,
                      Predicate<Tally> done, String what) throws IOException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        Tally last = null;
-        int rounds = 0;
-        while (System.nanoTime() < deadline) {
-            last = tally(proto, from, ip, port, batch);
-            rounds++;
-            if (done.test(last)) {
-                E2eNode.log(String.format("%s %s:%d from %s: %s after %d round(s), %.1f ms/request", proto, ip, port,
-                        from.name(), what, rounds, last.results().stream().mapToLong(ClientResult::millis).average().orElse(0)));
-                return last;
-            }
-            sleep(100);
-        }
-        return fail(proto + " " + ip + ":" + port + " from " + from.name() + (inCgroup ? " (in cgroup)" : "")
-                + " was not " + what + " within " + bound.toMillis() + " ms (" + rounds + " rounds); last round: " + last);
+        long start = System.nanoTime();
+        int[] rounds = {0};
+        Tally t = Poll.result(bound, Duration.ofMillis(100), () -> {
+                    rounds[0]++;
+                    return tally(proto, from, ip, port, batch);
+                }, done,
+                last -> proto + " " + ip + ":" + port + " from " + from.name() + (inCgroup ? " (in cgroup)" : "")
+                        + " to be " + what + "; last round: " + last);
+        E2eNode.log(String.format("%s %s:%d from %s: %s after %d round(s) in %.1f s, %.1f ms/request", proto, ip, port,
+                from.name(), what, rounds[0], (System.nanoTime() - start) / 1e9,
+                t.results().stream().mapToLong(ClientResult::millis).average().orElse(0)));
+        return t;
     }
 
+    /** A pause between paced requests (not a wait for a condition: that is {@link Poll}). */
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

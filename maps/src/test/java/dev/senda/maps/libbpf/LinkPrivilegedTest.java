@@ -2,9 +2,11 @@ package dev.senda.maps.libbpf;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import dev.senda.maps.TestSupport;
+import dev.senda.test.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,8 +95,8 @@ class LinkPrivilegedTest {
                 holder.close();
             }
             // the kernel frees the link after the pin's inode is evicted (RCU-deferred): poll
-            TestSupport.await("the cgroup link to go away", 5_000,
-                    () -> Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT).isEmpty());
+            Poll.until(Duration.ofSeconds(5), () -> Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT).isEmpty(),
+                    "the cgroup link to go away", () -> Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT));
         }
     }
 
@@ -105,8 +107,8 @@ class LinkPrivilegedTest {
             try (BpfLink ignored = BpfLink.attachCgroup(connect, cgroup, CgroupAttachType.INET4_CONNECT)) {
                 assertEquals(1, Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT).size());
             }
-            TestSupport.await("the unpinned link to go away", 5_000,
-                    () -> Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT).isEmpty());
+            Poll.until(Duration.ofSeconds(5), () -> Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT).isEmpty(),
+                    "the unpinned link to go away", () -> Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT));
         }
     }
 

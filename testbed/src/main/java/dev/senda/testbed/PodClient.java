@@ -44,8 +44,8 @@ public final class PodClient implements AutoCloseable {
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:-UsePerfData", "-Xmx48m",
-                // IPv4 sockets, like socat's: a dual-stack (AF_INET6) socket would meet connect6/sendmsg6, not the v4 hooks
-                "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"), ClientMain.class.getName()));
+                // no -Djava.net.preferIPv4Stack: ClientMain picks each socket's family from its target
+                "-cp", System.getProperty("java.class.path"), ClientMain.class.getName()));
         Process p = owner.track(new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start());
@@ -70,12 +70,12 @@ public final class PodClient implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** One TCP request: connect, getpeername, read the answer line. */
+    /** One TCP request to an IPv4 or IPv6 literal: connect, getpeername, read the answer line. */
     public ClientResult tcp(String ip, int port, Duration timeout) throws IOException {
         return request("tcp", ip, port, timeout);
     }
 
-    /** One UDP request on a connected socket. */
+    /** One UDP request on a connected socket (of the target's family). */
     public ClientResult udp(String ip, int port, Duration timeout) throws IOException {
         return request("udp", ip, port, timeout);
     }

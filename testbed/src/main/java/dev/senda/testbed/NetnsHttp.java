@@ -1,5 +1,7 @@
 package dev.senda.testbed;
 
+import dev.senda.net.IpAddress;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,17 +26,19 @@ public final class NetnsHttp {
     }
 
     /**
-     * GETs {@code http://ip:port/path} from inside {@code netns}.
+     * GETs {@code http://ip:port/path} from inside {@code netns} ({@code ip} an IPv4 or IPv6 literal).
      *
      * @throws IOException when the connection fails or the answer is not HTTP
      */
     public static Response get(Path netns, String ip, int port, String path, Duration timeout) throws IOException {
         return Netns.call(netns, timeout.plusSeconds(1), () -> {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.ofLiteral(ip), port), (int) timeout.toMillis());
+                InetAddress address = InetAddress.ofLiteral(ip);
+                s.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
                 s.setSoTimeout((int) timeout.toMillis());
                 OutputStream out = s.getOutputStream();
-                out.write(("GET " + path + " HTTP/1.0\r\nHost: " + ip + ":" + port + "\r\nConnection: close\r\n\r\n")
+                out.write(("GET " + path + " HTTP/1.0\r\nHost: " + IpAddress.of(address).withPort(port)
+                                + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 InputStream in = s.getInputStream();

@@ -1,5 +1,7 @@
 package dev.senda.testbed;
 
+import dev.senda.net.IpAddress;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * client learns which backend served it, which source address the backend saw, and which target
  * port was hit. In {@link Mode#STREAM} mode a TCP connection then echoes every line it receives
  * (for long-lived connections).
+ *
+ * <p>One dual-stack socket per server ({@code [::]:port}, IPV6_V6ONLY off, as the JDK creates it)
+ * serves both families: IPv4 clients arrive as IPv4-mapped addresses, which the JDK hands over as
+ * plain IPv4 addresses. The peer address is written canonically ({@code 10.244.0.13},
+ * {@code fd00:10:244::13}), so answers compare equal to {@link Pod#ip()} and {@link Pod#ipv6()}.
  *
  * <p>Serving from this JVM instead of a process per connection keeps a request at about a
  * millisecond even on a busy machine, which keeps bounded waits meaningful.
@@ -50,13 +57,18 @@ public final class EchoServer implements AutoCloseable {
                 socket instanceof ServerSocket ss ? () -> acceptLoop(ss) : () -> udpLoop((DatagramSocket) socket));
     }
 
-    /** Binds {@code 0.0.0.0:port} inside the pod's namespace and starts serving. */
+    /**
+     * Binds {@code [::]:port} (dual-stack) inside the pod's namespace and starts serving.
+     *
+     * @throws IOException also when this JVM runs without IPv6 sockets ({@code java.net.preferIPv4Stack})
+     */
     public static EchoServer start(Pod pod, Mode mode, int port) throws IOException {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.ofLiteral("::"), port);
         AutoCloseable socket = Netns.call(pod.netnsPath(), Duration.ofSeconds(5), () -> {
-            if (mode == Mode.UDP) return new DatagramSocket(new InetSocketAddress(port));
+            if (mode == Mode.UDP) return new DatagramSocket(any);
             ServerSocket ss = new ServerSocket();
             ss.setReuseAddress(true);
-            ss.bind(new InetSocketAddress(port), 256);
+            ss.bind(any, 256);
             return ss;
         });
         return new EchoServer(pod, mode, port, socket);
@@ -64,7 +76,7 @@ public final class EchoServer implements AutoCloseable {
 
     /** The line this server answers a client at {@code peer} with. */
     String answer(InetAddress peer) {
-        return pod.name() + " " + peer.getHostAddress() + " " + port;
+        return pod.name() + " " + IpAddress.of(peer) + " " + port;
     }
 
     /** How many connections/datagrams it answered. */

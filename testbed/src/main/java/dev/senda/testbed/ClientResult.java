@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * @param ok         whether an answer came
  * @param answer     the answer line
- * @param remote     the other end as the client application saw it ("ip:port" from getpeername or
- *                   recvfrom), empty when unknown
+ * @param remote     the other end as the client application saw it ("ip:port" or "[ipv6]:port" from
+ *                   getpeername or recvfrom), empty when unknown
  * @param error      the client's error when not ok
  * @param millis     duration of the request
  */
@@ -41,10 +41,15 @@ public record ClientResult(boolean ok, String answer, String remote, String erro
         return field(2).map(Integer::parseInt);
     }
 
-    /** The IP part of {@link #remote()}: with socket LB still the VIP the application connected to. */
+    /**
+     * The IP part of {@link #remote()} (IPv6 without its brackets): with socket LB still the VIP the
+     * application connected to.
+     */
     public Optional<String> remoteIp() {
         int colon = remote.lastIndexOf(':');
-        return ok && colon > 0 ? Optional.of(remote.substring(0, colon)) : Optional.empty();
+        if (!ok || colon <= 0) return Optional.empty();
+        String ip = remote.substring(0, colon);
+        return Optional.of(ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip);
     }
 
     private Optional<String> field(int i) {

@@ -1,5 +1,8 @@
 package dev.senda.testbed;
 
+import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,26 +19,38 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A Kubernetes node built from network namespaces, for end-to-end runs of the real agent.
+ * A Kubernetes node built from network namespaces, for end-to-end runs of the real agent. Every pod
+ * is dual-stack: an IPv4 and an IPv6 address, a default route of each family through the node
+ * (addresses: {@link AddressPlan}).
  *
  * <pre>
  *   netns &lt;prefix&gt;-node  (the agent runs here: nsenter --net=/run/netns/&lt;prefix&gt;-node)
- *     lo up, ip_forward=1, rp_filter=0
- *     &lt;prefix&gt;p0 ── veth ── eth0 in netns &lt;prefix&gt;-&lt;pod0&gt;   10.244.N.10/32
- *     &lt;prefix&gt;p1 ── veth ── eth0 in netns &lt;prefix&gt;-&lt;pod1&gt;   10.244.N.11/32
+ *     lo up, 10.244.N.1/32 and fd00:10:244:N::1/128 on lo (the node's own addresses)
+ *     ip_forward=1, rp_filter=0, ipv6 forwarding=1, accept_dad=0
+ *     &lt;prefix&gt;p0 ── veth ── eth0 in netns &lt;prefix&gt;-&lt;pod0&gt;   10.244.N.10/32, fd00:10:244:N::10/128
+ *     &lt;prefix&gt;p1 ── veth ── eth0 in netns &lt;prefix&gt;-&lt;pod1&gt;   10.244.N.11/32, fd00:10:244:N::11/128
  *     ...
- *     route 10.244.N.1i/32 dev &lt;prefix&gt;pi         (one /32 per pod)
- *     169.254.1.1/32 on every &lt;prefix&gt;pi          (the pods' gateway, as Cilium/Calico do)
- *   pod: default via 169.254.1.1 dev eth0
+ *     route 10.244.N.1i/32 dev &lt;prefix&gt;pi, route fd00:10:244:N::1i/128 dev &lt;prefix&gt;pi   (one per pod)
+ *     169.254.1.1/32 and fe80::1/64 on every &lt;prefix&gt;pi         (the pods' gateways, as Calico/Cilium do)
+ *   pod: default via 169.254.1.1 dev eth0 (ARP answers it: the node owns the address)
+ *        default via fe80::1 dev eth0, neighbour fe80::1 lladdr &lt;host veth MAC&gt; permanent, accept_dad=0
  *   cgroup &lt;cgroup2 mount&gt;/&lt;prefix&gt;             (--cgroup-root; clients may be started inside)
  * </pre>
  *
- * Nothing is added to the root namespace: the veth pairs are created directly between the node and
- * the pod namespaces, so pod addresses exist only inside namespaces this class created and the /24
- * cannot clash with the host (it is still chosen among ranges the host does not route, to avoid
- * confusing anyone reading {@code ip route}). Names carry a per-run prefix {@code sd<4 hex>}, so
- * parallel runs do not collide; {@link #podDeviceGlob()} ({@code <prefix>p*}) is the agent's
- * {@code --pod-devices}.
+ * IPv6 details, and why: DAD is off in every namespace (accept_dad=0 before the veths exist, and
+ * {@code nodad} on every address), so no address is ever "tentative" and a pod can talk the moment
+ * the testbed is built. The IPv6 gateway is a link-local address the node owns on every host-side
+ * veth (the IPv6 twin of 169.254.1.1), and the pod also gets a permanent neighbour entry for it: the
+ * pod's first packet never waits for neighbour discovery. The node resolves pods by ordinary NDP, as
+ * it resolves their IPv4 addresses by ARP. Host-side veths have fixed MACs ({@code 02:5d:..}) so the
+ * neighbour entry is known before the link exists.
+ *
+ * <p>Nothing is added to the root namespace: the veth pairs are created directly between the node and
+ * the pod namespaces, so pod addresses exist only inside namespaces this class created and the ranges
+ * cannot clash with the host (N is still chosen among ranges the host does not route, for both
+ * families, to avoid confusing anyone reading {@code ip route}). Names carry a per-run prefix
+ * {@code sd<4 hex>}, so parallel runs do not collide; {@link #podDeviceGlob()} ({@code <prefix>p*})
+ * is the agent's {@code --pod-devices}.
  *
  * <p>Backends are {@link EchoServer}s: sockets created inside the pod namespaces, served by this JVM.
  * Clients are {@link PodClient} processes started in a pod's namespace, optionally inside the
@@ -47,13 +62,15 @@ import java.util.regex.Pattern;
  * removes what a killed JVM could not ({@link RunMarkers}). Every wait is bounded.
  */
 public final class Testbed implements AutoCloseable {
-    /** The gateway address pods route through; it lives on every host-side veth. */
-    public static final String POD_GATEWAY = "169.254.1.1";
+    /** The IPv4 gateway address pods route through; it lives on every host-side veth. */
+    public static final String POD_GATEWAY = AddressPlan.GATEWAY_IPV4;
+    /** The IPv6 gateway address pods route through (link-local); it lives on every host-side veth. */
+    public static final String POD_GATEWAY6 = AddressPlan.GATEWAY_IPV6;
     private static final Pattern POD_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?");
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
     private final String prefix;
-    private final int subnetOctet;
+    private final AddressPlan addresses;
     private final Path logDir;
     private final ChildProcesses processes;
     private final Deque<Undo> undo = new ArrayDeque<>();
@@ -74,9 +91,9 @@ public final class Testbed implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private Testbed(String prefix, int subnetOctet, Path logDir) {
+    private Testbed(String prefix, AddressPlan addresses, Path logDir) {
         this.prefix = prefix;
-        this.subnetOctet = subnetOctet;
+        this.addresses = addresses;
         this.logDir = logDir;
         this.processes = new ChildProcesses(pid -> RunMarkers.recordChild(prefix, pid));
         this.shutdownHook = new Thread(this::closeQuietly, "testbed-" + prefix + "-cleanup");
@@ -93,7 +110,7 @@ public final class Testbed implements AutoCloseable {
         private Integer subnetOctet;
         private Path logDir;
 
-        /** Pod names (lower-case DNS labels); pod i gets address 10.244.N.(10+i). */
+        /** Pod names (lower-case DNS labels); pod i gets addresses 10.244.N.(10+i) and fd00:10:244:N::(10+i). */
         public Builder pods(String... names) {
             for (String n : names) {
                 if (!POD_NAME.matcher(n).matches()) throw new IllegalArgumentException("bad pod name '" + n + "'");
@@ -104,8 +121,9 @@ public final class Testbed implements AutoCloseable {
         }
 
         /**
-         * Fixes the pod range to 10.244.{@code octet}.0/24 (the demo does, so its example YAML can name
-         * pod addresses); by default a random range the host does not route is chosen.
+         * Fixes the pod ranges to 10.244.{@code octet}.0/24 and fd00:10:244:{@code octet}::/64 (the demo
+         * does, so its example YAML can name pod addresses); by default a random N whose ranges the
+         * host routes in neither family is chosen.
          */
         public Builder subnet(int octet) {
             if (octet < 0 || octet > 255) throw new IllegalArgumentException("octet " + octet);
@@ -126,6 +144,7 @@ public final class Testbed implements AutoCloseable {
          */
         public Testbed build() throws IOException {
             if (podNames.isEmpty()) throw new IllegalStateException("a testbed needs at least one pod");
+            requireIpv6();
             for (String stale : RunMarkers.sweepStale()) {
                 System.err.println("testbed: removed what a killed run left behind under prefix " + stale);
             }
@@ -133,7 +152,7 @@ public final class Testbed implements AutoCloseable {
             int octet = subnetOctet != null ? subnetOctet : freeOctet();
             Path dir = logDir != null ? logDir : Files.createTempDirectory("senda-testbed-" + prefix + "-");
             Files.createDirectories(dir);
-            Testbed tb = new Testbed(prefix, octet, dir);
+            Testbed tb = new Testbed(prefix, new AddressPlan(octet), dir);
             try {
                 tb.create(podNames);
                 return tb;
@@ -154,10 +173,15 @@ public final class Testbed implements AutoCloseable {
         String node = nodeNetns();
         Exec.check("ip", "netns", "add", node);
         undo.push(new Undo("netns " + node, () -> deleteNetns(node)));
+        sysctl(node, Map.of(
+                "net.ipv4.ip_forward", "1",
+                "net.ipv4.conf.all.rp_filter", "0",
+                "net.ipv4.conf.default.rp_filter", "0",
+                "net.ipv6.conf.all.forwarding", "1"));
+        sysctl(node, IPV6_NOW);
         Exec.check("ip", "-n", node, "link", "set", "lo", "up");
-        sysctl(node, "net.ipv4.ip_forward", "1");
-        sysctl(node, "net.ipv4.conf.all.rp_filter", "0");
-        sysctl(node, "net.ipv4.conf.default.rp_filter", "0");
+        Exec.check("ip", "-n", node, "addr", "add", addresses.node(IpFamily.IPV4) + "/32", "dev", "lo");
+        Exec.check("ip", "-n", node, "addr", "add", addresses.node(IpFamily.IPV6) + "/128", "dev", "lo", "nodad");
 
         for (String name : podNames) createPod(name);
 
@@ -168,24 +192,41 @@ public final class Testbed implements AutoCloseable {
 
     private Pod createPod(String name) throws IOException {
         int i = nextPodIndex++;
-        if (i > 200) throw new IllegalStateException("at most 200 pods per testbed");
+        if (i >= AddressPlan.MAX_PODS) throw new IllegalStateException("at most " + AddressPlan.MAX_PODS + " pods per testbed");
         String node = nodeNetns();
-        Pod pod = new Pod(name, i, prefix + "-" + name, "10.244." + subnetOctet + "." + (10 + i), prefix + "p" + i);
+        Pod pod = new Pod(name, i, prefix + "-" + name, addresses.pod(IpFamily.IPV4, i), addresses.pod(IpFamily.IPV6, i),
+                prefix + "p" + i);
         Exec.check("ip", "netns", "add", pod.netns());
         undo.push(new Undo("netns " + pod.netns(), () -> deleteNetns(pod.netns())));
+        sysctl(pod.netns(), IPV6_NOW); // before eth0 exists, so its link-local address skips DAD too
         Exec.check("ip", "-n", pod.netns(), "link", "set", "lo", "up");
         // Both ends are born inside their namespaces: nothing ever appears in the root namespace.
-        Exec.check("ip", "link", "add", pod.hostDevice(), "netns", node, "type", "veth",
-                "peer", "name", "eth0", "netns", pod.netns());
+        String hostMac = mac(0, i);
+        Exec.check("ip", "link", "add", pod.hostDevice(), "address", hostMac, "netns", node, "type", "veth",
+                "peer", "name", "eth0", "address", mac(1, i), "netns", pod.netns());
         Exec.check("ip", "-n", node, "addr", "add", POD_GATEWAY + "/32", "dev", pod.hostDevice());
+        Exec.check("ip", "-n", node, "addr", "add", POD_GATEWAY6 + "/64", "dev", pod.hostDevice(), "nodad");
         Exec.check("ip", "-n", node, "link", "set", pod.hostDevice(), "up");
         Exec.check("ip", "-n", pod.netns(), "addr", "add", pod.ip() + "/32", "dev", "eth0");
+        Exec.check("ip", "-n", pod.netns(), "addr", "add", pod.ipv6() + "/128", "dev", "eth0", "nodad");
         Exec.check("ip", "-n", pod.netns(), "link", "set", "eth0", "up");
         Exec.check("ip", "-n", pod.netns(), "route", "add", POD_GATEWAY, "dev", "eth0", "scope", "link");
         Exec.check("ip", "-n", pod.netns(), "route", "add", "default", "via", POD_GATEWAY, "dev", "eth0");
+        Exec.check("ip", "-n", pod.netns(), "-6", "neigh", "add", POD_GATEWAY6, "lladdr", hostMac, "dev", "eth0",
+                "nud", "permanent");
+        Exec.check("ip", "-n", pod.netns(), "-6", "route", "add", "default", "via", POD_GATEWAY6, "dev", "eth0");
         Exec.check("ip", "-n", node, "route", "add", pod.ip() + "/32", "dev", pod.hostDevice());
+        Exec.check("ip", "-n", node, "-6", "route", "add", pod.ipv6() + "/128", "dev", pod.hostDevice());
         pods.put(pod.name(), pod);
         return pod;
+    }
+
+    /**
+     * A locally administered unicast MAC for pod {@code index}'s veth end ({@code side} 0: host, 1:
+     * pod): {@code 02:5d:<prefix's 2 bytes>:<side>:<index>}, unique within the run.
+     */
+    private String mac(int side, int index) {
+        return String.format("02:5d:%s:%s:%02x:%02x", prefix.substring(2, 4), prefix.substring(4, 6), side, index);
     }
 
     /**
@@ -225,12 +266,34 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
-     * Writes a net sysctl of the namespace: /proc/sys/net resolves to the namespace of the thread
-     * that opens it, so a thread inside the namespace writes it (no sysctl binary needed).
+     * IPv6 on, and duplicate address detection off, for links created after this: addresses are
+     * usable at once instead of "tentative" for a second or more.
      */
-    private static void sysctl(String netns, String key, String value) throws IOException {
-        Path file = Path.of("/proc/sys", key.replace('.', '/'));
-        Netns.call(Netns.path(netns), Duration.ofSeconds(5), () -> Files.writeString(file, value + "\n"));
+    private static final Map<String, String> IPV6_NOW = Map.of(
+            "net.ipv6.conf.all.disable_ipv6", "0",
+            "net.ipv6.conf.default.disable_ipv6", "0",
+            "net.ipv6.conf.all.accept_dad", "0",
+            "net.ipv6.conf.default.accept_dad", "0");
+
+    /**
+     * Writes net sysctls of the namespace: /proc/sys/net resolves to the namespace of the thread that
+     * opens it, so one thread inside the namespace writes them all (no sysctl binary needed).
+     */
+    private static void sysctl(String netns, Map<String, String> values) throws IOException {
+        Netns.call(Netns.path(netns), Duration.ofSeconds(5), () -> {
+            for (var e : values.entrySet()) {
+                Files.writeString(Path.of("/proc/sys", e.getKey().replace('.', '/')), e.getValue() + "\n");
+            }
+            return null;
+        });
+    }
+
+    /** Every pod gets an IPv6 address: fail clearly, before creating anything, where the kernel has no IPv6. */
+    private static void requireIpv6() throws IOException {
+        if (!Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
+            throw new IOException("this kernel has no IPv6 (booted with ipv6.disable=1?): the testbed gives every pod an "
+                    + "IPv6 address");
+        }
     }
 
     private static void deleteNetns(String name) throws IOException {
@@ -251,16 +314,21 @@ public final class Testbed implements AutoCloseable {
         throw new IOException("no free sd<hex> prefix found in 50 attempts");
     }
 
-    /** A random 10.244.N.0/24 that no root-namespace route or address overlaps (10.244.0.0/16 as a whole neither). */
+    /**
+     * A random N whose 10.244.N.0/24 and fd00:10:244:N::/64 no root-namespace route or address
+     * overlaps (nor 10.244.0.0/16 or fd00:10:244::/48 as a whole, which would show as N = 0).
+     */
     private static int freeOctet() throws IOException {
-        String routes = Exec.check("ip", "-4", "route", "show", "table", "all").stdout()
+        String v4 = Exec.check("ip", "-4", "route", "show", "table", "all").stdout()
                 + Exec.check("ip", "-4", "-o", "addr", "show").stdout();
+        String v6 = Exec.check("ip", "-6", "route", "show", "table", "all").stdout()
+                + Exec.check("ip", "-6", "-o", "addr", "show").stdout();
         SecureRandom random = new SecureRandom();
         for (int attempt = 0; attempt < 100; attempt++) {
             int octet = 1 + random.nextInt(254);
-            if (!routes.contains("10.244." + octet + ".")) return octet;
+            if (!v4.contains("10.244." + octet + ".") && !v6.contains("fd00:10:244:" + octet + ":")) return octet;
         }
-        throw new IOException("no unused 10.244.N.0/24 found in 100 attempts");
+        throw new IOException("no unused 10.244.N.0/24 + fd00:10:244:N::/64 found in 100 attempts");
     }
 
     // ---------------------------------------------------------------- accessors
@@ -289,9 +357,29 @@ public final class Testbed implements AutoCloseable {
         return prefix + "p*";
     }
 
-    /** The pods' /24, e.g. {@code 10.244.17.0/24}. */
+    /** The pods' IPv4 /24, e.g. {@code 10.244.17.0/24}. */
     public String podCidr() {
-        return "10.244." + subnetOctet + ".0/24";
+        return addresses.podCidr(IpFamily.IPV4);
+    }
+
+    /** The pods' IPv6 /64, e.g. {@code fd00:10:244:17::/64}. */
+    public String podCidr6() {
+        return addresses.podCidr(IpFamily.IPV6);
+    }
+
+    /** The node's own IPv4 address (on its loopback), e.g. {@code 10.244.17.1}. */
+    public String nodeIp() {
+        return addresses.node(IpFamily.IPV4);
+    }
+
+    /** The node's own IPv6 address (on its loopback), e.g. {@code fd00:10:244:17::1}. */
+    public String nodeIpv6() {
+        return addresses.node(IpFamily.IPV6);
+    }
+
+    /** Every address of this testbed. */
+    public AddressPlan addresses() {
+        return addresses;
     }
 
     public Path logDir() {
@@ -375,7 +463,10 @@ public final class Testbed implements AutoCloseable {
         return c;
     }
 
-    /** One TCP request from a pod (see {@link PodClient#tcp}); a refused connection returns at once. */
+    /**
+     * One TCP request from a pod (see {@link PodClient#tcp}) to an IPv4 or IPv6 literal; a refused
+     * connection returns at once.
+     */
     public ClientResult tcp(Pod from, String ip, int port, boolean inCgroup, Duration timeout) throws IOException {
         return client(from, inCgroup).tcp(ip, port, timeout);
     }
@@ -392,12 +483,13 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
-     * Opens a long-lived TCP connection from a pod (a socat process; stopped on
-     * {@link TcpSession#close()} or with the testbed).
+     * Opens a long-lived TCP connection from a pod to an IPv4 or IPv6 literal (a socat process;
+     * stopped on {@link TcpSession#close()} or with the testbed).
      */
     public TcpSession openTcpSession(Pod from, String ip, int port, boolean inCgroup) throws IOException {
-        return new TcpSession(clientCommand(from, inCgroup,
-                "socat", "-", "TCP4:" + ip + ":" + port + ",connect-timeout=3"), processes);
+        IpAddress target = IpAddress.parse(ip).orElseThrow(() -> new IllegalArgumentException("not an IP literal: " + ip));
+        String socatAddress = (target.isIpv4() ? "TCP4:" : "TCP6:") + target.withPort(port);
+        return new TcpSession(clientCommand(from, inCgroup, "socat", "-", socatAddress + ",connect-timeout=3"), processes);
     }
 
     /**
@@ -479,6 +571,6 @@ public final class Testbed implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Testbed[" + prefix + ", node " + nodeNetns() + ", pods " + podCidr() + " " + pods.keySet() + "]";
+        return "Testbed[" + prefix + ", node " + nodeNetns() + ", pods " + podCidr() + " " + podCidr6() + " " + pods.keySet() + "]";
     }
 }

@@ -1,0 +1,46 @@
+package dev.senda.e2e;
+
+import dev.senda.net.IpFamily;
+import dev.senda.testbed.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.senda.e2e.KubeObjects.port;
+import static dev.senda.e2e.KubeObjects.slicePort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The e2e object builders write Services and slices as an API server would hold them (no root needed). */
+class KubeObjectsTest {
+    private static final Pod POD = new Pod("echo-a", 0, "sd0000-echo-a", "10.244.7.10", "fd00:10:244:7::10", "sd0000p0");
+
+    @Test
+    void dualStackServiceListsBothFamiliesPrimaryFirst() {
+        Service s = KubeObjects.dualStackService("web", "fd00:96:7::3", "10.96.7.3", port("http", "TCP", 80, 8080));
+        assertEquals("fd00:96:7::3", s.getSpec().getClusterIP());
+        assertEquals(List.of("fd00:96:7::3", "10.96.7.3"), s.getSpec().getClusterIPs());
+        assertEquals(List.of("IPv6", "IPv4"), s.getSpec().getIpFamilies());
+        assertEquals("RequireDualStack", s.getSpec().getIpFamilyPolicy());
+        assertThrows(IllegalArgumentException.class, () -> KubeObjects.dualStackService("x", "10.96.7.3", "10.96.7.4"));
+    }
+
+    @Test
+    void singleStackServiceTakesTheFamilyOfItsVip() {
+        Service s = KubeObjects.service("v6", "fd00:96:7::4", port("http", "TCP", 80, 8080));
+        assertEquals(List.of("IPv6"), s.getSpec().getIpFamilies());
+        assertEquals("SingleStack", s.getSpec().getIpFamilyPolicy());
+    }
+
+    @Test
+    void sliceOfEachFamilyCarriesThePodsAddressOfThatFamily() {
+        EndpointSlice v6 = KubeObjects.slice(IpFamily.IPV6, "web", "web-v6", List.of(slicePort("http", "TCP", 8080)), List.of(POD));
+        assertEquals("IPv6", v6.getAddressType());
+        assertEquals(List.of("fd00:10:244:7::10"), v6.getEndpoints().getFirst().getAddresses());
+        EndpointSlice v4 = KubeObjects.slice("web", "web-v4", List.of(slicePort("http", "TCP", 8080)), List.of(POD));
+        assertEquals("IPv4", v4.getAddressType());
+        assertEquals(List.of("10.244.7.10"), v4.getEndpoints().getFirst().getAddresses());
+    }
+}
