@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -300,9 +301,8 @@ public final class YamlObjects {
             try {
                 api = SERIALIZATION.convertValue(node, kind.apiType());
             } catch (IllegalArgumentException e) {
-                // Wrong field types ("port: eighty"): Jackson's message names the field and the value.
-                throw new ParseException(where(at) + kind.kind() + " " + name(node) + ": "
-                        + oneLine(e.getMessage()), e);
+                // Wrong field types ("port: eighty"): name the field and keep Jackson's word on the value.
+                throw new ParseException(where(at) + kind.kind() + " " + name(node) + ": " + mappingError(e), e);
             }
             ObjectMeta meta = api.getMetadata();
             if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
@@ -326,6 +326,17 @@ public final class YamlObjects {
             String name = meta.path("name").asText("?");
             return ns.isEmpty() ? name : ns + "/" + name;
         }
+    }
+
+    /** "spec.ports[0].port: Cannot deserialize value of type ..." without Jackson's class-name trail. */
+    private static String mappingError(IllegalArgumentException e) {
+        if (!(e.getCause() instanceof JsonMappingException m)) return oneLine(e.getMessage());
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            if (r.getFieldName() != null) path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+            else if (r.getIndex() >= 0) path.append('[').append(r.getIndex()).append(']');
+        }
+        return (path.isEmpty() ? "" : path + ": ") + oneLine(m.getOriginalMessage());
     }
 
     private static String where(JsonLocation at) {

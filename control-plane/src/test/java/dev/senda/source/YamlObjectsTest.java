@@ -164,6 +164,7 @@ class YamlObjectsTest {
                 """));
         assertTrue(e.getMessage().startsWith("line 5, "), e.getMessage());
         assertTrue(e.getMessage().contains("Service x/broken"), e.getMessage());
+        assertTrue(e.getMessage().contains("spec.ports[0].port: "), e.getMessage());
         assertTrue(e.getMessage().contains("eighty"), e.getMessage());
     }
 
