@@ -1,5 +1,6 @@
 package dev.senda.source;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.yaml.snakeyaml.LoaderOptions;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -50,7 +52,9 @@ import java.util.StringJoiner;
  *       ({@code kind: List}, {@code ServiceList}, the output of {@code kubectl get -o yaml}) and
  *       contributes its items, whatever order its keys come in; lists nest up to
  *       {@value #MAX_LIST_DEPTH} deep;</li>
- *   <li>anchors, aliases and merge keys, within Jackson's bounds on how much they may expand.</li>
+ *   <li>anchors, aliases and merge keys, within Jackson's bounds on how much they may expand;</li>
+ *   <li>JSON instead: text whose first non-blank character is '{' or '[' is read as JSON, as fabric8
+ *       decides.</li>
  * </ul>
  * A namespaced object without a namespace lands in {@value #DEFAULT_NAMESPACE}; a cluster-scoped one
  * gets none, whatever it says. Only {@code true}/{@code false} are booleans (YAML 1.2, as fabric8
@@ -64,6 +68,10 @@ public final class YamlObjects {
     private static final int MAX_LIST_DEPTH = 4;
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /** How far the JSON check looks past leading blanks. */
+    private static final int JSON_SNIFF_BYTES = 8192;
+    /** For JSON text; like the YAML parsers, it leaves the stream to its owner. */
+    private static final JsonFactory JSON = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
     /** Builds trees only. A duplicate key is an error, as in the YAML fabric8 reads. */
     private static final ObjectMapper TREES = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
@@ -139,7 +147,10 @@ public final class YamlObjects {
      */
     public static Parsed parse(String text) throws ParseException {
         try {
-            return read(factory(text.length()).createParser(new StringReader(text)), Kinds.ALL);
+            String start = text.stripLeading();
+            boolean json = start.startsWith("{") || start.startsWith("[");
+            return read(json ? JSON.createParser(new StringReader(text))
+                    : factory(text.length()).createParser(new StringReader(text)), Kinds.ALL);
         } catch (IOException e) {
             throw new UncheckedIOException("reading a String", e); // a StringReader does not fail
         }
@@ -157,7 +168,27 @@ public final class YamlObjects {
      * @throws IOException    when {@code in} fails
      */
     public static Parsed read(InputStream in, long maxChars, List<Kind<?, ?>> kinds) throws IOException, ParseException {
-        return read(factory(maxChars).createParser(in), kinds);
+        BufferedInputStream buffered = new BufferedInputStream(in, JSON_SNIFF_BYTES);
+        return read(looksLikeJson(buffered) ? JSON.createParser(buffered) : factory(maxChars).createParser(buffered),
+                kinds);
+    }
+
+    /**
+     * As fabric8 decides (and so as the files of a directory source were always read): text whose first
+     * non-blank character is '{' or '[' is JSON. That matters for JSON indented with tabs, which YAML
+     * forbids.
+     */
+    private static boolean looksLikeJson(BufferedInputStream in) throws IOException {
+        in.mark(JSON_SNIFF_BYTES);
+        try {
+            for (int i = 0; i < JSON_SNIFF_BYTES; i++) {
+                int c = in.read();
+                if (c < 0 || !Character.isWhitespace(c)) return c == '{' || c == '[';
+            }
+            return false;
+        } finally {
+            in.reset();
+        }
     }
 
     /** A parser factory whose per-document limit is {@code maxChars} (at least SnakeYAML's default). */

@@ -203,4 +203,15 @@ class YamlObjectsTest {
         assertEquals(YamlObjects.parse(text).services(), parsed.services());
         assertFalse(parsed.services().isEmpty());
     }
+
+    @Test
+    void jsonIsReadAsJsonEvenWithTabs() throws Exception {
+        // YAML forbids tabs for indentation; fabric8 reads text that starts with '{' or '[' as JSON.
+        String json = "\n {\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Service\",\n\t\"metadata\": {\"name\": \"j\"}\n}\n";
+        assertEquals(List.of(new ObjectRef("default", "j")), YamlObjects.parse(json).services().stream().map(s -> s.ref()).toList());
+        var streamed = YamlObjects.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), 1 << 20, Kinds.ALL);
+        assertEquals(1, streamed.services().size());
+        var e = assertThrows(YamlObjects.ParseException.class, () -> YamlObjects.parse("{\"kind\": "));
+        assertTrue(e.getMessage().startsWith("line 1"), e.getMessage());
+    }
 }
