@@ -63,11 +63,13 @@ public final class Agent implements AutoCloseable {
         started.push(metrics);
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
+        // Created (not started) before health and metrics, which report the files it refuses.
+        Source source = createSource(config.source());
+        metrics.exportRejectedFiles(source::rejectedFiles);
         SyncRunner.Settings settings = SyncRunner.Settings.defaults();
-        HealthState health = HealthState.forSyncSettings(settings);
+        HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
         started.push(HealthServer.start(config.healthzBind(), health));
 
-        Source source = createSource(config.source());
         ObjectStore store = new ObjectStore();
         ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(),
                 new NodeInfo(config.nodeName()), reconciler, metrics);
@@ -82,7 +84,8 @@ public final class Agent implements AutoCloseable {
 
     private static Source createSource(SourceSpec spec) {
         return switch (spec) {
-            case SourceSpec.Directory d -> new DirectorySource(d.directory());
+            case SourceSpec.Directory d ->
+                    new DirectorySource(d.directory(), DirectorySource.DEFAULT_RESCAN_INTERVAL, d.maxFileBytes());
             case SourceSpec.Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null));
         };
     }

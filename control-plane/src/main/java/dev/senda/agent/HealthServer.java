@@ -1,7 +1,9 @@
 package dev.senda.agent;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.senda.source.RejectedFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +20,17 @@ import java.util.concurrent.Executors;
  * kube-proxy-compatible health endpoints over the JDK's HTTP server.
  *
  * <ul>
- *   <li>{@code /healthz} and {@code /livez}: 200 while {@link HealthState.Status#healthy()}, else 503.</li>
+ *   <li>{@code /healthz}: 200 while {@link HealthState.Status#healthy()} (syncs succeed, and no
+ *       refused input file is missing from what is programmed), else 503.</li>
+ *   <li>{@code /livez}: 200 while {@link HealthState.Status#live()} (syncs succeed), else 503.</li>
  *   <li>{@code /readyz}: 200 once the first complete sync has been programmed, else 503.</li>
  * </ul>
- * The body is JSON like kube-proxy's: {@code {"lastUpdated": "...", "currentTime": "..."}} with
- * ISO-8601 instants; {@code lastUpdated} is the last successful sync, or Go's zero time
- * ({@code 0001-01-01T00:00:00Z}) before the first one, as kube-proxy prints it.
+ * The body is JSON like kube-proxy's, {@code {"lastUpdated": "...","currentTime": "..."}} with
+ * ISO-8601 instants ({@code lastUpdated} is the last successful sync, or Go's zero time
+ * {@code 0001-01-01T00:00:00Z} before the first one, as kube-proxy prints it), plus Senda's
+ * {@code "rejectedFiles"}: every input file the source refuses right now, as
+ * {@code {"path": ..., "reason": "too_large"|"unparsable"|"unreadable", "detail": ..., "lastGoodKept": bool}}
+ * (an empty list when all is well; kube-proxy clients ignore the extra field).
  */
 public final class HealthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
@@ -89,7 +96,8 @@ public final class HealthServer implements AutoCloseable {
             }
             HealthState.Status status = state.status();
             Boolean ok = switch (path) {
-                case "/healthz", "/livez" -> status.healthy();
+                case "/healthz" -> status.healthy();
+                case "/livez" -> status.live();
                 case "/readyz" -> status.ready();
                 default -> null;
             };
@@ -97,11 +105,31 @@ public final class HealthServer implements AutoCloseable {
                 send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
                 return;
             }
-            String body = "{\"lastUpdated\": \"" + status.lastUpdated().map(Instant::toString).orElse(NEVER)
-                    + "\",\"currentTime\": \"" + status.currentTime() + "\"}\n";
             if (!ok) LOG.debug("{} -> 503: {}", path, status.reason());
+            String body = body(status);
             send(exchange, ok ? 200 : 503, "application/json", body);
         }
+    }
+
+    /** kube-proxy's two fields, byte for byte as it writes them, then Senda's list. */
+    static String body(HealthState.Status status) {
+        StringBuilder b = new StringBuilder("{\"lastUpdated\": \"")
+                .append(status.lastUpdated().map(Instant::toString).orElse(NEVER))
+                .append("\",\"currentTime\": \"").append(status.currentTime()).append("\",\"rejectedFiles\": [");
+        String separator = "";
+        for (RejectedFile r : status.rejectedFiles()) {
+            b.append(separator).append("{\"path\": ").append(quoted(r.file().toString()))
+                    .append(",\"reason\": ").append(quoted(r.reason().label()))
+                    .append(",\"detail\": ").append(quoted(r.detail()))
+                    .append(",\"lastGoodKept\": ").append(r.lastGoodKept()).append('}');
+            separator = ",";
+        }
+        return b.append("]}\n").toString();
+    }
+
+    /** A JSON string literal (paths and parser messages may hold quotes, backslashes, control characters). */
+    private static String quoted(String s) {
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 
     private static void send(HttpExchange exchange, int code, String contentType, String body) throws IOException {

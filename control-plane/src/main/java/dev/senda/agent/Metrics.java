@@ -5,9 +5,11 @@ import dev.senda.reconcile.SyncReport;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.maps.metrics.DatapathCounters;
 import dev.senda.maps.metrics.DatapathEvent;
+import dev.senda.source.RejectedFile;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -142,6 +146,29 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
                     }
                     if (datapathReadFailing.compareAndSet(true, false)) LOG.info("datapath counters readable again");
                     counts.forEach((event, count) -> sink.call(DatapathCounters.toDouble(count), event.metricName()));
+                })
+                .register(registry);
+    }
+
+    /**
+     * Exports {@code senda_source_files_rejected{reason="too_large"|"unparsable"|"unreadable"}}: how
+     * many input files the source refuses right now, read at every scrape (every reason is always
+     * present, 0 when none). A gauge of the current state, not a counter of events, so an alert on
+     * {@code > 0} fires while a file is refused and clears when it is fixed. Call once.
+     *
+     * @param rejectedFiles e.g. {@code source::rejectedFiles}; called on scrape threads
+     */
+    public void exportRejectedFiles(Supplier<List<RejectedFile>> rejectedFiles) {
+        GaugeWithCallback.builder()
+                .name("senda_source_files_rejected")
+                .help("Input files the source currently refuses (too large, unparsable, unreadable), by reason; "
+                        + "/healthz lists them.")
+                .labelNames("reason")
+                .callback(sink -> {
+                    Map<RejectedFile.Reason, Integer> counts = new EnumMap<>(RejectedFile.Reason.class);
+                    for (RejectedFile.Reason r : RejectedFile.Reason.values()) counts.put(r, 0);
+                    for (RejectedFile f : rejectedFiles.get()) counts.merge(f.reason(), 1, Integer::sum);
+                    counts.forEach((reason, n) -> sink.call(n, reason.label()));
                 })
                 .register(registry);
     }

@@ -1,25 +1,50 @@
 package dev.senda.agent;
 
+import dev.senda.source.DirectorySource;
+
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
-/** Where the agent takes Services and EndpointSlices from ({@code --source}). */
+/** Where the agent takes its objects from ({@code --source}). */
 public sealed interface SourceSpec {
 
     /** The Kubernetes API server, through a kubeconfig file or the in-cluster config when none is given. */
     record Kubernetes(Optional<Path> kubeconfig) implements SourceSpec {
     }
 
-    /** YAML files in a directory, watched for changes. */
-    record Directory(Path directory) implements SourceSpec {
+    /**
+     * YAML files in a directory, watched for changes.
+     *
+     * @param maxFileBytes files above this are refused ({@value DirectorySource#MAX_FILE_BYTES_FLAG})
+     */
+    record Directory(Path directory, long maxFileBytes) implements SourceSpec {
+        public Directory {
+            Objects.requireNonNull(directory, "directory");
+            if (maxFileBytes < 1) {
+                throw new IllegalArgumentException(DirectorySource.MAX_FILE_BYTES_FLAG + " must be at least 1, got "
+                        + maxFileBytes);
+            }
+        }
+
+        /** With the default bound on file size. */
+        public Directory(Path directory) {
+            this(directory, DirectorySource.DEFAULT_MAX_FILE_BYTES);
+        }
+    }
+
+    /** As {@link #parse(String, Optional, long)} with the default file-size bound. */
+    static SourceSpec parse(String text, Optional<Path> kubeconfig) {
+        return parse(text, kubeconfig, DirectorySource.DEFAULT_MAX_FILE_BYTES);
     }
 
     /**
      * Parses the {@code --source} flag: {@code kubernetes} (the default) or {@code dir:PATH}.
      *
+     * @param maxFileBytes {@value DirectorySource#MAX_FILE_BYTES_FLAG}; used by {@code dir:} only
      * @throws IllegalArgumentException naming the flag and the accepted forms
      */
-    static SourceSpec parse(String text, Optional<Path> kubeconfig) {
+    static SourceSpec parse(String text, Optional<Path> kubeconfig, long maxFileBytes) {
         if (text == null || text.isEmpty() || text.equals("kubernetes")) {
             return new Kubernetes(kubeconfig);
         }
@@ -27,7 +52,7 @@ public sealed interface SourceSpec {
             if (kubeconfig.isPresent()) {
                 throw new IllegalArgumentException("--kubeconfig and --source " + text + " exclude each other");
             }
-            return new Directory(Path.of(text.substring(4)));
+            return new Directory(Path.of(text.substring(4)), maxFileBytes);
         }
         throw new IllegalArgumentException("--source: expected 'kubernetes' or 'dir:PATH', got '" + text + "'");
     }

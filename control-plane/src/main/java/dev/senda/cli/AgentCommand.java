@@ -5,6 +5,7 @@ import dev.senda.agent.AgentConfig;
 import dev.senda.agent.BindAddress;
 import dev.senda.agent.SourceSpec;
 import dev.senda.datapath.CgroupMounts;
+import dev.senda.source.DirectorySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,12 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--source", paramLabel = "kubernetes|dir:PATH", defaultValue = "kubernetes",
             description = "where Services and EndpointSlices come from (default: ${DEFAULT-VALUE})")
     String source;
+
+    @Option(names = DirectorySource.MAX_FILE_BYTES_FLAG, paramLabel = "BYTES",
+            defaultValue = "" + DirectorySource.DEFAULT_MAX_FILE_BYTES,
+            description = "with --source dir: the largest YAML file read; a bigger one is refused, "
+                    + "logged and reported on /healthz and /metrics (default: ${DEFAULT-VALUE})")
+    long sourceMaxFileBytes;
 
     @Option(names = "--node-name", paramLabel = "NAME",
             description = "this node's name (default: $NODE_NAME, else the host name)")
@@ -56,7 +63,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AgentConfig config = new AgentConfig(
-                SourceSpec.parse(source, Optional.ofNullable(kubeconfig)),
+                SourceSpec.parse(source, Optional.ofNullable(kubeconfig), sourceMaxFileBytes),
                 NodeNames.resolve(nodeName),
                 bpffsRoot,
                 cgroupRoot != null ? cgroupRoot : CgroupMounts.cgroup2Mount(),

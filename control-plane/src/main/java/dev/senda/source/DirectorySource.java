@@ -1,13 +1,12 @@
 package dev.senda.source;
 
-import dev.senda.model.EndpointSlice;
 import dev.senda.model.ObjectRef;
-import dev.senda.model.Service;
+import dev.senda.model.Snapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,55 +15,75 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Services and EndpointSlices from the {@code *.yaml} / {@code *.yml} files of one directory (not
- * recursive; names starting with "." are skipped), for a node without a cluster and for demos.
+ * Objects of the registered {@link Kinds} from the {@code *.yaml} / {@code *.yml} files of one
+ * directory (not recursive; names starting with "." are skipped), for a node without a cluster and for
+ * demos.
  *
- * <p>Rules: every file may hold several documents; other kinds are ignored with a log line. A file
- * that fails to read or parse is logged with its path and keeps contributing the objects of its last
- * good version (an editor's half-written save must not take Services down). Removing a file removes its
- * objects. When two files define the same object, the file whose path sorts last wins (logged).
+ * <p>Rules: every file may hold several documents and lists ({@link YamlObjects}); other kinds are
+ * skipped with a log line. A file is read as a stream, so its size costs the memory of its objects,
+ * not of its text; a file above {@code maxFileBytes} ({@value #MAX_FILE_BYTES_FLAG}) is refused
+ * unread. A file that is refused (too large, unreadable, unparsable) is logged with its path once per
+ * distinct content, is listed by {@link #rejectedFiles()}, and keeps contributing the objects of its
+ * last good version (an editor's half-written save must not take Services down). Removing a file
+ * removes its objects. When two files define the same object, the file whose path sorts last wins
+ * (logged).
  *
  * <p>Changes are seen through a {@link WatchService} on the directory (which also catches the
  * symlink swap of a mounted ConfigMap), with a full rescan every {@code rescanInterval} as a safety net
- * for events the platform drops. A rescan compares file contents with what it read last time, so an
- * idle directory costs a few small reads and no parsing.
+ * for events the platform drops. A rescan compares a digest of each file's bytes with the one it read
+ * last time, so an idle directory costs a read and a hash per file and no parsing.
  *
  * <p>This source owns the whole content of its {@link ObjectStore} (it replaces it on every change).
- * {@link #hasSynced()} is true once {@link #start} returned when every file parsed in that first
- * read. A file that did not (an editor's half-written save, say) holds the sync back until it parses
+ * {@link #hasSynced()} is true once {@link #start} returned when every file was read in that first
+ * pass. A file that was not (an editor's half-written save, say) holds the sync back until it reads
  * or until a rescan at least {@link #SYNC_GRACE} after start: until then the agent prunes nothing, so
- * a restart during a save does not tear down that file's Services.
+ * a restart during a save does not tear down that file's Services. After the grace such a file
+ * contributes nothing, and {@link #rejectedFiles()} says so ({@link RejectedFile#lastGoodKept()} false).
  */
 public final class DirectorySource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorySource.class);
 
-    /** How long a file that failed to parse at start may hold back {@link #hasSynced()}. */
+    /** The agent flag that sets {@code maxFileBytes}; named in refusal messages. */
+    public static final String MAX_FILE_BYTES_FLAG = "--source-max-file-bytes";
+    /**
+     * Default bound on one file: a guard against mistakes (a log file named .yaml), far above a
+     * {@code kubectl get -o yaml} dump of 10,000 Services with their EndpointSlices (about 20 MB).
+     */
+    public static final long DEFAULT_MAX_FILE_BYTES = 128L << 20;
+    /** How long a file that failed to read at start may hold back {@link #hasSynced()}. */
     static final Duration SYNC_GRACE = Duration.ofSeconds(5);
     /** Default interval of the safety-net rescan. */
     public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(10);
-    /** Files bigger than this are refused (logged, previous objects kept): a guard against mistakes. */
-    static final long MAX_FILE_BYTES = 16L << 20;
     /** After a watch event, wait this long for the burst of events an editor's save makes. */
     private static final Duration SETTLE = Duration.ofMillis(50);
     /** Upper bound on settling, so a directory that never stops changing is still rescanned. */
     private static final int MAX_SETTLE_ROUNDS = 20;
+    /** How many examples a summarizing log line names. */
+    private static final int LOG_EXAMPLES = 3;
 
     private final Path directory;
     private final Duration rescanInterval;
     /** False only in tests, to prove the periodic rescan works on its own. */
     private final boolean watchEvents;
-    private final java.util.concurrent.atomic.AtomicLong rescans = new java.util.concurrent.atomic.AtomicLong();
+    private final List<Kind<?, ?>> kinds;
+    private final YamlFileReader reader;
+    private final AtomicLong rescans = new AtomicLong();
     private final Map<Path, FileState> files = new HashMap<>();
 
     private volatile boolean synced;
+    /** Published after every rescan for health and metrics, which read it from their own threads. */
+    private volatile List<RejectedFile> rejected = List.of();
     private long startedNanos;
     private volatile boolean closed;
     private ObjectStore store;
@@ -72,8 +91,14 @@ public final class DirectorySource implements Source {
     private WatchService watcher;
     private Thread thread;
 
-    /** What Senda last read from one file. */
-    private record FileState(String content, YamlObjects.Parsed good, boolean failed) {
+    /**
+     * What Senda last read from one file.
+     *
+     * @param key     identifies the content last seen (see {@link YamlFileReader})
+     * @param good    the objects of the last version that parsed; null when none did
+     * @param refusal why the content last seen gave no objects; null when it did
+     */
+    private record FileState(String key, YamlObjects.Parsed good, YamlFileReader.Refused refusal) {
     }
 
     public DirectorySource(Path directory) {
@@ -82,14 +107,22 @@ public final class DirectorySource implements Source {
 
     /** @param rescanInterval how often to rescan without any watch event; at least 10 ms */
     public DirectorySource(Path directory, Duration rescanInterval) {
-        this(directory, rescanInterval, true);
+        this(directory, rescanInterval, DEFAULT_MAX_FILE_BYTES);
     }
 
-    DirectorySource(Path directory, Duration rescanInterval, boolean watchEvents) {
+    /** @param maxFileBytes files above this many bytes are refused; at least 1 */
+    public DirectorySource(Path directory, Duration rescanInterval, long maxFileBytes) {
+        this(directory, rescanInterval, maxFileBytes, true, Kinds.ALL);
+    }
+
+    DirectorySource(Path directory, Duration rescanInterval, long maxFileBytes, boolean watchEvents,
+                    List<Kind<?, ?>> kinds) {
         this.watchEvents = watchEvents;
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
         this.rescanInterval = Objects.requireNonNull(rescanInterval, "rescanInterval");
         if (rescanInterval.toMillis() < 10) throw new IllegalArgumentException("rescan interval too small: " + rescanInterval);
+        this.kinds = Kinds.checked(kinds);
+        this.reader = new YamlFileReader(maxFileBytes, MAX_FILE_BYTES_FLAG, this.kinds);
     }
 
     public Path directory() {
@@ -101,7 +134,7 @@ public final class DirectorySource implements Source {
      * daemon thread.
      *
      * @throws IllegalArgumentException when the path is not a directory
-     * @throws java.io.UncheckedIOException when the directory cannot be watched
+     * @throws UncheckedIOException     when the directory cannot be watched
      */
     @Override
     public void start(ObjectStore store, Runnable onChange) {
@@ -118,18 +151,16 @@ public final class DirectorySource implements Source {
                 watcher = directory.getFileSystem().newWatchService();
                 if (watchEvents) register();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot watch " + directory, e);
+                throw new UncheckedIOException("cannot watch " + directory, e);
             }
             rescan();
             startedNanos = System.nanoTime();
-            synced = !anyFileFailed();
+            synced = rejected.isEmpty();
             if (!synced) {
-                LOG.warn("{}: a file did not parse; waiting up to {} s for it before Services missing from it "
-                        + "may be removed", directory, SYNC_GRACE.toSeconds());
+                LOG.warn("{}: {} file(s) could not be read; waiting up to {} s for them before objects missing "
+                        + "from them may be removed", directory, rejected.size(), SYNC_GRACE.toSeconds());
             }
-            var snapshot = store.snapshot();
-            LOG.info("read {}: {} Services, {} EndpointSlices from {} files", directory,
-                    snapshot.services().size(), snapshot.endpointSlices().size(), files.size());
+            LOG.info("read {}: {} from {} files", directory, describe(store.snapshot()), files.size());
             thread = Thread.ofPlatform().name("senda-dir-source").daemon().start(this::watchLoop);
         }
         // Always notify once: the sync loop may be waiting for hasSynced().
@@ -144,6 +175,11 @@ public final class DirectorySource implements Source {
     @Override
     public boolean hasSynced() {
         return synced;
+    }
+
+    @Override
+    public List<RejectedFile> rejectedFiles() {
+        return rejected;
     }
 
     @Override
@@ -198,17 +234,19 @@ public final class DirectorySource implements Source {
         synchronized (this) { // against close(); the callback runs outside the lock
             if (closed) return;
             changed = rescan();
-            if (!synced && (!anyFileFailed() || System.nanoTime() - startedNanos >= SYNC_GRACE.toNanos())) {
+            if (!synced && (rejected.isEmpty() || System.nanoTime() - startedNanos >= SYNC_GRACE.toNanos())) {
                 synced = true;
                 changed = true;
-                LOG.info("{}: synced", directory);
+                if (rejected.isEmpty()) {
+                    LOG.info("{}: synced", directory);
+                } else {
+                    List<String> names = rejected.stream().map(r -> r.file().getFileName().toString()).toList();
+                    LOG.warn("{}: synced without {} file(s) that still cannot be read: {}", directory,
+                            names.size(), examples(names, names.size()));
+                }
             }
         }
         if (changed) notifyChange();
-    }
-
-    private boolean anyFileFailed() {
-        return files.values().stream().anyMatch(FileState::failed);
     }
 
     private void notifyChange() {
@@ -221,7 +259,6 @@ public final class DirectorySource implements Source {
 
     /**
      * Reads what changed and replaces the store's content with the merge of every file's good objects.
-     *
      * Callers hold the monitor.
      *
      * @return true when the store changed
@@ -238,8 +275,9 @@ public final class DirectorySource implements Source {
         }
         boolean touched = files.keySet().retainAll(present);
         for (Path file : present) touched |= readFile(file);
+        publishRejections();
         if (!touched) return false;
-        return store.replaceAll(mergeServices(), mergeSlices());
+        return store.replaceAll(merge());
     }
 
     private TreeSet<Path> listFiles() throws IOException {
@@ -259,77 +297,89 @@ public final class DirectorySource implements Source {
     /** @return true when the file's contribution may have changed */
     private boolean readFile(Path file) {
         FileState before = files.get(file);
-        String content;
-        try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                return failed(file, before, "sized " + size + " bytes, above the limit of " + MAX_FILE_BYTES,
-                        "size:" + size + ":" + Files.getLastModifiedTime(file));
+        return switch (reader.read(file, before == null ? null : before.key())) {
+            case YamlFileReader.Unchanged u -> false;
+            case YamlFileReader.Read read -> {
+                YamlObjects.Parsed parsed = read.parsed();
+                if (parsed.ignoredCount() > 0) {
+                    LOG.info("{}: skipped {} document(s) of kinds Senda does not read, or without a name: {}", file,
+                            parsed.ignoredCount(), examples(parsed.ignored(), parsed.ignoredCount()));
+                }
+                if (before != null && before.refusal() != null) LOG.info("{}: readable again", file);
+                files.put(file, new FileState(read.key(), parsed, null));
+                yield true;
             }
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            // NoSuchFile: deleted between listing and reading; the next rescan drops it.
-            return failed(file, before, "unreadable: " + e, null);
-        }
-        if (before != null && before.content() != null && before.content().equals(content)) return false;
-        try {
-            YamlObjects.Parsed parsed = YamlObjects.parse(content);
-            for (String what : parsed.ignored()) LOG.info("{}: ignoring {}", file, what);
-            if (before != null && before.failed()) LOG.info("{}: readable again", file);
-            files.put(file, new FileState(content, parsed, false));
-            return true;
-        } catch (YamlObjects.ParseException e) {
-            return failed(file, before, e.getMessage(), content);
-        }
+            case YamlFileReader.Refused refused -> {
+                refuse(file, before, refused);
+                yield false; // the contributed objects did not change
+            }
+        };
     }
 
-    /**
-     * Records a failure, keeping the previous good objects. Logs once per distinct content, not on
-     * every rescan. {@code seen} null means "retry next time".
-     */
-    private boolean failed(Path file, FileState before, String reason, String seen) {
-        boolean again = before != null && before.failed() && seen != null && seen.equals(before.content());
+    /** Records a refusal, keeping the previous good objects. Logs once per distinct content. */
+    private void refuse(Path file, FileState before, YamlFileReader.Refused refused) {
+        boolean again = before != null && before.refusal() != null && refused.key().equals(before.key());
         if (!again) {
-            LOG.warn("{}: {}; {}", file, reason, before == null || before.good() == null
-                    ? "ignoring the file" : "keeping the objects of its last good version");
+            LOG.warn("{}: {}: {}; {}", file, refused.reason().label(), refused.detail(),
+                    before == null || before.good() == null
+                            ? "nothing is read from it" : "keeping the objects of its last good version");
         }
-        files.put(file, new FileState(seen, before == null ? null : before.good(), true));
-        return false; // the contributed objects did not change
+        files.put(file, new FileState(refused.key(), before == null ? null : before.good(), refused));
     }
 
-    private Map<ObjectRef, Service> mergeServices() {
-        Map<ObjectRef, Service> out = new TreeMap<>();
+    private void publishRejections() {
+        List<RejectedFile> out = new ArrayList<>();
+        for (Map.Entry<Path, FileState> e : new TreeMap<>(files).entrySet()) {
+            YamlFileReader.Refused r = e.getValue().refusal();
+            if (r != null) out.add(new RejectedFile(e.getKey(), r.reason(), r.detail(), e.getValue().good() != null));
+        }
+        rejected = List.copyOf(out);
+    }
+
+    /** Every file's good objects, every kind; for duplicates the file sorting last wins. */
+    private Snapshot merge() {
+        Snapshot.Builder out = Snapshot.builder();
+        List<String> duplicates = new ArrayList<>();
+        int duplicateCount = 0;
+        for (Kind<?, ?> kind : kinds) duplicateCount += merge(kind, out, duplicates);
+        if (duplicateCount > 0) {
+            LOG.warn("{}: {} object(s) defined more than once; the file sorting last, and in it the last "
+                    + "document, wins: {}", directory, duplicateCount, examples(duplicates, duplicateCount));
+        }
+        return out.build();
+    }
+
+    /** @return how many duplicates; the first few are described in {@code duplicates} */
+    private <T> int merge(Kind<?, T> kind, Snapshot.Builder out, List<String> duplicates) {
+        int count = 0;
         Map<ObjectRef, Path> from = new HashMap<>();
         for (Map.Entry<Path, FileState> e : new TreeMap<>(files).entrySet()) {
-            if (e.getValue().good() == null) continue;
-            for (Service s : e.getValue().good().services()) {
-                put(out, from, s.ref(), s, e.getKey(), "Service");
+            YamlObjects.Parsed good = e.getValue().good();
+            if (good == null) continue;
+            Path file = e.getKey();
+            for (T object : good.all(kind)) {
+                ObjectRef ref = kind.refOf(object);
+                Path earlier = from.put(ref, file);
+                if (earlier != null && count++ < LOG_EXAMPLES) {
+                    duplicates.add(kind.kind() + " " + ref + " in " + earlier.getFileName()
+                            + (earlier.equals(file) ? " twice" : " and " + file.getFileName()));
+                }
+                out.put(kind, object);
             }
         }
-        return out;
+        return count;
     }
 
-    private Map<ObjectRef, EndpointSlice> mergeSlices() {
-        Map<ObjectRef, EndpointSlice> out = new TreeMap<>();
-        Map<ObjectRef, Path> from = new HashMap<>();
-        for (Map.Entry<Path, FileState> e : new TreeMap<>(files).entrySet()) {
-            if (e.getValue().good() == null) continue;
-            for (EndpointSlice s : e.getValue().good().endpointSlices()) {
-                put(out, from, s.ref(), s, e.getKey(), "EndpointSlice");
-            }
-        }
-        return out;
+    private String describe(Snapshot snapshot) {
+        List<String> parts = new ArrayList<>();
+        for (Kind<?, ?> k : kinds) parts.add(k.kind() + " " + snapshot.all(k).size());
+        return String.join(", ", parts);
     }
 
-    private static <T> void put(Map<ObjectRef, T> out, Map<ObjectRef, Path> from, ObjectRef ref, T value,
-                                Path file, String kind) {
-        Path earlier = from.put(ref, file);
-        if (earlier != null && !earlier.equals(file)) {
-            LOG.warn("{} {} is defined in {} and {}; using {}", kind, ref, earlier, file, file);
-        } else if (earlier != null) {
-            LOG.warn("{} {} is defined twice in {}; using the last one", kind, ref, file);
-        }
-        out.put(ref, value);
+    /** The first few of {@code total} items: for one log line however many there are. */
+    private static String examples(List<String> items, int total) {
+        List<String> first = items.subList(0, Math.min(items.size(), LOG_EXAMPLES));
+        return String.join("; ", first) + (total > first.size() ? "; and " + (total - first.size()) + " more" : "");
     }
 
     /** Stops watching. Idempotent; waits (bounded) for the watch thread to end. */

@@ -1,11 +1,13 @@
 package dev.senda.source;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
@@ -14,23 +16,24 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
- * Services and discovery.k8s.io/v1 EndpointSlices of all namespaces, from an API server through
- * fabric8 shared informers (list + watch, relist on expiry, reconnect with backoff: all fabric8's).
+ * Every registered kind ({@link Kinds#ALL}), of all namespaces, from an API server through one fabric8
+ * shared informer per kind (list + watch, relist on expiry, reconnect with backoff: all fabric8's).
  *
  * <p>Event handlers only convert the object and record it in the {@link ObjectStore}, then call
  * {@code onChange} when the store actually changed.
  *
  * <p>Sync: fabric8 reports an informer synced once its own cache holds the initial list, but hands
  * the events to handlers asynchronously, so at that moment the {@link ObjectStore} may still lag.
- * When both informers have synced, this source therefore copies both informer caches into the store
+ * When every informer has synced, this source therefore copies every informer cache into the store
  * once ("priming"), and only then reports {@link #hasSynced()}. Priming and handlers write under one
  * lock, so a handler's later event always lands after the primed copy and nothing stays stale.
  */
@@ -39,10 +42,11 @@ public final class KubernetesSource implements Source {
 
     private final KubernetesClient client;
     private final boolean ownsClient;
+    private final List<Kind<?, ?>> kinds;
     private final Object lock = new Object();
 
-    private SharedIndexInformer<Service> services;
-    private SharedIndexInformer<EndpointSlice> slices;
+    /** One per kind, in the order of {@link #kinds}; set by {@link #start}. */
+    private final List<KindWatch<?, ?>> watches = new ArrayList<>();
     private ObjectStore store;
     private Runnable onChange;
     private volatile boolean synced;
@@ -50,12 +54,18 @@ public final class KubernetesSource implements Source {
 
     /** Uses {@code client} without taking ownership: {@link #close()} leaves it open. */
     public KubernetesSource(KubernetesClient client) {
-        this(client, false);
+        this(client, false, Kinds.ALL);
     }
 
-    private KubernetesSource(KubernetesClient client, boolean ownsClient) {
+    /** For tests: watches {@code kinds} instead of {@link Kinds#ALL}. */
+    KubernetesSource(KubernetesClient client, List<Kind<?, ?>> kinds) {
+        this(client, false, kinds);
+    }
+
+    private KubernetesSource(KubernetesClient client, boolean ownsClient, List<Kind<?, ?>> kinds) {
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
+        this.kinds = Kinds.checked(kinds);
     }
 
     /**
@@ -78,7 +88,7 @@ public final class KubernetesSource implements Source {
         // The JDK HTTP client, chosen explicitly: with several factories on the class path fabric8
         // would pick one at random, and this one needs no extra event-loop threads.
         return new KubernetesSource(new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientFactory(new JdkHttpClientFactory()).build(), true);
+                .withHttpClientFactory(new JdkHttpClientFactory()).build(), true, Kinds.ALL);
     }
 
     @Override
@@ -90,21 +100,10 @@ public final class KubernetesSource implements Source {
             if (closed) throw new IllegalStateException("closed");
             this.store = store;
             this.onChange = onChange;
-            // Resync period 0: the sync runner does its own periodic full resync from the store.
-            services = client.services().inAnyNamespace().runnableInformer(0);
-            slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
-            // fabric8's default gives up for good when the first list fails (API server not up yet,
-            // RBAC not applied yet): a node agent must keep trying instead, with fabric8's backoff.
-            services.exceptionHandler(this::retryAfter);
-            slices.exceptionHandler(this::retryAfter);
-            services.addEventHandler(new Handler<>("Service", Converters::service, store::putService,
-                    svc -> store.removeService(svc.ref())));
-            slices.addEventHandler(new Handler<>("EndpointSlice", Converters::endpointSlice, store::putEndpointSlice,
-                    slice -> store.removeEndpointSlice(slice.ref())));
+            for (Kind<?, ?> kind : kinds) watches.add(new KindWatch<>(kind));
         }
-        LOG.info("watching Services and EndpointSlices in all namespaces at {}", client.getMasterUrl());
-        services.start().whenComplete((v, e) -> started("Service", e));
-        slices.start().whenComplete((v, e) -> started("EndpointSlice", e));
+        LOG.info("watching {} at {}", kinds, client.getMasterUrl());
+        for (KindWatch<?, ?> w : watches) w.start();
     }
 
     private boolean retryAfter(boolean wasStarted, Throwable failure) {
@@ -115,61 +114,33 @@ public final class KubernetesSource implements Source {
         return true;
     }
 
-    private void started(String kind, Throwable failure) {
-        if (closed) return; // stopping fails the start future: nothing to report
-        if (failure != null) {
-            // fabric8 keeps retrying the list; hasSynced() primes once it succeeds.
-            LOG.warn("{} informer did not sync yet: {}", kind, failure.toString());
-            return;
-        }
-        LOG.info("{} informer synced", kind);
-        primeIfSynced();
-    }
-
     @Override
     public boolean hasSynced() {
         if (!synced) primeIfSynced();
         return synced;
     }
 
-    /** For tests: both informers have an open watch (so closing now does not race a watch being set up). */
+    /** For tests: every informer has an open watch (so closing now does not race a watch being set up). */
     boolean watching() {
         synchronized (lock) {
-            return services != null && services.isWatching() && slices.isWatching();
+            return !watches.isEmpty() && watches.stream().allMatch(w -> w.informer.isWatching());
         }
     }
 
-    /** Copies both informer caches into the store once both synced; see the class comment. */
+    /** Copies every informer cache into the store once all synced; see the class comment. */
     private void primeIfSynced() {
-        int serviceCount = 0;
-        int sliceCount = 0;
+        StringJoiner counts = new StringJoiner(", ");
         synchronized (lock) {
-            if (synced || closed || services == null) return;
-            if (!services.hasSynced() || !slices.hasSynced()) return;
-            for (Service svc : services.getStore().list()) {
-                record(svc, Converters::service, store::putService);
-                serviceCount++;
+            if (synced || closed || watches.isEmpty()) return;
+            for (KindWatch<?, ?> w : watches) {
+                if (!w.informer.hasSynced()) return;
             }
-            for (EndpointSlice s : slices.getStore().list()) {
-                record(s, Converters::endpointSlice, store::putEndpointSlice);
-                sliceCount++;
-            }
+            for (KindWatch<?, ?> w : watches) counts.add(w.kind.kind() + " " + w.prime());
             synced = true;
         }
-        LOG.info("initial sync complete: {} Services, {} EndpointSlices", serviceCount, sliceCount);
+        LOG.info("initial sync complete: {}", counts);
         // Always notify, changed or not: the sync loop may be waiting for hasSynced() to turn true.
         notifyChange(true);
-    }
-
-    private static <F extends HasMetadata, M> boolean record(F object, Function<F, M> convert, Predicate<M> put) {
-        try {
-            M model = convert.apply(object);
-            return model != null && put.test(model);
-        } catch (RuntimeException e) {
-            // Converters do not throw on content; this guards against a bug taking the informer down.
-            LOG.error("could not record {} {}", object.getKind(), describe(object), e);
-            return false;
-        }
     }
 
     private void notifyChange(boolean changed) {
@@ -182,7 +153,9 @@ public final class KubernetesSource implements Source {
     }
 
     private static String describe(HasMetadata o) {
-        return o.getMetadata() == null ? "?" : o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+        if (o.getMetadata() == null) return "?";
+        String ns = o.getMetadata().getNamespace();
+        return (ns == null || ns.isEmpty() ? "" : ns + "/") + o.getMetadata().getName();
     }
 
     @Override
@@ -192,47 +165,70 @@ public final class KubernetesSource implements Source {
 
     @Override
     public void close() {
-        SharedIndexInformer<?> s;
-        SharedIndexInformer<?> e;
+        List<KindWatch<?, ?>> toClose;
         synchronized (lock) {
             if (closed) return;
             closed = true;
-            s = services;
-            e = slices;
+            toClose = List.copyOf(watches);
         }
-        if (s != null) s.close();
-        if (e != null) e.close();
+        for (KindWatch<?, ?> w : toClose) w.informer.close();
         // Let in-flight list/watch requests wind down before the client goes (bounded): otherwise
         // fabric8 logs "Client already closed" errors for requests that are being cancelled anyway.
-        awaitStopped(s);
-        awaitStopped(e);
+        for (KindWatch<?, ?> w : toClose) w.awaitStopped();
         if (ownsClient) client.close();
     }
 
-    private static void awaitStopped(SharedIndexInformer<?> informer) {
-        if (informer == null) return;
-        try {
-            informer.stopped().toCompletableFuture().get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException ex) {
-            LOG.debug("informer for {} did not report stopped: {}", informer.getApiTypeClass().getSimpleName(),
-                    ex.toString());
-        }
-    }
+    /** One kind's informer and its event handler; never throws into fabric8. */
+    private final class KindWatch<F extends HasMetadata, T> implements ResourceEventHandler<F> {
+        private final Kind<F, T> kind;
+        private final SharedIndexInformer<F> informer;
 
-    /** Records informer events; never throws into fabric8. */
-    private final class Handler<F extends HasMetadata, M> implements ResourceEventHandler<F> {
-        private final String kind;
-        private final Function<F, M> convert;
-        private final Predicate<M> put;
-        private final Predicate<M> remove;
-
-        Handler(String kind, Function<F, M> convert, Predicate<M> put, Predicate<M> remove) {
+        /** Creates the informer (not started yet). Called under {@link #lock}. */
+        KindWatch(Kind<F, T> kind) {
             this.kind = kind;
-            this.convert = convert;
-            this.put = put;
-            this.remove = remove;
+            MixedOperation<F, KubernetesResourceList<F>, Resource<F>> resources = client.resources(kind.apiType());
+            Informable<F> scope = kind.namespaced() ? resources.inAnyNamespace() : resources;
+            // Resync period 0: the sync runner does its own periodic full resync from the store.
+            informer = scope.runnableInformer(0);
+            // fabric8's default gives up for good when the first list fails (API server not up yet,
+            // RBAC not applied yet): a node agent must keep trying instead, with fabric8's backoff.
+            informer.exceptionHandler(KubernetesSource.this::retryAfter);
+            informer.addEventHandler(this);
+        }
+
+        void start() {
+            informer.start().whenComplete((v, failure) -> {
+                if (closed) return; // stopping fails the start future: nothing to report
+                if (failure != null) {
+                    // fabric8 keeps retrying the list; hasSynced() primes once it succeeds.
+                    LOG.warn("{} informer did not sync yet: {}", kind, failure.toString());
+                    return;
+                }
+                LOG.info("{} informer synced", kind);
+                primeIfSynced();
+            });
+        }
+
+        /** Copies the informer's cache into the store. Called under {@link #lock}. @return objects seen */
+        int prime() {
+            int n = 0;
+            for (F object : informer.getStore().list()) {
+                record(object);
+                n++;
+            }
+            return n;
+        }
+
+        /** @return true when the store changed */
+        private boolean record(F object) {
+            try {
+                T model = kind.convert(object);
+                return model != null && store.put(kind, model);
+            } catch (RuntimeException e) {
+                // Converters do not throw on content; this guards against a bug taking the informer down.
+                LOG.error("could not record {} {}", kind, describe(object), e);
+                return false;
+            }
         }
 
         @Override
@@ -251,8 +247,8 @@ public final class KubernetesSource implements Source {
             synchronized (lock) {
                 if (closed) return;
                 try {
-                    M model = convert.apply(obj);
-                    changed = model != null && remove.test(model);
+                    T model = kind.convert(obj);
+                    changed = model != null && store.remove(kind, kind.refOf(model));
                 } catch (RuntimeException e) {
                     LOG.error("could not forget {} {}", kind, describe(obj), e);
                     return;
@@ -272,11 +268,21 @@ public final class KubernetesSource implements Source {
             boolean changed;
             synchronized (lock) {
                 if (closed) return;
-                changed = record(obj, convert, put);
+                changed = record(obj);
             }
             if (LOG.isDebugEnabled()) LOG.debug("{} {} recorded (changed={})", kind, describe(obj), changed);
             notifyChange(changed);
             if (!synced) primeIfSynced();
+        }
+
+        void awaitStopped() {
+            try {
+                informer.stopped().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException ex) {
+                LOG.debug("informer for {} did not report stopped: {}", kind, ex.toString());
+            }
         }
     }
 }

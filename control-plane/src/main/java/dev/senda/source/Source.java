@@ -1,5 +1,7 @@
 package dev.senda.source;
 
+import java.util.List;
+
 /**
  * Delivers Kubernetes objects into an {@link ObjectStore} and nothing else: no BPF, no desired state.
  *
@@ -19,6 +21,15 @@ public interface Source extends AutoCloseable {
 
     /** True once the store holds everything the source had at start. */
     boolean hasSynced();
+
+    /**
+     * The inputs this source currently cannot take objects from (for a directory: files too large or
+     * unparsable), sorted; empty when all is well. Safe to call from any thread; cheap (health probes
+     * and metric scrapes call it).
+     */
+    default List<RejectedFile> rejectedFiles() {
+        return List.of();
+    }
 
     /** A short human description for logs, e.g. "kubernetes https://10.0.0.1:6443" or "dir /etc/senda". */
     String describe();

@@ -50,7 +50,8 @@ class HealthServerTest {
         HttpResponse<String> before = get("/healthz");
         assertEquals(503, before.statusCode());
         assertEquals("application/json", before.headers().firstValue("Content-Type").orElseThrow());
-        assertEquals("{\"lastUpdated\": \"0001-01-01T00:00:00Z\",\"currentTime\": \"2025-01-01T00:00:00Z\"}\n", before.body());
+        assertEquals("{\"lastUpdated\": \"0001-01-01T00:00:00Z\",\"currentTime\": \"2025-01-01T00:00:00Z\","
+                + "\"rejectedFiles\": []}\n", before.body());
         assertEquals(503, get("/readyz").statusCode());
 
         health.syncSucceeded(true);

@@ -14,6 +14,7 @@ import dev.senda.model.TargetPort;
 import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.SyncReason;
 import dev.senda.reconcile.SyncResult;
+import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
 import dev.senda.source.Source;
 import org.junit.jupiter.api.Test;
@@ -62,14 +63,14 @@ class ServiceSyncTest {
                     new LbReconciler(maps.maps()), metrics);
 
             // The Service arrived, its EndpointSlice not yet: programming now would refuse its clients.
-            store.putService(Service.clusterIp(WEB, "10.96.0.1",
+            store.put(Kinds.SERVICE, Service.clusterIp(WEB, "10.96.0.1",
                     List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), null))));
             SyncResult early = sync.sync(SyncReason.REQUESTED);
             assertTrue(early.success());
             assertFalse(early.complete(), "not complete before the source synced");
             assertTrue(maps.services().isEmpty(), "nothing written before sync: " + maps.services());
 
-            store.putEndpointSlice(new EndpointSlice(new ObjectRef("default", "web-1"),
+            store.put(Kinds.ENDPOINT_SLICE, new EndpointSlice(new ObjectRef("default", "web-1"),
                     Map.of(EndpointSlice.SERVICE_NAME_LABEL, "web"), "web", "IPv4",
                     List.of(new SlicePort("http", "TCP", 8080, null)),
                     List.of(new Endpoint(List.of("10.244.0.5"), new EndpointConditions(true, true, false),

@@ -23,6 +23,15 @@ class SourceSpecTest {
     }
 
     @Test
+    void directoryCarriesTheFileBound() {
+        assertEquals(new SourceSpec.Directory(Path.of("/d"), 1024), SourceSpec.parse("dir:/d", Optional.empty(), 1024));
+        assertEquals(dev.senda.source.DirectorySource.DEFAULT_MAX_FILE_BYTES,
+                ((SourceSpec.Directory) SourceSpec.parse("dir:/d", Optional.empty())).maxFileBytes());
+        var e = assertThrows(IllegalArgumentException.class, () -> SourceSpec.parse("dir:/d", Optional.empty(), 0));
+        assertTrue(e.getMessage().contains("--source-max-file-bytes"), e.getMessage());
+    }
+
+    @Test
     void badValuesNameTheFlag() {
         var e = assertThrows(IllegalArgumentException.class, () -> SourceSpec.parse("file:/x", Optional.empty()));
         assertTrue(e.getMessage().startsWith("--source"), e.getMessage());

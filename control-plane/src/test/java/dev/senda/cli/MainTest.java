@@ -19,6 +19,13 @@ class MainTest {
     }
 
     @Test
+    void nonPositiveFileBoundIsRefused() {
+        assertNotEquals(0, Main.execute("agent", "--source", "dir:/nonexistent", "--node-name", "n",
+                "--source-max-file-bytes", "0"));
+        assertEquals(2, Main.execute("agent", "--source-max-file-bytes", "lots"));
+    }
+
+    @Test
     void badOutputFormatIsRefused() {
         assertNotEquals(0, Main.execute("bpf", "lb", "list", "-o", "yaml", "--bpffs-root", "/nonexistent"));
     }

@@ -193,7 +193,7 @@ class DirectorySourceTest {
     @Test
     void periodicRescanWorksWithoutWatchEvents() throws IOException {
         // Watch events off: only the safety-net rescan can notice the new file.
-        source = new DirectorySource(dir, Duration.ofMillis(100), false);
+        source = new DirectorySource(dir, Duration.ofMillis(100), DirectorySource.DEFAULT_MAX_FILE_BYTES, false, Kinds.ALL);
         source.start(store, changes::incrementAndGet);
         writeAtomically("e.yaml", service("default", "e", "10.96.5.1", 80));
         Poll.until(() -> snap().services().containsKey(ref("default", "e")), "e added by a rescan", this::snap);
@@ -217,5 +217,66 @@ class DirectorySourceTest {
         source.close();
         source.close(); // idempotent
         assertFalse(source.describe().isEmpty());
+    }
+
+    /** Services a.0 .. a.(n-1) in one file, about 150 bytes each. */
+    private static String services(String prefix, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("---\n").append(service("default", prefix + i, "10.96.9." + (i % 250 + 1), 80));
+        }
+        return b.toString();
+    }
+
+    private void startWithMaxBytes(long maxFileBytes) {
+        source = new DirectorySource(dir, Duration.ofMinutes(5), maxFileBytes);
+        source.start(store, changes::incrementAndGet);
+    }
+
+    @Test
+    void fileAboveTheBoundIsRefusedNamedAndReadOnceItFits() throws IOException {
+        Files.writeString(dir.resolve("big.yaml"), services("big", 40));
+        Files.writeString(dir.resolve("small.yaml"), service("default", "small", "10.96.8.1", 80));
+        startWithMaxBytes(4096);
+
+        assertEquals(java.util.Set.of(ref("default", "small")), snap().services().keySet(), "other files are read");
+        RejectedFile r = source.rejectedFiles().getFirst();
+        assertEquals(1, source.rejectedFiles().size());
+        assertEquals(dir.resolve("big.yaml").toAbsolutePath(), r.file());
+        assertEquals(RejectedFile.Reason.TOO_LARGE, r.reason());
+        assertFalse(r.lastGoodKept(), "nothing was ever read from it");
+        assertTrue(r.detail().contains("4096") && r.detail().contains(DirectorySource.MAX_FILE_BYTES_FLAG), r.detail());
+        assertFalse(source.hasSynced(), "a refused file holds the first sync back, like an unparsable one");
+
+        writeAtomically("big.yaml", services("big", 2));
+        Poll.until(() -> source.rejectedFiles().isEmpty() && snap().services().size() == 3, "big.yaml read once it fits",
+                this::snap);
+        Poll.until(source::hasSynced, "synced", source::rejectedFiles);
+    }
+
+    @Test
+    void fileThatGrowsAboveTheBoundKeepsItsLastGoodObjects() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), service("default", "a", "10.96.7.1", 80));
+        startWithMaxBytes(4096);
+        assertTrue(source.hasSynced());
+
+        Files.writeString(dir.resolve("a.yaml"), services("a", 40));
+        Poll.until(() -> !source.rejectedFiles().isEmpty(), "a.yaml refused", source::rejectedFiles);
+        RejectedFile r = source.rejectedFiles().getFirst();
+        assertEquals(RejectedFile.Reason.TOO_LARGE, r.reason());
+        assertTrue(r.lastGoodKept());
+        assertEquals(java.util.Set.of(ref("default", "a")), snap().services().keySet());
+    }
+
+    @Test
+    void unparsableFileIsListedWithTheParserMessage() throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), "apiVersion: v1\nkind: Service\nmetadata: [unclosed\n");
+        start();
+        RejectedFile r = source.rejectedFiles().getFirst();
+        assertEquals(RejectedFile.Reason.UNPARSABLE, r.reason());
+        assertTrue(r.detail().startsWith("line "), r.detail());
+        assertFalse(r.lastGoodKept());
+        Files.delete(dir.resolve("bad.yaml"));
+        Poll.until(() -> source.rejectedFiles().isEmpty(), "a removed file is no longer listed", source::rejectedFiles);
     }
 }

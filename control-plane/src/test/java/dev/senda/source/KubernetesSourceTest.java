@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashMap;
+import java.util.Map;
 
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -196,5 +197,21 @@ class KubernetesSourceTest {
         // The test's client is not owned by the source: it still works.
         assertTrue(client.services().inAnyNamespace().list().getItems().isEmpty());
         assertTrue(source.describe().startsWith("kubernetes "));
+    }
+
+    @Test
+    void anyRegisteredKindIsWatched() {
+        // A cluster-scoped kind declared only in the test (AnyKindTest): one informer more, nothing else.
+        client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata().withName("team-a").addToLabels("owner", "a").endMetadata().build()).create();
+        source = new KubernetesSource(client, AnyKindTest.KINDS);
+        source.start(store, changes::incrementAndGet);
+        Poll.until(source::hasSynced, "initial sync", this::snap);
+        Poll.until(source::watching, "watches open", this::snap);
+        ObjectRef teamA = new ObjectRef("", "team-a");
+        assertEquals(Map.of("owner", "a"), snap().all(AnyKindTest.NAMESPACE).get(teamA).labels());
+
+        client.namespaces().withName("team-a").delete();
+        Poll.until(() -> snap().all(AnyKindTest.NAMESPACE).isEmpty(), "Namespace deleted", this::snap);
     }
 }

@@ -1,5 +1,7 @@
 package dev.senda.source;
 
+import dev.senda.model.EndpointSlice;
+import dev.senda.model.ObjectKind;
 import dev.senda.model.ObjectRef;
 import dev.senda.model.Service;
 import dev.senda.model.ServicePort;
@@ -20,25 +22,60 @@ class ObjectStoreTest {
                 List.of(new ServicePort("", null, port, null, null)));
     }
 
+    private static EndpointSlice slice(String name) {
+        return new EndpointSlice(new ObjectRef("default", name), Map.of(), "a", "IPv4", List.of(), List.of());
+    }
+
     @Test
     void writesReportChangesAndBumpTheGeneration() {
         ObjectStore store = new ObjectStore();
-        assertTrue(store.putService(svc("a", 80)));
+        assertTrue(store.put(Kinds.SERVICE, svc("a", 80)));
         assertEquals(1, store.generation());
-        assertFalse(store.putService(svc("a", 80)), "an equal object is no change");
+        assertFalse(store.put(Kinds.SERVICE, svc("a", 80)), "an equal object is no change");
         assertEquals(1, store.generation());
-        assertTrue(store.putService(svc("a", 81)));
-        assertFalse(store.removeService(new ObjectRef("default", "missing")));
-        assertTrue(store.removeService(new ObjectRef("default", "a")));
+        assertTrue(store.put(Kinds.SERVICE, svc("a", 81)));
+        assertFalse(store.remove(Kinds.SERVICE, new ObjectRef("default", "missing")));
+        assertFalse(store.remove(Kinds.ENDPOINT_SLICE, new ObjectRef("default", "a")), "kinds are apart");
+        assertTrue(store.remove(Kinds.SERVICE, new ObjectRef("default", "a")));
         assertEquals(3, store.generation());
+    }
+
+    @Test
+    void kindsHaveTablesOfTheirOwn() {
+        ObjectStore store = new ObjectStore();
+        store.put(Kinds.SERVICE, svc("a", 80));
+        store.put(Kinds.ENDPOINT_SLICE, slice("a"));
+        Snapshot s = store.snapshot();
+        assertEquals(List.of(new ObjectRef("default", "a")), List.copyOf(s.all(Kinds.SERVICE).keySet()));
+        assertEquals(List.of(new ObjectRef("default", "a")), List.copyOf(s.all(Kinds.ENDPOINT_SLICE).keySet()));
+        // The shorthands desired state uses read the same tables.
+        assertEquals(s.all(Kinds.SERVICE), s.services());
+        assertEquals(s.all(Kinds.ENDPOINT_SLICE), s.endpointSlices());
+        assertEquals(2, s.size());
+    }
+
+    @Test
+    void aKindNeverPutReadsAsEmpty() {
+        record Other(ObjectRef ref) {
+        }
+        ObjectKind<Other> other = ObjectKind.of("Other", Other.class, Other::ref);
+        assertTrue(new ObjectStore().snapshot().all(other).isEmpty());
+        assertTrue(Snapshot.empty().all(Kinds.SERVICE).isEmpty());
+    }
+
+    @Test
+    void anObjectOfTheWrongTypeIsRefused() {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ObjectKind<Object> wrong = (ObjectKind) Kinds.SERVICE;
+        assertThrows(IllegalArgumentException.class, () -> new ObjectStore().put(wrong, slice("x")));
     }
 
     @Test
     void snapshotsAreImmutableAndDetached() {
         ObjectStore store = new ObjectStore();
-        store.putService(svc("a", 80));
+        store.put(Kinds.SERVICE, svc("a", 80));
         Snapshot before = store.snapshot();
-        store.putService(svc("b", 80));
+        store.put(Kinds.SERVICE, svc("b", 80));
         assertEquals(1, before.services().size());
         assertEquals(2, store.snapshot().services().size());
         assertThrows(UnsupportedOperationException.class, () -> before.services().clear());
@@ -46,13 +83,19 @@ class ObjectStoreTest {
     }
 
     @Test
-    void replaceAllIsOneChange() {
+    void replaceAllIsOneChangeOverEveryKind() {
         ObjectStore store = new ObjectStore();
-        store.putService(svc("a", 80));
+        store.put(Kinds.SERVICE, svc("a", 80));
+        store.put(Kinds.ENDPOINT_SLICE, slice("a-1"));
         long g = store.generation();
-        assertTrue(store.replaceAll(Map.of(new ObjectRef("default", "b"), svc("b", 80)), Map.of()));
+        Snapshot content = Snapshot.of(List.of(svc("b", 80)), List.of());
+        assertTrue(store.replaceAll(content));
         assertEquals(g + 1, store.generation());
         assertEquals(List.of(new ObjectRef("default", "b")), List.copyOf(store.snapshot().services().keySet()));
-        assertFalse(store.replaceAll(Map.of(new ObjectRef("default", "b"), svc("b", 80)), Map.of()));
+        assertTrue(store.snapshot().endpointSlices().isEmpty(), "a kind absent from the content is emptied");
+        assertFalse(store.replaceAll(Snapshot.of(List.of(svc("b", 80)), List.of())), "same content, no change");
+        assertEquals(g + 1, store.generation());
+        assertTrue(store.replaceAll(Snapshot.empty()));
+        assertEquals(0, store.snapshot().size());
     }
 }

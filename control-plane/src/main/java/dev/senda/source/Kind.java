@@ -1,0 +1,82 @@
+package dev.senda.source;
+
+import dev.senda.model.ObjectKind;
+import dev.senda.model.ObjectRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespaced;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Everything a source needs to deliver one kind of Kubernetes object: which API objects (apiVersion,
+ * kind, the fabric8 class, whether namespaced), the converter to Senda's model record, and that
+ * record's ref. Declared once per kind in {@link Kinds}; sources and the store handle every kind
+ * through this descriptor alone.
+ *
+ * @param apiVersion e.g. "v1", "discovery.k8s.io/v1": a YAML document or API object matches only
+ *                   this exact version
+ * @param kind       e.g. "Service"
+ * @param apiType    the fabric8 class the API client and the YAML reader deserialize into
+ * @param type       the model record class (unique among the registered kinds)
+ * @param namespaced false for cluster-scoped kinds (Node, Namespace): their refs have namespace ""
+ * @param ref        namespace/name of a model object
+ * @param converter  API object to model record; must not throw on content (see {@link Converters})
+ * @param <F>        the fabric8 type
+ * @param <T>        the model type
+ */
+public record Kind<F extends HasMetadata, T>(String apiVersion, String kind, Class<F> apiType, Class<T> type,
+                                             boolean namespaced, Function<T, ObjectRef> ref,
+                                             Function<F, T> converter) implements ObjectKind<T> {
+    public Kind {
+        Objects.requireNonNull(apiVersion, "apiVersion");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(apiType, "apiType");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(converter, "converter");
+    }
+
+    /**
+     * A descriptor whose apiVersion, kind and scope come from the fabric8 class (its {@code @Group},
+     * {@code @Version} annotations and the {@link Namespaced} marker), so they cannot disagree with
+     * what the API client requests.
+     */
+    public static <F extends HasMetadata, T> Kind<F, T> of(Class<F> apiType, Class<T> type, Function<T, ObjectRef> ref,
+                                                           Function<F, T> converter) {
+        return new Kind<>(HasMetadata.getApiVersion(apiType), HasMetadata.getKind(apiType), apiType, type,
+                Namespaced.class.isAssignableFrom(apiType), ref, converter);
+    }
+
+    @Override
+    public ObjectRef refOf(T object) {
+        return ref.apply(object);
+    }
+
+    /** The model object for {@code object}; null only when {@code object} is null. */
+    public T convert(F object) {
+        return object == null ? null : converter.apply(object);
+    }
+
+    /** "discovery.k8s.io/v1 EndpointSlice": how YAML documents and logs name the kind. */
+    public String qualifiedName() {
+        return apiVersion + " " + kind;
+    }
+
+    // Identity, not the record's component equality: the functions compare by identity anyway, and
+    // a descriptor is a constant.
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+        return kind;
+    }
+}

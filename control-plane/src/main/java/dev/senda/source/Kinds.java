@@ -1,0 +1,57 @@
+package dev.senda.source;
+
+import dev.senda.model.EndpointSlice;
+import dev.senda.model.Service;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The kinds of Kubernetes objects the agent consumes: THE place where a kind is added.
+ *
+ * <p>Every source delivers exactly {@link #ALL}: {@link KubernetesSource} runs one informer per kind,
+ * {@link DirectorySource} (through {@link YamlObjects}) keeps the YAML documents of these kinds and
+ * skips the others, the {@link ObjectStore} and {@link dev.senda.model.Snapshot} hold one table per
+ * kind. Desired state reads a kind with {@code snapshot.all(Kinds.X)}.
+ *
+ * <p>To add a kind (say Node): write its model record in {@code dev.senda.model} and its converter in
+ * {@link Converters}, then declare it here and list it in {@link #ALL}:
+ * <pre>{@code
+ * public static final Kind<io.fabric8.kubernetes.api.model.Node, Node> NODE =
+ *         Kind.of(io.fabric8.kubernetes.api.model.Node.class, Node.class, Node::ref, Converters::node);
+ * }</pre>
+ * Nothing else in the sources changes. Grant list and watch on the kind's resource in
+ * {@code deploy/} too: without them its informer never syncs, and the agent programs nothing (on
+ * purpose: a half-delivered state must not prune working Services).
+ */
+public final class Kinds {
+    public static final Kind<io.fabric8.kubernetes.api.model.Service, Service> SERVICE =
+            Kind.of(io.fabric8.kubernetes.api.model.Service.class, Service.class, Service::ref, Converters::service);
+
+    public static final Kind<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice, EndpointSlice> ENDPOINT_SLICE =
+            Kind.of(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class, EndpointSlice.class,
+                    EndpointSlice::ref, Converters::endpointSlice);
+
+    /** Every kind the agent consumes, in the order logs list them. */
+    public static final List<Kind<?, ?>> ALL = checked(List.of(SERVICE, ENDPOINT_SLICE));
+
+    private Kinds() {
+    }
+
+    /**
+     * {@code kinds}, after checking that no two share a model type or an apiVersion and kind (either
+     * would make two informers write one table).
+     *
+     * @throws IllegalArgumentException naming the clash
+     */
+    static List<Kind<?, ?>> checked(List<Kind<?, ?>> kinds) {
+        Set<Class<?>> types = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (Kind<?, ?> k : kinds) {
+            if (!types.add(k.type())) throw new IllegalArgumentException("two kinds map to " + k.type().getName());
+            if (!names.add(k.qualifiedName())) throw new IllegalArgumentException(k.qualifiedName() + " listed twice");
+        }
+        return List.copyOf(kinds);
+    }
+}
