@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * A program of a {@link BpfObject}. Valid while the object is open; its fd exists once loaded.
  */
-public final class BpfProgram {
+public final class BpfProgram implements LoadedProgram {
     /** Room for a program that grows the packet (encapsulation, options) during a test run. */
     private static final int DATA_OUT_HEADROOM = 64 * 1024;
 
@@ -28,6 +28,7 @@ public final class BpfProgram {
     }
 
     /** The C function name. */
+    @Override
     public String name() {
         return name;
     }
@@ -51,6 +52,7 @@ public final class BpfProgram {
     }
 
     /** The program's fd, once its object is loaded. */
+    @Override
     public int fd() {
         owner.ensureLoaded("fd of program " + name);
         return Libbpf.check(Lib.bpf_program__fd(prog), "fd of program " + name);

@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class Btf implements AutoCloseable {
     public static final int KIND_INT = 1, KIND_PTR = 2, KIND_ARRAY = 3, KIND_STRUCT = 4, KIND_UNION = 5,
-            KIND_TYPEDEF = 8, KIND_VOLATILE = 9, KIND_CONST = 10, KIND_RESTRICT = 11, KIND_VAR = 14,
+            KIND_TYPEDEF = 8, KIND_VOLATILE = 9, KIND_CONST = 10, KIND_RESTRICT = 11, KIND_FUNC = 12, KIND_VAR = 14,
             KIND_TYPE_TAG = 18;
 
     /** Sizes of {@code struct btf_type} and {@code struct btf_member} (linux/btf.h). */
@@ -59,6 +59,22 @@ public final class Btf implements AutoCloseable {
             MemorySegment b = Native.btfParseElf(Libbpf.cString(arena, objectFile), err);
             if (b.address() == 0) throw new LibbpfException("parse BTF of " + objectFile, err.value);
             return new Btf(b, objectFile);
+        }
+    }
+
+    /**
+     * Parses raw BTF, such as the kernel's own at {@code /sys/kernel/btf/vmlinux} (what kfunc and
+     * type lookups against the running kernel need).
+     *
+     * @throws LibbpfException ENOENT when the file is missing (a kernel built without BTF)
+     */
+    public static Btf parseRaw(Path rawBtf) {
+        Libbpf.ensureAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            Native.Errno err = new Native.Errno();
+            MemorySegment b = Native.btfParseRaw(Libbpf.cString(arena, rawBtf), err);
+            if (b.address() == 0) throw new LibbpfException("parse BTF " + rawBtf, err.value);
+            return new Btf(b, rawBtf);
         }
     }
 
