@@ -34,6 +34,7 @@ final class PodDeviceAttacher implements AutoCloseable {
 
     private final Path bpffsRoot;
     private final BpfProgram program;
+    private final TcMode mode;
     private final Optional<PathMatcher> matcher;
     private final Optional<String> glob;
     /** ifname -> ifindex we attached to. */
@@ -44,9 +45,11 @@ final class PodDeviceAttacher implements AutoCloseable {
     static final long RETRY_FAILED_NANOS = 30_000_000_000L;
     private ScheduledExecutorService poller;
 
-    PodDeviceAttacher(Path bpffsRoot, BpfProgram program, Optional<String> glob) {
+    /** @param mode how to attach; with {@link TcMode#NONE} only Senda's earlier attachments are removed */
+    PodDeviceAttacher(Path bpffsRoot, BpfProgram program, TcMode mode, Optional<String> glob) {
         this.bpffsRoot = bpffsRoot;
         this.program = program;
+        this.mode = mode;
         this.glob = glob;
         this.matcher = glob.map(g -> {
             try {
@@ -60,7 +63,7 @@ final class PodDeviceAttacher implements AutoCloseable {
     void start() {
         removeClsactFromUnmatched();
         scan();
-        if (matcher.isPresent()) {
+        if (matcher.isPresent() && mode != TcMode.NONE) {
             poller = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "pod-devices");
                 t.setDaemon(true);
@@ -83,7 +86,7 @@ final class PodDeviceAttacher implements AutoCloseable {
         Map<String, Integer> present = NetDevices.list();
         for (Map.Entry<String, Integer> dev : present.entrySet()) {
             String name = dev.getKey();
-            if (!matches(name)) continue;
+            if (!matches(name) || mode == TcMode.NONE) continue;
             Integer was = attached.get(name);
             if (was != null && was.equals(dev.getValue())) continue;
             if (dev.getValue().equals(failed.get(name))
@@ -91,7 +94,7 @@ final class PodDeviceAttacher implements AutoCloseable {
                 continue; // logged once; a poll every 200 ms must not flood the log
             }
             try {
-                Links.attachTcIngress(bpffsRoot, program, name, dev.getValue());
+                mode.attachIngress(bpffsRoot, program, name, dev.getValue());
                 attached.put(name, dev.getValue());
                 failed.remove(name);
                 log.info("per-packet LB attached to {} (ifindex {})", name, dev.getValue());

@@ -51,6 +51,19 @@ public final class BpfProgram implements LoadedProgram {
         return Lib.bpf_program__expected_attach_type(prog);
     }
 
+    /**
+     * Whether {@link BpfObject#load} loads this program (libbpf's default: yes). A program left out
+     * is never shown to the verifier, so an object whose programs need different kernel features
+     * loads with just those the kernel has.
+     *
+     * @throws IllegalStateException once the object is loaded
+     */
+    public void setAutoload(boolean autoload) {
+        owner.ensureOpen();
+        if (owner.isLoaded()) throw new IllegalStateException("program " + name + ": object already loaded");
+        Libbpf.check(Lib.bpf_program__set_autoload(prog, autoload), "set autoload of program " + name);
+    }
+
     /** The program's fd, once its object is loaded. */
     @Override
     public int fd() {
