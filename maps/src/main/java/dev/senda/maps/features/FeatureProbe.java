@@ -104,7 +104,8 @@ public final class FeatureProbe {
             if (e.errno() == LibbpfException.EPERM) {
                 return Finding.unknown("not permitted to probe (" + missing(caps) + "): " + e.getMessage());
             }
-            return Finding.no(e.getMessage());
+            // errno 0: the kernel was never asked (libbpf missing, no free interface index, ...)
+            return e.errno() == 0 ? Finding.unknown(e.getMessage()) : Finding.no(e.getMessage());
         }
     }
 
@@ -149,7 +150,8 @@ public final class FeatureProbe {
                 }
             });
         } catch (LibbpfException e) {
-            // Only the scratch namespace itself (or the program) failed: the kernel was never asked.
+            if (e.errno() == LibbpfException.EPERM) throw e; // said like every other probe's
+            // Only the scratch namespace itself failed: the kernel was never asked about clsact.
             return Finding.unknown(e.getMessage());
         }
     }
