@@ -60,12 +60,20 @@ final class Links {
     /** Removes Senda's per-packet LB from one interface (the pinned link, and the clsact filter if any). */
     static void detachTcIngress(Path bpffsRoot, String ifname, int ifindexOrZero) {
         unpin(DatapathLayout.tcLinkPin(bpffsRoot, ifname));
-        if (ifindexOrZero > 0) {
-            try {
-                TcAttach.detach(ifindexOrZero, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
-            } catch (LibbpfException e) {
-                log.debug("no clsact filter on {}: {}", ifname, e.getMessage());
-            }
+        if (ifindexOrZero > 0) removeClsactFilter(ifname, ifindexOrZero);
+    }
+
+    /**
+     * Removes Senda's clsact filter (its handle and priority) from one interface's ingress.
+     *
+     * @return false when there was none, or it could not be removed (logged: the device may be going away)
+     */
+    static boolean removeClsactFilter(String ifname, int ifindex) {
+        try {
+            return TcAttach.detach(ifindex, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
+        } catch (LibbpfException e) {
+            log.debug("no clsact filter removed from {}: {}", ifname, e.getMessage());
+            return false;
         }
     }
 }

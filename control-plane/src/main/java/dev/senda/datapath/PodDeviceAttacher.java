@@ -2,7 +2,6 @@ package dev.senda.datapath;
 
 import dev.senda.maps.libbpf.BpfProgram;
 import dev.senda.maps.libbpf.NetDevices;
-import dev.senda.maps.libbpf.TcAttach;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,13 +116,8 @@ final class PodDeviceAttacher implements AutoCloseable {
      */
     private void removeClsactFromUnmatched() {
         for (Map.Entry<String, Integer> dev : NetDevices.list().entrySet()) {
-            if (matches(dev.getKey())) continue;
-            try {
-                if (TcAttach.detach(dev.getValue(), true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY)) {
-                    log.info("per-packet LB (clsact) removed from {}", dev.getKey());
-                }
-            } catch (RuntimeException e) {
-                log.debug("no clsact filter on {}: {}", dev.getKey(), e.getMessage());
+            if (!matches(dev.getKey()) && Links.removeClsactFilter(dev.getKey(), dev.getValue())) {
+                log.info("per-packet LB (clsact) removed from {}", dev.getKey());
             }
         }
     }

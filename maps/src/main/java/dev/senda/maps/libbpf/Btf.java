@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 
 import me.bechberger.ebpf.bpf.raw.Lib;
 
@@ -53,13 +54,7 @@ public final class Btf implements AutoCloseable {
 
     /** Parses the {@code .BTF} section of an ELF object. */
     public static Btf parseElf(Path objectFile) {
-        Libbpf.ensureAvailable();
-        try (Arena arena = Arena.ofConfined()) {
-            Native.Errno err = new Native.Errno();
-            MemorySegment b = Native.btfParseElf(Libbpf.cString(arena, objectFile), err);
-            if (b.address() == 0) throw new LibbpfException("parse BTF of " + objectFile, err.value);
-            return new Btf(b, objectFile);
-        }
+        return parse(objectFile, Native::btfParseElf);
     }
 
     /**
@@ -69,12 +64,16 @@ public final class Btf implements AutoCloseable {
      * @throws LibbpfException ENOENT when the file is missing (a kernel built without BTF)
      */
     public static Btf parseRaw(Path rawBtf) {
+        return parse(rawBtf, Native::btfParseRaw);
+    }
+
+    private static Btf parse(Path file, BiFunction<MemorySegment, Native.Errno, MemorySegment> parser) {
         Libbpf.ensureAvailable();
         try (Arena arena = Arena.ofConfined()) {
             Native.Errno err = new Native.Errno();
-            MemorySegment b = Native.btfParseRaw(Libbpf.cString(arena, rawBtf), err);
-            if (b.address() == 0) throw new LibbpfException("parse BTF " + rawBtf, err.value);
-            return new Btf(b, rawBtf);
+            MemorySegment b = parser.apply(Libbpf.cString(arena, file), err);
+            if (b.address() == 0) throw new LibbpfException("parse BTF of " + file, err.value);
+            return new Btf(b, file);
         }
     }
 
