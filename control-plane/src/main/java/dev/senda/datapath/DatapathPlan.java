@@ -24,14 +24,13 @@ import java.util.stream.Collectors;
  * @param tcMode          how tc programs attach
  * @param tcReason        why not tcx, for the log; empty with {@link TcMode#TCX}
  */
-record DatapathPlan(List<CgroupProgram> socketLb, List<Skipped> skippedSocketLb, TcMode tcMode,
-                           String tcReason) {
+record DatapathPlan(List<CgroupProgram> socketLb, List<Skipped> skippedSocketLb, TcMode tcMode, String tcReason) {
 
     /** A program left out, and which features it lacked (with the probe's words). */
     record Skipped(CgroupProgram program, String reason) {
     }
 
-    public DatapathPlan {
+    DatapathPlan {
         socketLb = List.copyOf(socketLb);
         skippedSocketLb = List.copyOf(skippedSocketLb);
     }

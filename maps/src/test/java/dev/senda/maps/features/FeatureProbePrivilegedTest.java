@@ -30,6 +30,11 @@ class FeatureProbePrivilegedTest {
     @Test
     void findsWhatThisKernelHas() throws IOException {
         KernelFeatures f = FeatureProbe.probe();
+        // In the report, for comparing kernels (./senda vm-test runs this on Debian's 6.1).
+        System.out.println("kernel features: " + f.summary());
+        f.findings().forEach((feature, finding) -> {
+            if (!finding.present()) System.out.println("  " + feature.key() + ": " + finding.detail());
+        });
 
         assertEquals(atLeast(6, 6), f.has(Feature.TCX), "tcx: " + f.finding(Feature.TCX));
         if (!f.has(Feature.TCX)) assertTrue(f.lacks(Feature.TCX), "a kernel without tcx says no, not unknown");
