@@ -2,6 +2,8 @@ package dev.senda.agent;
 
 import dev.senda.datapath.Datapath;
 import dev.senda.desired.DesiredStateCalculator;
+import dev.senda.maps.features.FeatureProbe;
+import dev.senda.maps.features.KernelFeatures;
 import dev.senda.model.NodeInfo;
 import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.RestoreResult;
@@ -46,7 +48,9 @@ public final class Agent implements AutoCloseable {
         log.info("starting: node {}, source {}, bpffs root {}, cgroup root {}, socket LB {}, pod devices {}",
                 config.nodeName(), config.source(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
                 config.podDevices().orElse("(none)"));
-        Datapath datapath = Datapath.load(config.bpffsRoot());
+        KernelFeatures features = FeatureProbe.probe();
+        log.info("kernel features: {}", features.summary());
+        Datapath datapath = Datapath.load(config.bpffsRoot(), features);
         started.push(datapath);
         if (config.socketLb()) {
             datapath.attachSocketLb(config.cgroupRoot());

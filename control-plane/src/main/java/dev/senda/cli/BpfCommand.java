@@ -10,9 +10,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code senda bpf ...}: inspect what the datapath's maps hold. */
-@Command(name = "bpf", mixinStandardHelpOptions = true, description = "Inspect Senda's BPF maps.",
-        subcommands = {BpfCommand.Lb.class, BpfMetricsCommand.class})
+/** {@code senda bpf ...}: inspect what the datapath's maps hold, and the kernel features it chooses by. */
+@Command(name = "bpf", mixinStandardHelpOptions = true,
+        description = "Inspect Senda's BPF maps and what the kernel offers them.",
+        subcommands = {BpfCommand.Lb.class, BpfMetricsCommand.class, BpfFeaturesCommand.class})
 public final class BpfCommand implements Runnable {
     @Spec
     CommandSpec spec;

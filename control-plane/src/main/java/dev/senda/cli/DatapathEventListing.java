@@ -1,7 +1,9 @@
 package dev.senda.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.senda.maps.metrics.DatapathEvent;
 
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
@@ -30,14 +32,12 @@ public record DatapathEventListing(Map<DatapathEvent, Long> counts) {
         return out.toString();
     }
 
-    /** One JSON object, event name to count (names are stable snake_case, no escaping needed). */
+    /** One JSON object, event name to count, in index order; counts are unsigned 64-bit numbers. */
     public String toJson() {
-        StringBuilder out = new StringBuilder("{");
-        DatapathEvent[] events = DatapathEvent.values();
-        for (int i = 0; i < events.length; i++) {
-            out.append(i == 0 ? "\n" : ",\n").append("  \"").append(events[i].metricName()).append("\": ")
-                    .append(Long.toUnsignedString(count(events[i])));
+        ObjectNode out = Json.object();
+        for (DatapathEvent e : DatapathEvent.values()) {
+            out.put(e.metricName(), new BigInteger(Long.toUnsignedString(count(e))));
         }
-        return out.append(events.length == 0 ? "}\n" : "\n}\n").toString();
+        return Json.write(out);
     }
 }

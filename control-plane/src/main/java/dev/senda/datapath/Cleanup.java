@@ -2,11 +2,7 @@ package dev.senda.datapath;
 
 import dev.senda.maps.libbpf.BpfLink;
 import dev.senda.maps.libbpf.Bpffs;
-import dev.senda.maps.libbpf.LibbpfException;
 import dev.senda.maps.libbpf.NetDevices;
-import dev.senda.maps.libbpf.TcAttach;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +26,6 @@ import java.util.stream.Stream;
  * but its programs are off their hooks.
  */
 public final class Cleanup {
-    private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
     /** Names of Senda's map pins, current and retired versions alike: senda_svc4_v1, senda_ct4_v2, senda_ct4_v1, ... */
     private static final Pattern MAP_PIN = Pattern.compile("senda_[a-z0-9]+_v[0-9]+");
     private static final Path SYS_FS_BPF = Path.of("/sys/fs/bpf");
@@ -61,13 +56,7 @@ public final class Cleanup {
         }
         if (Files.isDirectory(links)) delete(links);
         for (Map.Entry<String, Integer> dev : NetDevices.list().entrySet()) {
-            try {
-                if (TcAttach.detach(dev.getValue(), true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY)) {
-                    detached.add("clsact filter on " + dev.getKey());
-                }
-            } catch (LibbpfException e) {
-                log.debug("no clsact filter on {}: {}", dev.getKey(), e.getMessage());
-            }
+            if (Links.removeClsactFilter(dev.getKey(), dev.getValue())) detached.add("clsact filter on " + dev.getKey());
         }
         for (Path p : list(root)) {
             String name = p.getFileName().toString();

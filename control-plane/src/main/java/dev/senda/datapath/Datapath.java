@@ -1,6 +1,8 @@
 package dev.senda.datapath;
 
 import dev.senda.maps.abi.BtfLayoutCheck;
+import dev.senda.maps.features.Capabilities;
+import dev.senda.maps.features.KernelFeatures;
 import dev.senda.maps.lb.ConntrackMigration;
 import dev.senda.maps.lb.LbMaps;
 import dev.senda.maps.libbpf.BpfObject;
@@ -14,10 +16,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The loaded datapath of one node: both BPF objects with their maps pinned under the bpffs root, and
  * the attachments the agent asked for.
+ *
+ * <p>What is loaded and how it attaches follows the kernel's probed {@link KernelFeatures} (see
+ * {@link DatapathPlan}): a socket-LB hook the kernel lacks is left out and logged, and tc programs
+ * attach through tcx or, without it, clsact. A missing feature is never a failure to start.
  *
  * <p>Every map is pinned by name, so a restarted agent reuses the maps (and the state they hold) of
  * the previous one. Every attachment is a pinned link, so it outlives the agent; attaching again
@@ -31,14 +39,16 @@ public final class Datapath implements AutoCloseable {
     private final Path bpffsRoot;
     private final BpfObject sockObject;
     private final BpfObject tcObject;
+    private final DatapathPlan plan;
     private final LbMaps lbMaps;
     private final DatapathCounters counters;
     private PodDeviceAttacher podDevices;
 
-    private Datapath(Path bpffsRoot, BpfObject sockObject, BpfObject tcObject) {
+    private Datapath(Path bpffsRoot, BpfObject sockObject, BpfObject tcObject, DatapathPlan plan) {
         this.bpffsRoot = bpffsRoot;
         this.sockObject = sockObject;
         this.tcObject = tcObject;
+        this.plan = plan;
         this.lbMaps = LbMaps.over(sockObject);
         // One pinned map shared by both objects: either object's handle reads the same counters.
         this.counters = new DatapathCounters(sockObject.map(DatapathCounters.MAP_NAME));
@@ -46,22 +56,28 @@ public final class Datapath implements AutoCloseable {
 
     /**
      * Mounts bpffs if needed, checks the Java layouts against the objects' BTF, and loads both objects
-     * with their maps pinned (or reused) under {@code bpffsRoot}. Attaches nothing.
+     * with their maps pinned (or reused) under {@code bpffsRoot}: of the socket-LB programs only those
+     * whose kernel features {@code features} has. Attaches nothing.
      *
+     * @param features this kernel's, from {@link dev.senda.maps.features.FeatureProbe#probe()} (or made up, in tests)
+     * @throws IllegalStateException when this process lacks the capabilities the datapath needs
      * @throws dev.senda.maps.libbpf.LibbpfException when libbpf is missing, bpffs cannot be mounted or the
      *         verifier rejects a program (its log is in the agent's log)
      * @throws dev.senda.maps.abi.AbiMismatchException when a Java layout disagrees with the object's BTF
      */
-    public static Datapath load(Path bpffsRoot) {
+    public static Datapath load(Path bpffsRoot, KernelFeatures features) {
+        Capabilities.ofThisProcess().requireForDatapath("loading the datapath");
         Libbpf.ensureAvailable();
         Bpffs.ensureMounted(bpffsRoot);
-        BpfObject sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot);
+        DatapathPlan plan = DatapathPlan.of(features);
+        Set<String> leftOut = plan.skippedSocketLb().stream().map(s -> s.program().program()).collect(Collectors.toSet());
+        BpfObject sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut);
         BpfObject tc = null;
         try {
-            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot);
+            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of());
             // Flows established under an older agent keep their backend: carry a retired CT layout over.
             ConntrackMigration.fromV1(bpffsRoot, tc.map("senda_ct4_v2"));
-            Datapath datapath = new Datapath(bpffsRoot, sock, tc);
+            Datapath datapath = new Datapath(bpffsRoot, sock, tc, plan);
             log.info("loaded {} and {}, maps pinned under {}", DatapathLayout.SOCK_OBJECT, DatapathLayout.TC_OBJECT,
                     bpffsRoot);
             return datapath;
@@ -72,12 +88,14 @@ public final class Datapath implements AutoCloseable {
         }
     }
 
-    private static BpfObject loadObject(String name, Path pinRoot) {
+    /** Opens, checks and loads one bundled object, leaving the programs named in {@code leftOut} unloaded. */
+    private static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
         Path file = BundledObjects.extract(name);
         try {
             BtfLayoutCheck.verify(file);
             BpfObject object = BpfObject.open(file, pinRoot);
             try {
+                for (String program : leftOut) object.program(program).setAutoload(false);
                 return object.load();
             } catch (RuntimeException e) {
                 object.close();
@@ -102,12 +120,23 @@ public final class Datapath implements AutoCloseable {
         return counters;
     }
 
-    /** Attaches (or re-attaches) the socket-LB programs to {@code cgroupRoot} through pinned links. */
+    /**
+     * Attaches (or re-attaches) the socket-LB programs to {@code cgroupRoot} through pinned links: those
+     * this kernel runs; each one left out is logged with what the kernel lacks.
+     */
     public void attachSocketLb(Path cgroupRoot) {
         if (!Files.isDirectory(cgroupRoot)) {
             throw new IllegalArgumentException("--cgroup-root " + cgroupRoot + " is not a directory");
         }
-        for (DatapathLayout.CgroupProgram p : DatapathLayout.SOCKET_LB_PROGRAMS) {
+        for (DatapathPlan.Skipped s : plan.skippedSocketLb()) {
+            log.warn("socket LB without {} ({}): this kernel lacks {}", s.program().hook(), s.program().program(),
+                    s.reason());
+        }
+        if (plan.socketLb().isEmpty()) {
+            log.warn("socket LB is off: this kernel runs none of its hooks; Services work only through per-packet LB");
+            return;
+        }
+        for (DatapathLayout.CgroupProgram p : plan.socketLb()) {
             Links.replacePinned(DatapathLayout.cgroupLinkPin(bpffsRoot, p),
                     () -> Links.attachCgroup(sockObject.program(p.program()), cgroupRoot, p.hook()));
         }
@@ -124,12 +153,20 @@ public final class Datapath implements AutoCloseable {
     }
 
     /**
-     * Attaches per-packet LB to every interface matching {@code glob}, now and as they appear; with no
-     * glob, removes tc attachments a previous agent left.
+     * Attaches per-packet LB to every interface matching {@code glob}, now and as they appear, through
+     * tcx or, on kernels without it, clsact; with no glob, removes tc attachments a previous agent left.
      */
     public void attachPodDevices(Optional<String> glob) {
+        if (glob.isPresent()) {
+            switch (plan.tcMode()) {
+                case TCX -> { }
+                case CLSACT -> log.info("per-packet LB attaches through clsact: {}", plan.tcReason());
+                case NONE -> log.warn("per-packet LB is off, --pod-devices ignored: {}", plan.tcReason());
+            }
+        }
         if (podDevices != null) podDevices.close();
-        podDevices = new PodDeviceAttacher(bpffsRoot, tcObject.program(DatapathLayout.TC_FROM_POD_PROGRAM), glob);
+        podDevices = new PodDeviceAttacher(bpffsRoot, tcObject.program(DatapathLayout.TC_FROM_POD_PROGRAM),
+                plan.tcMode(), glob);
         podDevices.start();
     }
 

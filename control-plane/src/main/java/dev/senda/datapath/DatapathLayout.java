@@ -1,9 +1,12 @@
 package dev.senda.datapath;
 
+import dev.senda.maps.features.Feature;
 import dev.senda.maps.libbpf.CgroupAttachType;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one place that names what the datapath consists of: the BPF objects shipped as resources, their
@@ -26,23 +29,40 @@ public final class DatapathLayout {
     /** The tc program attached at ingress of host-side pod interfaces. */
     public static final String TC_FROM_POD_PROGRAM = "senda_tc_from_pod";
 
-    /** A cgroup program and the hook it attaches to. */
-    public record CgroupProgram(String program, CgroupAttachType hook) {
+    /**
+     * A cgroup program, the hook it attaches to, and the kernel features it needs besides that hook.
+     *
+     * @param alsoNeeds helpers and the like the program calls; the kernel refuses the program without them
+     */
+    public record CgroupProgram(String program, CgroupAttachType hook, Set<Feature> alsoNeeds) {
+        public CgroupProgram {
+            alsoNeeds = Set.copyOf(alsoNeeds);
+        }
+
+        /** Every feature the program needs to load and attach: its hook and {@link #alsoNeeds}. */
+        public Set<Feature> needs() {
+            Set<Feature> all = EnumSet.of(Feature.ofHook(hook));
+            all.addAll(alsoNeeds);
+            return all;
+        }
     }
+
+    /** connect/sendmsg refuse a Service without endpoints through bpf_set_retval (ECONNREFUSED). */
+    private static final Set<Feature> REFUSES = Set.of(Feature.SET_RETVAL);
 
     /**
      * The socket-LB hooks, all attached to the same cgroup root. The IPv6 ones serve dual-stack sockets
      * that reach IPv4 Services through IPv4-mapped addresses.
      */
     public static final List<CgroupProgram> SOCKET_LB_PROGRAMS = List.of(
-            new CgroupProgram("senda_sock4_connect", CgroupAttachType.INET4_CONNECT),
-            new CgroupProgram("senda_sock4_sendmsg", CgroupAttachType.UDP4_SENDMSG),
-            new CgroupProgram("senda_sock4_recvmsg", CgroupAttachType.UDP4_RECVMSG),
-            new CgroupProgram("senda_sock4_getpeername", CgroupAttachType.INET4_GETPEERNAME),
-            new CgroupProgram("senda_sock6_connect", CgroupAttachType.INET6_CONNECT),
-            new CgroupProgram("senda_sock6_sendmsg", CgroupAttachType.UDP6_SENDMSG),
-            new CgroupProgram("senda_sock6_recvmsg", CgroupAttachType.UDP6_RECVMSG),
-            new CgroupProgram("senda_sock6_getpeername", CgroupAttachType.INET6_GETPEERNAME));
+            new CgroupProgram("senda_sock4_connect", CgroupAttachType.INET4_CONNECT, REFUSES),
+            new CgroupProgram("senda_sock4_sendmsg", CgroupAttachType.UDP4_SENDMSG, REFUSES),
+            new CgroupProgram("senda_sock4_recvmsg", CgroupAttachType.UDP4_RECVMSG, Set.of()),
+            new CgroupProgram("senda_sock4_getpeername", CgroupAttachType.INET4_GETPEERNAME, Set.of()),
+            new CgroupProgram("senda_sock6_connect", CgroupAttachType.INET6_CONNECT, REFUSES),
+            new CgroupProgram("senda_sock6_sendmsg", CgroupAttachType.UDP6_SENDMSG, REFUSES),
+            new CgroupProgram("senda_sock6_recvmsg", CgroupAttachType.UDP6_RECVMSG, Set.of()),
+            new CgroupProgram("senda_sock6_getpeername", CgroupAttachType.INET6_GETPEERNAME, Set.of()));
 
     /** Directory of pinned links; removing a pin detaches its program. */
     public static Path linksDir(Path bpffsRoot) {

@@ -16,12 +16,10 @@ import java.util.function.Supplier;
 
 /**
  * Attachments as pinned links: attach-then-swap so a program is never off its hook during an agent
- * restart, and pin removal as the way to detach.
+ * restart, and pin removal as the way to detach. How tc programs attach is {@link TcMode}'s choice.
  */
 final class Links {
     private static final Logger log = LoggerFactory.getLogger(Links.class);
-    /** Set once a kernel refused tcx; then every tc attachment uses clsact. */
-    private static volatile boolean tcxUnsupported;
 
     private Links() {
     }
@@ -59,31 +57,23 @@ final class Links {
         return BpfLink.removePinned(pin);
     }
 
-    /** Attaches {@code program} at ingress of one interface: a pinned tcx link, or clsact where tcx is missing. */
-    static void attachTcIngress(Path bpffsRoot, BpfProgram program, String ifname, int ifindex) {
-        if (!tcxUnsupported) {
-            try {
-                replacePinned(DatapathLayout.tcLinkPin(bpffsRoot, ifname),
-                        () -> BpfLink.attachTcx(program, ifindex, true));
-                return;
-            } catch (LibbpfException e) {
-                if (!e.isUnsupported()) throw e;
-                tcxUnsupported = true;
-                log.info("this kernel has no tcx ({}); attaching tc programs through clsact", e.getMessage());
-            }
-        }
-        TcAttach.attach(program, ifindex, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
-    }
-
     /** Removes Senda's per-packet LB from one interface (the pinned link, and the clsact filter if any). */
     static void detachTcIngress(Path bpffsRoot, String ifname, int ifindexOrZero) {
         unpin(DatapathLayout.tcLinkPin(bpffsRoot, ifname));
-        if (ifindexOrZero > 0) {
-            try {
-                TcAttach.detach(ifindexOrZero, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
-            } catch (LibbpfException e) {
-                log.debug("no clsact filter on {}: {}", ifname, e.getMessage());
-            }
+        if (ifindexOrZero > 0) removeClsactFilter(ifname, ifindexOrZero);
+    }
+
+    /**
+     * Removes Senda's clsact filter (its handle and priority) from one interface's ingress.
+     *
+     * @return false when there was none, or it could not be removed (logged: the device may be going away)
+     */
+    static boolean removeClsactFilter(String ifname, int ifindex) {
+        try {
+            return TcAttach.detach(ifindex, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
+        } catch (LibbpfException e) {
+            log.debug("no clsact filter removed from {}: {}", ifname, e.getMessage());
+            return false;
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.senda.datapath;
 
 import dev.senda.maps.libbpf.BpfProgram;
 import dev.senda.maps.libbpf.NetDevices;
-import dev.senda.maps.libbpf.TcAttach;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +33,7 @@ final class PodDeviceAttacher implements AutoCloseable {
 
     private final Path bpffsRoot;
     private final BpfProgram program;
+    private final TcMode mode;
     private final Optional<PathMatcher> matcher;
     private final Optional<String> glob;
     /** ifname -> ifindex we attached to. */
@@ -44,9 +44,11 @@ final class PodDeviceAttacher implements AutoCloseable {
     static final long RETRY_FAILED_NANOS = 30_000_000_000L;
     private ScheduledExecutorService poller;
 
-    PodDeviceAttacher(Path bpffsRoot, BpfProgram program, Optional<String> glob) {
+    /** @param mode how to attach; with {@link TcMode#NONE} only Senda's earlier attachments are removed */
+    PodDeviceAttacher(Path bpffsRoot, BpfProgram program, TcMode mode, Optional<String> glob) {
         this.bpffsRoot = bpffsRoot;
         this.program = program;
+        this.mode = mode;
         this.glob = glob;
         this.matcher = glob.map(g -> {
             try {
@@ -60,7 +62,7 @@ final class PodDeviceAttacher implements AutoCloseable {
     void start() {
         removeClsactFromUnmatched();
         scan();
-        if (matcher.isPresent()) {
+        if (matcher.isPresent() && mode != TcMode.NONE) {
             poller = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "pod-devices");
                 t.setDaemon(true);
@@ -83,7 +85,7 @@ final class PodDeviceAttacher implements AutoCloseable {
         Map<String, Integer> present = NetDevices.list();
         for (Map.Entry<String, Integer> dev : present.entrySet()) {
             String name = dev.getKey();
-            if (!matches(name)) continue;
+            if (!matches(name) || mode == TcMode.NONE) continue;
             Integer was = attached.get(name);
             if (was != null && was.equals(dev.getValue())) continue;
             if (dev.getValue().equals(failed.get(name))
@@ -91,7 +93,7 @@ final class PodDeviceAttacher implements AutoCloseable {
                 continue; // logged once; a poll every 200 ms must not flood the log
             }
             try {
-                Links.attachTcIngress(bpffsRoot, program, name, dev.getValue());
+                mode.attachIngress(bpffsRoot, program, name, dev.getValue());
                 attached.put(name, dev.getValue());
                 failed.remove(name);
                 log.info("per-packet LB attached to {} (ifindex {})", name, dev.getValue());
@@ -114,13 +116,8 @@ final class PodDeviceAttacher implements AutoCloseable {
      */
     private void removeClsactFromUnmatched() {
         for (Map.Entry<String, Integer> dev : NetDevices.list().entrySet()) {
-            if (matches(dev.getKey())) continue;
-            try {
-                if (TcAttach.detach(dev.getValue(), true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY)) {
-                    log.info("per-packet LB (clsact) removed from {}", dev.getKey());
-                }
-            } catch (RuntimeException e) {
-                log.debug("no clsact filter on {}: {}", dev.getKey(), e.getMessage());
+            if (!matches(dev.getKey()) && Links.removeClsactFilter(dev.getKey(), dev.getValue())) {
+                log.info("per-packet LB (clsact) removed from {}", dev.getKey());
             }
         }
     }

@@ -10,12 +10,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,26 +45,14 @@ class BpfMetricsCommandPrivilegedTest {
             }
             String root = pins.path().toString();
 
-            String json = run("bpf", "metrics", "--bpffs-root", root, "-o", "json");
+            String json = CliRun.stdout("bpf", "metrics", "--bpffs-root", root, "-o", "json");
             assertTrue(json.contains("\"tc_hairpin\": 7,"), json);
             assertTrue(json.contains("\"tc_reject_tcp\": 0,"), json);
 
-            String table = run("bpf", "metrics", "--bpffs-root", root);
+            String table = CliRun.stdout("bpf", "metrics", "--bpffs-root", root);
             assertTrue(table.lines().anyMatch(l -> l.matches("tc_hairpin\\s+7  .*")), table);
         }
         assertEquals(1, Main.execute("bpf", "metrics", "--bpffs-root", tmp.resolve("no-agent-here").toString()),
                 "no pinned map: an error, not an empty listing");
-    }
-
-    private static String run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            assertEquals(0, Main.execute(args), String.join(" ", args));
-        } finally {
-            System.setOut(saved);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

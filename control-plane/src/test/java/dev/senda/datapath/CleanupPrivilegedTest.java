@@ -1,6 +1,7 @@
 package dev.senda.datapath;
 
 import dev.senda.maps.TestSupport;
+import dev.senda.maps.features.FeatureProbe;
 import dev.senda.maps.libbpf.BpfMap;
 import dev.senda.maps.libbpf.Bpffs;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,7 @@ class CleanupPrivilegedTest {
         Path root = Path.of("/sys/fs/bpf", TestSupport.uniqueName());
         Path foreign = root.resolve("other_tools_map");
         try {
-            try (Datapath datapath = Datapath.load(root)) {
+            try (Datapath datapath = Datapath.load(root, FeatureProbe.probe())) {
                 assertTrue(Files.exists(root.resolve("senda_svc4_v1")));
             }
             // Another tool's pin in the same directory: re-pin one of our maps under a foreign name.
@@ -50,7 +51,7 @@ class CleanupPrivilegedTest {
     void unmountsTheBpffsItMountedOnARootOutsideSysFsBpf() throws Exception {
         Path root = Files.createTempDirectory("sdcleanup-").resolve("pins");
         try {
-            try (Datapath ignored = Datapath.load(root)) {
+            try (Datapath ignored = Datapath.load(root, FeatureProbe.probe())) {
                 assertTrue(Bpffs.isBpffs(root), "agent mounted bpffs on " + root);
             }
             Cleanup.run(root);

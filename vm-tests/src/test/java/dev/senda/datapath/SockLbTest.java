@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.senda.maps.abi.Codecs;
+import dev.senda.maps.features.Capabilities;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.SockRevNatValue;
 import dev.senda.maps.libbpf.BpfLink;
@@ -19,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,12 +53,9 @@ class SockLbTest {
     private DatagramSocket udpBackend;
 
     @BeforeAll
-    static void requireRoot() throws IOException {
-        String uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("Uid:")).findFirst().orElse("Uid: ?");
-        if (!uid.split("\\s+")[1].equals("0")) {
-            fail("socket LB tests attach cgroup BPF programs and need root; " + uid);
-        }
+    static void requireRoot() {
+        // Privileged tests must fail, not skip, when they cannot run.
+        Capabilities.ofThisProcess().requireForDatapath("the socket LB tests (they attach cgroup BPF programs)");
     }
 
     @BeforeEach

@@ -14,18 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.senda.maps.abi.Codecs;
+import dev.senda.maps.features.Capabilities;
 import dev.senda.maps.lb.CtDirection;
 import dev.senda.maps.lb.CtKey;
 import dev.senda.maps.lb.CtValue;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.libbpf.TestRunResult;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -64,13 +61,9 @@ class TcDatapathTest {
     private TestDatapath dp;
 
     @BeforeAll
-    static void requireRoot() throws IOException {
+    static void requireRoot() {
         // Privileged tests must fail, not skip, when they cannot run.
-        String uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("Uid:")).findFirst().orElse("Uid: ?");
-        if (!uid.split("\\s+")[1].equals("0")) {
-            fail("datapath tests load BPF programs and need root (CAP_BPF, CAP_NET_ADMIN); " + uid);
-        }
+        Capabilities.ofThisProcess().requireForDatapath("the tc datapath tests (they load BPF programs)");
     }
 
     @BeforeEach

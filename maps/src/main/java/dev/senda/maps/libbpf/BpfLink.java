@@ -68,7 +68,7 @@ public final class BpfLink implements AutoCloseable {
      * @throws LibbpfException with {@link LibbpfException#isUnsupported()} true if the kernel
      *                         has no tcx (callers then fall back to {@link TcAttach})
      */
-    public static BpfLink attachTcx(BpfProgram program, int ifindex, boolean ingress) {
+    public static BpfLink attachTcx(LoadedProgram program, int ifindex, boolean ingress) {
         String what = "attach program " + program.name() + " via tcx to ifindex " + ifindex
                 + (ingress ? " ingress" : " egress");
         int rc = Lib.bpf_link_create(program.fd(), ifindex, ingress ? BPF_TCX_INGRESS : BPF_TCX_EGRESS,

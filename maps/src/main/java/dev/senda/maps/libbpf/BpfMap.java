@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import me.bechberger.ebpf.bpf.raw.Lib;
+import me.bechberger.ebpf.bpf.raw.bpf_map_create_opts;
 import me.bechberger.ebpf.bpf.raw.bpf_map_info;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -20,7 +21,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * {@code dev.senda.maps.abi} turn records into those bytes).
  *
  * <p>Two kinds: a map of a {@link BpfObject} (its fd belongs to the object; {@link #close} does
- * nothing) and a map opened from a pin with {@link #openPinned} (owns its fd; close it).
+ * nothing) and a map opened from a pin with {@link #openPinned} or made with {@link #create}
+ * (owns its fd; close it).
  * Element operations are single syscalls and safe to call from several threads. Not for
  * per-CPU maps (their values are {@code valueSize * nCPUs} bytes).
  */
@@ -65,6 +67,26 @@ public final class BpfMap implements AutoCloseable {
         } catch (RuntimeException e) {
             Native.close(fd);
             throw e;
+        }
+    }
+
+    /**
+     * Creates an unpinned map outside any object ({@code bpf_map_create}), owned by the caller:
+     * closing it frees it. Also how a kernel is asked whether it has a map type.
+     *
+     * @param name  kernel-visible name (at most 15 characters)
+     * @param flags {@code BPF_F_*} map flags, e.g. {@code BPF_F_NO_PREALLOC}, which LPM tries require
+     * @throws LibbpfException carrying the kernel's errno when refused
+     */
+    public static BpfMap create(int mapType, String name, int keySize, int valueSize, int maxEntries, int flags) {
+        Libbpf.ensureAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = arena.allocate(bpf_map_create_opts.layout());
+            bpf_map_create_opts.sz(opts, bpf_map_create_opts.sizeof());
+            bpf_map_create_opts.map_flags(opts, flags);
+            int fd = Libbpf.check(Lib.bpf_map_create(mapType, arena.allocateFrom(name), keySize, valueSize, maxEntries,
+                    opts), "create map " + name + " (type " + mapType + ")");
+            return new BpfMap(null, MemorySegment.NULL, name, fd, keySize, valueSize);
         }
     }
 

@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * A program of a {@link BpfObject}. Valid while the object is open; its fd exists once loaded.
  */
-public final class BpfProgram {
+public final class BpfProgram implements LoadedProgram {
     /** Room for a program that grows the packet (encapsulation, options) during a test run. */
     private static final int DATA_OUT_HEADROOM = 64 * 1024;
 
@@ -28,6 +28,7 @@ public final class BpfProgram {
     }
 
     /** The C function name. */
+    @Override
     public String name() {
         return name;
     }
@@ -50,7 +51,21 @@ public final class BpfProgram {
         return Lib.bpf_program__expected_attach_type(prog);
     }
 
+    /**
+     * Whether {@link BpfObject#load} loads this program (libbpf's default: yes). A program left out
+     * is never shown to the verifier, so an object whose programs need different kernel features
+     * loads with just those the kernel has.
+     *
+     * @throws IllegalStateException once the object is loaded
+     */
+    public void setAutoload(boolean autoload) {
+        owner.ensureOpen();
+        if (owner.isLoaded()) throw new IllegalStateException("program " + name + ": object already loaded");
+        Libbpf.check(Lib.bpf_program__set_autoload(prog, autoload), "set autoload of program " + name);
+    }
+
     /** The program's fd, once its object is loaded. */
+    @Override
     public int fd() {
         owner.ensureLoaded("fd of program " + name);
         return Libbpf.check(Lib.bpf_program__fd(prog), "fd of program " + name);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 
 import me.bechberger.ebpf.bpf.raw.Lib;
 
@@ -17,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class Btf implements AutoCloseable {
     public static final int KIND_INT = 1, KIND_PTR = 2, KIND_ARRAY = 3, KIND_STRUCT = 4, KIND_UNION = 5,
-            KIND_TYPEDEF = 8, KIND_VOLATILE = 9, KIND_CONST = 10, KIND_RESTRICT = 11, KIND_VAR = 14,
+            KIND_TYPEDEF = 8, KIND_VOLATILE = 9, KIND_CONST = 10, KIND_RESTRICT = 11, KIND_FUNC = 12, KIND_VAR = 14,
             KIND_TYPE_TAG = 18;
 
     /** Sizes of {@code struct btf_type} and {@code struct btf_member} (linux/btf.h). */
@@ -53,12 +54,26 @@ public final class Btf implements AutoCloseable {
 
     /** Parses the {@code .BTF} section of an ELF object. */
     public static Btf parseElf(Path objectFile) {
+        return parse(objectFile, Native::btfParseElf);
+    }
+
+    /**
+     * Parses raw BTF, such as the kernel's own at {@code /sys/kernel/btf/vmlinux} (what kfunc and
+     * type lookups against the running kernel need).
+     *
+     * @throws LibbpfException ENOENT when the file is missing (a kernel built without BTF)
+     */
+    public static Btf parseRaw(Path rawBtf) {
+        return parse(rawBtf, Native::btfParseRaw);
+    }
+
+    private static Btf parse(Path file, BiFunction<MemorySegment, Native.Errno, MemorySegment> parser) {
         Libbpf.ensureAvailable();
         try (Arena arena = Arena.ofConfined()) {
             Native.Errno err = new Native.Errno();
-            MemorySegment b = Native.btfParseElf(Libbpf.cString(arena, objectFile), err);
-            if (b.address() == 0) throw new LibbpfException("parse BTF of " + objectFile, err.value);
-            return new Btf(b, objectFile);
+            MemorySegment b = parser.apply(Libbpf.cString(arena, file), err);
+            if (b.address() == 0) throw new LibbpfException("parse BTF of " + file, err.value);
+            return new Btf(b, file);
         }
     }
 

@@ -10,7 +10,7 @@ package dev.senda.maps.libbpf;
 public class LibbpfException extends RuntimeException {
     /** errno values the wrapper reasons about. */
     public static final int EPERM = 1, ENOENT = 2, EBADF = 9, EAGAIN = 11, EBUSY = 16, EEXIST = 17,
-            EINVAL = 22, ENOSPC = 28, E2BIG = 7, EOPNOTSUPP = 95, ENOTSUPP = 524;
+            ENODEV = 19, EINVAL = 22, ENOSPC = 28, E2BIG = 7, EOPNOTSUPP = 95, ENOTSUPP = 524;
 
     private final int errno;
     private final String context;

@@ -40,6 +40,8 @@ final class Native {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle STATFS = libc("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle UMOUNT2 = libc("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle UNSHARE = libc("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETNS = libc("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = LINKER.downcallHandle(
             LIBC.find("if_nametoindex").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle IF_INDEXTONAME = LINKER.downcallHandle(
@@ -59,7 +61,8 @@ final class Native {
         int value;
     }
 
-    record LibbpfHandles(MethodHandle objectOpenFile, MethodHandle attachCgroup, MethodHandle btfParseElf) {
+    record LibbpfHandles(MethodHandle objectOpenFile, MethodHandle attachCgroup, MethodHandle btfParseElf,
+                         MethodHandle btfParseRaw) {
     }
 
     static void bindLibbpf(Path library) {
@@ -67,7 +70,8 @@ final class Native {
         libbpf = new LibbpfHandles(
                 capturing(lookup, "bpf_object__open_file", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS)),
                 capturing(lookup, "bpf_program__attach_cgroup", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT)),
-                capturing(lookup, "btf__parse_elf", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS)));
+                capturing(lookup, "btf__parse_elf", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS)),
+                capturing(lookup, "btf__parse_raw", FunctionDescriptor.of(ADDRESS, ADDRESS)));
     }
 
     /** {@code bpf_object__open_file}: NULL on failure. */
@@ -83,6 +87,11 @@ final class Native {
     /** {@code btf__parse_elf(path, NULL)}: NULL on failure. */
     static MemorySegment btfParseElf(MemorySegment path, Errno err) {
         return callPtr(handles().btfParseElf(), err, path, MemorySegment.NULL);
+    }
+
+    /** {@code btf__parse_raw(path)} (raw BTF such as /sys/kernel/btf/vmlinux): NULL on failure. */
+    static MemorySegment btfParseRaw(MemorySegment path, Errno err) {
+        return callPtr(handles().btfParseRaw(), err, path);
     }
 
     /** {@code open(path, flags, 0)}: -1 on failure. */
@@ -108,6 +117,16 @@ final class Native {
     /** {@code umount2(target, 0)}: -1 on failure. */
     static int umount(MemorySegment target, Errno err) {
         return callInt(UMOUNT2, err, target, 0);
+    }
+
+    /** {@code unshare(flags)}: -1 on failure; namespaces change for the calling thread only. */
+    static int unshare(int flags, Errno err) {
+        return callInt(UNSHARE, err, flags);
+    }
+
+    /** {@code setns(fd, nstype)}: -1 on failure; moves the calling thread only. */
+    static int setns(int fd, int nstype, Errno err) {
+        return callInt(SETNS, err, fd, nstype);
     }
 
     /** {@code statfs(path, buf)}: -1 on failure; {@code buf} must hold a {@code struct statfs}. */

@@ -31,12 +31,12 @@ public final class TcAttach {
     }
 
     /** Attaches (or replaces) Senda's filter with the default handle and priority. */
-    public static Attachment attach(BpfProgram program, int ifindex, boolean ingress) {
+    public static Attachment attach(LoadedProgram program, int ifindex, boolean ingress) {
         return attach(program, ifindex, ingress, DEFAULT_HANDLE, DEFAULT_PRIORITY);
     }
 
     /** Attaches (or replaces) the filter at {@code handle}/{@code priority}, creating clsact if needed. */
-    public static Attachment attach(BpfProgram program, int ifindex, boolean ingress, int handle, int priority) {
+    public static Attachment attach(LoadedProgram program, int ifindex, boolean ingress, int handle, int priority) {
         String what = "attach program " + program.name() + " via clsact to ifindex " + ifindex + dir(ingress);
         int progFd = program.fd();
         try (Arena arena = Arena.ofConfined()) {
