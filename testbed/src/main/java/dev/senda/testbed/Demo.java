@@ -23,8 +23,8 @@ import java.util.Set;
  * deletes the namespaces).
  *
  * <p>The IPv6 cluster IP is handled as {@link Options#ipv6()} says ({@link Ipv6}): by default
- * ({@value #IPV6_DEFAULT}) the demo sends IPv6 traffic and counts it only where the agent programmed
- * the IPv6 VIP, and otherwise says that this agent does not serve IPv6 yet.
+ * ({@value #IPV6_DEFAULT}) an IPv6 cluster IP that does not answer fails the demo, as the IPv4 one
+ * does; {@code auto} counts IPv6 only where the agent programmed it, {@code skip} leaves it out.
  */
 public final class Demo {
     /** The demo's pods, in testbed order: echo-a gets 10.244.0.10 and fd00:10:244::10, ..., client ...13. */
@@ -35,11 +35,8 @@ public final class Demo {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
     static final Duration CONVERGE = Duration.ofSeconds(20);
 
-    /**
-     * The default of {@code --ipv6}. Switch to {@code "require"} once the agent serves IPv6 Services:
-     * then an IPv6 VIP that does not answer fails the demo.
-     */
-    public static final String IPV6_DEFAULT = "auto";
+    /** The default of {@code --ipv6}: the agent serves IPv6 Services, so an IPv6 VIP that does not answer fails the demo. */
+    public static final String IPV6_DEFAULT = "require";
 
     /** What the demo does with the Service's IPv6 cluster IP. */
     public enum Ipv6 {
