@@ -9,13 +9,9 @@ import dev.senda.testbed.Testbed.Proto;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -41,56 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>One node and one agent serve every scenario of a class; each scenario uses its own Services
  * and VIPs and deletes them afterwards.
  */
-@Tag("privileged")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ClusterIpServicesE2e {
-    static final Duration CONVERGE = Duration.ofSeconds(20);
-
-    E2eNode node;
-    Traffic traffic;
-
-    /** Whether the agent runs socket LB (and clients start inside its cgroup) or per-packet LB. */
-    abstract boolean socketLb();
-
-    @BeforeAll
-    void startNode() throws IOException {
-        node = E2eNode.create(getClass().getSimpleName());
-        try {
-            node.startAgent(socketLb());
-        } catch (IOException | RuntimeException e) {
-            try {
-                node.close();
-            } catch (RuntimeException c) {
-                e.addSuppressed(c);
-            }
-            throw e;
-        }
-        traffic = new Traffic(node.tb, socketLb());
-    }
-
-    @AfterEach
-    void deleteObjects() {
-        if (node != null) node.deleteAll();
-    }
-
-    @AfterAll
-    void stopNode() {
-        if (node != null) node.close();
-    }
-
-    private static List<EndpointPort> echoPorts() {
-        return List.of(slicePort("http", "TCP", E2eNode.ECHO), slicePort("udp", "UDP", E2eNode.ECHO));
-    }
-
+abstract class ClusterIpServicesE2e extends AgentNodeE2e {
     /** Port 80 over TCP and UDP, both to the echo port 8080. */
     private Service echoService(String name, String vip) {
         return service(name, vip, port("http", "TCP", 80, E2eNode.ECHO), port("udp", "UDP", 80, E2eNode.ECHO));
-    }
-
-    private static Set<String> names(Pod... pods) {
-        Set<String> s = new java.util.TreeSet<>();
-        for (Pod p : pods) s.add(p.name());
-        return s;
     }
 
     @Test

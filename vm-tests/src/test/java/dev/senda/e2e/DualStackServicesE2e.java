@@ -6,13 +6,9 @@ import dev.senda.testbed.ClientResult;
 import dev.senda.testbed.Pod;
 import dev.senda.testbed.Testbed.Proto;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -21,15 +17,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.senda.e2e.KubeObjects.dualStackService;
 import static dev.senda.e2e.KubeObjects.port;
 import static dev.senda.e2e.KubeObjects.service;
 import static dev.senda.e2e.KubeObjects.slice;
-import static dev.senda.e2e.KubeObjects.slicePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,53 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * run for IPv6. Dual-stack pods (the testbed gives each an fd00:10:244:N::/64 address beside its
  * IPv4 one), the real agent, the mock API server; subclasses choose the datapath.
  */
-@Tag("privileged")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class DualStackServicesE2e {
-    static final Duration CONVERGE = Duration.ofSeconds(20);
-
-    E2eNode node;
-    Traffic traffic;
-
-    /** Whether the agent runs socket LB (and clients start inside its cgroup) or per-packet LB. */
-    abstract boolean socketLb();
-
-    @BeforeAll
-    void startNode() throws IOException {
-        node = E2eNode.create(getClass().getSimpleName());
-        try {
-            node.startAgent(socketLb());
-        } catch (IOException | RuntimeException e) {
-            try {
-                node.close();
-            } catch (RuntimeException c) {
-                e.addSuppressed(c);
-            }
-            throw e;
-        }
-        traffic = new Traffic(node.tb, socketLb());
-    }
-
-    @AfterEach
-    void deleteObjects() {
-        if (node != null) node.deleteAll();
-    }
-
-    @AfterAll
-    void stopNode() {
-        if (node != null) node.close();
-    }
-
-    private static List<EndpointPort> echoPorts() {
-        return List.of(slicePort("http", "TCP", E2eNode.ECHO), slicePort("udp", "UDP", E2eNode.ECHO));
-    }
-
-    private static Set<String> names(Pod... pods) {
-        Set<String> s = new TreeSet<>();
-        for (Pod p : pods) s.add(p.name());
-        return s;
-    }
-
+abstract class DualStackServicesE2e extends AgentNodeE2e {
     /** "10.96.1.5:80" or "[fd00:96:1::5]:80": how a client reports its peer. */
     private static String withPort(String vip, int port) {
         return IpAddress.parse(vip).orElseThrow().withPort(port);
@@ -129,23 +76,23 @@ abstract class DualStackServicesE2e {
     @Test
     @DisplayName("should create service with ipv4,v6 cluster ip")
     void shouldCreateServiceWithIpv4Ipv6ClusterIp() throws IOException {
-        String vip4 = node.nextVip(IpFamily.IPV4);
-        String vip6 = node.nextVip(IpFamily.IPV6);
-        node.apply(dualStack("v4v6", vip4, vip6));
-        slices("v4v6", List.of(node.a, node.b, node.c));
-        awaitBothProtocols(vip4, node.a, node.b, node.c);
-        awaitBothProtocols(vip6, node.a, node.b, node.c);
+        dualStackServedOnBothClusterIps("v4v6", IpFamily.IPV4, IpFamily.IPV6);
     }
 
     @Test
     @DisplayName("should create service with ipv6,v4 cluster ip")
     void shouldCreateServiceWithIpv6Ipv4ClusterIp() throws IOException {
-        String vip6 = node.nextVip(IpFamily.IPV6);
-        String vip4 = node.nextVip(IpFamily.IPV4);
-        node.apply(dualStack("v6v4", vip6, vip4));
-        slices("v6v4", List.of(node.a, node.b, node.c));
-        awaitBothProtocols(vip6, node.a, node.b, node.c);
-        awaitBothProtocols(vip4, node.a, node.b, node.c);
+        dualStackServedOnBothClusterIps("v6v4", IpFamily.IPV6, IpFamily.IPV4);
+    }
+
+    /** A dual-stack Service whose cluster IPs come in the given family order answers on both, TCP and UDP. */
+    private void dualStackServedOnBothClusterIps(String name, IpFamily primary, IpFamily secondary) throws IOException {
+        String first = node.nextVip(primary);
+        String second = node.nextVip(secondary);
+        node.apply(dualStack(name, first, second));
+        slices(name, List.of(node.a, node.b, node.c));
+        awaitBothProtocols(first, node.a, node.b, node.c);
+        awaitBothProtocols(second, node.a, node.b, node.c);
     }
 
     @Test
