@@ -29,6 +29,11 @@ final class Json {
         return MAPPER.createObjectNode();
     }
 
+    /** Any value Jackson can map (records, lists) as a document and a newline. */
+    static String write(Object value) {
+        return write((JsonNode) MAPPER.valueToTree(value));
+    }
+
     /** The document and a newline. */
     static String write(JsonNode node) {
         try {

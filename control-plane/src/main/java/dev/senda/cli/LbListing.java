@@ -2,9 +2,6 @@ package dev.senda.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
@@ -14,7 +11,6 @@ import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
 
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +23,6 @@ import java.util.TreeMap;
  * are shown, not hidden.
  */
 public record LbListing(List<Row> rows) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     /** One frontend. {@code frontend} is how people write it: "10.96.0.10:80/TCP", "[fd00:96::a]:80/TCP". */
     @JsonPropertyOrder({"frontend", "family", "address", "port", "protocol", "scope", "serviceId", "backends"})
     public record Row(String frontend, String family, String address, int port, String protocol, String scope,
@@ -87,10 +81,6 @@ public record LbListing(List<Row> rows) {
 
     /** JSON: an array with one object per frontend, fields in a fixed order. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(rows) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.write(rows);
     }
 }

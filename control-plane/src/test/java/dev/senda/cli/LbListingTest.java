@@ -73,6 +73,6 @@ class LbListingTest {
         maps.deleteBackend(2);
         String table = LbListing.of(maps.maps()).toTable();
         assertTrue(table.contains("<missing backend 2 in slot 2>"), table);
-        assertTrue(LbListing.of(maps.maps()).toJson().contains("\"missing\" : true"));
+        assertTrue(LbListing.of(maps.maps()).toJson().contains("\"missing\": true"));
     }
 }

@@ -285,6 +285,6 @@ abstract class DualStackServicesE2e extends AgentNodeE2e {
         assertTrue(table.contains(withPort(vip6, 80) + "/TCP"), table);
         assertTrue(table.contains(IpAddress.parse(node.a.ip(IpFamily.IPV6)).orElseThrow().withPort(E2eNode.ECHO)), table);
         String json = node.agent().lbList("-o", "json").stdout();
-        assertTrue(json.contains("\"frontend\" : \"" + withPort(vip6, 80) + "/UDP\""), json);
+        assertTrue(json.contains("\"frontend\": \"" + withPort(vip6, 80) + "/UDP\""), json);
     }
 }
