@@ -9,9 +9,11 @@
 # arguments replace the default test selection and go to JUnit's ConsoleLauncher, e.g.
 # `--select-class dev.senda.datapath.SockLbTest`.
 #
-# It runs the ALREADY BUILT tree (`./senda build`, or `./senda vm-test`, which builds first):
-# the VM has no Maven. The host's / is shared read-only over 9p and the VM chroots into it,
-# so the suites run with the host's JDK, libbpf, ip and tc, but on the guest kernel.
+# It first compiles what the suites need (`mvn -pl vm-tests -am test-compile`, incremental; nothing
+# is installed into ~/.m2) and takes the class path from that same Maven run, so a fresh clone
+# needs no build before it. The VM has no Maven. The host's / is shared read-only over 9p and the
+# VM chroots into it, so the suites run with the host's JDK, libbpf, ip and tc, but on the guest
+# kernel.
 # Needs root (QEMU's 9p server must read everything; the tests need root in the guest anyway).
 #
 # Environment: SENDA_VM_TIMEOUT (seconds, default 1500), SENDA_VM_MEMORY (default 4G),
@@ -30,8 +32,13 @@ CPUS=${SENDA_VM_CPUS:-2}
 # Modules the suites need that Debian builds as modules; their dependencies are added
 # automatically (from each .ko's modinfo), built-in ones are skipped.
 MODULES=(virtio_pci 9pnet_virtio 9p veth sch_ingress cls_bpf)
-# Default selection: every @Tag("privileged") test of the datapath and maps suites.
-DEFAULT_SELECTION=(--scan-classpath "@VMTESTS@" --scan-classpath "@MAPSTESTS@"
+# Modules whose test classes go on the class path (their test dependencies too); maps' come with
+# vm-tests' (a test-jar dependency).
+SUITE_MODULES=(vm-tests control-plane)
+# Default selection: every @Tag("privileged") test of packages dev.senda.datapath and dev.senda.maps
+# in the test classes of vm-tests, control-plane and maps.
+DEFAULT_SELECTION=(--scan-classpath "@TESTS:vm-tests@" --scan-classpath "@TESTS:control-plane@"
+    --scan-classpath "@TESTS:maps@"
     --include-package dev.senda.datapath --include-package dev.senda.maps --include-tag privileged)
 
 say() { echo "vm-test: $*" >&2; }
@@ -103,46 +110,94 @@ if [ ! -f "$KDIR/vmlinuz" ]; then
 fi
 [ -f "$KDIR/vmlinuz" ] || die "kernel $KVER was not extracted"
 
-# --- the project's classpath, built on the host (no Maven in the VM) -------------------------
-for d in bpf/target/classes maps/target/classes maps/target/test-classes control-plane/target/classes \
-         testbed/target/classes vm-tests/target/test-classes; do
-    [ -d "$ROOT/$d" ] || die "$ROOT/$d is missing: build first (./senda build, or use ./senda vm-test)"
-done
+# --- the project's class path, from the Maven reactor (no Maven in the VM, no `mvn install`) ---
+# One Maven run over vm-tests and the modules it needs (-am): test-compile brings their classes
+# up to date (incremental: a few seconds on a built tree), and dependency:build-classpath in the
+# same run resolves Senda's own modules to their target/classes and target/test-classes (Maven's
+# reactor does that only within one run; a separate run would look for them in ~/.m2, where
+# nothing is installed) and everything else to jars in ~/.m2. Every module of the run writes its
+# own list; those of SUITE_MODULES are merged. JUnit comes from the console launcher's standalone
+# jar instead (one copy of the engine).
 mkdir -p "$CACHE/logs"
 RUN=$(mktemp -d "$CACHE/run.XXXXXX")
 LOGDIR="$CACHE/logs/$KVER-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$LOGDIR" "$RUN/out"
+mkdir -p "$RUN/out" "$RUN/cp" # (LOGDIR is made when QEMU starts: a failed build leaves none)
 
-# (Maven on Java 25 prints Unsafe deprecation warnings about its own libraries: dropped)
+# (Maven on Java 25 prints Unsafe deprecation warnings about its own libraries, and the bpf
+# module's make prints its commands: dropped)
 mvn_() {
     (cd "$ROOT" && JAVA_HOME="$JDK" mvn -B -q "$@" 2>&1 \
-        | { sed 's/\x1b\[[0-9;]*m//g' | grep -vE '^(WARNING:|$)' >&2 || true; })
+        | { sed 's/\x1b\[[0-9;]*m//g' | grep -vE '^(WARNING:|make(\[[0-9]+\])?: (Entering|Leaving) directory|(cp|rm|mkdir) |/usr/bin/clang|$)' >&2 || true; })
 }
-# Third-party jars from ~/.m2; Senda's own modules come from their target dirs below instead,
-# and JUnit from the console launcher's standalone jar (one copy of the engine).
-deps=(-pl vm-tests dependency:build-classpath -DincludeScope=test -Dmdep.outputFile="$RUN/deps.txt"
-      -DexcludeGroupIds=dev.senda,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian)
-mvn_ -o "${deps[@]}" || mvn_ "${deps[@]}" || die "could not resolve the vm-tests classpath with Maven"
+# Offline first; online only when something was missing from ~/.m2 (not after a compile error).
+mvn_offline_first() {
+    local log="$RUN/mvn.log"
+    if mvn_ -o "$@" 2>"$log"; then cat "$log" >&2; return 0; fi
+    cat "$log" >&2
+    grep -qE 'offline mode|Could not resolve|could not be resolved|Could not find artifact' "$log" || return 1
+    say "not everything is in ~/.m2: retrying online"
+    mvn_ "$@"
+}
+# A ./senda build in the same tree must not write the same target directories meanwhile.
+mkdir -p "$ROOT/control-plane/target"
+exec 8>"$ROOT/control-plane/target/.senda-build-lock"
+flock 8
+say "compiling vm-tests and the modules it needs (mvn test-compile, nothing installed); resolving its class path"
+mvn_offline_first -pl vm-tests -am test-compile dependency:build-classpath -DincludeScope=test \
+    "-Dmdep.outputFile=$RUN/cp/\${project.artifactId}.txt" \
+    -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian \
+    || die "could not compile vm-tests and the modules it needs, or resolve its class path, with Maven"
+for m in "${SUITE_MODULES[@]}"; do
+    [ -s "$RUN/cp/senda-$m.txt" ] || die "Maven wrote no class path for $m ($RUN/cp/senda-$m.txt)"
+done
 junit=$(sed -n 's:.*<junit.version>5\.\([0-9.]*\)</junit.version>.*:1.\1:p' "$ROOT/pom.xml")
 [ -n "$junit" ] || die "no <junit.version>5.x</junit.version> in $ROOT/pom.xml"
 launcher="$CACHE/junit/junit-platform-console-standalone-$junit.jar"
 if [ ! -f "$launcher" ]; then
-    copy=(-pl vm-tests dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit"
-          -DoutputDirectory="$CACHE/junit")
-    mvn_ -o "${copy[@]}" || mvn_ "${copy[@]}" || die "could not fetch junit-platform-console-standalone $junit"
+    mvn_offline_first -N dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit" \
+        -DoutputDirectory="$CACHE/junit" || die "could not fetch junit-platform-console-standalone $junit"
 fi
-# A snapshot of the built classes: a concurrent build on the host must not change them mid-run.
-for d in bpf/target/classes maps/target/classes maps/target/test-classes control-plane/target/classes \
-         testbed/target/classes vm-tests/target/test-classes; do
-    mkdir -p "$RUN/classes/$(dirname "$d")" && cp -a "$ROOT/$d" "$RUN/classes/$d"
-done
+# A snapshot of the modules' classes: a concurrent build on the host must not change them
+# mid-run. Entries inside this tree (target/classes, target/test-classes) are copied into the
+# run's directory; jars from ~/.m2 are used where they are.
 C="$RUN/classes"
-CP="$C/vm-tests/target/test-classes:$C/maps/target/test-classes:$C/testbed/target/classes:$C/control-plane/target/classes"
-CP="$CP:$C/maps/target/classes:$C/bpf/target/classes:$(cat "$RUN/deps.txt"):$launcher"
-
+snapshot() { # $1: a directory of this tree; prints its copy's path
+    local rel=${1#"$ROOT"/}
+    mkdir -p "$C/$(dirname "$rel")" && cp -a "$1" "$C/$rel" && echo "$C/$rel"
+}
+# The suite modules' test classes, then the union of their class paths in Maven's order.
+CP="" seen=":"
+add() { [[ "$seen" == *":$1:"* ]] && return 0; seen="$seen$1:"; CP="${CP:+$CP:}$1"; }
+for m in "${SUITE_MODULES[@]}"; do
+    [ -d "$ROOT/$m/target/test-classes" ] || die "no $m/target/test-classes after test-compile"
+    add "$ROOT/$m/target/test-classes"
+    [ -d "$ROOT/$m/target/classes" ] && add "$ROOT/$m/target/classes"
+done
+for m in "${SUITE_MODULES[@]}"; do
+    entries=()
+    IFS=: read -r -a entries <"$RUN/cp/senda-$m.txt" || [ ${#entries[@]} -gt 0 ] # (no final newline)
+    for e in "${entries[@]}"; do add "$e"; done
+done
+# Entries inside this tree are directories here (a jar would be stale: nothing is installed).
+IFS=: read -r -a entries <<<"$CP"
+CP=""
+for e in "${entries[@]}"; do
+    if [[ "$e" == "$ROOT"/* ]]; then
+        [ -d "$e" ] || die "the class path names $e, which is not a directory (a module's jar instead of its classes?)"
+        e=$(snapshot "$e")
+    fi
+    CP="${CP:+$CP:}$e"
+done
+CP="$CP:$launcher"
+flock -u 8
+exec 8>&-
+for d in maps/target/test-classes bpf/target/classes; do # what the default selection and the suites need
+    [ -d "$C/$d" ] || die "$d is not on the suites' class path"
+done
 if [ $# -gt 0 ]; then SELECTION=("$@"); else SELECTION=("${DEFAULT_SELECTION[@]}"); fi
-SELECTION=("${SELECTION[@]/@VMTESTS@/$C/vm-tests/target/test-classes}")
-SELECTION=("${SELECTION[@]/@MAPSTESTS@/$C/maps/target/test-classes}")
+for m in vm-tests control-plane maps; do
+    SELECTION=("${SELECTION[@]/@TESTS:$m@/$C/$m/target/test-classes}")
+done
 
 # --- (d) what runs inside the VM, chrooted into the host's / --------------------------------
 {
@@ -214,6 +269,7 @@ chmod +x "$INITRD/init"
 (cd "$INITRD" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1) >"$RUN/initramfs.cpio.gz"
 
 # --- (c) boot: TCG here (KVM where /dev/kvm exists), serial console to a log file -----------
+mkdir -p "$LOGDIR"
 say "kernel $KVER, modules: $(tr '\n' ' ' <"$INITRD/mods/order")"
 say "booting QEMU (timeout ${TIMEOUT}s); console log: $LOGDIR/console.log"
 accel=(-accel tcg)
