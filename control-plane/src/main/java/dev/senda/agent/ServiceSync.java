@@ -67,7 +67,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         metrics.recordApply(result);
         metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
         if (!result.ok()) {
-            return SyncResult.failure(String.join("; ", result.errors()));
+            return SyncResult.failure(result.summary());
         }
         if (result.writes() > 0) {
             log.info("programmed {} frontends of {} services with {} backends ({} map writes, reason {})",

@@ -18,6 +18,20 @@ public record ApplyResult(int writes, int services, int frontends, int backends,
         errors = List.copyOf(errors);
     }
 
+    /** How many errors a {@link #summary()} names; the rest are counted. */
+    static final int SUMMARY_ERRORS = 3;
+
+    /**
+     * The errors for a log line: their count and the first few ("2 map writes failed: a; b"), never one
+     * line per failed entry or a line of megabytes however many failed.
+     */
+    public String summary() {
+        if (errors.isEmpty()) return "no errors";
+        List<String> first = errors.subList(0, Math.min(SUMMARY_ERRORS, errors.size()));
+        return errors.size() + (errors.size() == 1 ? " error: " : " errors, first " + first.size() + ": ")
+                + String.join("; ", first);
+    }
+
     /** True when every desired entry was programmed. */
     public boolean ok() {
         return errors.isEmpty();
