@@ -59,9 +59,9 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
-    /** /sys/fs/bpf/&lt;prefix&gt;: a pin root no other run uses. */
+    /** The testbed's {@link Testbed#bpffsRoot()}: a pin root no other run, nor another node of a cluster, uses. */
     public static Path defaultBpffsRoot(Testbed tb) {
-        return Path.of("/sys/fs/bpf", tb.prefix());
+        return tb.bpffsRoot();
     }
 
     private AgentProcess(Testbed testbed, Settings settings, Process process) {
@@ -80,7 +80,7 @@ public final class AgentProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(javaCommand(tb, "agent"));
         cmd.addAll(settings.source());
         cmd.addAll(List.of(
-                "--node-name", "node-1",
+                "--node-name", tb.nodeName(),
                 "--bpffs-root", settings.bpffsRoot().toString(),
                 "--cgroup-root", tb.cgroupDir().toString(),
                 "--socket-lb=" + settings.socketLb(),
