@@ -155,6 +155,31 @@ class TwoNodeTestbedSelfTest {
         assertNothingLeft(prefix, cgroup);
     }
 
+    /**
+     * A run killed with its cluster standing (simulated: its marker names a dead owner) is swept by
+     * the next testbed build: every namespace of the prefix, both nodes' cgroups under the run's
+     * cgroup, and the per-node pin roots.
+     */
+    @Test
+    void whatAKilledClusterRunLeftIsSweptByTheNextRun() throws Exception {
+        Privileged.requireRoot();
+        Cluster cl = Cluster.builder().node("node-1", "p1").node("node-2", "p2")
+                .logDir(Privileged.logDir("TwoNodeTestbedSelfTest-sweep")).build();
+        String prefix = cl.prefix();
+        Path cgroup = cl.node("node-1").cgroupDir();
+        try (cl) {
+            for (Testbed node : cl.nodes()) Files.createDirectories(node.bpffsRoot()); // as agents would have
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            Files.writeString(Path.of("/run/senda-testbed", prefix), gone.pid() + " ?\n");
+            try (Testbed next = Testbed.builder().pods("x").logDir(Privileged.logDir("TwoNodeTestbedSelfTest-sweep")).build()) {
+                assertNotEquals(prefix, next.prefix());
+            }
+            assertNothingLeft(prefix, cgroup);
+        } // closing the swept cluster finds nothing left to remove, and does not fail
+        assertNothingLeft(prefix, cgroup);
+    }
+
     private static void assertNothingLeft(String prefix, Path nodeCgroup) throws IOException {
         String netns = Exec.check("ip", "netns", "list").stdout();
         assertFalse(netns.contains(prefix), "namespaces left: " + netns);
