@@ -96,15 +96,13 @@ public final class Cluster implements AutoCloseable {
             }
             if (nodePods.containsKey(name)) throw new IllegalArgumentException("duplicate node '" + name + "'");
             if (nodePods.size() == NodeNetworkPlan.MAX_NODES) throw new IllegalArgumentException("at most " + NodeNetworkPlan.MAX_NODES + " nodes");
+            // node and pod names share one namespace: each becomes <prefix>-<name>
             Set<String> taken = new HashSet<>(RESERVED);
             taken.addAll(nodePods.keySet());
-            taken.add(name);
             nodePods.values().forEach(taken::addAll);
+            if (!taken.add(name)) throw new IllegalArgumentException("node name '" + name + "' is a pod's name");
             for (String p : pods) {
                 if (!taken.add(p)) throw new IllegalArgumentException("pod name '" + p + "' is taken in this cluster");
-            }
-            for (String other : nodePods.values().stream().flatMap(List::stream).toList()) {
-                if (other.equals(name)) throw new IllegalArgumentException("node name '" + name + "' is a pod's name");
             }
             nodePods.put(name, List.of(pods));
             return this;
@@ -126,25 +124,26 @@ public final class Cluster implements AutoCloseable {
             Testbed.requireIpv6();
             Testbed.sweepStaleRuns();
             String prefix = Testbed.uniquePrefix();
-            Cluster cluster;
+            List<Integer> octets;
+            Path dir;
             try {
-                List<Integer> octets = freeOctets(nodePods.size() + 1);
-                Path dir = logDir != null ? logDir : Files.createTempDirectory("senda-cluster-" + prefix + "-");
+                octets = freeOctets(nodePods.size() + 1);
+                dir = logDir != null ? logDir : Files.createTempDirectory("senda-cluster-" + prefix + "-");
                 Files.createDirectories(dir);
-                cluster = new Cluster(prefix, new NodeNetworkPlan(octets.getLast()), dir);
-                try {
-                    cluster.create(nodePods, octets.subList(0, nodePods.size()));
-                    return cluster;
-                } catch (IOException | RuntimeException e) {
-                    try {
-                        cluster.close();
-                    } catch (RuntimeException cleanup) {
-                        e.addSuppressed(cleanup);
-                    }
-                    throw e;
-                }
             } catch (IOException | RuntimeException e) {
-                RunMarkers.unmark(prefix); // no-op when close() ran and succeeded
+                RunMarkers.unmark(prefix); // nothing created yet
+                throw e;
+            }
+            Cluster cluster = new Cluster(prefix, new NodeNetworkPlan(octets.getLast()), dir);
+            try {
+                cluster.create(nodePods, octets.subList(0, nodePods.size()));
+                return cluster;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    cluster.close(); // unmarks only when everything was removed: else the next run sweeps
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
             }
         }
