@@ -56,6 +56,11 @@ import java.util.regex.Pattern;
  * Clients are {@link PodClient} processes started in a pod's namespace, optionally inside the
  * cgroup (socket LB applies to processes in it, whatever their namespace).
  *
+ * <p>A {@link Cluster} builds several testbeds under one prefix: node {@code <name>}'s namespace is then
+ * {@code <prefix>-<name>}, its cgroup {@code <cgroup2>/<prefix>/<name>} and its pin root
+ * {@code /sys/fs/bpf/<prefix>/<name>} ({@link #nodeName()}, {@link #bpffsRoot()}), and the cluster
+ * adds the node network's link ({@code eth0}) and routes.
+ *
  * <p>{@link #close()} stops every process this testbed started (by PID) and deletes every namespace
  * (which deletes the veths) and the cgroup, also after a half-finished {@link Builder#build()}; a
  * JVM shutdown hook does the same if the JVM exits first, and the next {@link Builder#build()}
