@@ -15,7 +15,8 @@ import java.util.Objects;
  * same JDK and class path as this JVM.
  *
  * <p>/healthz and /metrics are bound to the node namespace's loopback (as a node-local agent would
- * be) and read from inside that namespace with {@link NetnsHttp}. {@link #close()} sends SIGTERM
+ * be) and read from inside that namespace with {@link NetnsHttp}. The node's name, pin root and cgroup
+ * come from its {@link Testbed}, so the nodes of a {@link Cluster} each run their own agent at once. {@link #close()} sends SIGTERM
  * (the agent leaves the datapath in place) and then always runs {@code senda cleanup} with the same
  * --bpffs-root and --cgroup-root, so nothing stays attached or pinned.
  */
@@ -36,7 +37,7 @@ public final class AgentProcess implements AutoCloseable {
      *
      * @param source    {@code --kubeconfig PATH} or {@code --source dir:PATH} arguments
      * @param socketLb  {@code --socket-lb}
-     * @param bpffsRoot {@code --bpffs-root} (unique per run, e.g. /sys/fs/bpf/&lt;prefix&gt;)
+     * @param bpffsRoot {@code --bpffs-root} (unique per run and node, e.g. {@link Testbed#bpffsRoot()})
      * @param logFile   where the agent's stdout and stderr go
      * @param extraArgs anything else to append
      */
@@ -59,9 +60,9 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
-    /** /sys/fs/bpf/&lt;prefix&gt;: a pin root no other run uses. */
+    /** The testbed's {@link Testbed#bpffsRoot()}: a pin root no other run, nor another node of a cluster, uses. */
     public static Path defaultBpffsRoot(Testbed tb) {
-        return Path.of("/sys/fs/bpf", tb.prefix());
+        return tb.bpffsRoot();
     }
 
     private AgentProcess(Testbed testbed, Settings settings, Process process) {
@@ -80,7 +81,7 @@ public final class AgentProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(javaCommand(tb, "agent"));
         cmd.addAll(settings.source());
         cmd.addAll(List.of(
-                "--node-name", "node-1",
+                "--node-name", tb.nodeName(),
                 "--bpffs-root", settings.bpffsRoot().toString(),
                 "--cgroup-root", tb.cgroupDir().toString(),
                 "--socket-lb=" + settings.socketLb(),

@@ -15,8 +15,17 @@ import java.nio.file.Path;
  * @param ip         the pod's IPv4 address
  * @param ipv6       the pod's IPv6 address (canonical text, e.g. {@code fd00:10:244::10})
  * @param hostDevice the veth end in the node namespace
+ * @param nodeName   the Kubernetes name of the node the pod runs on (EndpointSlices' {@code nodeName})
  */
-public record Pod(String name, int index, String netns, String ip, String ipv6, String hostDevice) {
+public record Pod(String name, int index, String netns, String ip, String ipv6, String hostDevice, String nodeName) {
+    /** The name a single-node testbed's node has. */
+    public static final String SINGLE_NODE = "node-1";
+
+    /** A pod of a single-node testbed (node {@value #SINGLE_NODE}). */
+    public Pod(String name, int index, String netns, String ip, String ipv6, String hostDevice) {
+        this(name, index, netns, ip, ipv6, hostDevice, SINGLE_NODE);
+    }
+
     /** The namespace file to pass to {@code nsenter --net=} or {@link Netns#call}. */
     public Path netnsPath() {
         return Netns.path(netns);

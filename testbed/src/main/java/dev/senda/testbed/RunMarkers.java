@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * <p>A marker {@code /run/senda-testbed/<prefix>} holds the owner's PID and its start time (so a
  * reused PID is not mistaken for the owner). {@link #sweepStale} removes, for every marker whose
  * owner is gone, exactly what a testbed and its agent create under that prefix: the namespaces
- * {@code <prefix>-*}, the cgroup {@code <cgroup2>/<prefix>} and the pins under
- * {@code /sys/fs/bpf/<prefix>}. Nothing without a marker is ever touched. /run is a tmpfs, so
+ * {@code <prefix>-*}, the cgroup {@code <cgroup2>/<prefix>} (with a cluster's per-node child cgroups)
+ * and the pins under {@code /sys/fs/bpf/<prefix>} (a cluster's per-node roots included). Nothing without a marker is ever touched. /run is a tmpfs, so
  * markers do not survive a reboot (and neither do namespaces or pins).
  */
 final class RunMarkers {
@@ -147,7 +147,13 @@ final class RunMarkers {
                 }
             }
             Path cgroup = Cgroup2.mountPoint().resolve(prefix);
-            if (Files.isDirectory(cgroup)) Cgroup2.remove(cgroup, Duration.ofSeconds(2));
+            if (Files.isDirectory(cgroup)) {
+                // a cluster's nodes each have a child cgroup <prefix>/<node>: children first (rmdir needs them gone)
+                try (Stream<Path> children = Files.list(cgroup)) {
+                    for (Path child : children.filter(Files::isDirectory).toList()) Cgroup2.remove(child, Duration.ofSeconds(2));
+                }
+                Cgroup2.remove(cgroup, Duration.ofSeconds(2));
+            }
         } catch (IOException | RuntimeException e) {
             clean = false;
         }

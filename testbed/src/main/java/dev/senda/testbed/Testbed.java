@@ -56,6 +56,11 @@ import java.util.regex.Pattern;
  * Clients are {@link PodClient} processes started in a pod's namespace, optionally inside the
  * cgroup (socket LB applies to processes in it, whatever their namespace).
  *
+ * <p>A {@link Cluster} builds several testbeds under one prefix: node {@code <name>}'s namespace is then
+ * {@code <prefix>-<name>}, its cgroup {@code <cgroup2>/<prefix>/<name>} and its pin root
+ * {@code /sys/fs/bpf/<prefix>/<name>} ({@link #nodeName()}, {@link #bpffsRoot()}), and the cluster
+ * adds the node network's link ({@code eth0}) and routes.
+ *
  * <p>{@link #close()} stops every process this testbed started (by PID) and deletes every namespace
  * (which deletes the veths) and the cgroup, also after a half-finished {@link Builder#build()}; a
  * JVM shutdown hook does the same if the JVM exits first, and the next {@link Builder#build()}
@@ -70,6 +75,8 @@ public final class Testbed implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
     private final String prefix;
+    /** Null for a standalone testbed (names as before); the node's Kubernetes name inside a {@link Cluster}. */
+    private final String clusterNode;
     private final AddressPlan addresses;
     private final Path logDir;
     private final ChildProcesses processes;
@@ -91,8 +98,9 @@ public final class Testbed implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private Testbed(String prefix, AddressPlan addresses, Path logDir) {
+    private Testbed(String prefix, String clusterNode, AddressPlan addresses, Path logDir) {
         this.prefix = prefix;
+        this.clusterNode = clusterNode;
         this.addresses = addresses;
         this.logDir = logDir;
         this.processes = new ChildProcesses(pid -> RunMarkers.recordChild(prefix, pid));
@@ -109,6 +117,20 @@ public final class Testbed implements AutoCloseable {
         private final List<String> podNames = new ArrayList<>();
         private Integer subnetOctet;
         private Path logDir;
+        private String clusterPrefix;
+        private String clusterNode;
+
+        /**
+         * Builds node {@code nodeName} of a {@link Cluster} whose run prefix {@code prefix} is already
+         * claimed: names become {@code <prefix>-<nodeName>} (namespace), {@code <cgroup2>/<prefix>/<nodeName>}
+         * (the cgroup's parent must exist) and {@code /sys/fs/bpf/<prefix>/<nodeName>}; the cluster, not
+         * this testbed, owns the prefix's marker.
+         */
+        Builder clusterNode(String prefix, String nodeName) {
+            this.clusterPrefix = prefix;
+            this.clusterNode = nodeName;
+            return this;
+        }
 
         /** Pod names (lower-case DNS labels); pod i gets addresses 10.244.N.(10+i) and fd00:10:244:N::(10+i). */
         public Builder pods(String... names) {
@@ -145,14 +167,12 @@ public final class Testbed implements AutoCloseable {
         public Testbed build() throws IOException {
             if (podNames.isEmpty()) throw new IllegalStateException("a testbed needs at least one pod");
             requireIpv6();
-            for (String stale : RunMarkers.sweepStale()) {
-                System.err.println("testbed: removed what a killed run left behind under prefix " + stale);
-            }
-            String prefix = uniquePrefix();
+            if (clusterPrefix == null) sweepStaleRuns();
+            String prefix = clusterPrefix != null ? clusterPrefix : uniquePrefix();
             int octet = subnetOctet != null ? subnetOctet : freeOctet();
             Path dir = logDir != null ? logDir : Files.createTempDirectory("senda-testbed-" + prefix + "-");
             Files.createDirectories(dir);
-            Testbed tb = new Testbed(prefix, new AddressPlan(octet), dir);
+            Testbed tb = new Testbed(prefix, clusterNode, new AddressPlan(octet), dir);
             try {
                 tb.create(podNames);
                 return tb;
@@ -168,6 +188,13 @@ public final class Testbed implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- construction
+
+    /** Removes what killed runs left behind (see {@link RunMarkers}), saying so on stderr. */
+    static void sweepStaleRuns() {
+        for (String stale : RunMarkers.sweepStale()) {
+            System.err.println("testbed: removed what a killed run left behind under prefix " + stale);
+        }
+    }
 
     private void create(List<String> podNames) throws IOException {
         String node = nodeNetns();
@@ -185,7 +212,7 @@ public final class Testbed implements AutoCloseable {
 
         for (String name : podNames) createPod(name);
 
-        cgroupDir = Cgroup2.create(prefix);
+        cgroupDir = Cgroup2.create(clusterNode == null ? prefix : prefix + "/" + clusterNode);
         Path cg = cgroupDir;
         undo.push(new Undo("cgroup " + cg, () -> Cgroup2.remove(cg, Duration.ofSeconds(5))));
     }
@@ -195,7 +222,7 @@ public final class Testbed implements AutoCloseable {
         if (i >= AddressPlan.MAX_PODS) throw new IllegalStateException("at most " + AddressPlan.MAX_PODS + " pods per testbed");
         String node = nodeNetns();
         Pod pod = new Pod(name, i, prefix + "-" + name, addresses.pod(IpFamily.IPV4, i), addresses.pod(IpFamily.IPV6, i),
-                prefix + "p" + i);
+                prefix + "p" + i, nodeName());
         Exec.check("ip", "netns", "add", pod.netns());
         undo.push(new Undo("netns " + pod.netns(), () -> deleteNetns(pod.netns())));
         sysctl(pod.netns(), IPV6_NOW); // before eth0 exists, so its link-local address skips DAD too
@@ -269,7 +296,7 @@ public final class Testbed implements AutoCloseable {
      * IPv6 on, and duplicate address detection off, for links created after this: addresses are
      * usable at once instead of "tentative" for a second or more.
      */
-    private static final Map<String, String> IPV6_NOW = Map.of(
+    static final Map<String, String> IPV6_NOW = Map.of(
             "net.ipv6.conf.all.disable_ipv6", "0",
             "net.ipv6.conf.default.disable_ipv6", "0",
             "net.ipv6.conf.all.accept_dad", "0",
@@ -279,7 +306,7 @@ public final class Testbed implements AutoCloseable {
      * Writes net sysctls of the namespace: /proc/sys/net resolves to the namespace of the thread that
      * opens it, so one thread inside the namespace writes them all (no sysctl binary needed).
      */
-    private static void sysctl(String netns, Map<String, String> values) throws IOException {
+    static void sysctl(String netns, Map<String, String> values) throws IOException {
         Netns.call(Netns.path(netns), Duration.ofSeconds(5), () -> {
             for (var e : values.entrySet()) {
                 Files.writeString(Path.of("/proc/sys", e.getKey().replace('.', '/')), e.getValue() + "\n");
@@ -289,18 +316,18 @@ public final class Testbed implements AutoCloseable {
     }
 
     /** Every pod gets an IPv6 address: fail clearly, before creating anything, where the kernel has no IPv6. */
-    private static void requireIpv6() throws IOException {
+    static void requireIpv6() throws IOException {
         if (!Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
             throw new IOException("this kernel has no IPv6 (booted with ipv6.disable=1?): the testbed gives every pod an "
                     + "IPv6 address");
         }
     }
 
-    private static void deleteNetns(String name) throws IOException {
+    static void deleteNetns(String name) throws IOException {
         if (Files.exists(Netns.path(name))) Exec.check("ip", "netns", "del", name);
     }
 
-    private static String uniquePrefix() throws IOException {
+    static String uniquePrefix() throws IOException {
         SecureRandom random = new SecureRandom();
         String netnsList = Exec.check("ip", "netns", "list").stdout();
         String links = Exec.check("ip", "-o", "link", "show").stdout();
@@ -338,9 +365,26 @@ public final class Testbed implements AutoCloseable {
         return prefix;
     }
 
-    /** The node's network namespace name (run the agent there). */
+    /** The node's network namespace name (run the agent there): {@code <prefix>-node}, in a cluster {@code <prefix>-<node name>}. */
     public String nodeNetns() {
-        return prefix + "-node";
+        return clusterNode == null ? prefix + "-node" : prefix + "-" + clusterNode;
+    }
+
+    /**
+     * The node's Kubernetes name (the agent's {@code --node-name}, EndpointSlices' {@code nodeName}):
+     * {@value Pod#SINGLE_NODE} for a standalone testbed.
+     */
+    public String nodeName() {
+        return clusterNode == null ? Pod.SINGLE_NODE : clusterNode;
+    }
+
+    /**
+     * A pin root no other run or node uses, for the agent's {@code --bpffs-root}:
+     * {@code /sys/fs/bpf/<prefix>}, in a cluster {@code /sys/fs/bpf/<prefix>/<node name>}.
+     */
+    public Path bpffsRoot() {
+        Path run = Path.of("/sys/fs/bpf", prefix);
+        return clusterNode == null ? run : run.resolve(clusterNode);
     }
 
     public Path nodeNetnsPath() {
@@ -545,7 +589,7 @@ public final class Testbed implements AutoCloseable {
             }
         }
         if (!failures.isEmpty()) throw new IllegalStateException("testbed " + prefix + " cleanup failed: " + failures);
-        RunMarkers.unmark(prefix);
+        if (clusterNode == null) RunMarkers.unmark(prefix); // a cluster's node: the cluster owns the marker
     }
 
     /**

@@ -9,6 +9,11 @@
  *       routes of both families through the node), a cgroup for socket LB; everything named with a
  *       per-run prefix {@code sd<4 hex>} and removed on close, on JVM exit, or by the next run after a
  *       kill ({@link dev.senda.testbed.RunMarkers}).</li>
+ *   <li>{@link dev.senda.testbed.Cluster}: several such nodes (each a {@code Testbed} with its own pod
+ *       ranges, cgroup {@code <prefix>/<node>} and pin root {@code /sys/fs/bpf/<prefix>/<node>}) on one
+ *       bridged node network with an external client ({@link dev.senda.testbed.NodeNetworkPlan}:
+ *       192.168.K.0/24, fd00:192:168:K::/64, LoadBalancer range 198.18.K.0/24 and fd00:198:18:K::/64
+ *       routed through node 1); each node routes the others' pod ranges over that network.</li>
  *   <li>{@link dev.senda.testbed.EchoServer}: backends answering {@code "<pod> <peer> <port>"} on one
  *       dual-stack socket; {@link dev.senda.testbed.PodClient} / {@link dev.senda.testbed.ClientMain}:
  *       a long-lived client process per pod (optionally inside the cgroup) that reports what the

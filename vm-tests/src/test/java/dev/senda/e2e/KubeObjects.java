@@ -112,7 +112,10 @@ final class KubeObjects {
         return slice(IpFamily.IPV4, service, sliceName, ports, pods, ready, serving, terminating);
     }
 
-    /** An EndpointSlice of {@code family} whose endpoints all carry the given conditions. */
+    /**
+     * An EndpointSlice of {@code family} whose endpoints all carry the given conditions; each
+     * endpoint's nodeName is its pod's node.
+     */
     static EndpointSlice slice(IpFamily family, String service, String sliceName, List<EndpointPort> ports,
                                Collection<Pod> pods, boolean ready, boolean serving, boolean terminating) {
         return new EndpointSliceBuilder()
@@ -125,7 +128,7 @@ final class KubeObjects {
                 .withEndpoints(pods.stream().map(p -> new EndpointBuilder()
                         .withAddresses(p.ip(family))
                         .withNewConditions().withReady(ready).withServing(serving).withTerminating(terminating).endConditions()
-                        .withNodeName("node-1")
+                        .withNodeName(p.nodeName())
                         .withNewTargetRef().withKind("Pod").withNamespace(NAMESPACE).withName(p.name()).endTargetRef()
                         .build()).toList())
                 .build();

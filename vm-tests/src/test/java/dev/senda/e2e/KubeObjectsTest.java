@@ -43,4 +43,20 @@ class KubeObjectsTest {
         assertEquals("IPv4", v4.getAddressType());
         assertEquals(List.of("10.244.7.10"), v4.getEndpoints().getFirst().getAddresses());
     }
+
+    @Test
+    void eachEndpointNamesThePodsOwnNode() {
+        Pod onNode2 = new Pod("echo-b", 1, "sd0000-echo-b", "10.244.8.10", "fd00:10:244:8::10", "sd0000p0", "node-2");
+        EndpointSlice s = KubeObjects.slice(IpFamily.IPV6, "web", "web-v6", List.of(slicePort("http", "TCP", 8080)),
+                List.of(POD, onNode2));
+        assertEquals(List.of("node-1", "node-2"), s.getEndpoints().stream().map(e -> e.getNodeName()).toList());
+    }
+
+    @Test
+    void aNodeObjectCarriesBothInternalIpsAndItsZone() {
+        var n = NodeObjects.node("node-2", "zone-b", List.of("192.168.7.2", "fd00:192:168:7::2"));
+        assertEquals(List.of("192.168.7.2", "fd00:192:168:7::2"), NodeObjects.internalIps(n));
+        assertEquals("zone-b", n.getMetadata().getLabels().get(NodeObjects.ZONE_LABEL));
+        assertEquals("node-2", n.getMetadata().getName());
+    }
 }

@@ -13,18 +13,21 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * fabric8's mock API server in CRUD mode (objects stored, list + watch served), made reachable from
- * a testbed's node namespace at {@code http://127.0.0.1:6443}: the node namespace's own loopback,
- * as the issue's "new user" setup has it.
+ * a testbed's node namespace (or every node namespace of a cluster) at {@code http://127.0.0.1:6443}:
+ * each node namespace's own loopback, as the issue's "new user" setup has it.
  *
  * <p>The mock (Vert.x) binds its listening socket on its own event-loop threads, so it cannot simply
  * be started "inside" the node namespace. It therefore listens on this JVM's loopback, where the
  * test's own fabric8 client reaches it directly, and a {@link NetnsForwarder} whose listening socket
  * was created inside the node namespace carries the agent's connections (WebSocket watches
- * included) across. Nothing is exposed anywhere else.
+ * included) across; a cluster gets one forwarder per node namespace, all to the same server, so
+ * every agent sees the same objects under the same kubeconfig. Nothing is exposed anywhere else.
  */
 final class MockApiServer implements AutoCloseable {
     /** Where the agent finds the API server, inside the node namespace. */
@@ -38,26 +41,34 @@ final class MockApiServer implements AutoCloseable {
     }
 
     private final KubernetesMockServer server;
-    private final NetnsForwarder forwarder;
+    private final List<NetnsForwarder> forwarders;
     private final KubernetesClient client;
     private final Path kubeconfig;
 
-    private MockApiServer(KubernetesMockServer server, NetnsForwarder forwarder, Path kubeconfig) {
+    private MockApiServer(KubernetesMockServer server, List<NetnsForwarder> forwarders, Path kubeconfig) {
         this.server = server;
-        this.forwarder = forwarder;
+        this.forwarders = forwarders;
         this.kubeconfig = kubeconfig;
         this.client = server.createClient();
     }
 
     static MockApiServer start(Testbed tb, Path dir) throws IOException {
+        return start(List.of(tb.nodeNetnsPath()), dir);
+    }
+
+    /** One server, reachable at 127.0.0.1:{@value #NODE_PORT} inside each of the given node namespaces. */
+    static MockApiServer start(List<Path> nodeNetns, Path dir) throws IOException {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        NetnsForwarder forwarder;
+        List<NetnsForwarder> forwarders = new ArrayList<>();
         try {
-            forwarder = NetnsForwarder.start(tb.nodeNetnsPath(), new InetSocketAddress("127.0.0.1", NODE_PORT),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort()));
+            for (Path ns : nodeNetns) {
+                forwarders.add(NetnsForwarder.start(ns, new InetSocketAddress("127.0.0.1", NODE_PORT),
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())));
+            }
         } catch (IOException | RuntimeException e) {
+            forwarders.forEach(NetnsForwarder::close);
             server.destroy();
             throw e;
         }
@@ -81,7 +92,7 @@ final class MockApiServer implements AutoCloseable {
                 - name: e2e
                   user: {}
                 """.formatted(NODE_PORT));
-        return new MockApiServer(server, forwarder, kubeconfig);
+        return new MockApiServer(server, List.copyOf(forwarders), kubeconfig);
     }
 
     /** A client of the mock, in this JVM's namespace. */
@@ -89,7 +100,7 @@ final class MockApiServer implements AutoCloseable {
         return client;
     }
 
-    /** A kubeconfig valid inside the node namespace. */
+    /** A kubeconfig valid inside every node namespace the server was started for. */
     Path kubeconfig() {
         return kubeconfig;
     }
@@ -100,7 +111,7 @@ final class MockApiServer implements AutoCloseable {
             client.close();
         } finally {
             try {
-                forwarder.close();
+                forwarders.forEach(NetnsForwarder::close);
             } finally {
                 server.destroy();
             }
