@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Per-packet load balancing on the host side of pod interfaces (tc/tcx ingress).
+ * Per-packet load balancing on the host side of pod interfaces (tc/tcx).
  *
- * Every frame a pod sends passes here and goes to its family's stages
- * (lib/lb_pkt4.h, lib/lb_pkt6.h): replies of translated flows are
+ * senda_tc_from_pod (ingress: every frame a pod sends) goes to its family's
+ * stages (lib/lb_pkt4.h, lib/lb_pkt6.h): replies of translated flows are
  * reverse-NATed first, then packets to a Service are DNATed to a backend.
+ * senda_tc_to_pod (egress: every frame a pod receives) reverse-NATs replies
+ * that reached the node from elsewhere: those of backends on other nodes.
  * Anything else (not IPv4/IPv6 TCP/UDP, not a Service) continues untouched.
  */
 #include "lib/ctx/skb.h"
@@ -21,6 +23,18 @@ int senda_tc_from_pod(struct __sk_buff *skb)
 		return senda_lb4_pkt(skb);
 	if (proto == bpf_htons(ETH_P_IPV6))
 		return senda_lb6_pkt(skb);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int senda_tc_to_pod(struct __sk_buff *skb)
+{
+	__be16 proto = senda_pkt_ethertype(skb);
+
+	if (proto == bpf_htons(ETH_P_IP))
+		return senda_lb4_pkt_to_pod(skb);
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return senda_lb6_pkt_to_pod(skb);
 	return TC_ACT_OK;
 }
 

@@ -166,4 +166,20 @@ static __always_inline int senda_lb4_pkt(struct senda_ctx *ctx)
 	return senda_lb4_pkt_forward(ctx, &p);
 }
 
+/*
+ * Reply stage only, for packets on their way into a pod: a reply of a flow this node translated whose
+ * backend lives on another node arrives through the node's network, never through a local pod's
+ * interface, so the from-pod hook cannot see it. Anything else passes untouched.
+ */
+static __always_inline int senda_lb4_pkt_to_pod(struct senda_ctx *ctx)
+{
+	struct senda_pkt4 p = {};
+	int verdict;
+
+	if (senda_pkt4_parse(ctx, &p) < 0)
+		return SENDA_CTX_PASS;
+	verdict = senda_lb4_pkt_reply(ctx, &p);
+	return verdict == SENDA_PKT_CONTINUE ? SENDA_CTX_PASS : verdict;
+}
+
 #endif /* SENDA_LB_PKT4_H */

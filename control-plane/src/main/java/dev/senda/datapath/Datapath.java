@@ -165,8 +165,8 @@ public final class Datapath implements AutoCloseable {
             }
         }
         if (podDevices != null) podDevices.close();
-        podDevices = new PodDeviceAttacher(bpffsRoot, tcObject.program(DatapathLayout.TC_FROM_POD_PROGRAM),
-                plan.tcMode(), glob);
+        podDevices = new PodDeviceAttacher(bpffsRoot, DatapathLayout.POD_TC_HOOKS.stream()
+                .map(h -> tcObject.program(h.program())).toList(), plan.tcMode(), glob);
         podDevices.start();
     }
 

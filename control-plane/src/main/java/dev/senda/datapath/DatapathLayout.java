@@ -29,6 +29,21 @@ public final class DatapathLayout {
     /** The tc program attached at ingress of host-side pod interfaces. */
     public static final String TC_FROM_POD_PROGRAM = "senda_tc_from_pod";
 
+    /** The tc program attached at egress of host-side pod interfaces (replies from other nodes). */
+    public static final String TC_TO_POD_PROGRAM = "senda_tc_to_pod";
+
+    /**
+     * One tc attach point on an interface: which program, which direction, and the prefix of its
+     * link pin (followed by the escaped interface name).
+     */
+    public record TcHook(String program, boolean ingress, String pinPrefix) {
+    }
+
+    /** What the host side of a pod interface carries: DNAT and replies at ingress, replies at egress. */
+    public static final List<TcHook> POD_TC_HOOKS = List.of(
+            new TcHook(TC_FROM_POD_PROGRAM, true, "tc_ingress_"),
+            new TcHook(TC_TO_POD_PROGRAM, false, "tc_egress_"));
+
     /**
      * A cgroup program, the hook it attaches to, and the kernel features it needs besides that hook.
      *
@@ -74,8 +89,8 @@ public final class DatapathLayout {
         return linksDir(bpffsRoot).resolve("cgroup_" + program.program());
     }
 
-    /** Prefix of the pins of tc links, followed by the interface name. */
-    public static final String TC_LINK_PREFIX = "tc_ingress_";
+    /** Every tc link pin starts with this (then "ingress_"/"egress_" and the interface name). */
+    public static final String TC_LINK_PREFIX = "tc_";
 
     /**
      * tc filter handle and priority of the clsact fallback (kernels without tcx); distinctive so cleanup
@@ -84,16 +99,23 @@ public final class DatapathLayout {
     public static final int CLSACT_HANDLE = 0x5e4d;
     public static final int CLSACT_PRIORITY = 0x5e4d;
 
-    /** Pin of the tcx link on one pod interface. */
+    /** Pin of the tcx link of one hook on one interface. */
+    public static Path tcLinkPin(Path bpffsRoot, TcHook hook, String ifname) {
+        return linksDir(bpffsRoot).resolve(hook.pinPrefix() + escapePinName(ifname));
+    }
+
+    /** Pin of the ingress tcx link on one pod interface. */
     public static Path tcLinkPin(Path bpffsRoot, String ifname) {
-        return linksDir(bpffsRoot).resolve(TC_LINK_PREFIX + escapePinName(ifname));
+        return tcLinkPin(bpffsRoot, POD_TC_HOOKS.getFirst(), ifname);
     }
 
     /** The interface a tc pin is for: the inverse of {@link #tcLinkPin}'s naming. */
     public static String ifnameOfTcPin(Path pin) {
         String name = pin.getFileName().toString();
-        if (!name.startsWith(TC_LINK_PREFIX)) throw new IllegalArgumentException("not a tc link pin: " + pin);
-        return unescapePinName(name.substring(TC_LINK_PREFIX.length()));
+        for (TcHook hook : POD_TC_HOOKS) {
+            if (name.startsWith(hook.pinPrefix())) return unescapePinName(name.substring(hook.pinPrefix().length()));
+        }
+        throw new IllegalArgumentException("not a tc link pin: " + pin);
     }
 
     /**

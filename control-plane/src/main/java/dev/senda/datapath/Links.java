@@ -57,23 +57,27 @@ final class Links {
         return BpfLink.removePinned(pin);
     }
 
-    /** Removes Senda's per-packet LB from one interface (the pinned link, and the clsact filter if any). */
-    static void detachTcIngress(Path bpffsRoot, String ifname, int ifindexOrZero) {
-        unpin(DatapathLayout.tcLinkPin(bpffsRoot, ifname));
+    /** Removes Senda's per-packet LB from one interface (the pinned links, and the clsact filters if any). */
+    static void detachTc(Path bpffsRoot, String ifname, int ifindexOrZero) {
+        for (DatapathLayout.TcHook hook : DatapathLayout.POD_TC_HOOKS) unpin(DatapathLayout.tcLinkPin(bpffsRoot, hook, ifname));
         if (ifindexOrZero > 0) removeClsactFilter(ifname, ifindexOrZero);
     }
 
     /**
-     * Removes Senda's clsact filter (its handle and priority) from one interface's ingress.
+     * Removes Senda's clsact filters (its handle and priority) from one interface, both directions.
      *
      * @return false when there was none, or it could not be removed (logged: the device may be going away)
      */
     static boolean removeClsactFilter(String ifname, int ifindex) {
-        try {
-            return TcAttach.detach(ifindex, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
-        } catch (LibbpfException e) {
-            log.debug("no clsact filter removed from {}: {}", ifname, e.getMessage());
-            return false;
+        boolean removed = false;
+        for (DatapathLayout.TcHook hook : DatapathLayout.POD_TC_HOOKS) {
+            try {
+                removed |= TcAttach.detach(ifindex, hook.ingress(), DatapathLayout.CLSACT_HANDLE,
+                        DatapathLayout.CLSACT_PRIORITY);
+            } catch (LibbpfException e) {
+                log.debug("no clsact filter removed from {}: {}", ifname, e.getMessage());
+            }
         }
+        return removed;
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -32,7 +33,8 @@ final class PodDeviceAttacher implements AutoCloseable {
     static final long POLL_MILLIS = 200;
 
     private final Path bpffsRoot;
-    private final BpfProgram program;
+    /** The program of each hook in {@link DatapathLayout#POD_TC_HOOKS}, in that order. */
+    private final List<BpfProgram> programs;
     private final TcMode mode;
     private final Optional<PathMatcher> matcher;
     private final Optional<String> glob;
@@ -45,9 +47,12 @@ final class PodDeviceAttacher implements AutoCloseable {
     private ScheduledExecutorService poller;
 
     /** @param mode how to attach; with {@link TcMode#NONE} only Senda's earlier attachments are removed */
-    PodDeviceAttacher(Path bpffsRoot, BpfProgram program, TcMode mode, Optional<String> glob) {
+    PodDeviceAttacher(Path bpffsRoot, List<BpfProgram> programs, TcMode mode, Optional<String> glob) {
+        if (programs.size() != DatapathLayout.POD_TC_HOOKS.size()) {
+            throw new IllegalArgumentException("one program per pod tc hook: " + DatapathLayout.POD_TC_HOOKS);
+        }
         this.bpffsRoot = bpffsRoot;
-        this.program = program;
+        this.programs = List.copyOf(programs);
         this.mode = mode;
         this.glob = glob;
         this.matcher = glob.map(g -> {
@@ -93,7 +98,9 @@ final class PodDeviceAttacher implements AutoCloseable {
                 continue; // logged once; a poll every 200 ms must not flood the log
             }
             try {
-                mode.attachIngress(bpffsRoot, program, name, dev.getValue());
+                for (int i = 0; i < programs.size(); i++) {
+                    mode.attach(bpffsRoot, programs.get(i), DatapathLayout.POD_TC_HOOKS.get(i), name, dev.getValue());
+                }
                 attached.put(name, dev.getValue());
                 failed.remove(name);
                 log.info("per-packet LB attached to {} (ifindex {})", name, dev.getValue());
@@ -126,16 +133,18 @@ final class PodDeviceAttacher implements AutoCloseable {
     private void removeStalePins(Map<String, Integer> present) {
         Path dir = DatapathLayout.linksDir(bpffsRoot);
         if (!Files.isDirectory(dir)) return;
+        java.util.Set<String> stale = new java.util.TreeSet<>();
         try (DirectoryStream<Path> pins = Files.newDirectoryStream(dir, DatapathLayout.TC_LINK_PREFIX + "*")) {
             for (Path pin : pins) {
                 String name = DatapathLayout.ifnameOfTcPin(pin);
-                if (!present.containsKey(name) || !matches(name)) {
-                    Links.detachTcIngress(bpffsRoot, name, present.getOrDefault(name, 0));
-                    log.info("per-packet LB removed from {}", name);
-                }
+                if (!present.containsKey(name) || !matches(name)) stale.add(name);
             }
         } catch (IOException e) {
             log.warn("cannot list {}: {}", dir, e.toString());
+        }
+        for (String name : stale) {
+            Links.detachTc(bpffsRoot, name, present.getOrDefault(name, 0));
+            log.info("per-packet LB removed from {}", name);
         }
     }
 

@@ -15,30 +15,31 @@ enum TcMode {
     /** A tcx link, pinned under the bpffs root: tracked, replaced atomically, removed with its pin. */
     TCX {
         @Override
-        void attachIngress(Path bpffsRoot, BpfProgram program, String ifname, int ifindex) {
-            Links.replacePinned(DatapathLayout.tcLinkPin(bpffsRoot, ifname),
-                    () -> BpfLink.attachTcx(program, ifindex, true));
+        void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
+            Links.replacePinned(DatapathLayout.tcLinkPin(bpffsRoot, hook, ifname),
+                    () -> BpfLink.attachTcx(program, ifindex, hook.ingress()));
         }
     },
     /** A cls_bpf filter with Senda's handle and priority on a clsact qdisc (kernels without tcx). */
     CLSACT {
         @Override
-        void attachIngress(Path bpffsRoot, BpfProgram program, String ifname, int ifindex) {
-            TcAttach.attach(program, ifindex, true, DatapathLayout.CLSACT_HANDLE, DatapathLayout.CLSACT_PRIORITY);
+        void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
+            TcAttach.attach(program, ifindex, hook.ingress(), DatapathLayout.CLSACT_HANDLE,
+                    DatapathLayout.CLSACT_PRIORITY);
         }
     },
     /** Neither works here: per-packet LB is off; nothing is attached. */
     NONE {
         @Override
-        void attachIngress(Path bpffsRoot, BpfProgram program, String ifname, int ifindex) {
+        void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
             throw new IllegalStateException("this kernel can attach no tc program (neither tcx nor clsact)");
         }
     };
 
     /**
-     * Attaches {@code program} at ingress of one interface, replacing Senda's previous attachment there.
+     * Attaches {@code program} at {@code hook} of one interface, replacing Senda's previous attachment there.
      *
      * @throws dev.senda.maps.libbpf.LibbpfException when the kernel refuses (e.g. the device went away)
      */
-    abstract void attachIngress(Path bpffsRoot, BpfProgram program, String ifname, int ifindex);
+    abstract void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex);
 }

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,9 +103,15 @@ class TwoNodeTestbedSelfTest {
         assertNothingLeft(prefix, cgroup);
     }
 
-    @Test
-    void twoAgentsRunSideBySideAndServeAClusterIpServiceFromPodsOnBothNodes() throws Exception {
-        E2eCluster c = E2eCluster.create("TwoNodeTestbedSelfTest-agents");
+    /**
+     * Both datapaths: socket LB translates in the client's node at connect(); per-packet LB DNATs at the
+     * client pod's interface, and the reply of the backend on the other node, which reaches the node
+     * through its network device, is reverse-NATed at egress of the client pod's interface.
+     */
+    @ParameterizedTest(name = "socket LB: {0}")
+    @ValueSource(booleans = {true, false})
+    void twoAgentsRunSideBySideAndServeAClusterIpServiceFromPodsOnBothNodes(boolean socketLb) throws Exception {
+        E2eCluster c = E2eCluster.create("TwoNodeTestbedSelfTest-agents-" + (socketLb ? "sock" : "pkt"));
         String prefix = c.cluster.prefix();
         Path cgroup = c.node1.cgroupDir();
         try (c) {
@@ -117,7 +125,7 @@ class TwoNodeTestbedSelfTest {
                 assertEquals(c.zone(node), n.getMetadata().getLabels().get(NodeObjects.ZONE_LABEL));
             }
 
-            List<AgentProcess> agents = c.startAgents(true);
+            List<AgentProcess> agents = c.startAgents(socketLb);
             assertEquals(2, agents.size());
             for (Testbed node : c.cluster.nodes()) {
                 AgentProcess a = c.agent(node);
@@ -138,8 +146,8 @@ class TwoNodeTestbedSelfTest {
 
             Set<String> both = names(c.echo1a, c.echo2a);
             for (Pod client : List.of(c.client1, c.client2)) {
-                // a client inside its own node's cgroup: that node's agent translates the VIP
-                Traffic traffic = new Traffic(c.cluster.nodeOf(client), true);
+                // the client's own node translates the VIP: in its cgroup (socket LB) or at its interface
+                Traffic traffic = new Traffic(c.cluster.nodeOf(client), socketLb);
                 for (String vip : List.of(vip4, vip6)) {
                     for (Proto proto : Proto.values()) {
                         Traffic.Tally t = traffic.awaitServedBy(proto, client, vip, 80, both);
