@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
 /**
@@ -51,10 +50,8 @@ import java.util.function.Supplier;
  *   <li>{@code kubeproxy_sync_proxy_rules_service_changes_total}, {@code ..._endpoint_changes_total}:
  *       Services and EndpointSlices changes programmed;</li>
  *   <li>{@code kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy="internal"|"external"}}:
- *       Services with a Local traffic policy and no local endpoint, now. A gauge in kube-proxy despite
- *       the suffix; the Java client refuses gauge names ending in {@code _total}, so it is exported
- *       through a callback counter holding the current value (same series name and value; only the
- *       {@code # TYPE} line says counter).</li>
+ *       Services with a Local traffic policy and no local endpoint, now: a gauge despite the suffix, as
+ *       in kube-proxy.</li>
  * </ul>
  *
  * <p>It is a {@link SyncRunner.Observer}: pass it to the runner to record sync duration, result
@@ -137,8 +134,11 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .name("kubeproxy_sync_proxy_rules_endpoint_changes_total")
             .help("Cumulative proxy rules Endpoint changes")
             .register(registry);
-    /** Services with Local policy and no local endpoint: [0] internal, [1] external. */
-    private final AtomicLongArray noLocalEndpoints = new AtomicLongArray(2);
+    private final Gauge noLocalEndpoints = Gauge.builder()
+            .name("kubeproxy_sync_proxy_rules_no_local_endpoints_total")
+            .help("Number of services with a Local traffic policy and no endpoints")
+            .labelNames("traffic_policy")
+            .register(registry);
     /** Whether the last read of the datapath counters failed: failures are logged once per streak. */
     private final AtomicBoolean datapathReadFailing = new AtomicBoolean();
     private final InstantSource clock;
@@ -155,15 +155,7 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
         // Export both series from the start so a scrape shows 0 rather than nothing.
         syncs.initLabelValues("success");
         syncs.initLabelValues("error");
-        CounterWithCallback.builder()
-                .name("kubeproxy_sync_proxy_rules_no_local_endpoints_total")
-                .help("Number of services with a Local traffic policy and no endpoints")
-                .labelNames("traffic_policy")
-                .callback(sink -> {
-                    sink.call(noLocalEndpoints.get(0), "internal");
-                    sink.call(noLocalEndpoints.get(1), "external");
-                })
-                .register(registry);
+        setNoLocalEndpoints(0, 0);
     }
 
     /** The registry holding Senda's metrics (for extra collectors or tests). */
@@ -199,8 +191,8 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
      * (0 until traffic policies are programmed).
      */
     public void setNoLocalEndpoints(int internal, int external) {
-        noLocalEndpoints.set(0, internal);
-        noLocalEndpoints.set(1, external);
+        noLocalEndpoints.labelValues("internal").set(internal);
+        noLocalEndpoints.labelValues("external").set(external);
     }
 
     /** Updates the programmed-object gauges and the write counter from one apply. */

@@ -76,6 +76,7 @@ class KubeProxyEndpointsTest {
                 "# TYPE kubeproxy_sync_proxy_rules_duration_seconds histogram",
                 "kubeproxy_sync_proxy_rules_duration_seconds_count 0",
                 "# TYPE kubeproxy_network_programming_duration_seconds histogram",
+                "# TYPE kubeproxy_sync_proxy_rules_no_local_endpoints_total gauge",
                 "kubeproxy_network_programming_duration_seconds_count 0",
                 "kubeproxy_sync_proxy_rules_last_timestamp_seconds 0.0",
                 "kubeproxy_sync_proxy_rules_service_changes_total 0.0",
