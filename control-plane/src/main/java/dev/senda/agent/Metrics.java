@@ -1,5 +1,7 @@
 package dev.senda.agent;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.SyncReport;
 import dev.senda.reconcile.SyncResult;
@@ -12,8 +14,6 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
@@ -134,7 +134,7 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .name("kubeproxy_sync_proxy_rules_endpoint_changes_total")
             .help("Cumulative proxy rules Endpoint changes")
             .register(registry);
-    private final Gauge noLocalEndpoints = Gauge.builder()
+    private final Gauge kpNoLocalEndpoints = Gauge.builder()
             .name("kubeproxy_sync_proxy_rules_no_local_endpoints_total")
             .help("Number of services with a Local traffic policy and no endpoints")
             .labelNames("traffic_policy")
@@ -191,8 +191,8 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
      * (0 until traffic policies are programmed).
      */
     public void setNoLocalEndpoints(int internal, int external) {
-        noLocalEndpoints.labelValues("internal").set(internal);
-        noLocalEndpoints.labelValues("external").set(external);
+        kpNoLocalEndpoints.labelValues("internal").set(internal);
+        kpNoLocalEndpoints.labelValues("external").set(external);
     }
 
     /** Updates the programmed-object gauges and the write counter from one apply. */
