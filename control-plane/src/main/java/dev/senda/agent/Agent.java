@@ -81,7 +81,11 @@ public final class Agent implements AutoCloseable {
         started.push(runner);
         runner.start();
         started.push(source);
-        source.start(store, runner::requestSync);
+        // Every change the source delivers is a queued update for health's "programmed in time" rule.
+        source.start(store, () -> {
+            health.queuedUpdate();
+            runner.requestSync();
+        });
         log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
                 config.metricsBind());
     }

@@ -20,14 +20,17 @@ import java.util.concurrent.Executors;
  * kube-proxy-compatible health endpoints over the JDK's HTTP server.
  *
  * <ul>
- *   <li>{@code /healthz}: 200 while {@link HealthState.Status#healthy()} (syncs succeed, and no
- *       refused input file is missing from what is programmed), else 503.</li>
- *   <li>{@code /livez}: 200 while {@link HealthState.Status#live()} (syncs succeed), else 503.</li>
+ *   <li>{@code /healthz}: 200 while {@link HealthState.Status#healthy()} (no queued change overdue, first
+ *       sync programmed, Node not being deleted, no refused input file missing), else 503.</li>
+ *   <li>{@code /livez}: 200 while {@link HealthState.Status#live()} (no queued change overdue), else 503.</li>
  *   <li>{@code /readyz}: 200 once the first complete sync has been programmed, else 503.</li>
+ *   <li>any other path: 404, so a probe aimed at a wrong path fails instead of passing.</li>
  * </ul>
- * The body is JSON like kube-proxy's, {@code {"lastUpdated": "...","currentTime": "..."}} with
- * ISO-8601 instants ({@code lastUpdated} is the last successful sync, or Go's zero time
- * {@code 0001-01-01T00:00:00Z} before the first one, as kube-proxy prints it), plus Senda's
+ * The body of all three is JSON like kube-proxy's,
+ * {@code {"lastUpdated": "...","currentTime": "...","nodeEligible": bool,"healthy": bool}} with
+ * ISO-8601 instants ({@code lastUpdated} is the end of the last successful sync, which the periodic
+ * resync keeps recent while healthy, or Go's zero time {@code 0001-01-01T00:00:00Z} before the first
+ * one, as kube-proxy prints it; {@code healthy} is the /healthz verdict whatever the path), plus Senda's
  * {@code "rejectedFiles"}: every input file the source refuses right now, as
  * {@code {"path": ..., "reason": "too_large"|"unparsable"|"unreadable", "detail": ..., "lastGoodKept": bool}}
  * (an empty list when all is well; kube-proxy clients ignore the extra field).
@@ -111,11 +114,14 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    /** kube-proxy's two fields, byte for byte as it writes them, then Senda's list. */
+    /** kube-proxy's fields, spaced as it writes them, then Senda's list. */
     static String body(HealthState.Status status) {
         StringBuilder b = new StringBuilder("{\"lastUpdated\": \"")
                 .append(status.lastUpdated().map(Instant::toString).orElse(NEVER))
-                .append("\",\"currentTime\": \"").append(status.currentTime()).append("\",\"rejectedFiles\": [");
+                .append("\",\"currentTime\": \"").append(status.currentTime())
+                .append("\",\"nodeEligible\": ").append(status.nodeEligible())
+                .append(",\"healthy\": ").append(status.healthy())
+                .append(",\"rejectedFiles\": [");
         String separator = "";
         for (RejectedFile r : status.rejectedFiles()) {
             b.append(separator).append("{\"path\": ").append(quoted(r.file().toString()))

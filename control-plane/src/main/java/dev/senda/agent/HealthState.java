@@ -13,87 +13,132 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Whether the agent's programming is healthy, fed by sync outcomes (it is a
- * {@link SyncRunner.Observer}) and by the source's rejected inputs, and read by {@link HealthServer}.
+ * Whether the agent's programming is healthy, fed by queued changes ({@link #queuedUpdate()}), sync
+ * outcomes (it is a {@link SyncRunner.Observer}), the Node's eligibility and the source's rejected
+ * inputs, and read by {@link HealthServer}.
  *
- * <p>Ready: a complete sync (every source synced, full desired state programmed) has succeeded
- * once. Live: ready, and the last successful sync is at most {@code staleAfter} old, and the
- * current failure streak (if any) started at most {@code failureGrace} ago. A periodic resync
- * runs every max interval, so {@code staleAfter} of twice that tolerates one late sync.
+ * <p>The rule is kube-proxy's: a change that was queued (a source event, or a sync that failed and so
+ * left its work undone) must be programmed within {@code healthTimeout}, twice the periodic sync
+ * interval. The oldest such change is tracked; a successful complete sync that started after it clears
+ * it. So an agent with nothing to do stays healthy however long ago it last synced, and one whose
+ * syncs keep failing turns unhealthy {@code healthTimeout} after the first failure.
  *
- * <p>Healthy: live, and no input the source refused is missing from what is programmed, that is no
- * {@link RejectedFile} without {@link RejectedFile#lastGoodKept() a last good version}. Such a file
- * (too large, unparsable since the agent started) means Services the operator declared are not
- * served, which a probe must see; a file that broke while the agent ran keeps its last good objects
- * programmed, so it is listed but leaves the agent healthy. It is not a liveness failure: a restart
- * cannot fix a file (as kube-proxy's /livez ignores what its /healthz adds about the node).
+ * <ul>
+ *   <li>Live ({@code /livez}): no queued change is overdue. Agent start counts as a queued change
+ *       (the initial sync), so a start-up that never completes fails liveness after the timeout, while
+ *       a slow but progressing one is not killed before.</li>
+ *   <li>Ready ({@code /readyz}): a complete sync (every source synced, full desired state programmed)
+ *       has succeeded once.</li>
+ *   <li>Healthy ({@code /healthz}): live, ready, the Node is eligible (not being deleted), and no input
+ *       the source refused is missing from what is programmed, that is no {@link RejectedFile} without
+ *       {@link RejectedFile#lastGoodKept() a last good version}. Readiness is Senda's addition to
+ *       kube-proxy's rule (kube-proxy answers 200 before its first sync): load balancers and the
+ *       testbed use /healthz to know that the node forwards. Rejected files and Node deletion are not
+ *       liveness failures: a restart cannot fix either (kube-proxy's /livez ignores the Node too).</li>
+ * </ul>
  */
 public final class HealthState implements SyncRunner.Observer {
     /**
      * What the health endpoints answer, at {@code currentTime}.
      *
-     * @param healthy       /healthz: live and nothing refused is missing
-     * @param live          /livez: syncs succeed and are fresh
+     * @param healthy       /healthz: live, ready, node eligible and nothing refused is missing
+     * @param live          /livez: no queued change overdue
      * @param ready         /readyz: the first complete sync has been programmed
+     * @param nodeEligible  false while the Node is being deleted
+     * @param lastUpdated   end of the last successful complete sync; empty before the first
      * @param reason        why not healthy, for people ("ok" when healthy)
      * @param rejectedFiles every input the source currently refuses, missing or not
      */
-    public record Status(boolean healthy, boolean live, boolean ready, Optional<Instant> lastUpdated,
-                         Instant currentTime, String reason, List<RejectedFile> rejectedFiles) {
+    public record Status(boolean healthy, boolean live, boolean ready, boolean nodeEligible,
+                         Optional<Instant> lastUpdated, Instant currentTime, String reason,
+                         List<RejectedFile> rejectedFiles) {
         public Status {
+            Objects.requireNonNull(lastUpdated, "lastUpdated");
+            Objects.requireNonNull(currentTime, "currentTime");
+            Objects.requireNonNull(reason, "reason");
             rejectedFiles = List.copyOf(rejectedFiles);
         }
     }
 
-    private final Duration staleAfter;
-    private final Duration failureGrace;
+    private final Duration healthTimeout;
     private final InstantSource clock;
     private final Supplier<List<RejectedFile>> rejectedFiles;
     private boolean ready;
-    private Instant lastSuccess;
-    private Instant failingSince;
+    private boolean nodeEligible = true;
+    private Instant lastUpdated;
+    /** When the oldest change not yet programmed was queued; null when none is pending. */
+    private Instant oldestPending;
 
     /**
-     * @param staleAfter   longest time since the last successful sync that is still healthy
-     * @param failureGrace longest failure streak that is still healthy
-     * @param clock        time source (tests pass a fixed or stepping one)
+     * @param healthTimeout longest time a queued change may wait to be programmed (kube-proxy: twice
+     *                      the sync period)
+     * @param clock         time source (tests pass a manual one); start-up counts as queued now
      */
-    public HealthState(Duration staleAfter, Duration failureGrace, InstantSource clock) {
-        this(staleAfter, failureGrace, clock, List::of);
+    public HealthState(Duration healthTimeout, InstantSource clock) {
+        this(healthTimeout, clock, List::of);
     }
 
     /**
      * @param rejectedFiles the source's refused inputs ({@link dev.senda.source.Source#rejectedFiles()}),
      *                      read at every status
      */
-    public HealthState(Duration staleAfter, Duration failureGrace, InstantSource clock,
-                       Supplier<List<RejectedFile>> rejectedFiles) {
-        this.staleAfter = requirePositive("staleAfter", staleAfter);
-        this.failureGrace = requirePositive("failureGrace", failureGrace);
+    public HealthState(Duration healthTimeout, InstantSource clock, Supplier<List<RejectedFile>> rejectedFiles) {
+        Objects.requireNonNull(healthTimeout, "healthTimeout");
+        if (healthTimeout.isNegative() || healthTimeout.isZero()) {
+            throw new IllegalArgumentException("healthTimeout must be positive: " + healthTimeout);
+        }
+        this.healthTimeout = healthTimeout;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rejectedFiles = Objects.requireNonNull(rejectedFiles, "rejectedFiles");
+        this.oldestPending = clock.instant();
     }
 
-    /** Stale after twice the runner's max interval; failures tolerated for one max interval. */
+    /** kube-proxy's health timeout: twice the runner's periodic sync interval. */
     public static HealthState forSyncSettings(SyncRunner.Settings settings, Supplier<List<RejectedFile>> rejectedFiles) {
-        return new HealthState(settings.maxInterval().multipliedBy(2), settings.maxInterval(), InstantSource.system(),
-                rejectedFiles);
+        return new HealthState(settings.maxInterval().multipliedBy(2), InstantSource.system(), rejectedFiles);
     }
 
-    /** A sync succeeded; {@code complete} as in {@link dev.senda.reconcile.SyncResult#complete()}. */
-    public synchronized void syncSucceeded(boolean complete) {
-        lastSuccess = clock.instant();
-        failingSince = null;
-        if (complete) ready = true;
+    /** A change arrived that a sync must program (call it with every sync request a source makes). */
+    public synchronized void queuedUpdate() {
+        if (oldestPending == null) oldestPending = clock.instant();
     }
 
-    public synchronized void syncFailed() {
-        if (failingSince == null) failingSince = clock.instant();
+    /**
+     * Whether the Node allows serving: false while it is being deleted (deletionTimestamp set), which
+     * turns /healthz 503 so external load balancers drain the node first. Eligible until told otherwise.
+     */
+    public synchronized void setNodeEligible(boolean eligible) {
+        nodeEligible = eligible;
+    }
+
+    /**
+     * A sync that started right now succeeded; {@code complete} as in
+     * {@link dev.senda.reconcile.SyncResult#complete()}.
+     */
+    public void syncSucceeded(boolean complete) {
+        syncSucceeded(complete, Duration.ZERO);
+    }
+
+    /**
+     * A sync that ran for {@code took} and ended now succeeded. Only a complete one programs queued
+     * changes, and only those queued before it started: a later one is left for the next sync.
+     */
+    public synchronized void syncSucceeded(boolean complete, Duration took) {
+        if (!complete) return;
+        Instant end = clock.instant();
+        ready = true;
+        lastUpdated = end;
+        if (oldestPending != null && !oldestPending.isAfter(end.minus(took))) oldestPending = null;
+    }
+
+    /** A failed sync leaves its work undone: it counts as a queued change from now, if none is older. */
+    public void syncFailed() {
+        queuedUpdate();
     }
 
     @Override
     public void syncFinished(SyncReport report) {
-        if (report.result().success()) syncSucceeded(report.result().complete());
+        if (report.result().success()) syncSucceeded(report.result().complete(), report.duration());
         else syncFailed();
     }
 
@@ -102,36 +147,23 @@ public final class HealthState implements SyncRunner.Observer {
         List<RejectedFile> rejected = rejectedFiles.get();
         synchronized (this) {
             Instant now = clock.instant();
-            Optional<Instant> last = Optional.ofNullable(lastSuccess);
-            String notLive = notLiveReason(now);
-            if (notLive != null) return new Status(false, false, ready, last, now, notLive, rejected);
+            Optional<Instant> last = Optional.ofNullable(lastUpdated);
+            boolean live = oldestPending == null || Duration.between(oldestPending, now).compareTo(healthTimeout) < 0;
             List<RejectedFile> missing = rejected.stream().filter(r -> !r.lastGoodKept()).toList();
-            if (!missing.isEmpty()) return new Status(false, true, true, last, now, missingReason(missing), rejected);
-            return new Status(true, true, true, last, now, "ok", rejected);
+            String reason;
+            if (!live) reason = "a change queued at " + oldestPending + " is not programmed after " + healthTimeout;
+            else if (!ready) reason = "initial sync not programmed yet";
+            else if (!nodeEligible) reason = "the Node is being deleted";
+            else if (!missing.isEmpty()) reason = missingReason(missing);
+            else reason = "ok";
+            boolean healthy = live && ready && nodeEligible && missing.isEmpty();
+            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected);
         }
-    }
-
-    /** Null when live. */
-    private String notLiveReason(Instant now) {
-        if (!ready) return "initial sync not programmed yet";
-        if (Duration.between(lastSuccess, now).compareTo(staleAfter) > 0) {
-            return "no successful sync for more than " + staleAfter;
-        }
-        if (failingSince != null && Duration.between(failingSince, now).compareTo(failureGrace) > 0) {
-            return "syncs failing since " + failingSince;
-        }
-        return null;
     }
 
     private static String missingReason(List<RejectedFile> missing) {
         RejectedFile first = missing.getFirst();
         return missing.size() + " file(s) refused, nothing programmed from them; first " + first.file() + " ("
                 + first.reason().label() + ": " + first.detail() + ")";
-    }
-
-    private static Duration requirePositive(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive: " + d);
-        return d;
     }
 }

@@ -1,7 +1,10 @@
 package dev.senda.agent;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.SyncReport;
+import dev.senda.reconcile.SyncResult;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.maps.metrics.DatapathCounters;
 import dev.senda.maps.metrics.DatapathEvent;
@@ -11,23 +14,45 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
  * The agent's Prometheus metrics, in a registry of its own (not the library's default one, so
- * tests and several agents in one JVM do not share state), and their HTTP exporter at
- * {@code /metrics}.
+ * tests and several agents in one JVM do not share state), and their HTTP server, kube-proxy's
+ * metrics port: {@code /metrics} (Prometheus text), {@code /proxyMode} (the text {@value #PROXY_MODE})
+ * and 404 for every other path, so a probe aimed at the wrong port or path fails.
+ *
+ * <p>Two families: Senda's own {@code senda_*}, and the {@code kubeproxy_*} series that kube-proxy
+ * dashboards and alerts read, with kube-proxy's names, types, buckets and meanings:
+ * <ul>
+ *   <li>{@code kubeproxy_sync_proxy_rules_duration_seconds}: every sync that ran with the source
+ *       synced (kube-proxy does not time the early return before its caches are synced), failed or not;</li>
+ *   <li>{@code kubeproxy_sync_proxy_rules_last_timestamp_seconds}: end of the last successful complete sync;</li>
+ *   <li>{@code kubeproxy_network_programming_duration_seconds}: from an EndpointSlice's
+ *       last-change-trigger-time to the end of the sync that programmed it ({@link ProgrammedChanges});</li>
+ *   <li>{@code kubeproxy_sync_proxy_rules_service_changes_total}, {@code ..._endpoint_changes_total}:
+ *       Services and EndpointSlices changes programmed;</li>
+ *   <li>{@code kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy="internal"|"external"}}:
+ *       Services with a Local traffic policy and no local endpoint, now: a gauge despite the suffix, as
+ *       in kube-proxy.</li>
+ * </ul>
  *
  * <p>It is a {@link SyncRunner.Observer}: pass it to the runner to record sync duration, result
  * and network-programming latency; call {@link #recordApply} with each reconciler result.
@@ -36,6 +61,16 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
     /** Default of --metrics-bind (kube-proxy's metrics port). */
     public static final String DEFAULT_BIND = "127.0.0.1:10249";
+    /**
+     * What {@code /proxyMode} answers. kube-proxy answers its mode ("iptables", "ipvs", "nftables",
+     * "kernelspace"); clients (the Kubernetes e2e framework among them) use it to expect a mode's quirks.
+     * Senda has none of those modes' quirks, so it names itself rather than impersonate one.
+     */
+    public static final String PROXY_MODE = "senda";
+    /** kube-proxy's sync duration buckets: 1 ms doubling up to 16.384 s. */
+    static final double[] KUBEPROXY_SYNC_BUCKETS = exponential(0.001, 2, 15);
+    /** kube-proxy's network programming buckets: 0.25 s, 0.5 s, 1..59 s by 1, 60..115 s by 5, 120..300 s by 30. */
+    static final double[] KUBEPROXY_PROGRAMMING_BUCKETS = programmingBuckets();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram syncDuration = Histogram.builder()
@@ -75,14 +110,52 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .name("senda_map_writes_total")
             .help("Successful BPF map updates and deletes done by the reconciler.")
             .register(registry);
+    private final Histogram kpSyncDuration = Histogram.builder()
+            .name("kubeproxy_sync_proxy_rules_duration_seconds")
+            .help("SyncProxyRules latency in seconds")
+            .classicOnly()
+            .classicUpperBounds(KUBEPROXY_SYNC_BUCKETS)
+            .register(registry);
+    private final Histogram kpProgramming = Histogram.builder()
+            .name("kubeproxy_network_programming_duration_seconds")
+            .help("In Cluster Network Programming Latency in seconds")
+            .classicOnly()
+            .classicUpperBounds(KUBEPROXY_PROGRAMMING_BUCKETS)
+            .register(registry);
+    private final Gauge kpLastSync = Gauge.builder()
+            .name("kubeproxy_sync_proxy_rules_last_timestamp_seconds")
+            .help("The last time proxy rules were successfully synced")
+            .register(registry);
+    private final Counter kpServiceChanges = Counter.builder()
+            .name("kubeproxy_sync_proxy_rules_service_changes_total")
+            .help("Cumulative proxy rules Service changes")
+            .register(registry);
+    private final Counter kpEndpointChanges = Counter.builder()
+            .name("kubeproxy_sync_proxy_rules_endpoint_changes_total")
+            .help("Cumulative proxy rules Endpoint changes")
+            .register(registry);
+    private final Gauge kpNoLocalEndpoints = Gauge.builder()
+            .name("kubeproxy_sync_proxy_rules_no_local_endpoints_total")
+            .help("Number of services with a Local traffic policy and no endpoints")
+            .labelNames("traffic_policy")
+            .register(registry);
     /** Whether the last read of the datapath counters failed: failures are logged once per streak. */
     private final AtomicBoolean datapathReadFailing = new AtomicBoolean();
-    private HTTPServer server;
+    private final InstantSource clock;
+    private HttpServer server;
+    private ExecutorService executor;
 
     public Metrics() {
+        this(InstantSource.system());
+    }
+
+    /** @param clock gives {@code kubeproxy_sync_proxy_rules_last_timestamp_seconds} its value */
+    public Metrics(InstantSource clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         // Export both series from the start so a scrape shows 0 rather than nothing.
         syncs.initLabelValues("success");
         syncs.initLabelValues("error");
+        setNoLocalEndpoints(0, 0);
     }
 
     /** The registry holding Senda's metrics (for extra collectors or tests). */
@@ -95,6 +168,31 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
         syncDuration.observe(seconds(report.duration()));
         syncs.labelValues(report.result().success() ? "success" : "error").inc();
         report.programmingLatency().ifPresent(d -> programmingLatency.observe(seconds(d)));
+        SyncResult result = report.result();
+        // A success that is not complete is the wait for the source's caches: kube-proxy times no such sync.
+        if (result.success() && !result.complete()) return;
+        kpSyncDuration.observe(seconds(report.duration()));
+        if (result.success()) kpLastSync.set(clock.millis() / 1000.0);
+    }
+
+    /** Counts the Service and EndpointSlice changes one sync programmed. */
+    public void recordChanges(int serviceChanges, int endpointSliceChanges) {
+        if (serviceChanges > 0) kpServiceChanges.inc(serviceChanges);
+        if (endpointSliceChanges > 0) kpEndpointChanges.inc(endpointSliceChanges);
+    }
+
+    /** One EndpointSlice trigger time programmed {@code latency} after it happened. */
+    public void observeNetworkProgramming(Duration latency) {
+        if (!latency.isNegative()) kpProgramming.observe(seconds(latency));
+    }
+
+    /**
+     * Services with an internal / external Local traffic policy that have no local endpoint now
+     * (0 until traffic policies are programmed).
+     */
+    public void setNoLocalEndpoints(int internal, int external) {
+        kpNoLocalEndpoints.labelValues("internal").set(internal);
+        kpNoLocalEndpoints.labelValues("external").set(external);
     }
 
     /** Updates the programmed-object gauges and the write counter from one apply. */
@@ -174,33 +272,99 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
     }
 
     /**
-     * Starts the exporter: Prometheus text format at {@code http://ADDR:PORT/metrics}.
+     * Starts the HTTP server: Prometheus text at {@code /metrics}, the mode at {@code /proxyMode}, 404
+     * elsewhere.
      *
      * @return the bound port (the real one when port 0 was asked for)
      * @throws IOException when the address cannot be bound (the message names it)
      */
     public synchronized int startHttp(BindAddress bind) throws IOException {
-        if (server != null) throw new IllegalStateException("metrics exporter already started on port " + server.getPort());
+        if (server != null) throw new IllegalStateException("metrics server already started on port " + port());
+        HttpServer s;
         try {
-            server = HTTPServer.builder()
-                    .inetAddress(bind.address())
-                    .port(bind.port())
-                    .registry(registry)
-                    .buildAndStart();
+            s = HttpServer.create(bind.toSocketAddress(), 0);
         } catch (IOException e) {
             throw new IOException("cannot bind metrics server to " + bind + ": " + e.getMessage(), e);
         }
-        LOG.info("metrics exporter listening on {}:{}/metrics", bind.address().getHostAddress(), server.getPort());
-        return server.getPort();
+        // Daemon threads: a stuck scraper must not keep the JVM alive. Two, so a slow scrape does not
+        // hold up a /proxyMode probe.
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "senda-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        MetricsHandler metricsHandler = new MetricsHandler(registry);
+        s.createContext("/", exchange -> route(exchange, metricsHandler));
+        s.setExecutor(executor);
+        s.start();
+        server = s;
+        LOG.info("metrics server listening on {}:{} (/metrics, /proxyMode)", bind.address().getHostAddress(), port());
+        return port();
     }
 
-    /** Stops the exporter, if started. */
+    private synchronized int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Exact paths only: the JDK server matches contexts by prefix, which would answer /metricsfoo. */
+    private static void route(HttpExchange exchange, MetricsHandler metricsHandler) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        if (path.equals("/metrics")) {
+            metricsHandler.handle(exchange);
+            return;
+        }
+        try (exchange) {
+            if (!path.equals("/proxyMode")) {
+                sendText(exchange, 404, "not found\n");
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                sendText(exchange, 405, "method not allowed\n");
+            } else {
+                sendText(exchange, 200, PROXY_MODE);
+            }
+        }
+    }
+
+    private static void sendText(HttpExchange exchange, int code, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** Stops the server, if started. */
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.close();
+            server.stop(0);
+            executor.shutdownNow();
             server = null;
         }
+    }
+
+    private static double[] exponential(double start, double factor, int count) {
+        double[] b = new double[count];
+        double v = start;
+        for (int i = 0; i < count; i++, v *= factor) b[i] = v; // as Go's ExponentialBuckets, for the same le labels
+        return b;
+    }
+
+    private static double[] programmingBuckets() {
+        double[] b = new double[2 + 59 + 12 + 7];
+        int i = 0;
+        b[i++] = 0.25;
+        b[i++] = 0.5;
+        for (int s = 1; s <= 59; s++) b[i++] = s;
+        for (int s = 60; s <= 115; s += 5) b[i++] = s;
+        for (int s = 120; s <= 300; s += 30) b[i++] = s;
+        return b;
     }
 
     private static double seconds(Duration d) {

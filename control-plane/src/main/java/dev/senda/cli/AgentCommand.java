@@ -53,11 +53,11 @@ public final class AgentCommand implements Callable<Integer> {
     String podDevices;
 
     @Option(names = "--healthz-bind", paramLabel = "ADDR:PORT", defaultValue = "0.0.0.0:10256",
-            description = "health endpoint /healthz (default: ${DEFAULT-VALUE})")
+            description = "kube-proxy's health port: /healthz, /livez, /readyz (default: ${DEFAULT-VALUE})")
     String healthzBind;
 
     @Option(names = "--metrics-bind", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:10249",
-            description = "Prometheus endpoint /metrics (default: ${DEFAULT-VALUE})")
+            description = "kube-proxy's metrics port: /metrics (Prometheus), /proxyMode (default: ${DEFAULT-VALUE})")
     String metricsBind;
 
     @Override

@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -65,7 +66,9 @@ public final class Converters {
                 labels.get(EndpointSlice.SERVICE_NAME_LABEL),
                 in.getAddressType(),
                 map(in.getPorts(), Converters::slicePort),
-                map(in.getEndpoints(), Converters::endpoint));
+                map(in.getEndpoints(), Converters::endpoint),
+                Optional.ofNullable(meta == null || meta.getAnnotations() == null ? null
+                        : timestamp(meta.getAnnotations().get(EndpointSlice.LAST_CHANGE_TRIGGER_TIME_ANNOTATION))));
     }
 
     /** namespace/name of any object's metadata; missing parts become "". */

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Real HTTP on 127.0.0.1, ephemeral port. */
 class HealthServerTest {
     final HealthStateTest.ManualClock clock = new HealthStateTest.ManualClock();
-    final HealthState health = new HealthState(Duration.ofSeconds(120), Duration.ofSeconds(30), clock);
+    final HealthState health = new HealthState(Duration.ofSeconds(120), clock);
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HealthServer server;
 
@@ -51,23 +51,38 @@ class HealthServerTest {
         assertEquals(503, before.statusCode());
         assertEquals("application/json", before.headers().firstValue("Content-Type").orElseThrow());
         assertEquals("{\"lastUpdated\": \"0001-01-01T00:00:00Z\",\"currentTime\": \"2025-01-01T00:00:00Z\","
-                + "\"rejectedFiles\": []}\n", before.body());
+                + "\"nodeEligible\": true,\"healthy\": false,\"rejectedFiles\": []}\n", before.body());
         assertEquals(503, get("/readyz").statusCode());
 
         health.syncSucceeded(true);
         HttpResponse<String> ok = get("/healthz");
         assertEquals(200, ok.statusCode());
         assertTrue(ok.body().contains("\"lastUpdated\": \"2025-01-01T00:00:00Z\""), ok.body());
+        assertTrue(ok.body().contains("\"nodeEligible\": true,\"healthy\": true,"), ok.body());
         assertEquals(200, get("/livez").statusCode());
         assertEquals(200, get("/readyz").statusCode());
 
+        health.queuedUpdate();
         clock.advance(Duration.ofMinutes(3));
         HttpResponse<String> stale = get("/healthz");
         assertEquals(503, stale.statusCode());
         assertTrue(stale.body().contains("\"currentTime\": \"2025-01-01T00:03:00Z\""), stale.body());
+        assertEquals(503, get("/livez").statusCode());
         assertEquals(200, get("/readyz").statusCode());
 
         health.syncSucceeded(true);
+        assertEquals(200, get("/healthz").statusCode());
+    }
+
+    @Test
+    void healthzIs503WhileTheNodeIsBeingDeletedAndLivezStays200() throws Exception {
+        health.syncSucceeded(true);
+        health.setNodeEligible(false);
+        HttpResponse<String> deleting = get("/healthz");
+        assertEquals(503, deleting.statusCode());
+        assertTrue(deleting.body().contains("\"nodeEligible\": false,\"healthy\": false,"), deleting.body());
+        assertEquals(200, get("/livez").statusCode());
+        health.setNodeEligible(true);
         assertEquals(200, get("/healthz").statusCode());
     }
 
@@ -79,6 +94,9 @@ class HealthServerTest {
         assertEquals("", head.body());
         assertEquals(404, get("/healthzz").statusCode());
         assertEquals(404, get("/").statusCode());
+        assertEquals(404, get("/metrics").statusCode());
+        assertEquals(404, get("/proxyMode").statusCode());
+        assertEquals(404, get("/healthz/x").statusCode());
         assertEquals(405, send(HttpRequest.newBuilder(uri("/healthz")).POST(HttpRequest.BodyPublishers.ofString("x")).build()).statusCode());
     }
 

@@ -65,7 +65,7 @@ class RejectedFilesHealthTest {
         metrics = new Metrics();
         metrics.exportRejectedFiles(source::rejectedFiles);
         int metricsPort = metrics.startHttp(BindAddress.parse("--metrics-bind", "127.0.0.1:0"));
-        HealthState health = new HealthState(Duration.ofMinutes(2), Duration.ofSeconds(30),
+        HealthState health = new HealthState(Duration.ofMinutes(2),
                 new HealthStateTest.ManualClock(), source::rejectedFiles);
         server = HealthServer.start(BindAddress.parse("--healthz-bind", "127.0.0.1:0"), health);
         health.syncSucceeded(true); // the sync that programmed ok.yaml's Service
@@ -97,7 +97,7 @@ class RejectedFilesHealthTest {
 
     @Test
     void aFileThatKeepsItsLastGoodObjectsIsListedButHealthy() {
-        HealthState health = new HealthState(Duration.ofMinutes(2), Duration.ofSeconds(30),
+        HealthState health = new HealthState(Duration.ofMinutes(2),
                 new HealthStateTest.ManualClock(), () -> List.of(new RejectedFile(Path.of("/etc/senda/a.yaml"),
                 RejectedFile.Reason.UNPARSABLE, "line 3, column 1: bad", true)));
         health.syncSucceeded(true);
@@ -106,7 +106,7 @@ class RejectedFilesHealthTest {
         assertEquals(1, status.rejectedFiles().size());
         assertTrue(HealthServer.body(status).contains("\"lastGoodKept\": true"));
 
-        HealthState missing = new HealthState(Duration.ofMinutes(2), Duration.ofSeconds(30),
+        HealthState missing = new HealthState(Duration.ofMinutes(2),
                 new HealthStateTest.ManualClock(), () -> List.of(new RejectedFile(Path.of("/etc/senda/a.yaml"),
                 RejectedFile.Reason.UNPARSABLE, "line 3, column 1: bad", false)));
         missing.syncSucceeded(true);

@@ -82,4 +82,42 @@ class ServiceSyncTest {
             assertEquals(1, maps.backends().size());
         }
     }
+
+    @Test
+    void aCompleteSyncRecordsKubeProxysChangeCountsAndTheTriggerTimeLatency() throws Exception {
+        HealthStateTest.ManualClock clock = new HealthStateTest.ManualClock();
+        ObjectStore store = new ObjectStore();
+        ManualSource source = new ManualSource();
+        source.synced = true;
+        TestLbMaps maps = new TestLbMaps();
+        try (Metrics metrics = new Metrics(clock);
+             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), new NodeInfo("n1"),
+                    new LbReconciler(maps.maps()), metrics, clock);
+            clock.advance(java.time.Duration.ofSeconds(5));
+            java.time.Instant trigger = clock.instant();
+            store.put(Kinds.SERVICE, Service.clusterIp(WEB, "10.96.0.1",
+                    List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), null))));
+            store.put(Kinds.ENDPOINT_SLICE, new EndpointSlice(new ObjectRef("default", "web-1"),
+                    Map.of(EndpointSlice.SERVICE_NAME_LABEL, "web"), "web", "IPv4",
+                    List.of(new SlicePort("http", "TCP", 8080, null)),
+                    List.of(new Endpoint(List.of("10.244.0.5"), new EndpointConditions(true, true, false),
+                            "n1", null, null)), java.util.Optional.of(trigger)));
+            clock.advance(java.time.Duration.ofMillis(300));
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertTrue(sync.sync(SyncReason.PERIODIC).complete(), "a resync changes nothing and measures nothing again");
+
+            int port = metrics.startHttp(BindAddress.parse("--metrics-bind", "127.0.0.1:0"));
+            String body = client.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : List.of(
+                    "kubeproxy_sync_proxy_rules_service_changes_total 1.0",
+                    "kubeproxy_sync_proxy_rules_endpoint_changes_total 1.0",
+                    "kubeproxy_network_programming_duration_seconds_count 1",
+                    "kubeproxy_network_programming_duration_seconds_sum 0.3")) {
+                assertTrue(body.contains(line), "missing '" + line + "' in:\n" + body);
+            }
+        }
+    }
 }

@@ -91,4 +91,21 @@ class ConvertersTest {
         assertEquals(List.of("bogus", "10.0.0.2"), slice.endpoints().get(1).addresses());
         assertEquals(new EndpointConditions(false, true, true), slice.endpoints().get(1).conditions());
     }
+
+    @Test
+    void endpointSliceTriggerTimeFromItsAnnotation() {
+        var stamped = new EndpointSliceBuilder()
+                .withNewMetadata().withNamespace("ns").withName("s")
+                .addToAnnotations("endpoints.kubernetes.io/last-change-trigger-time", "2025-03-04T05:06:07Z")
+                .endMetadata().build();
+        assertEquals(java.util.Optional.of(Instant.parse("2025-03-04T05:06:07Z")),
+                Converters.endpointSlice(stamped).lastChangeTriggerTime());
+        var unreadable = new EndpointSliceBuilder()
+                .withNewMetadata().withNamespace("ns").withName("s")
+                .addToAnnotations("endpoints.kubernetes.io/last-change-trigger-time", "yesterday")
+                .endMetadata().build();
+        assertTrue(Converters.endpointSlice(unreadable).lastChangeTriggerTime().isEmpty());
+        assertTrue(Converters.endpointSlice(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice())
+                .lastChangeTriggerTime().isEmpty());
+    }
 }
