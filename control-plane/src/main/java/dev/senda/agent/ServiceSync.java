@@ -3,12 +3,16 @@ package dev.senda.agent;
 import dev.senda.desired.DesiredState;
 import dev.senda.desired.DesiredStateCalculator;
 import dev.senda.desired.Rejection;
+import dev.senda.model.Node;
 import dev.senda.model.NodeInfo;
+import dev.senda.model.ObjectRef;
+import dev.senda.model.Snapshot;
 import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.SyncReason;
 import dev.senda.reconcile.SyncResult;
 import dev.senda.reconcile.SyncRunner;
+import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
 import dev.senda.source.Source;
 import org.slf4j.Logger;
@@ -28,6 +32,12 @@ import java.util.Set;
  * half-filled informer cache must not tear down or empty working Services. What the pinned maps hold
  * keeps forwarding meanwhile.
  * Each rejection is logged once, when it first appears, naming the object and the reason.
+ *
+ * <p>The node desired state sees ({@link NodeInfo}) is built at every sync from this node's own Node
+ * object in the same snapshot, so it is always consistent with the Services it is combined with.
+ * Without that object (not created yet, no RBAC on nodes, a directory without it) desired state
+ * still programs cluster, load-balancer and external IPs; node ports wait for the Node's addresses.
+ * Whether the Node is there is logged once per change.
  */
 final class ServiceSync implements SyncRunner.SyncFunction {
     private static final Logger log = LoggerFactory.getLogger(ServiceSync.class);
@@ -35,17 +45,18 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private final ObjectStore store;
     private final Source source;
     private final DesiredStateCalculator calculator;
-    private final NodeInfo node;
+    private final String nodeName;
+    private NodeInfo lastNode;
     private final LbReconciler reconciler;
     private final Metrics metrics;
     private Set<Rejection> reportedRejections = Set.of();
 
-    ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, NodeInfo node,
+    ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics) {
         this.store = store;
         this.source = source;
         this.calculator = calculator;
-        this.node = node;
+        this.nodeName = nodeName;
         this.reconciler = reconciler;
         this.metrics = metrics;
     }
@@ -61,7 +72,10 @@ final class ServiceSync implements SyncRunner.SyncFunction {
             // program working Services with zero backends: touch nothing until the source is complete.
             return SyncResult.success(false);
         }
-        DesiredState desired = calculator.calculate(store.snapshot(), node);
+        Snapshot snapshot = store.snapshot();
+        NodeInfo node = NodeInfo.of(nodeName, snapshot.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
+        reportNode(node);
+        DesiredState desired = calculator.calculate(snapshot, node);
         reportRejections(desired.rejections());
         ApplyResult result = reconciler.apply(desired.lb(), true);
         metrics.recordApply(result);
@@ -74,6 +88,20 @@ final class ServiceSync implements SyncRunner.SyncFunction {
                     result.frontends(), result.services(), result.backends(), result.writes(), reason);
         }
         return SyncResult.success(true);
+    }
+
+    private void reportNode(NodeInfo node) {
+        NodeInfo last = lastNode;
+        lastNode = node;
+        if (last != null && last.equals(node)) return;
+        if (!node.seen()) {
+            log.warn("Node {} not found: no node-port frontends until it appears (cluster, load-balancer and "
+                    + "external IPs are programmed)", nodeName);
+        } else {
+            log.info("Node {}: zone {}, primary addresses {}, all addresses {}{}", nodeName,
+                    node.zone() == null ? "(none)" : node.zone(), node.primaryAddresses(), node.allAddresses(),
+                    node.deleting() ? ", being deleted" : "");
+        }
     }
 
     private void reportRejections(List<Rejection> rejections) {

@@ -1,6 +1,7 @@
 package dev.senda.source;
 
 import dev.senda.model.EndpointSlice;
+import dev.senda.model.Node;
 import dev.senda.model.Service;
 
 import java.util.HashSet;
@@ -33,8 +34,11 @@ public final class Kinds {
             Kind.of(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class, EndpointSlice.class,
                     EndpointSlice::ref, Converters::endpointSlice);
 
+    public static final Kind<io.fabric8.kubernetes.api.model.Node, Node> NODE =
+            Kind.of(io.fabric8.kubernetes.api.model.Node.class, Node.class, Node::ref, Converters::node);
+
     /** Every kind the agent consumes, in the order logs list them. */
-    public static final List<Kind<?, ?>> ALL = checked(List.of(SERVICE, ENDPOINT_SLICE));
+    public static final List<Kind<?, ?>> ALL = checked(List.of(SERVICE, ENDPOINT_SLICE, NODE));
 
     private Kinds() {
     }

@@ -5,7 +5,6 @@ import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.model.Endpoint;
 import dev.senda.model.EndpointConditions;
 import dev.senda.model.EndpointSlice;
-import dev.senda.model.NodeInfo;
 import dev.senda.model.ObjectRef;
 import dev.senda.model.Service;
 import dev.senda.model.ServicePort;
@@ -59,7 +58,7 @@ class ServiceSyncTest {
         ManualSource source = new ManualSource();
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
-            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), new NodeInfo("n1"),
+            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
                     new LbReconciler(maps.maps()), metrics);
 
             // The Service arrived, its EndpointSlice not yet: programming now would refuse its clients.
