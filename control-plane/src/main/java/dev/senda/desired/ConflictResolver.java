@@ -61,8 +61,9 @@ final class ConflictResolver {
         List<Rejection> rejections = new ArrayList<>();
         for (Claim c : ordered) {
             ObjectRef me = c.service().ref();
-            Rejection lost = null;
-            for (PlannedFrontend pf : c.frontends()) {
+            // Node ports first: their message does not depend on which node addresses are known.
+            Rejection lost = lostNodePort(c.service(), nodePortHolders);
+            for (PlannedFrontend pf : lost != null ? List.<PlannedFrontend>of() : c.frontends()) {
                 ObjectRef holder = holders.get(pf.frontend());
                 if (holder != null) {
                     lost = new Rejection(Rejection.SERVICE, me,
@@ -70,7 +71,6 @@ final class ConflictResolver {
                     break;
                 }
             }
-            if (lost == null) lost = lostNodePort(c.service(), nodePortHolders);
             if (lost != null) {
                 rejections.add(lost);
                 continue;
