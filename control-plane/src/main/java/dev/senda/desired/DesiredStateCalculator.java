@@ -38,11 +38,12 @@ import java.util.TreeMap;
  *   port in EndpointSlices of its family ({@link ServiceEndpoints}): ready, else serving-and-
  *   terminating ({@link EndpointState#TERMINATING}); sorted, each address once. A frontend without
  *   usable endpoints is kept with no backends, so the datapath refuses connections instead of
- *   letting them time out.</li>
+ *   letting them time out (for the external kinds kube-proxy drops instead: see the package
+ *   documentation).</li>
  * </ol>
  * Malformed objects become {@link Rejection}s naming the object and the reason; a rejected Service
- * is not programmed at all, a rejected part of an EndpointSlice is skipped; everything else is
- * unaffected.
+ * is not programmed at all, a rejected external part of a Service (a node port, an ingress or
+ * external IP) or part of an EndpointSlice is skipped; everything else is unaffected.
  */
 public final class DesiredStateCalculator {
     private static final Logger LOG = LoggerFactory.getLogger(DesiredStateCalculator.class);
@@ -91,7 +92,9 @@ public final class DesiredStateCalculator {
         ServiceEndpoints endpoints = new ServiceEndpoints(snapshot.endpointSlices().values());
         TreeMap<Frontend, DesiredFrontend> frontends = new TreeMap<>();
         for (ConflictResolver.Claim claim : resolution.accepted()) {
-            for (DesiredFrontend df : withBackends(claim, endpoints, node)) frontends.put(df.frontend(), df);
+            // One Service may name an address twice (an external IP equal to its own cluster IP, an
+            // ingress IP also listed in externalIPs): the first kind listed keeps it, with the same backends.
+            for (DesiredFrontend df : withBackends(claim, endpoints, node)) frontends.putIfAbsent(df.frontend(), df);
         }
         rejections.addAll(endpoints.rejections());
         rejections.sort(Rejection.ORDER); // stable: one object's reasons keep their order
