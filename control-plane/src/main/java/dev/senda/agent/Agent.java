@@ -4,7 +4,6 @@ import dev.senda.datapath.Datapath;
 import dev.senda.desired.DesiredStateCalculator;
 import dev.senda.maps.features.FeatureProbe;
 import dev.senda.maps.features.KernelFeatures;
-import dev.senda.model.NodeInfo;
 import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.reconcile.SyncRunner;
@@ -45,8 +44,8 @@ public final class Agent implements AutoCloseable {
     public void start() throws IOException {
         // Before anything slow: a SIGTERM during start-up must still end in an orderly close().
         StopSignals.onTermination(this::requestStop);
-        log.info("starting: node {}, source {}, bpffs root {}, cgroup root {}, socket LB {}, pod devices {}",
-                config.nodeName(), config.source(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
+        log.info("starting: node {}, source {}, nodeport addresses {}, bpffs root {}, cgroup root {}, socket LB {}, "
+                        + "pod devices {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
                 config.podDevices().orElse("(none)"));
         KernelFeatures features = FeatureProbe.probe();
         log.info("kernel features: {}", features.summary());
@@ -75,8 +74,10 @@ public final class Agent implements AutoCloseable {
         started.push(HealthServer.start(config.healthzBind(), health));
 
         ObjectStore store = new ObjectStore();
-        ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(),
-                new NodeInfo(config.nodeName()), reconciler, metrics);
+        ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(config.nodePortAddresses()),
+                config.nodeName(), reconciler, metrics);
+        // kube-proxy's rule: /healthz fails while this node's Node object is being deleted.
+        sync.onNode(node -> health.setNodeEligible(!node.deleting()));
         SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
         started.push(runner);
         runner.start();

@@ -1,5 +1,7 @@
 package dev.senda.agent;
 
+import dev.senda.desired.NodePortAddresses;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,9 +17,11 @@ import java.util.Optional;
  * @param podDevices  glob of host-side pod interfaces for per-packet LB on tc, if any
  * @param healthzBind where /healthz listens
  * @param metricsBind where /metrics listens
+ * @param nodePortAddresses which node addresses node ports open on ({@code --nodeport-addresses})
  */
 public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
-                          Optional<String> podDevices, BindAddress healthzBind, BindAddress metricsBind) {
+                          Optional<String> podDevices, BindAddress healthzBind, BindAddress metricsBind,
+                          NodePortAddresses nodePortAddresses) {
     public AgentConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(nodeName, "nodeName");
@@ -26,6 +30,7 @@ public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Pa
         Objects.requireNonNull(podDevices, "podDevices");
         Objects.requireNonNull(healthzBind, "healthzBind");
         Objects.requireNonNull(metricsBind, "metricsBind");
+        Objects.requireNonNull(nodePortAddresses, "nodePortAddresses");
         if (nodeName.isBlank()) throw new IllegalArgumentException("--node-name must not be empty");
     }
 }

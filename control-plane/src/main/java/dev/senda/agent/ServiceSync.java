@@ -3,13 +3,16 @@ package dev.senda.agent;
 import dev.senda.desired.DesiredState;
 import dev.senda.desired.DesiredStateCalculator;
 import dev.senda.desired.Rejection;
+import dev.senda.model.Node;
 import dev.senda.model.NodeInfo;
+import dev.senda.model.ObjectRef;
 import dev.senda.model.Snapshot;
 import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.SyncReason;
 import dev.senda.reconcile.SyncResult;
 import dev.senda.reconcile.SyncRunner;
+import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
 import dev.senda.source.Source;
 import org.slf4j.Logger;
@@ -33,6 +36,12 @@ import java.util.Set;
  *
  * <p>After each complete successful sync it tells {@link Metrics} what changed since the last one and
  * how long the slices' trigger times took to be programmed ({@link ProgrammedChanges}).
+ *
+ * <p>The node desired state sees ({@link NodeInfo}) is built at every sync from this node's own Node
+ * object in the same snapshot, so it is always consistent with the Services it is combined with.
+ * Without that object (not created yet, no RBAC on nodes, a directory without it) desired state
+ * still programs cluster, load-balancer and external IPs; node ports wait for the Node's addresses.
+ * Whether the Node is there is logged once per change.
  */
 final class ServiceSync implements SyncRunner.SyncFunction {
     private static final Logger log = LoggerFactory.getLogger(ServiceSync.class);
@@ -40,27 +49,29 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private final ObjectStore store;
     private final Source source;
     private final DesiredStateCalculator calculator;
-    private final NodeInfo node;
+    private final String nodeName;
+    private NodeInfo lastNode;
     private final LbReconciler reconciler;
     private final Metrics metrics;
     private final InstantSource clock;
     private final ProgrammedChanges changes;
     private Set<Rejection> reportedRejections = Set.of();
+    private java.util.function.Consumer<NodeInfo> nodeListener = n -> { };
 
-    ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, NodeInfo node,
+    ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics) {
-        this(store, source, calculator, node, reconciler, metrics, InstantSource.system());
+        this(store, source, calculator, nodeName, reconciler, metrics, InstantSource.system());
     }
 
     /** @param clock ends syncs for the network-programming latency; its time at construction is the agent's start */
-    ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, NodeInfo node,
+    ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics, InstantSource clock) {
         this.clock = clock;
         this.changes = new ProgrammedChanges(clock.instant());
         this.store = store;
         this.source = source;
         this.calculator = calculator;
-        this.node = node;
+        this.nodeName = nodeName;
         this.reconciler = reconciler;
         this.metrics = metrics;
     }
@@ -77,6 +88,8 @@ final class ServiceSync implements SyncRunner.SyncFunction {
             return SyncResult.success(false);
         }
         Snapshot snapshot = store.snapshot();
+        NodeInfo node = NodeInfo.of(nodeName, snapshot.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
+        reportNode(node);
         DesiredState desired = calculator.calculate(snapshot, node);
         reportRejections(desired.rejections());
         ApplyResult result = reconciler.apply(desired.lb(), true);
@@ -93,6 +106,26 @@ final class ServiceSync implements SyncRunner.SyncFunction {
                     result.frontends(), result.services(), result.backends(), result.writes(), reason);
         }
         return SyncResult.success(true);
+    }
+
+    /** Tells {@code listener} this node's view at every change of it (health follows the Node's deletion). */
+    void onNode(java.util.function.Consumer<NodeInfo> listener) {
+        this.nodeListener = listener;
+    }
+
+    private void reportNode(NodeInfo node) {
+        NodeInfo last = lastNode;
+        lastNode = node;
+        if (last != null && last.equals(node)) return;
+        nodeListener.accept(node);
+        if (!node.seen()) {
+            log.warn("Node {} not found: no node-port frontends until it appears (cluster, load-balancer and "
+                    + "external IPs are programmed)", nodeName);
+        } else {
+            log.info("Node {}: zone {}, primary addresses {}, all addresses {}{}", nodeName,
+                    node.zone() == null ? "(none)" : node.zone(), node.primaryAddresses(), node.allAddresses(),
+                    node.deleting() ? ", being deleted" : "");
+        }
     }
 
     private void reportRejections(List<Rejection> rejections) {

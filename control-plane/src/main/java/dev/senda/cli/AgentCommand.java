@@ -5,6 +5,7 @@ import dev.senda.agent.AgentConfig;
 import dev.senda.agent.BindAddress;
 import dev.senda.agent.SourceSpec;
 import dev.senda.datapath.CgroupMounts;
+import dev.senda.desired.NodePortAddresses;
 import dev.senda.source.DirectorySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +61,12 @@ public final class AgentCommand implements Callable<Integer> {
             description = "kube-proxy's metrics port: /metrics (Prometheus), /proxyMode (default: ${DEFAULT-VALUE})")
     String metricsBind;
 
+    @Option(names = NodePortAddresses.FLAG, paramLabel = "LIST", defaultValue = "primary",
+            description = "node addresses NodePort Services answer on: comma-separated CIDRs and the keywords "
+                    + "'primary' (each family's primary address of this Node: its first InternalIP) and 'all' "
+                    + "(every InternalIP and ExternalIP of this Node object) (default: ${DEFAULT-VALUE})")
+    String nodePortAddresses;
+
     @Override
     public Integer call() throws Exception {
         AgentConfig config = new AgentConfig(
@@ -70,7 +77,8 @@ public final class AgentCommand implements Callable<Integer> {
                 socketLb,
                 Optional.ofNullable(podDevices).filter(s -> !s.isBlank()),
                 BindAddress.parse("--healthz-bind", healthzBind),
-                BindAddress.parse("--metrics-bind", metricsBind));
+                BindAddress.parse("--metrics-bind", metricsBind),
+                NodePortAddresses.parse(nodePortAddresses));
         try (Agent agent = new Agent(config)) {
             agent.start();
             agent.awaitShutdown();

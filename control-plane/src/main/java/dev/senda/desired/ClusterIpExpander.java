@@ -6,20 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One frontend per cluster IP (so per family) and Service port, in scope {@link FrontendScope#EXTERNAL},
- * balancing over the cluster endpoint set. Ordered by cluster IP (spec order), then port (spec order).
- *
- * <p>Traffic policies are not applied yet: internalTrafficPolicy "Local" will give these frontends the
- * local set instead.
+ * One frontend per cluster IP (so per family) and Service port, kind ClusterIP, scope
+ * {@link FrontendScope#EXTERNAL}; its endpoint set follows internalTrafficPolicy. Ordered by cluster
+ * IP (spec order), then port (spec order).
  */
 record ClusterIpExpander() implements FrontendExpander {
     @Override
-    public List<PlannedFrontend> expand(ParsedService service) {
+    public List<PlannedFrontend> expand(ParsedService service, List<IpAddress> nodeAddresses) {
         List<PlannedFrontend> out = new ArrayList<>(service.clusterIps().size() * service.ports().size());
         for (IpAddress vip : service.clusterIps()) {
             for (ParsedPort p : service.ports()) {
-                Frontend f = new Frontend(vip, p.port(), p.proto(), FrontendScope.EXTERNAL);
-                out.add(new PlannedFrontend(f, p, EndpointCategory.CLUSTER));
+                out.addAll(PlannedFrontend.withPolicy(FrontendKind.CLUSTER_IP, vip, p.port(), p,
+                        service.trafficPolicies()));
             }
         }
         return out;

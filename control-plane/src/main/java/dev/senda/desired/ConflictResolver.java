@@ -18,6 +18,10 @@ import java.util.Objects;
  * family, so that no Service is ever programmed with a part missing. Without timestamps (a directory
  * of YAML) the smaller namespace/name wins. A rejected Service claims nothing, so a third Service may
  * take the frontend it lost.
+ *
+ * <p>Node ports conflict on their number and protocol alone, whatever the node's addresses: two
+ * Services on node port 30080/TCP collide on every node, and deciding it without the addresses
+ * gives the same answer before and after this node's Node object is known.
  */
 final class ConflictResolver {
     /** Oldest first; Services without a creation timestamp after all others; then namespace/name. */
@@ -52,12 +56,14 @@ final class ConflictResolver {
         List<Claim> ordered = new ArrayList<>(claims);
         ordered.sort(Comparator.comparing(Claim::service, PRECEDENCE));
         Map<Frontend, ObjectRef> holders = new HashMap<>();
+        Map<String, ObjectRef> nodePortHolders = new HashMap<>();
         List<Claim> accepted = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         for (Claim c : ordered) {
             ObjectRef me = c.service().ref();
-            Rejection lost = null;
-            for (PlannedFrontend pf : c.frontends()) {
+            // Node ports first: their message does not depend on which node addresses are known.
+            Rejection lost = lostNodePort(c.service(), nodePortHolders);
+            for (PlannedFrontend pf : lost != null ? List.<PlannedFrontend>of() : c.frontends()) {
                 ObjectRef holder = holders.get(pf.frontend());
                 if (holder != null) {
                     lost = new Rejection(Rejection.SERVICE, me,
@@ -70,8 +76,23 @@ final class ConflictResolver {
                 continue;
             }
             for (PlannedFrontend pf : c.frontends()) holders.put(pf.frontend(), me);
+            c.service().external().nodePorts().forEach((p, n) -> nodePortHolders.put(n + "/" + p.proto(), me));
             accepted.add(c);
         }
         return new Resolution(accepted, rejections);
+    }
+
+    /** The rejection for the first node port of {@code svc} another Service holds; null when none. */
+    private static Rejection lostNodePort(ParsedService svc, Map<String, ObjectRef> holders) {
+        for (ParsedPort p : svc.ports()) {
+            Integer n = svc.external().nodePorts().get(p);
+            if (n == null) continue;
+            ObjectRef holder = holders.get(n + "/" + p.proto());
+            if (holder != null) {
+                return new Rejection(Rejection.SERVICE, svc.ref(),
+                        "node port " + n + "/" + p.proto() + " is already used by Service " + holder);
+            }
+        }
+        return null;
     }
 }

@@ -4,13 +4,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A frontend and the backends it balances over, in slot order (slot 1 = first element).
+ * A frontend, the kind of Service address it is, and the backends it balances over, in slot order
+ * (slot 1 = first element).
  * An empty list means the Service exists but has no usable endpoint: the datapath refuses.
  * Every backend has the frontend's address family (the datapath does not translate between families).
  */
-public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends) {
+public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
+                              FrontendKind kind) {
     public DesiredFrontend {
         Objects.requireNonNull(frontend, "frontend");
+        Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(servicePort, "servicePort");
         backends = List.copyOf(backends);
         for (DesiredBackend b : backends) {
@@ -19,5 +22,10 @@ public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, Li
                         + " is of another address family");
             }
         }
+    }
+
+    /** A ClusterIP frontend. */
+    public DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends) {
+        this(frontend, servicePort, backends, FrontendKind.CLUSTER_IP);
     }
 }

@@ -10,12 +10,14 @@ import java.util.Map;
  *   -&gt; 10.244.1.5:8080/TCP ACTIVE
  * 10.96.0.11:80/TCP default/empty
  *   -&gt; (no backends)
+ * 192.168.0.10:30080/TCP default/web:http NodePort
+ *   -&gt; 10.244.1.5:8080/TCP ACTIVE
  * [fd00:96::a]:80/TCP default/web:http
  *   -&gt; [fd00:10:244::5]:8080/TCP ACTIVE
  * rejected Service default/bad: spec.clusterIP "300.1.1.1" is not an IP address
  * </pre>
  *
- * Frontends in {@link Frontend} order (so IPv4 before IPv6), backends in slot order, rejections in
+ * A frontend's kind follows its Service port unless it is ClusterIP. Frontends in {@link Frontend} order (so IPv4 before IPv6), backends in slot order, rejections in
  * their list order; IPv6 addresses in RFC 5952 form, bracketed before a port; every line ends with '\n'.
  */
 public final class DesiredStateDump {
@@ -26,7 +28,9 @@ public final class DesiredStateDump {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<Frontend, DesiredFrontend> e : lb.frontends().entrySet()) {
             DesiredFrontend f = e.getValue();
-            out.append(e.getKey()).append(' ').append(f.servicePort()).append('\n');
+            out.append(e.getKey()).append(' ').append(f.servicePort());
+            if (f.kind() != FrontendKind.CLUSTER_IP) out.append(' ').append(f.kind());
+            out.append('\n');
             if (f.backends().isEmpty()) {
                 out.append("  -> (no backends)\n");
             }

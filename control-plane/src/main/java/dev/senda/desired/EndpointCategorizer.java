@@ -30,9 +30,9 @@ final class EndpointCategorizer {
      * @param endpoints the port's endpoints (any order, duplicates allowed), of one address family
      * @param node      this node; an endpoint is local when its nodeName is this node's name
      * @param policies  the Service's traffic policies: the local set is computed only when one of them
-     *                  is "Local". The cluster set is always computed, because until traffic
-     *                  policies are programmed every frontend uses it (kube-proxy skips it when no
-     *                  frontend can use it; Senda will once frontends follow the policies)
+     *                  is "Local". The cluster set is always computed: it is cheap, and every Service
+     *                  but a ClusterIP one with internalTrafficPolicy Local uses it somewhere (external
+     *                  frontends of externalTrafficPolicy Local in their INTERNAL scope)
      */
     static EndpointCategories categorize(List<PortEndpoint> endpoints, NodeInfo node, TrafficPolicies policies) {
         // Topology hints would narrow the cluster set's ready endpoints here.

@@ -20,14 +20,16 @@ import java.util.Set;
  * @param clusterIps        one address per family, in {@code spec.clusterIPs} order (the primary family
  *                          first); never empty
  * @param ports             validated ports, in spec order; never empty; distinct names and number/protocol
- * @param trafficPolicies   as given
+ * @param trafficPolicies   "Cluster", "Local" or unset (checked)
+ * @param external          node ports, load-balancer and external IPs, validated
  */
 record ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type, List<IpAddress> clusterIps,
-                     List<ParsedPort> ports, TrafficPolicies trafficPolicies) {
+                     List<ParsedPort> ports, TrafficPolicies trafficPolicies, ExternalAddresses external) {
     ParsedService {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(trafficPolicies, "trafficPolicies");
+        Objects.requireNonNull(external, "external");
         clusterIps = List.copyOf(clusterIps);
         ports = List.copyOf(ports);
         if (clusterIps.isEmpty()) throw new IllegalArgumentException(ref + ": no cluster IP");
@@ -36,6 +38,17 @@ record ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type,
         for (IpAddress ip : clusterIps) {
             if (!families.add(ip.family())) throw new IllegalArgumentException(ref + ": two " + ip.family() + " cluster IPs");
         }
+    }
+
+    /** A Service with cluster IPs only. */
+    ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type, List<IpAddress> clusterIps,
+                  List<ParsedPort> ports, TrafficPolicies trafficPolicies) {
+        this(ref, creationTimestamp, type, clusterIps, ports, trafficPolicies, ExternalAddresses.NONE);
+    }
+
+    /** The same Service with other external addresses. */
+    ParsedService withExternal(ExternalAddresses external) {
+        return new ParsedService(ref, creationTimestamp, type, clusterIps, ports, trafficPolicies, external);
     }
 
     /** namespace/name:port of one of this Service's ports. */

@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * An object (or part of one) desired state refused, and why. A rejected Service is not programmed at
- * all; a rejected part of an EndpointSlice (one endpoint, one port) is skipped and the rest is used.
+ * all, unless the reason names an external part that was left out (a node port, an ingress or external
+ * IP: the reason says so), in which case the rest of the Service is programmed; a rejected part of an
+ * EndpointSlice (one endpoint, one port) is skipped and the rest is used.
  *
  * @param kind   "Service" or "EndpointSlice"
  * @param object namespace/name of the object

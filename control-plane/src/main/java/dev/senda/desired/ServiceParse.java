@@ -4,8 +4,20 @@ import java.util.List;
 
 /** What {@link ServiceParser} made of one Service. */
 sealed interface ServiceParse {
-    /** Valid: frontends follow. */
-    record Accepted(ParsedService service) implements ServiceParse {
+    /**
+     * Valid: frontends follow.
+     *
+     * @param skippedParts one reason per external part left out (a node port, an ingress or external
+     *                     IP, see {@link ExternalAddressesParser}); the rest of the Service is programmed
+     */
+    record Accepted(ParsedService service, List<String> skippedParts) implements ServiceParse {
+        public Accepted {
+            skippedParts = List.copyOf(skippedParts);
+        }
+
+        Accepted(ParsedService service) {
+            this(service, List.of());
+        }
     }
 
     /**

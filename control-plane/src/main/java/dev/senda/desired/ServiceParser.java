@@ -15,7 +15,10 @@ import java.util.Optional;
  * value: another proxy owns it) or {@value #LABEL_HEADLESS}; headless (a cluster IP "None").
  *
  * <p>Rejected, with every problem found: an unknown {@code spec.type}; cluster IPs that do not
- * validate ({@link ClusterIps}); ports that do not validate ({@link ServicePorts}). A Service is one
+ * validate ({@link ClusterIps}); ports that do not validate ({@link ServicePorts}); a traffic policy
+ * other than Cluster or Local (which endpoints to use would be a guess). External parts (node ports,
+ * ingress and external IPs, source ranges) are checked by {@link ExternalAddressesParser}, and a bad
+ * one is left out alone (reported in {@link ServiceParse.Accepted#skippedParts()}). A Service is one
  * unit: a problem in one family rejects the whole Service rather than programming the other family
  * alone, because a half-working dual-stack Service would hide the error behind the family that works
  * (and a real API server never lets such an object through, so only hand-written ones are affected).
@@ -48,8 +51,12 @@ final class ServiceParser {
         }
         List<IpAddress> clusterIps = ClusterIps.parse(svc, problems);
         List<ParsedPort> ports = ServicePorts.parse(svc, problems);
+        TrafficPolicies policies = new TrafficPolicies(svc.internalTrafficPolicy(), svc.externalTrafficPolicy());
+        policies.check(problems);
         if (!problems.isEmpty()) return new ServiceParse.Rejected(problems);
+        List<String> skipped = new ArrayList<>();
+        ExternalAddresses external = ExternalAddressesParser.parse(svc, type.get(), ports, clusterIps, skipped);
         return new ServiceParse.Accepted(new ParsedService(svc.ref(), svc.creationTimestamp(), type.get(), clusterIps,
-                ports, new TrafficPolicies(svc.internalTrafficPolicy(), svc.externalTrafficPolicy())));
+                ports, policies, external), skipped);
     }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param sessionAffinity       spec.sessionAffinity; null when absent
  * @param internalTrafficPolicy spec.internalTrafficPolicy; null when absent
  * @param externalTrafficPolicy spec.externalTrafficPolicy; null when absent
+ * @param loadBalancer          load-balancer status and settings (never null)
  */
 public record Service(
         ObjectRef ref,
@@ -41,7 +42,8 @@ public record Service(
         List<ServicePort> ports,
         String sessionAffinity,
         String internalTrafficPolicy,
-        String externalTrafficPolicy) {
+        String externalTrafficPolicy,
+        ServiceLoadBalancer loadBalancer) {
 
     public Service {
         java.util.Objects.requireNonNull(ref, "ref");
@@ -50,6 +52,17 @@ public record Service(
         ipFamilies = Immutables.list(ipFamilies);
         externalIPs = Immutables.list(externalIPs);
         ports = Immutables.list(ports);
+        loadBalancer = java.util.Objects.requireNonNullElse(loadBalancer, ServiceLoadBalancer.NONE);
+    }
+
+    /** A Service without load-balancer fields (what every Service had before they were modelled). */
+    public Service(ObjectRef ref, Map<String, String> labels, Instant creationTimestamp, String type, String clusterIP,
+                   List<String> clusterIPs, List<String> ipFamilies, String ipFamilyPolicy, List<String> externalIPs,
+                   String externalName, List<ServicePort> ports, String sessionAffinity, String internalTrafficPolicy,
+                   String externalTrafficPolicy) {
+        this(ref, labels, creationTimestamp, type, clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, externalIPs,
+                externalName, ports, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy,
+                ServiceLoadBalancer.NONE);
     }
 
     /** A ClusterIP Service with the given ports and nothing else set: a convenience for tests. */

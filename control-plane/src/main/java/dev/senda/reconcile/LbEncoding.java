@@ -16,6 +16,11 @@ import dev.senda.maps.lb.ServiceKey;
  * Desired state's types to the LB map records and back: the one place where the two meet, so that
  * desired state never imports the map ABI. Addresses pass through unchanged ({@code IpAddress} on
  * both sides); the map layer picks each family's map from the key.
+ *
+ * <p>A frontend's {@link dev.senda.desired.FrontendKind} is not encoded yet: every kind is written as
+ * ClusterIP frontends are (header flags 0). With the datapath half of NodePort it becomes header flag
+ * bits ({@code SENDA_SVC_FLAG_*} in {@code bpf/lib/abi/lb.h}, one per external kind), encoded here and
+ * decoded by the lb listing; the key stays {address, port, proto, scope, slot}.
  */
 public final class LbEncoding {
     private LbEncoding() {

@@ -3,14 +3,19 @@ package dev.senda.source;
 import dev.senda.model.Endpoint;
 import dev.senda.model.EndpointConditions;
 import dev.senda.model.EndpointSlice;
+import dev.senda.model.Node;
 import dev.senda.model.ObjectRef;
 import dev.senda.model.Service;
+import dev.senda.model.ServiceLoadBalancer;
 import dev.senda.model.ServicePort;
 import dev.senda.model.SlicePort;
 import dev.senda.model.TargetPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NodeSpec;
+import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 
 import java.time.Instant;
@@ -52,7 +57,35 @@ public final class Converters {
                 ports,
                 spec == null ? null : spec.getSessionAffinity(),
                 spec == null ? null : spec.getInternalTrafficPolicy(),
-                spec == null ? null : spec.getExternalTrafficPolicy());
+                spec == null ? null : spec.getExternalTrafficPolicy(),
+                loadBalancer(spec, in.getStatus()));
+    }
+
+    /** The load-balancer fields of a Service's spec and status; never null. */
+    static ServiceLoadBalancer loadBalancer(ServiceSpec spec, ServiceStatus status) {
+        List<ServiceLoadBalancer.Ingress> ingress = status == null || status.getLoadBalancer() == null
+                ? List.of()
+                : map(status.getLoadBalancer().getIngress(),
+                        i -> new ServiceLoadBalancer.Ingress(i.getIp(), i.getHostname(), i.getIpMode()));
+        if (spec == null) return new ServiceLoadBalancer(ingress, null, null, List.of());
+        return new ServiceLoadBalancer(ingress, spec.getAllocateLoadBalancerNodePorts(), spec.getHealthCheckNodePort(),
+                spec.getLoadBalancerSourceRanges());
+    }
+
+    /** @return the model Node; null only when {@code in} is null */
+    public static Node node(io.fabric8.kubernetes.api.model.Node in) {
+        if (in == null) return null;
+        ObjectMeta meta = in.getMetadata();
+        NodeSpec spec = in.getSpec();
+        NodeStatus status = in.getStatus();
+        return new Node(
+                // Cluster-scoped: whatever namespace a stray object carries is not part of its name.
+                new ObjectRef("", meta == null ? null : meta.getName()),
+                meta == null ? Map.of() : meta.getLabels(),
+                status == null ? List.of() : map(status.getAddresses(), a -> new Node.Address(a.getType(), a.getAddress())),
+                meta != null && meta.getDeletionTimestamp() != null && !meta.getDeletionTimestamp().isEmpty(),
+                spec == null ? List.of() : map(spec.getTaints(), t -> new Node.Taint(t.getKey(), t.getValue(), t.getEffect())),
+                spec == null ? null : spec.getUnschedulable());
     }
 
     /** @return the model EndpointSlice; null only when {@code in} is null */

@@ -1,6 +1,7 @@
 package dev.senda.source;
 
 import dev.senda.model.EndpointSlice;
+import dev.senda.model.Node;
 import dev.senda.model.Service;
 
 import java.util.HashSet;
@@ -15,12 +16,9 @@ import java.util.Set;
  * skips the others, the {@link ObjectStore} and {@link dev.senda.model.Snapshot} hold one table per
  * kind. Desired state reads a kind with {@code snapshot.all(Kinds.X)}.
  *
- * <p>To add a kind (say Node): write its model record in {@code dev.senda.model} and its converter in
- * {@link Converters}, then declare it here and list it in {@link #ALL}:
- * <pre>{@code
- * public static final Kind<io.fabric8.kubernetes.api.model.Node, Node> NODE =
- *         Kind.of(io.fabric8.kubernetes.api.model.Node.class, Node.class, Node::ref, Converters::node);
- * }</pre>
+ * <p>To add a kind: write its model record in {@code dev.senda.model} and its converter in
+ * {@link Converters}, then declare it here and list it in {@link #ALL}, as {@link #NODE} is.
+ * Cluster-scoped kinds work the same way (their refs have namespace "").
  * Nothing else in the sources changes. Grant list and watch on the kind's resource in
  * {@code deploy/} too: without them its informer never syncs, and the agent programs nothing (on
  * purpose: a half-delivered state must not prune working Services).
@@ -33,8 +31,11 @@ public final class Kinds {
             Kind.of(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class, EndpointSlice.class,
                     EndpointSlice::ref, Converters::endpointSlice);
 
+    public static final Kind<io.fabric8.kubernetes.api.model.Node, Node> NODE =
+            Kind.of(io.fabric8.kubernetes.api.model.Node.class, Node.class, Node::ref, Converters::node);
+
     /** Every kind the agent consumes, in the order logs list them. */
-    public static final List<Kind<?, ?>> ALL = checked(List.of(SERVICE, ENDPOINT_SLICE));
+    public static final List<Kind<?, ?>> ALL = checked(List.of(SERVICE, ENDPOINT_SLICE, NODE));
 
     private Kinds() {
     }

@@ -5,7 +5,7 @@ import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.model.Endpoint;
 import dev.senda.model.EndpointConditions;
 import dev.senda.model.EndpointSlice;
-import dev.senda.model.NodeInfo;
+import dev.senda.model.Node;
 import dev.senda.model.ObjectRef;
 import dev.senda.model.Service;
 import dev.senda.model.ServicePort;
@@ -59,7 +59,7 @@ class ServiceSyncTest {
         ManualSource source = new ManualSource();
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
-            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), new NodeInfo("n1"),
+            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
                     new LbReconciler(maps.maps()), metrics);
 
             // The Service arrived, its EndpointSlice not yet: programming now would refuse its clients.
@@ -92,7 +92,7 @@ class ServiceSyncTest {
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics(clock);
              java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
-            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), new NodeInfo("n1"),
+            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
                     new LbReconciler(maps.maps()), metrics, clock);
             clock.advance(java.time.Duration.ofSeconds(5));
             java.time.Instant trigger = clock.instant();
@@ -119,5 +119,41 @@ class ServiceSyncTest {
                 assertTrue(body.contains(line), "missing '" + line + "' in:\n" + body);
             }
         }
+    }
+
+    @Test
+    void nodePortFrontendsWaitForThisNodesNodeObject() throws Exception {
+        ObjectStore store = new ObjectStore();
+        ManualSource source = new ManualSource();
+        source.synced = true;
+        TestLbMaps maps = new TestLbMaps();
+        try (Metrics metrics = new Metrics()) {
+            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
+                    new LbReconciler(maps.maps()), metrics);
+            store.put(Kinds.SERVICE, new Service(WEB, Map.of(), null, "NodePort", "10.96.0.1", List.of("10.96.0.1"),
+                    List.of(), null, List.of(), null,
+                    List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), 30080)), null, null, null));
+            // Another node's object says nothing about this node.
+            store.put(Kinds.NODE, node("n2", "192.168.0.20"));
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.96.0.1:80"), frontends(maps), "the cluster IP only, until n1's Node is there");
+
+            store.put(Kinds.NODE, node("n1", "192.168.0.10"));
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.96.0.1:80", "192.168.0.10:30080"), frontends(maps));
+
+            store.put(Kinds.NODE, node("n1", "192.168.0.11"));
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.96.0.1:80", "192.168.0.11:30080"), frontends(maps), "follows the Node's address");
+        }
+    }
+
+    private static Node node(String name, String internalIp) {
+        return new Node(new ObjectRef("", name), Map.of(), List.of(new Node.Address("InternalIP", internalIp)), false,
+                List.of(), null);
+    }
+
+    private static List<String> frontends(TestLbMaps maps) {
+        return maps.services().keySet().stream().map(k -> k.address().withPort(k.port())).distinct().sorted().toList();
     }
 }

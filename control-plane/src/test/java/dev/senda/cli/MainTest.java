@@ -26,6 +26,12 @@ class MainTest {
     }
 
     @Test
+    void badNodePortAddressesAreRefused() {
+        assertNotEquals(0, Main.execute("agent", "--source", "dir:/nonexistent", "--node-name", "n",
+                "--nodeport-addresses", "primary,10.0.0.0/33"));
+    }
+
+    @Test
     void badOutputFormatIsRefused() {
         assertNotEquals(0, Main.execute("bpf", "lb", "list", "-o", "yaml", "--bpffs-root", "/nonexistent"));
     }

@@ -19,7 +19,7 @@ class ConflictResolverTest {
         List<IpAddress> ips = Arrays.stream(clusterIps).map(s -> IpAddress.parse(s).orElseThrow()).toList();
         ParsedService svc = new ParsedService(new ObjectRef("ns", name), created, ServiceType.CLUSTER_IP, ips,
                 List.of(new ParsedPort("", 80, L4Protocol.TCP)), new TrafficPolicies(null, null));
-        return new ConflictResolver.Claim(svc, FrontendExpanders.expand(svc));
+        return new ConflictResolver.Claim(svc, FrontendExpanders.expand(svc, List.of()));
     }
 
     private static List<String> names(ConflictResolver.Resolution r) {

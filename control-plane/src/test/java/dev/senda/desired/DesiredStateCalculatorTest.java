@@ -74,7 +74,7 @@ class DesiredStateCalculatorTest {
     }
 
     @Test
-    void aLocalTrafficPolicyStillUsesTheClusterSetUntilPoliciesAreProgrammed() {
+    void internalTrafficPolicyLocalGivesClusterIpFrontendsTheLocalSet() {
         Service local = new Service(new ObjectRef("ns", "a"), Map.of(), null, null, "10.0.0.1", List.of(), List.of(), null,
                 List.of(), null, List.of(new ServicePort("http", null, 80, null, null)), null, "Local", "Local");
         DesiredState s = calc.calculate(Snapshot.of(List.of(local),
@@ -82,7 +82,6 @@ class DesiredStateCalculatorTest {
         assertEquals("""
                 10.0.0.1:80/TCP ns/a:http
                   -> 10.1.0.1:8080/TCP ACTIVE
-                  -> 10.1.0.2:8080/TCP ACTIVE
                 """, DesiredStateDump.render(s));
     }
 

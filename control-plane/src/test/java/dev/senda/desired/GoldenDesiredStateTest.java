@@ -2,9 +2,12 @@ package dev.senda.desired;
 
 import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.model.NodeInfo;
+import dev.senda.model.ObjectRef;
 import dev.senda.model.Snapshot;
 import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.LbReconciler;
+import dev.senda.source.Kind;
+import dev.senda.source.Kinds;
 import dev.senda.source.YamlObjects;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
@@ -27,8 +30,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Objects in, map dump out: one case per directory under {@code src/test/resources/golden/}, holding
- * {@code input.yaml} (Services and EndpointSlices, parsed exactly as {@code --source dir:} would) and
- * two expected renderings:
+ * {@code input.yaml} (Services, EndpointSlices and Nodes, parsed exactly as {@code --source dir:} would;
+ * the agent's node is {@code node-a}, its {@link NodeInfo} built from the Node of that name if the input
+ * has one), optionally {@code nodeport-addresses.txt} (the value of {@code --nodeport-addresses},
+ * default primary), and two expected renderings:
  * <ul>
  *   <li>{@code expected.txt}: the desired state ({@link DesiredStateDump#render(DesiredState)});</li>
  *   <li>{@code expected-maps.txt}: every entry of {@code senda_svc4_v1}, {@code senda_backend4_v1} and
@@ -44,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * and review the diff of the expected files.
  */
 class GoldenDesiredStateTest {
-    private static final NodeInfo NODE = new NodeInfo("node-a");
+    private static final String NODE_NAME = "node-a";
     private static final boolean UPDATE = Boolean.getBoolean("senda.golden.update");
 
     @TestFactory
@@ -65,11 +70,22 @@ class GoldenDesiredStateTest {
     private static DesiredState calculate(Path dir) throws Exception {
         String input = Files.readString(dir.resolve("input.yaml"), StandardCharsets.UTF_8);
         YamlObjects.Parsed parsed = YamlObjects.parse(input);
-        Snapshot snapshot = Snapshot.of(parsed.services(), parsed.endpointSlices());
-        DesiredState state = new DesiredStateCalculator().calculate(snapshot, NODE);
+        Snapshot.Builder b = Snapshot.builder();
+        for (Kind<?, ?> kind : Kinds.ALL) putAll(b, kind, parsed);
+        Snapshot snapshot = b.build();
+        NodeInfo node = NodeInfo.of(NODE_NAME, snapshot.all(Kinds.NODE).get(new ObjectRef("", NODE_NAME)));
+        Path flag = dir.resolve("nodeport-addresses.txt");
+        NodePortAddresses addresses = Files.exists(flag)
+                ? NodePortAddresses.parse(Files.readString(flag, StandardCharsets.UTF_8).strip())
+                : NodePortAddresses.PRIMARY;
+        DesiredState state = new DesiredStateCalculator(addresses).calculate(snapshot, node);
         // Pure function: a second run on the same input gives the same answer.
-        assertEquals(state, new DesiredStateCalculator().calculate(snapshot, NODE), "not deterministic");
+        assertEquals(state, new DesiredStateCalculator(addresses).calculate(snapshot, node), "not deterministic");
         return state;
+    }
+
+    private static <T> void putAll(Snapshot.Builder b, Kind<?, T> kind, YamlObjects.Parsed parsed) {
+        b.putAll(kind, parsed.all(kind));
     }
 
     private static void checkDesired(Path dir) throws Exception {

@@ -72,7 +72,7 @@ class ServiceParserTest {
                     PORTS));
             assertEquals(type, p.type().toString());
             assertEquals(List.of("10.96.0.1:80/TCP", "[fd00::1]:80/TCP"),
-                    FrontendExpanders.expand(p).stream().map(f -> f.frontend().toString()).toList());
+                    FrontendExpanders.expand(p, List.of()).stream().map(f -> f.frontend().toString()).toList());
         }
     }
 

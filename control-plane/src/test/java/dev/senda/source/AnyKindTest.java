@@ -51,7 +51,9 @@ class AnyKindTest {
         assertFalse(NAMESPACE.namespaced());
         assertEquals("discovery.k8s.io/v1 EndpointSlice", Kinds.ENDPOINT_SLICE.qualifiedName());
         assertTrue(Kinds.ENDPOINT_SLICE.namespaced());
-        assertEquals(List.of(Kinds.SERVICE, Kinds.ENDPOINT_SLICE), Kinds.ALL);
+        assertEquals("v1 Node", Kinds.NODE.qualifiedName());
+        assertFalse(Kinds.NODE.namespaced());
+        assertEquals(List.of(Kinds.SERVICE, Kinds.ENDPOINT_SLICE, Kinds.NODE), Kinds.ALL);
     }
 
     @Test

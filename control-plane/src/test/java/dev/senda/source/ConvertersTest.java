@@ -1,7 +1,9 @@
 package dev.senda.source;
 
 import dev.senda.model.EndpointConditions;
+import dev.senda.model.Node;
 import dev.senda.model.ObjectRef;
+import dev.senda.model.ServiceLoadBalancer;
 import dev.senda.model.TargetPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +31,55 @@ class ConvertersTest {
         assertNull(slice.serviceName());
         assertNull(slice.addressType());
         assertTrue(slice.endpoints().isEmpty());
+    }
+
+    @Test
+    void nodeKeepsAddressesTaintsAndDeletion() {
+        var in = new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata().withName("node-a").withNamespace("stray").addToLabels(Node.ZONE_LABEL, "zone-1")
+                .withDeletionTimestamp("2024-05-01T10:00:00Z").endMetadata()
+                .withNewSpec().withUnschedulable(true)
+                .addNewTaint().withKey("k").withValue("v").withEffect("NoSchedule").endTaint().endSpec()
+                .withNewStatus()
+                .addNewAddress().withType("InternalIP").withAddress("192.168.0.10").endAddress()
+                .addNewAddress().withType("Hostname").withAddress("node-a").endAddress()
+                .addNewAddress().withType("InternalIP").withAddress("fd00::10").endAddress()
+                .endStatus().build();
+        Node n = Converters.node(in);
+        assertEquals(new ObjectRef("", "node-a"), n.ref());
+        assertEquals("zone-1", n.labels().get(Node.ZONE_LABEL));
+        assertEquals(List.of(new Node.Address("InternalIP", "192.168.0.10"), new Node.Address("Hostname", "node-a"),
+                new Node.Address("InternalIP", "fd00::10")), n.addresses());
+        assertTrue(n.deleting());
+        assertEquals(List.of(new Node.Taint("k", "v", "NoSchedule")), n.taints());
+        assertEquals(Boolean.TRUE, n.unschedulable());
+
+        Node empty = Converters.node(new io.fabric8.kubernetes.api.model.Node());
+        assertEquals(new ObjectRef("", ""), empty.ref());
+        assertTrue(empty.addresses().isEmpty());
+        assertTrue(empty.taints().isEmpty());
+        assertFalse(empty.deleting());
+        assertNull(empty.unschedulable());
+        assertNull(Converters.node(null));
+    }
+
+    @Test
+    void serviceKeepsLoadBalancerFields() {
+        var in = new ServiceBuilder()
+                .withNewMetadata().withNamespace("ns").withName("lb").endMetadata()
+                .withNewSpec().withType("LoadBalancer").withAllocateLoadBalancerNodePorts(false)
+                .withHealthCheckNodePort(32000).withLoadBalancerSourceRanges("10.0.0.0/8", "bogus").endSpec()
+                .withNewStatus().withNewLoadBalancer()
+                .addNewIngress().withIp("198.51.100.1").withIpMode("Proxy").endIngress()
+                .addNewIngress().withHostname("lb.example.com").endIngress()
+                .endLoadBalancer().endStatus().build();
+        ServiceLoadBalancer lb = Converters.service(in).loadBalancer();
+        assertEquals(List.of(new ServiceLoadBalancer.Ingress("198.51.100.1", null, "Proxy"),
+                new ServiceLoadBalancer.Ingress(null, "lb.example.com", null)), lb.ingress());
+        assertEquals(Boolean.FALSE, lb.allocateLoadBalancerNodePorts());
+        assertEquals(32000, lb.healthCheckNodePort());
+        assertEquals(List.of("10.0.0.0/8", "bogus"), lb.sourceRanges());
+        assertEquals(ServiceLoadBalancer.NONE, Converters.service(new io.fabric8.kubernetes.api.model.Service()).loadBalancer());
     }
 
     @Test

@@ -105,6 +105,24 @@ class DirectorySourceTest {
     }
 
     @Test
+    void nodesFlowIntoTheSnapshotClusterScoped() throws IOException {
+        Files.writeString(dir.resolve("node.yaml"), """
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: node-a
+                  labels: {topology.kubernetes.io/zone: zone-1}
+                status:
+                  addresses:
+                  - {type: InternalIP, address: 192.168.0.10}
+                """);
+        start();
+        dev.senda.model.Node node = snap().all(Kinds.NODE).get(ref("", "node-a"));
+        assertEquals(java.util.List.of(new dev.senda.model.Node.Address("InternalIP", "192.168.0.10")), node.addresses());
+        assertEquals("zone-1", node.labels().get(dev.senda.model.Node.ZONE_LABEL));
+    }
+
+    @Test
     void emptyDirectoryIsSynced() {
         start();
         assertTrue(source.hasSynced());

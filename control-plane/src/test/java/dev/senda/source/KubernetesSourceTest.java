@@ -152,6 +152,24 @@ class KubernetesSourceTest {
     }
 
     @Test
+    void nodesFlowIntoTheSnapshot() {
+        client.resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata().withName("node-a").endMetadata()
+                .withNewStatus().addNewAddress().withType("InternalIP").withAddress("192.168.0.10").endAddress()
+                .endStatus().build()).create();
+        start();
+        ObjectRef ref = new ObjectRef("", "node-a");
+        assertEquals(java.util.List.of(new dev.senda.model.Node.Address("InternalIP", "192.168.0.10")),
+                snap().all(Kinds.NODE).get(ref).addresses());
+
+        client.resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata().withName("node-b").endMetadata().build()).create();
+        Poll.until(() -> snap().all(Kinds.NODE).containsKey(new ObjectRef("", "node-b")), "Node created", this::snap);
+        client.nodes().withName("node-a").delete();
+        Poll.until(() -> !snap().all(Kinds.NODE).containsKey(ref), "Node deleted", this::snap);
+    }
+
+    @Test
     void otherNamespacesToo() {
         start();
         client.resource(service("team-a", "api", "10.96.2.1", 443)).create();

@@ -1,0 +1,49 @@
+/**
+ * Desired load-balancer state: a pure function of the objects (Services, EndpointSlices, Nodes) and
+ * of this node ({@link dev.senda.model.NodeInfo}, built by the agent from its own Node object), with
+ * {@link dev.senda.desired.DesiredStateCalculator} as the entry point. No I/O, no map or ABI type.
+ *
+ * <h2>Frontend kinds</h2>
+ * Every frontend has a {@link dev.senda.desired.FrontendKind}: ClusterIP, NodePort (one per selected
+ * node address of a Service family, on {@code spec.ports[].nodePort}; {@link
+ * dev.senda.desired.NodePortAddresses} selects the addresses, {@code --nodeport-addresses}),
+ * LoadBalancer ({@code status.loadBalancer.ingress[].ip} of ipMode VIP or unset) and ExternalIP
+ * ({@code spec.externalIPs}). The kind is carried on {@link dev.senda.desired.DesiredFrontend}, not in
+ * the frontend's identity ({@link dev.senda.desired.Frontend}, the map key): one address:port/proto
+ * has one owner and one kind, and two Services claiming it conflict whatever their kinds. The
+ * reconciler is to encode the kind in the header's flags for the datapath; until the datapath half of
+ * NodePort lands, every kind is written like a ClusterIP frontend.
+ *
+ * <h2>Scopes: two backend sets for one address</h2>
+ * The map key has a scope, EXTERNAL or INTERNAL ({@link dev.senda.desired.FrontendScope}). The
+ * decision, after Cilium's two-scope design and kube-proxy's semantics:
+ * <ul>
+ *   <li>EXTERNAL is the scope every frontend has and every datapath lookup starts with.</li>
+ *   <li>ClusterIP frontends have only EXTERNAL. internalTrafficPolicy picks its set: Local gives the
+ *   local endpoints, Cluster (or unset) the cluster endpoints. Cluster-IP traffic is in-cluster by
+ *   definition, so there is no second set to tell apart.</li>
+ *   <li>NodePort, LoadBalancer and ExternalIP frontends follow externalTrafficPolicy. Cluster: one
+ *   frontend, EXTERNAL, cluster set. Local: EXTERNAL holds the local set (traffic from outside the
+ *   cluster must not leave the node, to keep its source address), and a second frontend at the same
+ *   address:port/proto in scope INTERNAL holds the cluster set, for traffic that starts on this node
+ *   (its pods and the host): kube-proxy sends that to every endpoint too, so a pod reaching a
+ *   load-balancer IP works on nodes without local endpoints. internalTrafficPolicy does not apply to
+ *   them (as in kube-proxy).</li>
+ *   <li>The datapath rule that follows: traffic from a local pod or the host looks up INTERNAL first
+ *   and EXTERNAL when there is none; traffic from outside looks up EXTERNAL only. An external
+ *   frontend with no local endpoint has an EXTERNAL entry without backends: kube-proxy drops such
+ *   traffic (no reset, no ICMP), so the datapath must drop it for external kinds rather than reject
+ *   as it does for ClusterIP.</li>
+ * </ul>
+ * Endpoint sets fall back to serving-and-terminating endpoints each on its own
+ * ({@link dev.senda.desired.EndpointCategorizer}): the local set can drain while the cluster set has
+ * ready endpoints, in all four policy combinations.
+ *
+ * <h2>Bad input</h2>
+ * A Service whose cluster IPs, ports, type or traffic policies do not validate is rejected as a whole.
+ * A bad external part (a node port, an ingress or external IP, a source range) is left out alone with
+ * a rejection naming the Service and the part ({@link dev.senda.desired.ExternalAddressesParser}); an
+ * ingress IP that is a node's or a pod's address is left out too. Two Services on one frontend or one
+ * node port/protocol: the older keeps it ({@link dev.senda.desired.ConflictResolver}).
+ */
+package dev.senda.desired;
