@@ -7,10 +7,18 @@ import java.util.Objects;
  * A frontend and the backends it balances over, in slot order (slot 1 = first element).
  * An empty list means the Service exists but has no usable endpoint: the datapath refuses.
  * Every backend has the frontend's address family (the datapath does not translate between families).
+ * {@code affinity} is the Service's session affinity ({@link SessionAffinity#NONE} for none).
  */
-public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends) {
+public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
+                              SessionAffinity affinity) {
+    /** A frontend without session affinity. */
+    public DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends) {
+        this(frontend, servicePort, backends, SessionAffinity.NONE);
+    }
+
     public DesiredFrontend {
         Objects.requireNonNull(frontend, "frontend");
+        Objects.requireNonNull(affinity, "affinity");
         Objects.requireNonNull(servicePort, "servicePort");
         backends = List.copyOf(backends);
         for (DesiredBackend b : backends) {

@@ -78,7 +78,8 @@ public final class DesiredStateCalculator {
             EndpointCategories c = categorized.computeIfAbsent(new PortFamily(pf.port(), pf.frontend().family()),
                     k -> EndpointCategorizer.categorize(endpoints.of(svc.ref(), k.port(), k.family()), node,
                             svc.trafficPolicies()));
-            out.add(new DesiredFrontend(pf.frontend(), svc.portName(pf.port()), c.get(pf.endpoints()).backends()));
+            out.add(new DesiredFrontend(pf.frontend(), svc.portName(pf.port()), c.get(pf.endpoints()).backends(),
+                    svc.affinity()));
         }
         return out;
     }

@@ -8,13 +8,14 @@ import java.util.Map;
  * <pre>
  * 10.96.0.10:80/TCP default/web:http
  *   -&gt; 10.244.1.5:8080/TCP ACTIVE
- * 10.96.0.11:80/TCP default/empty
+ * 10.96.0.11:80/TCP default/empty affinity ClientIP 10800s
  *   -&gt; (no backends)
  * [fd00:96::a]:80/TCP default/web:http
  *   -&gt; [fd00:10:244::5]:8080/TCP ACTIVE
  * rejected Service default/bad: spec.clusterIP "300.1.1.1" is not an IP address
  * </pre>
  *
+ * A frontend with session affinity says so after its name ("affinity ClientIP 3s"), one without says nothing.
  * Frontends in {@link Frontend} order (so IPv4 before IPv6), backends in slot order, rejections in
  * their list order; IPv6 addresses in RFC 5952 form, bracketed before a port; every line ends with '\n'.
  */
@@ -26,7 +27,9 @@ public final class DesiredStateDump {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<Frontend, DesiredFrontend> e : lb.frontends().entrySet()) {
             DesiredFrontend f = e.getValue();
-            out.append(e.getKey()).append(' ').append(f.servicePort()).append('\n');
+            out.append(e.getKey()).append(' ').append(f.servicePort());
+            if (f.affinity().enabled()) out.append(" affinity ").append(f.affinity());
+            out.append('\n');
             if (f.backends().isEmpty()) {
                 out.append("  -> (no backends)\n");
             }

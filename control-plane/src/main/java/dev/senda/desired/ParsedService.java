@@ -21,13 +21,15 @@ import java.util.Set;
  *                          first); never empty
  * @param ports             validated ports, in spec order; never empty; distinct names and number/protocol
  * @param trafficPolicies   as given
+ * @param affinity          session affinity, for every frontend of the Service
  */
 record ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type, List<IpAddress> clusterIps,
-                     List<ParsedPort> ports, TrafficPolicies trafficPolicies) {
+                     List<ParsedPort> ports, TrafficPolicies trafficPolicies, SessionAffinity affinity) {
     ParsedService {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(trafficPolicies, "trafficPolicies");
+        Objects.requireNonNull(affinity, "affinity");
         clusterIps = List.copyOf(clusterIps);
         ports = List.copyOf(ports);
         if (clusterIps.isEmpty()) throw new IllegalArgumentException(ref + ": no cluster IP");
@@ -36,6 +38,12 @@ record ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type,
         for (IpAddress ip : clusterIps) {
             if (!families.add(ip.family())) throw new IllegalArgumentException(ref + ": two " + ip.family() + " cluster IPs");
         }
+    }
+
+    /** A Service without session affinity. */
+    ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type, List<IpAddress> clusterIps,
+                  List<ParsedPort> ports, TrafficPolicies trafficPolicies) {
+        this(ref, creationTimestamp, type, clusterIps, ports, trafficPolicies, SessionAffinity.NONE);
     }
 
     /** namespace/name:port of one of this Service's ports. */

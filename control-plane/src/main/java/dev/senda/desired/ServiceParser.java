@@ -15,7 +15,8 @@ import java.util.Optional;
  * value: another proxy owns it) or {@value #LABEL_HEADLESS}; headless (a cluster IP "None").
  *
  * <p>Rejected, with every problem found: an unknown {@code spec.type}; cluster IPs that do not
- * validate ({@link ClusterIps}); ports that do not validate ({@link ServicePorts}). A Service is one
+ * validate ({@link ClusterIps}); ports that do not validate ({@link ServicePorts}); a session affinity
+ * that does not validate ({@link SessionAffinity}). A Service is one
  * unit: a problem in one family rejects the whole Service rather than programming the other family
  * alone, because a half-working dual-stack Service would hide the error behind the family that works
  * (and a real API server never lets such an object through, so only hand-written ones are affected).
@@ -48,8 +49,9 @@ final class ServiceParser {
         }
         List<IpAddress> clusterIps = ClusterIps.parse(svc, problems);
         List<ParsedPort> ports = ServicePorts.parse(svc, problems);
+        SessionAffinity affinity = SessionAffinity.parse(svc, problems);
         if (!problems.isEmpty()) return new ServiceParse.Rejected(problems);
         return new ServiceParse.Accepted(new ParsedService(svc.ref(), svc.creationTimestamp(), type.get(), clusterIps,
-                ports, new TrafficPolicies(svc.internalTrafficPolicy(), svc.externalTrafficPolicy())));
+                ports, new TrafficPolicies(svc.internalTrafficPolicy(), svc.externalTrafficPolicy()), affinity));
     }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param externalName          spec.externalName; null when absent
  * @param ports                 spec.ports (never null)
  * @param sessionAffinity       spec.sessionAffinity; null when absent
+ * @param sessionAffinityTimeoutSeconds spec.sessionAffinityConfig.clientIP.timeoutSeconds; null when absent
  * @param internalTrafficPolicy spec.internalTrafficPolicy; null when absent
  * @param externalTrafficPolicy spec.externalTrafficPolicy; null when absent
  */
@@ -40,6 +41,7 @@ public record Service(
         String externalName,
         List<ServicePort> ports,
         String sessionAffinity,
+        Integer sessionAffinityTimeoutSeconds,
         String internalTrafficPolicy,
         String externalTrafficPolicy) {
 
@@ -50,6 +52,15 @@ public record Service(
         ipFamilies = Immutables.list(ipFamilies);
         externalIPs = Immutables.list(externalIPs);
         ports = Immutables.list(ports);
+    }
+
+    /** A Service without {@code spec.sessionAffinityConfig} (the form before it was modelled). */
+    public Service(ObjectRef ref, Map<String, String> labels, Instant creationTimestamp, String type, String clusterIP,
+                   List<String> clusterIPs, List<String> ipFamilies, String ipFamilyPolicy, List<String> externalIPs,
+                   String externalName, List<ServicePort> ports, String sessionAffinity, String internalTrafficPolicy,
+                   String externalTrafficPolicy) {
+        this(ref, labels, creationTimestamp, type, clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, externalIPs,
+                externalName, ports, sessionAffinity, null, internalTrafficPolicy, externalTrafficPolicy);
     }
 
     /** A ClusterIP Service with the given ports and nothing else set: a convenience for tests. */

@@ -50,8 +50,16 @@ public final class Converters {
                 spec == null ? null : spec.getExternalName(),
                 ports,
                 spec == null ? null : spec.getSessionAffinity(),
+                affinityTimeout(spec),
                 spec == null ? null : spec.getInternalTrafficPolicy(),
                 spec == null ? null : spec.getExternalTrafficPolicy());
+    }
+
+    /** spec.sessionAffinityConfig.clientIP.timeoutSeconds, null wherever the path ends early. */
+    private static Integer affinityTimeout(ServiceSpec spec) {
+        if (spec == null || spec.getSessionAffinityConfig() == null) return null;
+        var clientIp = spec.getSessionAffinityConfig().getClientIP();
+        return clientIp == null ? null : clientIp.getTimeoutSeconds();
     }
 
     /** @return the model EndpointSlice; null only when {@code in} is null */
