@@ -109,7 +109,7 @@ static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct s
 		senda_ct4_retire(&f);
 	}
 
-	res = senda_lb4_select(p->daddr, p->dport, p->proto, &c);
+	res = senda_lb4_select(p->daddr, p->dport, p->proto, 0, p->saddr, &c);
 	switch (res) {
 	case SENDA_LB_SELECTED:
 		break;

@@ -103,7 +103,7 @@ static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct s
 		senda_ct6_retire(&f);
 	}
 
-	res = senda_lb6_select(p->daddr, p->dport, p->proto, &c);
+	res = senda_lb6_select(p->daddr, p->dport, p->proto, 0, p->saddr, &c);
 	switch (res) {
 	case SENDA_LB_SELECTED:
 		break;

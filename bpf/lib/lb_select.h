@@ -9,6 +9,15 @@
  * Both datapaths call senda_lb{4,6}_select() and act on the same result codes,
  * so "what is a Service" and "how is a backend chosen" live in one place per
  * family.
+ *
+ * Session affinity (header flag SENDA_SVC_FLAG_AFFINITY, timeout in the
+ * header's backend_id; map and client identity: abi/affinity.h): the client's
+ * entry is used when it is younger than the timeout and its backend is still
+ * one of this frontend's slots (the remembered slot first, then a scan of at
+ * most SENDA_AFFINITY_SCAN_SLOTS slots); the use refreshes it. Otherwise a
+ * slot is picked at random and recorded. Switching the flag off leaves the
+ * entries to age out of the LRU unread; switching it on starts recording with
+ * the next selection.
  */
 #ifndef SENDA_LB_SELECT_H
 #define SENDA_LB_SELECT_H
@@ -16,6 +25,8 @@
 #include "common.h"
 #include "abi/lb4.h"
 #include "abi/lb6.h"
+#include "abi/affinity4.h"
+#include "abi/affinity6.h"
 #include "addr6.h"
 #include "metrics.h"
 
@@ -25,6 +36,26 @@ enum senda_lb_result {
 	SENDA_LB_NO_BACKEND   = 2,  /* a frontend with zero backends: refuse */
 	SENDA_LB_INCONSISTENT = 3,  /* header promised a slot or backend that is missing */
 };
+
+/*
+ * How far a remembered backend is looked for when its slot moved (slots were
+ * rewritten after an endpoint change). Beyond it, in frontends with more
+ * slots, such a client is balanced afresh: a bounded cost per selection
+ * rather than a scan of up to 65535 slots.
+ */
+#define SENDA_AFFINITY_SCAN_SLOTS 32
+
+/* The affinity clock: whole seconds of CLOCK_MONOTONIC. */
+static __always_inline __u32 senda_affinity_now(void)
+{
+	return (__u32)(bpf_ktime_get_ns() / 1000000000ULL);
+}
+
+/* True when an entry last used at last_used may still be used at now. */
+static __always_inline int senda_affinity_fresh(__u32 now, __u32 last_used, __u32 timeout)
+{
+	return now - last_used <= timeout;
+}
 
 /* ---- IPv4 ---- */
 
@@ -42,8 +73,61 @@ struct senda_lb4_choice {
  * Returns an enum senda_lb_result; out->vip/vport/service_id are set for
  * every result except SENDA_LB_NOT_SERVICE.
  */
+/* The slot of this frontend (key: its header key) that holds backend_id, 0 if
+ * none: hint first, then slots 1..SENDA_AFFINITY_SCAN_SLOTS. */
+static __always_inline __u16
+senda_lb4_find_slot(struct senda_svc4_key *key, __u16 count, __u16 hint, __u32 backend_id)
+{
+	struct senda_svc4_value *s;
+	__u16 i;
+
+	if (hint >= 1 && hint <= count) {
+		key->slot = hint;
+		s = bpf_map_lookup_elem(&senda_svc4_v1, key);
+		if (s && s->backend_id == backend_id)
+			return hint;
+	}
+	for (i = 1; i <= SENDA_AFFINITY_SCAN_SLOTS; i++) {
+		if (i > count)
+			break;
+		key->slot = i;
+		s = bpf_map_lookup_elem(&senda_svc4_v1, key);
+		if (s && s->backend_id == backend_id)
+			return i;
+	}
+	return 0;
+}
+
+/* Resolves key (its slot set) to a backend in *out; 0, or -1 if missing. */
+static __always_inline int senda_lb4_resolve(struct senda_svc4_key *key, struct senda_lb4_choice *out)
+{
+	struct senda_svc4_value *slot;
+	struct senda_backend4 *be;
+	__u32 backend_id;
+
+	slot = bpf_map_lookup_elem(&senda_svc4_v1, key);
+	if (!slot)
+		return -1;
+	backend_id = slot->backend_id;
+	be = bpf_map_lookup_elem(&senda_backend4_v1, &backend_id);
+	if (!be)
+		return -1;
+	out->addr = be->address;
+	out->port = be->port;
+	out->backend_id = backend_id;
+	return 0;
+}
+
+/*
+ * Chooses a backend for {addr, port, proto} in the external scope, for the
+ * client {netns_cookie, client} (abi/affinity.h: socket LB passes its netns
+ * cookie and 0, per-packet LB 0 and the source address).
+ * Returns an enum senda_lb_result; out->vip/vport/service_id are set for
+ * every result except SENDA_LB_NOT_SERVICE.
+ */
 static __always_inline int
-senda_lb4_select(__be32 addr, __be16 port, __u8 proto, struct senda_lb4_choice *out)
+senda_lb4_select(__be32 addr, __be16 port, __u8 proto, __u64 netns_cookie, __be32 client,
+		 struct senda_lb4_choice *out)
 {
 	struct senda_svc4_key key = {
 		.address = addr,
@@ -52,10 +136,13 @@ senda_lb4_select(__be32 addr, __be16 port, __u8 proto, struct senda_lb4_choice *
 		.scope = SENDA_SCOPE_EXTERNAL,
 		.slot = 0,
 	};
-	struct senda_svc4_value *hdr, *slot;
-	struct senda_backend4 *be;
-	__u32 backend_id;
-	__u16 count;
+	struct senda_affinity4_key ak = {};
+	struct senda_affinity_value av = {};
+	struct senda_affinity_value *known = 0;
+	struct senda_svc4_value *hdr;
+	__u32 timeout = 0, now = 0;
+	__u16 count, slot;
+	int affinity;
 
 	hdr = bpf_map_lookup_elem(&senda_svc4_v1, &key);
 	if (!hdr)
@@ -68,18 +155,36 @@ senda_lb4_select(__be32 addr, __be16 port, __u8 proto, struct senda_lb4_choice *
 	if (count == 0)
 		return SENDA_LB_NO_BACKEND;
 
-	key.slot = (__u16)((bpf_get_prandom_u32() % count) + 1);
-	slot = bpf_map_lookup_elem(&senda_svc4_v1, &key);
-	if (!slot)
-		goto inconsistent;
-	backend_id = slot->backend_id;
-	be = bpf_map_lookup_elem(&senda_backend4_v1, &backend_id);
-	if (!be)
+	affinity = hdr->flags & SENDA_SVC_FLAG_AFFINITY;
+	if (affinity) {
+		timeout = hdr->backend_id;
+		now = senda_affinity_now();
+		ak.netns_cookie = netns_cookie;
+		ak.client = client;
+		ak.service_id = out->service_id;
+		known = bpf_map_lookup_elem(&senda_affinity4_v1, &ak);
+		if (known && senda_affinity_fresh(now, known->last_used, timeout)) {
+			slot = senda_lb4_find_slot(&key, count, known->slot, known->backend_id);
+			if (slot && senda_lb4_resolve(&key, out) == 0) {
+				known->last_used = now;
+				known->slot = slot;
+				return SENDA_LB_SELECTED;
+			}
+		}
+	}
+
+	slot = (__u16)((bpf_get_prandom_u32() % count) + 1);
+	key.slot = slot;
+	if (senda_lb4_resolve(&key, out))
 		goto inconsistent;
 
-	out->addr = be->address;
-	out->port = be->port;
-	out->backend_id = backend_id;
+	if (affinity) {
+		av.backend_id = out->backend_id;
+		av.last_used = now;
+		av.slot = slot;
+		/* Best effort: without the entry the next connection is balanced afresh. */
+		bpf_map_update_elem(&senda_affinity4_v1, &ak, &av, BPF_ANY);
+	}
 	return SENDA_LB_SELECTED;
 
 inconsistent:
@@ -114,9 +219,55 @@ struct senda_lb6_choice {
 	__u32  backend_id;  /* host */
 };
 
-/* As senda_lb4_select(), on senda_svc6_v1 and senda_backend6_v1. */
+/* As senda_lb4_find_slot(), in senda_svc6_v1. */
+static __always_inline __u16
+senda_lb6_find_slot(struct senda_svc6_key *key, __u16 count, __u16 hint, __u32 backend_id)
+{
+	struct senda_svc6_value *s;
+	__u16 i;
+
+	if (hint >= 1 && hint <= count) {
+		key->slot = hint;
+		s = bpf_map_lookup_elem(&senda_svc6_v1, key);
+		if (s && s->backend_id == backend_id)
+			return hint;
+	}
+	for (i = 1; i <= SENDA_AFFINITY_SCAN_SLOTS; i++) {
+		if (i > count)
+			break;
+		key->slot = i;
+		s = bpf_map_lookup_elem(&senda_svc6_v1, key);
+		if (s && s->backend_id == backend_id)
+			return i;
+	}
+	return 0;
+}
+
+/* As senda_lb4_resolve(), in senda_svc6_v1 and senda_backend6_v1. */
+static __always_inline int senda_lb6_resolve(struct senda_svc6_key *key, struct senda_lb6_choice *out)
+{
+	struct senda_svc6_value *slot;
+	struct senda_backend6 *be;
+	__u32 backend_id;
+
+	slot = bpf_map_lookup_elem(&senda_svc6_v1, key);
+	if (!slot)
+		return -1;
+	backend_id = slot->backend_id;
+	be = bpf_map_lookup_elem(&senda_backend6_v1, &backend_id);
+	if (!be)
+		return -1;
+	senda_addr6_copy(out->addr, be->address);
+	out->port = be->port;
+	out->backend_id = backend_id;
+	return 0;
+}
+
+/* As senda_lb4_select(), on senda_svc6_v1, senda_backend6_v1 and
+ * senda_affinity6_v1 (client: 16 bytes, zero for socket LB). */
 static __always_inline int
-senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, struct senda_lb6_choice *out)
+senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, __u64 netns_cookie, const __be32 *client,
+		 struct senda_lb6_choice *out)
 {
 	struct senda_svc6_key key = {
 		.port = port,
@@ -124,10 +275,13 @@ senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, struct senda_lb6_c
 		.scope = SENDA_SCOPE_EXTERNAL,
 		.slot = 0,
 	};
-	struct senda_svc6_value *hdr, *slot;
-	struct senda_backend6 *be;
-	__u32 backend_id;
-	__u16 count;
+	struct senda_affinity6_key ak = {};
+	struct senda_affinity_value av = {};
+	struct senda_affinity_value *known = 0;
+	struct senda_svc6_value *hdr;
+	__u32 timeout = 0, now = 0;
+	__u16 count, slot;
+	int affinity;
 
 	senda_addr6_copy(key.address, addr);
 	hdr = bpf_map_lookup_elem(&senda_svc6_v1, &key);
@@ -141,18 +295,35 @@ senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, struct senda_lb6_c
 	if (count == 0)
 		return SENDA_LB_NO_BACKEND;
 
-	key.slot = (__u16)((bpf_get_prandom_u32() % count) + 1);
-	slot = bpf_map_lookup_elem(&senda_svc6_v1, &key);
-	if (!slot)
-		goto inconsistent;
-	backend_id = slot->backend_id;
-	be = bpf_map_lookup_elem(&senda_backend6_v1, &backend_id);
-	if (!be)
+	affinity = hdr->flags & SENDA_SVC_FLAG_AFFINITY;
+	if (affinity) {
+		timeout = hdr->backend_id;
+		now = senda_affinity_now();
+		ak.netns_cookie = netns_cookie;
+		senda_addr6_copy(ak.client, client);
+		ak.service_id = out->service_id;
+		known = bpf_map_lookup_elem(&senda_affinity6_v1, &ak);
+		if (known && senda_affinity_fresh(now, known->last_used, timeout)) {
+			slot = senda_lb6_find_slot(&key, count, known->slot, known->backend_id);
+			if (slot && senda_lb6_resolve(&key, out) == 0) {
+				known->last_used = now;
+				known->slot = slot;
+				return SENDA_LB_SELECTED;
+			}
+		}
+	}
+
+	slot = (__u16)((bpf_get_prandom_u32() % count) + 1);
+	key.slot = slot;
+	if (senda_lb6_resolve(&key, out))
 		goto inconsistent;
 
-	senda_addr6_copy(out->addr, be->address);
-	out->port = be->port;
-	out->backend_id = backend_id;
+	if (affinity) {
+		av.backend_id = out->backend_id;
+		av.last_used = now;
+		av.slot = slot;
+		bpf_map_update_elem(&senda_affinity6_v1, &ak, &av, BPF_ANY);  /* best effort */
+	}
 	return SENDA_LB_SELECTED;
 
 inconsistent:

@@ -66,7 +66,8 @@ static __always_inline int senda_sock4_translate_addr(struct bpf_sock_addr *ctx,
 	if (!proto)
 		return SENDA_SOCK_ALLOW;
 
-	res = senda_lb4_select(addr, port, proto, &c);
+	/* affinity client: the socket's netns (abi/affinity.h) */
+	res = senda_lb4_select(addr, port, proto, bpf_get_netns_cookie(ctx), 0, &c);
 	if (res == SENDA_LB_NOT_SERVICE)
 		return SENDA_SOCK_ALLOW;
 	if (res != SENDA_LB_SELECTED) {

@@ -71,6 +71,7 @@ static __always_inline int senda_sock6_translate(struct bpf_sock_addr *ctx, int 
 	struct senda_sock_revnat6_key rk = {};
 	struct senda_sock_revnat6_value rv = {};
 	struct senda_lb6_choice c = {};
+	const __be32 no_client[4] = {};  /* socket LB: the netns is the client */
 	__u8 proto = senda_sock_proto(ctx);
 	__be16 port = (__be16)ctx->user_port;
 	__be32 addr[4];
@@ -80,7 +81,8 @@ static __always_inline int senda_sock6_translate(struct bpf_sock_addr *ctx, int 
 		return SENDA_SOCK_ALLOW;
 
 	senda_sock6_user_addr(ctx, addr);
-	res = senda_lb6_select(addr, port, proto, &c);
+	/* affinity client: the socket's netns (abi/affinity.h) */
+	res = senda_lb6_select(addr, port, proto, bpf_get_netns_cookie(ctx), no_client, &c);
 	if (res == SENDA_LB_NOT_SERVICE)
 		return SENDA_SOCK_ALLOW;
 	if (res != SENDA_LB_SELECTED) {

@@ -6,7 +6,9 @@
  *
  * Model: a Service frontend {address, port, proto, scope} owns slots 0..N in
  * its family's service map: slot 0 is the header (backend count, service id,
- * flags); slots 1..count hold one backend id each. The control plane writes
+ * flags); slots 1..count hold one backend id each. A header's backend_id is
+ * no backend: with SENDA_SVC_FLAG_AFFINITY it holds the session-affinity
+ * timeout in seconds (affinity.h), else 0. The control plane writes
  * backends first, then slots, then reverse NAT, then the header, so a reader
  * never sees a count larger than the slots that exist.
  *
@@ -28,6 +30,9 @@
 
 /* struct senda_svc{4,6}_value.flags */
 #define SENDA_SVC_FLAG_NONE 0
+/* sessionAffinity ClientIP: a client keeps its backend for backend_id seconds
+ * after its last use (abi/affinity.h) */
+#define SENDA_SVC_FLAG_AFFINITY 0x01
 
 /* struct senda_backend{4,6}.state */
 #define SENDA_BACKEND_ACTIVE      0

@@ -22,7 +22,7 @@ struct senda_svc4_key {
 
 /* Value of senda_svc4_v1. 12 bytes. */
 struct senda_svc4_value {
-	__u32 backend_id;   /* host: slot > 0: backend id; header: 0 */
+	__u32 backend_id;   /* host: slot > 0: backend id; header: affinity timeout (s) or 0 */
 	__u32 service_id;   /* host: id of this frontend, key of senda_revnat4_v1 */
 	__u16 count;        /* host: header only: number of backend slots */
 	__u8  flags;        /* host: header only: SENDA_SVC_FLAG_* */

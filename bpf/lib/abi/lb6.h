@@ -24,7 +24,7 @@ struct senda_svc6_key {
 
 /* Value of senda_svc6_v1. 12 bytes, the same layout as struct senda_svc4_value. */
 struct senda_svc6_value {
-	__u32 backend_id;   /* host: slot > 0: backend id (in senda_backend6_v1); header: 0 */
+	__u32 backend_id;   /* host: slot > 0: backend id (in senda_backend6_v1); header: affinity timeout (s) or 0 */
 	__u32 service_id;   /* host: id of this frontend, key of senda_revnat6_v1 */
 	__u16 count;        /* host: header only: number of backend slots */
 	__u8  flags;        /* host: header only: SENDA_SVC_FLAG_* */

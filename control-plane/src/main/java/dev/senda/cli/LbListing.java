@@ -23,10 +23,18 @@ import java.util.TreeMap;
  * are shown, not hidden.
  */
 public record LbListing(List<Row> rows) {
-    /** One frontend. {@code frontend} is how people write it: "10.96.0.10:80/TCP", "[fd00:96::a]:80/TCP". */
-    @JsonPropertyOrder({"frontend", "family", "address", "port", "protocol", "scope", "serviceId", "backends"})
+    /**
+     * One frontend. {@code frontend} is how people write it: "10.96.0.10:80/TCP", "[fd00:96::a]:80/TCP".
+     * {@code affinityTimeoutSeconds}: the session-affinity (ClientIP) timeout from the header, 0 without.
+     */
+    @JsonPropertyOrder({"frontend", "family", "address", "port", "protocol", "scope", "serviceId",
+            "affinityTimeoutSeconds", "backends"})
     public record Row(String frontend, String family, String address, int port, String protocol, String scope,
-                      int serviceId, List<Slot> backends) {
+                      int serviceId, long affinityTimeoutSeconds, List<Slot> backends) {
+        /** "10800s", or "none". */
+        String affinityText() {
+            return affinityTimeoutSeconds == 0 ? "none" : affinityTimeoutSeconds + "s";
+        }
     }
 
     /** One backend slot; address fields are null (and {@code missing} true) when the slot or its backend is missing. */
@@ -62,7 +70,8 @@ public record LbListing(List<Row> rows) {
             }
             rows.add(new Row(header.address().withPort(header.port()) + "/" + header.proto(),
                     header.family().apiName(), header.address().toString(), header.port(), header.proto().name(),
-                    header.scope().name().toLowerCase(), value.serviceId(), slots));
+                    header.scope().name().toLowerCase(), value.serviceId(),
+                    Integer.toUnsignedLong(value.affinityTimeout()), slots));
         });
         return new LbListing(rows);
     }
@@ -70,10 +79,10 @@ public record LbListing(List<Row> rows) {
     /** A fixed-width table. */
     public String toTable() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-44s %-9s %-6s %s%n", "FRONTEND", "SCOPE", "ID", "BACKENDS"));
+        out.append(String.format("%-44s %-9s %-6s %-8s %s%n", "FRONTEND", "SCOPE", "ID", "AFFINITY", "BACKENDS"));
         for (Row r : rows) {
             List<String> bs = r.backends().stream().map(Slot::text).toList();
-            out.append(String.format("%-44s %-9s %-6d %s%n", r.frontend(), r.scope(), r.serviceId(),
+            out.append(String.format("%-44s %-9s %-6d %-8s %s%n", r.frontend(), r.scope(), r.serviceId(), r.affinityText(),
                     bs.isEmpty() ? "(none: connections refused)" : String.join(", ", bs)));
         }
         return out.toString();

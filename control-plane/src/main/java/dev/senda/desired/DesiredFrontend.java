@@ -8,12 +8,14 @@ import java.util.Objects;
  * (slot 1 = first element).
  * An empty list means the Service exists but has no usable endpoint: the datapath refuses.
  * Every backend has the frontend's address family (the datapath does not translate between families).
+ * {@code affinity} is the Service's session affinity ({@link SessionAffinity#NONE} for none).
  */
 public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
-                              FrontendKind kind) {
+                              FrontendKind kind, SessionAffinity affinity) {
     public DesiredFrontend {
         Objects.requireNonNull(frontend, "frontend");
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(affinity, "affinity");
         Objects.requireNonNull(servicePort, "servicePort");
         backends = List.copyOf(backends);
         for (DesiredBackend b : backends) {
@@ -24,8 +26,14 @@ public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, Li
         }
     }
 
-    /** A ClusterIP frontend. */
+    /** A ClusterIP frontend without session affinity. */
     public DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends) {
-        this(frontend, servicePort, backends, FrontendKind.CLUSTER_IP);
+        this(frontend, servicePort, backends, FrontendKind.CLUSTER_IP, SessionAffinity.NONE);
+    }
+
+    /** A frontend of {@code kind} without session affinity. */
+    public DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
+                           FrontendKind kind) {
+        this(frontend, servicePort, backends, kind, SessionAffinity.NONE);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
  * <pre>
  * 10.96.0.10:80/TCP default/web:http
  *   -&gt; 10.244.1.5:8080/TCP ACTIVE
- * 10.96.0.11:80/TCP default/empty
+ * 10.96.0.11:80/TCP default/empty affinity ClientIP 10800s
  *   -&gt; (no backends)
  * 192.168.0.10:30080/TCP default/web:http NodePort
  *   -&gt; 10.244.1.5:8080/TCP ACTIVE
@@ -17,7 +17,9 @@ import java.util.Map;
  * rejected Service default/bad: spec.clusterIP "300.1.1.1" is not an IP address
  * </pre>
  *
- * A frontend's kind follows its Service port unless it is ClusterIP. Frontends in {@link Frontend} order (so IPv4 before IPv6), backends in slot order, rejections in
+ * A frontend's kind follows its Service port unless it is ClusterIP; a frontend with session affinity
+ * says so after that ("affinity ClientIP 3s"), one without says nothing.
+ * Frontends in {@link Frontend} order (so IPv4 before IPv6), backends in slot order, rejections in
  * their list order; IPv6 addresses in RFC 5952 form, bracketed before a port; every line ends with '\n'.
  */
 public final class DesiredStateDump {
@@ -30,6 +32,7 @@ public final class DesiredStateDump {
             DesiredFrontend f = e.getValue();
             out.append(e.getKey()).append(' ').append(f.servicePort());
             if (f.kind() != FrontendKind.CLUSTER_IP) out.append(' ').append(f.kind());
+            if (f.affinity().enabled()) out.append(" affinity ").append(f.affinity());
             out.append('\n');
             if (f.backends().isEmpty()) {
                 out.append("  -> (no backends)\n");

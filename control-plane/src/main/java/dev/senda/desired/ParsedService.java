@@ -22,14 +22,17 @@ import java.util.Set;
  * @param ports             validated ports, in spec order; never empty; distinct names and number/protocol
  * @param trafficPolicies   "Cluster", "Local" or unset (checked)
  * @param external          node ports, load-balancer and external IPs, validated
+ * @param affinity          session affinity, for every frontend of the Service
  */
 record ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type, List<IpAddress> clusterIps,
-                     List<ParsedPort> ports, TrafficPolicies trafficPolicies, ExternalAddresses external) {
+                     List<ParsedPort> ports, TrafficPolicies trafficPolicies, ExternalAddresses external,
+                     SessionAffinity affinity) {
     ParsedService {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(trafficPolicies, "trafficPolicies");
         Objects.requireNonNull(external, "external");
+        Objects.requireNonNull(affinity, "affinity");
         clusterIps = List.copyOf(clusterIps);
         ports = List.copyOf(ports);
         if (clusterIps.isEmpty()) throw new IllegalArgumentException(ref + ": no cluster IP");
@@ -40,15 +43,16 @@ record ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type,
         }
     }
 
-    /** A Service with cluster IPs only. */
+    /** A Service with cluster IPs only, without session affinity. */
     ParsedService(ObjectRef ref, Instant creationTimestamp, ServiceType type, List<IpAddress> clusterIps,
                   List<ParsedPort> ports, TrafficPolicies trafficPolicies) {
-        this(ref, creationTimestamp, type, clusterIps, ports, trafficPolicies, ExternalAddresses.NONE);
+        this(ref, creationTimestamp, type, clusterIps, ports, trafficPolicies, ExternalAddresses.NONE,
+                SessionAffinity.NONE);
     }
 
     /** The same Service with other external addresses. */
     ParsedService withExternal(ExternalAddresses external) {
-        return new ParsedService(ref, creationTimestamp, type, clusterIps, ports, trafficPolicies, external);
+        return new ParsedService(ref, creationTimestamp, type, clusterIps, ports, trafficPolicies, external, affinity);
     }
 
     /** namespace/name:port of one of this Service's ports. */

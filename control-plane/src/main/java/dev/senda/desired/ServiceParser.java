@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <p>Rejected, with every problem found: an unknown {@code spec.type}; cluster IPs that do not
  * validate ({@link ClusterIps}); ports that do not validate ({@link ServicePorts}); a traffic policy
- * other than Cluster or Local (which endpoints to use would be a guess). External parts (node ports,
+ * other than Cluster or Local (which endpoints to use would be a guess); a session affinity that does
+ * not validate ({@link SessionAffinity}). External parts (node ports,
  * ingress and external IPs, source ranges) are checked by {@link ExternalAddressesParser}, and a bad
  * one is left out alone (reported in {@link ServiceParse.Accepted#skippedParts()}). A Service is one
  * unit: a problem in one family rejects the whole Service rather than programming the other family
@@ -53,10 +54,11 @@ final class ServiceParser {
         List<ParsedPort> ports = ServicePorts.parse(svc, problems);
         TrafficPolicies policies = new TrafficPolicies(svc.internalTrafficPolicy(), svc.externalTrafficPolicy());
         policies.check(problems);
+        SessionAffinity affinity = SessionAffinity.parse(svc, problems);
         if (!problems.isEmpty()) return new ServiceParse.Rejected(problems);
         List<String> skipped = new ArrayList<>();
         ExternalAddresses external = ExternalAddressesParser.parse(svc, type.get(), ports, clusterIps, skipped);
         return new ServiceParse.Accepted(new ParsedService(svc.ref(), svc.creationTimestamp(), type.get(), clusterIps,
-                ports, policies, external), skipped);
+                ports, policies, external, affinity), skipped);
     }
 }

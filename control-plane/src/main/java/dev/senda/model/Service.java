@@ -24,6 +24,7 @@ import java.util.Map;
  * @param externalName          spec.externalName; null when absent
  * @param ports                 spec.ports (never null)
  * @param sessionAffinity       spec.sessionAffinity; null when absent
+ * @param sessionAffinityTimeoutSeconds spec.sessionAffinityConfig.clientIP.timeoutSeconds; null when absent
  * @param internalTrafficPolicy spec.internalTrafficPolicy; null when absent
  * @param externalTrafficPolicy spec.externalTrafficPolicy; null when absent
  * @param loadBalancer          load-balancer status and settings (never null)
@@ -41,6 +42,7 @@ public record Service(
         String externalName,
         List<ServicePort> ports,
         String sessionAffinity,
+        Integer sessionAffinityTimeoutSeconds,
         String internalTrafficPolicy,
         String externalTrafficPolicy,
         ServiceLoadBalancer loadBalancer) {
@@ -55,14 +57,23 @@ public record Service(
         loadBalancer = java.util.Objects.requireNonNullElse(loadBalancer, ServiceLoadBalancer.NONE);
     }
 
-    /** A Service without load-balancer fields (what every Service had before they were modelled). */
+    /** A Service without session-affinity timeout and load-balancer fields (the form before they were modelled). */
     public Service(ObjectRef ref, Map<String, String> labels, Instant creationTimestamp, String type, String clusterIP,
                    List<String> clusterIPs, List<String> ipFamilies, String ipFamilyPolicy, List<String> externalIPs,
                    String externalName, List<ServicePort> ports, String sessionAffinity, String internalTrafficPolicy,
                    String externalTrafficPolicy) {
         this(ref, labels, creationTimestamp, type, clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, externalIPs,
-                externalName, ports, sessionAffinity, internalTrafficPolicy, externalTrafficPolicy,
+                externalName, ports, sessionAffinity, null, internalTrafficPolicy, externalTrafficPolicy,
                 ServiceLoadBalancer.NONE);
+    }
+
+    /** A Service without a session-affinity timeout. */
+    public Service(ObjectRef ref, Map<String, String> labels, Instant creationTimestamp, String type, String clusterIP,
+                   List<String> clusterIPs, List<String> ipFamilies, String ipFamilyPolicy, List<String> externalIPs,
+                   String externalName, List<ServicePort> ports, String sessionAffinity, String internalTrafficPolicy,
+                   String externalTrafficPolicy, ServiceLoadBalancer loadBalancer) {
+        this(ref, labels, creationTimestamp, type, clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, externalIPs,
+                externalName, ports, sessionAffinity, null, internalTrafficPolicy, externalTrafficPolicy, loadBalancer);
     }
 
     /** A ClusterIP Service with the given ports and nothing else set: a convenience for tests. */

@@ -1,16 +1,20 @@
 package dev.senda.reconcile;
 
+import dev.senda.desired.SessionAffinity;
+import dev.senda.maps.lb.ServiceValue;
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
 import dev.senda.desired.EndpointState;
 import dev.senda.desired.Frontend;
 import dev.senda.desired.FrontendScope;
 import dev.senda.desired.L4Protocol;
+import dev.senda.desired.SessionAffinity;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
+import dev.senda.maps.lb.ServiceValue;
 
 /**
  * Desired state's types to the LB map records and back: the one place where the two meet, so that
@@ -34,6 +38,14 @@ public final class LbEncoding {
     /** The frontend a map key belongs to; null when no frontend can have that key (port 0). */
     public static Frontend frontend(ServiceKey key) {
         return key.port() < 1 ? null : new Frontend(key.address(), key.port(), protocol(key.proto()), scope(key.scope()));
+    }
+
+    /**
+     * A frontend's header: {@code count} slots, {@code flags}, and with session affinity the flag
+     * {@link ServiceValue#FLAG_AFFINITY} and the timeout in seconds in the header's backend_id field.
+     */
+    public static ServiceValue header(int serviceId, int count, int flags, SessionAffinity affinity) {
+        return ServiceValue.header(serviceId, count, flags, affinity.timeoutSeconds());
     }
 
     public static BackendValue backendValue(DesiredBackend b) {

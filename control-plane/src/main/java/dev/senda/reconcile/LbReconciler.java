@@ -41,6 +41,11 @@ import java.util.TreeMap;
  * frontend using it. Both id spaces are shared by the two families (an id lives in one family's map).
  * Ids come from {@link IdAllocator} (round-robin from 1: a freed id is reused last).
  *
+ * <h2>Headers</h2>
+ * A frontend's header carries its backend count and, for session affinity, the affinity flag and the
+ * timeout ({@link LbEncoding#header}). A change of affinity alone changes the header alone: it is the
+ * only entry written, so switching affinity on or off never touches the slots traffic is using.
+ *
  * <h2>Failures and pruning</h2>
  * See {@link PhasedWriter}: a failed backend write ends the apply, a failed frontend write abandons
  * that frontend only; entries nothing desires (a frontend that went away, a backend no longer
@@ -56,7 +61,7 @@ public final class LbReconciler {
     public static final int MAX_SERVICE_ID = 65535;
     /** Largest backend id handed out (the backend map holds 65536 entries). */
     public static final int MAX_BACKEND_ID = 65535;
-    /** {@code SENDA_SVC_FLAG_NONE}: no header flags are used yet. */
+    /** Header flags besides affinity, which {@link LbEncoding#header} sets from the frontend. */
     private static final int HEADER_FLAGS = 0;
 
     private final AppliedTable<ServiceKey, ServiceValue> services;
@@ -192,7 +197,7 @@ public final class LbReconciler {
                     svc.put(header.withSlot(++slot), ServiceValue.slot(serviceId, backendId));
                     be.merge(new BackendKey(family, backendId), LbEncoding.backendValue(b), LbReconciler::preferActive);
                 }
-                svc.put(header, ServiceValue.header(serviceId, slot, HEADER_FLAGS));
+                svc.put(header, LbEncoding.header(serviceId, slot, HEADER_FLAGS, df.affinity()));
                 rn.put(new RevNatKey(family, serviceId), new RevNatValue(f.address(), f.port()));
                 planned.put(f, df);
             } catch (IdAllocator.IdsExhaustedException e) {

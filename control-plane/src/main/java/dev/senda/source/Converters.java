@@ -56,6 +56,7 @@ public final class Converters {
                 spec == null ? null : spec.getExternalName(),
                 ports,
                 spec == null ? null : spec.getSessionAffinity(),
+                affinityTimeout(spec),
                 spec == null ? null : spec.getInternalTrafficPolicy(),
                 spec == null ? null : spec.getExternalTrafficPolicy(),
                 loadBalancer(spec, in.getStatus()));
@@ -86,6 +87,13 @@ public final class Converters {
                 meta != null && meta.getDeletionTimestamp() != null && !meta.getDeletionTimestamp().isEmpty(),
                 spec == null ? List.of() : map(spec.getTaints(), t -> new Node.Taint(t.getKey(), t.getValue(), t.getEffect())),
                 spec == null ? null : spec.getUnschedulable());
+    }
+
+    /** spec.sessionAffinityConfig.clientIP.timeoutSeconds, null wherever the path ends early. */
+    private static Integer affinityTimeout(ServiceSpec spec) {
+        if (spec == null || spec.getSessionAffinityConfig() == null) return null;
+        var clientIp = spec.getSessionAffinityConfig().getClientIP();
+        return clientIp == null ? null : clientIp.getTimeoutSeconds();
     }
 
     /** @return the model EndpointSlice; null only when {@code in} is null */

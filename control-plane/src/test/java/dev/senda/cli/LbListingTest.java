@@ -30,7 +30,8 @@ class LbListingTest {
         maps.putService(header.withSlot(2), ServiceValue.slot(7, 2));
         maps.putRevNat(7, new RevNatValue(ip("10.96.0.10"), 80));
         maps.putService(header, ServiceValue.header(7, 2, 0));
-        maps.putService(new ServiceKey(ip("10.96.0.11"), 53, Protocol.UDP, Scope.EXTERNAL, 0), ServiceValue.header(8, 0, 0));
+        maps.putService(new ServiceKey(ip("10.96.0.11"), 53, Protocol.UDP, Scope.EXTERNAL, 0),
+                ServiceValue.header(8, 0, 0, 10800));
         // the IPv6 sibling of the first Service
         maps.putBackend(3, new BackendValue(ip("fd00:10:244::2"), 8080, Protocol.TCP, BackendState.ACTIVE));
         ServiceKey header6 = new ServiceKey(ip("fd00:96::a"), 80, Protocol.TCP, Scope.EXTERNAL, 0);
@@ -49,6 +50,8 @@ class LbListingTest {
         assertTrue(table.contains("[fd00:96::a]:80/TCP"), table);
         assertTrue(table.contains("[fd00:10:244::2]:8080"), table);
         assertTrue(table.indexOf("10.96.0.11") < table.indexOf("fd00:96::a"), "IPv4 first: " + table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("10.96.0.11:53/UDP") && l.contains(" 10800s ")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("10.96.0.10:80/TCP") && l.contains(" none ")), table);
     }
 
     @Test
@@ -57,7 +60,7 @@ class LbListingTest {
         assertEquals(3, rows.size());
         assertEquals(new ObjectMapper().readTree("""
                 {"frontend":"10.96.0.10:80/TCP","family":"IPv4","address":"10.96.0.10","port":80,"protocol":"TCP",
-                 "scope":"external","serviceId":7,"backends":[
+                 "scope":"external","serviceId":7,"affinityTimeoutSeconds":0,"backends":[
                  {"slot":1,"id":1,"address":"10.244.0.2","port":8080,"protocol":"TCP","state":"active"},
                  {"slot":2,"id":2,"address":"10.244.0.3","port":8080,"protocol":"TCP","state":"terminating"}]}
                 """), rows.get(0));
@@ -65,6 +68,7 @@ class LbListingTest {
         assertEquals("IPv6", rows.get(2).get("family").asText());
         assertEquals("fd00:10:244::2", rows.get(2).get("backends").get(0).get("address").asText());
         assertEquals(0, rows.get(1).get("backends").size());
+        assertEquals(10800, rows.get(1).get("affinityTimeoutSeconds").asInt());
     }
 
     @Test

@@ -79,7 +79,8 @@ final class MapsDump {
      * Checks, independently of any golden text, that the maps hold exactly {@code desired} as the
      * datapath reads it, and nothing else:
      * <ul>
-     *   <li>one header (slot 0, backend_id 0, flags 0) per desired frontend and no other header;
+     *   <li>one header (slot 0; backend_id 0 and flags 0, or with affinity the timeout and the
+     *   affinity flag) per desired frontend and no other header;
      *   its count is the number of desired backends;</li>
      *   <li>slots 1..count exist, carry the header's service_id, and point at backend entries that
      *   hold the desired backends in the desired order; no slot beyond count, no slot without header;</li>
@@ -117,7 +118,10 @@ final class MapsDump {
                 problems.add(f + ": no header");
                 continue;
             }
-            if (header.backendId() != 0 || header.flags() != 0) problems.add(f + ": header " + header);
+            if (!header.equals(dev.senda.maps.lb.ServiceValue.header(header.serviceId(), header.count(), 0,
+                    df.affinity().timeoutSeconds()))) {
+                problems.add(f + ": header " + header + " for affinity " + df.affinity());
+            }
             if (header.count() != df.backends().size()) {
                 problems.add(f + ": header count " + header.count() + ", desired " + df.backends().size() + " backends");
             }

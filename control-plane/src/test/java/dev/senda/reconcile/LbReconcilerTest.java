@@ -2,11 +2,13 @@ package dev.senda.reconcile;
 
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
+import dev.senda.desired.DesiredFrontend;
 import dev.senda.desired.EndpointState;
 import dev.senda.desired.Frontend;
 import dev.senda.desired.FrontendScope;
 import dev.senda.desired.L4Protocol;
 import dev.senda.desired.LbState;
+import dev.senda.desired.SessionAffinity;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.TestLbMaps;
@@ -160,6 +162,26 @@ class LbReconcilerTest {
         applyOk(state(df(F1, List.of(new DesiredBackend(A, EndpointState.ACTIVE), new DesiredBackend(B, EndpointState.TERMINATING)))), true);
         assertEquals(List.of("putBackend 2"), maps.ops());
         assertEquals(BackendState.TERMINATING, store.backends().get(2).state());
+    }
+
+    @Test
+    void switchingSessionAffinityRewritesOnlyTheHeader() {
+        DesiredFrontend plain = df(F1, A, B);
+        DesiredFrontend sticky = new DesiredFrontend(F1, plain.servicePort(), plain.backends(),
+                dev.senda.desired.FrontendKind.CLUSTER_IP, new SessionAffinity(3));
+        applyOk(state(plain), true);
+        maps.clearOps();
+
+        applyOk(state(sticky), true);
+        assertEquals(List.of("putService 10.96.0.1:80/TCP/EXTERNAL#0 count=2"), maps.ops());
+        assertEquals(ServiceValue.header(1, 2, 0, 3), store.services().get(key(F1, 0)));
+        assertEquals(ServiceValue.FLAG_AFFINITY, store.services().get(key(F1, 0)).flags());
+        assertEquals(3, store.services().get(key(F1, 0)).backendId(), "the timeout rides in the header's backend_id");
+
+        maps.clearOps();
+        applyOk(state(plain), true);
+        assertEquals(List.of("putService 10.96.0.1:80/TCP/EXTERNAL#0 count=2"), maps.ops());
+        assertEquals(ServiceValue.header(1, 2, 0), store.services().get(key(F1, 0)));
     }
 
     @Test

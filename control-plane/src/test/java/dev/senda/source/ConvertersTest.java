@@ -117,6 +117,21 @@ class ConvertersTest {
     }
 
     @Test
+    void sessionAffinityAndItsTimeoutAsGiven() {
+        var in = new ServiceBuilder().withNewMetadata().withName("x").endMetadata()
+                .withNewSpec().withSessionAffinity("ClientIP").withNewSessionAffinityConfig().withNewClientIP()
+                .withTimeoutSeconds(99999).endClientIP().endSessionAffinityConfig().endSpec().build();
+        var svc = Converters.service(in);
+        assertEquals("ClientIP", svc.sessionAffinity());
+        assertEquals(99999, svc.sessionAffinityTimeoutSeconds(), "out of range, but validating is desired state's job");
+        var noConfig = new ServiceBuilder().withNewMetadata().withName("y").endMetadata()
+                .withNewSpec().withSessionAffinity("ClientIP").withNewSessionAffinityConfig().endSessionAffinityConfig()
+                .endSpec().build();
+        assertNull(Converters.service(noConfig).sessionAffinityTimeoutSeconds());
+        assertNull(Converters.service(new io.fabric8.kubernetes.api.model.Service()).sessionAffinityTimeoutSeconds());
+    }
+
+    @Test
     void badTimestampIsNull() {
         var in = new ServiceBuilder().withNewMetadata().withName("x").withCreationTimestamp("yesterday").endMetadata().build();
         assertNull(Converters.service(in).creationTimestamp());

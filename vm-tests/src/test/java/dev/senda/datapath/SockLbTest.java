@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -181,6 +182,65 @@ class SockLbTest {
                 assertTrue(id == 2 || id == 3, "backend id " + id);
             }
         }
+    }
+
+    /** Connections {@link #connectsTo} makes: all on one of two backends by chance has p = 2^-11. */
+    static final int CONNECTS = 12;
+
+    /** The answers of {@link #CONNECTS} connects (new sockets, one process, one netns) to vip:80. */
+    private List<String> connectsTo(String vip) throws Exception {
+        String op = "tcp:" + (vip.contains(":") ? "[" + vip + "]" : vip) + ":80";
+        List<String> out = probe(java.util.Collections.nCopies(CONNECTS, op).toArray(String[]::new));
+        assertEquals(CONNECTS, out.size(), String.join("\n", out));
+        for (String line : out) assertTrue(line.startsWith("OK "), line);
+        return out.stream().map(l -> l.substring(l.indexOf(" data=") + 6)).toList();
+    }
+
+    /** Two TCP backends on {@code lo} (answering "tcp-a" and "tcp-b") behind vip:80, service id 20. */
+    private void sessionAffinityCase(String lo, String vip, int timeoutSeconds) throws Exception {
+        try (ServerSocket a = new ServerSocket(0, 50, InetAddress.getByName(lo));
+             ServerSocket b = new ServerSocket(0, 50, InetAddress.getByName(lo))) {
+            for (ServerSocket s : List.of(a, b)) {
+                String answer = s == a ? "tcp-a" : "tcp-b";
+                Thread.ofVirtual().start(() -> {
+                    while (!s.isClosed()) {
+                        try (Socket c = s.accept()) {
+                            c.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            dp.putBackend(1, lo, a.getLocalPort(), Protocol.TCP);
+            dp.putBackend(2, lo, b.getLocalPort(), Protocol.TCP);
+            dp.putService(vip, 80, Protocol.TCP, 20, 1, 2);
+
+            assertEquals(2, Set.copyOf(connectsTo(vip)).size(), "without affinity connections spread");
+
+            dp.setAffinity(vip, 80, Protocol.TCP, 20, 2, timeoutSeconds);
+            assertEquals(1, Set.copyOf(connectsTo(vip)).size(), "with affinity one client stays on one backend");
+            // the client is the socket's network namespace (abi/affinity.h): cookie set, address zero
+            var entries = dp.affinity.entries();
+            assertEquals(1, entries.size(), entries.toString());
+            var key = entries.keySet().iterator().next();
+            assertTrue(key.netnsCookie() != 0, key.toString());
+            assertEquals(PacketBuilder.ip(vip.contains(":") ? "::" : "0.0.0.0"), key.client());
+            assertEquals(20, key.serviceId());
+
+            dp.setAffinity(vip, 80, Protocol.TCP, 20, 2, 0);
+            assertEquals(2, Set.copyOf(connectsTo(vip)).size(), "affinity switched off: connections spread again");
+        }
+    }
+
+    @Test
+    void sessionAffinityKeepsAClientOnOneBackendAcrossConnections() throws Exception {
+        sessionAffinityCase("127.0.0.1", VIP, 60);
+    }
+
+    @Test
+    void sessionAffinityKeepsAClientOnOneIpv6BackendAcrossConnections() throws Exception {
+        sessionAffinityCase("::1", VIP6, 60);
     }
 
     @Test

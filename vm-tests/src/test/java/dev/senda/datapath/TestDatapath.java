@@ -1,6 +1,8 @@
 package dev.senda.datapath;
 
 import dev.senda.maps.abi.Codecs;
+import dev.senda.maps.lb.AffinityKey;
+import dev.senda.maps.lb.AffinityValue;
 import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.DatapathTables;
 import dev.senda.maps.lb.LbMaps;
@@ -56,6 +58,8 @@ final class TestDatapath implements AutoCloseable {
     final LbMaps lb;
     /** Conntrack of both families; null for the socket object, which has none. */
     final TypedMap<CtKey, CtValue> conntrack;
+    /** Session affinity of both families (both objects select backends, so both have it). */
+    final TypedMap<AffinityKey, AffinityValue> affinity;
 
     private TestDatapath(Path objectFile, Path pinRoot, BpfObject object) {
         this.objectFile = objectFile;
@@ -64,6 +68,7 @@ final class TestDatapath implements AutoCloseable {
         this.lb = LbMaps.over(object);
         this.conntrack = object.maps().stream().anyMatch(m -> m.name().equals(Codecs.CT4_MAP.mapName()))
                 ? DatapathTables.CONNTRACK.over(object) : null;
+        this.affinity = DatapathTables.AFFINITY.over(object);
     }
 
     /** The per-packet datapath. */
@@ -142,6 +147,15 @@ final class TestDatapath implements AutoCloseable {
         }
         lb.revNats().put(new RevNatKey(a.family(), serviceId), new RevNatValue(a, port));
         lb.services().put(header, ServiceValue.header(serviceId, backendIds.length, 0));
+    }
+
+    /**
+     * Rewrites only the header of a frontend {@link #putService} programmed, as the reconciler does
+     * when only the session affinity changes: {@code timeoutSeconds} 0 switches affinity off.
+     */
+    void setAffinity(String vip, int port, Protocol proto, int serviceId, int count, int timeoutSeconds) {
+        lb.services().put(new ServiceKey(PacketBuilder.ip(vip), port, proto, Scope.EXTERNAL, 0),
+                ServiceValue.header(serviceId, count, 0, timeoutSeconds));
     }
 
     /** The conntrack entry for a tuple, or null. */

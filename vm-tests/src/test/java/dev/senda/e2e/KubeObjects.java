@@ -66,6 +66,19 @@ final class KubeObjects {
         return new ServiceBuilder(s).editMetadata().addToLabels(key, value).endMetadata().build();
     }
 
+    /**
+     * The Service with {@code spec.sessionAffinity} set to {@code mode} ("ClientIP" or "None") and, when
+     * {@code timeoutSeconds} is not null, {@code spec.sessionAffinityConfig.clientIP.timeoutSeconds}.
+     */
+    static Service withSessionAffinity(Service s, String mode, Integer timeoutSeconds) {
+        var spec = new ServiceBuilder(s).editSpec().withSessionAffinity(mode).withSessionAffinityConfig(null);
+        if (timeoutSeconds != null) {
+            spec = spec.withNewSessionAffinityConfig().withNewClientIP().withTimeoutSeconds(timeoutSeconds)
+                    .endClientIP().endSessionAffinityConfig();
+        }
+        return spec.endSpec().build();
+    }
+
     /** Both slices' endpoints in one slice (e.g. ready ones and terminating ones). */
     static EndpointSlice merge(EndpointSlice a, EndpointSlice b) {
         return new EndpointSliceBuilder(a).addAllToEndpoints(b.getEndpoints()).build();

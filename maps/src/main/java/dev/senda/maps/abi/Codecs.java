@@ -1,5 +1,7 @@
 package dev.senda.maps.abi;
 
+import dev.senda.maps.lb.AffinityKey;
+import dev.senda.maps.lb.AffinityValue;
 import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.CtKey;
@@ -47,12 +49,15 @@ public final class Codecs {
     public static final SockFlowKeyCodec SOCK_FLOW6_KEY = new SockFlowKeyCodec(IPV6);
     public static final SockFlowValueCodec SOCK_FLOW4_VALUE = new SockFlowValueCodec(IPV4);
     public static final SockFlowValueCodec SOCK_FLOW6_VALUE = new SockFlowValueCodec(IPV6);
+    public static final AffinityKeyCodec AFFINITY4_KEY = new AffinityKeyCodec(IPV4);
+    public static final AffinityKeyCodec AFFINITY6_KEY = new AffinityKeyCodec(IPV6);
+    public static final AffinityValueCodec AFFINITY_VALUE = new AffinityValueCodec();
 
     /** Every struct codec, one per C struct in the ABI headers. */
     public static final List<StructCodec<?>> ALL = List.of(SVC4_KEY, SVC6_KEY, SVC4_VALUE, SVC6_VALUE, BACKEND4,
             BACKEND6, REVNAT4, REVNAT6, CT4_KEY, CT6_KEY, CT4_VALUE, CT6_VALUE, SOCK_REVNAT4_KEY, SOCK_REVNAT6_KEY,
             SOCK_REVNAT4_VALUE, SOCK_REVNAT6_VALUE, SOCK_FLOW4_KEY, SOCK_FLOW6_KEY, SOCK_FLOW4_VALUE,
-            SOCK_FLOW6_VALUE);
+            SOCK_FLOW6_VALUE, AFFINITY4_KEY, AFFINITY6_KEY, AFFINITY_VALUE);
 
     public static final MapSpec<ServiceKey, ServiceValue> SVC4_MAP = new MapSpec<>("senda_svc4_v1", SVC4_KEY, SVC4_VALUE);
     public static final MapSpec<ServiceKey, ServiceValue> SVC6_MAP = new MapSpec<>("senda_svc6_v1", SVC6_KEY, SVC6_VALUE);
@@ -74,11 +79,16 @@ public final class Codecs {
             SOCK_FLOW4_KEY, SOCK_FLOW4_VALUE);
     public static final MapSpec<SockFlowKey, SockFlowValue> SOCK_FLOW6_MAP = new MapSpec<>("senda_sockflow6_v1",
             SOCK_FLOW6_KEY, SOCK_FLOW6_VALUE);
+    public static final MapSpec<AffinityKey, AffinityValue> AFFINITY4_MAP = new MapSpec<>("senda_affinity4_v1",
+            AFFINITY4_KEY, AFFINITY_VALUE);
+    public static final MapSpec<AffinityKey, AffinityValue> AFFINITY6_MAP = new MapSpec<>("senda_affinity6_v1",
+            AFFINITY6_KEY, AFFINITY_VALUE);
     /** Per-CPU event counters, indexed by {@code enum senda_metric} (see dev.senda.maps.metrics). */
     public static final MapAbi METRICS_MAP = new MapAbi("senda_metrics_v1", "__u32", U32Codec.SIZE, "__u64", Long.BYTES);
 
     /** Every pinned map of the ABI. */
     public static final List<MapAbi> MAPS = List.of(SVC4_MAP.abi(), SVC6_MAP.abi(), BACKEND4_MAP.abi(),
             BACKEND6_MAP.abi(), REVNAT4_MAP.abi(), REVNAT6_MAP.abi(), CT4_MAP.abi(), CT6_MAP.abi(),
-            SOCK_REVNAT4_MAP.abi(), SOCK_REVNAT6_MAP.abi(), SOCK_FLOW4_MAP.abi(), SOCK_FLOW6_MAP.abi(), METRICS_MAP);
+            SOCK_REVNAT4_MAP.abi(), SOCK_REVNAT6_MAP.abi(), SOCK_FLOW4_MAP.abi(), SOCK_FLOW6_MAP.abi(), AFFINITY4_MAP.abi(),
+            AFFINITY6_MAP.abi(), METRICS_MAP);
 }

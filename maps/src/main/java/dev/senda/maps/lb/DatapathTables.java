@@ -23,4 +23,8 @@ public final class DatapathTables {
     /** Unconnected-UDP stickiness: {@code senda_sockflow4_v1} / {@code senda_sockflow6_v1}. */
     public static final TableSpec<SockFlowKey, SockFlowValue> SOCK_FLOW =
             new TableSpec<>("socket flows", k -> k.address().family(), Codecs.SOCK_FLOW4_MAP, Codecs.SOCK_FLOW6_MAP);
+
+    /** Session affinity (ClientIP): {@code senda_affinity4_v1} / {@code senda_affinity6_v1}. */
+    public static final TableSpec<AffinityKey, AffinityValue> AFFINITY =
+            new TableSpec<>("session affinity", k -> k.client().family(), Codecs.AFFINITY4_MAP, Codecs.AFFINITY6_MAP);
 }

@@ -3,7 +3,11 @@ package dev.senda.maps.lb;
 /**
  * Value of {@code senda_svc4_v1} ({@code struct senda_svc4_value}).
  *
- * @param backendId slot &gt; 0: the backend id in {@code senda_backend4_v1}; header: 0
+ * <p>The header (slot 0) has no backend: its {@code backend_id} field carries the session-affinity
+ * timeout in seconds when {@link #FLAG_AFFINITY} is set, else 0 ({@code bpf/lib/abi/lb.h}).
+ *
+ * @param backendId slot &gt; 0: the backend id in {@code senda_backend4_v1}; header: the affinity
+ *                  timeout in seconds with {@link #FLAG_AFFINITY}, else 0
  * @param serviceId the frontend's id, key of {@code senda_revnat4_v1}
  * @param count     header only: number of backend slots (0 = no ready endpoints: refuse)
  * @param flags     header only: {@code SENDA_SVC_FLAG_*}
@@ -14,8 +18,27 @@ public record ServiceValue(int backendId, int serviceId, int count, int flags) {
         if (flags < 0 || flags > 0xff) throw new IllegalArgumentException("flags out of range: " + flags);
     }
 
+    /** {@code SENDA_SVC_FLAG_AFFINITY}: sessionAffinity ClientIP, timeout in the header's backend_id. */
+    public static final int FLAG_AFFINITY = 0x01;
+
     public static ServiceValue header(int serviceId, int count, int flags) {
         return new ServiceValue(0, serviceId, count, flags);
+    }
+
+    /**
+     * A header; {@code affinityTimeout} &gt; 0 (seconds) sets {@link #FLAG_AFFINITY} in {@code flags}
+     * and stores the timeout, 0 means no affinity.
+     */
+    public static ServiceValue header(int serviceId, int count, int flags, int affinityTimeout) {
+        if (affinityTimeout < 0) throw new IllegalArgumentException("affinity timeout < 0: " + affinityTimeout);
+        return affinityTimeout == 0
+                ? new ServiceValue(0, serviceId, count, flags & ~FLAG_AFFINITY)
+                : new ServiceValue(affinityTimeout, serviceId, count, flags | FLAG_AFFINITY);
+    }
+
+    /** Header only: the session-affinity timeout in seconds, 0 when the flag is not set. */
+    public int affinityTimeout() {
+        return (flags & FLAG_AFFINITY) != 0 ? backendId : 0;
     }
 
     public static ServiceValue slot(int serviceId, int backendId) {

@@ -4,6 +4,8 @@ import java.nio.ByteOrder;
 import java.util.HexFormat;
 
 import dev.senda.net.IpAddress;
+import dev.senda.maps.lb.AffinityKey;
+import dev.senda.maps.lb.AffinityValue;
 import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
@@ -99,6 +101,27 @@ class CodecsTest {
     }
 
     @Test
+    void affinityHeader() {
+        // timeout 10800 s = 0x2a30 in the header's backend_id, flag 0x01
+        exact(Codecs.SVC4_VALUE, ServiceValue.header(7, 3, 0, 10800), "30 2a 00 00 07 00 00 00 03 00 01 00");
+        assertEquals(10800, ServiceValue.header(7, 3, 0, 10800).affinityTimeout());
+        assertEquals(ServiceValue.header(7, 3, 0), ServiceValue.header(7, 3, 0, 0));
+        assertEquals(0, ServiceValue.header(7, 3, 0).affinityTimeout());
+    }
+
+    @Test
+    void affinity() throws Exception {
+        exact(Codecs.AFFINITY4_KEY, new AffinityKey(0, ip("10.244.1.5"), 9),
+                "00 00 00 00 00 00 00 00 0a f4 01 05 09 00 00 00");
+        exact(Codecs.AFFINITY4_KEY, new AffinityKey(0x0102030405060708L, ip("0.0.0.0"), 0x0a0b),
+                "08 07 06 05 04 03 02 01 00 00 00 00 0b 0a 00 00");
+        exact(Codecs.AFFINITY6_KEY, new AffinityKey(0, ip("fd00:10:244::5"), 9),
+                "00 00 00 00 00 00 00 00 fd 00 00 10 02 44 00 00 00 00 00 00 00 00 00 05 09 00 00 00 00 00 00 00");
+        exact(Codecs.AFFINITY_VALUE, new AffinityValue(0x01020304, -2, 3),
+                "04 03 02 01 fe ff ff ff 03 00 00 00");
+    }
+
+    @Test
     void u32Keys() {
         assertEquals("07 00 00 00", HEX.formatHex(U32Codec.encode(7)));
         assertEquals("ff ff ff ff", HEX.formatHex(U32Codec.encode(-1)));
@@ -130,7 +153,10 @@ class CodecsTest {
         assertEquals(24, Codecs.SOCK_REVNAT6_VALUE.size());
         assertEquals(32, Codecs.SOCK_FLOW6_KEY.size());
         assertEquals(24, Codecs.SOCK_FLOW6_VALUE.size());
-        assertEquals(20, Codecs.ALL.size());
+        assertEquals(16, Codecs.AFFINITY4_KEY.size());
+        assertEquals(32, Codecs.AFFINITY6_KEY.size());
+        assertEquals(12, Codecs.AFFINITY_VALUE.size());
+        assertEquals(23, Codecs.ALL.size());
     }
 
     @Test
