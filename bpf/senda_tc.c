@@ -5,7 +5,7 @@
  * Every frame a pod sends passes here and goes to its family's stages
  * (lib/lb_pkt4.h, lib/lb_pkt6.h): replies of translated flows are
  * reverse-NATed first, then packets to a Service are DNATed to a backend.
- * Anything else (not IPv4/IPv6 TCP/UDP, not a Service) continues untouched.
+ * Anything else (not IPv4/IPv6 TCP/UDP/SCTP, not a Service) continues untouched.
  */
 #include "lib/ctx/skb.h"
 #include "lib/pkt.h"

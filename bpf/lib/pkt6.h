@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * IPv6 header parsing: Ethernet + IPv6 + TCP/UDP into struct senda_pkt6
+ * IPv6 header parsing: Ethernet + IPv6 + TCP/UDP/SCTP into struct senda_pkt6
  * (offsets, not pointers; see pkt.h).
  */
 #ifndef SENDA_PKT6_H
