@@ -210,6 +210,23 @@ class TcPacketCasesTest {
                     (dp, n) -> dp.putService(n.emptyVip(), VPORT, Protocol.SCTP, 9),
                     TcPacketCasesTest::sctpInitToEmpty, TC_ACT_REDIRECT,
                     n -> portUnreachable(n, sctpInitToEmpty(n), SCTP_ICMP4_QUOTE)),
+            new Case("a pod reaching itself through an SCTP Service is hairpinned with the VIP as source", BOTH,
+                    (dp, n) -> {
+                        dp.putBackend(1, n.client(), BPORT, Protocol.SCTP);
+                        dp.putService(n.vip(), VPORT, Protocol.SCTP, SERVICE_ID, 1);
+                    },
+                    n -> sctpInit(n).build(), TC_ACT_OK,
+                    n -> sctpInit(n).src(n.vip(), CPORT).dst(n.client(), BPORT).build()),
+            new Case("the hairpinned SCTP INIT ACK goes back to the pod from the VIP", BOTH,
+                    (dp, n) -> {
+                        dp.putBackend(1, n.client(), BPORT, Protocol.SCTP);
+                        dp.putService(n.vip(), VPORT, Protocol.SCTP, SERVICE_ID, 1);
+                        dp.run(sctpInit(n).build());
+                    },
+                    n -> PacketBuilder.sctp(n.client(), BPORT, n.vip(), CPORT).vtag(0x11223344L)
+                            .init(SCTP_INIT_ACK, 0x55667788L, 5000).build(), TC_ACT_OK,
+                    n -> PacketBuilder.sctp(n.vip(), VPORT, n.client(), CPORT).vtag(0x11223344L)
+                            .init(SCTP_INIT_ACK, 0x55667788L, 5000).build()),
             new Case("an SCTP Service does not capture TCP to the same port", BOTH,
                     (dp, n) -> serviceWithBackendA(dp, n, Protocol.SCTP),
                     n -> syn(n).build(), TC_ACT_OK, n -> syn(n).build()),
