@@ -7,7 +7,7 @@
  * reverse-NATed first, then packets to a Service are DNATed to a backend.
  * senda_tc_to_pod (egress: every frame a pod receives) reverse-NATs replies
  * that reached the node from elsewhere: those of backends on other nodes.
- * Anything else (not IPv4/IPv6 TCP/UDP, not a Service) continues untouched.
+ * Anything else (not IPv4/IPv6 TCP/UDP/SCTP, not a Service) continues untouched.
  */
 #include "lib/ctx/skb.h"
 #include "lib/pkt.h"

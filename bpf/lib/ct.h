@@ -48,10 +48,15 @@ static __always_inline void senda_ct_touch(__u32 *last_seen)
 		*last_seen = now;
 }
 
-/* True when this pure SYN reuses the tuple of a flow idle for too long (see above). */
-static __always_inline int senda_ct_syn_reuses_tuple(__u8 proto, __u8 tcp_flags, __u32 last_seen)
+/*
+ * True when this packet opens a flow (a pure SYN, an SCTP INIT: the parser's
+ * "opens") on the tuple of a flow idle for too long (see above). SCTP INIT is
+ * treated as a SYN: Linux retransmits an INIT after rto_initial (3 s), doubling
+ * up to rto_max (60 s), so one attempt's gaps also stay below the threshold.
+ */
+static __always_inline int senda_ct_opener_reuses_tuple(__u8 opens, __u32 last_seen)
 {
-	return senda_tcp_is_pure_syn(proto, tcp_flags) && senda_ct_now() - last_seen > SENDA_CT_SYN_REUSE_AGE;
+	return opens && senda_ct_now() - last_seen > SENDA_CT_SYN_REUSE_AGE;
 }
 
 #endif /* SENDA_CT_H */

@@ -74,12 +74,14 @@ static __always_inline void senda_lb4_pkt_flow_from_ct(struct senda_ct4_flow *f,
  * same check, and is also balanced afresh on a tuple idle for long (ct.h).
  * Other TCP segments belong to an established connection, which keeps its
  * backend even after the backend left the Service: the pod may still serve it.
+ * SCTP follows TCP: an INIT (first chunk) opens an association like a SYN,
+ * every other packet keeps the backend of its association.
  */
 static __always_inline int senda_lb4_pkt_ct_usable(const struct senda_pkt4 *p, const struct senda_ct4_value *ct)
 {
-	if (p->proto == IPPROTO_TCP && !senda_tcp_is_pure_syn(p->proto, p->tcp_flags))
+	if (p->proto != IPPROTO_UDP && !p->opens)
 		return 1;
-	if (senda_ct_syn_reuses_tuple(p->proto, p->tcp_flags, ct->last_seen))
+	if (senda_ct_opener_reuses_tuple(p->opens, ct->last_seen))
 		return 0;
 	return senda_lb4_backend_current(ct->backend_id, ct->nat_addr, ct->nat_port);
 }
@@ -120,7 +122,10 @@ static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct s
 			senda_count(SENDA_M_TC_REJECT_TCP);
 			return senda_reject_tcp4(ctx, p);
 		}
+		/* ICMP refusals (UDP and SCTP, as kube-proxy's REJECT) count here */
 		senda_count(SENDA_M_TC_REJECT_UDP);
+		if (p->proto == IPPROTO_SCTP)
+			return senda_reject_sctp4(ctx, p);
 		return senda_reject_udp4(ctx, p);
 	}
 
@@ -152,7 +157,7 @@ err:
 	return SENDA_CTX_DROP;
 }
 
-/* Both stages for one frame: anything not IPv4 TCP/UDP passes untouched. */
+/* Both stages for one frame: anything not IPv4 TCP/UDP/SCTP passes untouched. */
 static __always_inline int senda_lb4_pkt(struct senda_ctx *ctx)
 {
 	struct senda_pkt4 p = {};

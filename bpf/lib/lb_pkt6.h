@@ -72,9 +72,9 @@ static __always_inline void senda_lb6_pkt_flow_from_ct(struct senda_ct6_flow *f,
  * senda_lb4_pkt_ct_usable()). */
 static __always_inline int senda_lb6_pkt_ct_usable(const struct senda_pkt6 *p, const struct senda_ct6_value *ct)
 {
-	if (p->proto == IPPROTO_TCP && !senda_tcp_is_pure_syn(p->proto, p->tcp_flags))
+	if (p->proto != IPPROTO_UDP && !p->opens)
 		return 1;
-	if (senda_ct_syn_reuses_tuple(p->proto, p->tcp_flags, ct->last_seen))
+	if (senda_ct_opener_reuses_tuple(p->opens, ct->last_seen))
 		return 0;
 	return senda_lb6_backend_current(ct->backend_id, ct->nat_addr, ct->nat_port);
 }
@@ -114,6 +114,8 @@ static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct s
 			senda_count(SENDA_M_TC_REJECT_TCP);
 			return senda_reject_tcp6(ctx, p);
 		}
+		/* ICMP refusals (UDP and SCTP, as kube-proxy's REJECT) count here;
+		 * the ICMPv6 quote (whole packet up to 1232 bytes) serves both */
 		senda_count(SENDA_M_TC_REJECT_UDP);
 		return senda_reject_udp6(ctx, p);
 	}
@@ -145,7 +147,7 @@ err:
 	return SENDA_CTX_DROP;
 }
 
-/* Both stages for one frame: anything not IPv6 TCP/UDP (pkt6.h) passes untouched. */
+/* Both stages for one frame: anything not IPv6 TCP/UDP/SCTP (pkt6.h) passes untouched. */
 static __always_inline int senda_lb6_pkt(struct senda_ctx *ctx)
 {
 	struct senda_pkt6 p = {};

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Address/port rewriting of IPv4 TCP/UDP packets with incremental checksum
- * updates. Each function updates the checksums first and then the field, and
- * keeps *p in step with the packet, so stages can be chained.
+ * Address/port rewriting of IPv4 TCP/UDP/SCTP packets with checksum updates.
+ * Each function updates the checksums first and then the field (SCTP: the
+ * field, then its CRC32c over the whole packet, sctp.h), and keeps *p in step
+ * with the packet, so stages can be chained.
  */
 #ifndef SENDA_NAT4_H
 #define SENDA_NAT4_H
@@ -10,6 +11,7 @@
 #include "common.h"
 #include "ctx/ctx.h"
 #include "pkt4.h"
+#include "sctp.h"
 
 /*
  * Flags for the L4 checksum update of this packet. A UDP datagram sent without
@@ -21,12 +23,15 @@ static __always_inline __u64 senda_nat4_l4_csum_flags(const struct senda_pkt4 *p
 	return p->proto == IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
 }
 
-/* Address field changed: both the IPv4 header checksum and the L4 pseudo header. */
+/* Address field changed: both the IPv4 header checksum and the L4 pseudo
+ * header (SCTP has none: its CRC32c does not cover the addresses). */
 static __always_inline int senda_nat4_csum_addr(struct senda_ctx *ctx, const struct senda_pkt4 *p,
 						__be32 from, __be32 to)
 {
 	int err;
 
+	if (p->proto == IPPROTO_SCTP)
+		return senda_ctx_l3_csum_replace(ctx, SENDA_L3_OFF + SENDA_IP_CSUM_OFF, from, to, sizeof(to));
 	err = senda_ctx_l4_csum_replace(ctx, p->l4_csum_off, from, to,
 					senda_nat4_l4_csum_flags(p) | BPF_F_PSEUDO_HDR | sizeof(to));
 	if (err < 0)
@@ -39,6 +44,23 @@ static __always_inline int senda_nat4_csum_port(struct senda_ctx *ctx, const str
 						__be16 from, __be16 to)
 {
 	return senda_ctx_l4_csum_replace(ctx, p->l4_csum_off, from, to, senda_nat4_l4_csum_flags(p) | sizeof(to));
+}
+
+/*
+ * SCTP port change: the field, then the CRC32c over the SCTP packet (the IP
+ * payload, not any Ethernet padding). Longer than SENDA_SCTP_CRC_MAX_LEN: the
+ * checksum field is left as it is (sctp.h says why that is right).
+ */
+static __always_inline int senda_nat4_sctp_set_port(struct senda_ctx *ctx, struct senda_pkt4 *p,
+						    int field_off, __be16 to)
+{
+	__u32 len = p->ip_tot_len - p->ihl_len;  /* the parser checked >= 16 */
+
+	if (senda_ctx_store(ctx, p->l4_off + field_off, &to, sizeof(to), BPF_F_RECOMPUTE_CSUM) < 0)
+		return -1;
+	if (len > SENDA_SCTP_CRC_MAX_LEN)
+		return 0;
+	return senda_sctp_csum_store(ctx, p->l4_off, len);
 }
 
 static __always_inline int senda_nat4_set_addr(struct senda_ctx *ctx, struct senda_pkt4 *p,
@@ -61,6 +83,8 @@ static __always_inline int senda_nat4_set_port(struct senda_ctx *ctx, struct sen
 
 	if (from == to)
 		return 0;
+	if (p->proto == IPPROTO_SCTP)
+		return senda_nat4_sctp_set_port(ctx, p, field_off, to);
 	err = senda_nat4_csum_port(ctx, p, from, to);
 	if (err < 0)
 		return err;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Address/port rewriting of IPv6 TCP/UDP packets with incremental checksum
- * updates, the sibling of nat4.h. IPv6 has no header checksum: an address
- * change only reaches the L4 checksum, through the pseudo header. Each
+ * Address/port rewriting of IPv6 TCP/UDP/SCTP packets with checksum updates,
+ * the sibling of nat4.h. IPv6 has no header checksum: an address change only
+ * reaches the TCP/UDP checksum, through the pseudo header, and leaves the SCTP
+ * CRC32c alone (no pseudo header); a port change recomputes the CRC32c. Each
  * function updates the checksum first and then the field, and keeps *p in
  * step with the packet, so stages can be chained.
  */
@@ -14,6 +15,7 @@
 #include "csum.h"
 #include "addr6.h"
 #include "pkt6.h"
+#include "sctp.h"
 
 /*
  * UDP: a computed 0 must be sent as 0xffff (0 is invalid in IPv6), which
@@ -42,12 +44,26 @@ static __always_inline int senda_nat6_set_addr(struct senda_ctx *ctx, struct sen
 
 	if (senda_addr6_eq(from, to))
 		return 0;
+	if (p->proto == IPPROTO_SCTP)  /* covered by no checksum; keep skb->csum in step */
+		return senda_ctx_store(ctx, SENDA_L3_OFF + field_off, to, 16, BPF_F_RECOMPUTE_CSUM);
 	diff = senda_csum_diff_addr6(from, to);
 	err = senda_ctx_l4_csum_replace(ctx, p->l4_csum_off, 0, diff, senda_nat6_l4_csum_flags(p) | BPF_F_PSEUDO_HDR);
 	if (err < 0)
 		return err;
 	senda_ctx_csum_complete_add(ctx, diff);
 	return senda_ctx_store(ctx, SENDA_L3_OFF + field_off, to, 16, 0);
+}
+
+/* SCTP port change: as in nat4.h, over the IPv6 payload (no extension headers:
+ * the parser took none). */
+static __always_inline int senda_nat6_sctp_set_port(struct senda_ctx *ctx, struct senda_pkt6 *p,
+						    int field_off, __be16 to)
+{
+	if (senda_ctx_store(ctx, p->l4_off + field_off, &to, sizeof(to), BPF_F_RECOMPUTE_CSUM) < 0)
+		return -1;
+	if (p->payload_len > SENDA_SCTP_CRC_MAX_LEN)
+		return 0;
+	return senda_sctp_csum_store(ctx, p->l4_off, p->payload_len);
 }
 
 /* Port field changed: only the L4 checksum covers it. */
@@ -58,6 +74,8 @@ static __always_inline int senda_nat6_set_port(struct senda_ctx *ctx, struct sen
 
 	if (from == to)
 		return 0;
+	if (p->proto == IPPROTO_SCTP)
+		return senda_nat6_sctp_set_port(ctx, p, field_off, to);
 	err = senda_ctx_l4_csum_replace(ctx, p->l4_csum_off, from, to, senda_nat6_l4_csum_flags(p) | sizeof(to));
 	if (err < 0)
 		return err;

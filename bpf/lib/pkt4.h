@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * IPv4 header parsing: Ethernet + IPv4 + TCP/UDP into struct senda_pkt4
+ * IPv4 header parsing: Ethernet + IPv4 + TCP/UDP/SCTP into struct senda_pkt4
  * (offsets, not pointers; see pkt.h).
  */
 #ifndef SENDA_PKT4_H
@@ -9,6 +9,7 @@
 #include "common.h"
 #include "ctx/ctx.h"
 #include "pkt.h"
+#include "sctp.h"
 #include <linux/ip.h>
 
 /* IPv4 fragment bits of iphdr.frag_off (host order before bpf_htons). */
@@ -20,7 +21,7 @@
 #define SENDA_IP_SADDR_OFF offsetof(struct iphdr, saddr)
 #define SENDA_IP_DADDR_OFF offsetof(struct iphdr, daddr)
 
-/* Everything about a parsed IPv4 TCP/UDP packet, offsets from the frame start. */
+/* Everything about a parsed IPv4 TCP/UDP/SCTP packet, offsets from the frame start. */
 struct senda_pkt4 {
 	__be32 saddr;        /* be */
 	__be32 daddr;        /* be */
@@ -28,18 +29,19 @@ struct senda_pkt4 {
 	__be16 dport;        /* be */
 	__be32 tcp_seq;      /* be: TCP only */
 	__be32 tcp_ack;      /* be: TCP only */
-	__u16  l4_off;       /* host: offset of the TCP/UDP header */
-	__u16  l4_csum_off;  /* host: offset of the TCP/UDP checksum field */
+	__u16  l4_off;       /* host: offset of the TCP/UDP/SCTP header */
+	__u16  l4_csum_off;  /* host: offset of the TCP/UDP/SCTP checksum field */
 	__u16  ip_tot_len;   /* host: IPv4 total length */
-	__u16  l4_len;       /* host: TCP header length (doff * 4) or 8 for UDP */
-	__u8   proto;        /* host: IPPROTO_TCP or IPPROTO_UDP */
+	__u16  l4_len;       /* host: TCP header length (doff * 4), 8 for UDP, 12 for SCTP */
+	__u8   proto;        /* host: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP */
 	__u8   tcp_flags;    /* host: TCP only, SENDA_TCP_* bits */
+	__u8   opens;        /* host: 1 for a packet that opens a flow: TCP pure SYN, SCTP INIT */
 	__u8   ihl_len;      /* host: IPv4 header length in bytes (20..60) */
 	__u8   udp_csum_zero;/* host: UDP only, 1 when the sender sent no checksum */
 };
 
 /*
- * Parses the frame into *p. Returns 0 for an IPv4 TCP/UDP packet that the
+ * Parses the frame into *p. Returns 0 for an IPv4 TCP/UDP/SCTP packet that the
  * load balancer can translate, -1 for anything else (other ethertype,
  * malformed, IP fragment, other L4 protocol), which callers pass through
  * untouched.
@@ -84,6 +86,7 @@ static __always_inline int senda_pkt4_parse(struct senda_ctx *ctx, struct senda_
 	p->tcp_seq = 0;
 	p->tcp_ack = 0;
 	p->udp_csum_zero = 0;
+	p->opens = 0;
 	if (p->ip_tot_len < ihl_len)
 		return -1;
 
@@ -101,6 +104,7 @@ static __always_inline int senda_pkt4_parse(struct senda_ctx *ctx, struct senda_
 		p->tcp_flags = ((__u8 *)tcp)[13];
 		p->l4_len = tcp->doff * 4;
 		p->l4_csum_off = p->l4_off + SENDA_TCP_CSUM_OFF;
+		p->opens = senda_tcp_is_pure_syn(IPPROTO_TCP, p->tcp_flags);
 		return 0;
 	}
 	if (ip->protocol == IPPROTO_UDP) {
@@ -113,6 +117,20 @@ static __always_inline int senda_pkt4_parse(struct senda_ctx *ctx, struct senda_
 		p->l4_len = sizeof(struct udphdr);
 		p->l4_csum_off = p->l4_off + SENDA_UDP_CSUM_OFF;
 		p->udp_csum_zero = udp->check == 0;
+		return 0;
+	}
+	if (ip->protocol == IPPROTO_SCTP) {
+		struct senda_sctp_wire *sctp = (void *)ip + ihl_len;
+		struct senda_sctp_chunk_wire *chunk = (void *)(sctp + 1);
+
+		/* a packet without a chunk is malformed (RFC 9260 3) */
+		if ((void *)(chunk + 1) > data_end || p->ip_tot_len < ihl_len + SENDA_SCTP_MIN_LEN)
+			return -1;
+		p->sport = sctp->sport;
+		p->dport = sctp->dport;
+		p->l4_len = SENDA_SCTP_HLEN;
+		p->l4_csum_off = p->l4_off + SENDA_SCTP_CSUM_OFF;
+		p->opens = chunk->type == SENDA_SCTP_INIT;
 		return 0;
 	}
 	return -1;

@@ -2,7 +2,8 @@
 /*
  * Refusing a connection to a Service without backends, in place: a TCP
  * segment is answered with a RST (RFC 9293 3.10.7.1, "connection does not
- * exist"), a UDP datagram with ICMP / ICMPv6 port unreachable (RFC 1122
+ * exist"), a UDP datagram or SCTP packet (as kube-proxy's REJECT does for
+ * every protocol but TCP) with ICMP / ICMPv6 port unreachable (RFC 1122
  * 3.2.2.1, RFC 4443 3.1), sent back out of the device the packet came in on,
  * so the client fails at once instead of timing out. The answer appears to
  * come from the VIP.

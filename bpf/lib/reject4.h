@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Refusals for IPv4 (what and why: reject.h): a TCP RST, or ICMP port
- * unreachable quoting the IPv4 header and the first 8 bytes of the datagram.
+ * unreachable quoting the IPv4 header and the first 8 bytes of a UDP datagram,
+ * or the first 20 of an SCTP packet.
  */
 #ifndef SENDA_REJECT4_H
 #define SENDA_REJECT4_H
@@ -11,6 +12,7 @@
 #include "pkt4.h"
 #include "csum.h"
 #include "reject.h"
+#include "sctp.h"
 
 #define SENDA_IP_DF 0x4000
 
@@ -42,8 +44,14 @@ struct senda_rst4_wire {
 	struct senda_tcp_wire tcp;
 };
 
-/* ICMP destination unreachable quoting the original IPv4 header + 8 bytes. */
-#define SENDA_ICMP_QUOTE_LEN (20 + 8)
+/*
+ * ICMP destination unreachable quoting the original IPv4 header + 8 bytes
+ * (RFC 792), or + 20 for SCTP: an INIT carries verification tag 0, and an SCTP
+ * stack takes an ICMP error for it only when the quote shows the INIT chunk
+ * and its Initiate Tag (RFC 9260 appendix C, ICMP6), bytes 12..19.
+ */
+#define SENDA_ICMP_QUOTE_LEN      (20 + 8)
+#define SENDA_ICMP_SCTP_QUOTE_LEN (20 + SENDA_SCTP_MIN_LEN + 4)
 struct senda_icmp4_wire {
 	struct senda_ip4_wire ip;
 	__u8   type;
@@ -51,7 +59,7 @@ struct senda_icmp4_wire {
 	__sum16 check;
 	__be16 unused;
 	__be16 mtu;
-	__u8   quote[SENDA_ICMP_QUOTE_LEN];
+	__u8   quote[SENDA_ICMP_SCTP_QUOTE_LEN];  /* the first qlen bytes are sent */
 };
 
 #define SENDA_ICMP_DEST_UNREACH 3
@@ -107,28 +115,44 @@ static __always_inline int senda_reject_tcp4(struct senda_ctx *ctx, const struct
 }
 
 /*
- * Answers the UDP datagram described by *p with ICMP port unreachable from
- * the VIP. Datagrams with IP options are dropped instead (the quote would
- * need a variable length, not worth it for a refusal).
+ * Answers the packet described by *p with ICMP port unreachable from the VIP,
+ * quoting its first qlen bytes (a constant: SENDA_ICMP_QUOTE_LEN or
+ * SENDA_ICMP_SCTP_QUOTE_LEN). Packets with IP options are dropped instead (the
+ * quote would need a variable length, not worth it for a refusal), and so are
+ * packets shorter than the quote.
  */
-static __always_inline int senda_reject_udp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
+static __always_inline int senda_reject_icmp4(struct senda_ctx *ctx, const struct senda_pkt4 *p, __u32 qlen)
 {
 	struct senda_icmp4_wire m = {};
 	__u32 sum;
 
-	if (p->ihl_len != 20)
+	if (p->ihl_len != 20 || p->ip_tot_len < qlen)
 		return SENDA_CTX_DROP;
-	if (senda_ctx_load(ctx, SENDA_L3_OFF, m.quote, sizeof(m.quote)) < 0)
+	if (senda_ctx_load(ctx, SENDA_L3_OFF, m.quote, qlen) < 0)
 		return SENDA_CTX_DROP;
 
 	m.type = SENDA_ICMP_DEST_UNREACH;
 	m.code = SENDA_ICMP_PORT_UNREACH;
-	sum = senda_csum_add(0, &m.type, (sizeof(m) - sizeof(m.ip)) / 2);
+	sum = senda_csum_add(0, &m.type, (8 + qlen) / 2);
 	m.check = senda_csum_fold(sum);
 
 	/* 0xc0: internetwork control precedence, what Linux uses for ICMP errors */
-	senda_ip4_wire_init(&m.ip, IPPROTO_ICMP, 0xc0, 0, sizeof(m), p->daddr, p->saddr);
-	return senda_reply_send(ctx, &m, sizeof(m));
+	senda_ip4_wire_init(&m.ip, IPPROTO_ICMP, 0xc0, 0, sizeof(m.ip) + 8 + qlen, p->daddr, p->saddr);
+	return senda_reply_send(ctx, &m, sizeof(m.ip) + 8 + qlen);
+}
+
+/* Answers the UDP datagram described by *p (the parser checked it has its
+ * 8-byte header) with ICMP port unreachable. */
+static __always_inline int senda_reject_udp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
+{
+	return senda_reject_icmp4(ctx, p, SENDA_ICMP_QUOTE_LEN);
+}
+
+/* Answers the SCTP packet described by *p with ICMP port unreachable; one
+ * shorter than 20 bytes (no room for an INIT) is dropped unanswered. */
+static __always_inline int senda_reject_sctp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
+{
+	return senda_reject_icmp4(ctx, p, SENDA_ICMP_SCTP_QUOTE_LEN);
 }
 
 #endif /* SENDA_REJECT4_H */

@@ -146,8 +146,10 @@ static __always_inline int senda_reject6_sum_bytes(struct senda_ctx *ctx, __u32 
 }
 
 /*
- * Answers the UDP datagram described by *p with ICMPv6 port unreachable from
- * the VIP (quote: see the top of this file). Returns the verdict. A datagram
+ * Answers the UDP datagram (or SCTP packet: the whole-packet quote holds an
+ * INIT's Initiate Tag, RFC 9260 appendix C) described by *p with ICMPv6 port
+ * unreachable from the VIP (quote: see the top of this file). Returns the
+ * verdict. A packet
  * whose source names no single node (:: or multicast) is dropped unanswered
  * (RFC 4443 2.4 (e)).
  */

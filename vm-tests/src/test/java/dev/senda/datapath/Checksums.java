@@ -1,8 +1,8 @@
 package dev.senda.datapath;
 
 /**
- * Internet checksums (RFC 1071) computed from scratch, the reference the datapath's
- * incremental updates are checked against.
+ * Internet checksums (RFC 1071) and the SCTP CRC32c (RFC 9260 appendix A) computed from scratch,
+ * the reference the datapath's updates are checked against.
  */
 final class Checksums {
     private Checksums() {
@@ -35,5 +35,23 @@ final class Checksums {
      */
     static long pseudoHeaderSum(byte[] src, byte[] dst, int proto, int l4Len) {
         return sum(src, 0, src.length) + sum(dst, 0, dst.length) + proto + (l4Len >>> 16) + (l4Len & 0xffff);
+    }
+
+    /** CRC32c's reflected polynomial (Castagnoli, 0x1EDC6F41 bit-reversed). */
+    private static final int CRC32C_POLY = 0x82f63b78;
+
+    /**
+     * CRC32c of {@code len} bytes, bit by bit (no table, so it shares nothing with the datapath's
+     * table-driven code): initial register all ones, reflected input and output, final complement.
+     */
+    static int crc32c(byte[] b, int off, int len) {
+        int crc = 0xffffffff;
+        for (int i = 0; i < len; i++) {
+            crc ^= b[off + i] & 0xff;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ CRC32C_POLY : crc >>> 1;
+            }
+        }
+        return ~crc;
     }
 }

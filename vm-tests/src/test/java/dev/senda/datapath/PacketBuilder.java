@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Builds Ethernet + IPv4 or IPv6 + TCP/UDP/ICMP(v6) frames byte by byte, with every checksum computed
+ * Builds Ethernet + IPv4 or IPv6 + TCP/UDP/SCTP/ICMP(v6) frames byte by byte, with every checksum computed
  * from scratch. The family follows the addresses given ({@code src}/{@code dst} of one family). Tests build both the packet they feed the datapath and the packet they expect back,
  * and compare bytes: so "the datapath's incremental checksum update is right" means "equal to
  * a full recomputation".
@@ -15,6 +15,7 @@ final class PacketBuilder {
     static final int PROTO_TCP = 6;
     static final int PROTO_UDP = 17;
     static final int PROTO_ICMPV6 = 58;
+    static final int PROTO_SCTP = 132;
     static final int NEXT_HOP_BY_HOP = 0;
     static final int ETH_P_IP = 0x0800;
     static final int ETH_P_IPV6 = 0x86dd;
@@ -24,6 +25,11 @@ final class PacketBuilder {
     static final int RST = 0x04;
     static final int PSH = 0x08;
     static final int ACK = 0x10;
+
+    /** SCTP chunk types (RFC 9260 3.2). */
+    static final int SCTP_DATA = 0;
+    static final int SCTP_INIT = 1;
+    static final int SCTP_INIT_ACK = 2;
 
     /** MAC of a pod's interface and of the host side of its veth (values do not matter). */
     static final byte[] POD_MAC = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
@@ -53,6 +59,8 @@ final class PacketBuilder {
     private int icmpCode;
     private byte[] payload = new byte[0];
     private boolean hopByHop;
+    private long vtag;
+    private final ByteArrayOutputStream sctpChunks = new ByteArrayOutputStream();
 
     private PacketBuilder(int proto) {
         this.proto = proto;
@@ -64,6 +72,11 @@ final class PacketBuilder {
 
     static PacketBuilder udp(String src, int sport, String dst, int dport) {
         return new PacketBuilder(PROTO_UDP).src(src, sport).dst(dst, dport);
+    }
+
+    /** SCTP common header; add chunks with {@link #chunk}, {@link #init}, {@link #data}. */
+    static PacketBuilder sctp(String src, int sport, String dst, int dport) {
+        return new PacketBuilder(PROTO_SCTP).src(src, sport).dst(dst, dport);
     }
 
     /** ICMP for IPv4 addresses, ICMPv6 for IPv6 ones. */
@@ -163,6 +176,38 @@ final class PacketBuilder {
         return this;
     }
 
+    /** SCTP only: the verification tag of the common header (0 in an INIT). */
+    PacketBuilder vtag(long vtag) {
+        this.vtag = vtag;
+        return this;
+    }
+
+    /** SCTP only: appends a chunk (header with the unpadded length, value, zero padding to 4 bytes). */
+    PacketBuilder chunk(int type, int flags, byte[] value) {
+        int len = 4 + value.length;
+        sctpChunks.write(type);
+        sctpChunks.write(flags);
+        sctpChunks.write(len >> 8);
+        sctpChunks.write(len);
+        sctpChunks.writeBytes(value);
+        sctpChunks.writeBytes(new byte[(4 - len % 4) % 4]);
+        return this;
+    }
+
+    /** SCTP only: an INIT (or INIT ACK) chunk without parameters, with this initiate tag. */
+    PacketBuilder init(int type, long initiateTag, long initialTsn) {
+        ByteBuffer v = ByteBuffer.allocate(16);
+        v.putInt((int) initiateTag).putInt(106496).putShort((short) 10).putShort((short) 10).putInt((int) initialTsn);
+        return chunk(type, 0, v.array());
+    }
+
+    /** SCTP only: a DATA chunk (unordered off, beginning and end of a message: flags 0x03). */
+    PacketBuilder data(long tsn, byte[] userData) {
+        ByteBuffer v = ByteBuffer.allocate(12 + userData.length);
+        v.putInt((int) tsn).putShort((short) 0).putShort((short) 0).putInt(0).put(userData);
+        return chunk(SCTP_DATA, 0x03, v.array());
+    }
+
     /** UDP only: send with checksum 0 ("no checksum", legal for UDP over IPv4). */
     PacketBuilder noUdpChecksum() {
         this.udpNoChecksum = true;
@@ -193,6 +238,7 @@ final class PacketBuilder {
             case PROTO_TCP -> tcpSegment();
             case PROTO_UDP -> udpDatagram();
             case PROTO_ICMP -> icmpMessage();
+            case PROTO_SCTP -> sctpPacket();
             default -> throw new IllegalStateException("protocol " + proto);
         };
         byte[] ipHeader = v6() ? ipv6Header(l4.length) : ipv4Header(l4.length);
@@ -274,6 +320,17 @@ final class PacketBuilder {
             dg[7] = (byte) sum;
         }
         return dg;
+    }
+
+    /** Common header + chunks; the CRC32c over all of it (field zero) goes in least significant byte first. */
+    private byte[] sctpPacket() {
+        byte[] chunks = sctpChunks.toByteArray();
+        ByteBuffer b = ByteBuffer.allocate(12 + chunks.length);
+        b.putShort((short) sport).putShort((short) dport).putInt((int) vtag).putInt(0).put(chunks);
+        byte[] pkt = b.array();
+        int crc = Checksums.crc32c(pkt, 0, pkt.length);
+        for (int i = 0; i < 4; i++) pkt[8 + i] = (byte) (crc >>> (8 * i));
+        return pkt;
     }
 
     private byte[] icmpMessage() {

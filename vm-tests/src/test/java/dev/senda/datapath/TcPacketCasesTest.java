@@ -21,6 +21,8 @@ import static dev.senda.datapath.PacketBuilder.ACK;
 import static dev.senda.datapath.PacketBuilder.HOST_MAC;
 import static dev.senda.datapath.PacketBuilder.POD_MAC;
 import static dev.senda.datapath.PacketBuilder.RST;
+import static dev.senda.datapath.PacketBuilder.SCTP_INIT;
+import static dev.senda.datapath.PacketBuilder.SCTP_INIT_ACK;
 import static dev.senda.datapath.PacketBuilder.SYN;
 import static dev.senda.datapath.TestDatapath.TC_ACT_OK;
 import static dev.senda.datapath.TestDatapath.TC_ACT_REDIRECT;
@@ -44,6 +46,12 @@ class TcPacketCasesTest {
      * minimum IPv6 MTU of 1280 (RFC 4443 2.4(c): 1280 - 40 - 8; bpf/README.md).
      */
     static final int ICMP6_QUOTE = 1232;
+
+    /**
+     * IPv4 ICMP quote of an SCTP packet: the header and 20 bytes, so that an INIT's chunk type and
+     * Initiate Tag are in it (RFC 9260 appendix C; Linux ignores the error for an INIT otherwise).
+     */
+    static final int SCTP_ICMP4_QUOTE = 20 + 20;
 
     /** The addresses of one family's test node. */
     record Net(IpFamily family, String client, String vip, String emptyVip, String backendA, String other) {
@@ -76,6 +84,28 @@ class TcPacketCasesTest {
     static PacketBuilder syn(Net n) {
         return PacketBuilder.tcp(n.client(), CPORT, n.vip(), VPORT).flags(SYN).seq(1_000_000)
                 .tcpOptions(TcDatapathTest.SYN_OPTIONS);
+    }
+
+    /** The client's SCTP INIT to the Service (verification tag 0, RFC 9260 8.5.1). */
+    static PacketBuilder sctpInit(Net n) {
+        return PacketBuilder.sctp(n.client(), CPORT, n.vip(), VPORT).init(SCTP_INIT, 0x11223344L, 1000);
+    }
+
+    /** DATA of the client's association to the Service (the backend's tag as verification tag). */
+    static PacketBuilder sctpData(Net n, byte[] userData) {
+        return PacketBuilder.sctp(n.client(), CPORT, n.vip(), VPORT).vtag(0x55667788L).data(1000, userData);
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** User data that makes the IP packet of one DATA chunk exactly 1500 bytes (the usual MTU). */
+    static byte[] fullMtuData(Net n) {
+        int ipHeader = n.family() == IpFamily.IPV4 ? 20 : 40;
+        byte[] d = new byte[1500 - ipHeader - 12 - 16];
+        for (int i = 0; i < d.length; i++) d[i] = (byte) (i * 7 + 3);
+        return d;
     }
 
     static void serviceWithBackendA(TestDatapath dp, Net n, Protocol proto) {
@@ -135,6 +165,71 @@ class TcPacketCasesTest {
                     n -> PacketBuilder.udp(n.client(), 53000, n.emptyVip(), VPORT).payload("a long enough query").build(),
                     TC_ACT_REDIRECT,
                     TcPacketCasesTest::portUnreachable),
+            new Case("SCTP INIT to a Service is DNATed to its backend with the CRC32c recomputed", BOTH,
+                    (dp, n) -> serviceWithBackendA(dp, n, Protocol.SCTP),
+                    n -> sctpInit(n).build(), TC_ACT_OK,
+                    n -> sctpInit(n).dst(n.backendA(), BPORT).build()),
+            new Case("SCTP DATA with an odd user data length (padded chunk) is DNATed", BOTH,
+                    (dp, n) -> serviceWithBackendA(dp, n, Protocol.SCTP),
+                    n -> sctpData(n, ascii("odd")).build(), TC_ACT_OK,
+                    n -> sctpData(n, ascii("odd")).dst(n.backendA(), BPORT).build()),
+            new Case("a full-MTU SCTP packet is DNATed with the CRC32c over all of it", BOTH,
+                    (dp, n) -> serviceWithBackendA(dp, n, Protocol.SCTP),
+                    n -> sctpData(n, fullMtuData(n)).build(), TC_ACT_OK,
+                    n -> sctpData(n, fullMtuData(n)).dst(n.backendA(), BPORT).build()),
+            new Case("the backend's SCTP INIT ACK gets the VIP back as its source", BOTH,
+                    (dp, n) -> {
+                        serviceWithBackendA(dp, n, Protocol.SCTP);
+                        dp.run(sctpInit(n).build());
+                    },
+                    n -> PacketBuilder.sctp(n.backendA(), BPORT, n.client(), CPORT).vtag(0x11223344L)
+                            .init(SCTP_INIT_ACK, 0x55667788L, 5000).build(), TC_ACT_OK,
+                    n -> PacketBuilder.sctp(n.vip(), VPORT, n.client(), CPORT).vtag(0x11223344L)
+                            .init(SCTP_INIT_ACK, 0x55667788L, 5000).build()),
+            new Case("SCTP DATA of an established association keeps its backend after it left the Service", BOTH,
+                    (dp, n) -> {
+                        serviceWithBackendA(dp, n, Protocol.SCTP);
+                        dp.run(sctpInit(n).build());
+                        dp.putBackend(2, n.other(), BPORT, Protocol.SCTP);
+                        dp.putService(n.vip(), VPORT, Protocol.SCTP, SERVICE_ID, 2);
+                        dp.deleteBackend(1);
+                    },
+                    n -> sctpData(n, ascii("still there")).build(), TC_ACT_OK,
+                    n -> sctpData(n, ascii("still there")).dst(n.backendA(), BPORT).build()),
+            new Case("an SCTP INIT whose association's backend left is balanced afresh", BOTH,
+                    (dp, n) -> {
+                        serviceWithBackendA(dp, n, Protocol.SCTP);
+                        dp.run(sctpInit(n).build());
+                        dp.putBackend(2, n.other(), BPORT, Protocol.SCTP);
+                        dp.putService(n.vip(), VPORT, Protocol.SCTP, SERVICE_ID, 2);
+                        dp.deleteBackend(1);
+                    },
+                    n -> sctpInit(n).build(), TC_ACT_OK,
+                    n -> sctpInit(n).dst(n.other(), BPORT).build()),
+            new Case("SCTP INIT to a Service without endpoints is answered with port unreachable", BOTH,
+                    (dp, n) -> dp.putService(n.emptyVip(), VPORT, Protocol.SCTP, 9),
+                    TcPacketCasesTest::sctpInitToEmpty, TC_ACT_REDIRECT,
+                    n -> portUnreachable(n, sctpInitToEmpty(n), SCTP_ICMP4_QUOTE)),
+            new Case("a pod reaching itself through an SCTP Service is hairpinned with the VIP as source", BOTH,
+                    (dp, n) -> {
+                        dp.putBackend(1, n.client(), BPORT, Protocol.SCTP);
+                        dp.putService(n.vip(), VPORT, Protocol.SCTP, SERVICE_ID, 1);
+                    },
+                    n -> sctpInit(n).build(), TC_ACT_OK,
+                    n -> sctpInit(n).src(n.vip(), CPORT).dst(n.client(), BPORT).build()),
+            new Case("the hairpinned SCTP INIT ACK goes back to the pod from the VIP", BOTH,
+                    (dp, n) -> {
+                        dp.putBackend(1, n.client(), BPORT, Protocol.SCTP);
+                        dp.putService(n.vip(), VPORT, Protocol.SCTP, SERVICE_ID, 1);
+                        dp.run(sctpInit(n).build());
+                    },
+                    n -> PacketBuilder.sctp(n.client(), BPORT, n.vip(), CPORT).vtag(0x11223344L)
+                            .init(SCTP_INIT_ACK, 0x55667788L, 5000).build(), TC_ACT_OK,
+                    n -> PacketBuilder.sctp(n.vip(), VPORT, n.client(), CPORT).vtag(0x11223344L)
+                            .init(SCTP_INIT_ACK, 0x55667788L, 5000).build()),
+            new Case("an SCTP Service does not capture TCP to the same port", BOTH,
+                    (dp, n) -> serviceWithBackendA(dp, n, Protocol.SCTP),
+                    n -> syn(n).build(), TC_ACT_OK, n -> syn(n).build()),
             new Case("a pod reaching itself through its Service is hairpinned with the VIP as source", BOTH,
                     (dp, n) -> {
                         dp.putBackend(1, n.client(), BPORT, Protocol.TCP);
@@ -192,14 +287,23 @@ class TcPacketCasesTest {
         return PacketBuilder.icmp(n.client(), solicited, 135, 0).ttl(255).payload(body).build();
     }
 
+    static byte[] sctpInitToEmpty(Net n) {
+        return PacketBuilder.sctp(n.client(), CPORT, n.emptyVip(), VPORT).init(SCTP_INIT, 0x11223344L, 1000).build();
+    }
+
     /**
      * Port unreachable from the VIP: ICMP type 3 code 3 quoting the IPv4 header and 8 bytes, or
      * ICMPv6 type 1 code 4 quoting the invoking packet up to {@link #ICMP6_QUOTE} bytes.
      */
     static byte[] portUnreachable(Net n) {
-        byte[] in = PacketBuilder.udp(n.client(), 53000, n.emptyVip(), VPORT).payload("a long enough query").build();
+        return portUnreachable(n, PacketBuilder.udp(n.client(), 53000, n.emptyVip(), VPORT).payload("a long enough query")
+                .build(), 28);
+    }
+
+    /** Port unreachable answering {@code in}, quoting {@code quote4} bytes of it in IPv4. */
+    static byte[] portUnreachable(Net n, byte[] in, int quote4) {
         if (n.family() == IpFamily.IPV4) {
-            byte[] quote = Arrays.copyOfRange(in, PacketBuilder.ETH_HLEN, PacketBuilder.ETH_HLEN + 28);
+            byte[] quote = Arrays.copyOfRange(in, PacketBuilder.ETH_HLEN, PacketBuilder.ETH_HLEN + quote4);
             return PacketBuilder.icmp(n.emptyVip(), n.client(), 3, 3).macs(HOST_MAC, POD_MAC).tos(0xc0).ipId(0)
                     .dontFragment(false).payload(quote).build();
         }
