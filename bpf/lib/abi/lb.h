@@ -33,6 +33,13 @@
 /* sessionAffinity ClientIP: a client keeps its backend for backend_id seconds
  * after its last use (abi/affinity.h) */
 #define SENDA_SVC_FLAG_AFFINITY 0x01
+/* The kind of Service address a frontend is; none of them set = a cluster IP.
+ * Written by the control plane for inspection and for the NodePort datapath
+ * (node ports only for traffic arriving at node addresses, externalTrafficPolicy
+ * for the external kinds); the lookup does not read them yet. */
+#define SENDA_SVC_FLAG_NODE_PORT     0x02
+#define SENDA_SVC_FLAG_LOAD_BALANCER 0x04
+#define SENDA_SVC_FLAG_EXTERNAL_IP   0x08
 
 /* struct senda_backend{4,6}.state */
 #define SENDA_BACKEND_ACTIVE      0

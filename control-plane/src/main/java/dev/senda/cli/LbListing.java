@@ -27,10 +27,10 @@ public record LbListing(List<Row> rows) {
      * One frontend. {@code frontend} is how people write it: "10.96.0.10:80/TCP", "[fd00:96::a]:80/TCP".
      * {@code affinityTimeoutSeconds}: the session-affinity (ClientIP) timeout from the header, 0 without.
      */
-    @JsonPropertyOrder({"frontend", "family", "address", "port", "protocol", "scope", "serviceId",
+    @JsonPropertyOrder({"frontend", "type", "family", "address", "port", "protocol", "scope", "serviceId",
             "affinityTimeoutSeconds", "backends"})
-    public record Row(String frontend, String family, String address, int port, String protocol, String scope,
-                      int serviceId, long affinityTimeoutSeconds, List<Slot> backends) {
+    public record Row(String frontend, String type, String family, String address, int port, String protocol,
+                      String scope, int serviceId, long affinityTimeoutSeconds, List<Slot> backends) {
         /** "10800s", or "none". */
         String affinityText() {
             return affinityTimeoutSeconds == 0 ? "none" : affinityTimeoutSeconds + "s";
@@ -68,7 +68,7 @@ public record LbListing(List<Row> rows) {
                 int id = slot == null ? 0 : slot.backendId();
                 slots.add(Slot.of(s, id, slot == null ? null : backends.get(new BackendKey(header.family(), id))));
             }
-            rows.add(new Row(header.address().withPort(header.port()) + "/" + header.proto(),
+            rows.add(new Row(header.address().withPort(header.port()) + "/" + header.proto(), value.kind(),
                     header.family().apiName(), header.address().toString(), header.port(), header.proto().name(),
                     header.scope().name().toLowerCase(), value.serviceId(),
                     Integer.toUnsignedLong(value.affinityTimeout()), slots));
@@ -79,10 +79,12 @@ public record LbListing(List<Row> rows) {
     /** A fixed-width table. */
     public String toTable() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-44s %-9s %-6s %-8s %s%n", "FRONTEND", "SCOPE", "ID", "AFFINITY", "BACKENDS"));
+        out.append(String.format("%-44s %-12s %-9s %-6s %-8s %s%n", "FRONTEND", "TYPE", "SCOPE", "ID", "AFFINITY",
+                "BACKENDS"));
         for (Row r : rows) {
             List<String> bs = r.backends().stream().map(Slot::text).toList();
-            out.append(String.format("%-44s %-9s %-6d %-8s %s%n", r.frontend(), r.scope(), r.serviceId(), r.affinityText(),
+            out.append(String.format("%-44s %-12s %-9s %-6d %-8s %s%n", r.frontend(), r.type(), r.scope(), r.serviceId(),
+                    r.affinityText(),
                     bs.isEmpty() ? "(none: connections refused)" : String.join(", ", bs)));
         }
         return out.toString();

@@ -48,6 +48,21 @@ public final class LbEncoding {
         return ServiceValue.header(serviceId, count, flags, affinity.timeoutSeconds());
     }
 
+    /** A frontend's header: its kind in the flags ({@link #kindFlags}), its affinity, {@code count} slots. */
+    public static ServiceValue header(int serviceId, int count, dev.senda.desired.DesiredFrontend frontend) {
+        return header(serviceId, count, kindFlags(frontend.kind()), frontend.affinity());
+    }
+
+    /** The header flag of a frontend kind ({@code SENDA_SVC_FLAG_*}); 0 for a cluster IP. */
+    public static int kindFlags(dev.senda.desired.FrontendKind kind) {
+        return switch (kind) {
+            case CLUSTER_IP -> 0;
+            case NODE_PORT -> ServiceValue.FLAG_NODE_PORT;
+            case LOAD_BALANCER -> ServiceValue.FLAG_LOAD_BALANCER;
+            case EXTERNAL_IP -> ServiceValue.FLAG_EXTERNAL_IP;
+        };
+    }
+
     public static BackendValue backendValue(DesiredBackend b) {
         BackendAddress a = b.address();
         return new BackendValue(a.address(), a.port(), protocol(a.proto()), state(b.state()));

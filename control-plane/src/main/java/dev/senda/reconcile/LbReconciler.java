@@ -61,8 +61,6 @@ public final class LbReconciler {
     public static final int MAX_SERVICE_ID = 65535;
     /** Largest backend id handed out (the backend map holds 65536 entries). */
     public static final int MAX_BACKEND_ID = 65535;
-    /** Header flags besides affinity, which {@link LbEncoding#header} sets from the frontend. */
-    private static final int HEADER_FLAGS = 0;
 
     private final AppliedTable<ServiceKey, ServiceValue> services;
     private final AppliedTable<BackendKey, BackendValue> backends;
@@ -197,7 +195,7 @@ public final class LbReconciler {
                     svc.put(header.withSlot(++slot), ServiceValue.slot(serviceId, backendId));
                     be.merge(new BackendKey(family, backendId), LbEncoding.backendValue(b), LbReconciler::preferActive);
                 }
-                svc.put(header, LbEncoding.header(serviceId, slot, HEADER_FLAGS, df.affinity()));
+                svc.put(header, LbEncoding.header(serviceId, slot, df));
                 rn.put(new RevNatKey(family, serviceId), new RevNatValue(f.address(), f.port()));
                 planned.put(f, df);
             } catch (IdAllocator.IdsExhaustedException e) {

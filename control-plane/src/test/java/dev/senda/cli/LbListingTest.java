@@ -38,6 +38,11 @@ class LbListingTest {
         maps.putService(header6.withSlot(1), ServiceValue.slot(9, 3));
         maps.putRevNat(9, new RevNatValue(ip("fd00:96::a"), 80));
         maps.putService(header6, ServiceValue.header(9, 1, 0));
+        // a node port of the first Service's endpoints
+        ServiceKey nodePort = new ServiceKey(ip("192.168.1.10"), 30080, Protocol.TCP, Scope.EXTERNAL, 0);
+        maps.putService(nodePort.withSlot(1), ServiceValue.slot(10, 1));
+        maps.putRevNat(10, new RevNatValue(ip("192.168.1.10"), 30080));
+        maps.putService(nodePort, ServiceValue.header(10, 1, ServiceValue.FLAG_NODE_PORT));
         return maps;
     }
 
@@ -52,21 +57,24 @@ class LbListingTest {
         assertTrue(table.indexOf("10.96.0.11") < table.indexOf("fd00:96::a"), "IPv4 first: " + table);
         assertTrue(table.lines().anyMatch(l -> l.startsWith("10.96.0.11:53/UDP") && l.contains(" 10800s ")), table);
         assertTrue(table.lines().anyMatch(l -> l.startsWith("10.96.0.10:80/TCP") && l.contains(" none ")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("10.96.0.10:80/TCP") && l.contains(" ClusterIP ")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("192.168.1.10:30080/TCP") && l.contains(" NodePort ")), table);
     }
 
     @Test
     void jsonIsStableAndComplete() throws Exception {
         JsonNode rows = new ObjectMapper().readTree(LbListing.of(mapsWithServices().maps()).toJson());
-        assertEquals(3, rows.size());
+        assertEquals(4, rows.size());
         assertEquals(new ObjectMapper().readTree("""
-                {"frontend":"10.96.0.10:80/TCP","family":"IPv4","address":"10.96.0.10","port":80,"protocol":"TCP",
+                {"frontend":"10.96.0.10:80/TCP","type":"ClusterIP","family":"IPv4","address":"10.96.0.10","port":80,"protocol":"TCP",
                  "scope":"external","serviceId":7,"affinityTimeoutSeconds":0,"backends":[
                  {"slot":1,"id":1,"address":"10.244.0.2","port":8080,"protocol":"TCP","state":"active"},
                  {"slot":2,"id":2,"address":"10.244.0.3","port":8080,"protocol":"TCP","state":"terminating"}]}
                 """), rows.get(0));
-        assertEquals("[fd00:96::a]:80/TCP", rows.get(2).get("frontend").asText());
-        assertEquals("IPv6", rows.get(2).get("family").asText());
-        assertEquals("fd00:10:244::2", rows.get(2).get("backends").get(0).get("address").asText());
+        assertEquals("NodePort", rows.get(2).get("type").asText());
+        assertEquals("[fd00:96::a]:80/TCP", rows.get(3).get("frontend").asText());
+        assertEquals("IPv6", rows.get(3).get("family").asText());
+        assertEquals("fd00:10:244::2", rows.get(3).get("backends").get(0).get("address").asText());
         assertEquals(0, rows.get(1).get("backends").size());
         assertEquals(10800, rows.get(1).get("affinityTimeoutSeconds").asInt());
     }

@@ -118,9 +118,10 @@ final class MapsDump {
                 problems.add(f + ": no header");
                 continue;
             }
-            if (!header.equals(dev.senda.maps.lb.ServiceValue.header(header.serviceId(), header.count(), 0,
-                    df.affinity().timeoutSeconds()))) {
-                problems.add(f + ": header " + header + " for affinity " + df.affinity());
+            // the kind flag and the affinity (flag and timeout) are what the header says besides ids and count
+            if (!header.equals(dev.senda.maps.lb.ServiceValue.header(header.serviceId(), header.count(),
+                    dev.senda.reconcile.LbEncoding.kindFlags(df.kind()), df.affinity().timeoutSeconds()))) {
+                problems.add(f + ": header " + header + " for " + df.kind() + ", affinity " + df.affinity());
             }
             if (header.count() != df.backends().size()) {
                 problems.add(f + ": header count " + header.count() + ", desired " + df.backends().size() + " backends");

@@ -20,6 +20,20 @@ public record ServiceValue(int backendId, int serviceId, int count, int flags) {
 
     /** {@code SENDA_SVC_FLAG_AFFINITY}: sessionAffinity ClientIP, timeout in the header's backend_id. */
     public static final int FLAG_AFFINITY = 0x01;
+    /** {@code SENDA_SVC_FLAG_NODE_PORT}: the frontend is a node port. */
+    public static final int FLAG_NODE_PORT = 0x02;
+    /** {@code SENDA_SVC_FLAG_LOAD_BALANCER}: the frontend is a load-balancer ingress IP. */
+    public static final int FLAG_LOAD_BALANCER = 0x04;
+    /** {@code SENDA_SVC_FLAG_EXTERNAL_IP}: the frontend is one of the Service's externalIPs. */
+    public static final int FLAG_EXTERNAL_IP = 0x08;
+
+    /** "ClusterIP", "NodePort", "LoadBalancer" or "ExternalIP", from a header's kind flags. */
+    public String kind() {
+        if ((flags & FLAG_NODE_PORT) != 0) return "NodePort";
+        if ((flags & FLAG_LOAD_BALANCER) != 0) return "LoadBalancer";
+        if ((flags & FLAG_EXTERNAL_IP) != 0) return "ExternalIP";
+        return "ClusterIP";
+    }
 
     public static ServiceValue header(int serviceId, int count, int flags) {
         return new ServiceValue(0, serviceId, count, flags);
