@@ -13,7 +13,10 @@
  * a reply of a flow this node translated whose backend is on another node is
  * reverse-NATed as soon as it arrives. The reply of a local backend to an
  * outside client leaves its pod through senda_tc_from_pod, whose reply stage
- * reverse-NATs it, so egress of node devices needs no program.
+ * reverse-NATs it and, its new source being this node's address (which the
+ * stack would drop as a martian), sends it out of the interface the FIB names
+ * (lib/abi/ct.h, SENDA_CT_FLAG_NODE_VIP); egress of node devices needs no
+ * program.
  * Anything else (not IPv4/IPv6 TCP/UDP/SCTP, not a Service) continues untouched.
  */
 #include "lib/ctx/skb.h"
