@@ -7,6 +7,16 @@
  * reverse-NATed first, then packets to a Service are DNATed to a backend.
  * senda_tc_to_pod (egress: every frame a pod receives) reverse-NATs replies
  * that reached the node from elsewhere: those of backends on other nodes.
+ * senda_tc_from_net (ingress of the node's own interfaces, --node-devices:
+ * what arrives from outside) runs the same two stages: a packet to a NodePort,
+ * LoadBalancer or external-IP frontend on this node is DNATed to a backend, and
+ * a reply of a flow this node translated whose backend is on another node is
+ * reverse-NATed as soon as it arrives. The reply of a local backend to an
+ * outside client leaves its pod through senda_tc_from_pod, whose reply stage
+ * reverse-NATs it and, its new source being this node's address (which the
+ * stack would drop as a martian), sends it out of the interface the FIB names
+ * (lib/abi/ct.h, SENDA_CT_FLAG_NODE_VIP); egress of node devices needs no
+ * program.
  * Anything else (not IPv4/IPv6 TCP/UDP/SCTP, not a Service) continues untouched.
  */
 #include "lib/ctx/skb.h"
@@ -14,8 +24,8 @@
 #include "lib/lb_pkt4.h"
 #include "lib/lb_pkt6.h"
 
-SEC("tc")
-int senda_tc_from_pod(struct __sk_buff *skb)
+/* Reply then forward stage, by family. */
+static __always_inline int senda_tc_both_stages(struct __sk_buff *skb)
 {
 	__be16 proto = senda_pkt_ethertype(skb);
 
@@ -24,6 +34,20 @@ int senda_tc_from_pod(struct __sk_buff *skb)
 	if (proto == bpf_htons(ETH_P_IPV6))
 		return senda_lb6_pkt(skb);
 	return TC_ACT_OK;
+}
+
+SEC("tc")
+int senda_tc_from_pod(struct __sk_buff *skb)
+{
+	return senda_tc_both_stages(skb);
+}
+
+SEC("tc")
+int senda_tc_from_net(struct __sk_buff *skb)
+{
+	/* the stages of senda_tc_from_pod; a program of its own so each hook
+	 * is named for what it serves (bpftool, the agent's pins) */
+	return senda_tc_both_stages(skb);
 }
 
 SEC("tc")

@@ -43,6 +43,8 @@ static __always_inline int senda_lb4_pkt_reply(struct senda_ctx *ctx, struct sen
 	if ((flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_dnat(ctx, p, client, cport) < 0)
 		goto err;
 	senda_count(SENDA_M_TC_REVNAT);
+	if (flags & SENDA_CT_FLAG_NODE_VIP)
+		return senda_ctx_route_out4(ctx, vip, p->daddr);
 	return SENDA_CTX_PASS;
 err:
 	senda_count(SENDA_M_TC_ERROR);
@@ -141,6 +143,8 @@ static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct s
 	f.flags = c.addr == p->saddr ? SENDA_CT_FLAG_HAIRPIN : 0;
 	if (f.flags & SENDA_CT_FLAG_HAIRPIN)
 		senda_count(SENDA_M_TC_HAIRPIN);
+	if (senda_ctx_is_local4(ctx, c.vip))
+		f.flags |= SENDA_CT_FLAG_NODE_VIP;
 	/* A full CT map still lets the packet through translated; only its
 	 * replies (and the flow's stickiness) are at risk. Counted in ct4.h. */
 	senda_ct4_create(&f);

@@ -46,6 +46,8 @@ static __always_inline int senda_lb6_pkt_reply(struct senda_ctx *ctx, struct sen
 	if ((flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat6_dnat(ctx, p, client, cport) < 0)
 		goto err;
 	senda_count(SENDA_M_TC_REVNAT);
+	if (flags & SENDA_CT_FLAG_NODE_VIP)
+		return senda_ctx_route_out6(ctx, vip, p->daddr);
 	return SENDA_CTX_PASS;
 err:
 	senda_count(SENDA_M_TC_ERROR);
@@ -132,6 +134,8 @@ static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct s
 	f.flags = senda_addr6_eq(c.addr, p->saddr) ? SENDA_CT_FLAG_HAIRPIN : 0;
 	if (f.flags & SENDA_CT_FLAG_HAIRPIN)
 		senda_count(SENDA_M_TC_HAIRPIN);
+	if (senda_ctx_is_local6(ctx, c.vip))
+		f.flags |= SENDA_CT_FLAG_NODE_VIP;
 	/* a full CT map still lets the packet through translated (counted in ct6.h) */
 	senda_ct6_create(&f);
 	senda_count(SENDA_M_TC_DNAT_NEW);

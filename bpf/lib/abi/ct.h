@@ -25,5 +25,8 @@
 
 /* senda_ct{4,6}_value.flags */
 #define SENDA_CT_FLAG_HAIRPIN 0x1  /* source was rewritten to the VIP (client == backend) */
+#define SENDA_CT_FLAG_NODE_VIP 0x2  /* the frontend is an address of this node (NodePort): replies get a
+				     * local source address, which the stack drops on input as a
+				     * martian, so the reply stage routes them out itself */
 
 #endif /* SENDA_ABI_CT_H */

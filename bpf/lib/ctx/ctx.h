@@ -28,6 +28,12 @@
  *                                 checksum, where the context carries one
  *   senda_ctx_bounce(c)           verdict that sends the packet back out of
  *                                 the device it came in on
+ *   senda_ctx_is_local4/6(c, a)   whether a is an address of this node (FIB);
+ *                                 XDP: never
+ *   senda_ctx_route_out4/6(c, s, d)  verdict that sends a packet from source s
+ *                                 to d out of the device the FIB names, past
+ *                                 the stack's input checks (NodePort replies,
+ *                                 whose source is this node's); XDP: pass
  *
  * Every function that changes the packet invalidates pointers from
  * senda_ctx_data(); callers keep offsets, not pointers, across them.

@@ -90,4 +90,72 @@ static __always_inline int senda_ctx_bounce(struct __sk_buff *ctx)
 	return bpf_redirect(ctx->ifindex, 0);
 }
 
+/*
+ * Sends a packet whose source is now an address of this node (the reply of a
+ * NodePort flow) straight to the interface the FIB names for its destination:
+ * handed to the stack instead, it would be dropped as a martian (a packet
+ * arriving with a local source address). When the FIB has no answer the
+ * stack gets the packet, as for any other.
+ */
+static __always_inline int senda_ctx_route_out(struct __sk_buff *ctx, struct bpf_fib_lookup *fib)
+{
+	long rc;
+
+	fib->ifindex = ctx->ifindex;
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return TC_ACT_OK;
+	return bpf_redirect_neigh(fib->ifindex, NULL, 0, 0);
+}
+
+/*
+ * Whether the FIB, asked as for a packet arriving on this interface, answers
+ * with a route that is not forwarded (a local address: a NodePort frontend).
+ * Asked once per new flow, not per packet. A node that forwards nothing on
+ * the interface answers no: its replies are then left to the stack.
+ */
+static __always_inline int senda_ctx_fib_local(struct __sk_buff *ctx, struct bpf_fib_lookup *fib)
+{
+	fib->ifindex = ctx->ifindex;
+	return bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SKIP_NEIGH) == BPF_FIB_LKUP_RET_NOT_FWDED;
+}
+
+static __always_inline int senda_ctx_is_local4(struct __sk_buff *ctx, __be32 addr)
+{
+	struct bpf_fib_lookup fib = {};
+
+	fib.family = 2; /* AF_INET */
+	fib.ipv4_dst = addr;
+	return senda_ctx_fib_local(ctx, &fib);
+}
+
+static __always_inline int senda_ctx_is_local6(struct __sk_buff *ctx, const __be32 *addr)
+{
+	struct bpf_fib_lookup fib = {};
+
+	fib.family = 10; /* AF_INET6 */
+	__builtin_memcpy(fib.ipv6_dst, addr, 16);
+	return senda_ctx_fib_local(ctx, &fib);
+}
+
+static __always_inline int senda_ctx_route_out4(struct __sk_buff *ctx, __be32 saddr, __be32 daddr)
+{
+	struct bpf_fib_lookup fib = {};
+
+	fib.family = 2; /* AF_INET */
+	fib.ipv4_src = saddr;
+	fib.ipv4_dst = daddr;
+	return senda_ctx_route_out(ctx, &fib);
+}
+
+static __always_inline int senda_ctx_route_out6(struct __sk_buff *ctx, const __be32 *saddr, const __be32 *daddr)
+{
+	struct bpf_fib_lookup fib = {};
+
+	fib.family = 10; /* AF_INET6 */
+	__builtin_memcpy(fib.ipv6_src, saddr, 16);
+	__builtin_memcpy(fib.ipv6_dst, daddr, 16);
+	return senda_ctx_route_out(ctx, &fib);
+}
+
 #endif /* SENDA_CTX_SKB_H */

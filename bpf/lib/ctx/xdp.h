@@ -154,4 +154,36 @@ static __always_inline int senda_ctx_bounce(struct xdp_md *ctx)
 	return XDP_TX;
 }
 
+/* XDP does not tell NodePort frontends apart (see route_out below). */
+static __always_inline int senda_ctx_is_local4(struct xdp_md *ctx, __be32 addr)
+{
+	(void)ctx;
+	(void)addr;
+	return 0;
+}
+
+static __always_inline int senda_ctx_is_local6(struct xdp_md *ctx, const __be32 *addr)
+{
+	(void)ctx;
+	(void)addr;
+	return 0;
+}
+
+/* No XDP hook serves NodePort replies (they leave pods, where only tc runs): the stack routes them. */
+static __always_inline int senda_ctx_route_out4(struct xdp_md *ctx, __be32 saddr, __be32 daddr)
+{
+	(void)ctx;
+	(void)saddr;
+	(void)daddr;
+	return XDP_PASS;
+}
+
+static __always_inline int senda_ctx_route_out6(struct xdp_md *ctx, const __be32 *saddr, const __be32 *daddr)
+{
+	(void)ctx;
+	(void)saddr;
+	(void)daddr;
+	return XDP_PASS;
+}
+
 #endif /* SENDA_CTX_XDP_H */

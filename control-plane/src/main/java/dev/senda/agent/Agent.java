@@ -45,8 +45,8 @@ public final class Agent implements AutoCloseable {
         // Before anything slow: a SIGTERM during start-up must still end in an orderly close().
         StopSignals.onTermination(this::requestStop);
         log.info("starting: node {}, source {}, nodeport addresses {}, bpffs root {}, cgroup root {}, socket LB {}, "
-                        + "pod devices {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
-                config.podDevices().orElse("(none)"));
+                        + "pod devices {}, node devices {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
+                config.podDevices().orElse("(none)"), config.nodeDevices().orElse("(none)"));
         KernelFeatures features = FeatureProbe.probe();
         log.info("kernel features: {}", features.summary());
         Datapath datapath = Datapath.load(config.bpffsRoot(), features);
@@ -57,6 +57,7 @@ public final class Agent implements AutoCloseable {
             datapath.detachSocketLb();
         }
         datapath.attachPodDevices(config.podDevices());
+        datapath.attachNodeDevices(config.nodeDevices());
 
         LbReconciler reconciler = new LbReconciler(datapath.lbMaps());
         RestoreResult restored = reconciler.restore();

@@ -15,12 +15,14 @@ import java.util.Optional;
  * @param cgroupRoot  cgroup v2 directory the socket-LB programs attach to
  * @param socketLb    whether socket LB (cgroup hooks) is attached
  * @param podDevices  glob of host-side pod interfaces for per-packet LB on tc, if any
+ * @param nodeDevices glob of the node's interfaces where traffic from outside arrives (NodePort,
+ *                    LoadBalancer, external IPs), for per-packet LB at their ingress, if any
  * @param healthzBind where /healthz listens
  * @param metricsBind where /metrics listens
  * @param nodePortAddresses which node addresses node ports open on ({@code --nodeport-addresses})
  */
 public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
-                          Optional<String> podDevices, BindAddress healthzBind, BindAddress metricsBind,
+                          Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind, BindAddress metricsBind,
                           NodePortAddresses nodePortAddresses) {
     public AgentConfig {
         Objects.requireNonNull(source, "source");
@@ -28,6 +30,7 @@ public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Pa
         Objects.requireNonNull(bpffsRoot, "bpffsRoot");
         Objects.requireNonNull(cgroupRoot, "cgroupRoot");
         Objects.requireNonNull(podDevices, "podDevices");
+        Objects.requireNonNull(nodeDevices, "nodeDevices");
         Objects.requireNonNull(healthzBind, "healthzBind");
         Objects.requireNonNull(metricsBind, "metricsBind");
         Objects.requireNonNull(nodePortAddresses, "nodePortAddresses");

@@ -53,6 +53,12 @@ public final class AgentCommand implements Callable<Integer> {
             description = "host-side pod interfaces for per-packet LB on tc, attached as they appear (e.g. 'veth*')")
     String podDevices;
 
+    @Option(names = "--node-devices", paramLabel = "GLOB",
+            description = "the node's interfaces where NodePort, LoadBalancer and external-IP traffic arrives from "
+                    + "outside: per-packet LB at their ingress, attached as they appear (e.g. 'eth0'), in both "
+                    + "datapath modes")
+    String nodeDevices;
+
     @Option(names = "--healthz-bind", paramLabel = "ADDR:PORT", defaultValue = "0.0.0.0:10256",
             description = "kube-proxy's health port: /healthz, /livez, /readyz (default: ${DEFAULT-VALUE})")
     String healthzBind;
@@ -76,6 +82,7 @@ public final class AgentCommand implements Callable<Integer> {
                 cgroupRoot != null ? cgroupRoot : CgroupMounts.cgroup2Mount(),
                 socketLb,
                 Optional.ofNullable(podDevices).filter(s -> !s.isBlank()),
+                Optional.ofNullable(nodeDevices).filter(s -> !s.isBlank()),
                 BindAddress.parse("--healthz-bind", healthzBind),
                 BindAddress.parse("--metrics-bind", metricsBind),
                 NodePortAddresses.parse(nodePortAddresses));

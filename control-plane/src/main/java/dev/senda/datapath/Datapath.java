@@ -42,7 +42,8 @@ public final class Datapath implements AutoCloseable {
     private final DatapathPlan plan;
     private final LbMaps lbMaps;
     private final DatapathCounters counters;
-    private PodDeviceAttacher podDevices;
+    private DeviceAttacher podDevices;
+    private DeviceAttacher nodeDevices;
 
     private Datapath(Path bpffsRoot, BpfObject sockObject, BpfObject tcObject, DatapathPlan plan) {
         this.bpffsRoot = bpffsRoot;
@@ -157,22 +158,39 @@ public final class Datapath implements AutoCloseable {
      * tcx or, on kernels without it, clsact; with no glob, removes tc attachments a previous agent left.
      */
     public void attachPodDevices(Optional<String> glob) {
+        if (podDevices != null) podDevices.close();
+        podDevices = attachDevices(DatapathLayout.POD_DEVICES, glob);
+    }
+
+    /**
+     * Attaches per-packet LB for traffic from outside (NodePort, LoadBalancer, external IPs) at ingress
+     * of every node interface matching {@code glob}, now and as they appear; with no glob, removes such
+     * attachments a previous agent left. Needed in both datapath modes: socket LB never sees packets
+     * that arrive from another host.
+     */
+    public void attachNodeDevices(Optional<String> glob) {
+        if (nodeDevices != null) nodeDevices.close();
+        nodeDevices = attachDevices(DatapathLayout.NODE_DEVICES, glob);
+    }
+
+    private DeviceAttacher attachDevices(DatapathLayout.DeviceKind kind, Optional<String> glob) {
         if (glob.isPresent()) {
             switch (plan.tcMode()) {
                 case TCX -> { }
-                case CLSACT -> log.info("per-packet LB attaches through clsact: {}", plan.tcReason());
-                case NONE -> log.warn("per-packet LB is off, --pod-devices ignored: {}", plan.tcReason());
+                case CLSACT -> log.info("per-packet LB ({}) attaches through clsact: {}", kind.flag(), plan.tcReason());
+                case NONE -> log.warn("per-packet LB is off, {} ignored: {}", kind.flag(), plan.tcReason());
             }
         }
-        if (podDevices != null) podDevices.close();
-        podDevices = new PodDeviceAttacher(bpffsRoot, DatapathLayout.POD_TC_HOOKS.stream()
+        DeviceAttacher attacher = new DeviceAttacher(bpffsRoot, kind, kind.hooks().stream()
                 .map(h -> tcObject.program(h.program())).toList(), plan.tcMode(), glob);
-        podDevices.start();
+        attacher.start();
+        return attacher;
     }
 
     @Override
     public void close() {
         if (podDevices != null) podDevices.close();
+        if (nodeDevices != null) nodeDevices.close();
         lbMaps.close();
         tcObject.close();
         sockObject.close();

@@ -33,16 +33,71 @@ public final class DatapathLayout {
     public static final String TC_TO_POD_PROGRAM = "senda_tc_to_pod";
 
     /**
-     * One tc attach point on an interface: which program, which direction, and the prefix of its
-     * link pin (followed by the escaped interface name).
+     * The tc program attached at ingress of the node's own interfaces (--node-devices): NodePort,
+     * LoadBalancer and external-IP traffic from outside, and replies of remote backends.
      */
-    public record TcHook(String program, boolean ingress, String pinPrefix) {
+    public static final String TC_FROM_NET_PROGRAM = "senda_tc_from_net";
+
+    /**
+     * One tc attach point on an interface: which program, which direction, the prefix of its link
+     * pin (followed by the escaped interface name), and the handle and priority of its clsact filter
+     * on kernels without tcx (distinct per kind of device, so removing one kind leaves the other).
+     */
+    public record TcHook(String program, boolean ingress, String pinPrefix, int clsact) {
     }
+
+    /**
+     * tc filter handle and priority of the clsact fallback (kernels without tcx) on pod interfaces;
+     * distinctive so cleanup removes only Senda's filter ("5e" "nd").
+     */
+    public static final int CLSACT_HANDLE = 0x5e4d;
+    public static final int CLSACT_PRIORITY = CLSACT_HANDLE;
+
+    /** The same for node interfaces, one above the pods' so the two never collide on a device. */
+    public static final int CLSACT_NODE_HANDLE = 0x5e4e;
 
     /** What the host side of a pod interface carries: DNAT and replies at ingress, replies at egress. */
     public static final List<TcHook> POD_TC_HOOKS = List.of(
-            new TcHook(TC_FROM_POD_PROGRAM, true, "tc_ingress_"),
-            new TcHook(TC_TO_POD_PROGRAM, false, "tc_egress_"));
+            new TcHook(TC_FROM_POD_PROGRAM, true, "tc_ingress_", CLSACT_HANDLE),
+            new TcHook(TC_TO_POD_PROGRAM, false, "tc_egress_", CLSACT_HANDLE));
+
+    /**
+     * What a node interface carries: DNAT and replies at ingress only. Egress needs nothing: a local
+     * backend's reply to an outside client was reverse-NATed at ingress of its pod's interface, and
+     * traffic the node sends itself is socket LB's (or no Service traffic at all).
+     */
+    public static final List<TcHook> NODE_TC_HOOKS = List.of(
+            new TcHook(TC_FROM_NET_PROGRAM, true, "tc_node_ingress_", CLSACT_NODE_HANDLE));
+
+    /**
+     * A kind of interface per-packet LB follows: the flag naming its glob and the hooks it gets.
+     * Pin prefixes of different kinds never prefix one another, so a pin names its kind.
+     */
+    public record DeviceKind(String flag, List<TcHook> hooks) {
+        public DeviceKind {
+            hooks = List.copyOf(hooks);
+        }
+
+        /** The interface a pin of this kind is for, or empty when the pin is of another kind. */
+        public java.util.Optional<String> ifnameOfPin(Path pin) {
+            String name = pin.getFileName().toString();
+            for (TcHook hook : hooks) {
+                if (name.startsWith(hook.pinPrefix())) {
+                    return java.util.Optional.of(unescapePinName(name.substring(hook.pinPrefix().length())));
+                }
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Host-side pod interfaces ({@code --pod-devices}). */
+    public static final DeviceKind POD_DEVICES = new DeviceKind("--pod-devices", POD_TC_HOOKS);
+
+    /** The node's interfaces to the outside ({@code --node-devices}). */
+    public static final DeviceKind NODE_DEVICES = new DeviceKind("--node-devices", NODE_TC_HOOKS);
+
+    /** Every kind, for cleanup. */
+    public static final List<DeviceKind> DEVICE_KINDS = List.of(POD_DEVICES, NODE_DEVICES);
 
     /**
      * A cgroup program, the hook it attaches to, and the kernel features it needs besides that hook.
@@ -89,15 +144,8 @@ public final class DatapathLayout {
         return linksDir(bpffsRoot).resolve("cgroup_" + program.program());
     }
 
-    /** Every tc link pin starts with this (then "ingress_"/"egress_" and the interface name). */
+    /** Every tc link pin starts with this (then "ingress_"/"egress_"/"node_ingress_" and the interface name). */
     public static final String TC_LINK_PREFIX = "tc_";
-
-    /**
-     * tc filter handle and priority of the clsact fallback (kernels without tcx); distinctive so cleanup
-     * removes only Senda's filter ("5e" "nd").
-     */
-    public static final int CLSACT_HANDLE = 0x5e4d;
-    public static final int CLSACT_PRIORITY = 0x5e4d;
 
     /** Pin of the tcx link of one hook on one interface. */
     public static Path tcLinkPin(Path bpffsRoot, TcHook hook, String ifname) {
@@ -109,11 +157,11 @@ public final class DatapathLayout {
         return tcLinkPin(bpffsRoot, POD_TC_HOOKS.getFirst(), ifname);
     }
 
-    /** The interface a tc pin is for: the inverse of {@link #tcLinkPin}'s naming. */
+    /** The interface a tc pin (of any device kind) is for: the inverse of {@link #tcLinkPin}'s naming. */
     public static String ifnameOfTcPin(Path pin) {
-        String name = pin.getFileName().toString();
-        for (TcHook hook : POD_TC_HOOKS) {
-            if (name.startsWith(hook.pinPrefix())) return unescapePinName(name.substring(hook.pinPrefix().length()));
+        for (DeviceKind kind : DEVICE_KINDS) {
+            java.util.Optional<String> ifname = kind.ifnameOfPin(pin);
+            if (ifname.isPresent()) return ifname.get();
         }
         throw new IllegalArgumentException("not a tc link pin: " + pin);
     }

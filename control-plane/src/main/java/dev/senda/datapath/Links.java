@@ -57,23 +57,32 @@ final class Links {
         return BpfLink.removePinned(pin);
     }
 
-    /** Removes Senda's per-packet LB from one interface (the pinned links, and the clsact filters if any). */
-    static void detachTc(Path bpffsRoot, String ifname, int ifindexOrZero) {
-        for (DatapathLayout.TcHook hook : DatapathLayout.POD_TC_HOOKS) unpin(DatapathLayout.tcLinkPin(bpffsRoot, hook, ifname));
-        if (ifindexOrZero > 0) removeClsactFilter(ifname, ifindexOrZero);
+    /**
+     * Removes Senda's per-packet LB of one device kind from one interface (the pinned links, and the
+     * clsact filters if any).
+     */
+    static void detachTc(Path bpffsRoot, DatapathLayout.DeviceKind kind, String ifname, int ifindexOrZero) {
+        for (DatapathLayout.TcHook hook : kind.hooks()) unpin(DatapathLayout.tcLinkPin(bpffsRoot, hook, ifname));
+        if (ifindexOrZero > 0) removeClsactFilter(kind, ifname, ifindexOrZero);
+    }
+
+    /** Removes Senda's clsact filters of every device kind from one interface; see the other overload. */
+    static boolean removeClsactFilter(String ifname, int ifindex) {
+        boolean removed = false;
+        for (DatapathLayout.DeviceKind kind : DatapathLayout.DEVICE_KINDS) removed |= removeClsactFilter(kind, ifname, ifindex);
+        return removed;
     }
 
     /**
-     * Removes Senda's clsact filters (its handle and priority) from one interface, both directions.
+     * Removes Senda's clsact filters of one device kind (their handle and priority) from one interface.
      *
      * @return false when there was none, or it could not be removed (logged: the device may be going away)
      */
-    static boolean removeClsactFilter(String ifname, int ifindex) {
+    static boolean removeClsactFilter(DatapathLayout.DeviceKind kind, String ifname, int ifindex) {
         boolean removed = false;
-        for (DatapathLayout.TcHook hook : DatapathLayout.POD_TC_HOOKS) {
+        for (DatapathLayout.TcHook hook : kind.hooks()) {
             try {
-                removed |= TcAttach.detach(ifindex, hook.ingress(), DatapathLayout.CLSACT_HANDLE,
-                        DatapathLayout.CLSACT_PRIORITY);
+                removed |= TcAttach.detach(ifindex, hook.ingress(), hook.clsact(), hook.clsact());
             } catch (LibbpfException e) {
                 log.debug("no clsact filter removed from {}: {}", ifname, e.getMessage());
             }

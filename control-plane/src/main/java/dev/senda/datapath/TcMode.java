@@ -24,8 +24,7 @@ enum TcMode {
     CLSACT {
         @Override
         void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
-            TcAttach.attach(program, ifindex, hook.ingress(), DatapathLayout.CLSACT_HANDLE,
-                    DatapathLayout.CLSACT_PRIORITY);
+            TcAttach.attach(program, ifindex, hook.ingress(), hook.clsact(), hook.clsact());
         }
     },
     /** Neither works here: per-packet LB is off; nothing is attached. */

@@ -125,14 +125,21 @@ final class E2eCluster implements AutoCloseable {
      * fails to start, the ones already running are left for {@link #close()}.
      */
     List<AgentProcess> startAgents(boolean socketLb) throws IOException {
+        return startAgents(socketLb, List.of());
+    }
+
+    /** {@link #startAgents(boolean)} with more flags for both agents (e.g. {@code --node-devices}). */
+    List<AgentProcess> startAgents(boolean socketLb, List<String> extraArgs) throws IOException {
         if (agents.values().stream().anyMatch(AgentProcess::isAlive)) throw new IllegalStateException("agents are already running");
         agents.clear();
         String mode = socketLb ? "socketlb" : "perpacket";
         int run = agentRuns.incrementAndGet();
         for (Testbed node : cluster.nodes()) {
             Path log = logDir.resolve(cluster.prefix() + "-" + node.nodeName() + "-agent-" + run + "-" + mode + ".log");
-            agents.put(node.nodeName(), AgentProcess.start(node,
-                    AgentProcess.Settings.kubeconfig(node, api.kubeconfig(), socketLb, log), E2eNode.AGENT_READY));
+            AgentProcess.Settings defaults = AgentProcess.Settings.kubeconfig(node, api.kubeconfig(), socketLb, log);
+            AgentProcess.Settings settings = new AgentProcess.Settings(defaults.source(), socketLb, defaults.bpffsRoot(),
+                    log, extraArgs);
+            agents.put(node.nodeName(), AgentProcess.start(node, settings, E2eNode.AGENT_READY));
         }
         return List.copyOf(agents.values());
     }

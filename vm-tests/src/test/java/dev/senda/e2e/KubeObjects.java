@@ -79,6 +79,17 @@ final class KubeObjects {
         return spec.endSpec().build();
     }
 
+    /**
+     * The Service as type NodePort with {@code nodePort} on every port (TCP and UDP may share one node
+     * port, as kube-proxy's DNS-style Services do); the mock allocates none, so it is given.
+     */
+    static Service withNodePort(Service s, int nodePort) {
+        return new ServiceBuilder(s).editSpec().withType("NodePort")
+                .withPorts(s.getSpec().getPorts().stream()
+                        .map(p -> new ServicePortBuilder(p).withNodePort(nodePort).build()).toList())
+                .endSpec().build();
+    }
+
     /** Both slices' endpoints in one slice (e.g. ready ones and terminating ones). */
     static EndpointSlice merge(EndpointSlice a, EndpointSlice b) {
         return new EndpointSliceBuilder(a).addAllToEndpoints(b.getEndpoints()).build();

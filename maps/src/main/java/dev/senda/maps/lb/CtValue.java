@@ -23,6 +23,11 @@ public record CtValue(IpAddress natAddr, IpAddress origAddr, int natPort, int or
                       int flags, long lastSeen, int backendId) {
     /** {@code SENDA_CT_FLAG_HAIRPIN}: the source was rewritten to the VIP (client == backend). */
     public static final int FLAG_HAIRPIN = 0x1;
+    /**
+     * {@code SENDA_CT_FLAG_NODE_VIP}: the frontend is an address of this node (NodePort); replies leave
+     * with it as source, which the stack would drop as a martian, so the reply stage routes them out.
+     */
+    public static final int FLAG_NODE_VIP = 0x2;
 
     public CtValue {
         Objects.requireNonNull(natAddr, "natAddr");

@@ -20,20 +20,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps per-packet LB attached at ingress of every host-side pod interface whose name matches a glob:
- * attaches to the interfaces present at start before {@link #start()} returns, then polls for
- * interfaces that appear (a new pod) or disappear (a deleted pod: its pin is removed).
+ * Keeps per-packet LB attached to every interface of one {@link DatapathLayout.DeviceKind} (pod or node
+ * interfaces) whose name matches a glob, at that kind's hooks: attaches to the interfaces present at
+ * start before {@link #start()} returns, then polls for interfaces that appear (a new pod, a link that
+ * comes up) or disappear (their pins are removed).
  *
- * <p>Pins of interfaces that no longer match (or of every interface, without a glob) are removed, and at
- * start Senda's clsact filters (kernels without tcx) too, so an agent started without
- * {@code --pod-devices} leaves no per-packet LB from an earlier run.
+ * <p>Pins of this kind for interfaces that no longer match (or of every interface, without a glob) are
+ * removed, and at start Senda's clsact filters of this kind (kernels without tcx) too, so an agent
+ * started without the kind's flag leaves no per-packet LB of that kind from an earlier run. Another
+ * kind's pins and filters are never touched.
  */
-final class PodDeviceAttacher implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(PodDeviceAttacher.class);
+final class DeviceAttacher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeviceAttacher.class);
     static final long POLL_MILLIS = 200;
 
     private final Path bpffsRoot;
-    /** The program of each hook in {@link DatapathLayout#POD_TC_HOOKS}, in that order. */
+    private final DatapathLayout.DeviceKind kind;
+    /** The program of each of the kind's hooks, in that order. */
     private final List<BpfProgram> programs;
     private final TcMode mode;
     private final Optional<PathMatcher> matcher;
@@ -47,11 +50,13 @@ final class PodDeviceAttacher implements AutoCloseable {
     private ScheduledExecutorService poller;
 
     /** @param mode how to attach; with {@link TcMode#NONE} only Senda's earlier attachments are removed */
-    PodDeviceAttacher(Path bpffsRoot, List<BpfProgram> programs, TcMode mode, Optional<String> glob) {
-        if (programs.size() != DatapathLayout.POD_TC_HOOKS.size()) {
-            throw new IllegalArgumentException("one program per pod tc hook: " + DatapathLayout.POD_TC_HOOKS);
+    DeviceAttacher(Path bpffsRoot, DatapathLayout.DeviceKind kind, List<BpfProgram> programs, TcMode mode,
+                   Optional<String> glob) {
+        if (programs.size() != kind.hooks().size()) {
+            throw new IllegalArgumentException("one program per tc hook: " + kind.hooks());
         }
         this.bpffsRoot = bpffsRoot;
+        this.kind = kind;
         this.programs = List.copyOf(programs);
         this.mode = mode;
         this.glob = glob;
@@ -59,7 +64,7 @@ final class PodDeviceAttacher implements AutoCloseable {
             try {
                 return FileSystems.getDefault().getPathMatcher("glob:" + g);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--pod-devices: invalid glob '" + g + "': " + e.getMessage(), e);
+                throw new IllegalArgumentException(kind.flag() + ": invalid glob '" + g + "': " + e.getMessage(), e);
             }
         });
     }
@@ -69,12 +74,12 @@ final class PodDeviceAttacher implements AutoCloseable {
         scan();
         if (matcher.isPresent() && mode != TcMode.NONE) {
             poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "pod-devices");
+                Thread t = new Thread(r, kind.flag().substring(2));
                 t.setDaemon(true);
                 return t;
             });
             poller.scheduleWithFixedDelay(this::scanLogged, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
-            log.info("per-packet LB follows interfaces matching '{}'", glob.get());
+            log.info("per-packet LB follows interfaces matching {} '{}'", kind.flag(), glob.get());
         }
     }
 
@@ -82,7 +87,7 @@ final class PodDeviceAttacher implements AutoCloseable {
         try {
             scan();
         } catch (RuntimeException e) {
-            log.warn("scanning pod interfaces failed: {}", e.toString());
+            log.warn("scanning interfaces for {} failed: {}", kind.flag(), e.toString());
         }
     }
 
@@ -99,11 +104,11 @@ final class PodDeviceAttacher implements AutoCloseable {
             }
             try {
                 for (int i = 0; i < programs.size(); i++) {
-                    mode.attach(bpffsRoot, programs.get(i), DatapathLayout.POD_TC_HOOKS.get(i), name, dev.getValue());
+                    mode.attach(bpffsRoot, programs.get(i), kind.hooks().get(i), name, dev.getValue());
                 }
                 attached.put(name, dev.getValue());
                 failed.remove(name);
-                log.info("per-packet LB attached to {} (ifindex {})", name, dev.getValue());
+                log.info("per-packet LB ({}) attached to {} (ifindex {})", kind.flag(), name, dev.getValue());
             } catch (RuntimeException e) {
                 failed.put(name, dev.getValue());
                 failedAtNanos.put(name, System.nanoTime());
@@ -123,28 +128,30 @@ final class PodDeviceAttacher implements AutoCloseable {
      */
     private void removeClsactFromUnmatched() {
         for (Map.Entry<String, Integer> dev : NetDevices.list().entrySet()) {
-            if (!matches(dev.getKey()) && Links.removeClsactFilter(dev.getKey(), dev.getValue())) {
-                log.info("per-packet LB (clsact) removed from {}", dev.getKey());
+            if (!matches(dev.getKey()) && Links.removeClsactFilter(kind, dev.getKey(), dev.getValue())) {
+                log.info("per-packet LB ({}, clsact) removed from {}", kind.flag(), dev.getKey());
             }
         }
     }
 
-    /** Removes tc pins whose interface is gone or no longer matches. */
+    /** Removes this kind's tc pins whose interface is gone or no longer matches. */
     private void removeStalePins(Map<String, Integer> present) {
         Path dir = DatapathLayout.linksDir(bpffsRoot);
         if (!Files.isDirectory(dir)) return;
         java.util.Set<String> stale = new java.util.TreeSet<>();
         try (DirectoryStream<Path> pins = Files.newDirectoryStream(dir, DatapathLayout.TC_LINK_PREFIX + "*")) {
             for (Path pin : pins) {
-                String name = DatapathLayout.ifnameOfTcPin(pin);
+                Optional<String> ifname = kind.ifnameOfPin(pin);
+                if (ifname.isEmpty()) continue; // another kind's
+                String name = ifname.get();
                 if (!present.containsKey(name) || !matches(name)) stale.add(name);
             }
         } catch (IOException e) {
             log.warn("cannot list {}: {}", dir, e.toString());
         }
         for (String name : stale) {
-            Links.detachTc(bpffsRoot, name, present.getOrDefault(name, 0));
-            log.info("per-packet LB removed from {}", name);
+            Links.detachTc(bpffsRoot, kind, name, present.getOrDefault(name, 0));
+            log.info("per-packet LB ({}) removed from {}", kind.flag(), name);
         }
     }
 

@@ -1,0 +1,171 @@
+package dev.senda.e2e;
+
+import dev.senda.net.IpFamily;
+import dev.senda.test.Poll;
+import dev.senda.testbed.Cluster;
+import dev.senda.testbed.ClientResult;
+import dev.senda.testbed.Exec;
+import dev.senda.testbed.Pod;
+import dev.senda.testbed.Testbed;
+import dev.senda.testbed.Testbed.Proto;
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+
+import static dev.senda.e2e.AgentNodeE2e.CONVERGE;
+import static dev.senda.e2e.AgentNodeE2e.echoPorts;
+import static dev.senda.e2e.KubeObjects.port;
+import static dev.senda.e2e.KubeObjects.slice;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * NodePort Services on the two-node cluster, both agents started with {@code --node-devices eth0}
+ * (the node namespaces' link to the node network, {@link Cluster#NODE_DEVICE}); subclasses choose the
+ * datapath. Traffic from outside is per-packet LB at ingress of eth0 in both modes (socket LB never
+ * sees it); the local backend's replies are reverse-NATed at ingress of its pod interface.
+ *
+ * <p>Only endpoints on the node the traffic arrives at are used: an endpoint on the other node needs
+ * source NAT (externalTrafficPolicy Cluster), which is not built.
+ */
+@Tag("privileged")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class NodePortServicesE2e {
+    private static final Duration T = Traffic.REQUEST_TIMEOUT;
+
+    E2eCluster c;
+    /** A node port no other test of this run uses. */
+    private final int nodePort = 30000 + new SecureRandom().nextInt(2700);
+
+    /** Whether the agents run socket LB (pod and host clients start inside the node's cgroup) or per-packet LB. */
+    abstract boolean socketLb();
+
+    @BeforeAll
+    void startCluster() throws IOException {
+        c = E2eCluster.create(getClass().getSimpleName());
+        try {
+            c.startAgents(socketLb(), List.of("--node-devices", Cluster.NODE_DEVICE));
+        } catch (IOException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (RuntimeException x) {
+                e.addSuppressed(x);
+            }
+            throw e;
+        }
+    }
+
+    @AfterEach
+    void deleteObjects() {
+        if (c != null) c.deleteAll();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (c != null) c.close();
+    }
+
+    /** A dual-stack NodePort Service (TCP and UDP 80 -> 8080, both on {@link #nodePort}) served by echo-1a on node-1. */
+    private Service applyNodePortService(String name) {
+        Service svc = c.apply(KubeObjects.withNodePort(KubeObjects.dualStackService(name,
+                c.nextVip(IpFamily.IPV4), c.nextVip(IpFamily.IPV6),
+                port("http", "TCP", 80, E2eNode.ECHO), port("udp", "UDP", 80, E2eNode.ECHO)), nodePort));
+        List<Pod> backends = List.of(c.echo1a);
+        c.apply(slice(IpFamily.IPV4, name, name + "-v4", echoPorts(), backends));
+        c.apply(slice(IpFamily.IPV6, name, name + "-v6", echoPorts(), backends));
+        return svc;
+    }
+
+    /**
+     * Requests until one is answered by {@code backend}, which must see the client's own address
+     * {@code clientIp} (no source NAT on the way; null: any address), for at most {@link AgentNodeE2e#CONVERGE}.
+     */
+    private ClientResult awaitAnswer(Proto proto, Pod from, boolean inCgroup, String ip, Pod backend, String clientIp)
+            throws IOException {
+        String expected = backend.name() + " " + (clientIp == null ? "<any>" : clientIp) + " " + E2eNode.ECHO;
+        ClientResult r = Poll.result(CONVERGE, Duration.ofMillis(100),
+                () -> c.cluster.request(proto, from, ip, nodePort, inCgroup, T),
+                x -> x.ok() && (clientIp == null ? x.pod().equals(java.util.Optional.of(backend.name()))
+                        : expected.equals(x.answer())),
+                last -> proto + " " + from.name() + (inCgroup ? " (in cgroup)" : "") + " -> " + ip + ":" + nodePort
+                        + " answered '" + expected + "'; last: " + last);
+        E2eNode.log(proto + " " + from.name() + " -> " + ip + ":" + nodePort + ": " + r.answer());
+        return r;
+    }
+
+    @Test
+    @DisplayName("should be able to create a functioning NodePort service")
+    void shouldBeAbleToCreateAFunctioningNodePortService() throws IOException {
+        applyNodePortService("nodeport-test");
+        Pod host = c.cluster.nodeHost(c.node1);
+        for (IpFamily f : IpFamily.values()) {
+            String nodeIp = c.cluster.nodeAddress(c.node1, f);
+            for (Proto proto : Proto.values()) {
+                // from outside the cluster: DNAT at ingress of node-1's eth0, replies reverse-NATed at echo-1a's interface
+                awaitAnswer(proto, c.external, false, nodeIp, c.echo1a, c.external.ip(f));
+                // from a pod on node-1: socket LB at connect(), or per-packet LB at the client pod's interface
+                awaitAnswer(proto, c.client1, socketLb(), nodeIp, c.echo1a, c.client1.ip(f));
+                // from node-1's host namespace: its processes in the node's cgroup (the agent's --cgroup-root)
+                // are socket LB's; per-packet LB sees no packet of theirs (they reach their own address over lo)
+                // (the source the host picks toward the pod is its business: any address will do)
+                if (socketLb()) awaitAnswer(proto, host, true, nodeIp, c.echo1a, null);
+            }
+            // every request answered, not only the first after convergence
+            for (Proto proto : Proto.values()) {
+                for (int i = 0; i < 5; i++) {
+                    ClientResult r = c.cluster.request(proto, c.external, nodeIp, nodePort, false, T);
+                    assertEquals("echo-1a " + c.external.ip(f) + " " + E2eNode.ECHO, r.answer(), proto + " external: " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("should release NodePorts on delete")
+    void shouldReleaseNodePortsOnDelete() throws IOException {
+        Service svc = applyNodePortService("nodeport-release");
+        for (IpFamily f : IpFamily.values()) {
+            for (Proto proto : Proto.values()) {
+                awaitAnswer(proto, c.external, false, c.cluster.nodeAddress(c.node1, f), c.echo1a, c.external.ip(f));
+            }
+        }
+        c.deleteAll();
+        assertTrue(c.kube().services().inNamespace(KubeObjects.NAMESPACE).withName(svc.getMetadata().getName()).get() == null,
+                "the Service is gone");
+        for (IpFamily f : IpFamily.values()) {
+            String nodeIp = c.cluster.nodeAddress(c.node1, f);
+            for (Proto proto : Proto.values()) {
+                ClientResult r = Poll.result(CONVERGE, Duration.ofMillis(100),
+                        () -> c.cluster.request(proto, c.external, nodeIp, nodePort, false, Traffic.FAILURE_TIMEOUT),
+                        x -> !x.ok(),
+                        last -> proto + " external -> " + nodeIp + ":" + nodePort + " to fail after the delete; last: " + last);
+                // nothing listens: the node's own stack refuses (a TCP reset, an ICMP port unreachable)
+                assertTrue(r.error().contains("Connection refused") || r.error().contains("PortUnreachable"),
+                        proto + " " + f + ": " + r);
+            }
+        }
+        for (Testbed node : c.cluster.nodes()) {
+            List<String> sockets = listeningOn(node, nodePort);
+            assertEquals(List.of(), sockets, "sockets on node port " + nodePort + " in " + node.nodeName());
+        }
+    }
+
+    /** The lines of {@code ss -lntuH} in the node's namespace whose local port is {@code port}. */
+    private static List<String> listeningOn(Testbed node, int port) throws IOException {
+        String out = Exec.check("ip", "netns", "exec", node.nodeNetns(), "ss", "-lntuH").stdout();
+        return out.lines().filter(l -> {
+            String[] f = l.trim().split("\\s+");
+            return f.length >= 5 && f[4].endsWith(":" + port);
+        }).toList();
+    }
+}
