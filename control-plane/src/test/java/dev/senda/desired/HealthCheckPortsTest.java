@@ -10,6 +10,7 @@ import dev.senda.model.ServiceLoadBalancer;
 import dev.senda.model.ServicePort;
 import dev.senda.model.SlicePort;
 import dev.senda.model.Snapshot;
+import dev.senda.net.IpAddress;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -89,7 +90,13 @@ class HealthCheckPortsTest {
 
     @Test
     void theSelectedNodeAddressesComeAlong() {
-        DesiredState s = calc.calculate(Snapshot.empty(), NODE);
-        assertEquals(HealthChecks.NONE, s.healthChecks());
+        assertEquals(HealthChecks.NONE, calc.calculate(Snapshot.empty(), NODE).healthChecks());
+        IpAddress v4 = IpAddress.parse("192.0.2.1").orElseThrow();
+        IpAddress v6 = IpAddress.parse("2001:db8::1").orElseThrow();
+        NodeInfo seen = new NodeInfo("n1", null, List.of(v4, v6), List.of(v4, v6), false, true);
+        DesiredState s = calc.calculate(Snapshot.of(List.of(svc("lb", "LoadBalancer", "Local", 32000, null, "10.0.0.1")),
+                List.of()), seen);
+        assertEquals(new HealthChecks(List.of(v4, v6), List.of(new HealthCheckServer(new ObjectRef("ns", "lb"), 32000, 0))),
+                s.healthChecks());
     }
 }
