@@ -79,6 +79,10 @@ public final class Agent implements AutoCloseable {
                 config.nodeName(), reconciler, metrics);
         // kube-proxy's rule: /healthz fails while this node's Node object is being deleted.
         sync.onNode(node -> health.setNodeEligible(!node.deleting()));
+        // kube-proxy's serviceProxyHealthy: a health-check node port fails while /healthz does.
+        ServiceHealthServers healthCheckPorts = new ServiceHealthServers(() -> health.status().healthy());
+        started.push(healthCheckPorts);
+        sync.onHealthChecks(healthCheckPorts::update);
         SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
         started.push(runner);
         runner.start();

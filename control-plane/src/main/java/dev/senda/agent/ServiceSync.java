@@ -57,6 +57,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private final ProgrammedChanges changes;
     private Set<Rejection> reportedRejections = Set.of();
     private java.util.function.Consumer<NodeInfo> nodeListener = n -> { };
+    private java.util.function.Consumer<dev.senda.desired.HealthChecks> healthCheckListener = h -> { };
 
     ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics) {
@@ -92,6 +93,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         reportNode(node);
         DesiredState desired = calculator.calculate(snapshot, node);
         reportRejections(desired.rejections());
+        healthCheckListener.accept(desired.healthChecks());
         ApplyResult result = reconciler.apply(desired.lb(), true);
         metrics.recordApply(result);
         metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
@@ -111,6 +113,11 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     /** Tells {@code listener} this node's view at every change of it (health follows the Node's deletion). */
     void onNode(java.util.function.Consumer<NodeInfo> listener) {
         this.nodeListener = listener;
+    }
+
+    /** Tells {@code listener} the health-check node ports wanted, at every sync (their counts change). */
+    void onHealthChecks(java.util.function.Consumer<dev.senda.desired.HealthChecks> listener) {
+        this.healthCheckListener = listener;
     }
 
     private void reportNode(NodeInfo node) {

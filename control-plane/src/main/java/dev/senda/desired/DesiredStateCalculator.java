@@ -41,6 +41,8 @@ import java.util.TreeMap;
  *   letting them time out (for the external kinds kube-proxy drops instead: see the package
  *   documentation).</li>
  * </ol>
+ * Then {@link HealthCheckPorts}: the health-check node ports of the accepted Services, with their
+ * counts of local ready endpoints.
  * Malformed objects become {@link Rejection}s naming the object and the reason; a rejected Service
  * is not programmed at all, a rejected external part of a Service (a node port, an ingress or
  * external IP) or part of an EndpointSlice is skipped; everything else is unaffected.
@@ -96,9 +98,12 @@ public final class DesiredStateCalculator {
             // ingress IP also listed in externalIPs): the first kind listed keeps it, with the same backends.
             for (DesiredFrontend df : withBackends(claim, endpoints, node)) frontends.putIfAbsent(df.frontend(), df);
         }
+        List<HealthCheckServer> healthChecks = HealthCheckPorts.of(
+                resolution.accepted().stream().map(ConflictResolver.Claim::service).toList(),
+                ref -> snapshot.services().get(ref).loadBalancer().healthCheckNodePort(), endpoints, node, rejections);
         rejections.addAll(endpoints.rejections());
         rejections.sort(Rejection.ORDER); // stable: one object's reasons keep their order
-        return new DesiredState(new LbState(frontends), rejections);
+        return new DesiredState(new LbState(frontends), rejections, new HealthChecks(nodeAddresses, healthChecks));
     }
 
     /** The claim's frontends, each with the backends of its endpoint category. */

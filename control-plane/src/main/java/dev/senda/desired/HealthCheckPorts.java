@@ -1,0 +1,67 @@
+package dev.senda.desired;
+
+import dev.senda.model.NodeInfo;
+import dev.senda.model.ObjectRef;
+import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Which Services get a health-check node port server, kube-proxy's rule: type LoadBalancer with
+ * {@code externalTrafficPolicy: Local} (NodePort Services and Cluster policy get none, whatever
+ * {@code spec.healthCheckNodePort} says). A missing or out-of-range port, or one another Service
+ * already has, is a {@link Rejection} of that Service's health check only; the rest of the Service is
+ * programmed.
+ */
+final class HealthCheckPorts {
+    private HealthCheckPorts() {
+    }
+
+    /**
+     * @param accepted   Services after conflict resolution, in precedence order (the first one
+     *                   naming a port keeps it)
+     * @param healthCheckNodePort each Service's {@code spec.healthCheckNodePort} as given (null: unset)
+     * @param rejections where refusals go
+     */
+    static List<HealthCheckServer> of(List<ParsedService> accepted, Function<ObjectRef, Integer> healthCheckNodePort,
+                                      ServiceEndpoints endpoints, NodeInfo node, List<Rejection> rejections) {
+        TreeMap<Integer, HealthCheckServer> out = new TreeMap<>();
+        for (ParsedService svc : accepted) {
+            if (svc.type() != ServiceType.LOAD_BALANCER || !svc.trafficPolicies().externalLocal()) continue;
+            Integer port = healthCheckNodePort.apply(svc.ref());
+            String consequence = "; no health check node port is served for it";
+            if (port == null || port == 0) {
+                rejections.add(new Rejection(Rejection.SERVICE, svc.ref(),
+                        "spec.healthCheckNodePort is not set although externalTrafficPolicy is Local" + consequence));
+            } else if (port < 1 || port > 0xffff) {
+                rejections.add(new Rejection(Rejection.SERVICE, svc.ref(),
+                        "spec.healthCheckNodePort " + port + " is out of range 1..65535" + consequence));
+            } else if (out.containsKey(port)) {
+                rejections.add(new Rejection(Rejection.SERVICE, svc.ref(), "spec.healthCheckNodePort " + port
+                        + " is already used by Service " + out.get(port).service() + consequence));
+            } else {
+                out.put(port, new HealthCheckServer(svc.ref(), port, localReady(svc, endpoints, node)));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** Ready endpoints of the Service on this node, each address once over all ports and families. */
+    private static int localReady(ParsedService svc, ServiceEndpoints endpoints, NodeInfo node) {
+        Set<IpAddress> addresses = new HashSet<>();
+        for (ParsedPort port : svc.ports()) {
+            for (IpFamily family : IpFamily.values()) {
+                for (PortEndpoint e : endpoints.of(svc.ref(), port, family)) {
+                    if (e.readiness().ready() && node.nodeName().equals(e.nodeName())) addresses.add(e.address().address());
+                }
+            }
+        }
+        return addresses.size();
+    }
+}
