@@ -108,6 +108,12 @@ class TcPacketCasesTest {
         return d;
     }
 
+    /** A Service whose one backend is the client pod itself. */
+    static void hairpinService(TestDatapath dp, Net n, Protocol proto) {
+        dp.putBackend(1, n.client(), BPORT, proto);
+        dp.putService(n.vip(), VPORT, proto, SERVICE_ID, 1);
+    }
+
     static void serviceWithBackendA(TestDatapath dp, Net n, Protocol proto) {
         dp.putBackend(1, n.backendA(), BPORT, proto);
         dp.putService(n.vip(), VPORT, proto, SERVICE_ID, 1);
@@ -211,16 +217,12 @@ class TcPacketCasesTest {
                     TcPacketCasesTest::sctpInitToEmpty, TC_ACT_REDIRECT,
                     n -> portUnreachable(n, sctpInitToEmpty(n), SCTP_ICMP4_QUOTE)),
             new Case("a pod reaching itself through an SCTP Service is hairpinned with the VIP as source", BOTH,
-                    (dp, n) -> {
-                        dp.putBackend(1, n.client(), BPORT, Protocol.SCTP);
-                        dp.putService(n.vip(), VPORT, Protocol.SCTP, SERVICE_ID, 1);
-                    },
+                    (dp, n) -> hairpinService(dp, n, Protocol.SCTP),
                     n -> sctpInit(n).build(), TC_ACT_OK,
                     n -> sctpInit(n).src(n.vip(), CPORT).dst(n.client(), BPORT).build()),
             new Case("the hairpinned SCTP INIT ACK goes back to the pod from the VIP", BOTH,
                     (dp, n) -> {
-                        dp.putBackend(1, n.client(), BPORT, Protocol.SCTP);
-                        dp.putService(n.vip(), VPORT, Protocol.SCTP, SERVICE_ID, 1);
+                        hairpinService(dp, n, Protocol.SCTP);
                         dp.run(sctpInit(n).build());
                     },
                     n -> PacketBuilder.sctp(n.client(), BPORT, n.vip(), CPORT).vtag(0x11223344L)
@@ -231,16 +233,12 @@ class TcPacketCasesTest {
                     (dp, n) -> serviceWithBackendA(dp, n, Protocol.SCTP),
                     n -> syn(n).build(), TC_ACT_OK, n -> syn(n).build()),
             new Case("a pod reaching itself through its Service is hairpinned with the VIP as source", BOTH,
-                    (dp, n) -> {
-                        dp.putBackend(1, n.client(), BPORT, Protocol.TCP);
-                        dp.putService(n.vip(), VPORT, Protocol.TCP, SERVICE_ID, 1);
-                    },
+                    (dp, n) -> hairpinService(dp, n, Protocol.TCP),
                     n -> syn(n).build(), TC_ACT_OK,
                     n -> syn(n).src(n.vip(), CPORT).dst(n.client(), BPORT).build()),
             new Case("the hairpinned reply goes back to the pod from the VIP", BOTH,
                     (dp, n) -> {
-                        dp.putBackend(1, n.client(), BPORT, Protocol.TCP);
-                        dp.putService(n.vip(), VPORT, Protocol.TCP, SERVICE_ID, 1);
+                        hairpinService(dp, n, Protocol.TCP);
                         dp.run(syn(n).build());
                     },
                     n -> PacketBuilder.tcp(n.client(), BPORT, n.vip(), CPORT).flags(SYN | ACK).seq(7).ack(1_000_001).build(),

@@ -13,11 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.senda.e2e.KubeObjects.dualStackService;
 import static dev.senda.e2e.KubeObjects.port;
@@ -235,39 +232,9 @@ abstract class DualStackServicesE2e extends AgentNodeE2e {
         node.apply(slice(IpFamily.IPV6, "churn6", "churn6-1", echoPorts(), List.of(node.a, node.b)));
         traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(node.a, node.b));
 
-        List<ClientResult> loop = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread clientLoop = Thread.ofPlatform().name("churn6-client").start(() -> {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            for (int i = 0; i < 20_000 && !stop.get() && System.nanoTime() < deadline; i++) {
-                try {
-                    loop.add(traffic.one(Proto.TCP, node.client2, vip, 80));
-                } catch (IOException e) {
-                    loop.add(ClientResult.failure("client could not start: " + e, 0));
-                }
-            }
-        });
-        try {
-            for (List<Pod> step : List.of(List.of(node.a, node.b, node.c), List.of(node.c), List.of(node.a, node.c),
-                    List.of(node.a))) {
-                int before = loop.size();
-                node.apply(slice(IpFamily.IPV6, "churn6", "churn6-1", echoPorts(), step));
-                traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, names(step.toArray(Pod[]::new)));
-                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (loop.size() < before + 50 && clientLoop.isAlive() && System.nanoTime() < until) Traffic.sleep(10);
-            }
-        } finally {
-            stop.set(true);
-            clientLoop.join(Duration.ofSeconds(30));
-        }
-        List<ClientResult> failures;
-        synchronized (loop) {
-            failures = loop.stream().filter(r -> !r.ok()).toList();
-        }
-        E2eNode.log("IPv6 client loop during endpoint changes: " + loop.size() + " requests, " + failures.size() + " failed");
-        assertTrue(loop.size() >= 4 * 50, "the client loop made only " + loop.size() + " requests");
-        assertTrue(failures.isEmpty(), failures.size() + " of " + loop.size()
-                + " requests failed while endpoints changed, e.g. " + failures.subList(0, Math.min(3, failures.size())));
+        assertServedWhileEndpointsChange(vip, List.of(List.of(node.a, node.b, node.c), List.of(node.c),
+                        List.of(node.a, node.c), List.of(node.a)),
+                step -> node.apply(slice(IpFamily.IPV6, "churn6", "churn6-1", echoPorts(), step)));
     }
 
     @Test

@@ -183,28 +183,9 @@ final class E2eCluster implements AutoCloseable {
     /** Stops and cleans up both agents, then the API server and the cluster; reports every failure. */
     @Override
     public void close() {
-        List<RuntimeException> failures = new ArrayList<>();
-        for (AgentProcess agent : agents.values()) {
-            try {
-                agent.close();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        try {
-            api.close();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        try {
-            cluster.close();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        if (!failures.isEmpty()) {
-            IllegalStateException e = new IllegalStateException("e2e cluster cleanup failed: " + failures.getFirst().getMessage());
-            failures.forEach(e::addSuppressed);
-            throw e;
-        }
+        List<AutoCloseable> all = new ArrayList<>(agents.values());
+        all.add(api);
+        all.add(cluster);
+        CloseAll.close("e2e cluster", all);
     }
 }

@@ -141,28 +141,10 @@ final class E2eNode implements AutoCloseable {
     /** Stops and cleans up the agent (if any), then the API server and the testbed; reports every failure. */
     @Override
     public void close() {
-        List<RuntimeException> failures = new ArrayList<>();
-        if (agent != null) {
-            try {
-                agent.close();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        try {
-            api.close();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        try {
-            tb.close();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        if (!failures.isEmpty()) {
-            IllegalStateException e = new IllegalStateException("e2e node cleanup failed: " + failures.getFirst().getMessage());
-            failures.forEach(e::addSuppressed);
-            throw e;
-        }
+        List<AutoCloseable> all = new ArrayList<>();
+        if (agent != null) all.add(agent);
+        all.add(api);
+        all.add(tb);
+        CloseAll.close("e2e node", all);
     }
 }

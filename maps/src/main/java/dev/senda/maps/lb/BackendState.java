@@ -1,6 +1,6 @@
 package dev.senda.maps.lb;
 
-/** {@code SENDA_BACKEND_*} in bpf/lib/lb.h. */
+/** {@code SENDA_BACKEND_*} in bpf/lib/abi/lb.h. */
 public enum BackendState {
     ACTIVE(0), TERMINATING(1);
 

@@ -1,6 +1,6 @@
 package dev.senda.maps.lb;
 
-/** {@code SENDA_CT_DIR_*} in bpf/lib/conntrack.h: which half of a translated flow an entry is. */
+/** {@code SENDA_CT_DIR_*} in bpf/lib/abi/ct.h: which half of a translated flow an entry is. */
 public enum CtDirection {
     /** Keyed by the client's original tuple; says which backend the flow goes to. */
     FORWARD(0),

@@ -1,6 +1,6 @@
 package dev.senda.maps.lb;
 
-/** Which backend set a frontend entry serves ({@code SENDA_SCOPE_*} in bpf/lib/lb.h). */
+/** Which backend set a frontend entry serves ({@code SENDA_SCOPE_*} in bpf/lib/abi/lb.h). */
 public enum Scope {
     /** Traffic from outside the cluster (and everything, while no traffic policy splits the sets). */
     EXTERNAL(0),
