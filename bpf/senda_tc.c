@@ -24,30 +24,31 @@
 #include "lib/lb_pkt4.h"
 #include "lib/lb_pkt6.h"
 
-/* Reply then forward stage, by family. */
-static __always_inline int senda_tc_both_stages(struct __sk_buff *skb)
+/* Reply then forward stage, by family; origin picks the frontend scope
+ * (lib/lb_select.h). */
+static __always_inline int senda_tc_both_stages(struct __sk_buff *skb, enum senda_lb_origin origin)
 {
 	__be16 proto = senda_pkt_ethertype(skb);
 
 	if (proto == bpf_htons(ETH_P_IP))
-		return senda_lb4_pkt(skb);
+		return senda_lb4_pkt(skb, origin);
 	if (proto == bpf_htons(ETH_P_IPV6))
-		return senda_lb6_pkt(skb);
+		return senda_lb6_pkt(skb, origin);
 	return TC_ACT_OK;
 }
 
 SEC("tc")
 int senda_tc_from_pod(struct __sk_buff *skb)
 {
-	return senda_tc_both_stages(skb);
+	return senda_tc_both_stages(skb, SENDA_LB_FROM_NODE);
 }
 
 SEC("tc")
 int senda_tc_from_net(struct __sk_buff *skb)
 {
-	/* the stages of senda_tc_from_pod; a program of its own so each hook
-	 * is named for what it serves (bpftool, the agent's pins) */
-	return senda_tc_both_stages(skb);
+	/* the stages of senda_tc_from_pod for traffic from outside the node:
+	 * externalTrafficPolicy Local applies to it */
+	return senda_tc_both_stages(skb, SENDA_LB_FROM_OUTSIDE);
 }
 
 SEC("tc")

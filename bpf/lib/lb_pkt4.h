@@ -89,7 +89,8 @@ static __always_inline int senda_lb4_pkt_ct_usable(const struct senda_pkt4 *p, c
 }
 
 /* Forward stage. Returns the verdict (lb_pkt.h). */
-static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct senda_pkt4 *p)
+static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct senda_pkt4 *p,
+						  enum senda_lb_origin origin)
 {
 	struct senda_ct4_flow f = {};
 	struct senda_ct4_value *ct;
@@ -113,12 +114,15 @@ static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct s
 		senda_ct4_retire(&f);
 	}
 
-	res = senda_lb4_select(p->daddr, p->dport, p->proto, 0, p->saddr, &c);
+	res = senda_lb4_select(p->daddr, p->dport, p->proto, origin, 0, p->saddr, &c);
 	switch (res) {
 	case SENDA_LB_SELECTED:
 		break;
 	case SENDA_LB_NOT_SERVICE:
 		return SENDA_CTX_PASS;
+	case SENDA_LB_DROP:  /* no endpoint on this node for a node-local frontend */
+		senda_count(SENDA_M_TC_DROP_NO_LOCAL);
+		return SENDA_CTX_DROP;
 	default:  /* no backend, or a transiently inconsistent Service: refuse */
 		if (p->proto == IPPROTO_TCP) {
 			senda_count(SENDA_M_TC_REJECT_TCP);
@@ -162,7 +166,7 @@ err:
 }
 
 /* Both stages for one frame: anything not IPv4 TCP/UDP/SCTP passes untouched. */
-static __always_inline int senda_lb4_pkt(struct senda_ctx *ctx)
+static __always_inline int senda_lb4_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
 {
 	struct senda_pkt4 p = {};
 	int verdict;
@@ -172,7 +176,7 @@ static __always_inline int senda_lb4_pkt(struct senda_ctx *ctx)
 	verdict = senda_lb4_pkt_reply(ctx, &p);
 	if (verdict != SENDA_PKT_CONTINUE)
 		return verdict;
-	return senda_lb4_pkt_forward(ctx, &p);
+	return senda_lb4_pkt_forward(ctx, &p, origin);
 }
 
 /*

@@ -82,7 +82,8 @@ static __always_inline int senda_lb6_pkt_ct_usable(const struct senda_pkt6 *p, c
 }
 
 /* Forward stage. Returns the verdict (lb_pkt.h). */
-static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct senda_pkt6 *p)
+static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct senda_pkt6 *p,
+						  enum senda_lb_origin origin)
 {
 	struct senda_ct6_flow f = {};
 	struct senda_ct6_value *ct;
@@ -105,12 +106,15 @@ static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct s
 		senda_ct6_retire(&f);
 	}
 
-	res = senda_lb6_select(p->daddr, p->dport, p->proto, 0, p->saddr, &c);
+	res = senda_lb6_select(p->daddr, p->dport, p->proto, origin, 0, p->saddr, &c);
 	switch (res) {
 	case SENDA_LB_SELECTED:
 		break;
 	case SENDA_LB_NOT_SERVICE:
 		return SENDA_CTX_PASS;
+	case SENDA_LB_DROP:  /* no endpoint on this node for a node-local frontend */
+		senda_count(SENDA_M_TC_DROP_NO_LOCAL);
+		return SENDA_CTX_DROP;
 	default:  /* no backend, or a transiently inconsistent Service: refuse */
 		if (p->proto == IPPROTO_TCP) {
 			senda_count(SENDA_M_TC_REJECT_TCP);
@@ -152,7 +156,7 @@ err:
 }
 
 /* Both stages for one frame: anything not IPv6 TCP/UDP/SCTP (pkt6.h) passes untouched. */
-static __always_inline int senda_lb6_pkt(struct senda_ctx *ctx)
+static __always_inline int senda_lb6_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
 {
 	struct senda_pkt6 p = {};
 	int verdict;
@@ -162,7 +166,7 @@ static __always_inline int senda_lb6_pkt(struct senda_ctx *ctx)
 	verdict = senda_lb6_pkt_reply(ctx, &p);
 	if (verdict != SENDA_PKT_CONTINUE)
 		return verdict;
-	return senda_lb6_pkt_forward(ctx, &p);
+	return senda_lb6_pkt_forward(ctx, &p, origin);
 }
 
 /*

@@ -35,7 +35,39 @@ enum senda_lb_result {
 	SENDA_LB_NOT_SERVICE  = 1,  /* no frontend at this address/port/proto: leave alone */
 	SENDA_LB_NO_BACKEND   = 2,  /* a frontend with zero backends: refuse */
 	SENDA_LB_INCONSISTENT = 3,  /* header promised a slot or backend that is missing */
+	SENDA_LB_DROP         = 4,  /* no backend on this node for a node-local frontend: drop
+				     * silently (SENDA_SVC_FLAG_DROP_EMPTY) */
 };
+
+/* Where the traffic being balanced started, for frontends with two scopes
+ * (abi/lb.h SENDA_SVC_FLAG_TWO_SCOPES). */
+enum senda_lb_origin {
+	SENDA_LB_FROM_OUTSIDE = 0,  /* arrived on a node device (--node-devices) */
+	SENDA_LB_FROM_NODE    = 1,  /* a pod of this node or the node's own processes */
+};
+
+/* The header of the frontend a packet of origin uses: the EXTERNAL one, or its
+ * INTERNAL sibling for traffic from this node when the header announces one.
+ * A missing sibling (being written or removed) falls back to EXTERNAL. */
+#define SENDA_LB_PICK_SCOPE(map, key, hdr, origin)                                   \
+	do {                                                                         \
+		if ((origin) == SENDA_LB_FROM_NODE &&                                \
+		    ((hdr)->flags & SENDA_SVC_FLAG_TWO_SCOPES)) {                    \
+			typeof(hdr) internal_hdr;                                    \
+			(key).scope = SENDA_SCOPE_INTERNAL;                          \
+			internal_hdr = bpf_map_lookup_elem(&(map), &(key));          \
+			if (internal_hdr)                                            \
+				(hdr) = internal_hdr;                                \
+			else                                                         \
+				(key).scope = SENDA_SCOPE_EXTERNAL;                  \
+		}                                                                    \
+	} while (0)
+
+/* The result for a frontend whose header says it has no backend slot. */
+static __always_inline int senda_lb_empty_result(__u8 flags)
+{
+	return (flags & SENDA_SVC_FLAG_DROP_EMPTY) ? SENDA_LB_DROP : SENDA_LB_NO_BACKEND;
+}
 
 /*
  * How far a remembered backend is looked for when its slot moved (slots were
@@ -119,15 +151,16 @@ static __always_inline int senda_lb4_resolve(struct senda_svc4_key *key, struct 
 }
 
 /*
- * Chooses a backend for {addr, port, proto} in the external scope, for the
- * client {netns_cookie, client} (abi/affinity.h: socket LB passes its netns
- * cookie and 0, per-packet LB 0 and the source address).
+ * Chooses a backend for {addr, port, proto} in the scope origin uses
+ * (SENDA_LB_PICK_SCOPE), for the client {netns_cookie, client}
+ * (abi/affinity.h: socket LB passes its netns cookie and 0, per-packet LB 0
+ * and the source address).
  * Returns an enum senda_lb_result; out->vip/vport/service_id are set for
  * every result except SENDA_LB_NOT_SERVICE.
  */
 static __always_inline int
-senda_lb4_select(__be32 addr, __be16 port, __u8 proto, __u64 netns_cookie, __be32 client,
-		 struct senda_lb4_choice *out)
+senda_lb4_select(__be32 addr, __be16 port, __u8 proto, enum senda_lb_origin origin, __u64 netns_cookie,
+		 __be32 client, struct senda_lb4_choice *out)
 {
 	struct senda_svc4_key key = {
 		.address = addr,
@@ -147,13 +180,14 @@ senda_lb4_select(__be32 addr, __be16 port, __u8 proto, __u64 netns_cookie, __be3
 	hdr = bpf_map_lookup_elem(&senda_svc4_v1, &key);
 	if (!hdr)
 		return SENDA_LB_NOT_SERVICE;
+	SENDA_LB_PICK_SCOPE(senda_svc4_v1, key, hdr, origin);
 
 	out->vip = addr;
 	out->vport = port;
 	out->service_id = hdr->service_id;
 	count = hdr->count;
 	if (count == 0)
-		return SENDA_LB_NO_BACKEND;
+		return senda_lb_empty_result(hdr->flags);
 
 	affinity = hdr->flags & SENDA_SVC_FLAG_AFFINITY;
 	if (affinity) {
@@ -266,8 +300,8 @@ static __always_inline int senda_lb6_resolve(struct senda_svc6_key *key, struct 
 /* As senda_lb4_select(), on senda_svc6_v1, senda_backend6_v1 and
  * senda_affinity6_v1 (client: 16 bytes, zero for socket LB). */
 static __always_inline int
-senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, __u64 netns_cookie, const __be32 *client,
-		 struct senda_lb6_choice *out)
+senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, enum senda_lb_origin origin,
+		 __u64 netns_cookie, const __be32 *client, struct senda_lb6_choice *out)
 {
 	struct senda_svc6_key key = {
 		.port = port,
@@ -287,13 +321,14 @@ senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, __u64 netns_cookie
 	hdr = bpf_map_lookup_elem(&senda_svc6_v1, &key);
 	if (!hdr)
 		return SENDA_LB_NOT_SERVICE;
+	SENDA_LB_PICK_SCOPE(senda_svc6_v1, key, hdr, origin);
 
 	senda_addr6_copy(out->vip, addr);
 	out->vport = port;
 	out->service_id = hdr->service_id;
 	count = hdr->count;
 	if (count == 0)
-		return SENDA_LB_NO_BACKEND;
+		return senda_lb_empty_result(hdr->flags);
 
 	affinity = hdr->flags & SENDA_SVC_FLAG_AFFINITY;
 	if (affinity) {

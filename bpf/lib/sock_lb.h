@@ -11,11 +11,20 @@
  * the default EPERM. Measured on 6.18: connect() and sendto() fail at once with
  * ECONNREFUSED. Kernels offer bpf_set_retval to connect/sendmsg hooks since 6.0
  * (not to recvmsg/getpeername, which must always allow anyway).
+ *
+ * A frontend that balances over this node's endpoints only and has none here
+ * (a traffic policy Local; abi/lb.h SENDA_SVC_FLAG_DROP_EMPTY) is one that
+ * kube-proxy drops, so its clients wait for a timeout. Socket LB fails the call
+ * at once with EHOSTUNREACH instead: no endpoint is reachable from this node,
+ * which is not a refusal by the Service, and an application learns it without
+ * waiting.
  */
 #ifndef SENDA_SOCK_LB_H
 #define SENDA_SOCK_LB_H
 
 #include "common.h"
+#include <linux/errno.h>
+#include "lb_select.h"
 
 /* sock_addr verdicts */
 #define SENDA_SOCK_ALLOW 1
@@ -41,6 +50,17 @@ static __always_inline __u8 senda_sock_proto(const struct bpf_sock_addr *ctx)
 	if (proto == 0 && ctx->type == SOCK_DGRAM)
 		return IPPROTO_UDP;
 	return 0;
+}
+
+/* Fails the call for a selection that found no backend (see above). */
+static __always_inline int senda_sock_refuse(int lb_result)
+{
+	if (lb_result == SENDA_LB_DROP) {
+		bpf_set_retval(-EHOSTUNREACH);
+		return SENDA_SOCK_DENY;
+	}
+	bpf_set_retval(-ECONNREFUSED);
+	return SENDA_SOCK_DENY;
 }
 
 #endif /* SENDA_SOCK_LB_H */

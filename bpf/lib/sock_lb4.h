@@ -67,13 +67,12 @@ static __always_inline int senda_sock4_translate_addr(struct bpf_sock_addr *ctx,
 		return SENDA_SOCK_ALLOW;
 
 	/* affinity client: the socket's netns (abi/affinity.h) */
-	res = senda_lb4_select(addr, port, proto, bpf_get_netns_cookie(ctx), 0, &c);
+	res = senda_lb4_select(addr, port, proto, SENDA_LB_FROM_NODE, bpf_get_netns_cookie(ctx), 0, &c);
 	if (res == SENDA_LB_NOT_SERVICE)
 		return SENDA_SOCK_ALLOW;
 	if (res != SENDA_LB_SELECTED) {
-		senda_count(SENDA_M_SOCK_REFUSED);
-		bpf_set_retval(-ECONNREFUSED);
-		return SENDA_SOCK_DENY;
+		senda_count(res == SENDA_LB_DROP ? SENDA_M_SOCK_NO_LOCAL : SENDA_M_SOCK_REFUSED);
+		return senda_sock_refuse(res);
 	}
 
 	rk.cookie = bpf_get_socket_cookie(ctx);

@@ -82,13 +82,12 @@ static __always_inline int senda_sock6_translate(struct bpf_sock_addr *ctx, int 
 
 	senda_sock6_user_addr(ctx, addr);
 	/* affinity client: the socket's netns (abi/affinity.h) */
-	res = senda_lb6_select(addr, port, proto, bpf_get_netns_cookie(ctx), no_client, &c);
+	res = senda_lb6_select(addr, port, proto, SENDA_LB_FROM_NODE, bpf_get_netns_cookie(ctx), no_client, &c);
 	if (res == SENDA_LB_NOT_SERVICE)
 		return SENDA_SOCK_ALLOW;
 	if (res != SENDA_LB_SELECTED) {
-		senda_count(SENDA_M_SOCK_REFUSED);
-		bpf_set_retval(-ECONNREFUSED);
-		return SENDA_SOCK_DENY;
+		senda_count(res == SENDA_LB_DROP ? SENDA_M_SOCK_NO_LOCAL : SENDA_M_SOCK_REFUSED);
+		return senda_sock_refuse(res);
 	}
 
 	rk.cookie = bpf_get_socket_cookie(ctx);

@@ -75,9 +75,9 @@ int xdp_check_lb(struct xdp_md *ctx)
 	__be16 proto = senda_pkt_ethertype(ctx);
 
 	if (proto == bpf_htons(ETH_P_IP))
-		return senda_lb4_pkt(ctx);
+		return senda_lb4_pkt(ctx, SENDA_LB_FROM_OUTSIDE);
 	if (proto == bpf_htons(ETH_P_IPV6))
-		return senda_lb6_pkt(ctx);
+		return senda_lb6_pkt(ctx, SENDA_LB_FROM_OUTSIDE);
 	return XDP_PASS;
 }
 

@@ -34,12 +34,20 @@
  * after its last use (abi/affinity.h) */
 #define SENDA_SVC_FLAG_AFFINITY 0x01
 /* The kind of Service address a frontend is; none of them set = a cluster IP.
- * Written by the control plane for inspection and for the NodePort datapath
- * (node ports only for traffic arriving at node addresses, externalTrafficPolicy
- * for the external kinds); the lookup does not read them yet. */
+ * For inspection (senda bpf lb list); the datapath decides by the two flags
+ * below, which the control plane derives from the kind and traffic policies. */
 #define SENDA_SVC_FLAG_NODE_PORT     0x02
 #define SENDA_SVC_FLAG_LOAD_BALANCER 0x04
 #define SENDA_SVC_FLAG_EXTERNAL_IP   0x08
+/* The frontend balances over this node's endpoints only (a traffic policy
+ * Local) and has none here while the Service has endpoints elsewhere: its
+ * traffic is dropped, not refused, as kube-proxy drops it ("has no local
+ * endpoints"). A frontend with count 0 and without this flag is refused. */
+#define SENDA_SVC_FLAG_DROP_EMPTY    0x10
+/* Set on an EXTERNAL header whose address:port/proto also has an INTERNAL
+ * frontend (externalTrafficPolicy Local): traffic that starts on this node (its
+ * pods, its processes) uses the INTERNAL one, traffic from outside this one. */
+#define SENDA_SVC_FLAG_TWO_SCOPES    0x20
 
 /* struct senda_backend{4,6}.state */
 #define SENDA_BACKEND_ACTIVE      0

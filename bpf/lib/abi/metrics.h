@@ -28,6 +28,8 @@ enum senda_metric {
 	SENDA_M_LB_INCONSISTENT   = 9,  /* header count larger than existing slots/backends */
 	SENDA_M_TC_ERROR          = 10, /* a helper failed while rewriting a packet */
 	SENDA_M_CT_FULL           = 11, /* CT update failed */
+	SENDA_M_TC_DROP_NO_LOCAL  = 12, /* to a node-local frontend without endpoints here: dropped */
+	SENDA_M_SOCK_NO_LOCAL     = 13, /* connect/sendmsg to such a frontend: EHOSTUNREACH */
 	SENDA_M__COUNT
 };
 

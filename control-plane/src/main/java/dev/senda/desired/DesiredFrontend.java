@@ -9,21 +9,37 @@ import java.util.Objects;
  * An empty list means the Service exists but has no usable endpoint: the datapath refuses.
  * Every backend has the frontend's address family (the datapath does not translate between families).
  * {@code affinity} is the Service's session affinity ({@link SessionAffinity#NONE} for none).
+ *
+ * <p>Two datapath rules follow from the traffic policies (package documentation, "Scopes"):
+ * {@code dropWhenEmpty} marks a frontend whose backends are this node's endpoints only and which has
+ * none here while the Service has some elsewhere: kube-proxy drops its traffic ("has no local
+ * endpoints") instead of refusing it. {@code twoScopes} marks an EXTERNAL frontend whose
+ * address:port/proto also has an INTERNAL frontend, which traffic from this node uses instead.
  */
 public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
-                              FrontendKind kind, SessionAffinity affinity) {
+                              FrontendKind kind, SessionAffinity affinity, boolean dropWhenEmpty,
+                              boolean twoScopes) {
     public DesiredFrontend {
         Objects.requireNonNull(frontend, "frontend");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(affinity, "affinity");
         Objects.requireNonNull(servicePort, "servicePort");
         backends = List.copyOf(backends);
+        if (twoScopes && frontend.scope() != FrontendScope.EXTERNAL) {
+            throw new IllegalArgumentException("only an EXTERNAL frontend has an INTERNAL sibling: " + frontend);
+        }
         for (DesiredBackend b : backends) {
             if (b.address().address().family() != frontend.family()) {
                 throw new IllegalArgumentException("backend " + b.address() + " of frontend " + frontend
                         + " is of another address family");
             }
         }
+    }
+
+    /** A frontend refused when it has no backends, with no INTERNAL sibling. */
+    public DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
+                           FrontendKind kind, SessionAffinity affinity) {
+        this(frontend, servicePort, backends, kind, affinity, false, false);
     }
 
     /** A ClusterIP frontend without session affinity. */

@@ -113,12 +113,21 @@ public final class DesiredStateCalculator {
         // Frontends of one port and family share their endpoints: categorize once.
         Map<PortFamily, EndpointCategories> categorized = new HashMap<>();
         List<DesiredFrontend> out = new ArrayList<>(claim.frontends().size());
+        Set<Frontend> planned = new HashSet<>();
+        for (PlannedFrontend pf : claim.frontends()) planned.add(pf.frontend());
         for (PlannedFrontend pf : claim.frontends()) {
             EndpointCategories c = categorized.computeIfAbsent(new PortFamily(pf.port(), pf.frontend().family()),
                     k -> EndpointCategorizer.categorize(endpoints.of(svc.ref(), k.port(), k.family()), node,
                             svc.trafficPolicies()));
-            out.add(new DesiredFrontend(pf.frontend(), svc.portName(pf.port()), c.get(pf.endpoints()).backends(),
-                    pf.kind(), svc.affinity()));
+            List<DesiredBackend> backends = c.get(pf.endpoints()).backends();
+            // kube-proxy drops (rather than rejects) when only the local set is empty
+            boolean dropWhenEmpty = pf.endpoints() == EndpointCategory.LOCAL && backends.isEmpty()
+                    && !c.get(EndpointCategory.CLUSTER).backends().isEmpty();
+            Frontend f = pf.frontend();
+            boolean twoScopes = f.scope() == FrontendScope.EXTERNAL
+                    && planned.contains(new Frontend(f.address(), f.port(), f.proto(), FrontendScope.INTERNAL));
+            out.add(new DesiredFrontend(f, svc.portName(pf.port()), backends, pf.kind(), svc.affinity(),
+                    dropWhenEmpty, twoScopes));
         }
         return out;
     }

@@ -33,6 +33,8 @@ public final class DesiredStateDump {
             out.append(e.getKey()).append(' ').append(f.servicePort());
             if (f.kind() != FrontendKind.CLUSTER_IP) out.append(' ').append(f.kind());
             if (f.affinity().enabled()) out.append(" affinity ").append(f.affinity());
+            if (f.twoScopes()) out.append(" +internal");
+            if (f.dropWhenEmpty()) out.append(" drop-when-empty");
             out.append('\n');
             if (f.backends().isEmpty()) {
                 out.append("  -> (no backends)\n");

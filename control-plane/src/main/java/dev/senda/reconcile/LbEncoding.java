@@ -19,12 +19,9 @@ import dev.senda.maps.lb.ServiceValue;
 /**
  * Desired state's types to the LB map records and back: the one place where the two meet, so that
  * desired state never imports the map ABI. Addresses pass through unchanged ({@code IpAddress} on
- * both sides); the map layer picks each family's map from the key.
- *
- * <p>A frontend's {@link dev.senda.desired.FrontendKind} is not encoded yet: every kind is written as
- * ClusterIP frontends are (header flags 0). With the datapath half of NodePort it becomes header flag
- * bits ({@code SENDA_SVC_FLAG_*} in {@code bpf/lib/abi/lb.h}, one per external kind), encoded here and
- * decoded by the lb listing; the key stays {address, port, proto, scope, slot}.
+ * both sides); the map layer picks each family's map from the key. A frontend's kind and traffic-policy
+ * rules become header flag bits ({@code SENDA_SVC_FLAG_*} in {@code bpf/lib/abi/lb.h}); the key stays
+ * {address, port, proto, scope, slot}.
  */
 public final class LbEncoding {
     private LbEncoding() {
@@ -48,9 +45,16 @@ public final class LbEncoding {
         return ServiceValue.header(serviceId, count, flags, affinity.timeoutSeconds());
     }
 
-    /** A frontend's header: its kind in the flags ({@link #kindFlags}), its affinity, {@code count} slots. */
+    /**
+     * A frontend's header: its kind in the flags ({@link #kindFlags}), its traffic-policy rules
+     * ({@link ServiceValue#FLAG_DROP_EMPTY}, {@link ServiceValue#FLAG_TWO_SCOPES}), its affinity,
+     * {@code count} slots.
+     */
     public static ServiceValue header(int serviceId, int count, dev.senda.desired.DesiredFrontend frontend) {
-        return header(serviceId, count, kindFlags(frontend.kind()), frontend.affinity());
+        int flags = kindFlags(frontend.kind());
+        if (frontend.dropWhenEmpty()) flags |= ServiceValue.FLAG_DROP_EMPTY;
+        if (frontend.twoScopes()) flags |= ServiceValue.FLAG_TWO_SCOPES;
+        return header(serviceId, count, flags, frontend.affinity());
     }
 
     /** The header flag of a frontend kind ({@code SENDA_SVC_FLAG_*}); 0 for a cluster IP. */

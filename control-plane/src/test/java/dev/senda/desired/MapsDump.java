@@ -118,9 +118,13 @@ final class MapsDump {
                 problems.add(f + ": no header");
                 continue;
             }
-            // the kind flag and the affinity (flag and timeout) are what the header says besides ids and count
-            if (!header.equals(dev.senda.maps.lb.ServiceValue.header(header.serviceId(), header.count(),
-                    dev.senda.reconcile.LbEncoding.kindFlags(df.kind()), df.affinity().timeoutSeconds()))) {
+            // the kind flag, the traffic-policy flags and the affinity (flag and timeout) are what the
+            // header says besides ids and count
+            int flags = dev.senda.reconcile.LbEncoding.kindFlags(df.kind())
+                    | (df.dropWhenEmpty() ? ServiceValue.FLAG_DROP_EMPTY : 0)
+                    | (df.twoScopes() ? ServiceValue.FLAG_TWO_SCOPES : 0);
+            if (!header.equals(dev.senda.maps.lb.ServiceValue.header(header.serviceId(), header.count(), flags,
+                    df.affinity().timeoutSeconds()))) {
                 problems.add(f + ": header " + header + " for " + df.kind() + ", affinity " + df.affinity());
             }
             if (header.count() != df.backends().size()) {

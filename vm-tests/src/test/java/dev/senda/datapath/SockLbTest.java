@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.senda.maps.abi.Codecs;
 import dev.senda.maps.features.Capabilities;
 import dev.senda.maps.lb.Protocol;
+import dev.senda.maps.lb.Scope;
+import dev.senda.maps.lb.ServiceValue;
 import dev.senda.maps.lb.SockRevNatValue;
 import dev.senda.maps.libbpf.BpfLink;
 import dev.senda.maps.libbpf.CgroupAttachType;
@@ -46,6 +48,7 @@ class SockLbTest {
     static final String VIP6 = "fd00:96::a";
     static final String EMPTY_VIP6 = "fd00:96::b";
     static final int ECONNREFUSED = 111;
+    static final int EHOSTUNREACH = 113;
 
     private TestDatapath dp;
     private ScratchCgroup cgroup;
@@ -305,6 +308,29 @@ class SockLbTest {
             long millis = Long.parseLong(line.substring(line.lastIndexOf(" ms=") + 4));
             assertTrue(millis < 2000, "refusal took " + millis + " ms: " + line);
         }
+    }
+
+    @Test
+    void aNodeLocalFrontendWithoutLocalEndpointFailsAtOnceWithEhostunreach() throws Exception {
+        // internalTrafficPolicy Local on a node without an endpoint of the Service: kube-proxy drops
+        dp.putFrontend(EMPTY_VIP, 80, Protocol.TCP, Scope.EXTERNAL, ServiceValue.FLAG_DROP_EMPTY, 12);
+        dp.putFrontend(EMPTY_VIP6, 53, Protocol.UDP, Scope.EXTERNAL, ServiceValue.FLAG_DROP_EMPTY, 13);
+        assertEquals(List.of(
+                "ERR tcp:" + EMPTY_VIP + ":80 errno=" + EHOSTUNREACH,
+                "ERR cudp:[" + EMPTY_VIP6 + "]:53 errno=" + EHOSTUNREACH),
+                probe("tcp:" + EMPTY_VIP + ":80", "cudp:[" + EMPTY_VIP6 + "]:53"));
+    }
+
+    @Test
+    void theNodesOwnClientsUseTheInternalScopeOfAnExternalTrafficPolicyLocalFrontend() throws Exception {
+        int tcpPort = tcpBackend.getLocalPort();
+        dp.putBackend(1, "127.0.0.1", tcpPort, Protocol.TCP);
+        // EXTERNAL (outside traffic) has no local endpoint; INTERNAL (this node's sockets) has one
+        dp.putFrontend(VIP, 30080, Protocol.TCP, Scope.INTERNAL, ServiceValue.FLAG_NODE_PORT, 21, 1);
+        dp.putFrontend(VIP, 30080, Protocol.TCP, Scope.EXTERNAL,
+                ServiceValue.FLAG_NODE_PORT | ServiceValue.FLAG_TWO_SCOPES | ServiceValue.FLAG_DROP_EMPTY, 20);
+        assertEquals(List.of("OK tcp:" + VIP + ":30080 peer=" + VIP + ":30080 data=tcp-backend"),
+                probe("tcp:" + VIP + ":30080"));
     }
 
     /** Runs {@link SockProbe} in the scratch cgroup; its result lines without the timings. */

@@ -150,6 +150,31 @@ final class TestDatapath implements AutoCloseable {
     }
 
     /**
+     * Programs a frontend in {@code scope} with header {@code flags} ({@code ServiceValue.FLAG_*}), as
+     * {@link #putService} does.
+     */
+    void putFrontend(String vip, int port, Protocol proto, Scope scope, int flags, int serviceId, int... backendIds) {
+        IpAddress a = PacketBuilder.ip(vip);
+        ServiceKey header = new ServiceKey(a, port, proto, scope, 0);
+        for (int i = 0; i < backendIds.length; i++) {
+            lb.services().put(header.withSlot(i + 1), ServiceValue.slot(serviceId, backendIds[i]));
+        }
+        lb.revNats().put(new RevNatKey(a.family(), serviceId), new RevNatValue(a, port));
+        lb.services().put(header, ServiceValue.header(serviceId, backendIds.length, flags));
+    }
+
+    /** Runs the tc program {@code program} once on {@code frame}. */
+    TestRunResult run(String program, byte[] frame) {
+        return object.program(program).testRun(frame, 1);
+    }
+
+    /** This CPU-summed datapath counter. */
+    long counter(dev.senda.maps.metrics.DatapathEvent event) {
+        return new dev.senda.maps.metrics.DatapathCounters(object.map(dev.senda.maps.metrics.DatapathCounters.MAP_NAME))
+                .read(event);
+    }
+
+    /**
      * Rewrites only the header of a frontend {@link #putService} programmed, as the reconciler does
      * when only the session affinity changes: {@code timeoutSeconds} 0 switches affinity off.
      */

@@ -26,6 +26,13 @@ public record ServiceValue(int backendId, int serviceId, int count, int flags) {
     public static final int FLAG_LOAD_BALANCER = 0x04;
     /** {@code SENDA_SVC_FLAG_EXTERNAL_IP}: the frontend is one of the Service's externalIPs. */
     public static final int FLAG_EXTERNAL_IP = 0x08;
+    /**
+     * {@code SENDA_SVC_FLAG_DROP_EMPTY}: the frontend balances over this node's endpoints only and has
+     * none here while the Service has some elsewhere: its traffic is dropped, not refused.
+     */
+    public static final int FLAG_DROP_EMPTY = 0x10;
+    /** {@code SENDA_SVC_FLAG_TWO_SCOPES}: an EXTERNAL header whose frontend also has an INTERNAL sibling. */
+    public static final int FLAG_TWO_SCOPES = 0x20;
 
     /** "ClusterIP", "NodePort", "LoadBalancer" or "ExternalIP", from a header's kind flags. */
     public String kind() {

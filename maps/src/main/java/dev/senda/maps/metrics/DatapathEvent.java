@@ -23,7 +23,9 @@ public enum DatapathEvent {
     TC_HAIRPIN(8, "new flow whose backend is its own client (hairpin, per-packet LB)"),
     LB_INCONSISTENT(9, "frontend header promised a slot or backend that is missing (maps mid-update)"),
     TC_ERROR(10, "a helper failed while rewriting a packet; the packet was dropped (per-packet LB)"),
-    CT_FULL(11, "conntrack entry could not be written (map full or update failed)");
+    CT_FULL(11, "conntrack entry could not be written (map full or update failed)"),
+    TC_DROP_NO_LOCAL(12, "packet to a frontend of a traffic policy Local without an endpoint on this node dropped (per-packet LB)"),
+    SOCK_NO_LOCAL(13, "connect/sendmsg to a frontend of a traffic policy Local without an endpoint on this node failed with EHOSTUNREACH (socket LB)");
 
     private static final DatapathEvent[] BY_INDEX = values();
 
