@@ -28,5 +28,18 @@
 #include "ctx/ctx.h"
 
 #define SENDA_PKT_CONTINUE (-1)  /* stage did not handle the packet */
+#define SENDA_PKT_SNAT     (-2)  /* forward stage: translated, now source-NAT it (abi/nat.h) */
+#define SENDA_PKT_REFUSE   (-3)  /* forward stage: a Service without a backend: refuse (reject.h) */
+
+/*
+ * The stages are BPF subprograms rather than inlined into the program: the
+ * family entry (senda_lb4_pkt, senda_lb6_pkt) holds only the parsed packet and
+ * calls the NAT-in, reply, forward, NAT-out and refusal stages one after the
+ * other, then recomputes the SCTP checksum once, so no two stages' locals
+ * share a frame and no chain of calls gets deep. The verifier adds up the
+ * frames of a call chain (program, entry, stage, a FIB subprogram) against
+ * the 512-byte stack limit.
+ */
+#define SENDA_LB_PKT_CALL __attribute__((noinline))
 
 #endif /* SENDA_LB_PKT_H */

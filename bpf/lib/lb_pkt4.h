@@ -12,6 +12,7 @@
 #include "pkt4.h"
 #include "nat4.h"
 #include "ct4.h"
+#include "snat4.h"
 #include "lb_select.h"
 #include "reject4.h"
 #include "metrics.h"
@@ -20,7 +21,7 @@
  * Reply stage. Returns a verdict when the packet belonged to a translated
  * flow, SENDA_PKT_CONTINUE otherwise.
  */
-static __always_inline int senda_lb4_pkt_reply(struct senda_ctx *ctx, struct senda_pkt4 *p)
+static SENDA_LB_PKT_CALL int senda_lb4_pkt_reply(struct senda_ctx *ctx, struct senda_pkt4 *p)
 {
 	struct senda_ct4_value *ct;
 	__be32 vip, client;
@@ -43,7 +44,7 @@ static __always_inline int senda_lb4_pkt_reply(struct senda_ctx *ctx, struct sen
 	if ((flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_dnat(ctx, p, client, cport) < 0)
 		goto err;
 	senda_count(SENDA_M_TC_REVNAT);
-	if (flags & SENDA_CT_FLAG_NODE_VIP)
+	if (flags & (SENDA_CT_FLAG_NODE_VIP | SENDA_CT_FLAG_SNAT))
 		return senda_ctx_route_out4(ctx, vip, p->daddr);
 	return SENDA_CTX_PASS;
 err:
@@ -89,7 +90,7 @@ static __always_inline int senda_lb4_pkt_ct_usable(const struct senda_pkt4 *p, c
 }
 
 /* Forward stage. Returns the verdict (lb_pkt.h). */
-static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct senda_pkt4 *p,
+static SENDA_LB_PKT_CALL int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct senda_pkt4 *p,
 						  enum senda_lb_origin origin)
 {
 	struct senda_ct4_flow f = {};
@@ -124,15 +125,7 @@ static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct s
 		senda_count(SENDA_M_TC_DROP_NO_LOCAL);
 		return SENDA_CTX_DROP;
 	default:  /* no backend, or a transiently inconsistent Service: refuse */
-		if (p->proto == IPPROTO_TCP) {
-			senda_count(SENDA_M_TC_REJECT_TCP);
-			return senda_reject_tcp4(ctx, p);
-		}
-		/* ICMP refusals (UDP and SCTP, as kube-proxy's REJECT) count here */
-		senda_count(SENDA_M_TC_REJECT_UDP);
-		if (p->proto == IPPROTO_SCTP)
-			return senda_reject_sctp4(ctx, p);
-		return senda_reject_udp4(ctx, p);
+		return SENDA_PKT_REFUSE;
 	}
 
 	f.client = p->saddr;
@@ -149,6 +142,11 @@ static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct s
 		senda_count(SENDA_M_TC_HAIRPIN);
 	if (senda_ctx_is_local4(ctx, c.vip))
 		f.flags |= SENDA_CT_FLAG_NODE_VIP;
+	/* from outside to a backend behind another node: its replies must come
+	 * back through this node (abi/nat.h) */
+	if (origin == SENDA_LB_FROM_OUTSIDE && !(f.flags & SENDA_CT_FLAG_HAIRPIN) &&
+	    senda_ctx_fib_remote4(ctx, c.addr))
+		f.flags |= SENDA_CT_FLAG_SNAT;
 	/* A full CT map still lets the packet through translated; only its
 	 * replies (and the flow's stickiness) are at risk. Counted in ct4.h. */
 	senda_ct4_create(&f);
@@ -159,24 +157,63 @@ translate:
 		goto err;
 	if ((f.flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat4_snat(ctx, p, f.vip, p->sport) < 0)
 		goto err;
+	if (f.flags & SENDA_CT_FLAG_SNAT)
+		return SENDA_PKT_SNAT;
 	return SENDA_CTX_PASS;
 err:
 	senda_count(SENDA_M_TC_ERROR);
 	return SENDA_CTX_DROP;
 }
 
+/* Refuses a packet to a Service without a backend (reject4.h). */
+static __always_inline int senda_lb4_pkt_refuse(struct senda_ctx *ctx, struct senda_pkt4 *p)
+{
+	if (p->proto == IPPROTO_TCP) {
+		senda_count(SENDA_M_TC_REJECT_TCP);
+		return senda_reject_tcp4(ctx, p);
+	}
+	/* ICMP refusals (UDP and SCTP, as kube-proxy's REJECT) count here */
+	senda_count(SENDA_M_TC_REJECT_UDP);
+	if (p->proto == IPPROTO_SCTP)
+		return senda_reject_sctp4(ctx, p);
+	return senda_reject_udp4(ctx, p);
+}
+
+/* The verdict, once the SCTP checksum is in step with the rewrites (nat4.h). */
+static __always_inline int senda_lb4_pkt_done(struct senda_ctx *ctx, struct senda_pkt4 *p, int verdict)
+{
+	if (verdict == SENDA_CTX_DROP || senda_nat4_sctp_finish(ctx, p) == 0)
+		return verdict;
+	senda_count(SENDA_M_TC_ERROR);
+	return SENDA_CTX_DROP;
+}
+
 /* Both stages for one frame: anything not IPv4 TCP/UDP/SCTP passes untouched. */
-static __always_inline int senda_lb4_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
+static SENDA_LB_PKT_CALL int senda_lb4_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
 {
 	struct senda_pkt4 p = {};
 	int verdict;
 
 	if (senda_pkt4_parse(ctx, &p) < 0)
 		return SENDA_CTX_PASS;
+	/* a reply to a NAT port: its client back as destination, then the reply stage */
+	if (origin == SENDA_LB_FROM_OUTSIDE && senda_snat4_in(ctx, &p) < 0) {
+		senda_count(SENDA_M_TC_ERROR);
+		return SENDA_CTX_DROP;
+	}
 	verdict = senda_lb4_pkt_reply(ctx, &p);
 	if (verdict != SENDA_PKT_CONTINUE)
-		return verdict;
-	return senda_lb4_pkt_forward(ctx, &p, origin);
+		return senda_lb4_pkt_done(ctx, &p, verdict);
+	verdict = senda_lb4_pkt_forward(ctx, &p, origin);
+	if (verdict == SENDA_PKT_REFUSE)
+		return senda_lb4_pkt_refuse(ctx, &p);
+	if (verdict == SENDA_PKT_SNAT) {
+		if (senda_snat4_out(ctx, &p) < 0)
+			return SENDA_CTX_DROP;  /* counted in snat4.h */
+		/* its source is now this node's: the stack would drop it as a martian */
+		verdict = senda_ctx_route_out4(ctx, p.saddr, p.daddr);
+	}
+	return senda_lb4_pkt_done(ctx, &p, verdict);
 }
 
 /*
@@ -192,7 +229,7 @@ static __always_inline int senda_lb4_pkt_to_pod(struct senda_ctx *ctx)
 	if (senda_pkt4_parse(ctx, &p) < 0)
 		return SENDA_CTX_PASS;
 	verdict = senda_lb4_pkt_reply(ctx, &p);
-	return verdict == SENDA_PKT_CONTINUE ? SENDA_CTX_PASS : verdict;
+	return verdict == SENDA_PKT_CONTINUE ? SENDA_CTX_PASS : senda_lb4_pkt_done(ctx, &p, verdict);
 }
 
 #endif /* SENDA_LB_PKT4_H */

@@ -15,6 +15,7 @@
 #include "pkt6.h"
 #include "nat6.h"
 #include "ct6.h"
+#include "snat6.h"
 #include "lb_select.h"
 #include "reject6.h"
 #include "metrics.h"
@@ -23,7 +24,7 @@
  * Reply stage. Returns a verdict when the packet belonged to a translated
  * flow, SENDA_PKT_CONTINUE otherwise.
  */
-static __always_inline int senda_lb6_pkt_reply(struct senda_ctx *ctx, struct senda_pkt6 *p)
+static SENDA_LB_PKT_CALL int senda_lb6_pkt_reply(struct senda_ctx *ctx, struct senda_pkt6 *p)
 {
 	struct senda_ct6_value *ct;
 	__be32 vip[4], client[4];
@@ -46,7 +47,7 @@ static __always_inline int senda_lb6_pkt_reply(struct senda_ctx *ctx, struct sen
 	if ((flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat6_dnat(ctx, p, client, cport) < 0)
 		goto err;
 	senda_count(SENDA_M_TC_REVNAT);
-	if (flags & SENDA_CT_FLAG_NODE_VIP)
+	if (flags & (SENDA_CT_FLAG_NODE_VIP | SENDA_CT_FLAG_SNAT))
 		return senda_ctx_route_out6(ctx, vip, p->daddr);
 	return SENDA_CTX_PASS;
 err:
@@ -82,7 +83,7 @@ static __always_inline int senda_lb6_pkt_ct_usable(const struct senda_pkt6 *p, c
 }
 
 /* Forward stage. Returns the verdict (lb_pkt.h). */
-static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct senda_pkt6 *p,
+static SENDA_LB_PKT_CALL int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct senda_pkt6 *p,
 						  enum senda_lb_origin origin)
 {
 	struct senda_ct6_flow f = {};
@@ -116,14 +117,7 @@ static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct s
 		senda_count(SENDA_M_TC_DROP_NO_LOCAL);
 		return SENDA_CTX_DROP;
 	default:  /* no backend, or a transiently inconsistent Service: refuse */
-		if (p->proto == IPPROTO_TCP) {
-			senda_count(SENDA_M_TC_REJECT_TCP);
-			return senda_reject_tcp6(ctx, p);
-		}
-		/* ICMP refusals (UDP and SCTP, as kube-proxy's REJECT) count here;
-		 * the ICMPv6 quote (whole packet up to 1232 bytes) serves both */
-		senda_count(SENDA_M_TC_REJECT_UDP);
-		return senda_reject_udp6(ctx, p);
+		return SENDA_PKT_REFUSE;
 	}
 
 	senda_addr6_copy(f.client, p->saddr);
@@ -140,6 +134,10 @@ static __always_inline int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct s
 		senda_count(SENDA_M_TC_HAIRPIN);
 	if (senda_ctx_is_local6(ctx, c.vip))
 		f.flags |= SENDA_CT_FLAG_NODE_VIP;
+	/* from outside to a backend behind another node (abi/nat.h) */
+	if (origin == SENDA_LB_FROM_OUTSIDE && !(f.flags & SENDA_CT_FLAG_HAIRPIN) &&
+	    senda_ctx_fib_remote6(ctx, c.addr))
+		f.flags |= SENDA_CT_FLAG_SNAT;
 	/* a full CT map still lets the packet through translated (counted in ct6.h) */
 	senda_ct6_create(&f);
 	senda_count(SENDA_M_TC_DNAT_NEW);
@@ -149,24 +147,62 @@ translate:
 		goto err;
 	if ((f.flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat6_snat(ctx, p, f.vip, p->sport) < 0)
 		goto err;
+	if (f.flags & SENDA_CT_FLAG_SNAT)
+		return SENDA_PKT_SNAT;
 	return SENDA_CTX_PASS;
 err:
 	senda_count(SENDA_M_TC_ERROR);
 	return SENDA_CTX_DROP;
 }
 
+/* Refuses a packet to a Service without a backend (reject6.h). */
+static __always_inline int senda_lb6_pkt_refuse(struct senda_ctx *ctx, struct senda_pkt6 *p)
+{
+	if (p->proto == IPPROTO_TCP) {
+		senda_count(SENDA_M_TC_REJECT_TCP);
+		return senda_reject_tcp6(ctx, p);
+	}
+	/* ICMP refusals (UDP and SCTP, as kube-proxy's REJECT) count here;
+	 * the ICMPv6 quote (whole packet up to 1232 bytes) serves both */
+	senda_count(SENDA_M_TC_REJECT_UDP);
+	return senda_reject_udp6(ctx, p);
+}
+
+/* The verdict, once the SCTP checksum is in step with the rewrites (nat6.h). */
+static __always_inline int senda_lb6_pkt_done(struct senda_ctx *ctx, struct senda_pkt6 *p, int verdict)
+{
+	if (verdict == SENDA_CTX_DROP || senda_nat6_sctp_finish(ctx, p) == 0)
+		return verdict;
+	senda_count(SENDA_M_TC_ERROR);
+	return SENDA_CTX_DROP;
+}
+
 /* Both stages for one frame: anything not IPv6 TCP/UDP/SCTP (pkt6.h) passes untouched. */
-static __always_inline int senda_lb6_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
+static SENDA_LB_PKT_CALL int senda_lb6_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
 {
 	struct senda_pkt6 p = {};
 	int verdict;
 
 	if (senda_pkt6_parse(ctx, &p) < 0)
 		return SENDA_CTX_PASS;
+	/* a reply to a NAT port: its client back as destination, then the reply stage */
+	if (origin == SENDA_LB_FROM_OUTSIDE && senda_snat6_in(ctx, &p) < 0) {
+		senda_count(SENDA_M_TC_ERROR);
+		return SENDA_CTX_DROP;
+	}
 	verdict = senda_lb6_pkt_reply(ctx, &p);
 	if (verdict != SENDA_PKT_CONTINUE)
-		return verdict;
-	return senda_lb6_pkt_forward(ctx, &p, origin);
+		return senda_lb6_pkt_done(ctx, &p, verdict);
+	verdict = senda_lb6_pkt_forward(ctx, &p, origin);
+	if (verdict == SENDA_PKT_REFUSE)
+		return senda_lb6_pkt_refuse(ctx, &p);
+	if (verdict == SENDA_PKT_SNAT) {
+		if (senda_snat6_out(ctx, &p) < 0)
+			return SENDA_CTX_DROP;  /* counted in snat6.h */
+		/* its source is now this node's: the stack would drop it as a martian */
+		verdict = senda_ctx_route_out6(ctx, p.saddr, p.daddr);
+	}
+	return senda_lb6_pkt_done(ctx, &p, verdict);
 }
 
 /*
@@ -182,7 +218,7 @@ static __always_inline int senda_lb6_pkt_to_pod(struct senda_ctx *ctx)
 	if (senda_pkt6_parse(ctx, &p) < 0)
 		return SENDA_CTX_PASS;
 	verdict = senda_lb6_pkt_reply(ctx, &p);
-	return verdict == SENDA_PKT_CONTINUE ? SENDA_CTX_PASS : verdict;
+	return verdict == SENDA_PKT_CONTINUE ? SENDA_CTX_PASS : senda_lb6_pkt_done(ctx, &p, verdict);
 }
 
 #endif /* SENDA_LB_PKT6_H */

@@ -2,8 +2,8 @@
 /*
  * Address/port rewriting of IPv4 TCP/UDP/SCTP packets with checksum updates.
  * Each function updates the checksums first and then the field (SCTP: the
- * field, then its CRC32c over the whole packet, sctp.h), and keeps *p in step
- * with the packet, so stages can be chained.
+ * field, and marks the packet's CRC32c stale for senda_nat4_sctp_finish()),
+ * and keeps *p in step with the packet, so stages can be chained.
  */
 #ifndef SENDA_NAT4_H
 #define SENDA_NAT4_H
@@ -58,9 +58,23 @@ static __always_inline int senda_nat4_sctp_set_port(struct senda_ctx *ctx, struc
 
 	if (senda_ctx_store(ctx, p->l4_off + field_off, &to, sizeof(to), BPF_F_RECOMPUTE_CSUM) < 0)
 		return -1;
-	if (len > SENDA_SCTP_CRC_MAX_LEN)
+	if (len <= SENDA_SCTP_CRC_MAX_LEN)
+		p->sctp_stale = 1;
+	return 0;
+}
+
+/*
+ * The SCTP CRC32c after the port rewrites of this packet, once, by the family
+ * entry before it returns its verdict (lb_pkt.h: the checksum subprogram is
+ * called from the entry's small frame, not from deep in a stage). Returns 0,
+ * or -1 when it cannot be written.
+ */
+static __always_inline int senda_nat4_sctp_finish(struct senda_ctx *ctx, struct senda_pkt4 *p)
+{
+	if (!p->sctp_stale)
 		return 0;
-	return senda_sctp_csum_store(ctx, p->l4_off, len);
+	p->sctp_stale = 0;
+	return senda_sctp_csum_store(ctx, p->l4_off, p->ip_tot_len - p->ihl_len);
 }
 
 static __always_inline int senda_nat4_set_addr(struct senda_ctx *ctx, struct senda_pkt4 *p,

@@ -3,7 +3,8 @@
  * Address/port rewriting of IPv6 TCP/UDP/SCTP packets with checksum updates,
  * the sibling of nat4.h. IPv6 has no header checksum: an address change only
  * reaches the TCP/UDP checksum, through the pseudo header, and leaves the SCTP
- * CRC32c alone (no pseudo header); a port change recomputes the CRC32c. Each
+ * CRC32c alone (no pseudo header); a port change marks the CRC32c stale
+ * (senda_nat6_sctp_finish() recomputes it). Each
  * function updates the checksum first and then the field, and keeps *p in
  * step with the packet, so stages can be chained.
  */
@@ -61,8 +62,17 @@ static __always_inline int senda_nat6_sctp_set_port(struct senda_ctx *ctx, struc
 {
 	if (senda_ctx_store(ctx, p->l4_off + field_off, &to, sizeof(to), BPF_F_RECOMPUTE_CSUM) < 0)
 		return -1;
-	if (p->payload_len > SENDA_SCTP_CRC_MAX_LEN)
+	if (p->payload_len <= SENDA_SCTP_CRC_MAX_LEN)
+		p->sctp_stale = 1;
+	return 0;
+}
+
+/* As senda_nat4_sctp_finish(). */
+static __always_inline int senda_nat6_sctp_finish(struct senda_ctx *ctx, struct senda_pkt6 *p)
+{
+	if (!p->sctp_stale)
 		return 0;
+	p->sctp_stale = 0;
 	return senda_sctp_csum_store(ctx, p->l4_off, p->payload_len);
 }
 

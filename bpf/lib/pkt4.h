@@ -36,6 +36,7 @@ struct senda_pkt4 {
 	__u8   proto;        /* host: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP */
 	__u8   tcp_flags;    /* host: TCP only, SENDA_TCP_* bits */
 	__u8   opens;        /* host: 1 for a packet that opens a flow: TCP pure SYN, SCTP INIT */
+	__u8   sctp_stale;   /* host: SCTP only: a port was rewritten, the CRC32c not yet (nat4.h) */
 	__u8   ihl_len;      /* host: IPv4 header length in bytes (20..60) */
 	__u8   udp_csum_zero;/* host: UDP only, 1 when the sender sent no checksum */
 };

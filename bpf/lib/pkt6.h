@@ -38,6 +38,7 @@ struct senda_pkt6 {
 	__u8   proto;        /* host: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP */
 	__u8   tcp_flags;    /* host: TCP only, SENDA_TCP_* bits */
 	__u8   opens;        /* host: 1 for a packet that opens a flow: TCP pure SYN, SCTP INIT */
+	__u8   sctp_stale;   /* host: SCTP only: a port was rewritten, the CRC32c not yet (nat6.h) */
 };
 
 /*

@@ -24,6 +24,10 @@
 
 #define SENDA_REPLY_TTL 64  /* IPv4 TTL / IPv6 hop limit of built replies */
 
+/* The refusals are BPF subprograms: their reply buffers get a frame of their
+ * own instead of growing the packet stage's (lb_pkt.h). */
+#define SENDA_REJECT_CALL __attribute__((noinline))
+
 /* TCP header without options, as on the wire. 20 bytes. */
 struct senda_tcp_wire {
 	__be16 sport;

@@ -88,7 +88,7 @@ static __always_inline void senda_ip4_wire_init(struct senda_ip4_wire *ip, __u8 
  * Answers the TCP segment described by *p with a RST from the VIP and sends it
  * back out of the incoming device. Returns the verdict.
  */
-static __always_inline int senda_reject_tcp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
+static SENDA_REJECT_CALL int senda_reject_tcp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
 {
 	struct senda_rst4_wire r = {};
 	struct senda_pseudo4 ph;
@@ -143,14 +143,14 @@ static __always_inline int senda_reject_icmp4(struct senda_ctx *ctx, const struc
 
 /* Answers the UDP datagram described by *p (the parser checked it has its
  * 8-byte header) with ICMP port unreachable. */
-static __always_inline int senda_reject_udp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
+static SENDA_REJECT_CALL int senda_reject_udp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
 {
 	return senda_reject_icmp4(ctx, p, SENDA_ICMP_QUOTE_LEN);
 }
 
 /* Answers the SCTP packet described by *p with ICMP port unreachable; one
  * shorter than 20 bytes (no room for an INIT) is dropped unanswered. */
-static __always_inline int senda_reject_sctp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
+static SENDA_REJECT_CALL int senda_reject_sctp4(struct senda_ctx *ctx, const struct senda_pkt4 *p)
 {
 	return senda_reject_icmp4(ctx, p, SENDA_ICMP_SCTP_QUOTE_LEN);
 }

@@ -91,7 +91,7 @@ static __always_inline __u32 senda_pseudo6_sum(const __be32 *saddr, const __be32
  * Answers the TCP segment described by *p with a RST from the VIP and sends it
  * back out of the incoming device. Returns the verdict.
  */
-static __always_inline int senda_reject_tcp6(struct senda_ctx *ctx, const struct senda_pkt6 *p)
+static SENDA_REJECT_CALL int senda_reject_tcp6(struct senda_ctx *ctx, const struct senda_pkt6 *p)
 {
 	struct senda_rst6_wire r = {};
 	__u32 sum;
@@ -153,7 +153,7 @@ static __always_inline int senda_reject6_sum_bytes(struct senda_ctx *ctx, __u32 
  * whose source names no single node (:: or multicast) is dropped unanswered
  * (RFC 4443 2.4 (e)).
  */
-static __always_inline int senda_reject_udp6(struct senda_ctx *ctx, const struct senda_pkt6 *p)
+static SENDA_REJECT_CALL int senda_reject_udp6(struct senda_ctx *ctx, const struct senda_pkt6 *p)
 {
 	struct senda_icmp6_head h = {};
 	__u32 qlen, avail, sum = 0;

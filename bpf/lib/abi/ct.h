@@ -28,5 +28,7 @@
 #define SENDA_CT_FLAG_NODE_VIP 0x2  /* the frontend is an address of this node (NodePort): replies get a
 				     * local source address, which the stack drops on input as a
 				     * martian, so the reply stage routes them out itself */
+#define SENDA_CT_FLAG_SNAT 0x4  /* from outside to a backend behind another node: source-NATed to this node's
+				 * address (nat.h); replies, back through the NAT, are routed out as NODE_VIP ones */
 
 #endif /* SENDA_ABI_CT_H */

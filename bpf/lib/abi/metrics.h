@@ -30,6 +30,8 @@ enum senda_metric {
 	SENDA_M_CT_FULL           = 11, /* CT update failed */
 	SENDA_M_TC_DROP_NO_LOCAL  = 12, /* to a node-local frontend without endpoints here: dropped */
 	SENDA_M_SOCK_NO_LOCAL     = 13, /* connect/sendmsg to such a frontend: EHOSTUNREACH */
+	SENDA_M_NAT_NEW           = 14, /* flow from outside source-NATed to a node port (abi/nat.h) */
+	SENDA_M_NAT_FAIL          = 15, /* no node address or no free NAT port: packet dropped */
 	SENDA_M__COUNT
 };
 

@@ -91,6 +91,14 @@ static __always_inline int senda_ctx_bounce(struct __sk_buff *ctx)
 }
 
 /*
+ * The FIB questions below are BPF subprograms, not inlined: each holds a
+ * 64-byte struct bpf_fib_lookup, which inlined would add to the per-family
+ * packet stage's frame (lb_pkt.h) on top of everything else there. They run
+ * once per new flow, or per reply of a flow to a node address.
+ */
+#define SENDA_FIB_CALL __attribute__((noinline))
+
+/*
  * Sends a packet whose source is now an address of this node (the reply of a
  * NodePort flow) straight to the interface the FIB names for its destination:
  * handed to the stack instead, it would be dropped as a martian (a packet
@@ -120,7 +128,7 @@ static __always_inline int senda_ctx_fib_local(struct __sk_buff *ctx, struct bpf
 	return bpf_fib_lookup(ctx, fib, sizeof(*fib), BPF_FIB_LOOKUP_SKIP_NEIGH) == BPF_FIB_LKUP_RET_NOT_FWDED;
 }
 
-static __always_inline int senda_ctx_is_local4(struct __sk_buff *ctx, __be32 addr)
+static SENDA_FIB_CALL int senda_ctx_is_local4(struct __sk_buff *ctx, __be32 addr)
 {
 	struct bpf_fib_lookup fib = {};
 
@@ -129,7 +137,7 @@ static __always_inline int senda_ctx_is_local4(struct __sk_buff *ctx, __be32 add
 	return senda_ctx_fib_local(ctx, &fib);
 }
 
-static __always_inline int senda_ctx_is_local6(struct __sk_buff *ctx, const __be32 *addr)
+static SENDA_FIB_CALL int senda_ctx_is_local6(struct __sk_buff *ctx, const __be32 *addr)
 {
 	struct bpf_fib_lookup fib = {};
 
@@ -138,7 +146,41 @@ static __always_inline int senda_ctx_is_local6(struct __sk_buff *ctx, const __be
 	return senda_ctx_fib_local(ctx, &fib);
 }
 
-static __always_inline int senda_ctx_route_out4(struct __sk_buff *ctx, __be32 saddr, __be32 daddr)
+/*
+ * Whether addr is behind another node (a pod there), not on this one: the
+ * FIB, asked as for a packet arriving on this interface, sends it through a
+ * gateway or back out of this same interface. Asked once per new flow from
+ * outside. No answer (no route, forwarding off): no.
+ */
+static SENDA_FIB_CALL int senda_ctx_fib_remote4(struct __sk_buff *ctx, __be32 addr)
+{
+	struct bpf_fib_lookup fib = {};
+	__u32 in = ctx->ifindex;
+
+	fib.family = 2; /* AF_INET */
+	fib.ipv4_dst = addr;
+	fib.ifindex = in;
+	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH) != BPF_FIB_LKUP_RET_SUCCESS)
+		return 0;
+	/* on success the destination holds the next hop */
+	return fib.ifindex == in || fib.ipv4_dst != addr;
+}
+
+static SENDA_FIB_CALL int senda_ctx_fib_remote6(struct __sk_buff *ctx, const __be32 *addr)
+{
+	struct bpf_fib_lookup fib = {};
+	__u32 in = ctx->ifindex;
+
+	fib.family = 10; /* AF_INET6 */
+	__builtin_memcpy(fib.ipv6_dst, addr, 16);
+	fib.ifindex = in;
+	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_SKIP_NEIGH) != BPF_FIB_LKUP_RET_SUCCESS)
+		return 0;
+	return fib.ifindex == in || fib.ipv6_dst[0] != addr[0] || fib.ipv6_dst[1] != addr[1] ||
+	       fib.ipv6_dst[2] != addr[2] || fib.ipv6_dst[3] != addr[3];
+}
+
+static SENDA_FIB_CALL int senda_ctx_route_out4(struct __sk_buff *ctx, __be32 saddr, __be32 daddr)
 {
 	struct bpf_fib_lookup fib = {};
 
@@ -148,7 +190,7 @@ static __always_inline int senda_ctx_route_out4(struct __sk_buff *ctx, __be32 sa
 	return senda_ctx_route_out(ctx, &fib);
 }
 
-static __always_inline int senda_ctx_route_out6(struct __sk_buff *ctx, const __be32 *saddr, const __be32 *daddr)
+static SENDA_FIB_CALL int senda_ctx_route_out6(struct __sk_buff *ctx, const __be32 *saddr, const __be32 *daddr)
 {
 	struct bpf_fib_lookup fib = {};
 

@@ -169,6 +169,21 @@ static __always_inline int senda_ctx_is_local6(struct xdp_md *ctx, const __be32 
 	return 0;
 }
 
+/* XDP does not source-NAT (the flows it would have to are tc's, abi/nat.h). */
+static __always_inline int senda_ctx_fib_remote4(struct xdp_md *ctx, __be32 addr)
+{
+	(void)ctx;
+	(void)addr;
+	return 0;
+}
+
+static __always_inline int senda_ctx_fib_remote6(struct xdp_md *ctx, const __be32 *addr)
+{
+	(void)ctx;
+	(void)addr;
+	return 0;
+}
+
 /* No XDP hook serves NodePort replies (they leave pods, where only tc runs): the stack routes them. */
 static __always_inline int senda_ctx_route_out4(struct xdp_md *ctx, __be32 saddr, __be32 daddr)
 {

@@ -5,6 +5,7 @@ import dev.senda.desired.DesiredStateCalculator;
 import dev.senda.maps.features.FeatureProbe;
 import dev.senda.maps.features.KernelFeatures;
 import dev.senda.reconcile.LbReconciler;
+import dev.senda.reconcile.NodeAddressWriter;
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.source.DirectorySource;
@@ -78,7 +79,12 @@ public final class Agent implements AutoCloseable {
         ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(config.nodePortAddresses()),
                 config.nodeName(), reconciler, metrics);
         // kube-proxy's rule: /healthz fails while this node's Node object is being deleted.
-        sync.onNode(node -> health.setNodeEligible(!node.deleting()));
+        // and the node's address is the source of flows from outside source-NATed to other nodes.
+        NodeAddressWriter nodeAddresses = new NodeAddressWriter(datapath.nodeAddresses());
+        sync.onNode(node -> {
+            health.setNodeEligible(!node.deleting());
+            nodeAddresses.write(node);
+        });
         // kube-proxy's serviceProxyHealthy: a health-check node port fails while /healthz does.
         ServiceHealthServers healthCheckPorts = new ServiceHealthServers(() -> health.status().healthy());
         started.push(healthCheckPorts);

@@ -116,6 +116,11 @@ public final class Datapath implements AutoCloseable {
         return lbMaps;
     }
 
+    /** This node's source-NAT address per family (bpf/lib/abi/nat.h), for {@link dev.senda.reconcile.NodeAddressWriter}. */
+    public dev.senda.maps.table.TypedMap<dev.senda.maps.nat.NodeAddrKey, dev.senda.net.IpAddress> nodeAddresses() {
+        return dev.senda.maps.nat.NatTables.NODE_ADDRESSES.over(tcObject);
+    }
+
     /** The datapath's event counters, for the metrics exporter. */
     public DatapathCounters counters() {
         return counters;

@@ -1,5 +1,9 @@
 package dev.senda.maps.abi;
 
+import dev.senda.maps.nat.NatKey;
+import dev.senda.maps.nat.NatValue;
+import dev.senda.maps.nat.NodeAddrKey;
+import dev.senda.net.IpAddress;
 import dev.senda.maps.lb.AffinityKey;
 import dev.senda.maps.lb.AffinityValue;
 import dev.senda.maps.lb.BackendKey;
@@ -52,12 +56,19 @@ public final class Codecs {
     public static final AffinityKeyCodec AFFINITY4_KEY = new AffinityKeyCodec(IPV4);
     public static final AffinityKeyCodec AFFINITY6_KEY = new AffinityKeyCodec(IPV6);
     public static final AffinityValueCodec AFFINITY_VALUE = new AffinityValueCodec();
+    public static final NatKeyCodec NAT4_KEY = new NatKeyCodec(IPV4);
+    public static final NatKeyCodec NAT6_KEY = new NatKeyCodec(IPV6);
+    public static final NatValueCodec NAT4_VALUE = new NatValueCodec(IPV4);
+    public static final NatValueCodec NAT6_VALUE = new NatValueCodec(IPV6);
+    public static final NodeAddrCodec NODEADDR4 = new NodeAddrCodec(IPV4);
+    public static final NodeAddrCodec NODEADDR6 = new NodeAddrCodec(IPV6);
 
     /** Every struct codec, one per C struct in the ABI headers. */
     public static final List<StructCodec<?>> ALL = List.of(SVC4_KEY, SVC6_KEY, SVC4_VALUE, SVC6_VALUE, BACKEND4,
             BACKEND6, REVNAT4, REVNAT6, CT4_KEY, CT6_KEY, CT4_VALUE, CT6_VALUE, SOCK_REVNAT4_KEY, SOCK_REVNAT6_KEY,
             SOCK_REVNAT4_VALUE, SOCK_REVNAT6_VALUE, SOCK_FLOW4_KEY, SOCK_FLOW6_KEY, SOCK_FLOW4_VALUE,
-            SOCK_FLOW6_VALUE, AFFINITY4_KEY, AFFINITY6_KEY, AFFINITY_VALUE);
+            SOCK_FLOW6_VALUE, AFFINITY4_KEY, AFFINITY6_KEY, AFFINITY_VALUE, NAT4_KEY, NAT6_KEY, NAT4_VALUE, NAT6_VALUE,
+            NODEADDR4, NODEADDR6);
 
     public static final MapSpec<ServiceKey, ServiceValue> SVC4_MAP = new MapSpec<>("senda_svc4_v1", SVC4_KEY, SVC4_VALUE);
     public static final MapSpec<ServiceKey, ServiceValue> SVC6_MAP = new MapSpec<>("senda_svc6_v1", SVC6_KEY, SVC6_VALUE);
@@ -83,6 +94,13 @@ public final class Codecs {
             AFFINITY4_KEY, AFFINITY_VALUE);
     public static final MapSpec<AffinityKey, AffinityValue> AFFINITY6_MAP = new MapSpec<>("senda_affinity6_v1",
             AFFINITY6_KEY, AFFINITY_VALUE);
+    public static final MapSpec<NatKey, NatValue> NAT4_MAP = new MapSpec<>("senda_nat4_v1", NAT4_KEY, NAT4_VALUE);
+    public static final MapSpec<NatKey, NatValue> NAT6_MAP = new MapSpec<>("senda_nat6_v1", NAT6_KEY, NAT6_VALUE);
+    /** This node's address per family (one entry, key 0), the source of SNAT (bpf/lib/abi/nat.h). */
+    public static final MapSpec<NodeAddrKey, IpAddress> NODEADDR4_MAP = new MapSpec<>("senda_nodeaddr4_v1",
+            new U32Codec<>(k -> 0, i -> new NodeAddrKey(IPV4)), NODEADDR4);
+    public static final MapSpec<NodeAddrKey, IpAddress> NODEADDR6_MAP = new MapSpec<>("senda_nodeaddr6_v1",
+            new U32Codec<>(k -> 0, i -> new NodeAddrKey(IPV6)), NODEADDR6);
     /** Per-CPU event counters, indexed by {@code enum senda_metric} (see dev.senda.maps.metrics). */
     public static final MapAbi METRICS_MAP = new MapAbi("senda_metrics_v1", "__u32", U32Codec.SIZE, "__u64", Long.BYTES);
 
@@ -90,5 +108,5 @@ public final class Codecs {
     public static final List<MapAbi> MAPS = List.of(SVC4_MAP.abi(), SVC6_MAP.abi(), BACKEND4_MAP.abi(),
             BACKEND6_MAP.abi(), REVNAT4_MAP.abi(), REVNAT6_MAP.abi(), CT4_MAP.abi(), CT6_MAP.abi(),
             SOCK_REVNAT4_MAP.abi(), SOCK_REVNAT6_MAP.abi(), SOCK_FLOW4_MAP.abi(), SOCK_FLOW6_MAP.abi(), AFFINITY4_MAP.abi(),
-            AFFINITY6_MAP.abi(), METRICS_MAP);
+            AFFINITY6_MAP.abi(), NAT4_MAP.abi(), NAT6_MAP.abi(), NODEADDR4_MAP.abi(), NODEADDR6_MAP.abi(), METRICS_MAP);
 }

@@ -25,7 +25,9 @@ public enum DatapathEvent {
     TC_ERROR(10, "a helper failed while rewriting a packet; the packet was dropped (per-packet LB)"),
     CT_FULL(11, "conntrack entry could not be written (map full or update failed)"),
     TC_DROP_NO_LOCAL(12, "packet to a frontend of a traffic policy Local without an endpoint on this node dropped (per-packet LB)"),
-    SOCK_NO_LOCAL(13, "connect/sendmsg to a frontend of a traffic policy Local without an endpoint on this node failed with EHOSTUNREACH (socket LB)");
+    SOCK_NO_LOCAL(13, "connect/sendmsg to a frontend of a traffic policy Local without an endpoint on this node failed with EHOSTUNREACH (socket LB)"),
+    NAT_NEW(14, "flow from outside to a backend on another node source-NATed to a new NAT port (per-packet LB)"),
+    NAT_FAIL(15, "packet dropped: no node address known for source NAT, or no free NAT port (per-packet LB)");
 
     private static final DatapathEvent[] BY_INDEX = values();
 

@@ -156,7 +156,13 @@ class CodecsTest {
         assertEquals(16, Codecs.AFFINITY4_KEY.size());
         assertEquals(32, Codecs.AFFINITY6_KEY.size());
         assertEquals(12, Codecs.AFFINITY_VALUE.size());
-        assertEquals(23, Codecs.ALL.size());
+        assertEquals(16, Codecs.NAT4_KEY.size());
+        assertEquals(40, Codecs.NAT6_KEY.size());
+        assertEquals(12, Codecs.NAT4_VALUE.size());
+        assertEquals(24, Codecs.NAT6_VALUE.size());
+        assertEquals(4, Codecs.NODEADDR4.size());
+        assertEquals(16, Codecs.NODEADDR6.size());
+        assertEquals(29, Codecs.ALL.size());
     }
 
     @Test
