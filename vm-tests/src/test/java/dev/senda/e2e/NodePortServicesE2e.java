@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * datapath. Traffic from outside is per-packet LB at ingress of eth0 in both modes (socket LB never
  * sees it); the local backend's replies are reverse-NATed at ingress of its pod interface.
  *
- * <p>Only endpoints on the node the traffic arrives at are used: an endpoint on the other node needs
- * source NAT (externalTrafficPolicy Cluster), which is not built.
+ * <p>With externalTrafficPolicy Cluster, traffic from outside to an endpoint on the other node is
+ * source-NATed to the receiving node's address, so the endpoint sees that address and its replies
+ * come back through the node that translated the flow.
  */
 @Tag("privileged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -44,8 +45,9 @@ abstract class NodePortServicesE2e {
     private static final Duration T = Traffic.REQUEST_TIMEOUT;
 
     E2eCluster c;
-    /** A node port no other test of this run uses. */
+    /** Two node ports no other test of this run uses. */
     private final int nodePort = 30000 + new SecureRandom().nextInt(2700);
+    private final int remoteNodePort = nodePort + 1;
 
     /** Whether the agents run socket LB (pod and host clients start inside the node's cgroup) or per-packet LB. */
     abstract boolean socketLb();
@@ -77,10 +79,15 @@ abstract class NodePortServicesE2e {
 
     /** A dual-stack NodePort Service (TCP and UDP 80 -> 8080, both on {@link #nodePort}) served by echo-1a on node-1. */
     private Service applyNodePortService(String name) {
+        return applyNodePortService(name, nodePort, c.echo1a);
+    }
+
+    /** A dual-stack NodePort Service (TCP and UDP 80 -> 8080, both on {@code port}) served by {@code backend}. */
+    private Service applyNodePortService(String name, int port, Pod backend) {
         Service svc = c.apply(KubeObjects.withNodePort(KubeObjects.dualStackService(name,
                 c.nextVip(IpFamily.IPV4), c.nextVip(IpFamily.IPV6),
-                port("http", "TCP", 80, E2eNode.ECHO), port("udp", "UDP", 80, E2eNode.ECHO)), nodePort));
-        List<Pod> backends = List.of(c.echo1a);
+                port("http", "TCP", 80, E2eNode.ECHO), port("udp", "UDP", 80, E2eNode.ECHO)), port));
+        List<Pod> backends = List.of(backend);
         c.apply(slice(IpFamily.IPV4, name, name + "-v4", echoPorts(), backends));
         c.apply(slice(IpFamily.IPV6, name, name + "-v6", echoPorts(), backends));
         return svc;
@@ -92,6 +99,11 @@ abstract class NodePortServicesE2e {
      */
     private ClientResult awaitAnswer(Proto proto, Pod from, boolean inCgroup, String ip, Pod backend, String clientIp)
             throws IOException {
+        return awaitAnswer(proto, from, inCgroup, ip, nodePort, backend, clientIp);
+    }
+
+    private ClientResult awaitAnswer(Proto proto, Pod from, boolean inCgroup, String ip, int nodePort, Pod backend,
+                                     String clientIp) throws IOException {
         String expected = backend.name() + " " + (clientIp == null ? "<any>" : clientIp) + " " + E2eNode.ECHO;
         ClientResult r = Poll.result(CONVERGE, Duration.ofMillis(100),
                 () -> c.cluster.request(proto, from, ip, nodePort, inCgroup, T),
@@ -125,6 +137,24 @@ abstract class NodePortServicesE2e {
                 for (int i = 0; i < 5; i++) {
                     ClientResult r = c.cluster.request(proto, c.external, nodeIp, nodePort, false, T);
                     assertEquals("echo-1a " + c.external.ip(f) + " " + E2eNode.ECHO, r.answer(), proto + " external: " + r);
+                }
+            }
+        }
+
+        // externalTrafficPolicy Cluster, the endpoint on the other node: node-1 source-NATs the flow to its own
+        // address (the endpoint sees that, and answers through node-1, which translates the replies back);
+        // node-2, where the endpoint lives, keeps the client's address
+        applyNodePortService("nodeport-remote", remoteNodePort, c.echo2a);
+        for (IpFamily f : IpFamily.values()) {
+            String node1Ip = c.cluster.nodeAddress(c.node1, f);
+            String node2Ip = c.cluster.nodeAddress(c.node2, f);
+            for (Proto proto : Proto.values()) {
+                awaitAnswer(proto, c.external, false, node1Ip, remoteNodePort, c.echo2a, node1Ip);
+                awaitAnswer(proto, c.external, false, node2Ip, remoteNodePort, c.echo2a, c.external.ip(f));
+                awaitAnswer(proto, c.client1, socketLb(), node1Ip, remoteNodePort, c.echo2a, c.client1.ip(f));
+                for (int i = 0; i < 5; i++) {
+                    ClientResult r = c.cluster.request(proto, c.external, node1Ip, remoteNodePort, false, T);
+                    assertEquals("echo-2a " + node1Ip + " " + E2eNode.ECHO, r.answer(), proto + " external via node-1: " + r);
                 }
             }
         }
