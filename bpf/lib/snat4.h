@@ -30,16 +30,29 @@ static __always_inline void senda_snat4_key(struct senda_nat4_key *k, __be32 sad
 	k->pad = 0;
 }
 
+/* Whether the flow an IN entry describes has been idle long enough to give its port away (abi/nat.h). */
+static __always_inline int senda_snat4_stale(const struct senda_nat4_value *v, __u8 proto, __u32 now)
+{
+	__u32 idle = now - v->last_seen;
+
+	if (proto != IPPROTO_TCP)
+		return idle > SENDA_NAT_IDLE_OTHER;
+	if (v->flags & SENDA_NAT_FLAG_CLOSING)
+		return idle > SENDA_NAT_IDLE_CLOSED;
+	return idle > SENDA_NAT_IDLE_TCP;
+}
+
 /*
  * Takes a NAT port for the flow {client:cport -> backend:bport} from node:
- * creates its IN entry (BPF_NOEXIST: a port in use is skipped), trying
- * SENDA_NAT_PORT_TRIES consecutive ports from a random start. Returns the
+ * creates its IN entry (BPF_NOEXIST: a port in use is skipped unless its flow
+ * is stale), trying SENDA_NAT_PORT_TRIES consecutive ports from a random start. Returns the
  * port (be), or 0 when none was free.
  */
 static __always_inline __be16 senda_snat4_take_port(const struct senda_pkt4 *p, __be32 node, __u32 now)
 {
 	struct senda_nat4_key in = {};
 	struct senda_nat4_value back = {};
+	struct senda_nat4_value *held;
 	__u32 range = SENDA_NAT_PORT_MAX - SENDA_NAT_PORT_MIN + 1;
 	__u32 start = bpf_get_prandom_u32() % range;
 	__u32 i;
@@ -53,6 +66,10 @@ static __always_inline __be16 senda_snat4_take_port(const struct senda_pkt4 *p, 
 		senda_snat4_key(&in, p->daddr, node, p->dport, port, p->proto, SENDA_NAT_DIR_IN);
 		if (bpf_map_update_elem(&senda_nat4_v1, &in, &back, BPF_NOEXIST) == 0)
 			return port;
+		held = bpf_map_lookup_elem(&senda_nat4_v1, &in);
+		if (held && senda_snat4_stale(held, p->proto, now) &&
+		    bpf_map_update_elem(&senda_nat4_v1, &in, &back, BPF_EXIST) == 0)
+			return port;
 	}
 	return 0;
 }
@@ -65,9 +82,9 @@ static __always_inline __be16 senda_snat4_take_port(const struct senda_pkt4 *p, 
  */
 static SENDA_LB_PKT_CALL int senda_snat4_out(struct senda_ctx *ctx, struct senda_pkt4 *p)
 {
-	struct senda_nat4_key out = {};
+	struct senda_nat4_key out = {}, in = {};
 	struct senda_nat4_value v = {};
-	struct senda_nat4_value *known;
+	struct senda_nat4_value *known, *back;
 	struct senda_nodeaddr4 *node;
 	__u32 zero = 0, now = senda_ct_now();
 	__be32 addr;
@@ -77,6 +94,15 @@ static SENDA_LB_PKT_CALL int senda_snat4_out(struct senda_ctx *ctx, struct senda
 	known = bpf_map_lookup_elem(&senda_nat4_v1, &out);
 	if (known) {
 		senda_ct_touch(&known->last_seen);
+		if (p->tcp_flags & (SENDA_TCP_FIN | SENDA_TCP_RST)) {
+			/* both halves: the port may go once the flow is over (abi/nat.h) */
+			known->flags |= SENDA_NAT_FLAG_CLOSING;
+			senda_snat4_key(&in, p->daddr, known->address, p->dport, known->port, p->proto,
+					 SENDA_NAT_DIR_IN);
+			back = bpf_map_lookup_elem(&senda_nat4_v1, &in);
+			if (back)
+				back->flags |= SENDA_NAT_FLAG_CLOSING;
+		}
 		addr = known->address;
 		port = known->port;
 	} else {
@@ -119,6 +145,8 @@ static SENDA_LB_PKT_CALL int senda_snat4_in(struct senda_ctx *ctx, struct senda_
 	if (!v)
 		return 0;
 	senda_ct_touch(&v->last_seen);
+	if (p->tcp_flags & (SENDA_TCP_FIN | SENDA_TCP_RST))
+		v->flags |= SENDA_NAT_FLAG_CLOSING;
 	client = v->address;
 	cport = v->port;
 	return senda_nat4_dnat(ctx, p, client, cport) < 0 ? -1 : 1;

@@ -19,7 +19,8 @@
  * The conntrack entries (ct.h, SENDA_CT_FLAG_SNAT) keep the Service side; the
  * NAT entries only the node side, so a NAT port is unique per
  * {backend, backend port, protocol}. A port is taken by creating its IN entry
- * with BPF_NOEXIST, so two CPUs never hand out the same one.
+ * with BPF_NOEXIST, so two CPUs never hand out the same one, or by taking over
+ * an IN entry idle past the limits below.
  */
 #ifndef SENDA_ABI_NAT_H
 #define SENDA_ABI_NAT_H
@@ -38,5 +39,18 @@
 #define SENDA_NAT_PORT_MAX 65535
 /* Candidates tried per new flow before giving up (counted, packet dropped). */
 #define SENDA_NAT_PORT_TRIES 16
+
+/* struct senda_nat{4,6}_value.flags */
+#define SENDA_NAT_FLAG_CLOSING 0x1  /* a TCP FIN or RST went through the flow */
+
+/*
+ * A port whose IN entry has been idle this long (in ~1.07 s units, ct.h's
+ * clock) is taken over by a new flow instead of waiting for the LRU: a TCP
+ * flow that saw FIN or RST after the backend's TIME_WAIT (60 s) has passed;
+ * any other TCP flow after 6 hours; UDP and SCTP after 3 minutes.
+ */
+#define SENDA_NAT_IDLE_CLOSED 64
+#define SENDA_NAT_IDLE_TCP    20160
+#define SENDA_NAT_IDLE_OTHER  168
 
 #endif /* SENDA_ABI_NAT_H */

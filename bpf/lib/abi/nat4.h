@@ -25,7 +25,8 @@ struct senda_nat4_key {
 struct senda_nat4_value {
 	__be32 address;    /* be:   see above */
 	__be16 port;       /* be:   see above */
-	__u16  pad;        /* zero */
+	__u8   flags;      /* host: SENDA_NAT_FLAG_* */
+	__u8   pad;        /* zero */
 	__u32  last_seen;  /* host: bpf_ktime_get_ns() >> 30 (~1.07 s units) at last use */
 };
 

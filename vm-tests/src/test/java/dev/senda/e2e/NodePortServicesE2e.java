@@ -157,6 +157,31 @@ abstract class NodePortServicesE2e {
                     assertEquals("echo-2a " + node1Ip + " " + E2eNode.ECHO, r.answer(), proto + " external via node-1: " + r);
                 }
             }
+            assertNatTableHoldsClosedTcpFlows(node1Ip, c.echo2a.ip(f));
+        }
+    }
+
+    /**
+     * node-1's NAT table: the TCP flows just made have both halves, their IN halves (the backend's
+     * replies to a NAT port of node-1) marked closing after FIN, so their ports can be taken again.
+     */
+    private void assertNatTableHoldsClosedTcpFlows(String nodeIp, String backendIp) {
+        try (var nat = dev.senda.maps.nat.NatTables.NAT.openPinned(c.node1.bpffsRoot())) {
+            var in = nat.entries().entrySet().stream()
+                    .filter(e -> e.getKey().dir() == dev.senda.maps.nat.NatDirection.IN
+                            && e.getKey().proto() == dev.senda.maps.lb.Protocol.TCP
+                            && e.getKey().saddr().toString().equals(backendIp)
+                            && e.getKey().daddr().toString().equals(nodeIp))
+                    .toList();
+            assertTrue(in.size() >= 5, "IN entries of the TCP flows via " + nodeIp + ": " + in);
+            for (var e : in) {
+                assertTrue(e.getKey().dport() >= 61000, "NAT port in 61000-65535: " + e);
+                assertEquals(c.external.ip(dev.senda.e2e.KubeObjects.family(nodeIp)), e.getValue().address().toString(),
+                        "the client to restore: " + e);
+            }
+            // (a first attempt lost while the agent converged may have left an entry without FIN)
+            assertTrue(in.stream().filter(e -> (e.getValue().flags() & dev.senda.maps.nat.NatValue.FLAG_CLOSING) != 0)
+                    .count() >= 5, "closed flows are marked closing: " + in);
         }
     }
 

@@ -13,7 +13,8 @@ public final class NatValueCodec extends StructCodec<NatValue> {
         super(FamilyStructs.name("nat", family, "value"), MemoryLayout.structLayout(
                 address(family, "address"),
                 field(BE16, "port"),
-                field(U16, "pad"),
+                field(U8, "flags"),
+                field(U8, "pad"),
                 field(U32, "last_seen")));
     }
 
@@ -21,11 +22,13 @@ public final class NatValueCodec extends StructCodec<NatValue> {
     protected void write(NatValue v, StructBuffer out) {
         out.putAddress("address", v.address());
         out.putU16("port", v.port());
+        out.putU8("flags", v.flags());
         out.putU32("last_seen", (int) v.lastSeen());
     }
 
     @Override
     protected NatValue read(StructBuffer in) {
-        return new NatValue(in.getAddress("address"), in.getU16("port"), Integer.toUnsignedLong(in.getU32("last_seen")));
+        return new NatValue(in.getAddress("address"), in.getU16("port"), in.getU8("flags"),
+                Integer.toUnsignedLong(in.getU32("last_seen")));
     }
 }
