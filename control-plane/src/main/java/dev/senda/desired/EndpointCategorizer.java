@@ -14,11 +14,11 @@ import java.util.function.Predicate;
  * terminating (so connections drain instead of being refused during a rollout). The fallback is
  * decided separately for each set: the local set may fall back while the cluster set does not.
  *
- * <p>Topology (extension point, not applied yet): kube-proxy narrows the ready cluster endpoints to
- * those hinted for this node's zone when every ready endpoint carries a zone hint and at least one
- * names the node's zone, and otherwise ignores hints. That filter belongs at the marked place below,
- * before the fallback, and needs {@link PortEndpoint#zoneHints()} filled and the node's zone in
- * {@link NodeInfo}. The local set ignores hints.
+ * <p>Topology: the cluster set is narrowed by the ready endpoints' hints ({@link TopologyMode}): to
+ * the endpoints hinted for this node, else to those hinted for this node's zone, else hints are
+ * ignored. The local set ignores hints (it is already the closest there is). The terminating
+ * fallback needs no topology rule of its own: it applies only when no endpoint is ready, and then
+ * the mode is always {@link TopologyMode#NONE}.
  */
 final class EndpointCategorizer {
     private EndpointCategorizer() {
@@ -28,15 +28,16 @@ final class EndpointCategorizer {
      * Categorizes the endpoints of one Service port.
      *
      * @param endpoints the port's endpoints (any order, duplicates allowed), of one address family
-     * @param node      this node; an endpoint is local when its nodeName is this node's name
+     * @param node      this node; an endpoint is local when its nodeName is this node's name, and
+     *                  topology hints are matched against its name and zone
      * @param policies  the Service's traffic policies: the local set is computed only when one of them
      *                  is "Local". The cluster set is always computed: it is cheap, and every Service
      *                  but a ClusterIP one with internalTrafficPolicy Local uses it somewhere (external
      *                  frontends of externalTrafficPolicy Local in their INTERNAL scope)
      */
     static EndpointCategories categorize(List<PortEndpoint> endpoints, NodeInfo node, TrafficPolicies policies) {
-        // Topology hints would narrow the cluster set's ready endpoints here.
-        ChosenEndpoints cluster = choose(endpoints, e -> true);
+        TopologyMode topology = TopologyMode.of(endpoints, node);
+        ChosenEndpoints cluster = choose(endpoints, e -> topology.admits(e, node));
         ChosenEndpoints local = policies.usesLocalEndpoints()
                 ? choose(endpoints, e -> node.nodeName().equals(e.nodeName()))
                 : ChosenEndpoints.NONE;

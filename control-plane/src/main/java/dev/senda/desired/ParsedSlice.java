@@ -35,8 +35,13 @@ record ParsedSlice(ObjectRef ref, IpFamily family, Map<PortKey, Integer> ports, 
      * @param address  its first address (the API defines the first one as the one consumers use)
      * @param nodeName null when absent
      * @param zone     null when absent
+     * @param hints    its topology hints ({@link TopologyHints#NONE} when none)
      */
-    record Endpoint(IpAddress address, EndpointReadiness readiness, String nodeName, String zone) {
+    record Endpoint(IpAddress address, EndpointReadiness readiness, String nodeName, String zone,
+                    TopologyHints hints) {
+        Endpoint {
+            Objects.requireNonNull(hints, "hints");
+        }
     }
 
     /** The number this slice's endpoints listen on for the Service port, if the slice has that port. */

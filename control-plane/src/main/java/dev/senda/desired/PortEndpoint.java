@@ -1,7 +1,6 @@
 package dev.senda.desired;
 
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * One endpoint of one Service port, as endpoint selection sees it: the input of
@@ -12,14 +11,13 @@ import java.util.Set;
  * @param readiness its conditions
  * @param nodeName  the node it runs on; null when unknown (then it is never local)
  * @param zone      its zone; null when unknown
- * @param zoneHints the zones it is hinted for ({@code hints.forZones}); empty: no hint. Always empty
- *                  until the model carries hints; the topology step will read it
+ * @param hints     the zones and nodes it is hinted for ({@link TopologyHints#NONE} when none)
  */
 record PortEndpoint(BackendAddress address, EndpointReadiness readiness, String nodeName, String zone,
-                    Set<String> zoneHints) {
+                    TopologyHints hints) {
     PortEndpoint {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(readiness, "readiness");
-        zoneHints = Set.copyOf(zoneHints);
+        Objects.requireNonNull(hints, "hints");
     }
 }

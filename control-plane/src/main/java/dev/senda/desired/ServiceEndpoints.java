@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The endpoints of each Service port, per address family, from the EndpointSlices a Service owns
@@ -49,7 +48,7 @@ final class ServiceEndpoints {
             if (number.isEmpty()) continue;
             for (ParsedSlice.Endpoint e : p.get().endpoints()) {
                 out.add(new PortEndpoint(new BackendAddress(e.address(), number.get(), port.proto()), e.readiness(),
-                        e.nodeName(), e.zone(), Set.of()));
+                        e.nodeName(), e.zone(), e.hints()));
             }
         }
         return out;

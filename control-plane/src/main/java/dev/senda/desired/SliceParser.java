@@ -86,7 +86,7 @@ final class SliceParser {
                 continue;
             }
             out.add(new ParsedSlice.Endpoint(address.get(), EndpointReadiness.of(ep.conditions()), ep.nodeName(),
-                    ep.zone()));
+                    ep.zone(), TopologyHints.of(ep.zoneHints(), ep.nodeHints())));
         }
         return out;
     }

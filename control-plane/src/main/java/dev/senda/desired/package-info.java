@@ -37,7 +37,10 @@
  * </ul>
  * Endpoint sets fall back to serving-and-terminating endpoints each on its own
  * ({@link dev.senda.desired.EndpointCategorizer}): the local set can drain while the cluster set has
- * ready endpoints, in all four policy combinations.
+ * ready endpoints, in all four policy combinations. Topology hints narrow the cluster set only
+ * ({@link dev.senda.desired.TopologyMode}): to the endpoints hinted for this node, else for its zone,
+ * else not at all, decided from the ready endpoints' hints exactly as kube-proxy decides; the Service's
+ * trafficDistribution is the EndpointSlice controller's input, not Senda's.
  *
  * <h2>Bad input</h2>
  * A Service whose cluster IPs, ports, type or traffic policies do not validate is rejected as a whole.

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.ForNode;
+import io.fabric8.kubernetes.api.model.discovery.v1.ForZone;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -138,7 +140,10 @@ public final class Converters {
         EndpointConditions conditions = c == null
                 ? EndpointConditions.UNSET
                 : new EndpointConditions(c.getReady(), c.getServing(), c.getTerminating());
-        return new Endpoint(e.getAddresses(), conditions, e.getNodeName(), e.getZone(), e.getHostname());
+        var hints = e.getHints();
+        return new Endpoint(e.getAddresses(), conditions, e.getNodeName(), e.getZone(), e.getHostname(),
+                hints == null ? List.of() : map(hints.getForZones(), ForZone::getName),
+                hints == null ? List.of() : map(hints.getForNodes(), ForNode::getName));
     }
 
     /** RFC 3339 as the API writes it; null when absent or unreadable (it only orders conflicts). */

@@ -148,6 +148,46 @@ class ServiceSyncTest {
         }
     }
 
+    @Test
+    void topologyHintsFollowThisNodesZoneLabel() throws Exception {
+        ObjectStore store = new ObjectStore();
+        ManualSource source = new ManualSource();
+        source.synced = true;
+        TestLbMaps maps = new TestLbMaps();
+        try (Metrics metrics = new Metrics()) {
+            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
+                    new LbReconciler(maps.maps()), metrics);
+            store.put(Kinds.SERVICE, Service.clusterIp(WEB, "10.96.0.1",
+                    List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), null))));
+            EndpointConditions ready = new EndpointConditions(true, true, false);
+            store.put(Kinds.ENDPOINT_SLICE, new EndpointSlice(new ObjectRef("default", "web-1"),
+                    Map.of(EndpointSlice.SERVICE_NAME_LABEL, "web"), "web", "IPv4",
+                    List.of(new SlicePort("http", "TCP", 8080, null)),
+                    List.of(new Endpoint(List.of("10.244.0.5"), ready, "n1", "zone-a", null, List.of("zone-a"), List.of()),
+                            new Endpoint(List.of("10.244.1.5"), ready, "n2", "zone-b", null, List.of("zone-b"), List.of()))));
+            store.put(Kinds.NODE, zonedNode("n1", "zone-a"));
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.244.0.5"), backendAddresses(maps), "zone-a's endpoint only");
+
+            store.put(Kinds.NODE, zonedNode("n1", "zone-b"));
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.244.1.5"), backendAddresses(maps), "the node moved to zone-b");
+
+            store.put(Kinds.NODE, node("n1", "192.168.0.10"));
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.244.0.5", "10.244.1.5"), backendAddresses(maps), "no zone label: hints ignored");
+        }
+    }
+
+    private static Node zonedNode(String name, String zone) {
+        return new Node(new ObjectRef("", name), Map.of(Node.ZONE_LABEL, zone),
+                List.of(new Node.Address("InternalIP", "192.168.0.10")), false, List.of(), null);
+    }
+
+    private static List<String> backendAddresses(TestLbMaps maps) {
+        return maps.backends().values().stream().map(b -> b.address().toString()).sorted().toList();
+    }
+
     private static Node node(String name, String internalIp) {
         return new Node(new ObjectRef("", name), Map.of(), List.of(new Node.Address("InternalIP", internalIp)), false,
                 List.of(), null);

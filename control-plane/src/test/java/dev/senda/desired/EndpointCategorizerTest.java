@@ -25,7 +25,7 @@ class EndpointCategorizerTest {
     }
 
     private static PortEndpoint ep(String ip, EndpointReadiness r, String node) {
-        return new PortEndpoint(addr(ip), r, node, null, Set.of());
+        return new PortEndpoint(addr(ip), r, node, null, TopologyHints.NONE);
     }
 
     private static ChosenEndpoints active(String... ips) {
@@ -114,5 +114,110 @@ class EndpointCategorizerTest {
                 NODE, INTERNAL_LOCAL);
         assertEquals(active("fd00::9", "fd00::10"), c.cluster());
         assertEquals(active("fd00::10"), c.local());
+    }
+
+    // Topology: hints narrow the cluster set the way kube-proxy's CategorizeEndpoints does.
+
+    private static final NodeInfo ZONED = new NodeInfo("node-a", "zone-a", List.of(), List.of(), false, true);
+
+    private static PortEndpoint zoned(String ip, EndpointReadiness r, String node, String... zones) {
+        return new PortEndpoint(addr(ip), r, node, null, TopologyHints.of(List.of(zones), List.of()));
+    }
+
+    private static PortEndpoint hinted(String ip, EndpointReadiness r, String node, List<String> zones,
+                                       List<String> nodes) {
+        return new PortEndpoint(addr(ip), r, node, null, TopologyHints.of(zones, nodes));
+    }
+
+    @Test
+    void zoneHintsNarrowTheClusterSetWhenEveryReadyEndpointHasOneAndOneIsForThisZone() {
+        List<PortEndpoint> eps = List.of(zoned("10.0.0.1", READY, "node-b", "zone-a"),
+                zoned("10.0.0.2", READY, "node-c", "zone-b"), zoned("10.0.0.3", READY, "node-d", "zone-a", "zone-c"));
+        assertEquals(TopologyMode.SAME_ZONE, TopologyMode.of(eps, ZONED));
+        assertEquals(active("10.0.0.1", "10.0.0.3"), EndpointCategorizer.categorize(eps, ZONED, CLUSTER).cluster());
+    }
+
+    @Test
+    void aReadyEndpointWithoutZoneHintsMakesEveryHintIgnored() {
+        List<PortEndpoint> eps = List.of(zoned("10.0.0.1", READY, "node-b", "zone-a"),
+                zoned("10.0.0.2", READY, "node-c"));
+        assertEquals(TopologyMode.NONE, TopologyMode.of(eps, ZONED));
+        assertEquals(active("10.0.0.1", "10.0.0.2"), EndpointCategorizer.categorize(eps, ZONED, CLUSTER).cluster());
+    }
+
+    @Test
+    void onlyReadyEndpointsCountForTheDecision() {
+        // An unhinted endpoint that is not ready, or only draining, neither blocks topology nor is chosen.
+        List<PortEndpoint> eps = List.of(zoned("10.0.0.1", READY, "node-b", "zone-a"),
+                zoned("10.0.0.2", READY, "node-c", "zone-b"), zoned("10.0.0.3", NOT_READY, "node-a"),
+                zoned("10.0.0.4", DRAINING, "node-a"));
+        assertEquals(active("10.0.0.1"), EndpointCategorizer.categorize(eps, ZONED, CLUSTER).cluster());
+    }
+
+    @Test
+    void noEndpointForThisZoneMeansHintsAreIgnored() {
+        List<PortEndpoint> eps = List.of(zoned("10.0.0.1", READY, "node-b", "zone-b"),
+                zoned("10.0.0.2", READY, "node-c", "zone-c"),
+                // Hinted for this zone but not ready: it does not make the zone served.
+                zoned("10.0.0.3", DRAINING, "node-a", "zone-a"));
+        assertEquals(TopologyMode.NONE, TopologyMode.of(eps, ZONED));
+        assertEquals(active("10.0.0.1", "10.0.0.2"), EndpointCategorizer.categorize(eps, ZONED, CLUSTER).cluster());
+    }
+
+    @Test
+    void aNodeWithoutAZoneLabelIgnoresZoneHints() {
+        List<PortEndpoint> eps = List.of(zoned("10.0.0.1", READY, "node-b", "zone-a"),
+                zoned("10.0.0.2", READY, "node-c", "zone-b"));
+        assertEquals(TopologyMode.NONE, TopologyMode.of(eps, NODE));
+        assertEquals(active("10.0.0.1", "10.0.0.2"), EndpointCategorizer.categorize(eps, NODE, CLUSTER).cluster());
+    }
+
+    @Test
+    void nodeHintsWinOverZoneHintsWhenEveryReadyEndpointHasOneAndOneIsForThisNode() {
+        List<PortEndpoint> eps = List.of(
+                hinted("10.0.0.1", READY, "node-a", List.of("zone-a"), List.of("node-a")),
+                hinted("10.0.0.2", READY, "node-b", List.of("zone-a"), List.of("node-b")),
+                hinted("10.0.0.3", READY, "node-c", List.of("zone-b"), List.of("node-c")));
+        assertEquals(TopologyMode.SAME_NODE, TopologyMode.of(eps, ZONED));
+        assertEquals(active("10.0.0.1"), EndpointCategorizer.categorize(eps, ZONED, CLUSTER).cluster());
+        // A node without a zone label still uses node hints.
+        assertEquals(active("10.0.0.1"), EndpointCategorizer.categorize(eps, NODE, CLUSTER).cluster());
+    }
+
+    @Test
+    void nodeHintsThatMissThisNodeOrSomeEndpointFallBackToZoneHints() {
+        // Every ready endpoint has a node hint, none for node-a: zone hints decide.
+        List<PortEndpoint> none = List.of(
+                hinted("10.0.0.2", READY, "node-b", List.of("zone-a"), List.of("node-b")),
+                hinted("10.0.0.3", READY, "node-c", List.of("zone-b"), List.of("node-c")));
+        assertEquals(TopologyMode.SAME_ZONE, TopologyMode.of(none, ZONED));
+        assertEquals(active("10.0.0.2"), EndpointCategorizer.categorize(none, ZONED, CLUSTER).cluster());
+
+        // One ready endpoint has no node hint: node hints are ignored even though one names node-a.
+        List<PortEndpoint> partial = List.of(
+                hinted("10.0.0.1", READY, "node-a", List.of("zone-b"), List.of("node-a")),
+                hinted("10.0.0.2", READY, "node-b", List.of("zone-a"), List.of()),
+                hinted("10.0.0.3", READY, "node-c", List.of("zone-a"), List.of("node-c")));
+        assertEquals(TopologyMode.SAME_ZONE, TopologyMode.of(partial, ZONED));
+        assertEquals(active("10.0.0.2", "10.0.0.3"), EndpointCategorizer.categorize(partial, ZONED, CLUSTER).cluster());
+    }
+
+    @Test
+    void theTerminatingFallbackIgnoresHints() {
+        // Nothing ready anywhere: every serving-terminating endpoint, whatever it is hinted for.
+        List<PortEndpoint> eps = List.of(zoned("10.0.0.1", DRAINING, "node-b", "zone-b"),
+                zoned("10.0.0.2", DRAINING, "node-c", "zone-a"), zoned("10.0.0.3", GONE, "node-c", "zone-a"));
+        assertEquals(TopologyMode.NONE, TopologyMode.of(eps, ZONED));
+        assertEquals(terminating("10.0.0.1", "10.0.0.2"), EndpointCategorizer.categorize(eps, ZONED, CLUSTER).cluster());
+    }
+
+    @Test
+    void theLocalSetIgnoresHints() {
+        // node-a's own endpoint is hinted for another zone: the cluster set skips it, the local set keeps it.
+        List<PortEndpoint> eps = List.of(zoned("10.0.0.1", READY, "node-a", "zone-b"),
+                zoned("10.0.0.2", READY, "node-b", "zone-a"));
+        var c = EndpointCategorizer.categorize(eps, ZONED, INTERNAL_LOCAL);
+        assertEquals(active("10.0.0.2"), c.cluster());
+        assertEquals(active("10.0.0.1"), c.local());
     }
 }

@@ -175,4 +175,24 @@ class ConvertersTest {
         assertTrue(Converters.endpointSlice(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice())
                 .lastChangeTriggerTime().isEmpty());
     }
+
+    @Test
+    void sliceEndpointTopologyHints() {
+        var in = new EndpointSliceBuilder()
+                .withNewMetadata().withNamespace("ns").withName("s").endMetadata()
+                .withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("10.0.0.1").withNewHints()
+                .addNewForZone("z1").addNewForZone("z2").addNewForNode("n1").addNewForNode(null).endHints()
+                .endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.0.2").withNewHints().endHints().endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.0.3").endEndpoint()
+                .build();
+        var eps = Converters.endpointSlice(in).endpoints();
+        assertEquals(List.of("z1", "z2"), eps.get(0).zoneHints());
+        assertEquals(List.of("n1"), eps.get(0).nodeHints(), "a hint without a name names nothing");
+        for (int i = 1; i < 3; i++) {
+            assertEquals(List.of(), eps.get(i).zoneHints());
+            assertEquals(List.of(), eps.get(i).nodeHints());
+        }
+    }
 }

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 
 /** Builders for the Services and EndpointSlices the e2e tests put on the mock API server. */
 final class KubeObjects {
@@ -64,6 +65,23 @@ final class KubeObjects {
     /** The Service with one more label. */
     static Service labeled(Service s, String key, String value) {
         return new ServiceBuilder(s).editMetadata().addToLabels(key, value).endMetadata().build();
+    }
+
+    /** The Service with {@code spec.trafficDistribution} (PreferClose, PreferSameZone, PreferSameNode). */
+    static Service withTrafficDistribution(Service s, String distribution) {
+        return new ServiceBuilder(s).editSpec().withTrafficDistribution(distribution).endSpec().build();
+    }
+
+    /**
+     * The slice as the EndpointSlice controller writes it for a Service with trafficDistribution
+     * PreferClose (or PreferSameZone): each endpoint gets its node's zone as {@code zone} and as its
+     * only {@code hints.forZones} entry.
+     */
+    static EndpointSlice withZoneHints(EndpointSlice s, Function<String, String> zoneOfNode) {
+        return new EndpointSliceBuilder(s).withEndpoints(s.getEndpoints().stream().map(e -> {
+            String zone = zoneOfNode.apply(e.getNodeName());
+            return new EndpointBuilder(e).withZone(zone).withNewHints().addNewForZone(zone).endHints().build();
+        }).toList()).build();
     }
 
     /**

@@ -59,4 +59,17 @@ class KubeObjectsTest {
         assertEquals("zone-b", n.getMetadata().getLabels().get(NodeObjects.ZONE_LABEL));
         assertEquals("node-2", n.getMetadata().getName());
     }
+
+    @Test
+    void zoneHintsNameEachEndpointsNodeZoneAsTheControllerWritesThem() {
+        EndpointSlice s = KubeObjects.withZoneHints(KubeObjects.slice(IpFamily.IPV4, "web", "web-v4",
+                List.of(slicePort("http", "TCP", 8080)), List.of(POD)), node -> node + "-zone");
+        var e = s.getEndpoints().getFirst();
+        assertEquals(POD.nodeName() + "-zone", e.getZone());
+        assertEquals(List.of(POD.nodeName() + "-zone"), e.getHints().getForZones().stream().map(z -> z.getName()).toList());
+        assertEquals(List.of("10.244.7.10"), e.getAddresses(), "the rest of the endpoint is kept");
+        Service svc = KubeObjects.withTrafficDistribution(KubeObjects.service("web", "10.96.7.3",
+                port("http", "TCP", 80, 8080)), "PreferClose");
+        assertEquals("PreferClose", svc.getSpec().getTrafficDistribution());
+    }
 }
