@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 /** {@code senda bpf ...}: inspect what the datapath's maps hold, and the kernel features it chooses by. */
 @Command(name = "bpf", mixinStandardHelpOptions = true,
         description = "Inspect Senda's BPF maps and what the kernel offers them.",
-        subcommands = {BpfCommand.Lb.class, BpfMetricsCommand.class, BpfFeaturesCommand.class})
+        subcommands = {BpfCommand.Lb.class, BpfCommand.Nat.class, BpfMetricsCommand.class, BpfFeaturesCommand.class})
 public final class BpfCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -54,6 +54,41 @@ public final class BpfCommand implements Runnable {
             try (LbMaps maps = LbMaps.openPinned(bpffsRoot)) {
                 LbListing listing = LbListing.of(maps);
                 System.out.print(json ? listing.toJson() : listing.toTable());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code senda bpf nat ...} */
+    @Command(name = "nat", mixinStandardHelpOptions = true, description = "Source-NAT maps.",
+            subcommands = NatList.class)
+    static final class Nat implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    /** {@code senda bpf nat list [-o json]} */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "The source-NATed flows from outside to backends on other nodes, both halves, decoded.")
+    static final class NatList implements Callable<Integer> {
+        @Mixin
+        InspectOptions options;
+
+        @Override
+        public Integer call() {
+            Path bpffsRoot = options.bpffsRoot;
+            if (!java.nio.file.Files.exists(bpffsRoot.resolve(Codecs.NAT4_MAP.mapName()))) {
+                throw new IllegalArgumentException("no Senda NAT maps under --bpffs-root " + bpffsRoot
+                        + " (is an agent running, or did it run, with this --bpffs-root?)");
+            }
+            try (var nat = dev.senda.maps.nat.NatTables.NAT.openPinned(bpffsRoot)) {
+                NatListing listing = NatListing.of(nat.entries());
+                System.out.print(options.json() ? listing.toJson() : listing.toTable());
             }
             return 0;
         }
