@@ -61,11 +61,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("privileged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ServiceTypesE2e {
-    E2eCluster c;
-    Traffic traffic;
-    /** The node port every Service of this class uses (one at a time: each scenario's objects are deleted after it). */
-    private final int nodePort = 30000 + new SecureRandom().nextInt(2700);
-    private final AtomicInteger nextLbHost = new AtomicInteger(1);
     /** Requests per affinity check: all on one of four pods by chance has p = 4^-11. */
     private static final int AFFINITY_BATCH = 12;
     /**
@@ -77,6 +72,12 @@ abstract class ServiceTypesE2e {
     private static final Duration AFFINITY_IDLE = Duration.ofMillis(2500);
     /** How long a request to an address that should answer at once may take before it is tried afresh. */
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(300);
+
+    E2eCluster c;
+    Traffic traffic;
+    /** The node port every Service of this class uses (one at a time: each scenario's objects are deleted after it). */
+    private final int nodePort = 30000 + new SecureRandom().nextInt(2700);
+    private final AtomicInteger nextLbHost = new AtomicInteger(1);
 
     /** Whether the agents run socket LB (pods start inside their node's cgroup) or per-packet LB. */
     abstract boolean socketLb();
