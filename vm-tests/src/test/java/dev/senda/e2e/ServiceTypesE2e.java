@@ -432,11 +432,16 @@ abstract class ServiceTypesE2e {
         t.successes().forEach(r -> assertEquals(c.external.ip(f), r.peer().orElseThrow(), "client address kept: " + r));
     }
 
-    /** node-1's address of {@code f} on the node port: from outside (TCP and UDP) and from a pod on node-1. */
+    /**
+     * The node port on node-1's address of {@code f} from outside (TCP and UDP), and on each node's own
+     * address from a pod on that node (TCP; node-2's pod reaches the endpoints on node-1 as for a
+     * cluster IP). A pod reaching the other node's address would need source NAT there, not built yet.
+     */
     void awaitNodePortServed(IpFamily f) throws IOException {
         String nodeIp = c.cluster.nodeAddress(c.node1, f);
         for (Proto proto : Proto.values()) awaitServedFromOutside(proto, nodeIp, nodePort, f);
         awaitServed(Proto.TCP, c.client1, nodeIp, nodePort, c.echo1a, c.echo1b);
+        awaitServed(Proto.TCP, c.client2, c.cluster.nodeAddress(c.node2, f), nodePort, c.echo1a, c.echo1b);
     }
 
     /** An ingress IP: from outside (TCP and UDP) and from pods on both nodes. */
