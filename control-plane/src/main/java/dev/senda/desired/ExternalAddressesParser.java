@@ -23,9 +23,11 @@ import java.util.Set;
  * addresses keep working, because each of these parts is an independent way in.
  *
  * <ul>
- *   <li>Node ports (NodePort and LoadBalancer Services, unless
- *   {@code spec.allocateLoadBalancerNodePorts} is false for a LoadBalancer): a missing one, or one
- *   outside 1..65535, leaves that Service port without node-port frontends. The API's default range is
+ *   <li>Node ports (NodePort and LoadBalancer Services): a missing one, or one outside 1..65535,
+ *   leaves that Service port without node-port frontends. A LoadBalancer with
+ *   {@code spec.allocateLoadBalancerNodePorts} false gets no node port from the API server, so a
+ *   missing one is no problem there; one the caller gave is kept by the API server ("respected,
+ *   regardless of this field") and served, as kube-proxy serves every node port a port has. The API's default range is
  *   30000-32767 but clusters change it ({@code --service-node-port-range}), so any port number is
  *   accepted. Two Service ports of one Service on the same node port and protocol: the second one is
  *   left out. Across Services, {@link ConflictResolver} decides.</li>
@@ -58,16 +60,18 @@ final class ExternalAddressesParser {
         Set<IpFamily> families = new HashSet<>();
         clusterIps.forEach(ip -> families.add(ip.family()));
         ServiceLoadBalancer lb = svc.loadBalancer();
-        boolean nodePorts = type == ServiceType.NODE_PORT
-                || (type == ServiceType.LOAD_BALANCER && !Boolean.FALSE.equals(lb.allocateLoadBalancerNodePorts()));
+        boolean nodePorts = type == ServiceType.NODE_PORT || type == ServiceType.LOAD_BALANCER;
+        boolean allocated = type != ServiceType.LOAD_BALANCER || !Boolean.FALSE.equals(lb.allocateLoadBalancerNodePorts());
         List<Cidr> ranges = type == ServiceType.LOAD_BALANCER ? sourceRanges(lb, problems) : List.of();
         List<IpAddress> lbIps = type != ServiceType.LOAD_BALANCER ? List.of()
                 : ranges == null ? List.of() : ingressIps(svc, families, problems);
-        return new ExternalAddresses(nodePorts ? nodePorts(svc, ports, problems) : Map.of(), lbIps,
+        return new ExternalAddresses(nodePorts ? nodePorts(svc, ports, allocated, problems) : Map.of(), lbIps,
                 externalIps(svc, families, problems), ranges == null ? List.of() : ranges);
     }
 
-    private static Map<ParsedPort, Integer> nodePorts(Service svc, List<ParsedPort> ports, List<String> problems) {
+    /** @param allocated whether the API server allocates a node port to every port (else a missing one is expected) */
+    private static Map<ParsedPort, Integer> nodePorts(Service svc, List<ParsedPort> ports, boolean allocated,
+                                                      List<String> problems) {
         Map<ParsedPort, Integer> out = new HashMap<>();
         Set<String> used = new HashSet<>();
         for (int i = 0; i < svc.ports().size(); i++) {
@@ -76,8 +80,8 @@ final class ExternalAddressesParser {
             if (parsed.isEmpty()) continue; // the port itself was refused (then the Service is rejected anyway)
             String where = "spec.ports[" + i + "]" + (sp.name().isEmpty() ? "" : " (\"" + sp.name() + "\")");
             Integer np = sp.nodePort();
-            if (np == null) {
-                problems.add(where + ": no nodePort; this port has no node-port frontends");
+            if (np == null || (!allocated && np == 0)) {
+                if (allocated) problems.add(where + ": no nodePort; this port has no node-port frontends");
             } else if (np < 1 || np > 0xffff) {
                 problems.add(where + ": nodePort " + np + " is out of range 1..65535; this port has no node-port frontends");
             } else if (!used.add(np + "/" + parsed.get().proto())) {

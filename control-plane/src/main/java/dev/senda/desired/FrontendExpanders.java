@@ -8,9 +8,9 @@ import java.util.List;
 /**
  * Which {@link FrontendExpander}s apply to each Service type, and their combined output. As with
  * kube-proxy, each type includes the one before it: NodePort Services get their cluster IPs, and
- * LoadBalancer Services their cluster IPs and node ports (unless allocateLoadBalancerNodePorts is
- * false, which leaves {@link ExternalAddresses#nodePorts()} empty). External IPs apply to every type
- * that gets here (ExternalName never does).
+ * LoadBalancer Services their cluster IPs and node ports (with allocateLoadBalancerNodePorts false,
+ * only the ones the caller gave: {@link ExternalAddresses#nodePorts()}). External IPs apply to every
+ * type that gets here (ExternalName never does).
  */
 final class FrontendExpanders {
     private static final FrontendExpander CLUSTER_IP = new ClusterIpExpander();

@@ -2,6 +2,7 @@ package dev.senda.e2e;
 
 import dev.senda.test.Poll;
 import dev.senda.testbed.ClientResult;
+import dev.senda.testbed.Cluster;
 import dev.senda.testbed.Pod;
 import dev.senda.testbed.Testbed;
 
@@ -19,12 +20,31 @@ import java.util.function.Predicate;
 final class Traffic {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
 
-    private final Testbed tb;
+    /** How one request is made: a single testbed's or a cluster's clients. */
+    @FunctionalInterface
+    private interface Requester {
+        ClientResult request(Testbed.Proto proto, Pod from, String ip, int port, boolean inCgroup, Duration timeout)
+                throws IOException;
+    }
+
+    private final Requester requester;
     private final boolean inCgroup;
 
     /** @param inCgroup whether clients start inside the testbed cgroup (socket LB mode) */
     Traffic(Testbed tb, boolean inCgroup) {
-        this.tb = tb;
+        this.requester = tb::request;
+        this.inCgroup = inCgroup;
+    }
+
+    /**
+     * Requests from the pods of any node of a cluster (each inside its own node's cgroup when
+     * {@code inCgroup}) and from its external client, which is in no node's cgroup whatever
+     * {@code inCgroup} says.
+     */
+    Traffic(Cluster cluster, boolean inCgroup) {
+        Pod external = cluster.external();
+        this.requester = (proto, from, ip, port, cg, timeout) ->
+                cluster.request(proto, from, ip, port, cg && !from.equals(external), timeout);
         this.inCgroup = inCgroup;
     }
 
@@ -36,11 +56,11 @@ final class Traffic {
     static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(1);
 
     ClientResult one(Testbed.Proto proto, Pod from, String ip, int port) throws IOException {
-        return tb.request(proto, from, ip, port, inCgroup, REQUEST_TIMEOUT);
+        return requester.request(proto, from, ip, port, inCgroup, REQUEST_TIMEOUT);
     }
 
     ClientResult one(Testbed.Proto proto, Pod from, String ip, int port, Duration timeout) throws IOException {
-        return tb.request(proto, from, ip, port, inCgroup, timeout);
+        return requester.request(proto, from, ip, port, inCgroup, timeout);
     }
 
     /** What {@code n} sequential requests saw. */
