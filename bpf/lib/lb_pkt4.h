@@ -13,6 +13,7 @@
 #include "nat4.h"
 #include "ct4.h"
 #include "lb_select.h"
+#include "src_range.h"
 #include "reject4.h"
 #include "metrics.h"
 
@@ -114,6 +115,8 @@ static __always_inline int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct s
 	}
 
 	res = senda_lb4_select(p->daddr, p->dport, p->proto, 0, p->saddr, &c);
+	if (res != SENDA_LB_NOT_SERVICE && !senda_src_range4_ok(c.flags, c.service_id, p->saddr))
+		return SENDA_CTX_DROP;  /* loadBalancerSourceRanges (src_range.h) */
 	switch (res) {
 	case SENDA_LB_SELECTED:
 		break;

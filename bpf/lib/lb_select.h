@@ -66,6 +66,7 @@ struct senda_lb4_choice {
 	__be16 port;        /* be:   chosen backend port */
 	__u32  service_id;  /* host */
 	__u32  backend_id;  /* host */
+	__u8   flags;       /* host: the header's SENDA_SVC_FLAG_* */
 };
 
 /*
@@ -122,8 +123,8 @@ static __always_inline int senda_lb4_resolve(struct senda_svc4_key *key, struct 
  * Chooses a backend for {addr, port, proto} in the external scope, for the
  * client {netns_cookie, client} (abi/affinity.h: socket LB passes its netns
  * cookie and 0, per-packet LB 0 and the source address).
- * Returns an enum senda_lb_result; out->vip/vport/service_id are set for
- * every result except SENDA_LB_NOT_SERVICE.
+ * Returns an enum senda_lb_result; out->vip/vport/service_id/flags are set
+ * for every result except SENDA_LB_NOT_SERVICE.
  */
 static __always_inline int
 senda_lb4_select(__be32 addr, __be16 port, __u8 proto, __u64 netns_cookie, __be32 client,
@@ -151,6 +152,7 @@ senda_lb4_select(__be32 addr, __be16 port, __u8 proto, __u64 netns_cookie, __be3
 	out->vip = addr;
 	out->vport = port;
 	out->service_id = hdr->service_id;
+	out->flags = hdr->flags;
 	count = hdr->count;
 	if (count == 0)
 		return SENDA_LB_NO_BACKEND;
@@ -217,6 +219,7 @@ struct senda_lb6_choice {
 	__be16 port;        /* be:   chosen backend port */
 	__u32  service_id;  /* host */
 	__u32  backend_id;  /* host */
+	__u8   flags;       /* host: the header's SENDA_SVC_FLAG_* */
 };
 
 /* As senda_lb4_find_slot(), in senda_svc6_v1. */
@@ -291,6 +294,7 @@ senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, __u64 netns_cookie
 	senda_addr6_copy(out->vip, addr);
 	out->vport = port;
 	out->service_id = hdr->service_id;
+	out->flags = hdr->flags;
 	count = hdr->count;
 	if (count == 0)
 		return SENDA_LB_NO_BACKEND;

@@ -40,6 +40,9 @@
 #define SENDA_SVC_FLAG_NODE_PORT     0x02
 #define SENDA_SVC_FLAG_LOAD_BALANCER 0x04
 #define SENDA_SVC_FLAG_EXTERNAL_IP   0x08
+/* loadBalancerSourceRanges: a new flow is accepted only from a source inside
+ * one of this frontend's ranges in senda_srcrange{4,6}_v1 (abi/src_range.h) */
+#define SENDA_SVC_FLAG_SOURCE_RANGES 0x40
 
 /* struct senda_backend{4,6}.state */
 #define SENDA_BACKEND_ACTIVE      0

@@ -118,7 +118,7 @@ public final class DesiredStateCalculator {
                     k -> EndpointCategorizer.categorize(endpoints.of(svc.ref(), k.port(), k.family()), node,
                             svc.trafficPolicies()));
             out.add(new DesiredFrontend(pf.frontend(), svc.portName(pf.port()), c.get(pf.endpoints()).backends(),
-                    pf.kind(), svc.affinity()));
+                    pf.kind(), svc.affinity(), SourceRanges.of(svc, pf.kind(), pf.frontend().family(), node)));
         }
         return out;
     }

@@ -26,6 +26,11 @@ public record ServiceValue(int backendId, int serviceId, int count, int flags) {
     public static final int FLAG_LOAD_BALANCER = 0x04;
     /** {@code SENDA_SVC_FLAG_EXTERNAL_IP}: the frontend is one of the Service's externalIPs. */
     public static final int FLAG_EXTERNAL_IP = 0x08;
+    /**
+     * {@code SENDA_SVC_FLAG_SOURCE_RANGES}: loadBalancerSourceRanges: new flows only from sources in the
+     * frontend's entries of {@code senda_srcrange4_v1/6}.
+     */
+    public static final int FLAG_SOURCE_RANGES = 0x40;
 
     /** "ClusterIP", "NodePort", "LoadBalancer" or "ExternalIP", from a header's kind flags. */
     public String kind() {
