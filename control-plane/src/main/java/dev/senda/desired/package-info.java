@@ -39,6 +39,12 @@
  * ({@link dev.senda.desired.EndpointCategorizer}): the local set can drain while the cluster set has
  * ready endpoints, in all four policy combinations.
  *
+ * <h2>Source ranges</h2>
+ * {@code spec.loadBalancerSourceRanges} restrict the LoadBalancer frontends (both scopes) of a Service
+ * to sources in the ranges of the frontend's family, as kube-proxy applies them
+ * ({@link dev.senda.desired.SourceRanges}); {@link dev.senda.desired.DesiredFrontend#sourceRanges()}
+ * carries them, empty meaning any source.
+ *
  * <h2>Bad input</h2>
  * A Service whose cluster IPs, ports, type or traffic policies do not validate is rejected as a whole.
  * A bad external part (a node port, an ingress or external IP, a source range) is left out alone with
