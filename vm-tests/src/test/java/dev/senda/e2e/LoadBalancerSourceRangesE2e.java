@@ -1,5 +1,8 @@
 package dev.senda.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.senda.net.IpAddress;
 import dev.senda.net.IpFamily;
 import dev.senda.test.Poll;
 import dev.senda.testbed.ClientResult;
@@ -19,6 +22,8 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +31,7 @@ import static dev.senda.e2e.AgentNodeE2e.CONVERGE;
 import static dev.senda.e2e.AgentNodeE2e.echoPorts;
 import static dev.senda.e2e.KubeObjects.port;
 import static dev.senda.e2e.KubeObjects.slice;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,6 +162,8 @@ abstract class LoadBalancerSourceRangesE2e {
         // the accepting sources: the external client and client-1; client-2 is outside
         c.apply(lbService(name, v4, v6, rangesOf(c.external, c.client1)));
         checkReachability(ordered(c.external, true, c.client1, true, c.client2, false));
+        assertListedRanges(IpFamily.IPV4, List.of(c.client1.ip(IpFamily.IPV4) + "/32", c.external.ip(IpFamily.IPV4) + "/32"));
+        assertListedRanges(IpFamily.IPV6, List.of(c.client1.ip(IpFamily.IPV6) + "/128", c.external.ip(IpFamily.IPV6) + "/128"));
 
         // only client-2 now
         c.apply(lbService(name, v4, v6, rangesOf(c.client2)));
@@ -175,8 +183,27 @@ abstract class LoadBalancerSourceRangesE2e {
         }
     }
 
+    /**
+     * {@code senda bpf lb list -o json} on node 1 shows the ingress IP's frontend of {@code f} with
+     * {@code expected} as its source ranges (in the listing's order: by address).
+     */
+    private void assertListedRanges(IpFamily f, List<String> expected) throws IOException {
+        String json = c.agent(c.node1).lbList("-o", "json").stdout();
+        String frontend = IpAddress.parse(ingressIp(f)).orElseThrow().withPort(PORT) + "/TCP";
+        JsonNode row = null;
+        for (JsonNode r : new ObjectMapper().readTree(json)) {
+            if (r.get("frontend").asText().equals(frontend)) row = r;
+        }
+        assertTrue(row != null, frontend + " not listed: " + json);
+        List<String> listed = new ArrayList<>();
+        row.get("sourceRanges").forEach(n -> listed.add(n.asText()));
+        List<String> sorted = new ArrayList<>(expected);
+        sorted.sort(Comparator.comparing(r -> IpAddress.parse(r.substring(0, r.indexOf('/'))).orElseThrow()));
+        assertEquals(sorted, listed, "source ranges of " + frontend);
+    }
+
     private static Map<Pod, Boolean> ordered(Pod a, boolean ra, Pod b, boolean rb, Pod d, boolean rd) {
-        Map<Pod, Boolean> m = new java.util.LinkedHashMap<>();
+        Map<Pod, Boolean> m = new LinkedHashMap<>();
         m.put(a, ra);
         m.put(b, rb);
         m.put(d, rd);
