@@ -14,6 +14,7 @@
 #include "ct4.h"
 #include "snat4.h"
 #include "lb_select.h"
+#include "src_range.h"
 #include "reject4.h"
 #include "metrics.h"
 
@@ -116,6 +117,8 @@ static SENDA_LB_PKT_CALL int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct
 	}
 
 	res = senda_lb4_select(p->daddr, p->dport, p->proto, origin, 0, p->saddr, &c);
+	if (res != SENDA_LB_NOT_SERVICE && !senda_src_range4_ok(c.flags, c.service_id, p->saddr))
+		return SENDA_CTX_DROP;  /* loadBalancerSourceRanges (src_range.h) */
 	switch (res) {
 	case SENDA_LB_SELECTED:
 		break;

@@ -17,6 +17,7 @@
 #include "ct6.h"
 #include "snat6.h"
 #include "lb_select.h"
+#include "src_range.h"
 #include "reject6.h"
 #include "metrics.h"
 
@@ -108,6 +109,8 @@ static SENDA_LB_PKT_CALL int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct
 	}
 
 	res = senda_lb6_select(p->daddr, p->dport, p->proto, origin, 0, p->saddr, &c);
+	if (res != SENDA_LB_NOT_SERVICE && !senda_src_range6_ok(c.flags, c.service_id, p->saddr))
+		return SENDA_CTX_DROP;  /* loadBalancerSourceRanges (src_range.h) */
 	switch (res) {
 	case SENDA_LB_SELECTED:
 		break;

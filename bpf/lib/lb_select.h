@@ -98,6 +98,7 @@ struct senda_lb4_choice {
 	__be16 port;        /* be:   chosen backend port */
 	__u32  service_id;  /* host */
 	__u32  backend_id;  /* host */
+	__u8   flags;       /* host: the header's SENDA_SVC_FLAG_* */
 };
 
 /*
@@ -155,8 +156,8 @@ static __always_inline int senda_lb4_resolve(struct senda_svc4_key *key, struct 
  * (SENDA_LB_PICK_SCOPE), for the client {netns_cookie, client}
  * (abi/affinity.h: socket LB passes its netns cookie and 0, per-packet LB 0
  * and the source address).
- * Returns an enum senda_lb_result; out->vip/vport/service_id are set for
- * every result except SENDA_LB_NOT_SERVICE.
+ * Returns an enum senda_lb_result; out->vip/vport/service_id/flags are set
+ * for every result except SENDA_LB_NOT_SERVICE.
  */
 static __always_inline int
 senda_lb4_select(__be32 addr, __be16 port, __u8 proto, enum senda_lb_origin origin, __u64 netns_cookie,
@@ -185,6 +186,7 @@ senda_lb4_select(__be32 addr, __be16 port, __u8 proto, enum senda_lb_origin orig
 	out->vip = addr;
 	out->vport = port;
 	out->service_id = hdr->service_id;
+	out->flags = hdr->flags;
 	count = hdr->count;
 	if (count == 0)
 		return senda_lb_empty_result(hdr->flags);
@@ -251,6 +253,7 @@ struct senda_lb6_choice {
 	__be16 port;        /* be:   chosen backend port */
 	__u32  service_id;  /* host */
 	__u32  backend_id;  /* host */
+	__u8   flags;       /* host: the header's SENDA_SVC_FLAG_* */
 };
 
 /* As senda_lb4_find_slot(), in senda_svc6_v1. */
@@ -326,6 +329,7 @@ senda_lb6_select(const __be32 *addr, __be16 port, __u8 proto, enum senda_lb_orig
 	senda_addr6_copy(out->vip, addr);
 	out->vport = port;
 	out->service_id = hdr->service_id;
+	out->flags = hdr->flags;
 	count = hdr->count;
 	if (count == 0)
 		return senda_lb_empty_result(hdr->flags);

@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include "sock_lb.h"
 #include "lb_select.h"
+#include "src_range.h"
 #include "abi/sock4.h"
 #include "metrics.h"
 
@@ -70,6 +71,8 @@ static __always_inline int senda_sock4_translate_addr(struct bpf_sock_addr *ctx,
 	res = senda_lb4_select(addr, port, proto, SENDA_LB_FROM_NODE, bpf_get_netns_cookie(ctx), 0, &c);
 	if (res == SENDA_LB_NOT_SERVICE)
 		return SENDA_SOCK_ALLOW;
+	if (!senda_src_range4_sock_ok(ctx, c.flags, c.service_id))
+		return SENDA_SOCK_ALLOW;  /* untranslated: per-packet LB checks the source (src_range.h) */
 	if (res != SENDA_LB_SELECTED) {
 		senda_count(res == SENDA_LB_DROP ? SENDA_M_SOCK_NO_LOCAL : SENDA_M_SOCK_REFUSED);
 		return senda_sock_refuse(res);

@@ -14,6 +14,7 @@
 #include "sock_lb.h"
 #include "addr6.h"
 #include "lb_select.h"
+#include "src_range.h"
 #include "abi/sock6.h"
 #include "metrics.h"
 
@@ -85,6 +86,8 @@ static __always_inline int senda_sock6_translate(struct bpf_sock_addr *ctx, int 
 	res = senda_lb6_select(addr, port, proto, SENDA_LB_FROM_NODE, bpf_get_netns_cookie(ctx), no_client, &c);
 	if (res == SENDA_LB_NOT_SERVICE)
 		return SENDA_SOCK_ALLOW;
+	if (!senda_src_range6_sock_ok(ctx, c.flags, c.service_id))
+		return SENDA_SOCK_ALLOW;  /* untranslated: per-packet LB checks the source (src_range.h) */
 	if (res != SENDA_LB_SELECTED) {
 		senda_count(res == SENDA_LB_DROP ? SENDA_M_SOCK_NO_LOCAL : SENDA_M_SOCK_REFUSED);
 		return senda_sock_refuse(res);

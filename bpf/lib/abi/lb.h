@@ -48,6 +48,9 @@
  * frontend (externalTrafficPolicy Local): traffic that starts on this node (its
  * pods, its processes) uses the INTERNAL one, traffic from outside this one. */
 #define SENDA_SVC_FLAG_TWO_SCOPES    0x20
+/* loadBalancerSourceRanges: a new flow is accepted only from a source inside
+ * one of this frontend's ranges in senda_srcrange{4,6}_v1 (abi/src_range.h) */
+#define SENDA_SVC_FLAG_SOURCE_RANGES 0x40
 
 /* struct senda_backend{4,6}.state */
 #define SENDA_BACKEND_ACTIVE      0

@@ -6,15 +6,15 @@ import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
 import dev.senda.maps.lb.LbMaps;
-import dev.senda.maps.lb.RevNatKey;
-import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.SourceRangeKey;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the load-balancer maps of both families hold, decoded for humans: one row per frontend
@@ -26,14 +26,24 @@ public record LbListing(List<Row> rows) {
     /**
      * One frontend. {@code frontend} is how people write it: "10.96.0.10:80/TCP", "[fd00:96::a]:80/TCP".
      * {@code affinityTimeoutSeconds}: the session-affinity (ClientIP) timeout from the header, 0 without.
+     * {@code sourceRanges}: with the header's source-range flag, the ranges new flows may come from
+     * (loadBalancerSourceRanges; empty: every source is dropped); null (left out of JSON) without the
+     * flag: any source.
      */
     @JsonPropertyOrder({"frontend", "type", "family", "address", "port", "protocol", "scope", "serviceId",
-            "affinityTimeoutSeconds", "backends"})
+            "affinityTimeoutSeconds", "sourceRanges", "backends"})
     public record Row(String frontend, String type, String family, String address, int port, String protocol,
-                      String scope, int serviceId, long affinityTimeoutSeconds, List<Slot> backends) {
+                      String scope, int serviceId, long affinityTimeoutSeconds,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> sourceRanges, List<Slot> backends) {
         /** "10800s", or "none". */
         String affinityText() {
             return affinityTimeoutSeconds == 0 ? "none" : affinityTimeoutSeconds + "s";
+        }
+
+        /** "any", the ranges, or "(none)" when the flag is set without ranges (every source dropped). */
+        String sourcesText() {
+            if (sourceRanges == null) return "any";
+            return sourceRanges.isEmpty() ? "(none)" : String.join(",", sourceRanges);
         }
     }
 
@@ -58,7 +68,9 @@ public record LbListing(List<Row> rows) {
     public static LbListing of(LbMaps maps) {
         Map<ServiceKey, ServiceValue> services = new TreeMap<>(maps.services().entries());
         Map<BackendKey, BackendValue> backends = maps.backends().entries();
-        Map<RevNatKey, RevNatValue> revNats = maps.revNats().entries();
+        Map<Integer, List<SourceRangeKey>> ranges = new TreeMap<>();
+        new TreeSet<>(maps.sourceRanges().entries().keySet()).forEach(k ->
+                ranges.computeIfAbsent(k.serviceId(), x -> new ArrayList<>()).add(k));
         List<Row> rows = new ArrayList<>();
         services.forEach((header, value) -> {
             if (header.slot() != 0) return;
@@ -71,20 +83,28 @@ public record LbListing(List<Row> rows) {
             rows.add(new Row(header.address().withPort(header.port()) + "/" + header.proto(), value.kind(),
                     header.family().apiName(), header.address().toString(), header.port(), header.proto().name(),
                     header.scope().name().toLowerCase(), value.serviceId(),
-                    Integer.toUnsignedLong(value.affinityTimeout()), slots));
+                    Integer.toUnsignedLong(value.affinityTimeout()), sourceRanges(header, value, ranges), slots));
         });
         return new LbListing(rows);
+    }
+
+    /** The ranges of a header with the source-range flag (of its own family), else null. */
+    private static List<String> sourceRanges(ServiceKey header, ServiceValue value,
+                                             Map<Integer, List<SourceRangeKey>> ranges) {
+        if ((value.flags() & ServiceValue.FLAG_SOURCE_RANGES) == 0) return null;
+        return ranges.getOrDefault(value.serviceId(), List.of()).stream()
+                .filter(k -> k.family() == header.family()).map(SourceRangeKey::range).toList();
     }
 
     /** A fixed-width table. */
     public String toTable() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-44s %-12s %-9s %-6s %-8s %s%n", "FRONTEND", "TYPE", "SCOPE", "ID", "AFFINITY",
-                "BACKENDS"));
+        out.append(String.format("%-44s %-12s %-9s %-6s %-8s %-18s %s%n", "FRONTEND", "TYPE", "SCOPE", "ID",
+                "AFFINITY", "SOURCES", "BACKENDS"));
         for (Row r : rows) {
             List<String> bs = r.backends().stream().map(Slot::text).toList();
-            out.append(String.format("%-44s %-12s %-9s %-6d %-8s %s%n", r.frontend(), r.type(), r.scope(), r.serviceId(),
-                    r.affinityText(),
+            out.append(String.format("%-44s %-12s %-9s %-6d %-8s %-18s %s%n", r.frontend(), r.type(), r.scope(),
+                    r.serviceId(), r.affinityText(), r.sourcesText(),
                     bs.isEmpty() ? "(none: connections refused)" : String.join(", ", bs)));
         }
         return out.toString();

@@ -10,6 +10,9 @@ import java.util.Objects;
  * Every backend has the frontend's address family (the datapath does not translate between families).
  * {@code affinity} is the Service's session affinity ({@link SessionAffinity#NONE} for none).
  *
+ * <p>{@code sourceRanges} are the only sources that may open flows to it, all of its family (empty: any
+ * source; {@link SourceRanges} says which frontends get them).
+ *
  * <p>Two datapath rules follow from the traffic policies (package documentation, "Scopes"):
  * {@code dropWhenEmpty} marks a frontend whose backends are this node's endpoints only and which has
  * none here while the Service has some elsewhere: kube-proxy drops its traffic ("has no local
@@ -17,8 +20,8 @@ import java.util.Objects;
  * address:port/proto also has an INTERNAL frontend, which traffic from this node uses instead.
  */
 public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
-                              FrontendKind kind, SessionAffinity affinity, boolean dropWhenEmpty,
-                              boolean twoScopes) {
+                              FrontendKind kind, SessionAffinity affinity, List<Cidr> sourceRanges,
+                              boolean dropWhenEmpty, boolean twoScopes) {
     public DesiredFrontend {
         Objects.requireNonNull(frontend, "frontend");
         Objects.requireNonNull(kind, "kind");
@@ -27,6 +30,13 @@ public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, Li
         backends = List.copyOf(backends);
         if (twoScopes && frontend.scope() != FrontendScope.EXTERNAL) {
             throw new IllegalArgumentException("only an EXTERNAL frontend has an INTERNAL sibling: " + frontend);
+        }
+        sourceRanges = List.copyOf(sourceRanges);
+        for (Cidr c : sourceRanges) {
+            if (c.address().family() != frontend.family()) {
+                throw new IllegalArgumentException("source range " + c + " of frontend " + frontend
+                        + " is of another address family");
+            }
         }
         for (DesiredBackend b : backends) {
             if (b.address().address().family() != frontend.family()) {
@@ -38,8 +48,14 @@ public record DesiredFrontend(Frontend frontend, ServicePortName servicePort, Li
 
     /** A frontend refused when it has no backends, with no INTERNAL sibling. */
     public DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
+                           FrontendKind kind, SessionAffinity affinity, List<Cidr> sourceRanges) {
+        this(frontend, servicePort, backends, kind, affinity, sourceRanges, false, false);
+    }
+
+    /** A frontend open to every source, refused when it has no backends, with no INTERNAL sibling. */
+    public DesiredFrontend(Frontend frontend, ServicePortName servicePort, List<DesiredBackend> backends,
                            FrontendKind kind, SessionAffinity affinity) {
-        this(frontend, servicePort, backends, kind, affinity, false, false);
+        this(frontend, servicePort, backends, kind, affinity, List.of());
     }
 
     /** A ClusterIP frontend without session affinity. */

@@ -127,7 +127,7 @@ public final class DesiredStateCalculator {
             boolean twoScopes = f.scope() == FrontendScope.EXTERNAL
                     && planned.contains(new Frontend(f.address(), f.port(), f.proto(), FrontendScope.INTERNAL));
             out.add(new DesiredFrontend(f, svc.portName(pf.port()), backends, pf.kind(), svc.affinity(),
-                    dropWhenEmpty, twoScopes));
+                    SourceRanges.of(svc, pf.kind(), f.family(), node), dropWhenEmpty, twoScopes));
         }
         return out;
     }

@@ -18,7 +18,8 @@ import java.util.Map;
  * </pre>
  *
  * A frontend's kind follows its Service port unless it is ClusterIP; a frontend with session affinity
- * says so after that ("affinity ClientIP 3s"), one without says nothing.
+ * says so after that ("affinity ClientIP 3s"), one without says nothing; then a restricted one's source
+ * ranges ("sourceRanges 203.0.113.0/24,198.51.100.40/32").
  * Frontends in {@link Frontend} order (so IPv4 before IPv6), backends in slot order, rejections in
  * their list order; IPv6 addresses in RFC 5952 form, bracketed before a port; every line ends with '\n'.
  */
@@ -33,6 +34,10 @@ public final class DesiredStateDump {
             out.append(e.getKey()).append(' ').append(f.servicePort());
             if (f.kind() != FrontendKind.CLUSTER_IP) out.append(' ').append(f.kind());
             if (f.affinity().enabled()) out.append(" affinity ").append(f.affinity());
+            if (!f.sourceRanges().isEmpty()) {
+                out.append(" sourceRanges ");
+                for (int i = 0; i < f.sourceRanges().size(); i++) out.append(i == 0 ? "" : ",").append(f.sourceRanges().get(i));
+            }
             if (f.twoScopes()) out.append(" +internal");
             if (f.dropWhenEmpty()) out.append(" drop-when-empty");
             out.append('\n');

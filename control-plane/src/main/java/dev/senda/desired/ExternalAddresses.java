@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * @param loadBalancerIps status.loadBalancer.ingress[].ip of ipMode VIP or unset, each once, in
  *                        status order; only for LoadBalancer Services
  * @param externalIps     spec.externalIPs, each once, in spec order
- * @param sourceRanges    spec.loadBalancerSourceRanges (not enforced yet: the datapath half)
+ * @param sourceRanges    spec.loadBalancerSourceRanges, both families ({@link SourceRanges} applies them)
  */
 record ExternalAddresses(Map<ParsedPort, Integer> nodePorts, List<IpAddress> loadBalancerIps,
                          List<IpAddress> externalIps, List<Cidr> sourceRanges) {

@@ -42,6 +42,12 @@
  * else not at all, decided from the ready endpoints' hints exactly as kube-proxy decides; the Service's
  * trafficDistribution is the EndpointSlice controller's input, not Senda's.
  *
+ * <h2>Source ranges</h2>
+ * {@code spec.loadBalancerSourceRanges} restrict the LoadBalancer frontends (both scopes) of a Service
+ * to sources in the ranges of the frontend's family, as kube-proxy applies them
+ * ({@link dev.senda.desired.SourceRanges}); {@link dev.senda.desired.DesiredFrontend#sourceRanges()}
+ * carries them, empty meaning any source.
+ *
  * <h2>Bad input</h2>
  * A Service whose cluster IPs, ports, type or traffic policies do not validate is rejected as a whole.
  * A bad external part (a node port, an ingress or external IP, a source range) is left out alone with

@@ -1,8 +1,7 @@
 package dev.senda.reconcile;
 
-import dev.senda.desired.SessionAffinity;
-import dev.senda.maps.lb.ServiceValue;
 import dev.senda.desired.BackendAddress;
+import dev.senda.desired.Cidr;
 import dev.senda.desired.DesiredBackend;
 import dev.senda.desired.EndpointState;
 import dev.senda.desired.Frontend;
@@ -15,6 +14,10 @@ import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.SourceRangeKey;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Desired state's types to the LB map records and back: the one place where the two meet, so that
@@ -47,14 +50,22 @@ public final class LbEncoding {
 
     /**
      * A frontend's header: its kind in the flags ({@link #kindFlags}), its traffic-policy rules
-     * ({@link ServiceValue#FLAG_DROP_EMPTY}, {@link ServiceValue#FLAG_TWO_SCOPES}), its affinity,
-     * {@code count} slots.
+     * ({@link ServiceValue#FLAG_DROP_EMPTY}, {@link ServiceValue#FLAG_TWO_SCOPES}),
+     * {@link ServiceValue#FLAG_SOURCE_RANGES} when it has source ranges, its affinity, {@code count} slots.
      */
     public static ServiceValue header(int serviceId, int count, dev.senda.desired.DesiredFrontend frontend) {
-        int flags = kindFlags(frontend.kind());
+        int flags = kindFlags(frontend.kind())
+                | (frontend.sourceRanges().isEmpty() ? 0 : ServiceValue.FLAG_SOURCE_RANGES);
         if (frontend.dropWhenEmpty()) flags |= ServiceValue.FLAG_DROP_EMPTY;
         if (frontend.twoScopes()) flags |= ServiceValue.FLAG_TWO_SCOPES;
         return header(serviceId, count, flags, frontend.affinity());
+    }
+
+    /** The source-range entries of a frontend with {@code serviceId}: one per range, host bits cleared. */
+    public static List<SourceRangeKey> sourceRanges(int serviceId, dev.senda.desired.DesiredFrontend frontend) {
+        List<SourceRangeKey> out = new ArrayList<>(frontend.sourceRanges().size());
+        for (Cidr c : frontend.sourceRanges()) out.add(SourceRangeKey.of(serviceId, c.address(), c.bits()));
+        return out;
     }
 
     /** The header flag of a frontend kind ({@code SENDA_SVC_FLAG_*}); 0 for a cluster IP. */

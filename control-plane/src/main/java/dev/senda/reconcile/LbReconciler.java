@@ -13,6 +13,8 @@ import dev.senda.maps.lb.RevNatKey;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.SourceRangeKey;
+import dev.senda.maps.lb.SourceRangeValue;
 import dev.senda.net.IpFamily;
 import dev.senda.reconcile.table.AppliedTable;
 import dev.senda.reconcile.table.Phase;
@@ -45,6 +47,8 @@ import java.util.TreeMap;
  * A frontend's header carries its backend count and, for session affinity, the affinity flag and the
  * timeout ({@link LbEncoding#header}). A change of affinity alone changes the header alone: it is the
  * only entry written, so switching affinity on or off never touches the slots traffic is using.
+ * A frontend with source ranges has one source-range entry per range under its service id and the
+ * header flag that makes the datapath read them ({@link LbWriteOrder} orders the two).
  *
  * <h2>Failures and pruning</h2>
  * See {@link PhasedWriter}: a failed backend write ends the apply, a failed frontend write abandons
@@ -65,7 +69,10 @@ public final class LbReconciler {
     private final AppliedTable<ServiceKey, ServiceValue> services;
     private final AppliedTable<BackendKey, BackendValue> backends;
     private final AppliedTable<RevNatKey, RevNatValue> revNats;
+    private final AppliedTable<SourceRangeKey, SourceRangeValue> sourceRanges;
     private final List<Phase<?, ?>> writeOrder;
+    /** The service ids of the desired frontends of the apply under way (read by the write order). */
+    private Set<Integer> desiredServiceIds = Set.of();
     private final IdAllocator serviceIdAllocator = new IdAllocator("service id", MAX_SERVICE_ID);
     private final IdAllocator backendIdAllocator = new IdAllocator("backend id", MAX_BACKEND_ID);
     private final Map<Frontend, Integer> serviceIds = new HashMap<>();
@@ -81,7 +88,9 @@ public final class LbReconciler {
         this.services = new AppliedTable<>(maps.services());
         this.backends = new AppliedTable<>(maps.backends());
         this.revNats = new AppliedTable<>(maps.revNats());
-        this.writeOrder = LbWriteOrder.phases(services, backends, revNats);
+        this.sourceRanges = new AppliedTable<>(maps.sourceRanges());
+        this.writeOrder = LbWriteOrder.phases(services, backends, revNats, sourceRanges,
+                id -> desiredServiceIds.contains(id));
     }
 
     /**
@@ -96,6 +105,7 @@ public final class LbReconciler {
         services.reload();
         backends.reload();
         revNats.reload();
+        sourceRanges.reload();
         serviceIds.clear();
         backendIds.clear();
         Set<Integer> claimedServiceIds = new HashSet<>();
@@ -134,11 +144,14 @@ public final class LbReconciler {
         Target target = plan(desired, errors);
         PhasedWriter.Outcome outcome;
         try {
+            desiredServiceIds = new HashSet<>(target.revNats.keySet().stream().map(RevNatKey::serviceId).toList());
             outcome = PhasedWriter.apply(writeOrder, new PhasedWriter.Desired()
                     .with(services, target.services)
                     .with(backends, target.backends)
-                    .with(revNats, target.revNats), pruneAllowed);
+                    .with(revNats, target.revNats)
+                    .with(sourceRanges, target.sourceRanges), pruneAllowed);
         } finally {
+            desiredServiceIds = Set.of();
             releaseUnusedIds(target);
         }
         errors.addAll(outcome.errors());
@@ -175,13 +188,15 @@ public final class LbReconciler {
 
     /** Every entry the maps should hold for the desired state (ids assigned). */
     private record Target(Map<ServiceKey, ServiceValue> services, Map<BackendKey, BackendValue> backends,
-                          Map<RevNatKey, RevNatValue> revNats, Map<Frontend, DesiredFrontend> frontends) {
+                          Map<RevNatKey, RevNatValue> revNats, Map<SourceRangeKey, SourceRangeValue> sourceRanges,
+                          Map<Frontend, DesiredFrontend> frontends) {
     }
 
     private Target plan(LbState desired, List<String> errors) {
         Map<ServiceKey, ServiceValue> svc = new HashMap<>();
         Map<BackendKey, BackendValue> be = new HashMap<>();
         Map<RevNatKey, RevNatValue> rn = new HashMap<>();
+        Map<SourceRangeKey, SourceRangeValue> sr = new HashMap<>();
         Map<Frontend, DesiredFrontend> planned = new HashMap<>();
         for (DesiredFrontend df : desired.frontends().values()) {
             Frontend f = df.frontend();
@@ -197,13 +212,14 @@ public final class LbReconciler {
                 }
                 svc.put(header, LbEncoding.header(serviceId, slot, df));
                 rn.put(new RevNatKey(family, serviceId), new RevNatValue(f.address(), f.port()));
+                LbEncoding.sourceRanges(serviceId, df).forEach(k -> sr.put(k, SourceRangeValue.ALLOW));
                 planned.put(f, df);
             } catch (IdAllocator.IdsExhaustedException e) {
                 // Skip this frontend; every other one is still programmed.
                 errors.add(df.servicePort() + " (" + f + ") not programmed: " + e.getMessage());
             }
         }
-        return new Target(svc, be, rn, planned);
+        return new Target(svc, be, rn, sr, planned);
     }
 
     /**
@@ -224,10 +240,14 @@ public final class LbReconciler {
         return groups;
     }
 
-    /** Every service id the maps mention: in headers, in slots, as reverse-NAT keys. */
+    /**
+     * Every service id the maps mention: in headers, in slots, as reverse-NAT and source-range keys
+     * (an id is not handed to a new frontend while old entries of it remain).
+     */
     private Set<Integer> referencedServiceIds() {
         Set<Integer> ids = new HashSet<>();
         revNats.applied().keySet().forEach(k -> ids.add(k.serviceId()));
+        sourceRanges.applied().keySet().forEach(k -> ids.add(k.serviceId()));
         services.applied().values().forEach(v -> ids.add(v.serviceId()));
         return ids;
     }
@@ -290,6 +310,9 @@ public final class LbReconciler {
         }
         for (RevNatKey k : revNats.applied().keySet()) {
             if (!target.revNats.containsKey(k)) staleKept++;
+        }
+        for (SourceRangeKey k : sourceRanges.applied().keySet()) {
+            if (!target.sourceRanges.containsKey(k)) staleKept++;
         }
         ApplyResult result = new ApplyResult(writes, serviceNames.size(), frontends, backendsProgrammed, staleKept,
                 errors);

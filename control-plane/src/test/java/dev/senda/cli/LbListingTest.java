@@ -9,6 +9,7 @@ import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.SourceRangeKey;
 import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.net.IpAddress;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,33 @@ class LbListingTest {
         assertEquals("fd00:10:244::2", rows.get(3).get("backends").get(0).get("address").asText());
         assertEquals(0, rows.get(1).get("backends").size());
         assertEquals(10800, rows.get(1).get("affinityTimeoutSeconds").asInt());
+    }
+
+    @Test
+    void sourceRangesAreShownForRestrictedFrontendsOnly() throws Exception {
+        TestLbMaps maps = mapsWithServices();
+        ServiceKey lb = new ServiceKey(ip("198.18.1.10"), 80, Protocol.TCP, Scope.EXTERNAL, 0);
+        maps.putSourceRange(SourceRangeKey.of(11, ip("10.244.1.0"), 24));
+        maps.putSourceRange(SourceRangeKey.of(11, ip("192.168.1.2"), 32));
+        maps.putSourceRange(SourceRangeKey.of(12, ip("fd00:10:244:1::"), 64)); // another frontend's
+        maps.putRevNat(11, new RevNatValue(ip("198.18.1.10"), 80));
+        maps.putService(lb, ServiceValue.header(11, 0, ServiceValue.FLAG_LOAD_BALANCER | ServiceValue.FLAG_SOURCE_RANGES));
+        ServiceKey empty = new ServiceKey(ip("198.18.1.11"), 80, Protocol.TCP, Scope.EXTERNAL, 0);
+        maps.putService(empty, ServiceValue.header(13, 0, ServiceValue.FLAG_LOAD_BALANCER | ServiceValue.FLAG_SOURCE_RANGES));
+
+        String table = LbListing.of(maps.maps()).toTable();
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("198.18.1.10:80/TCP")
+                && l.contains(" 10.244.1.0/24,192.168.1.2/32 ")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("198.18.1.11:80/TCP") && l.contains(" (none) ")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("10.96.0.10:80/TCP") && l.contains(" any ")), table);
+
+        JsonNode rows = new ObjectMapper().readTree(LbListing.of(maps.maps()).toJson());
+        JsonNode restricted = rows.get(3);
+        assertEquals("198.18.1.10:80/TCP", restricted.get("frontend").asText());
+        assertEquals(new ObjectMapper().readTree("[\"10.244.1.0/24\", \"192.168.1.2/32\"]"), restricted.get("sourceRanges"));
+        assertEquals("198.18.1.11:80/TCP", rows.get(4).get("frontend").asText());
+        assertEquals(0, rows.get(4).get("sourceRanges").size());
+        assertTrue(rows.get(0).get("sourceRanges") == null, "unrestricted: no field");
     }
 
     @Test

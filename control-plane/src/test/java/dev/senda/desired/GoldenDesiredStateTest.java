@@ -102,7 +102,8 @@ class GoldenDesiredStateTest {
         List<String> problems = MapsDump.check(maps, desired);
         assertTrue(problems.isEmpty(), "the maps do not hold the desired state:\n  " + String.join("\n  ", problems)
                 + "\n" + actual);
-        assertEquals(maps.services().size() + maps.backends().size() + maps.revNats().size(), first.writes(),
+        assertEquals(maps.services().size() + maps.backends().size() + maps.revNats().size()
+                        + maps.sourceRanges().size(), first.writes(),
                 "a first apply to empty maps writes each entry exactly once:\n" + actual);
 
         // An agent restart: a new reconciler restores ids from the maps and finds nothing to do.

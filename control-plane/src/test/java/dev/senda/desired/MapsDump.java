@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.SourceRangeKey;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,6 +68,10 @@ final class MapsDump {
                     id, b.address().withPort(b.port()), b.proto(), b.state())));
             out.append(title("senda_revnat" + n + "_v1", revNats.size()));
             revNats.forEach((id, r) -> out.append(String.format("  %d = %s\n", id, r.address().withPort(r.port()))));
+            // only when it holds anything: most cases have no source ranges
+            List<SourceRangeKey> ranges = maps.sourceRanges().stream().filter(k -> k.family() == family).toList();
+            if (!ranges.isEmpty()) out.append(title("senda_srcrange" + n + "_v1", ranges.size()));
+            ranges.forEach(k -> out.append(String.format("  service_id %d %s\n", k.serviceId(), k.range())));
         }
         return out.toString();
     }
@@ -118,15 +123,22 @@ final class MapsDump {
                 problems.add(f + ": no header");
                 continue;
             }
-            // the kind flag, the traffic-policy flags and the affinity (flag and timeout) are what the
-            // header says besides ids and count
+            // the kind flag, the traffic-policy flags, the source-range flag and the affinity (flag and
+            // timeout) are what the header says besides ids and count
             int flags = dev.senda.reconcile.LbEncoding.kindFlags(df.kind())
                     | (df.dropWhenEmpty() ? ServiceValue.FLAG_DROP_EMPTY : 0)
-                    | (df.twoScopes() ? ServiceValue.FLAG_TWO_SCOPES : 0);
+                    | (df.twoScopes() ? ServiceValue.FLAG_TWO_SCOPES : 0)
+                    | (df.sourceRanges().isEmpty() ? 0 : ServiceValue.FLAG_SOURCE_RANGES);
             if (!header.equals(dev.senda.maps.lb.ServiceValue.header(header.serviceId(), header.count(), flags,
                     df.affinity().timeoutSeconds()))) {
-                problems.add(f + ": header " + header + " for " + df.kind() + ", affinity " + df.affinity());
+                problems.add(f + ": header " + header + " for " + df.kind() + ", affinity " + df.affinity()
+                        + ", source ranges " + df.sourceRanges());
             }
+            Set<SourceRangeKey> wantRanges = new TreeSet<>();
+            df.sourceRanges().forEach(c -> wantRanges.add(SourceRangeKey.of(header.serviceId(), c.address(), c.bits())));
+            Set<SourceRangeKey> haveRanges = new TreeSet<>(maps.sourceRanges().stream()
+                    .filter(k -> k.serviceId() == header.serviceId()).toList());
+            if (!wantRanges.equals(haveRanges)) problems.add(f + ": source ranges " + haveRanges + ", desired " + wantRanges);
             if (header.count() != df.backends().size()) {
                 problems.add(f + ": header count " + header.count() + ", desired " + df.backends().size() + " backends");
             }
@@ -170,6 +182,9 @@ final class MapsDump {
         }
         for (int id : revNats.keySet()) {
             if (!headerServiceIds.contains(id)) problems.add("reverse NAT " + id + " referenced by no header: " + revNats.get(id));
+        }
+        for (SourceRangeKey k : maps.sourceRanges()) {
+            if (!headerServiceIds.contains(k.serviceId())) problems.add(k + " belongs to no header");
         }
         return problems;
     }

@@ -39,7 +39,9 @@ final class RecordingLbMaps {
                 recording(inner.services(), (k, v) -> "putService " + fmt(k)
                         + (k.slot() == 0 ? " count=" + v.count() : " -> " + v.backendId()), k -> "deleteService " + fmt(k)),
                 recording(inner.backends(), (k, v) -> "putBackend " + k.id(), k -> "deleteBackend " + k.id()),
-                recording(inner.revNats(), (k, v) -> "putRevNat " + k.serviceId(), k -> "deleteRevNat " + k.serviceId()));
+                recording(inner.revNats(), (k, v) -> "putRevNat " + k.serviceId(), k -> "deleteRevNat " + k.serviceId()),
+                recording(inner.sourceRanges(), (k, v) -> "putSourceRange " + k.serviceId() + " " + k.range(),
+                        k -> "deleteSourceRange " + k.serviceId() + " " + k.range()));
     }
 
     /** The recording tables, for the reconciler under test. */
@@ -122,13 +124,21 @@ final class RecordingLbMaps {
         checkInvariant(op);
     }
 
-    /** What a reader relies on: header count c => slots 1..c exist, point at backends of the family; revnat exists. */
+    /**
+     * What a reader relies on: header count c => slots 1..c exist, point at backends of the family; revnat
+     * exists; the source-range flag => ranges of the frontend exist.
+     */
     private void checkInvariant(String after) {
         Map<ServiceKey, ServiceValue> services = store.maps().services().entries();
         Map<BackendKey, BackendValue> backends = store.maps().backends().entries();
         Map<RevNatKey, RevNatValue> revNats = store.maps().revNats().entries();
+        var ranges = store.maps().sourceRanges().entries().keySet();
         services.forEach((key, value) -> {
             if (key.slot() != 0) return;
+            if ((value.flags() & ServiceValue.FLAG_SOURCE_RANGES) != 0 && ranges.stream()
+                    .noneMatch(r -> r.serviceId() == value.serviceId() && r.family() == key.family())) {
+                violations.add("after " + after + ": " + fmt(key) + " restricts sources but has no source range");
+            }
             if (!revNats.containsKey(new RevNatKey(key.family(), value.serviceId()))) {
                 violations.add("after " + after + ": " + fmt(key) + " has no revnat " + value.serviceId());
             }

@@ -333,6 +333,65 @@ class SockLbTest {
                 probe("tcp:" + VIP + ":30080"));
     }
 
+    /**
+     * loadBalancerSourceRanges in socket LB (bpf/lib/src_range.h): a socket bound to a source inside
+     * the ranges is translated; a socket bound outside them, and an unbound one (its source is not
+     * chosen at connect()), is left untranslated for per-packet LB to judge by the packet's source.
+     * The VIP is a loopback address with a listener of its own ("vip-itself"), so an untranslated
+     * connection shows up as such and never leaves the host.
+     */
+    private void sourceRangeCase(String vip, String inRange, String outOfRange, String bound) throws Exception {
+        InetAddress vipAddress = InetAddress.getByName(vip);
+        InetAddress backendAddress = InetAddress.getByName(bound);
+        try (ServerSocket itself = new ServerSocket(0, 50, vipAddress);
+             ServerSocket backend = new ServerSocket(0, 50, backendAddress)) {
+            serve(itself, "vip-itself");
+            serve(backend, "backend");
+            int port = itself.getLocalPort();
+            dp.putBackend(1, bound, backend.getLocalPort(), Protocol.TCP);
+            dp.putService(vip, port, Protocol.TCP, 20, 1);
+            String target = "tcp:" + (vip.contains(":") ? "[" + vip + "]" : vip) + ":" + port;
+            String peer = " peer=" + (vip.contains(":") ? "[" + vip + "]" : vip) + ":" + port;
+
+            dp.restrictSources(vip, port, Protocol.TCP, 20, 1, inRange);
+            assertEquals(List.of(
+                    "OK " + target + "@" + bound + peer + " data=backend",
+                    "OK " + target + peer + " data=vip-itself"),
+                    probe(target + "@" + bound, target), "bound inside the ranges: translated; unbound: left alone");
+
+            dp.clearSourceRanges();
+            dp.restrictSources(vip, port, Protocol.TCP, 20, 1, outOfRange);
+            assertEquals(List.of("OK " + target + "@" + bound + peer + " data=vip-itself"),
+                    probe(target + "@" + bound), "bound outside the ranges: left to per-packet LB");
+
+            dp.putService(vip, port, Protocol.TCP, 20, 1); // the header without the flag again
+            assertEquals(List.of("OK " + target + peer + " data=backend"), probe(target),
+                    "without the flag the ranges are not read");
+        }
+    }
+
+    private static void serve(ServerSocket server, String answer) {
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    @Test
+    void aSourceRangedFrontendIsTranslatedOnlyForASocketBoundInsideItsRanges() throws Exception {
+        sourceRangeCase("127.0.0.99", "127.0.0.0/8", "10.244.9.9/32", "127.0.0.1");
+    }
+
+    @Test
+    void anIpv6SourceRangedFrontendIsTranslatedOnlyForASocketBoundInsideItsRanges() throws Exception {
+        sourceRangeCase("::1", "::1/128", "fd00:10:244:9::/64", "::1");
+    }
+
     /** Runs {@link SockProbe} in the scratch cgroup; its result lines without the timings. */
     private List<String> probe(String... ops) throws Exception {
         return withoutTimes(probeTimed(ops));

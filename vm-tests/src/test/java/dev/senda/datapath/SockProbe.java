@@ -22,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Arguments: operations {@code tcp:ADDR:PORT}, {@code udp:ADDR:PORT} (unconnected
  * sendto/recvfrom) and {@code cudp:ADDR:PORT} (connect, send, recv); ADDR is an IPv4 address or
- * a bracketed IPv6 one ({@code tcp:[fd00:96::a]:80}), and the socket is of ADDR's family. One output line each:
+ * a bracketed IPv6 one ({@code tcp:[fd00:96::a]:80}), and the socket is of ADDR's family; a suffix
+ * {@code @SRC} binds the socket to the source address SRC (port 0) first. One output line each:
  * {@code OK <op> peer=<addr:port> data=<text> ms=<t>} or {@code ERR <op> errno=<n> ms=<t>}, where
  * t is how long the operation took (a refusal must be immediate, not a timeout).
  */
@@ -43,6 +44,8 @@ public final class SockProbe {
 
     private static final MethodHandle SOCKET = fn("socket", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+    private static final MethodHandle BIND = fn("bind", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     private static final MethodHandle CONNECT = fn("connect", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     private static final MethodHandle GETPEERNAME = fn("getpeername", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
@@ -66,12 +69,15 @@ public final class SockProbe {
 
     public static void main(String[] args) throws Throwable {
         for (String op : args) {
-            String kind = op.substring(0, op.indexOf(':'));
-            String addr = op.substring(op.indexOf(':') + 1, op.lastIndexOf(':')).replace("[", "").replace("]", "");
-            int port = Integer.parseInt(op.substring(op.lastIndexOf(':') + 1));
+            int at = op.indexOf('@');
+            String src = at < 0 ? null : op.substring(at + 1);
+            String target = at < 0 ? op : op.substring(0, at);
+            String kind = target.substring(0, target.indexOf(':'));
+            String addr = target.substring(target.indexOf(':') + 1, target.lastIndexOf(':')).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
             try (Arena arena = Arena.ofConfined()) {
                 long start = System.nanoTime();
-                String result = run(arena, kind, addr, port, op);
+                String result = run(arena, kind, addr, port, src, op);
                 System.out.println(result + " ms=" + (System.nanoTime() - start) / 1_000_000);
             }
         }
@@ -81,7 +87,7 @@ public final class SockProbe {
     /** Datagrams {@code udpmany} sends on one socket. */
     static final int MANY = 16;
 
-    private static String run(Arena arena, String kind, String addr, int port, String op) throws Throwable {
+    private static String run(Arena arena, String kind, String addr, int port, String src, String op) throws Throwable {
         if (kind.equals("udpmany")) return runMany(arena, addr, port, op);
         MemorySegment state = arena.allocate(CALL_STATE);
         boolean tcp = kind.equals("tcp");
@@ -90,6 +96,11 @@ public final class SockProbe {
         try {
             int rc = boundReceives(arena, state, fd);
             if (rc < 0) return "ERR " + op + " errno=" + errno(state);
+            if (src != null) {
+                MemorySegment local = sockaddr(arena, src, 0);
+                rc = (int) BIND.invokeExact(state, fd, local, (int) local.byteSize());
+                if (rc < 0) return "ERR " + op + " bind errno=" + errno(state);
+            }
             MemorySegment dest = sockaddr(arena, addr, port);
             MemorySegment buf = arena.allocate(512);
             if (!kind.equals("udp")) {

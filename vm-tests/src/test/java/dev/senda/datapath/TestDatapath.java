@@ -20,6 +20,8 @@ import dev.senda.maps.lb.RevNatValue;
 import dev.senda.maps.lb.Scope;
 import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
+import dev.senda.maps.lb.SourceRangeKey;
+import dev.senda.maps.lb.SourceRangeValue;
 import dev.senda.maps.libbpf.BpfMap;
 import dev.senda.maps.libbpf.BpfObject;
 import dev.senda.maps.libbpf.BpfProgram;
@@ -181,6 +183,29 @@ final class TestDatapath implements AutoCloseable {
     void setAffinity(String vip, int port, Protocol proto, int serviceId, int count, int timeoutSeconds) {
         lb.services().put(new ServiceKey(PacketBuilder.ip(vip), port, proto, Scope.EXTERNAL, 0),
                 ServiceValue.header(serviceId, count, 0, timeoutSeconds));
+    }
+
+    /**
+     * Restricts a frontend {@link #putService} programmed to sources in {@code ranges} ("a.b.c.d/n",
+     * host bits ignored), as the reconciler does: the ranges first, then the header with the
+     * load-balancer kind and {@link ServiceValue#FLAG_SOURCE_RANGES}.
+     */
+    void restrictSources(String vip, int port, Protocol proto, int serviceId, int count, String... ranges) {
+        for (String r : ranges) putSourceRange(serviceId, r);
+        lb.services().put(new ServiceKey(PacketBuilder.ip(vip), port, proto, Scope.EXTERNAL, 0),
+                ServiceValue.header(serviceId, count, ServiceValue.FLAG_LOAD_BALANCER | ServiceValue.FLAG_SOURCE_RANGES));
+    }
+
+    /** One source-range entry ("a.b.c.d/n") of service id {@code serviceId}, header untouched. */
+    void putSourceRange(int serviceId, String range) {
+        int slash = range.indexOf('/');
+        lb.sourceRanges().put(SourceRangeKey.of(serviceId, PacketBuilder.ip(range.substring(0, slash)),
+                Integer.parseInt(range.substring(slash + 1))), SourceRangeValue.ALLOW);
+    }
+
+    /** Deletes every source-range entry. */
+    void clearSourceRanges() {
+        for (SourceRangeKey k : lb.sourceRanges().entries().keySet()) lb.sourceRanges().delete(k);
     }
 
     /** The conntrack entry for a tuple, or null. */

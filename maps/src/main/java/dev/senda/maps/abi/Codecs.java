@@ -18,6 +18,8 @@ import dev.senda.maps.lb.SockFlowKey;
 import dev.senda.maps.lb.SockFlowValue;
 import dev.senda.maps.lb.SockRevNatKey;
 import dev.senda.maps.lb.SockRevNatValue;
+import dev.senda.maps.lb.SourceRangeKey;
+import dev.senda.maps.lb.SourceRangeValue;
 
 import java.util.List;
 
@@ -62,13 +64,16 @@ public final class Codecs {
     public static final NatValueCodec NAT6_VALUE = new NatValueCodec(IPV6);
     public static final NodeAddrCodec NODEADDR4 = new NodeAddrCodec(IPV4);
     public static final NodeAddrCodec NODEADDR6 = new NodeAddrCodec(IPV6);
+    public static final SourceRangeKeyCodec SRC_RANGE4_KEY = new SourceRangeKeyCodec(IPV4);
+    public static final SourceRangeKeyCodec SRC_RANGE6_KEY = new SourceRangeKeyCodec(IPV6);
+    public static final SourceRangeValueCodec SRC_RANGE_VALUE = new SourceRangeValueCodec();
 
     /** Every struct codec, one per C struct in the ABI headers. */
     public static final List<StructCodec<?>> ALL = List.of(SVC4_KEY, SVC6_KEY, SVC4_VALUE, SVC6_VALUE, BACKEND4,
             BACKEND6, REVNAT4, REVNAT6, CT4_KEY, CT6_KEY, CT4_VALUE, CT6_VALUE, SOCK_REVNAT4_KEY, SOCK_REVNAT6_KEY,
             SOCK_REVNAT4_VALUE, SOCK_REVNAT6_VALUE, SOCK_FLOW4_KEY, SOCK_FLOW6_KEY, SOCK_FLOW4_VALUE,
             SOCK_FLOW6_VALUE, AFFINITY4_KEY, AFFINITY6_KEY, AFFINITY_VALUE, NAT4_KEY, NAT6_KEY, NAT4_VALUE, NAT6_VALUE,
-            NODEADDR4, NODEADDR6);
+            NODEADDR4, NODEADDR6, SRC_RANGE4_KEY, SRC_RANGE6_KEY, SRC_RANGE_VALUE);
 
     public static final MapSpec<ServiceKey, ServiceValue> SVC4_MAP = new MapSpec<>("senda_svc4_v1", SVC4_KEY, SVC4_VALUE);
     public static final MapSpec<ServiceKey, ServiceValue> SVC6_MAP = new MapSpec<>("senda_svc6_v1", SVC6_KEY, SVC6_VALUE);
@@ -101,6 +106,11 @@ public final class Codecs {
             new U32Codec<>(k -> 0, i -> new NodeAddrKey(IPV4)), NODEADDR4);
     public static final MapSpec<NodeAddrKey, IpAddress> NODEADDR6_MAP = new MapSpec<>("senda_nodeaddr6_v1",
             new U32Codec<>(k -> 0, i -> new NodeAddrKey(IPV6)), NODEADDR6);
+    /** loadBalancerSourceRanges per frontend (LPM tries, {@code bpf/lib/abi/src_range.h}). */
+    public static final MapSpec<SourceRangeKey, SourceRangeValue> SRC_RANGE4_MAP = new MapSpec<>("senda_srcrange4_v1",
+            SRC_RANGE4_KEY, SRC_RANGE_VALUE);
+    public static final MapSpec<SourceRangeKey, SourceRangeValue> SRC_RANGE6_MAP = new MapSpec<>("senda_srcrange6_v1",
+            SRC_RANGE6_KEY, SRC_RANGE_VALUE);
     /** Per-CPU event counters, indexed by {@code enum senda_metric} (see dev.senda.maps.metrics). */
     public static final MapAbi METRICS_MAP = new MapAbi("senda_metrics_v1", "__u32", U32Codec.SIZE, "__u64", Long.BYTES);
 
@@ -108,5 +118,6 @@ public final class Codecs {
     public static final List<MapAbi> MAPS = List.of(SVC4_MAP.abi(), SVC6_MAP.abi(), BACKEND4_MAP.abi(),
             BACKEND6_MAP.abi(), REVNAT4_MAP.abi(), REVNAT6_MAP.abi(), CT4_MAP.abi(), CT6_MAP.abi(),
             SOCK_REVNAT4_MAP.abi(), SOCK_REVNAT6_MAP.abi(), SOCK_FLOW4_MAP.abi(), SOCK_FLOW6_MAP.abi(), AFFINITY4_MAP.abi(),
-            AFFINITY6_MAP.abi(), NAT4_MAP.abi(), NAT6_MAP.abi(), NODEADDR4_MAP.abi(), NODEADDR6_MAP.abi(), METRICS_MAP);
+            AFFINITY6_MAP.abi(), NAT4_MAP.abi(), NAT6_MAP.abi(), NODEADDR4_MAP.abi(), NODEADDR6_MAP.abi(),
+            SRC_RANGE4_MAP.abi(), SRC_RANGE6_MAP.abi(), METRICS_MAP);
 }

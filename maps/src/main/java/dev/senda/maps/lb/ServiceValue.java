@@ -33,6 +33,11 @@ public record ServiceValue(int backendId, int serviceId, int count, int flags) {
     public static final int FLAG_DROP_EMPTY = 0x10;
     /** {@code SENDA_SVC_FLAG_TWO_SCOPES}: an EXTERNAL header whose frontend also has an INTERNAL sibling. */
     public static final int FLAG_TWO_SCOPES = 0x20;
+    /**
+     * {@code SENDA_SVC_FLAG_SOURCE_RANGES}: loadBalancerSourceRanges: new flows only from sources in the
+     * frontend's entries of {@code senda_srcrange4_v1/6}.
+     */
+    public static final int FLAG_SOURCE_RANGES = 0x40;
 
     /** "ClusterIP", "NodePort", "LoadBalancer" or "ExternalIP", from a header's kind flags. */
     public String kind() {

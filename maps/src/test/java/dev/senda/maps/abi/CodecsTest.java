@@ -6,6 +6,8 @@ import java.util.HexFormat;
 import dev.senda.net.IpAddress;
 import dev.senda.maps.lb.AffinityKey;
 import dev.senda.maps.lb.AffinityValue;
+import dev.senda.maps.lb.SourceRangeKey;
+import dev.senda.maps.lb.SourceRangeValue;
 import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.BackendState;
 import dev.senda.maps.lb.BackendValue;
@@ -122,6 +124,24 @@ class CodecsTest {
     }
 
     @Test
+    void sourceRangeKeysCountTheServiceIdInTheirPrefix() {
+        // prefixlen 32 + 24 (host order), service id 7 (host order), 10.1.2.0 (network order)
+        exact(Codecs.SRC_RANGE4_KEY, SourceRangeKey.of(7, ip("10.1.2.3"), 24),
+                "38 00 00 00 07 00 00 00 0a 01 02 00");
+        exact(Codecs.SRC_RANGE6_KEY, SourceRangeKey.of(0x0102, ip("fd00:1::ff"), 128),
+                "a0 00 00 00 02 01 00 00 fd 00 00 01 00 00 00 00 00 00 00 00 00 00 00 ff");
+        exact(Codecs.SRC_RANGE4_KEY, SourceRangeKey.of(1, ip("192.0.2.1"), 0),
+                "20 00 00 00 01 00 00 00 00 00 00 00");
+        exact(Codecs.SRC_RANGE_VALUE, SourceRangeValue.ALLOW, "01");
+        assertThrows(IllegalArgumentException.class, () -> Codecs.SRC_RANGE_VALUE.decode(new byte[1]));
+        // host bits must be clear in a key built directly
+        assertThrows(IllegalArgumentException.class, () -> new SourceRangeKey(1, ip("10.1.2.3"), 24));
+        // a prefixlen shorter than the id is no Senda entry
+        assertThrows(IllegalArgumentException.class,
+                () -> Codecs.SRC_RANGE4_KEY.decode(HEX.parseHex("10 00 00 00 01 00 00 00 00 00 00 00")));
+    }
+
+    @Test
     void u32Keys() {
         assertEquals("07 00 00 00", HEX.formatHex(U32Codec.encode(7)));
         assertEquals("ff ff ff ff", HEX.formatHex(U32Codec.encode(-1)));
@@ -162,7 +182,10 @@ class CodecsTest {
         assertEquals(24, Codecs.NAT6_VALUE.size());
         assertEquals(4, Codecs.NODEADDR4.size());
         assertEquals(16, Codecs.NODEADDR6.size());
-        assertEquals(29, Codecs.ALL.size());
+                assertEquals(12, Codecs.SRC_RANGE4_KEY.size());
+        assertEquals(24, Codecs.SRC_RANGE6_KEY.size());
+        assertEquals(1, Codecs.SRC_RANGE_VALUE.size());
+        assertEquals(32, Codecs.ALL.size());
     }
 
     @Test

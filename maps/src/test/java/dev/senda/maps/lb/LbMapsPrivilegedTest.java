@@ -40,6 +40,32 @@ class LbMapsPrivilegedTest {
     }
 
     @Test
+    void sourceRangesAreLpmEntriesOfBothFamilies() throws Exception {
+        try (PinRoot pins = PinRoot.create()) {
+            try (BpfObject obj = BpfObject.open(TestSupport.bpfObject("senda_tc.o", tmp), pins.path()).load()) {
+                // the pins keep the maps
+            }
+            SourceRangeKey wide = SourceRangeKey.of(3, ip("10.0.0.0"), 8);
+            SourceRangeKey narrow = SourceRangeKey.of(3, ip("10.1.2.0"), 24); // inside the wide one: both kept
+            SourceRangeKey other = SourceRangeKey.of(4, ip("10.0.0.0"), 8);   // another frontend, same range
+            SourceRangeKey six = SourceRangeKey.of(3, ip("fd00:1::"), 64);
+            SourceRangeKey all = SourceRangeKey.of(5, ip("::"), 0);
+            try (LbMaps maps = LbMaps.openPinned(pins.path())) {
+                for (SourceRangeKey k : new SourceRangeKey[]{wide, narrow, other, six, all}) {
+                    maps.sourceRanges().put(k, SourceRangeValue.ALLOW);
+                }
+                maps.sourceRanges().put(wide, SourceRangeValue.ALLOW); // upsert
+                assertEquals(java.util.Set.of(wide, narrow, other, six, all), maps.sourceRanges().entries().keySet());
+                maps.sourceRanges().delete(wide);
+                maps.sourceRanges().delete(wide); // deleting a missing key succeeds
+                maps.sourceRanges().delete(all);
+                assertEquals(java.util.Set.of(narrow, other, six), maps.sourceRanges().entries().keySet(),
+                        "an exact delete leaves the other prefixes of the same address alone");
+            }
+        }
+    }
+
+    @Test
     void writesReadsAndDeletesThroughThePinnedMaps() throws Exception {
         try (PinRoot pins = PinRoot.create()) {
             try (BpfObject obj = BpfObject.open(TestSupport.bpfObject("senda_sock.o", tmp), pins.path()).load()) {

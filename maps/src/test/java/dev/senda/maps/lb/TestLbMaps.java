@@ -53,6 +53,15 @@ public final class TestLbMaps {
         for (IpFamily f : IpFamily.values()) maps.revNats().delete(new RevNatKey(f, serviceId));
     }
 
+    public void putSourceRange(SourceRangeKey key) {
+        maps.sourceRanges().put(key, SourceRangeValue.ALLOW);
+    }
+
+    /** Source ranges of both families, in key order. */
+    public java.util.SortedSet<SourceRangeKey> sourceRanges() {
+        return Collections.unmodifiableSortedSet(new java.util.TreeSet<>(maps.sourceRanges().entries().keySet()));
+    }
+
     public Map<ServiceKey, ServiceValue> services() {
         return Collections.unmodifiableMap(new HashMap<>(maps.services().entries()));
     }
