@@ -1,7 +1,10 @@
 package dev.senda.agent;
 
+import dev.senda.datapath.CgroupNetns;
 import dev.senda.datapath.Datapath;
+import dev.senda.datapath.StaleUdpSocketCloser;
 import dev.senda.desired.DesiredStateCalculator;
+import dev.senda.maps.features.Feature;
 import dev.senda.maps.features.FeatureProbe;
 import dev.senda.maps.features.KernelFeatures;
 import dev.senda.reconcile.LbReconciler;
@@ -17,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -56,6 +60,8 @@ public final class Agent implements AutoCloseable {
         } else {
             datapath.detachSocketLb();
         }
+        Optional<StaleUdpSocketCloser> udpCloser = loadUdpCloser(config, features);
+        udpCloser.ifPresent(started::push);
         datapath.attachPodDevices(config.podDevices());
         datapath.attachNodeDevices(config.nodeDevices());
 
@@ -83,6 +89,9 @@ public final class Agent implements AutoCloseable {
         ServiceHealthServers healthCheckPorts = new ServiceHealthServers(() -> health.status().healthy());
         started.push(healthCheckPorts);
         sync.onHealthChecks(healthCheckPorts::update);
+        CgroupNetns socketLbNamespaces = new CgroupNetns(config.cgroupRoot());
+        StaleUdpSockets.of(udpCloser, socketLbNamespaces::namespaces, metrics)
+                .ifPresent(stale -> sync.onApplied(stale::applied));
         SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
         started.push(runner);
         runner.start();
@@ -94,6 +103,28 @@ public final class Agent implements AutoCloseable {
         });
         log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
                 config.metricsBind());
+    }
+
+    /**
+     * The closer of connected UDP sockets whose backend left (socket LB only: per-packet LB re-balances
+     * by itself); empty, with the reason logged once, where it cannot run. A kernel that has the kfunc
+     * but refuses the program is a warning, not a failed start.
+     */
+    private static Optional<StaleUdpSocketCloser> loadUdpCloser(AgentConfig config, KernelFeatures features) {
+        if (!config.socketLb()) return Optional.empty();
+        if (!features.has(Feature.SOCK_DESTROY)) {
+            log.warn("kernel lacks bpf_sock_destroy ({}): a connected UDP socket that socket LB pointed at a backend "
+                    + "keeps that backend after it leaves the Service, until the application connects again",
+                    features.finding(Feature.SOCK_DESTROY));
+            return Optional.empty();
+        }
+        try {
+            return StaleUdpSocketCloser.load(config.bpffsRoot(), features);
+        } catch (RuntimeException e) {
+            log.warn("cannot load the UDP socket closer ({}): connected UDP sockets keep a departed backend until "
+                    + "the application connects again", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Source createSource(SourceSpec spec) {
