@@ -2,7 +2,7 @@ package dev.senda.agent;
 
 import dev.senda.datapath.CgroupNetns;
 import dev.senda.datapath.Datapath;
-import dev.senda.datapath.StaleUdpSocketCloser;
+import dev.senda.datapath.UdpSocketCloser;
 import dev.senda.desired.DesiredStateCalculator;
 import dev.senda.maps.features.Feature;
 import dev.senda.maps.features.FeatureProbe;
@@ -60,7 +60,7 @@ public final class Agent implements AutoCloseable {
         } else {
             datapath.detachSocketLb();
         }
-        Optional<StaleUdpSocketCloser> udpCloser = loadUdpCloser(config, features);
+        Optional<UdpSocketCloser> udpCloser = openUdpCloser(config, features);
         udpCloser.ifPresent(started::push);
         datapath.attachPodDevices(config.podDevices());
         datapath.attachNodeDevices(config.nodeDevices());
@@ -90,7 +90,7 @@ public final class Agent implements AutoCloseable {
         started.push(healthCheckPorts);
         sync.onHealthChecks(healthCheckPorts::update);
         CgroupNetns socketLbNamespaces = new CgroupNetns(config.cgroupRoot());
-        StaleUdpSockets.of(udpCloser, socketLbNamespaces::namespaces, metrics)
+        udpCloser.map(closer -> new StaleUdpSockets(closer, socketLbNamespaces::namespaces, metrics))
                 .ifPresent(stale -> sync.onApplied(stale::applied));
         SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
         started.push(runner);
@@ -107,22 +107,20 @@ public final class Agent implements AutoCloseable {
 
     /**
      * The closer of connected UDP sockets whose backend left (socket LB only: per-packet LB re-balances
-     * by itself); empty, with the reason logged once, where it cannot run. A kernel that has the kfunc
-     * but refuses the program is a warning, not a failed start.
+     * by itself): the BPF iterator with bpf_sock_destroy, else sock_diag; empty, with the reason logged,
+     * when neither can be opened. Never a failed start.
      */
-    private static Optional<StaleUdpSocketCloser> loadUdpCloser(AgentConfig config, KernelFeatures features) {
+    private static Optional<UdpSocketCloser> openUdpCloser(AgentConfig config, KernelFeatures features) {
         if (!config.socketLb()) return Optional.empty();
-        if (!features.has(Feature.SOCK_DESTROY)) {
-            log.warn("kernel lacks bpf_sock_destroy ({}): a connected UDP socket that socket LB pointed at a backend "
-                    + "keeps that backend after it leaves the Service, until the application connects again",
-                    features.finding(Feature.SOCK_DESTROY));
-            return Optional.empty();
-        }
         try {
-            return StaleUdpSocketCloser.load(config.bpffsRoot(), features);
+            UdpSocketCloser closer = UdpSocketCloser.forKernel(config.bpffsRoot(), features);
+            log.info("connected UDP sockets of departed backends are closed with {}{}", closer.describe(),
+                    features.has(Feature.SOCK_DESTROY) ? ""
+                            : " (no bpf_sock_destroy: " + features.finding(Feature.SOCK_DESTROY) + ")");
+            return Optional.of(closer);
         } catch (RuntimeException e) {
-            log.warn("cannot load the UDP socket closer ({}): connected UDP sockets keep a departed backend until "
-                    + "the application connects again", e.getMessage());
+            log.warn("cannot close connected UDP sockets of departed backends ({}): such a socket keeps its backend "
+                    + "until the application connects again", e.getMessage());
             return Optional.empty();
         }
     }

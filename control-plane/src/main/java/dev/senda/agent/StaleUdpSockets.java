@@ -1,6 +1,6 @@
 package dev.senda.agent;
 
-import dev.senda.datapath.StaleUdpSocketCloser;
+import dev.senda.datapath.UdpSocketCloser;
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
 import dev.senda.desired.DesiredFrontend;
@@ -8,35 +8,35 @@ import dev.senda.desired.Frontend;
 import dev.senda.desired.L4Protocol;
 import dev.senda.desired.LbState;
 import dev.senda.maps.lb.DestroyedSocket;
+import dev.senda.net.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Moves connected UDP clients of socket LB off backends that left their Service: after each applied sync
  * in which a UDP backend left a frontend (or the frontend went), sweeps socket LB's network namespaces
- * with {@link StaleUdpSocketCloser}, which closes each connected UDP socket whose backend is no longer in
- * its frontend's slots. The first applied sync sweeps too: backends may have left while no agent ran.
+ * with a {@link UdpSocketCloser}, which closes each connected UDP socket whose backend is no longer one of
+ * its frontend's. The first applied sync sweeps too: backends may have left while no agent ran.
  *
  * <p>One log line per sweep (sockets closed, failed, namespaces swept, why it ran) and the metrics
  * {@code senda_stale_udp_sweeps_total} and {@code senda_stale_udp_sockets_total{result}}. Without a
- * closer (the kernel lacks {@code bpf_sock_destroy}, or socket LB is off) nothing runs; the agent said
- * so once at start.
+ * closer (socket LB is off, or none could be opened) the agent creates none of this.
  *
  * <p>Per-packet LB needs nothing from here: its conntrack re-balances a UDP flow at its next datagram
  * once the backend is gone from the backend map (bpf/lib/lb_pkt4.h, lb_pkt6.h).
  *
- * <p>Runs on the sync thread (a sweep is bounded: {@link StaleUdpSocketCloser} gives each namespace at
- * most a few seconds), so sweeps never overlap and a sweep always sees the maps of the sync that asked.
+ * <p>Runs on the sync thread (a sweep is bounded: each namespace gets at most a few seconds), so sweeps
+ * never overlap and a sweep always sees the maps of the sync that asked.
  */
 final class StaleUdpSockets {
     private static final Logger log = LoggerFactory.getLogger(StaleUdpSockets.class);
@@ -51,18 +51,14 @@ final class StaleUdpSockets {
         }
     }
 
-    private final Function<Collection<Path>, StaleUdpSocketCloser.Sweep> sweeper;
+    private final UdpSocketCloser closer;
     private final Supplier<List<Path>> namespaces;
     private final Metrics metrics;
     private Set<Pair> last;
 
-    /**
-     * @param sweeper    {@link StaleUdpSocketCloser#sweep}
-     * @param namespaces socket LB's namespaces, listed anew at each sweep (processes come and go)
-     */
-    StaleUdpSockets(Function<Collection<Path>, StaleUdpSocketCloser.Sweep> sweeper, Supplier<List<Path>> namespaces,
-                    Metrics metrics) {
-        this.sweeper = sweeper;
+    /** @param namespaces socket LB's namespaces, listed anew at each sweep (processes come and go) */
+    StaleUdpSockets(UdpSocketCloser closer, Supplier<List<Path>> namespaces, Metrics metrics) {
+        this.closer = closer;
         this.namespaces = namespaces;
         this.metrics = metrics;
     }
@@ -85,6 +81,17 @@ final class StaleUdpSockets {
         return out;
     }
 
+    /** {@link UdpSocketCloser.Serves} over the UDP frontends of {@code state}, either scope. */
+    static UdpSocketCloser.Serves serves(Set<Pair> pairs) {
+        Map<String, Set<String>> byFrontend = new HashMap<>();
+        for (Pair p : pairs) {
+            byFrontend.computeIfAbsent(p.frontend().address().withPort(p.frontend().port()), k -> new HashSet<>())
+                    .add(p.backend().address().withPort(p.backend().port()));
+        }
+        return (IpAddress vip, int vport, IpAddress backend, int port) ->
+                byFrontend.getOrDefault(vip.withPort(vport), Set.of()).contains(backend.withPort(port));
+    }
+
     /** Called with what the maps hold after each successful apply; sweeps when UDP backends left. */
     void applied(LbState state) {
         Set<Pair> now = udpPairs(state);
@@ -100,10 +107,10 @@ final class StaleUdpSockets {
                     + String.join(", ", gone.subList(0, Math.min(NAMED, gone.size())).stream().map(Pair::toString).toList())
                     + (gone.size() > NAMED ? ", ..." : "");
         }
-        sweep(reason);
+        sweep(reason, serves(now));
     }
 
-    private void sweep(String reason) {
+    private void sweep(String reason, UdpSocketCloser.Serves current) {
         long start = System.nanoTime();
         List<Path> ns;
         try {
@@ -112,9 +119,9 @@ final class StaleUdpSockets {
             log.warn("stale UDP sockets: cannot list socket LB's network namespaces ({}): {}", reason, e.toString());
             return;
         }
-        StaleUdpSocketCloser.Sweep s;
+        UdpSocketCloser.Sweep s;
         try {
-            s = sweeper.apply(ns);
+            s = closer.sweep(ns, current);
         } catch (RuntimeException e) {
             log.warn("stale UDP sockets: sweep failed ({}): {}", reason, e.toString());
             return;
@@ -131,17 +138,11 @@ final class StaleUdpSockets {
                         + String.join(", ", failures.subList(0, Math.min(NAMED, failures.size()))))
                 + (s.errors().isEmpty() ? "" : "; " + s.errors().size() + " namespace(s) failed, first: "
                         + s.errors().getFirst())
-                + "; why: " + reason;
+                + "; why: " + reason + "; with " + closer.describe();
         if (failures.isEmpty() && s.errors().isEmpty()) {
             log.info(line);
         } else {
             log.warn(line);
         }
-    }
-
-    /** The sweeper of a loaded closer, or nothing (then the caller logs why once). */
-    static Optional<StaleUdpSockets> of(Optional<StaleUdpSocketCloser> closer, Supplier<List<Path>> namespaces,
-                                        Metrics metrics) {
-        return closer.map(c -> new StaleUdpSockets(c::sweep, namespaces, metrics));
     }
 }

@@ -1,7 +1,5 @@
 package dev.senda.datapath;
 
-import dev.senda.maps.features.Feature;
-import dev.senda.maps.features.KernelFeatures;
 import dev.senda.maps.lb.DestroyedSocket;
 import dev.senda.maps.libbpf.BpfIterator;
 import dev.senda.maps.libbpf.BpfObject;
@@ -12,25 +10,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * Closes connected UDP sockets that socket LB pointed at a backend their Service no longer has
- * ({@code bpf/senda_sockdestroy.c}: an {@code iter/udp} program calling the {@code bpf_sock_destroy}
- * kfunc), one network namespace at a time.
+ * The {@link UdpSocketCloser} of kernels with the {@code bpf_sock_destroy} kfunc (Linux 6.5+):
+ * {@code bpf/senda_sockdestroy.c}, an {@code iter/udp} program run in each namespace, closes each
+ * connected UDP socket of socket LB whose backend is in no slot of its frontend. Which sockets are stale
+ * is decided in the kernel against the LB maps (see {@code bpf/lib/sock_stale.h}), so a sweep needs no
+ * input but the namespaces, and no socket is listed to user space.
  *
- * <p>Why: socket LB translates a UDP socket's {@code connect()} once; afterwards the socket talks to the
- * backend directly, and a client that keeps its connected socket would keep sending to a pod that is
- * gone. Closing it makes its next {@code recv()} fail with ECONNABORTED and disconnects it; the
- * application connects again and is balanced afresh. Which sockets are stale is decided in the kernel
- * against the LB maps (see {@code bpf/lib/sock_stale.h}), so a sweep needs no input but the namespaces.
- *
- * <p>The object uses the pinned LB maps of {@code bpffsRoot} (load it after {@link Datapath#load}) and is
- * loaded only where the kernel has {@code bpf_sock_destroy} (Linux 6.5+): elsewhere {@link #load}
- * returns empty and such sockets keep their backend until the application reconnects by itself.
+ * <p>The object uses the pinned LB maps of {@code bpffsRoot} (load it after {@link Datapath#load}) and
+ * cannot load on older kernels: it is a separate object for that reason.
  */
-public final class StaleUdpSocketCloser implements AutoCloseable {
+public final class StaleUdpSocketCloser implements UdpSocketCloser {
     /** How long one namespace's sweep may take before it is abandoned (a bound, not an expectation). */
     static final Duration PER_NAMESPACE = Duration.ofSeconds(5);
 
@@ -43,47 +35,25 @@ public final class StaleUdpSocketCloser implements AutoCloseable {
     }
 
     /**
-     * Loads and attaches the iterator if this kernel has {@code bpf_sock_destroy}; empty otherwise.
+     * Loads and attaches the iterator; only for kernels with {@code bpf_sock_destroy}
+     * ({@link UdpSocketCloser#forKernel}).
      *
-     * @throws LibbpfException when the kernel has the kfunc but refuses the program
+     * @throws LibbpfException when the kernel refuses the program
      */
-    public static Optional<StaleUdpSocketCloser> load(Path bpffsRoot, KernelFeatures features) {
-        if (!features.has(Feature.SOCK_DESTROY)) return Optional.empty();
+    public static StaleUdpSocketCloser load(Path bpffsRoot) {
         BpfObject object = Datapath.loadObject(DatapathLayout.SOCK_DESTROY_OBJECT, bpffsRoot, Set.of());
         try {
-            return Optional.of(new StaleUdpSocketCloser(object,
-                    BpfIterator.attach(object.program(DatapathLayout.SOCK_DESTROY_PROGRAM))));
+            return new StaleUdpSocketCloser(object,
+                    BpfIterator.attach(object.program(DatapathLayout.SOCK_DESTROY_PROGRAM)));
         } catch (RuntimeException e) {
             object.close();
             throw e;
         }
     }
 
-    /**
-     * What one sweep did.
-     *
-     * @param namespaces namespaces swept
-     * @param vanished   namespaces gone before they could be entered (their process exited)
-     * @param sockets    every stale socket met, closed or not ({@link DestroyedSocket#destroyed()})
-     * @param errors     namespaces whose sweep failed, one line each
-     */
-    public record Sweep(int namespaces, int vanished, List<DestroyedSocket> sockets, List<String> errors) {
-        public Sweep {
-            sockets = List.copyOf(sockets);
-            errors = List.copyOf(errors);
-        }
-
-        public long closed() {
-            return sockets.stream().filter(DestroyedSocket::destroyed).count();
-        }
-
-        public long failed() {
-            return sockets.size() - closed();
-        }
-    }
-
-    /** Sweeps each namespace ({@code /proc/<pid>/ns/net} or {@code /run/netns/<name>}) in turn. */
-    public Sweep sweep(Collection<Path> namespaces) {
+    /** {@inheritDoc} Staleness is decided in the kernel against the LB maps: {@code current} is not consulted. */
+    @Override
+    public Sweep sweep(Collection<Path> namespaces, Serves current) {
         List<DestroyedSocket> sockets = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         int vanished = 0;
@@ -101,6 +71,11 @@ public final class StaleUdpSocketCloser implements AutoCloseable {
             }
         }
         return new Sweep(namespaces.size(), vanished, sockets, errors);
+    }
+
+    @Override
+    public String describe() {
+        return "a BPF socket iterator with bpf_sock_destroy";
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.senda.agent;
 
-import dev.senda.datapath.StaleUdpSocketCloser;
+import dev.senda.datapath.UdpSocketCloser;
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
 import dev.senda.desired.DesiredFrontend;
@@ -54,13 +54,28 @@ class StaleUdpSocketsTest {
     void sweepsAtTheFirstSyncAndWhenAUdpBackendLeavesNotOtherwise() throws Exception {
         List<List<Path>> sweeps = new ArrayList<>();
         try (Metrics metrics = new Metrics()) {
-            StaleUdpSockets stale = new StaleUdpSockets(ns -> {
-                sweeps.add(List.copyOf(ns));
-                return new StaleUdpSocketCloser.Sweep(ns.size(), 0, sweeps.size() == 2
-                        ? List.of(new DestroyedSocket(ip("10.244.1.5"), 5353, 0, 7),
-                                  new DestroyedSocket(ip("10.244.1.5"), 5353, -2, 8))
-                        : List.of(), List.of());
-            }, () -> List.of(NS), metrics);
+            List<UdpSocketCloser.Serves> served = new ArrayList<>();
+            UdpSocketCloser fake = new UdpSocketCloser() {
+                @Override
+                public Sweep sweep(java.util.Collection<Path> ns, Serves current) {
+                    sweeps.add(List.copyOf(ns));
+                    served.add(current);
+                    return new Sweep(ns.size(), 0, sweeps.size() == 2
+                            ? List.of(new DestroyedSocket(ip("10.244.1.5"), 5353, 0, 7),
+                                      new DestroyedSocket(ip("10.244.1.5"), 5353, -2, 8))
+                            : List.of(), List.of());
+                }
+
+                @Override
+                public String describe() {
+                    return "a fake";
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            StaleUdpSockets stale = new StaleUdpSockets(fake, () -> List.of(NS), metrics);
 
             stale.applied(state(frontend(L4Protocol.UDP, "10.244.1.5"), frontend(L4Protocol.TCP, "10.244.1.5")));
             assertEquals(1, sweeps.size(), "the first sync sweeps: backends may have left while no agent ran");
@@ -71,6 +86,10 @@ class StaleUdpSocketsTest {
             stale.applied(state(frontend(L4Protocol.UDP, "10.244.2.6"), frontend(L4Protocol.TCP)));
             assertEquals(2, sweeps.size(), "a UDP backend left its frontend");
             assertEquals(List.of(NS), sweeps.get(1));
+            // what the closer is told is current: the new state's UDP pairs only
+            assertTrue(served.get(1).serves(ip("10.96.0.10"), 53, ip("10.244.2.6"), 5353));
+            assertTrue(!served.get(1).serves(ip("10.96.0.10"), 53, ip("10.244.1.5"), 5353));
+            assertTrue(!served.get(1).serves(ip("10.96.0.10"), 80, ip("10.244.2.6"), 5353));
 
             stale.applied(state(frontend(L4Protocol.TCP)));
             assertEquals(3, sweeps.size(), "the UDP frontend went with its last backend");

@@ -27,23 +27,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The socket-destroy iterator on this kernel ({@code senda_sockdestroy.o}, needs bpf_sock_destroy):
- * a client process in a scratch cgroup with socket LB holds connected UDP sockets to two Services;
- * one Service's backend is replaced, the sweep runs over the client's namespace, and only the socket
- * pointed at the replaced backend is closed: its next exchange fails, and connecting again reaches the
- * new backend, while the other socket keeps working untouched.
+ * Both ways of closing stale connected UDP sockets on this kernel: the socket-destroy iterator
+ * ({@code senda_sockdestroy.o}, needs bpf_sock_destroy) and sock_diag's SOCK_DESTROY (what kernels
+ * without the kfunc use). A client process in a scratch cgroup with socket LB holds connected UDP
+ * sockets to two Services; one Service's backend is replaced, the sweep runs over the client's
+ * namespace, and only the socket pointed at the replaced backend is closed: its next exchange fails, and
+ * connecting again reaches the new backend, while the other socket keeps working untouched.
  */
 @Tag("privileged")
 class StaleUdpSocketCloserTest {
     static final String VIP = "10.96.0.20";
     static final String OTHER_VIP = "10.96.0.21";
+    static final IpAddress LOOPBACK = IpAddress.parse("127.0.0.1").orElseThrow();
 
     private TestDatapath dp;
     private ScratchCgroup cgroup;
@@ -107,10 +108,19 @@ class StaleUdpSocketCloserTest {
     }
 
     @Test
-    void aConnectedUdpSocketOfARemovedBackendIsClosedAndOneToALiveBackendIsNot() throws Exception {
+    void theIteratorClosesTheSocketOfARemovedBackendAndNotOneToALiveBackend() throws Exception {
         KernelFeatures features = FeatureProbe.probe();
         assertTrue(features.has(Feature.SOCK_DESTROY),
                 "this test needs bpf_sock_destroy (Linux 6.5+): " + features.finding(Feature.SOCK_DESTROY));
+        closesTheStaleSocketOnly(() -> StaleUdpSocketCloser.load(dp.pinRoot()));
+    }
+
+    @Test
+    void sockDiagClosesTheSocketOfARemovedBackendAndNotOneToALiveBackend() throws Exception {
+        closesTheStaleSocketOnly(() -> SockDiagUdpCloser.open(dp.pinRoot()));
+    }
+
+    private void closesTheStaleSocketOnly(java.util.function.Supplier<UdpSocketCloser> open) throws Exception {
         int portA = backend("a"), portB = backend("b"), portC = backend("c");
         dp.putBackend(1, "127.0.0.1", portA, Protocol.UDP);
         dp.putBackend(2, "127.0.0.1", portB, Protocol.UDP);
@@ -126,11 +136,13 @@ class StaleUdpSocketCloserTest {
         // backend a leaves the Service (b takes its slot); its backend entry stays: staleness is per frontend
         dp.putService(VIP, 53, Protocol.UDP, 10, 2);
 
-        Optional<StaleUdpSocketCloser> loaded = StaleUdpSocketCloser.load(dp.pinRoot(), features);
-        assertTrue(loaded.isPresent(), "the closer loads where the kernel has bpf_sock_destroy");
-        try (StaleUdpSocketCloser closer = loaded.get()) {
+        // what the maps now say, for the closer that decides in user space
+        UdpSocketCloser.Serves current = (vip, vport, backend, port) -> backend.equals(LOOPBACK)
+                && (vip.equals(IpAddress.parse(VIP).orElseThrow()) && vport == 53 && port == portB
+                    || vip.equals(IpAddress.parse(OTHER_VIP).orElseThrow()) && vport == 54 && port == portC);
+        try (UdpSocketCloser closer = open.get()) {
             Path clientNetns = Path.of("/proc", Long.toString(client.pid()), "ns", "net");
-            StaleUdpSocketCloser.Sweep sweep = closer.sweep(List.of(clientNetns));
+            UdpSocketCloser.Sweep sweep = closer.sweep(List.of(clientNetns), current);
             assertEquals(List.of(), sweep.errors());
             assertEquals(List.of(new DestroyedSocket(IpAddress.parse("127.0.0.1").orElseThrow(), portA, 0,
                     sweep.sockets().isEmpty() ? 0 : sweep.sockets().getFirst().cookie())), sweep.sockets(),
@@ -146,7 +158,7 @@ class StaleUdpSocketCloserTest {
             assertEquals("OK stale b:again", out.readLine(), "connecting again reaches the backend now serving");
 
             // a second sweep finds nothing more: the reconnected socket's backend is current
-            StaleUdpSocketCloser.Sweep again = closer.sweep(List.of(clientNetns));
+            UdpSocketCloser.Sweep again = closer.sweep(List.of(clientNetns), current);
             assertEquals(List.of(), again.sockets());
         }
     }

@@ -10,10 +10,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import me.bechberger.ebpf.bpf.raw.Lib;
 
@@ -30,15 +26,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Network namespaces: socket iterators ({@code iter/udp}, {@code iter/tcp}) walk the sockets of the
  * namespace of the thread that <em>creates</em> the iterator. {@link #runIn} therefore creates and reads
- * it on a short-lived thread of its own that has entered the given namespace (setns moves one thread
- * only); the calling thread never changes namespace.
+ * it on a thread that has entered the given namespace ({@link NetnsThread}); the calling thread never
+ * changes namespace.
  *
  * <p>Closing releases the link; an iterator link is never pinned here. Thread-safe: runs are
  * independent.
  */
 public final class BpfIterator implements AutoCloseable {
-    private static final int CLONE_NEWNET = 0x40000000;
-    private static final int O_RDONLY = 0, O_CLOEXEC = 0x80000;
     private static final int EINTR = 4, EAGAIN = 11;
     /** What one run may return at most: a bound on memory however many objects the program reports. */
     private static final int MAX_OUTPUT = 64 << 20;
@@ -90,51 +84,7 @@ public final class BpfIterator implements AutoCloseable {
      *                         {@code timeout}
      */
     public byte[] runIn(Path netns, Duration timeout) {
-        FutureTask<byte[]> task = new FutureTask<>(() -> inNamespace(netns));
-        Thread thread = Thread.ofPlatform().name("senda-iter-" + name).daemon().unstarted(task);
-        thread.start();
-        try {
-            return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            thread.interrupt();
-            throw new LibbpfException("iterator " + name + " in " + netns + " did not finish within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LibbpfException("interrupted while running iterator " + name + " in " + netns);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private byte[] inNamespace(Path netns) {
-        Native.Errno err = new Native.Errno();
-        int home;
-        int target;
-        try (Arena arena = Arena.ofConfined()) {
-            home = Native.open(arena.allocateFrom("/proc/thread-self/ns/net"), O_RDONLY | O_CLOEXEC, err);
-            if (home < 0) throw new LibbpfException("open this thread's network namespace", err.value);
-            target = Native.open(Libbpf.cString(arena, netns), O_RDONLY | O_CLOEXEC, err);
-            if (target < 0) {
-                Native.close(home);
-                throw new LibbpfException("open network namespace " + netns, err.value);
-            }
-        }
-        try {
-            if (Native.setns(target, CLONE_NEWNET, err) < 0) {
-                throw new LibbpfException("enter network namespace " + netns, err.value);
-            }
-            try {
-                return run();
-            } finally {
-                // Harmless if it fails: this thread ends now and runs nothing else.
-                Native.setns(home, CLONE_NEWNET, err);
-            }
-        } finally {
-            Native.close(target);
-            Native.close(home);
-        }
+        return NetnsThread.run("iterator " + name, netns, timeout, this::run);
     }
 
     private byte[] readAll(int fd) {
