@@ -9,6 +9,7 @@ import dev.senda.maps.libbpf.LibbpfException;
 import dev.senda.maps.libbpf.UdpSockDiag;
 import dev.senda.net.IpFamily;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,8 +67,8 @@ public final class SockDiagUdpCloser implements UdpSocketCloser {
                     if (c.errno() == EOPNOTSUPP) unsupported = true;
                 }
             } catch (LibbpfException e) {
-                if (e.errno() == LibbpfException.ENOENT) {
-                    vanished++;
+                if (e.errno() == LibbpfException.ENOENT && !Files.exists(ns)) {
+                    vanished++; // its last process exited: /proc/<pid>/ns/net went with it
                 } else {
                     errors.add(ns + ": " + e.getMessage());
                 }

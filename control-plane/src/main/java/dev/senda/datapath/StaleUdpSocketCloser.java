@@ -5,6 +5,7 @@ import dev.senda.maps.libbpf.BpfIterator;
 import dev.senda.maps.libbpf.BpfObject;
 import dev.senda.maps.libbpf.LibbpfException;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,8 +62,8 @@ public final class StaleUdpSocketCloser implements UdpSocketCloser {
             try {
                 sockets.addAll(DestroyedSocket.decodeAll(iterator.runIn(ns, PER_NAMESPACE)));
             } catch (LibbpfException e) {
-                if (e.errno() == LibbpfException.ENOENT) {
-                    vanished++;
+                if (e.errno() == LibbpfException.ENOENT && !Files.exists(ns)) {
+                    vanished++; // its last process exited: /proc/<pid>/ns/net went with it
                 } else {
                     errors.add(ns + ": " + e.getMessage());
                 }

@@ -69,21 +69,28 @@ final class UdpStream implements AutoCloseable {
             for (String l : lines) {
                 String[] f = l.split(" ", 4);
                 if (f.length >= 3 && f[0].equals("OK") && f[2].equals(backend.name())) {
-                    Instant at = Instant.ofEpochMilli(Long.parseLong(f[1]));
-                    if (!at.isBefore(since)) return Optional.of(at);
+                    Optional<Instant> at = at(l);
+                    if (at.isPresent() && !at.get().isBefore(since)) return at;
                 }
             }
         }
         return Optional.empty();
     }
 
+    /** When a line of the client's was written (its second field), if it is one. */
+    private static Optional<Instant> at(String line) {
+        String[] f = line.split(" ", 3);
+        try {
+            return f.length >= 2 ? Optional.of(Instant.ofEpochMilli(Long.parseLong(f[1]))) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The output since {@code since} (at most the last {@code max} lines), for failure messages. */
     String tail(Instant since, int max) {
         synchronized (lines) {
-            List<String> recent = lines.stream().filter(l -> {
-                String[] f = l.split(" ", 3);
-                return f.length >= 2 && Instant.ofEpochMilli(Long.parseLong(f[1])).compareTo(since) >= 0;
-            }).toList();
+            List<String> recent = lines.stream().filter(l -> at(l).map(t -> !t.isBefore(since)).orElse(true)).toList();
             return String.join("\n", recent.subList(Math.max(0, recent.size() - max), recent.size()));
         }
     }
