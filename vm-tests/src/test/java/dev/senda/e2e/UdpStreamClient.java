@@ -19,8 +19,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Arguments: {@code <ip> <port> <source-port> <wait-ms> <max-seconds>}. Each round sends
  * "ping" and waits at most wait-ms for the answer. On a socket error (the socket was closed under it,
- * an ICMP error came back) it behaves as an application would: closes the socket and opens a new one on
- * the same source port, connected to the same target. Output, one line per round:
+ * an ICMP error came back) it behaves as an application would: closes the socket and at once opens a new
+ * one on the same source port, connected to the same target (after a failed open or connect, or a
+ * second error in a row, it waits a round first). Output, one line per round:
  * {@code OK <epoch-ms> <answer>}, {@code TIMEOUT <epoch-ms>}, {@code ERR <epoch-ms> <error>}.
  * Ends after max-seconds or when stdin reaches EOF.
  */
@@ -49,6 +50,7 @@ public final class UdpStreamClient {
                 : StandardProtocolFamily.INET6;
         DatagramChannel ch = null;
         byte[] ping = "ping\n".getBytes(StandardCharsets.US_ASCII);
+        boolean failedBefore = false; // the last round failed too: wait before the next (no tight loop)
         while (System.nanoTime() < end) {
             try {
                 if (ch == null) {
@@ -62,20 +64,31 @@ public final class UdpStreamClient {
                 ch.socket().receive(p);
                 out.println("OK " + System.currentTimeMillis() + " "
                         + new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).strip());
+                failedBefore = false;
             } catch (SocketTimeoutException e) {
                 out.println("TIMEOUT " + System.currentTimeMillis());
             } catch (IOException e) {
                 out.println("ERR " + System.currentTimeMillis() + " " + e);
-                if (ch != null) {
-                    try {
-                        ch.close();
-                    } catch (IOException ignored) {
-                        // reopened below either way
-                    }
+                if (ch != null && ch.isConnected() && !failedBefore) {
+                    // the socket failed: a new one at once, as an application reconnecting on error would
+                    close(ch);
                     ch = null;
+                    failedBefore = true;
+                } else {
+                    // opening or connecting failed: no tight loop while, say, the port is still held
+                    if (ch != null) close(ch);
+                    ch = null;
+                    sleep(waitMs);
                 }
-                sleep(waitMs); // no tight loop while, say, the port is still held
             }
+        }
+    }
+
+    private static void close(DatagramChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // a new socket is opened either way
         }
     }
 
