@@ -101,7 +101,6 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         if (!result.ok()) {
             return SyncResult.failure(result.summary());
         }
-        appliedListener.accept(desired.lb());
         ProgrammedChanges.Delta delta = changes.programmed(snapshot, clock.instant());
         metrics.recordChanges(delta.services(), delta.endpointSlices());
         delta.latencies().forEach(metrics::observeNetworkProgramming);
@@ -109,6 +108,8 @@ final class ServiceSync implements SyncRunner.SyncFunction {
             log.info("programmed {} frontends of {} services with {} backends ({} map writes, reason {})",
                     result.frontends(), result.services(), result.backends(), result.writes(), reason);
         }
+        // after the programming latency is taken: what listeners do (close sockets) is not programming
+        appliedListener.accept(desired.lb());
         return SyncResult.success(true);
     }
 
