@@ -31,7 +31,9 @@ MEMORY=${SENDA_VM_MEMORY:-4G}
 CPUS=${SENDA_VM_CPUS:-2}
 # Modules the suites need that Debian builds as modules; their dependencies are added
 # automatically (from each .ko's modinfo), built-in ones are skipped.
-MODULES=(virtio_pci 9pnet_virtio 9p veth sch_ingress cls_bpf)
+# (udp_diag: sock_diag of UDP sockets, how kernels without bpf_sock_destroy close stale ones; the
+# initramfs has no modprobe for the kernel's on-demand loading.)
+MODULES=(virtio_pci 9pnet_virtio 9p veth sch_ingress cls_bpf udp_diag)
 # Modules whose test classes go on the class path (their test dependencies too); maps' come with
 # vm-tests' (a test-jar dependency).
 SUITE_MODULES=(vm-tests control-plane)

@@ -1,7 +1,10 @@
 package dev.senda.agent;
 
+import dev.senda.datapath.CgroupNetns;
 import dev.senda.datapath.Datapath;
+import dev.senda.datapath.UdpSocketCloser;
 import dev.senda.desired.DesiredStateCalculator;
+import dev.senda.maps.features.Feature;
 import dev.senda.maps.features.FeatureProbe;
 import dev.senda.maps.features.KernelFeatures;
 import dev.senda.reconcile.LbReconciler;
@@ -18,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -57,6 +61,8 @@ public final class Agent implements AutoCloseable {
         } else {
             datapath.detachSocketLb();
         }
+        Optional<UdpSocketCloser> udpCloser = openUdpCloser(config, features);
+        udpCloser.ifPresent(started::push);
         datapath.attachPodDevices(config.podDevices());
         datapath.attachNodeDevices(config.nodeDevices());
 
@@ -89,6 +95,9 @@ public final class Agent implements AutoCloseable {
         ServiceHealthServers healthCheckPorts = new ServiceHealthServers(() -> health.status().healthy());
         started.push(healthCheckPorts);
         sync.onHealthChecks(healthCheckPorts::update);
+        CgroupNetns socketLbNamespaces = new CgroupNetns(config.cgroupRoot());
+        udpCloser.map(closer -> new StaleUdpSockets(closer, socketLbNamespaces::namespaces, metrics))
+                .ifPresent(stale -> sync.onApplied(stale::applied));
         SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
         started.push(runner);
         runner.start();
@@ -100,6 +109,26 @@ public final class Agent implements AutoCloseable {
         });
         log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
                 config.metricsBind());
+    }
+
+    /**
+     * The closer of connected UDP sockets whose backend left (socket LB only: per-packet LB re-balances
+     * by itself): the BPF iterator with bpf_sock_destroy, else sock_diag; empty, with the reason logged,
+     * when neither can be opened. Never a failed start.
+     */
+    private static Optional<UdpSocketCloser> openUdpCloser(AgentConfig config, KernelFeatures features) {
+        if (!config.socketLb()) return Optional.empty();
+        try {
+            UdpSocketCloser closer = UdpSocketCloser.forKernel(config.bpffsRoot(), features);
+            log.info("connected UDP sockets of departed backends are closed with {}{}", closer.describe(),
+                    features.has(Feature.SOCK_DESTROY) ? ""
+                            : " (no bpf_sock_destroy: " + features.finding(Feature.SOCK_DESTROY) + ")");
+            return Optional.of(closer);
+        } catch (RuntimeException e) {
+            log.warn("cannot close connected UDP sockets of departed backends ({}): such a socket keeps its backend "
+                    + "until the application connects again", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Source createSource(SourceSpec spec) {

@@ -104,6 +104,16 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .name("senda_rejected_objects")
             .help("Kubernetes objects currently rejected as malformed (see the log for the reasons).")
             .register(registry);
+    private final Counter staleUdpSockets = Counter.builder()
+            .name("senda_stale_udp_sockets_total")
+            .help("Connected UDP sockets socket LB had pointed at a backend that left their Service, met by a "
+                    + "sweep, by result: closed (bpf_sock_destroy succeeded) or failed.")
+            .labelNames("result")
+            .register(registry);
+    private final Counter staleUdpSweeps = Counter.builder()
+            .name("senda_stale_udp_sweeps_total")
+            .help("Sweeps of socket LB's network namespaces for connected UDP sockets of departed backends.")
+            .register(registry);
     private final Counter mapWrites = Counter.builder()
             .name("senda_map_writes_total")
             .help("Successful BPF map updates and deletes done by the reconciler.")
@@ -197,6 +207,13 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
     public void recordApply(ApplyResult result) {
         setProgrammed(result.services(), result.frontends(), result.backends());
         addMapWrites(result.writes());
+    }
+
+    /** One sweep for stale connected UDP sockets: how many it closed and how many it failed to close. */
+    public void recordStaleUdpSweep(long closed, long failed) {
+        staleUdpSweeps.inc();
+        staleUdpSockets.labelValues("closed").inc(closed);
+        staleUdpSockets.labelValues("failed").inc(failed);
     }
 
     public void setProgrammed(int serviceCount, int frontendCount, int backendCount) {

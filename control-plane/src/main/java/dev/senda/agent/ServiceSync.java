@@ -58,6 +58,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private Set<Rejection> reportedRejections = Set.of();
     private java.util.function.Consumer<NodeInfo> nodeListener = n -> { };
     private java.util.function.Consumer<dev.senda.desired.HealthChecks> healthCheckListener = h -> { };
+    private java.util.function.Consumer<dev.senda.desired.LbState> appliedListener = s -> { };
 
     ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics) {
@@ -107,6 +108,8 @@ final class ServiceSync implements SyncRunner.SyncFunction {
             log.info("programmed {} frontends of {} services with {} backends ({} map writes, reason {})",
                     result.frontends(), result.services(), result.backends(), result.writes(), reason);
         }
+        // after the programming latency is taken: what listeners do (close sockets) is not programming
+        appliedListener.accept(desired.lb());
         return SyncResult.success(true);
     }
 
@@ -118,6 +121,11 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     /** Tells {@code listener} the health-check node ports wanted, at every sync (their counts change). */
     void onHealthChecks(java.util.function.Consumer<dev.senda.desired.HealthChecks> listener) {
         this.healthCheckListener = listener;
+    }
+
+    /** Tells {@code listener} what the maps hold after each successful apply (backends that left act on it). */
+    void onApplied(java.util.function.Consumer<dev.senda.desired.LbState> listener) {
+        this.appliedListener = listener;
     }
 
     private void reportNode(NodeInfo node) {

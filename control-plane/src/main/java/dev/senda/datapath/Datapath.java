@@ -90,7 +90,7 @@ public final class Datapath implements AutoCloseable {
     }
 
     /** Opens, checks and loads one bundled object, leaving the programs named in {@code leftOut} unloaded. */
-    private static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
+    static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
         Path file = BundledObjects.extract(name);
         try {
             BtfLayoutCheck.verify(file);

@@ -26,6 +26,15 @@ public final class DatapathLayout {
     /** Per-packet LB on tc. */
     public static final String TC_OBJECT = "senda_tc.o";
 
+    /**
+     * The socket-destroy iterator (closes connected UDP sockets of removed backends), loaded only where
+     * the kernel has {@code bpf_sock_destroy}: see {@link StaleUdpSocketCloser}.
+     */
+    public static final String SOCK_DESTROY_OBJECT = "senda_sockdestroy.o";
+
+    /** Its iter/udp program. */
+    public static final String SOCK_DESTROY_PROGRAM = "senda_sockdestroy_udp";
+
     /** The tc program attached at ingress of host-side pod interfaces. */
     public static final String TC_FROM_POD_PROGRAM = "senda_tc_from_pod";
 

@@ -61,6 +61,8 @@ class ServiceSyncTest {
         try (Metrics metrics = new Metrics()) {
             ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
                     new LbReconciler(maps.maps()), metrics);
+            List<dev.senda.desired.LbState> applied = new java.util.ArrayList<>();
+            sync.onApplied(applied::add);
 
             // The Service arrived, its EndpointSlice not yet: programming now would refuse its clients.
             store.put(Kinds.SERVICE, Service.clusterIp(WEB, "10.96.0.1",
@@ -80,6 +82,9 @@ class ServiceSyncTest {
             assertTrue(done.success() && done.complete(), done.toString());
             assertEquals(2, maps.services().size(), "header + one slot: " + maps.services());
             assertEquals(1, maps.backends().size());
+            // listeners (the stale-UDP-socket sweep) hear of applied syncs only, with what was applied
+            assertEquals(1, applied.size(), "one applied sync");
+            assertEquals(1, applied.getFirst().frontends().size());
         }
     }
 
