@@ -29,12 +29,16 @@ public record LbListing(List<Row> rows) {
      * {@code sourceRanges}: with the header's source-range flag, the ranges new flows may come from
      * (loadBalancerSourceRanges; empty: every source is dropped); null (left out of JSON) without the
      * flag: any source.
+     * {@code dropsWhenEmpty}: true (else left out of JSON) for a node-local frontend without an endpoint
+     * here while the Service has some elsewhere ({@code SENDA_SVC_FLAG_DROP_EMPTY}): its traffic is
+     * dropped, not refused.
      */
     @JsonPropertyOrder({"frontend", "type", "family", "address", "port", "protocol", "scope", "serviceId",
-            "affinityTimeoutSeconds", "sourceRanges", "backends"})
+            "affinityTimeoutSeconds", "sourceRanges", "dropsWhenEmpty", "backends"})
     public record Row(String frontend, String type, String family, String address, int port, String protocol,
                       String scope, int serviceId, long affinityTimeoutSeconds,
-                      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> sourceRanges, List<Slot> backends) {
+                      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> sourceRanges,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean dropsWhenEmpty, List<Slot> backends) {
         /** "10800s", or "none". */
         String affinityText() {
             return affinityTimeoutSeconds == 0 ? "none" : affinityTimeoutSeconds + "s";
@@ -83,7 +87,8 @@ public record LbListing(List<Row> rows) {
             rows.add(new Row(header.address().withPort(header.port()) + "/" + header.proto(), value.kind(),
                     header.family().apiName(), header.address().toString(), header.port(), header.proto().name(),
                     header.scope().name().toLowerCase(), value.serviceId(),
-                    Integer.toUnsignedLong(value.affinityTimeout()), sourceRanges(header, value, ranges), slots));
+                    Integer.toUnsignedLong(value.affinityTimeout()), sourceRanges(header, value, ranges),
+                    (value.flags() & ServiceValue.FLAG_DROP_EMPTY) != 0 ? Boolean.TRUE : null, slots));
         });
         return new LbListing(rows);
     }
@@ -105,7 +110,9 @@ public record LbListing(List<Row> rows) {
             List<String> bs = r.backends().stream().map(Slot::text).toList();
             out.append(String.format("%-44s %-12s %-9s %-6d %-8s %-18s %s%n", r.frontend(), r.type(), r.scope(),
                     r.serviceId(), r.affinityText(), r.sourcesText(),
-                    bs.isEmpty() ? "(none: connections refused)" : String.join(", ", bs)));
+                    !bs.isEmpty() ? String.join(", ", bs)
+                            : Boolean.TRUE.equals(r.dropsWhenEmpty()) ? "(none on this node: traffic dropped)"
+                            : "(none: connections refused)"));
         }
         return out.toString();
     }

@@ -48,6 +48,25 @@ class LbListingTest {
     }
 
     @Test
+    void aNodeLocalFrontendWithoutLocalEndpointSaysItsTrafficIsDropped() throws Exception {
+        TestLbMaps maps = new TestLbMaps();
+        maps.putService(new ServiceKey(ip("192.168.1.10"), 30080, Protocol.TCP, Scope.EXTERNAL, 0),
+                ServiceValue.header(3, 0, ServiceValue.FLAG_NODE_PORT | ServiceValue.FLAG_DROP_EMPTY));
+        maps.putService(new ServiceKey(ip("10.96.0.12"), 80, Protocol.TCP, Scope.EXTERNAL, 0),
+                ServiceValue.header(4, 0, 0));
+        LbListing listing = LbListing.of(maps.maps());
+        String table = listing.toTable();
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("192.168.1.10:30080/TCP")
+                && l.endsWith("(none on this node: traffic dropped)")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("10.96.0.12:80/TCP")
+                && l.endsWith("(none: connections refused)")), table);
+        JsonNode json = new ObjectMapper().readTree(listing.toJson());
+        assertEquals("10.96.0.12:80/TCP", json.get(0).get("frontend").asText());
+        assertTrue(json.get(0).get("dropsWhenEmpty") == null, json.toString());
+        assertTrue(json.get(1).get("dropsWhenEmpty").asBoolean(), json.toString());
+    }
+
+    @Test
     void tableShowsBothFamiliesBackendsInSlotOrderAndEmptyServices() {
         String table = LbListing.of(mapsWithServices().maps()).toTable();
         assertTrue(table.contains("10.96.0.10:80/TCP"), table);
