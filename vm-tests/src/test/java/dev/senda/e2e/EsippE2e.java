@@ -44,10 +44,6 @@ abstract class EsippE2e extends NodeDevicesClusterE2e {
         return ips.stream().filter(ip -> KubeObjects.family(ip) == family).findFirst().orElseThrow();
     }
 
-    private String nodeIp(Testbed node, IpFamily f) {
-        return c.cluster.nodeAddress(node, f);
-    }
-
     /** A dual-stack LoadBalancer Service (TCP and UDP 80, node port, ingress IPs) with externalTrafficPolicy Local. */
     private Service localLoadBalancer(String name, int nodePort, int healthCheckNodePort, List<String> ingressIps) {
         return externalPolicy(loadBalancer(KubeObjects.withNodePort(echoService(c, name), nodePort), ingressIps),

@@ -1,6 +1,8 @@
 package dev.senda.e2e;
 
+import dev.senda.net.IpFamily;
 import dev.senda.testbed.Cluster;
+import dev.senda.testbed.Testbed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +55,11 @@ abstract class NodeDevicesClusterE2e {
     @AfterAll
     void stopCluster() {
         if (c != null) c.close();
+    }
+
+    /** A node's address of {@code family} (its Node object's InternalIP; where its node ports answer). */
+    String nodeIp(Testbed node, IpFamily family) {
+        return c.cluster.nodeAddress(node, family);
     }
 
     /** A node port no other Service of this class's cluster has had. */

@@ -2,7 +2,6 @@ package dev.senda.e2e;
 
 import dev.senda.net.IpFamily;
 import dev.senda.testbed.Pod;
-import dev.senda.testbed.Testbed;
 import dev.senda.testbed.Testbed.Proto;
 import io.fabric8.kubernetes.api.model.Service;
 import org.junit.jupiter.api.DisplayName;
@@ -31,10 +30,6 @@ abstract class TrafficPolicyE2e extends NodeDevicesClusterE2e {
     static String vip(Service svc, IpFamily family) {
         return svc.getSpec().getClusterIPs().stream().filter(ip -> KubeObjects.family(ip) == family).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no " + family + " cluster IP: " + svc.getSpec().getClusterIPs()));
-    }
-
-    private String nodeIp(Testbed node, IpFamily f) {
-        return c.cluster.nodeAddress(node, f);
     }
 
     @Test
