@@ -155,6 +155,7 @@ abstract class EsippE2e extends NodeDevicesClusterE2e {
             for (Proto proto : Proto.values()) {
                 probe.awaitServed(proto, c.external, nodeIp(c.node2, f), nodePort, c.echo1a, nodeIp(c.node2, f));
                 // node-1 has the endpoint itself: no hop to another node, no source NAT
+                probe.awaitServed(proto, c.external, nodeIp(c.node1, f), nodePort, c.echo1a, c.external.ip(f), 0);
                 probe.awaitServed(proto, c.external, ofFamily(ingress, f), 80, c.echo1a, c.external.ip(f));
             }
         }
