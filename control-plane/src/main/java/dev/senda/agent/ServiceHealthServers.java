@@ -75,7 +75,9 @@ public final class ServiceHealthServers implements AutoCloseable {
 
         Set<Listen> want = new HashSet<>();
         for (HealthCheckServer s : byPort.values()) {
-            for (IpAddress a : wanted.addresses()) want.add(new Listen(a, s.port()));
+            for (IpAddress a : wanted.addresses()) {
+                if (s.serves(a.family())) want.add(new Listen(a, s.port()));
+            }
         }
         // Answers first, so a listener opened below never serves a stale or missing entry.
         answers.putAll(byPort);
@@ -115,30 +117,30 @@ public final class ServiceHealthServers implements AutoCloseable {
 
     private HttpServer start(Listen l) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(l.address().toInetAddress(), l.port()), 0);
-        server.createContext("/", exchange -> handle(l.port(), exchange));
+        server.createContext("/", exchange -> handle(l, exchange));
         server.setExecutor(executor);
         server.start();
         return server;
     }
 
-    private void handle(int port, HttpExchange exchange) throws IOException {
+    private void handle(Listen l, HttpExchange exchange) throws IOException {
         try (exchange) {
-            HealthCheckServer s = answers.get(port);
+            HealthCheckServer s = answers.get(l.port());
             if (s == null) { // closed between accept and answer
                 HttpReplies.send(exchange, 503, "text/plain; charset=utf-8", "no longer served\n");
                 return;
             }
             boolean healthy = proxyHealthy.getAsBoolean();
-            exchange.getResponseHeaders().set("X-Load-Balancing-Endpoint-Weight", Integer.toString(s.localEndpoints()));
-            HttpReplies.send(exchange, s.localEndpoints() > 0 && healthy ? 200 : 503, "application/json",
-                    body(s, healthy));
+            int local = s.localEndpoints(l.address().family());
+            exchange.getResponseHeaders().set("X-Load-Balancing-Endpoint-Weight", Integer.toString(local));
+            HttpReplies.send(exchange, local > 0 && healthy ? 200 : 503, "application/json", body(s, local, healthy));
         }
     }
 
     /** kube-proxy's fields (names escaped: a directory source does not check them as the API server does). */
-    static String body(HealthCheckServer s, boolean healthy) {
+    static String body(HealthCheckServer s, int localEndpoints, boolean healthy) {
         return "{\"service\": {\"namespace\": " + quoted(s.service().namespace()) + ",\"name\": "
-                + quoted(s.service().name()) + "},\"localEndpoints\": " + s.localEndpoints()
+                + quoted(s.service().name()) + "},\"localEndpoints\": " + localEndpoints
                 + ",\"serviceProxyHealthy\": " + healthy + "}\n";
     }
 

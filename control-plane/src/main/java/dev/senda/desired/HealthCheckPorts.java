@@ -6,7 +6,9 @@ import dev.senda.net.IpAddress;
 import dev.senda.net.IpFamily;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -52,16 +54,19 @@ final class HealthCheckPorts {
         return List.copyOf(out.values());
     }
 
-    /** Ready endpoints of the Service on this node, each address once over all ports and families. */
-    private static int localReady(ParsedService svc, ServiceEndpoints endpoints, NodeInfo node) {
-        Set<IpAddress> addresses = new HashSet<>();
-        for (ParsedPort port : svc.ports()) {
-            for (IpFamily family : IpFamily.values()) {
+    /** Per family of the Service: its ready endpoints on this node, each address once over all ports. */
+    private static Map<IpFamily, Integer> localReady(ParsedService svc, ServiceEndpoints endpoints, NodeInfo node) {
+        Map<IpFamily, Integer> out = new EnumMap<>(IpFamily.class);
+        for (IpAddress clusterIp : svc.clusterIps()) {
+            IpFamily family = clusterIp.family();
+            Set<IpAddress> addresses = new HashSet<>();
+            for (ParsedPort port : svc.ports()) {
                 for (PortEndpoint e : endpoints.of(svc.ref(), port, family)) {
                     if (e.readiness().ready() && node.nodeName().equals(e.nodeName())) addresses.add(e.address().address());
                 }
             }
+            out.put(family, addresses.size());
         }
-        return addresses.size();
+        return out;
     }
 }

@@ -84,6 +84,25 @@ class ServiceHealthServersTest {
     }
 
     @Test
+    void eachFamilysAddressesAnswerWithThatFamilysCountAndAServiceListensOnlyInItsFamilies() throws Exception {
+        int port = freePort();
+        IpAddress v6 = IpAddress.parse("::1").orElseThrow();
+        // dual-stack: one pod with an address of each family counts 1 in each (kube-proxy's per-family proxiers)
+        servers.update(new HealthChecks(List.of(LOOPBACK, v6), List.of(new HealthCheckServer(WEB, port,
+                java.util.Map.of(dev.senda.net.IpFamily.IPV4, 1, dev.senda.net.IpFamily.IPV6, 0)))));
+        assertEquals(body("ns", "web", 1, true), get(port, "/healthz").body());
+        HttpResponse<String> r6 = client.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + port + "/healthz"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, r6.statusCode());
+        assertEquals(body("ns", "web", 0, true), r6.body());
+
+        // an IPv4-only Service has no listener on the IPv6 addresses
+        servers.update(new HealthChecks(List.of(LOOPBACK, v6), List.of(new HealthCheckServer(WEB, port,
+                java.util.Map.of(dev.senda.net.IpFamily.IPV4, 1)))));
+        assertEquals(java.util.Set.of(new ServiceHealthServers.Listen(LOOPBACK, port)), servers.listening());
+    }
+
+    @Test
     void answers503WhileTheAgentIsUnhealthyEvenWithLocalEndpoints() throws Exception {
         int port = freePort();
         servers.update(wanted(new HealthCheckServer(WEB, port, 1)));

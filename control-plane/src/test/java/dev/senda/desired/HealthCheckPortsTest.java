@@ -11,6 +11,7 @@ import dev.senda.model.ServicePort;
 import dev.senda.model.SlicePort;
 import dev.senda.model.Snapshot;
 import dev.senda.net.IpAddress;
+import dev.senda.net.IpFamily;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -47,7 +48,8 @@ class HealthCheckPortsTest {
                 List.of(slice("lb", "IPv4", ep("10.1.0.1", "n1", READY), ep("10.1.0.2", "n1", READY),
                         ep("10.1.0.3", "n2", READY), ep("10.1.0.4", "n1", TERMINATING)),
                         slice("lb", "IPv6", ep("fd00::1", "n1", READY)))), NODE);
-        assertEquals(List.of(new HealthCheckServer(new ObjectRef("ns", "lb"), 32000, 3)), s.healthChecks().servers());
+        // an IPv4 Service counts its IPv4 endpoints, as kube-proxy's IPv4 proxier does (the IPv6 slice is not its)
+        assertEquals(List.of(new HealthCheckServer(new ObjectRef("ns", "lb"), 32000, Map.of(IpFamily.IPV4, 2))), s.healthChecks().servers());
         assertEquals(List.of(), s.rejections());
     }
 
@@ -55,7 +57,7 @@ class HealthCheckPortsTest {
     void onlyTerminatingLocalEndpointsCountZero() {
         DesiredState s = calc.calculate(Snapshot.of(List.of(svc("lb", "LoadBalancer", "Local", 32000, null, "10.0.0.1")),
                 List.of(slice("lb", "IPv4", ep("10.1.0.4", "n1", TERMINATING)))), NODE);
-        assertEquals(List.of(new HealthCheckServer(new ObjectRef("ns", "lb"), 32000, 0)), s.healthChecks().servers());
+        assertEquals(List.of(new HealthCheckServer(new ObjectRef("ns", "lb"), 32000, Map.of(IpFamily.IPV4, 0))), s.healthChecks().servers());
     }
 
     @Test
@@ -75,7 +77,7 @@ class HealthCheckPortsTest {
                 svc("dup", "LoadBalancer", "Local", 32000, null, "10.0.0.2"),
                 svc("big", "LoadBalancer", "Local", 70000, null, "10.0.0.3"),
                 svc("none", "LoadBalancer", "Local", null, null, "10.0.0.4")), List.of()), NODE);
-        assertEquals(List.of(new HealthCheckServer(new ObjectRef("ns", "old"), 32000, 0)), s.healthChecks().servers());
+        assertEquals(List.of(new HealthCheckServer(new ObjectRef("ns", "old"), 32000, Map.of(IpFamily.IPV4, 0))), s.healthChecks().servers());
         assertEquals(List.of(
                 new Rejection(Rejection.SERVICE, new ObjectRef("ns", "big"), "spec.healthCheckNodePort 70000 is out of "
                         + "range 1..65535; no health check node port is served for it"),
@@ -96,7 +98,7 @@ class HealthCheckPortsTest {
         NodeInfo seen = new NodeInfo("n1", null, List.of(v4, v6), List.of(v4, v6), false, true);
         DesiredState s = calc.calculate(Snapshot.of(List.of(svc("lb", "LoadBalancer", "Local", 32000, null, "10.0.0.1")),
                 List.of()), seen);
-        assertEquals(new HealthChecks(List.of(v4, v6), List.of(new HealthCheckServer(new ObjectRef("ns", "lb"), 32000, 0))),
+        assertEquals(new HealthChecks(List.of(v4, v6), List.of(new HealthCheckServer(new ObjectRef("ns", "lb"), 32000, Map.of(IpFamily.IPV4, 0)))),
                 s.healthChecks());
     }
 }
