@@ -10,8 +10,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A long-lived TCP connection made by a client process in a pod (socat between its stdio and the
- * connection), to prove that an established connection survives endpoint changes.
+ * A long-lived TCP connection (or SCTP association) made by a client process in a pod (socat between
+ * its stdio and the connection), to prove that an established connection survives endpoint changes.
  */
 public final class TcpSession implements AutoCloseable {
     private static final String EOF = "\u0000EOF";

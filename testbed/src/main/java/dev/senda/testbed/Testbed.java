@@ -537,6 +537,17 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
+     * Opens an SCTP association from a pod to an IPv4 or IPv6 literal (a socat process between its
+     * stdio and a one-to-one SCTP socket, outside the cgroup: socket LB leaves SCTP alone; stopped on
+     * {@link TcpSession#close()} or with the testbed). Needs a kernel with SCTP sockets.
+     */
+    public TcpSession openSctpSession(Pod from, String ip, int port) throws IOException {
+        IpAddress target = IpAddress.parse(ip).orElseThrow(() -> new IllegalArgumentException("not an IP literal: " + ip));
+        String socatAddress = (target.isIpv4() ? "SCTP4-CONNECT:" : "SCTP6-CONNECT:") + target.withPort(port);
+        return new TcpSession(clientCommand(from, false, "socat", "-", socatAddress + ",connect-timeout=3"), processes);
+    }
+
+    /**
      * The command line that runs {@code argv} in the pod's namespace, optionally inside the cgroup:
      * the shell writes its own PID to cgroup.procs and then execs, so the client never runs outside it.
      */

@@ -30,7 +30,11 @@ final class E2eNode implements AutoCloseable {
     static final int ECHO2 = 8081;
     /** Greets, then echoes lines: for long-lived connections. */
     static final int STREAM = 8090;
-    static final Duration AGENT_READY = Duration.ofSeconds(90);
+    /**
+     * How long the agent may take to answer /healthz: 90 s, or {@code -Dsenda.e2e.agentReadySeconds}
+     * (the QEMU run sets more: under TCG a JVM starts many times slower).
+     */
+    static final Duration AGENT_READY = Duration.ofSeconds(Long.getLong("senda.e2e.agentReadySeconds", 90));
 
     final Testbed tb;
     final MockApiServer api;
