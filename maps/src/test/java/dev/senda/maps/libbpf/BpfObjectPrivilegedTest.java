@@ -46,6 +46,15 @@ class BpfObjectPrivilegedTest {
                     "senda_sockrevnat4_v1")) {
                 assertTrue(Files.exists(pins.path().resolve(map)), map + " pinned");
             }
+            // least privilege: every pin is readable and writable by its owner (root) only
+            try (var listing = Files.list(pins.path())) {
+                for (Path pin : listing.toList()) {
+                    assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                            Files.getPosixFilePermissions(pin), pin + " mode");
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
