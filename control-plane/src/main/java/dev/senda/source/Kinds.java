@@ -19,7 +19,7 @@ import java.util.Set;
  * <p>To add a kind: write its model record in {@code dev.senda.model} and its converter in
  * {@link Converters}, then declare it here and list it in {@link #ALL}, as {@link #NODE} is.
  * Cluster-scoped kinds work the same way (their refs have namespace "").
- * Nothing else in the sources changes. Grant list and watch on the kind's resource in
+ * Nothing else in the sources changes. Grant get, list and watch on the kind's resource in
  * {@code deploy/} too: without them its informer never syncs, and the agent programs nothing (on
  * purpose: a half-delivered state must not prune working Services).
  */

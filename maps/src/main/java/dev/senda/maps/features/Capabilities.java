@@ -42,6 +42,14 @@ public record Capabilities(long effective) {
         }
     }
 
+    /**
+     * The capabilities the datapath needs, THE list: {@link #missingForDatapath()} checks it and
+     * {@code deploy/daemonset.yaml} grants exactly it (a test compares the two). CAP_NET_ADMIN attaches
+     * to devices and cgroups and destroys stale sockets; CAP_SYS_ADMIN mounts bpffs, enters network
+     * namespaces and also grants what CAP_BPF and CAP_PERFMON do, on every kernel.
+     */
+    public static final List<Cap> REQUIRED_FOR_DATAPATH = List.of(Cap.NET_ADMIN, Cap.SYS_ADMIN);
+
     /** Those of this process (the JVM), read now. */
     public static Capabilities ofThisProcess() {
         try {
@@ -75,14 +83,14 @@ public record Capabilities(long effective) {
     }
 
     /**
-     * What the datapath needs and this process lacks, by name; empty when it may run. CAP_NET_ADMIN
-     * and CAP_SYS_ADMIN are needed (bpffs, namespaces); CAP_SYS_ADMIN also grants what CAP_BPF
-     * does, so CAP_BPF is never missing on its own.
+     * What the datapath needs ({@link #REQUIRED_FOR_DATAPATH}) and this process lacks, by name, in
+     * that list's order; empty when it may run.
      */
     public List<String> missingForDatapath() {
         List<String> missing = new ArrayList<>();
-        if (!has(Cap.NET_ADMIN)) missing.add(Cap.NET_ADMIN.capName());
-        if (!has(Cap.SYS_ADMIN)) missing.add(Cap.SYS_ADMIN.capName());
+        for (Cap cap : REQUIRED_FOR_DATAPATH) {
+            if (!has(cap)) missing.add(cap.capName());
+        }
         return List.copyOf(missing);
     }
 
@@ -93,7 +101,9 @@ public record Capabilities(long effective) {
     public void requireForDatapath(String who) {
         List<String> missing = missingForDatapath();
         if (!missing.isEmpty()) {
-            throw new IllegalStateException(who + " needs CAP_NET_ADMIN and CAP_SYS_ADMIN (which covers CAP_BPF); this process lacks "
+            throw new IllegalStateException(who + " needs " + String.join(" and ",
+                    REQUIRED_FOR_DATAPATH.stream().map(Cap::capName).toList())
+                    + " (CAP_SYS_ADMIN covers CAP_BPF); this process lacks "
                     + String.join(", ", missing) + " (CapEff " + HexFormat.of().toHexDigits(effective)
                     + "): run it as root or grant them");
         }
