@@ -14,7 +14,8 @@ import java.util.Optional;
  * <p>Skipped (as kube-proxy does): type ExternalName; labeled {@value #LABEL_SERVICE_PROXY_NAME} (any
  * value: another proxy owns it) or {@value #LABEL_HEADLESS}; headless (a cluster IP "None").
  *
- * <p>Rejected, with every problem found: an unknown {@code spec.type}; cluster IPs that do not
+ * <p>Rejected, with every problem found: a name, namespace or label beyond the API's limits
+ * ({@link ApiLimits}); an unknown {@code spec.type}; cluster IPs that do not
  * validate ({@link ClusterIps}); ports that do not validate ({@link ServicePorts}); a traffic policy
  * other than Cluster or Local (which endpoints to use would be a guess); a session affinity that does
  * not validate ({@link SessionAffinity}). External parts (node ports,
@@ -46,6 +47,9 @@ final class ServiceParser {
         }
 
         List<String> problems = new ArrayList<>();
+        ApiLimits.NameFormat.DNS1035_LABEL.check("metadata.name", svc.ref().name(), problems::add);
+        ApiLimits.NameFormat.DNS1123_LABEL.check("metadata.namespace", svc.ref().namespace(), problems::add);
+        ApiLimits.checkLabels(svc.labels(), problems::add);
         Optional<ServiceType> type = ServiceType.ofApiName(svc.type());
         if (type.isEmpty()) {
             problems.add("spec.type \"" + svc.type() + "\" is not ClusterIP, NodePort, LoadBalancer or ExternalName");

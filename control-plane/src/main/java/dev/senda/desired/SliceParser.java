@@ -19,8 +19,10 @@ import java.util.function.Consumer;
  * Validates one EndpointSlice. A slice of addressType IPv4 or IPv6 is used for frontends of that
  * family; an FQDN slice is skipped without a rejection (nothing to balance to; kube-proxy ignores
  * them too), any other addressType is rejected as a whole. Inside a usable slice, a malformed port
- * or endpoint (no address, an address that is not of the slice's family) is reported and skipped,
- * and the rest of the slice is used.
+ * or endpoint (no address, an address that is not of the slice's family, an address that may not be a
+ * backend by {@link EndpointAddressRules}) is reported and skipped, and the rest of the slice is used.
+ * A slice whose name, namespace or labels are beyond the API's limits ({@link ApiLimits}) is rejected
+ * as a whole, like a malformed Service.
  */
 final class SliceParser {
     private static final Logger LOG = LoggerFactory.getLogger(SliceParser.class);
@@ -38,6 +40,14 @@ final class SliceParser {
         String type = slice.addressType();
         if (FQDN.equals(type)) {
             LOG.debug("EndpointSlice {}: addressType FQDN, not used (Senda balances to IP addresses only)", slice.ref());
+            return Optional.empty();
+        }
+        List<String> metadata = new ArrayList<>();
+        ApiLimits.NameFormat.DNS1123_SUBDOMAIN.check("metadata.name", slice.ref().name(), metadata::add);
+        ApiLimits.NameFormat.DNS1123_LABEL.check("metadata.namespace", slice.ref().namespace(), metadata::add);
+        ApiLimits.checkLabels(slice.labels(), metadata::add);
+        if (!metadata.isEmpty()) {
+            metadata.forEach(problems);
             return Optional.empty();
         }
         Optional<IpFamily> family = IpFamily.ofApiName(type);
@@ -83,6 +93,11 @@ final class SliceParser {
             if (address.isEmpty()) {
                 problems.accept("endpoints[" + i + "]: address \"" + literal + "\" is not an " + family
                         + " address, skipped");
+                continue;
+            }
+            Optional<String> refusal = EndpointAddressRules.refusal(address.get());
+            if (refusal.isPresent()) {
+                problems.accept("endpoints[" + i + "]: address \"" + literal + "\" is " + refusal.get() + ", skipped");
                 continue;
             }
             out.add(new ParsedSlice.Endpoint(address.get(), EndpointReadiness.of(ep.conditions()), ep.nodeName(),

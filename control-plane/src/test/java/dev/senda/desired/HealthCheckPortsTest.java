@@ -38,7 +38,7 @@ class HealthCheckPortsTest {
     }
 
     private static EndpointSlice slice(String service, String family, Endpoint... eps) {
-        return new EndpointSlice(new ObjectRef("ns", service + "-" + family), Map.of(EndpointSlice.SERVICE_NAME_LABEL, service),
+        return new EndpointSlice(new ObjectRef("ns", service + "-" + family.toLowerCase(java.util.Locale.ROOT)), Map.of(EndpointSlice.SERVICE_NAME_LABEL, service),
                 service, family, List.of(new SlicePort("http", null, 8080, null)), List.of(eps));
     }
 

@@ -111,4 +111,27 @@ class ServiceParserTest {
         assertInstanceOf(ServiceParse.Skipped.class, ServiceParser.parse(
                 svc("ClusterIP", Map.of(ServiceParser.LABEL_HEADLESS, ""), "junk", List.of(), List.of(), null, bad)));
     }
+
+    @Test
+    void aNameNamespaceOrLabelBeyondTheApiLimitsRejectsTheWholeService() {
+        String longName = "s".repeat(253);
+        Service s = new Service(new ObjectRef("Bad_NS", longName), Map.of("app", "v".repeat(10 * 1024)), null,
+                "ClusterIP", "10.96.0.1", List.of(), List.of(), null, List.of(), null, PORTS, null, null, null);
+        assertEquals(List.of(
+                "metadata.name \"" + "s".repeat(40) + "...\" is 253 characters, over the limit of 63",
+                "metadata.namespace \"Bad_NS\" is not a DNS-1123 label (lower case letters, digits and '-',"
+                        + " starting and ending alphanumeric)",
+                "metadata.labels[\"app\"] value \"" + "v".repeat(40) + "...\" is 10240 characters, over the limit of 63"),
+                rejected(s));
+    }
+
+    @Test
+    void aServiceNameIsADns1035LabelNotA1123One() {
+        Service s = new Service(new ObjectRef("ns", "9web"), Map.of(), null, "ClusterIP", "10.96.0.1", List.of(),
+                List.of(), null, List.of(), null, PORTS, null, null, null);
+        assertEquals(1, rejected(s).size());
+        s = new Service(new ObjectRef("9ns", "w" + "-9".repeat(31)), Map.of(), null, "ClusterIP", "10.96.0.1",
+                List.of(), List.of(), null, List.of(), null, PORTS, null, null, null);
+        accepted(s);
+    }
 }
