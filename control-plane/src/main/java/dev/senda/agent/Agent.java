@@ -29,8 +29,9 @@ import java.util.concurrent.CountDownLatch;
  * with the source until asked to stop.
  *
  * <p>Start order matters: the datapath and the reconciler's restored IDs come first, so the first
- * sync after a restart writes nothing that is already right; the source starts last, so its first
- * events find the sync runner ready. {@link #close()} stops the control plane only: maps and
+ * sync after a restart writes nothing that is already right; the source is created before
+ * anything is loaded (a source that cannot be made leaves no pins) but starts last, so its first events
+ * find the sync runner ready. {@link #close()} stops the control plane only: maps and
  * attachments are pinned, and forwarding continues without the agent.
  */
 public final class Agent implements AutoCloseable {
@@ -52,6 +53,17 @@ public final class Agent implements AutoCloseable {
         log.info("starting: node {}, source {}, nodeport addresses {}, bpffs root {}, cgroup root {}, socket LB {}, "
                         + "pod devices {}, node devices {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
                 config.podDevices().orElse("(none)"), config.nodeDevices().orElse("(none)"));
+        // Created (not started) before anything is loaded: a source that cannot be made leaves no pins.
+        Source source = createSource(config.source());
+        try {
+            start(source);
+        } catch (IOException | RuntimeException | Error e) {
+            if (!started.contains(source)) closeQuietly(source);
+            throw e;
+        }
+    }
+
+    private void start(Source source) throws IOException {
         KernelFeatures features = FeatureProbe.probe();
         log.info("kernel features: {}", features.summary());
         Datapath datapath = Datapath.load(config.bpffsRoot(), features);
@@ -74,8 +86,6 @@ public final class Agent implements AutoCloseable {
         started.push(metrics);
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
-        // Created (not started) before health and metrics, which report the files it refuses.
-        Source source = createSource(config.source());
         metrics.exportRejectedFiles(source::rejectedFiles);
         SyncRunner.Settings settings = SyncRunner.Settings.defaults();
         HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
@@ -139,6 +149,14 @@ public final class Agent implements AutoCloseable {
         };
     }
 
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+
     /** Blocks until SIGTERM/SIGINT or {@link #requestStop()}. */
     public void awaitShutdown() throws InterruptedException {
         stopRequested.await();
@@ -153,12 +171,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         while (!started.isEmpty()) {
-            AutoCloseable c = started.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
-            }
+            closeQuietly(started.pop());
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>{@code /healthz}: 200 while {@link HealthState.Status#healthy()} (no queued change overdue, first
  *       sync programmed, Node not being deleted, no refused input file missing), else 503.</li>
- *   <li>{@code /livez}: 200 while {@link HealthState.Status#live()} (no queued change overdue), else 503.</li>
+ *   <li>{@code /livez}: 200 while {@link HealthState.Status#live()} (starting, waiting for the first sync, or no queued change overdue), else 503.</li>
  *   <li>{@code /readyz}: 200 once the first complete sync has been programmed, else 503.</li>
  *   <li>any other path: 404, so a probe aimed at a wrong path fails instead of passing.</li>
  * </ul>

@@ -24,9 +24,10 @@ import java.util.function.Supplier;
  * syncs keep failing turns unhealthy {@code healthTimeout} after the first failure.
  *
  * <ul>
- *   <li>Live ({@code /livez}): no queued change is overdue. Agent start counts as a queued change
- *       (the initial sync), so a start-up that never completes fails liveness after the timeout, while
- *       a slow but progressing one is not killed before.</li>
+ *   <li>Live ({@code /livez}): no queued change is overdue once the first complete sync is programmed.
+ *       Before it, the agent is starting or waiting for its source (an API server that does not answer
+ *       yet): live, since a restart would only start the wait again, and a liveness probe must not kill
+ *       a waiting agent; not ready and not healthy, which is what load balancers and rollouts see.</li>
  *   <li>Ready ({@code /readyz}): a complete sync (every source synced, full desired state programmed)
  *       has succeeded once.</li>
  *   <li>Healthy ({@code /healthz}): live, ready, the Node is eligible (not being deleted), and no input
@@ -148,7 +149,8 @@ public final class HealthState implements SyncRunner.Observer {
         synchronized (this) {
             Instant now = clock.instant();
             Optional<Instant> last = Optional.ofNullable(lastUpdated);
-            boolean live = oldestPending == null || Duration.between(oldestPending, now).compareTo(healthTimeout) < 0;
+            boolean live = !ready || oldestPending == null
+                    || Duration.between(oldestPending, now).compareTo(healthTimeout) < 0;
             List<RejectedFile> missing = rejected.stream().filter(r -> !r.lastGoodKept()).toList();
             String reason;
             if (!live) reason = "a change queued at " + oldestPending + " is not programmed after " + healthTimeout;

@@ -4,11 +4,15 @@ import dev.senda.agent.Agent;
 import dev.senda.agent.AgentConfig;
 import dev.senda.agent.BindAddress;
 import dev.senda.agent.SourceSpec;
+import dev.senda.agent.StartChecks;
 import dev.senda.datapath.CgroupMounts;
 import dev.senda.desired.NodePortAddresses;
 import dev.senda.source.DirectorySource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -73,23 +77,40 @@ public final class AgentCommand implements Callable<Integer> {
                     + "(every InternalIP and ExternalIP of this Node object) (default: ${DEFAULT-VALUE})")
     String nodePortAddresses;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        AgentConfig config = new AgentConfig(
-                SourceSpec.parse(source, Optional.ofNullable(kubeconfig), sourceMaxFileBytes),
-                NodeNames.resolve(nodeName),
-                bpffsRoot,
-                cgroupRoot != null ? cgroupRoot : CgroupMounts.cgroup2Mount(),
-                socketLb,
-                Optional.ofNullable(podDevices).filter(s -> !s.isBlank()),
-                Optional.ofNullable(nodeDevices).filter(s -> !s.isBlank()),
-                BindAddress.parse("--healthz-bind", healthzBind),
-                BindAddress.parse("--metrics-bind", metricsBind),
-                NodePortAddresses.parse(nodePortAddresses));
+        AgentConfig config = checkedConfig();
         try (Agent agent = new Agent(config)) {
             agent.start();
             agent.awaitShutdown();
         }
         return 0;
+    }
+
+    /**
+     * Every setting parsed and checked against this node before anything is loaded, pinned or bound:
+     * a wrong one is a usage error (exit 2, the flag's name first) and leaves nothing behind.
+     */
+    private AgentConfig checkedConfig() {
+        try {
+            AgentConfig config = new AgentConfig(
+                    SourceSpec.parse(source, Optional.ofNullable(kubeconfig), sourceMaxFileBytes),
+                    NodeNames.resolve(nodeName),
+                    bpffsRoot,
+                    cgroupRoot != null ? cgroupRoot : CgroupMounts.cgroup2Mount(),
+                    socketLb,
+                    Optional.ofNullable(podDevices).filter(s -> !s.isBlank()),
+                    Optional.ofNullable(nodeDevices).filter(s -> !s.isBlank()),
+                    BindAddress.parse("--healthz-bind", healthzBind),
+                    BindAddress.parse("--metrics-bind", metricsBind),
+                    NodePortAddresses.parse(nodePortAddresses));
+            StartChecks.ofProcess().check(config);
+            return config;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 }

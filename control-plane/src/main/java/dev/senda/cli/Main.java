@@ -26,7 +26,9 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
         CommandLine cmd = new CommandLine(new Main());
-        cmd.setExecutionExceptionHandler(new ErrorReporter());
+        ErrorReporter errors = new ErrorReporter();
+        cmd.setExecutionExceptionHandler(errors);
+        cmd.setParameterExceptionHandler(errors);
         return cmd.execute(args);
     }
 

@@ -81,7 +81,7 @@ public final class KubernetesSource implements Source {
             if (!Files.isReadable(kubeconfig)) {
                 throw new IllegalArgumentException("kubeconfig " + kubeconfig + " does not exist or is not readable");
             }
-            config = Config.fromKubeconfig(kubeconfig.toFile());
+            config = readKubeconfig(kubeconfig);
         } else {
             config = Config.autoConfigure(null);
         }
@@ -89,6 +89,33 @@ public final class KubernetesSource implements Source {
         // would pick one at random, and this one needs no extra event-loop threads.
         return new KubernetesSource(new KubernetesClientBuilder().withConfig(config)
                 .withHttpClientFactory(new JdkHttpClientFactory()).build(), true, Kinds.ALL);
+    }
+
+    /**
+     * Reads a kubeconfig file without contacting any server (the agent's start checks call it before
+     * anything is loaded).
+     *
+     * @throws IllegalArgumentException when it does not parse or names no server
+     */
+    public static Config readKubeconfig(Path kubeconfig) {
+        Config config;
+        try {
+            config = Config.fromKubeconfig(kubeconfig.toFile());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a kubeconfig: " + firstLine(e), e);
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw new IllegalArgumentException("the kubeconfig names no server");
+        }
+        return config;
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String msg = String.valueOf(root.getMessage());
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg : msg.substring(0, nl);
     }
 
     @Override

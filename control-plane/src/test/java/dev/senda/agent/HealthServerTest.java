@@ -75,6 +75,15 @@ class HealthServerTest {
     }
 
     @Test
+    void livezStays200WhileTheAgentWaitsForItsFirstSync() throws Exception {
+        health.syncFailed(); // e.g. the API server does not answer yet
+        clock.advance(Duration.ofHours(1));
+        assertEquals(200, get("/livez").statusCode(), "a liveness probe must not kill a waiting agent");
+        assertEquals(503, get("/readyz").statusCode());
+        assertEquals(503, get("/healthz").statusCode());
+    }
+
+    @Test
     void healthzIs503WhileTheNodeIsBeingDeletedAndLivezStays200() throws Exception {
         health.syncSucceeded(true);
         health.setNodeEligible(false);

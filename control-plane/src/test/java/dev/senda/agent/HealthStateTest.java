@@ -35,15 +35,18 @@ class HealthStateTest {
     final HealthState health = new HealthState(Duration.ofSeconds(120), clock);
 
     @Test
-    void unhealthyUntilTheFirstCompleteSyncButLiveWhileStartUpIsNotOverdue() {
+    void unhealthyUntilTheFirstCompleteSyncButLiveWhileStartingOrWaiting() {
         assertFalse(health.status().healthy());
-        assertTrue(health.status().live(), "start-up is a queued change, not overdue yet");
+        assertTrue(health.status().live(), "starting");
         assertTrue(health.status().lastUpdated().isEmpty());
         health.syncSucceeded(false);  // sources not synced yet: nothing programmed
         assertFalse(health.status().ready());
         assertFalse(health.status().healthy());
-        clock.advance(Duration.ofSeconds(120));
-        assertFalse(health.status().live(), "no complete sync within twice the sync period");
+        clock.advance(Duration.ofMinutes(30));
+        health.syncFailed();
+        assertTrue(health.status().live(), "waiting for the source is not a reason to be restarted");
+        assertFalse(health.status().healthy());
+        assertEquals("initial sync not programmed yet", health.status().reason());
         health.syncSucceeded(true);
         assertTrue(health.status().ready());
         assertTrue(health.status().live());

@@ -23,4 +23,22 @@ final class CliRun {
         }
         return out.toString(StandardCharsets.UTF_8);
     }
+
+    /** Exit code and standard error of a command line. */
+    record Failure(int exitCode, String stderr) {
+    }
+
+    /** Runs a command line capturing its standard error. */
+    static Failure stderr(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream capture = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setErr(capture);
+            code = Main.execute(args);
+        } finally {
+            System.setErr(saved);
+        }
+        return new Failure(code, err.toString(StandardCharsets.UTF_8));
+    }
 }

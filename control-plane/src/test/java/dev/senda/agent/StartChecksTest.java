@@ -1,0 +1,104 @@
+package dev.senda.agent;
+
+import dev.senda.desired.NodePortAddresses;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which kubeconfig the checks look for, as the Kubernetes client would pick it, and a valid config passing. */
+class StartChecksTest {
+    private static final String KUBECONFIG = """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster: {server: "https://127.0.0.1:6443"}
+            contexts:
+            - name: x
+              context: {cluster: c, user: u}
+            current-context: x
+            users:
+            - name: u
+              user: {token: t}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void validSettingsPass() throws IOException {
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), KUBECONFIG);
+        assertDoesNotThrow(() -> checks(Map.of()).check(config(new SourceSpec.Kubernetes(Optional.of(kubeconfig)))));
+        assertDoesNotThrow(() -> checks(Map.of()).check(config(new SourceSpec.Directory(tmp))));
+    }
+
+    @Test
+    void inClusterNeedsNoKubeconfig() {
+        assertDoesNotThrow(() -> checks(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"))
+                .check(config(new SourceSpec.Kubernetes(Optional.empty()))));
+    }
+
+    @Test
+    void withoutKubeconfigOrPodTheFlagIsNamed() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> checks(Map.of()).check(config(new SourceSpec.Kubernetes(Optional.empty()))));
+        assertTrue(e.getMessage().startsWith("--kubeconfig: not given, not in a pod"), e.getMessage());
+        assertTrue(e.getMessage().contains(tmp.resolve("home/.kube/config").toString()), e.getMessage());
+    }
+
+    @Test
+    void homeKubeconfigIsUsedAndChecked() throws IOException {
+        Path kube = Files.createDirectories(tmp.resolve("home/.kube"));
+        Files.writeString(kube.resolve("config"), KUBECONFIG);
+        assertDoesNotThrow(() -> checks(Map.of()).check(config(new SourceSpec.Kubernetes(Optional.empty()))));
+        Files.writeString(kube.resolve("config"), "{{{");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> checks(Map.of()).check(config(new SourceSpec.Kubernetes(Optional.empty()))));
+        assertTrue(e.getMessage().startsWith("--kubeconfig: " + kube.resolve("config") + " (from ~/.kube/config)"),
+                e.getMessage());
+    }
+
+    @Test
+    void kubeconfigVariableTakesTheFirstExistingFile() throws IOException {
+        Path second = Files.writeString(tmp.resolve("second"), KUBECONFIG);
+        assertDoesNotThrow(() -> checks(Map.of("KUBECONFIG", tmp.resolve("first") + ":" + second))
+                .check(config(new SourceSpec.Kubernetes(Optional.empty()))));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> checks(Map.of("KUBECONFIG", tmp.resolve("first").toString()))
+                        .check(config(new SourceSpec.Kubernetes(Optional.empty()))));
+        assertTrue(e.getMessage().contains(tmp.resolve("first").toString()), e.getMessage());
+    }
+
+    @Test
+    void cgroupRootIsNotCheckedWithoutSocketLb() {
+        AgentConfig c = config(new SourceSpec.Directory(tmp));
+        AgentConfig off = new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), tmp.resolve("no-cgroup"), false,
+                c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses());
+        assertDoesNotThrow(() -> checks(Map.of()).check(off));
+    }
+
+    private StartChecks checks(Map<String, String> env) {
+        return new StartChecks(env::get, tmp.resolve("home"));
+    }
+
+    private AgentConfig config(SourceSpec source) {
+        try {
+            Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
+            Files.writeString(cgroup.resolve("cgroup.controllers"), "");
+            return new AgentConfig(source, "n", tmp.resolve("bpf"), cgroup, true, Optional.of("veth*"),
+                    Optional.empty(), BindAddress.parse("--healthz-bind", "127.0.0.1:0"),
+                    BindAddress.parse("--metrics-bind", "127.0.0.1:0"), NodePortAddresses.parse("primary"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
