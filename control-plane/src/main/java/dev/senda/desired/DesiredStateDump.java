@@ -19,7 +19,8 @@ import java.util.Map;
  *
  * A frontend's kind follows its Service port unless it is ClusterIP; a frontend with session affinity
  * says so after that ("affinity ClientIP 3s"), one without says nothing; then a restricted one's source
- * ranges ("sourceRanges 203.0.113.0/24,198.51.100.40/32").
+ * ranges ("sourceRanges 203.0.113.0/24,198.51.100.40/32"); then "+internal" on an EXTERNAL frontend
+ * with an INTERNAL sibling and "drop-when-empty" on a node-local one that drops (see DesiredFrontend).
  * Frontends in {@link Frontend} order (so IPv4 before IPv6), backends in slot order, rejections in
  * their list order; IPv6 addresses in RFC 5952 form, bracketed before a port; every line ends with '\n'.
  */

@@ -11,8 +11,7 @@
  * ({@code spec.externalIPs}). The kind is carried on {@link dev.senda.desired.DesiredFrontend}, not in
  * the frontend's identity ({@link dev.senda.desired.Frontend}, the map key): one address:port/proto
  * has one owner and one kind, and two Services claiming it conflict whatever their kinds. The
- * reconciler is to encode the kind in the header's flags for the datapath; until the datapath half of
- * NodePort lands, every kind is written like a ClusterIP frontend.
+ * reconciler encodes the kind in the header's flags ({@code reconcile.LbEncoding}), for inspection.
  *
  * <h2>Scopes: two backend sets for one address</h2>
  * The map key has a scope, EXTERNAL or INTERNAL ({@link dev.senda.desired.FrontendScope}). The
@@ -29,11 +28,13 @@
  *   (its pods and the host): kube-proxy sends that to every endpoint too, so a pod reaching a
  *   load-balancer IP works on nodes without local endpoints. internalTrafficPolicy does not apply to
  *   them (as in kube-proxy).</li>
- *   <li>The datapath rule that follows: traffic from a local pod or the host looks up INTERNAL first
- *   and EXTERNAL when there is none; traffic from outside looks up EXTERNAL only. An external
- *   frontend with no local endpoint has an EXTERNAL entry without backends: kube-proxy drops such
- *   traffic (no reset, no ICMP), so the datapath must drop it for external kinds rather than reject
- *   as it does for ClusterIP.</li>
+ *   <li>The datapath rule that follows ({@code bpf/lib/lb_select.h}): an EXTERNAL frontend with an
+ *   INTERNAL sibling says so ({@link dev.senda.desired.DesiredFrontend#twoScopes()}); traffic from a
+ *   local pod or the host then uses the INTERNAL one, traffic from outside the EXTERNAL one. A
+ *   node-local set that is empty while the Service has endpoints elsewhere is marked
+ *   {@link dev.senda.desired.DesiredFrontend#dropWhenEmpty()}: kube-proxy drops such traffic (no
+ *   reset, no ICMP), so the datapath drops it rather than reject as it does for a Service without
+ *   any endpoint.</li>
  * </ul>
  * Endpoint sets fall back to serving-and-terminating endpoints each on its own
  * ({@link dev.senda.desired.EndpointCategorizer}): the local set can drain while the cluster set has
