@@ -44,45 +44,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("privileged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ConntrackE2e {
+abstract class ConntrackE2e extends NodeDevicesClusterE2e {
     /** The bound: a client reaches a live backend within a second of the endpoint change. */
     static final Duration MOVE_ON = Duration.ofSeconds(1);
     /** upstream's srcPort */
     private static final int SOURCE_PORT = 12345;
     private static final int SERVICE_PORT = 80;
 
-    E2eCluster c;
     /** Node ports no other test of this run uses: this one for IPv4, the next for IPv6 (a node port is per Service). */
     private final int nodePort = 30000 + new SecureRandom().nextInt(1350) * 2;
     private final AtomicInteger servers = new AtomicInteger();
 
-    /** Whether the agents run socket LB (the client starts inside node-1's cgroup) or per-packet LB. */
-    abstract boolean socketLb();
-
-    @BeforeAll
-    void startCluster() throws IOException {
-        c = E2eCluster.create(getClass().getSimpleName());
-        try {
-            c.startAgents(socketLb(), List.of("--node-devices", Cluster.NODE_DEVICE));
-        } catch (IOException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (RuntimeException x) {
-                e.addSuppressed(x);
-            }
-            throw e;
-        }
-    }
-
-    @AfterEach
-    void deleteObjects() {
-        if (c != null) c.deleteAll();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (c != null) c.close();
-    }
 
     @Test
     @DisplayName("should be able to preserve UDP traffic when server pod cycles for a NodePort service")

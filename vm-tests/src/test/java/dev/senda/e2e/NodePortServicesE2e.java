@@ -41,41 +41,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("privileged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class NodePortServicesE2e {
+abstract class NodePortServicesE2e extends NodeDevicesClusterE2e {
     private static final Duration T = Traffic.REQUEST_TIMEOUT;
 
-    E2eCluster c;
     /** Two node ports no other test of this run uses. */
     private final int nodePort = 30000 + new SecureRandom().nextInt(2700);
     private final int remoteNodePort = nodePort + 1;
 
-    /** Whether the agents run socket LB (pod and host clients start inside the node's cgroup) or per-packet LB. */
-    abstract boolean socketLb();
-
-    @BeforeAll
-    void startCluster() throws IOException {
-        c = E2eCluster.create(getClass().getSimpleName());
-        try {
-            c.startAgents(socketLb(), List.of("--node-devices", Cluster.NODE_DEVICE));
-        } catch (IOException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (RuntimeException x) {
-                e.addSuppressed(x);
-            }
-            throw e;
-        }
-    }
-
-    @AfterEach
-    void deleteObjects() {
-        if (c != null) c.deleteAll();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (c != null) c.close();
-    }
 
     /** A dual-stack NodePort Service (TCP and UDP 80 -> 8080, both on {@link #nodePort}) served by echo-1a on node-1. */
     private Service applyNodePortService(String name) {

@@ -60,7 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("privileged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ServiceTypesE2e {
+abstract class ServiceTypesE2e extends NodeDevicesClusterE2e {
     /** Requests per affinity check: all on one of four pods by chance has p = 4^-11. */
     private static final int AFFINITY_BATCH = 12;
     /**
@@ -73,39 +73,15 @@ abstract class ServiceTypesE2e {
     /** How long a request to an address that should answer at once may take before it is tried afresh. */
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(300);
 
-    E2eCluster c;
     Traffic traffic;
     /** The node port every Service of this class uses (one at a time: each scenario's objects are deleted after it). */
     private final int nodePort = 30000 + new SecureRandom().nextInt(2700);
     private final AtomicInteger nextLbHost = new AtomicInteger(1);
 
-    /** Whether the agents run socket LB (pods start inside their node's cgroup) or per-packet LB. */
-    abstract boolean socketLb();
 
     @BeforeAll
-    void startCluster() throws IOException {
-        c = E2eCluster.create(getClass().getSimpleName());
-        try {
-            c.startAgents(socketLb(), List.of("--node-devices", Cluster.NODE_DEVICE));
-        } catch (IOException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (RuntimeException x) {
-                e.addSuppressed(x);
-            }
-            throw e;
-        }
+    void createTraffic() {
         traffic = new Traffic(c.cluster, socketLb());
-    }
-
-    @AfterEach
-    void deleteObjects() {
-        if (c != null) c.deleteAll();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (c != null) c.close();
     }
 
     // ------------------------------------------------------------------ ExternalName
