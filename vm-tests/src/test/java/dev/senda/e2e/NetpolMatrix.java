@@ -43,14 +43,18 @@ import java.util.concurrent.Future;
  * <p><b>A round</b> probes every ordered pair (81) in every column (TCP and UDP on 80 and 81): 324
  * probes through the Services' cluster IPs of one family, all at once (each prober runs its 36 in
  * parallel), each bounded by {@link #PROBE_TIMEOUT}; a dropped probe is silent, so a round with a
- * denied cell costs about one timeout. A probe counts as connected only when the target pod itself
+ * denied cell costs about one timeout (see {@link #observe} for the retries of cells that should connect). A probe counts as connected only when the target pod itself
  * answered. {@link #expect} repeats rounds until every column equals the expectation or
  * {@link #CONVERGE} passes, then fails with the expected, observed and comparison tables of every
  * differing column.
  */
 final class NetpolMatrix implements AutoCloseable {
     /** Bound of one probe: a denied one always takes this long. */
-    static final Duration PROBE_TIMEOUT = Duration.ofMillis(600);
+    static final Duration PROBE_TIMEOUT = Duration.ofMillis(800);
+    /** Bound of a retried probe (one that failed although it should connect). */
+    static final Duration RETRY_TIMEOUT = Duration.ofSeconds(2);
+    /** How often such a probe is retried within one round. */
+    static final int RETRIES = 2;
     /** Bound of one step: rounds repeat until the tables match or this passes. */
     static final Duration CONVERGE = Duration.ofSeconds(20);
 
@@ -120,6 +124,11 @@ final class NetpolMatrix implements AutoCloseable {
         for (String ns : NetpolModel.NAMESPACES) apply(NetpolObjects.namespace(ns, Map.of()));
         for (PodId id : NetpolModel.PODS) {
             applyPod(id, Map.of());
+            // the agent learns pod addresses only from status.podIPs: make sure the mock kept them
+            var stored = kube().pods().inNamespace(id.ns()).withName(id.pod()).get();
+            if (stored == null || stored.getStatus() == null || stored.getStatus().getPodIPs().size() != 2) {
+                throw new IllegalStateException("the mock API server did not keep pod " + id + "'s status.podIPs: " + stored);
+            }
             apply(NetpolObjects.service(id, vip4.get(id), vip6.get(id)));
             for (IpFamily f : IpFamily.values()) apply(NetpolObjects.slice(id, pods.get(id), f));
         }
@@ -216,7 +225,7 @@ final class NetpolMatrix implements AutoCloseable {
         int[] rounds = {0};
         Observation done = Poll.result(CONVERGE, Duration.ofMillis(20), () -> {
             rounds[0]++;
-            return observe(family);
+            return observe(family, expected);
         }, o -> expected.matches(o.tables()), last -> report(step, family, expected, last));
         E2eNode.log("matrix " + family + " '" + step + "' as expected after " + rounds[0] + " round(s), "
                 + (System.nanoTime() - start) / 1_000_000 + " ms; " + done.notes().size() + " probe(s) blocked, e.g. "
@@ -227,46 +236,70 @@ final class NetpolMatrix implements AutoCloseable {
     record Observation(Map<Column, NetpolTruth> tables, List<String> notes) {
     }
 
-    /** One round: every pair, every column, over {@code family}. */
-    Observation observe(IpFamily family) throws IOException {
+    /**
+     * One round: every pair, every column, over {@code family}, each probe bounded by
+     * {@link #PROBE_TIMEOUT}; then, up to {@link #RETRIES} times, the probes that failed although
+     * {@code expected} says they connect, again, with {@link #RETRY_TIMEOUT}. The retries only
+     * give a starved prober or server on a busy machine another chance to show a connection (a
+     * connection is proof; a failure could be load); a cell expected blocked is never retried, so a
+     * round with denied cells still costs about one timeout.
+     */
+    Observation observe(IpFamily family, NetpolExpectation expected) throws IOException {
         Map<PodId, String> vips = family == IpFamily.IPV4 ? vip4 : vip6;
-        List<NetpolProber.Target> targets = new ArrayList<>();
-        List<Column> columnOf = new ArrayList<>();
-        List<PodId> destOf = new ArrayList<>();
-        for (Column c : NetpolModel.COLUMNS) {
-            for (PodId to : NetpolModel.PODS) {
-                targets.add(new NetpolProber.Target(c.proto(), vips.get(to), c.port()));
-                columnOf.add(c);
-                destOf.add(to);
-            }
+        record Cell(PodId from, PodId to, Column column) {
         }
-        Map<PodId, Future<List<NetpolProber.Result>>> running = new LinkedHashMap<>();
-        probers.forEach((from, prober) -> running.put(from, pool.submit(() -> prober.probe(targets, PROBE_TIMEOUT))));
+        Map<PodId, List<Cell>> pending = new LinkedHashMap<>();
+        for (PodId from : NetpolModel.PODS) {
+            List<Cell> cells = new ArrayList<>();
+            for (Column c : NetpolModel.COLUMNS) for (PodId to : NetpolModel.PODS) cells.add(new Cell(from, to, c));
+            pending.put(from, cells);
+        }
         Map<Column, NetpolTruth> tables = new LinkedHashMap<>();
         for (Column c : NetpolModel.COLUMNS) tables.put(c, NetpolTruth.denyAll());
-        List<String> notes = new ArrayList<>();
-        for (var e : running.entrySet()) {
-            List<NetpolProber.Result> results;
-            try {
-                results = e.getValue().get();
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", ie);
-            } catch (ExecutionException ee) {
-                throw ee.getCause() instanceof IOException io ? io : new IOException(ee.getCause());
-            }
-            for (int i = 0; i < results.size(); i++) {
-                NetpolProber.Result r = results.get(i);
-                PodId to = destOf.get(i);
-                boolean connected = r.ok() && r.pod().equals(to.testbedName());
-                tables.get(columnOf.get(i)).set(e.getKey(), to, connected);
-                if (!connected && notes.size() < 200) {
-                    notes.add(e.getKey() + " -> " + to + " " + columnOf.get(i) + ": "
-                            + (r.ok() ? "answered by " + r.answer() : r.error()));
+        Map<Cell, String> failures = new LinkedHashMap<>();
+        for (int attempt = 0; attempt <= RETRIES && !pending.isEmpty(); attempt++) {
+            Duration timeout = attempt == 0 ? PROBE_TIMEOUT : RETRY_TIMEOUT;
+            Map<PodId, Future<List<NetpolProber.Result>>> running = new LinkedHashMap<>();
+            pending.forEach((from, cells) -> {
+                List<NetpolProber.Target> targets = cells.stream()
+                        .map(c -> new NetpolProber.Target(c.column().proto(), vips.get(c.to()), c.column().port())).toList();
+                running.put(from, pool.submit(() -> probers.get(from).probe(targets, timeout)));
+            });
+            Map<PodId, List<Cell>> retry = new LinkedHashMap<>();
+            for (var e : running.entrySet()) {
+                List<Cell> cells = pending.get(e.getKey());
+                List<NetpolProber.Result> results = await(e.getValue());
+                for (int i = 0; i < results.size(); i++) {
+                    Cell cell = cells.get(i);
+                    NetpolProber.Result r = results.get(i);
+                    boolean connected = r.ok() && r.pod().equals(cell.to().testbedName());
+                    tables.get(cell.column()).set(cell.from(), cell.to(), connected);
+                    if (connected) {
+                        failures.remove(cell);
+                    } else {
+                        failures.put(cell, r.ok() ? "answered by " + r.answer() : r.error());
+                        if (expected.get(cell.column()).get(cell.from(), cell.to())) {
+                            retry.computeIfAbsent(cell.from(), k -> new ArrayList<>()).add(cell);
+                        }
+                    }
                 }
             }
+            pending = retry;
         }
+        List<String> notes = new ArrayList<>();
+        failures.forEach((c, why) -> notes.add(c.from() + " -> " + c.to() + " " + c.column() + ": " + why));
         return new Observation(tables, notes);
+    }
+
+    private static List<NetpolProber.Result> await(Future<List<NetpolProber.Result>> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", ie);
+        } catch (ExecutionException ee) {
+            throw ee.getCause() instanceof IOException io ? io : new IOException(ee.getCause());
+        }
     }
 
     private static String report(String step, IpFamily family, NetpolExpectation expected, Observation last) {

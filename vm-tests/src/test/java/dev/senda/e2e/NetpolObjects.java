@@ -39,7 +39,9 @@ import java.util.Map;
  * The Kubernetes objects of the matrix as a real cluster would hold them (namespaces with their
  * {@code kubernetes.io/metadata.name} label, running pods with IPs of both families and named
  * container ports, dual-stack Services with one EndpointSlice per family), and a small vocabulary
- * for NetworkPolicies: {@code policy("x", "deny-all", labels(), ingress())}.
+ * for NetworkPolicies: {@code policy("x", "deny-all", labels(), ingress())}. The mock API server
+ * defaults nothing, so cases give every port its protocol (TCP where upstream leaves it out), as a
+ * real API server would store it.
  */
 final class NetpolObjects {
     /** The label the API server puts on every namespace (upstream's {@code v1.LabelMetadataName}). */

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The prober a {@link NetpolProber} runs inside one pod's network namespace (and, for socket LB,
  * the node's cgroup): one long-lived process per pod that runs every probe it is given at once,
- * each on its own virtual thread, so a round of the matrix costs one probe timeout, not one per
+ * each on its own thread, so a round of the matrix costs one probe timeout, not one per
  * denied probe.
  *
  * <p>Input lines: {@code <id> tcp|udp <ip> <port> <timeout-ms>}. Output, one line per probe in
@@ -43,7 +43,9 @@ public final class NetpolProberMain {
                 out.println((f.length > 0 ? f[0] : "?") + " ERR bad line '" + line + "'");
                 continue;
             }
-            Thread.ofVirtual().start(() -> {
+            // platform threads: a blocking connect or receive on a virtual thread may pin one of the
+            // few carriers and hold up every other probe past its timeout
+            Thread.ofPlatform().daemon().start(() -> {
                 String result = probe(f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]));
                 synchronized (out) {
                     out.println(f[0] + " " + result);
