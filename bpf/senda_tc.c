@@ -75,22 +75,35 @@ int senda_tc_from_net(struct __sk_buff *skb)
 	return senda_tc_both_stages(skb, SENDA_LB_FROM_OUTSIDE);
 }
 
+/*
+ * Whether the node itself sent this packet: at egress of the host-side
+ * interface only a packet of a local socket still carries one (a forwarded
+ * packet lost its socket in the IP receive path), so kubelet probes and every
+ * other node process pass policy, whichever of the node's addresses they use.
+ * Only a full inet socket of a real protocol counts: BPF_PROG_TEST_RUN hands
+ * every packet a dummy socket of protocol 0. A request or time-wait socket
+ * only answers the pod, whose own packet wrote the policy conntrack entry the
+ * answer passes by.
+ */
+static __always_inline int senda_tc_from_node(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+
+	if (!sk || (sk->family != 2 /* AF_INET */ && sk->family != 10 /* AF_INET6 */))
+		return 0;
+	sk = bpf_sk_fullsock(sk);
+	return sk && sk->protocol != 0;
+}
+
 SEC("tc")
 int senda_tc_to_pod(struct __sk_buff *skb)
 {
 	__be16 proto = senda_pkt_ethertype(skb);
-	/*
-	 * Sent by the node itself: at egress of the host-side interface only a
-	 * packet of a local socket still carries one (a forwarded packet lost
-	 * its socket in the IP receive path), so kubelet probes and every other
-	 * node process pass policy, whichever of the node's addresses they use.
-	 */
-	int from_node = skb->sk != 0;
 
 	if (proto == bpf_htons(ETH_P_IP))
-		return senda_pol4_to_pod(skb, from_node, senda_lb4_pkt_to_pod(skb));
+		return senda_pol4_to_pod(skb, senda_tc_from_node(skb), senda_lb4_pkt_to_pod(skb));
 	if (proto == bpf_htons(ETH_P_IPV6))
-		return senda_pol6_to_pod(skb, from_node, senda_lb6_pkt_to_pod(skb));
+		return senda_pol6_to_pod(skb, senda_tc_from_node(skb), senda_lb6_pkt_to_pod(skb));
 	return TC_ACT_OK;
 }
 
