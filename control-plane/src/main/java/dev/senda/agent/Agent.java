@@ -11,8 +11,6 @@ import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.NodeAddressWriter;
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.reconcile.SyncRunner;
-import dev.senda.source.DirectorySource;
-import dev.senda.source.KubernetesSource;
 import dev.senda.source.ObjectStore;
 import dev.senda.source.Source;
 import org.slf4j.Logger;
@@ -54,7 +52,7 @@ public final class Agent implements AutoCloseable {
                         + "pod devices {}, node devices {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
                 config.podDevices().orElse("(none)"), config.nodeDevices().orElse("(none)"));
         // Created (not started) before anything is loaded: a source that cannot be made leaves no pins.
-        Source source = createSource(config.source());
+        Source source = config.source().create();
         try {
             start(source);
         } catch (IOException | RuntimeException | Error e) {
@@ -87,6 +85,13 @@ public final class Agent implements AutoCloseable {
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
         metrics.exportRejectedFiles(source::rejectedFiles);
+        // NetworkPolicy: the pending setting first, so a pod not computed yet is treated as configured
+        datapath.setPolicyPending(config.policyPendingDeny());
+        dev.senda.reconcile.PolicyReconciler policyReconciler =
+                new dev.senda.reconcile.PolicyReconciler(datapath.policyEndpoints(), datapath.policyRules());
+        policyReconciler.restore();
+        dev.senda.maps.policy.PolicyCounters policyCounters = datapath.policyCounters();
+        metrics.exportPolicyVerdicts(policyCounters::readAll, policyReconciler::policyNames);
         SyncRunner.Settings settings = SyncRunner.Settings.defaults();
         HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
         started.push(HealthServer.start(config.healthzBind(), health));
@@ -94,6 +99,7 @@ public final class Agent implements AutoCloseable {
         ObjectStore store = new ObjectStore();
         ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(config.nodePortAddresses()),
                 config.nodeName(), reconciler, metrics);
+        sync.withPolicy(new PolicySync(policyReconciler, config.nodeName()));
         // kube-proxy's rule: /healthz fails while this node's Node object is being deleted.
         // and the node's address is the source of flows from outside source-NATed to other nodes.
         NodeAddressWriter nodeAddresses = new NodeAddressWriter(datapath.nodeAddresses());
@@ -139,14 +145,6 @@ public final class Agent implements AutoCloseable {
                     + "until the application connects again", e.getMessage());
             return Optional.empty();
         }
-    }
-
-    private static Source createSource(SourceSpec spec) {
-        return switch (spec) {
-            case SourceSpec.Directory d ->
-                    new DirectorySource(d.directory(), DirectorySource.DEFAULT_RESCAN_INTERVAL, d.maxFileBytes());
-            case SourceSpec.Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null));
-        };
     }
 
     private static void closeQuietly(AutoCloseable c) {

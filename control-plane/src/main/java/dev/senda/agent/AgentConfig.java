@@ -20,10 +20,20 @@ import java.util.Optional;
  * @param healthzBind where /healthz listens
  * @param metricsBind where /metrics listens
  * @param nodePortAddresses which node addresses node ports open on ({@code --nodeport-addresses})
+ * @param policyPendingDeny whether packets of a pod whose NetworkPolicy is not computed yet are dropped
+ *                    ({@code --policy-pending=deny}) rather than allowed
  */
 public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
                           Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind, BindAddress metricsBind,
-                          NodePortAddresses nodePortAddresses) {
+                          NodePortAddresses nodePortAddresses, boolean policyPendingDeny) {
+    /** Pods not computed yet allowed (the default of {@code --policy-pending}). */
+    public AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
+                       Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind,
+                       BindAddress metricsBind, NodePortAddresses nodePortAddresses) {
+        this(source, nodeName, bpffsRoot, cgroupRoot, socketLb, podDevices, nodeDevices, healthzBind, metricsBind,
+                nodePortAddresses, false);
+    }
+
     public AgentConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(nodeName, "nodeName");

@@ -77,6 +77,12 @@ public final class AgentCommand implements Callable<Integer> {
                     + "(every InternalIP and ExternalIP of this Node object) (default: ${DEFAULT-VALUE})")
     String nodePortAddresses;
 
+    @Option(names = "--policy-pending", paramLabel = "allow|deny", defaultValue = "allow",
+            description = "packets of a pod whose NetworkPolicy is not computed yet (no entry in the policy maps: "
+                    + "a pod that appeared before the agent programmed it): 'allow' (counted as pending) or "
+                    + "'deny' (dropped and counted) (default: ${DEFAULT-VALUE})")
+    String policyPending;
+
     @Spec
     CommandSpec spec;
 
@@ -88,6 +94,14 @@ public final class AgentCommand implements Callable<Integer> {
             agent.awaitShutdown();
         }
         return 0;
+    }
+
+    private static boolean policyPendingDeny(String value) {
+        return switch (value) {
+            case "allow" -> false;
+            case "deny" -> true;
+            default -> throw new IllegalArgumentException("--policy-pending: expected allow or deny, got '" + value + "'");
+        };
     }
 
     /**
@@ -106,7 +120,8 @@ public final class AgentCommand implements Callable<Integer> {
                     Optional.ofNullable(nodeDevices).filter(s -> !s.isBlank()),
                     BindAddress.parse("--healthz-bind", healthzBind),
                     BindAddress.parse("--metrics-bind", metricsBind),
-                    NodePortAddresses.parse(nodePortAddresses));
+                    NodePortAddresses.parse(nodePortAddresses),
+                    policyPendingDeny(policyPending));
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {
