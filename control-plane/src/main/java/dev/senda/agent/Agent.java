@@ -11,8 +11,6 @@ import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.NodeAddressWriter;
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.reconcile.SyncRunner;
-import dev.senda.source.DirectorySource;
-import dev.senda.source.KubernetesSource;
 import dev.senda.source.ObjectStore;
 import dev.senda.source.Source;
 import org.slf4j.Logger;
@@ -54,7 +52,7 @@ public final class Agent implements AutoCloseable {
                         + "pod devices {}, node devices {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
                 config.podDevices().orElse("(none)"), config.nodeDevices().orElse("(none)"));
         // Created (not started) before anything is loaded: a source that cannot be made leaves no pins.
-        Source source = createSource(config.source());
+        Source source = config.source().create();
         try {
             start(source);
         } catch (IOException | RuntimeException | Error e) {
@@ -147,14 +145,6 @@ public final class Agent implements AutoCloseable {
                     + "until the application connects again", e.getMessage());
             return Optional.empty();
         }
-    }
-
-    private static Source createSource(SourceSpec spec) {
-        return switch (spec) {
-            case SourceSpec.Directory d ->
-                    new DirectorySource(d.directory(), DirectorySource.DEFAULT_RESCAN_INTERVAL, d.maxFileBytes());
-            case SourceSpec.Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null));
-        };
     }
 
     private static void closeQuietly(AutoCloseable c) {

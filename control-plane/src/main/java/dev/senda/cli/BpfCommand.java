@@ -124,7 +124,7 @@ public final class BpfCommand implements Runnable {
             }
             try (var endpoints = dev.senda.maps.policy.PolicyTables.ENDPOINTS.openPinned(bpffsRoot);
                  var rules = dev.senda.maps.policy.PolicyTables.RULES.openPinned(bpffsRoot)) {
-                PolicyListing listing = PolicyListing.of(endpoints.entries(), rules.entries());
+                BpfPolicyListing listing = BpfPolicyListing.of(endpoints.entries(), rules.entries());
                 System.out.print(options.json() ? listing.toJson() : listing.toTable());
             }
             return 0;

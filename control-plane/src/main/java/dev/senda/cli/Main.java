@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 BpfCommand.class,
                 CleanupCommand.class,
+                PolicyCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,95 +1,106 @@
 package dev.senda.cli;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.senda.maps.policy.PolicyEndpointKey;
-import dev.senda.maps.policy.PolicyEndpointValue;
-import dev.senda.maps.policy.PolicyPort;
-import dev.senda.maps.policy.PolicyRuleKey;
-import dev.senda.maps.policy.PolicyRuleValue;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.senda.desired.Rejection;
+import dev.senda.desired.policy.PolicyExplanation;
+import dev.senda.desired.policy.PolicyStateDump;
+import dev.senda.desired.policy.PortRange;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
- * What the NetworkPolicy maps of both families hold ({@code bpf/lib/abi/policy.h}), decoded: the local
- * pods (address -> endpoint id and isolation) and the rule entries (endpoint, direction, peer prefix ->
- * port ranges with the id of the policy that allowed each). Policy ids are the agent's; {@code senda
- * policy get} names the policies.
+ * {@code senda policy get}'s output: what is enforced on one pod and why, as a text page or JSON.
+ *
+ * <p>Text:
+ * <pre>
+ * pod x/a on node node-a, addresses 10.0.1.1
+ * ingress: isolated by x/allow-b (only the peers below are allowed in)
+ *   PEER                 ALLOWED                  BY
+ *   10.0.1.2/32          TCP 80                   TCP 80 (x/allow-b)
+ * egress: not isolated (everything allowed)
+ * </pre>
+ * PEER is a prefix matched longest-first against the remote address (source of packets in, destination
+ * of packets out); ALLOWED is what the datapath holds for it ("deny": an except; no matching peer:
+ * denied); BY lists every range before merging with the policy that allowed it.
  */
-public record PolicyListing(List<Endpoint> endpoints, List<Rule> rules) {
-    /** One polep entry. */
-    @JsonPropertyOrder({"address", "endpointId", "isolatedIngress", "isolatedEgress"})
-    public record Endpoint(String address, long endpointId, boolean isolatedIngress, boolean isolatedEgress) {
-    }
+record PolicyListing(PolicyExplanation explanation) {
 
-    /** One range of a rule entry; protocol "ANY", "TCP", "UDP", "SCTP" or a number. */
-    @JsonPropertyOrder({"protocol", "first", "last", "policyId"})
-    public record Port(String protocol, int first, int last, int policyId) {
-    }
-
-    /** One polrule entry: no ports = deny (an except). {@code endpointAddresses}: the pod's addresses, if known. */
-    @JsonPropertyOrder({"endpointId", "endpointAddresses", "direction", "peer", "ports"})
-    public record Rule(long endpointId, List<String> endpointAddresses, String direction, String peer, List<Port> ports) {
-    }
-
-    public static PolicyListing of(Map<PolicyEndpointKey, PolicyEndpointValue> endpoints,
-                                   Map<PolicyRuleKey, PolicyRuleValue> rules) {
-        Map<Integer, List<String>> addressesOf = new TreeMap<>();
-        List<Endpoint> eps = new ArrayList<>();
-        endpoints.entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<PolicyEndpointKey, PolicyEndpointValue> e) -> e.getKey().family())
-                        .thenComparing(e -> e.getKey().address()))
-                .forEach(e -> {
-                    PolicyEndpointValue v = e.getValue();
-                    eps.add(new Endpoint(e.getKey().address().toString(), Integer.toUnsignedLong(v.endpointId()),
-                            v.isolatedIngress(), v.isolatedEgress()));
-                    addressesOf.computeIfAbsent(v.endpointId(), id -> new ArrayList<>()).add(e.getKey().address().toString());
-                });
-        List<Rule> rs = new ArrayList<>();
-        new TreeMap<>(rules).forEach((k, v) -> {
-            List<Port> ports = new ArrayList<>();
-            for (PolicyPort p : v.ports()) ports.add(new Port(protocol(p.protocol()), p.first(), p.last(), p.policyId()));
-            rs.add(new Rule(Integer.toUnsignedLong(k.endpointId()), addressesOf.getOrDefault(k.endpointId(), List.of()),
-                    k.direction().label(), k.prefix(), ports));
-        });
-        return new PolicyListing(eps, rs);
-    }
-
-    private static String protocol(int number) {
-        return switch (number) {
-            case PolicyPort.ANY -> "ANY";
-            case 6 -> "TCP";
-            case 17 -> "UDP";
-            case 132 -> "SCTP";
-            default -> Integer.toString(number);
-        };
-    }
-
-    /** Two fixed-width tables: endpoints, then rules. */
-    public String toTable() {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("%-40s %-9s %s%n", "ENDPOINT", "ID", "ISOLATED"));
-        for (Endpoint e : endpoints) {
-            String iso = e.isolatedIngress() && e.isolatedEgress() ? "ingress,egress"
-                    : e.isolatedIngress() ? "ingress" : e.isolatedEgress() ? "egress" : "no";
-            out.append(String.format("%-40s %-9d %s%n", e.address(), e.endpointId(), iso));
+    String toTable() {
+        PolicyExplanation e = explanation;
+        StringBuilder sb = new StringBuilder();
+        sb.append("pod ").append(e.pod()).append(" on node ").append(e.nodeName() == null ? "(none)" : e.nodeName())
+                .append(", addresses ")
+                .append(e.addresses().isEmpty() ? "(none)" : e.addresses().stream().map(Object::toString)
+                        .collect(Collectors.joining(" ")))
+                .append('\n');
+        if (e.notEnforced() != null) {
+            sb.append("not enforced: ").append(e.notEnforced()).append('\n');
         }
-        out.append(String.format("%n%-9s %-8s %-44s %s%n", "ID", "DIR", "PEER", "ALLOWED (policy id)"));
-        for (Rule r : rules) {
-            String ports = r.ports().isEmpty() ? "deny" : String.join(", ", r.ports().stream().map(p ->
-                    ("ANY".equals(p.protocol()) && p.first() == 0 && p.last() == 65535 ? "ANY"
-                            : p.protocol() + " " + (p.first() == p.last() ? p.first() : p.first() + "-" + p.last()))
-                            + " (" + p.policyId() + ")").toList());
-            out.append(String.format("%-9d %-8s %-44s %s%n", r.endpointId(), r.direction(), r.peer(), ports));
+        for (PolicyExplanation.Direction d : e.directions()) {
+            String name = d.direction().name().toLowerCase();
+            if (!d.isolated()) {
+                sb.append(name).append(": not isolated (everything allowed)\n");
+                continue;
+            }
+            sb.append(name).append(": isolated by ")
+                    .append(d.isolatedBy().stream().map(Object::toString).collect(Collectors.joining(", ")))
+                    .append(d.entries().isEmpty() ? " (nothing is allowed)\n"
+                            : " (only the peers below are allowed " + (name.equals("ingress") ? "in" : "out") + ")\n");
+            if (d.entries().isEmpty()) continue;
+            sb.append(String.format("  %-24s %-32s %s%n", "PEER", "ALLOWED", "BY"));
+            for (PolicyExplanation.Entry entry : d.entries()) {
+                String allowed = entry.ports().isEmpty() ? "deny"
+                        : entry.ports().stream().map(PortRange::toString).collect(Collectors.joining(", "));
+                String by = entry.ports().isEmpty() ? "(an ipBlock except)" : PolicyStateDump.ports(distinct(entry.allowedBy()));
+                sb.append(String.format("  %-24s %-32s %s%n", entry.peer(), allowed, by));
+            }
         }
-        return out.toString();
+        for (Rejection r : e.rejections()) sb.append("rejected ").append(r).append('\n');
+        return sb.toString();
     }
 
-    /** JSON: {"endpoints": [...], "rules": [...]}, fields in a fixed order. */
-    public String toJson() {
-        return Json.write(this);
+    String toJson() {
+        PolicyExplanation e = explanation;
+        ObjectNode root = Json.object();
+        root.put("pod", e.pod().toString());
+        if (e.nodeName() == null) root.putNull("node");
+        else root.put("node", e.nodeName());
+        ArrayNode addresses = root.putArray("addresses");
+        e.addresses().forEach(a -> addresses.add(a.toString()));
+        root.put("enforced", e.notEnforced() == null);
+        if (e.notEnforced() != null) root.put("notEnforcedReason", e.notEnforced());
+        for (PolicyExplanation.Direction d : e.directions()) {
+            ObjectNode dir = root.putObject(d.direction().name().toLowerCase());
+            dir.put("isolated", d.isolated());
+            ArrayNode by = dir.putArray("isolatedBy");
+            d.isolatedBy().forEach(p -> by.add(p.toString()));
+            ArrayNode rules = dir.putArray("rules");
+            for (PolicyExplanation.Entry entry : d.entries()) {
+                ObjectNode rule = rules.addObject();
+                rule.put("peer", entry.peer().toString());
+                ranges(rule.putArray("ports"), entry.ports());
+                ranges(rule.putArray("allowedBy"), distinct(entry.allowedBy()));
+            }
+        }
+        ArrayNode rejections = root.putArray("rejections");
+        for (Rejection r : e.rejections()) {
+            rejections.addObject().put("policy", r.object().toString()).put("reason", r.reason());
+        }
+        return Json.write(root);
+    }
+
+    private static void ranges(ArrayNode out, List<PortRange> ranges) {
+        for (PortRange r : ranges) {
+            out.addObject().put("protocol", r.protocol().name()).put("first", r.first()).put("last", r.last())
+                    .put("policy", r.policy().toString());
+        }
+    }
+
+    /** The same range from the same policy once (a pod reached through two peers of one rule). */
+    private static List<PortRange> distinct(List<PortRange> ranges) {
+        return List.copyOf(new LinkedHashSet<>(ranges));
     }
 }

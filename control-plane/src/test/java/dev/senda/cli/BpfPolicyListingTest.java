@@ -17,14 +17,14 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PolicyListingTest {
+class BpfPolicyListingTest {
     private static IpAddress ip(String s) {
         return IpAddress.parse(s).orElseThrow();
     }
 
     /** Pod 3 (both families) isolated for ingress: TCP 80 from 10.244.0.0/16 except 10.244.9.0/24; pod 4 open. */
-    static PolicyListing listing() {
-        return PolicyListing.of(
+    static BpfPolicyListing listing() {
+        return BpfPolicyListing.of(
                 Map.of(new PolicyEndpointKey(ip("10.244.1.2")), new PolicyEndpointValue(3, true, false),
                         new PolicyEndpointKey(ip("fd00:10:244:1::2")), new PolicyEndpointValue(3, true, false),
                         new PolicyEndpointKey(ip("10.244.1.5")), new PolicyEndpointValue(4, false, false)),
