@@ -41,7 +41,14 @@ final class PolicySync {
 
     /** Compiles and applies; the result says whether every write landed. */
     PolicyApplyResult sync(Snapshot snapshot) {
-        PolicyState state = PolicyCompiler.compile(snapshot, nodeName);
+        PolicyState state;
+        try {
+            state = PolicyCompiler.compile(snapshot, nodeName);
+        } catch (RuntimeException e) {
+            // a compiler bug must not stop Service programming: the maps keep the last policy (never opened)
+            log.error("NetworkPolicy compilation failed; the last programmed policy stays enforced", e);
+            return new PolicyApplyResult(0, 0, 0, List.of(), List.of("policy compilation failed: " + e));
+        }
         report(state.rejections());
         PolicyApplyResult result = reconciler.apply(state, true);
         Set<String> cut = new HashSet<>();
