@@ -23,7 +23,6 @@ import java.util.Map;
 import static dev.senda.e2e.NetpolExpectation.allowAll;
 import static dev.senda.e2e.NetpolObjects.NS_NAME_LABEL;
 import static dev.senda.e2e.NetpolObjects.egress;
-import static dev.senda.e2e.NetpolObjects.expression;
 import static dev.senda.e2e.NetpolObjects.from;
 import static dev.senda.e2e.NetpolObjects.ingress;
 import static dev.senda.e2e.NetpolObjects.ipBlock;
@@ -35,7 +34,6 @@ import static dev.senda.e2e.NetpolObjects.podsInNamespaces;
 import static dev.senda.e2e.NetpolObjects.policy;
 import static dev.senda.e2e.NetpolObjects.port;
 import static dev.senda.e2e.NetpolObjects.portRange;
-import static dev.senda.e2e.NetpolObjects.protocolOnly;
 import static dev.senda.e2e.NetpolObjects.to;
 import static dev.senda.e2e.NetpolTruth.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +48,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * matrix is probed in every case (upstream now creates only the pods a case needs). Expectations
  * are written as upstream writes them: allow-all, then rows ({@code egress}), columns
  * ({@code ingress}) and cells ({@code set}) denied or re-allowed.
+ *
+ * <p>This class holds the harness's self-tests and a representative set (ingress and egress
+ * isolation, ports and named ports, endPort ranges, ipBlock except, label changes, deletion, IPv6,
+ * the agent stopped while a deny holds), which runs in both datapath modes;
+ * {@link NetpolAllCasesE2e} adds the rest of upstream's list, run in per-packet mode only.
  */
 @Tag("privileged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,7 +77,7 @@ abstract class NetpolE2e {
         if (m != null) m.close();
     }
 
-    private NetworkPolicy create(NetworkPolicy p) {
+    NetworkPolicy create(NetworkPolicy p) {
         return m.apply(p);
     }
 
@@ -117,16 +120,41 @@ abstract class NetpolE2e {
 
     // ---------------------------------------------------------------- ingress
 
-    private void defaultDenyIngress(IpFamily family) throws IOException {
+    @Test
+    @DisplayName("should support a 'default-deny-ingress' policy")
+    void defaultDenyIngress() throws IOException {
+        defaultDenyIngress(IpFamily.IPV4);
+    }
+
+    @Test
+    @DisplayName("should support a 'default-deny-ingress' policy [IPv6]")
+    void defaultDenyIngressIpv6() throws IOException {
+        defaultDenyIngress(IpFamily.IPV6);
+    }
+
+    void defaultDenyIngress(IpFamily family) throws IOException {
         create(policy("x", "deny-ingress", labels(), ingress()));
         m.expect("deny ingress into x", family, allowAll().all(t -> t.ingress("x", false)));
     }
 
-    private static NetpolExpectation onlyNamespaceYIntoXa() {
+    @Test
+    @DisplayName("should support a 'default-deny-all' policy")
+    void defaultDenyAll() throws IOException {
+        create(policy("x", "deny-all", labels(), ingress(), egress()));
+        m.expect("deny all in and out of x", allowAll().all(t -> t.ingress("x", false).egress("x", false)));
+    }
+
+    static NetpolExpectation onlyNamespaceYIntoXa() {
         return allowAll().all(t -> t.ingress("x/a", false).peers(select("y"), select("x/a"), true));
     }
 
-    private void ports(IpFamily family) throws IOException {
+    @Test
+    @DisplayName("should enforce policy based on Ports")
+    void ports() throws IOException {
+        ports(IpFamily.IPV4);
+    }
+
+    void ports(IpFamily family) throws IOException {
         create(allowYOn("allow-client-a-via-ns-selector", 81));
         m.expect("only y into x/a, only on 81/TCP", family, allowAll()
                 .all(t -> t.ingress("x/a", false))
@@ -134,20 +162,100 @@ abstract class NetpolE2e {
     }
 
     /** Upstream's "allowPort81Policy": x/a admits namespace y on one TCP port. */
-    private static NetworkPolicy allowYOn(String name, int port) {
+    static NetworkPolicy allowYOn(String name, int port) {
         return policy("x", name, labels("pod", "a"),
                 ingress(from(List.of(namespaces(labels(NS_NAME_LABEL, "y"))), port("TCP", port))));
     }
 
+    @Test
+    @DisplayName("should allow egress access on one named port")
+    void egressNamedPort() throws IOException {
+        create(policy("x", "allow-egress", labels(), egress(to(null, namedPort("TCP", "serve-80-tcp")))));
+        m.expect("out of x only to serve-80-tcp", allowAll()
+                .where(c -> !(c.proto() == Proto.TCP && c.port() == 80), t -> t.egress("x", false)));
+    }
+
+    @Test
+    @DisplayName("should deny ingress access to updated pod")
+    void denyIngressToUpdatedPod() throws IOException {
+        create(policy("x", "deny-ingress-via-label-selector", labels("target", "isolated"), ingress()));
+        m.expect("no pod selected", allowAll());
+        m.applyPod(NetpolModel.PodId.of("x/a"), Map.of("target", "isolated"));
+        m.expect("x/a labelled target=isolated: nothing into x/a", allowAll().all(t -> t.ingress("x/a", false)));
+    }
+
+    @Test
+    @DisplayName("should enforce ingress and egress port ranges (endPort)")
+    void endPortRanges() throws IOException {
+        // ingress: y into x/a on TCP 80..81; egress: x/b out only to UDP 75..80
+        create(policy("x", "allow-y-tcp-80-81", labels("pod", "a"),
+                ingress(from(List.of(namespaces(labels(NS_NAME_LABEL, "y"))), portRange("TCP", 80, 81)))));
+        create(policy("x", "x-b-out-udp-75-80", labels("pod", "b"), egress(to(null, portRange("UDP", 75, 80)))));
+        m.expect("ranges 80-81/TCP in, 75-80/UDP out", allowAll()
+                .all(t -> t.ingress("x/a", false))
+                .proto(Proto.TCP, t -> t.peers(select("y"), select("x/a"), true))
+                .where(c -> !(c.proto() == Proto.UDP && c.port() == 80), t -> t.egress("x/b", false)));
+        // the range moves to 81..90: port 80 leaves it, 81 stays
+        create(policy("x", "allow-y-tcp-80-81", labels("pod", "a"),
+                ingress(from(List.of(namespaces(labels(NS_NAME_LABEL, "y"))), portRange("TCP", 81, 90)))));
+        m.expect("range 81-90/TCP in", allowAll()
+                .all(t -> t.ingress("x/a", false))
+                .column(Proto.TCP, 81, t -> t.peers(select("y"), select("x/a"), true))
+                .where(c -> !(c.proto() == Proto.UDP && c.port() == 80), t -> t.egress("x/b", false)));
+    }
+
     // ---------------------------------------------------------------- egress
 
-    private void egressToCidr(IpFamily family) throws IOException {
+    @Test
+    @DisplayName("should work with Ingress, Egress specified together")
+    void ingressAndEgressTogether() throws IOException {
+        create(policy("x", "allow-client-a-via-pod-selector", labels("pod", "a"),
+                ingress(from(List.of(pods(labels("pod", "b"))))), egress(to(null, port("TCP", 80)))));
+        m.expect("x/b into x/a; x/a out only to 80/TCP", allowAll()
+                .all(t -> t.ingress("x/a", false).set("x/b", "x/a", true))
+                .where(c -> !(c.proto() == Proto.TCP && c.port() == 80), t -> t.egress("x/a", false)));
+    }
+
+    @Test
+    @DisplayName("should support denying of egress traffic on the client side (even if the server explicitly allows this traffic)")
+    void egressDeniedOnClientSide() throws IOException {
+        create(policy("x", "allow-to-ns-y-pod-a", labels("pod", "a"), egress(to(List.of(
+                podsInNamespaces(labels(NS_NAME_LABEL, "y"), labels("pod", "a")))))));
+        var fromXa = from(List.of(podsInNamespaces(labels(NS_NAME_LABEL, "x"), labels("pod", "a"))));
+        create(policy("y", "allow-from-xa-on-ya-match-selector", labels("pod", "a"), ingress(fromXa)));
+        create(policy("y", "allow-from-xa-on-yb-match-selector", labels("pod", "b"), ingress(fromXa)));
+        m.expect("x/a only to y/a; y/a and y/b only from x/a", allowAll().all(t -> t
+                .egress("x/a", false).ingress("y/a", false).set("x/a", "y/a", true).ingress("y/b", false)));
+    }
+
+    @Test
+    @DisplayName("should stop enforcing policies after they are deleted")
+    void stopEnforcingAfterDelete() throws IOException {
+        NetworkPolicy denyAll = create(policy("x", "deny-all", labels(), ingress(), egress()));
+        m.expect("deny all in and out of x", allowAll().all(t -> t.ingress("x", false).egress("x", false)));
+        m.delete(denyAll);
+        m.expect("policy deleted", allowAll());
+    }
+
+    void egressToCidr(IpFamily family) throws IOException {
         create(policy("x", "allow-client-a-via-cidr-egress-rule", labels("pod", "a"),
                 egress(to(List.of(ipBlock(host(m.pod("y/b").ip(family))))))));
         m.expect("x/a only to y/b", family, allowAll().all(t -> t.egress("x/a", false).set("x/a", "y/b", true)));
     }
 
-    private void egressExcept(IpFamily family) throws IOException {
+    @Test
+    @DisplayName("should enforce except clause while egress access to server in CIDR block")
+    void egressExcept() throws IOException {
+        egressExcept(IpFamily.IPV4);
+    }
+
+    @Test
+    @DisplayName("should enforce except clause while egress access to server in CIDR block [IPv6]")
+    void egressExceptIpv6() throws IOException {
+        egressExcept(IpFamily.IPV6);
+    }
+
+    void egressExcept(IpFamily family) throws IOException {
         String xb = m.pod("x/b").ip(family);
         create(policy("x", "allow-client-a-via-cidr-egress-rule", labels("pod", "a"),
                 egress(to(List.of(ipBlock(largeCidr(xb), host(xb)))))));
@@ -155,6 +263,21 @@ abstract class NetpolE2e {
     }
 
     // ---------------------------------------------------------------- the agent away
+
+    @Test
+    @DisplayName("policy keeps being enforced while the agent is stopped, and after it restarts")
+    void enforcedWhileAgentStopped() throws IOException {
+        create(policy("x", "deny-ingress", labels(), ingress()));
+        create(policy("y", "deny-egress-pod-a", labels("pod", "a"), egress()));
+        NetpolExpectation denies = allowAll().all(t -> t.ingress("x", false).egress("y/a", false));
+        m.expect("deny into x, out of y/a", denies);
+        assertEquals(0, m.stopAgent(), "agent exit code after SIGTERM\n" + m.agent().logTail(30));
+        m.expect("agent stopped: still denied, still allowed", denies);
+        m.startAgent();
+        m.expect("agent restarted", denies);
+        m.kube().network().v1().networkPolicies().inNamespace("x").withName("deny-ingress").delete();
+        m.expect("restarted agent follows a deletion", allowAll().all(t -> t.egress("y/a", false)));
+    }
 
     /** The address as a host prefix: /32 or /128. */
     static String host(String ip) {

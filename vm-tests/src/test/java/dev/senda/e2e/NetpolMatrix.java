@@ -52,11 +52,14 @@ final class NetpolMatrix implements AutoCloseable {
     /** Bound of one probe: a denied one always takes this long. */
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(800);
     /** Bound of a retried probe (one that failed although it should connect). */
-    static final Duration RETRY_TIMEOUT = Duration.ofSeconds(2);
-    /** How often such a probe is retried within one round. */
-    static final int RETRIES = 2;
+    static final Duration RETRY_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * How often such a probe is retried within one round: a burst of probes on a starved machine can
+     * lose packets in the veths' backlog, and a lost SYN is sent again only after 1 s, then 3 s.
+     */
+    static final int RETRIES = 3;
     /** Bound of one step: rounds repeat until the tables match or this passes. */
-    static final Duration CONVERGE = Duration.ofSeconds(20);
+    static final Duration CONVERGE = Duration.ofSeconds(30);
 
     final Testbed tb;
     final MockApiServer api;

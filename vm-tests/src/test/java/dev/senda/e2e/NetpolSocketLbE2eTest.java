@@ -1,6 +1,6 @@
 package dev.senda.e2e;
 
-/** The NetworkPolicy matrix cases with socket LB translating Services (probers inside the cgroup). */
+/** The representative NetworkPolicy matrix cases ({@link NetpolE2e}) with socket LB translating Services (probers inside the cgroup). */
 class NetpolSocketLbE2eTest extends NetpolE2e {
     @Override
     boolean socketLb() {
