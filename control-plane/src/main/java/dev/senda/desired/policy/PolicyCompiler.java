@@ -9,6 +9,7 @@ import dev.senda.net.IpFamily;
 import dev.senda.source.Kinds;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * NetworkPolicy compiler (networking.k8s.io/v1 semantics): THE entry point for the agent's sync is
- * {@link #compile}; {@link #explain} serves {@code senda policy get}. Pure: the same snapshot always gives
- * the same result; it reads only the Pod, Namespace and NetworkPolicy kinds.
+ * NetworkPolicy compiler (networking.k8s.io/v1 semantics). Entry points: for the agent's sync, one
+ * long-lived instance and {@link #update} per sync (same answer as {@link #compile}, but reusing what did
+ * not change); {@link #compile} for a one-off pure computation; {@link #explain} for {@code senda policy
+ * get}. Deterministic: the same snapshot always gives the same result; it reads only the Pod, Namespace
+ * and NetworkPolicy kinds.
  *
  * <p>Semantics, per pod that takes part ({@link PolicyInputs.PeerPod}):
  * <ul>
@@ -41,12 +44,102 @@ import java.util.Optional;
  * </ul>
  */
 public final class PolicyCompiler {
-    private final PolicyInputs inputs;
-    /** Pods chosen by each selector peer, computed once per compile (peers are per-policy objects). */
-    private final Map<ParsedPolicy.SelectorPeer, List<PolicyInputs.PeerPod>> selected = new IdentityHashMap<>();
+    /**
+     * Resolutions of the last {@link #update}, by the grants they were computed from: an endpoint whose
+     * grants are unchanged (or equal to another endpoint's, as for the replicas of one Deployment) is not
+     * resolved again.
+     */
+    private Map<GrantsKey, List<PrefixResolver.Resolved>> memo = new HashMap<>();
+    private int lastResolutions;
+    /** The previous call's arguments and answer, for a call with the same objects. */
+    private Snapshot lastInputs;
+    private String lastNode;
+    private PolicyState last;
 
-    private PolicyCompiler(PolicyInputs inputs) {
-        this.inputs = inputs;
+    /** A list of grants as a map key, its hash computed once (the lists can be long). */
+    private record GrantsKey(List<PrefixResolver.Grant> grants, int hash) {
+        GrantsKey(List<PrefixResolver.Grant> grants) {
+            this(grants, grants.hashCode());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GrantsKey k && hash == k.hash && grants.equals(k.grants);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** One compile: the inputs, per-rule caches, and the resolutions used (the next memo). */
+    private static final class Run {
+        final PolicyInputs inputs;
+        final Map<GrantsKey, List<PrefixResolver.Resolved>> previous;
+        final Map<GrantsKey, List<PrefixResolver.Resolved>> used = new HashMap<>();
+        /** Pods chosen by each selector peer (peers are per-policy objects, hence identity). */
+        final Map<ParsedPolicy.SelectorPeer, List<PolicyInputs.PeerPod>> selected = new IdentityHashMap<>();
+        /** A rule's grants, which depend on the local pod only through its named ports (ingress). */
+        final Map<ParsedPolicy.Rule, Map<List<Pod.NamedPort>, List<PrefixResolver.Grant>>> ruleGrants =
+                new IdentityHashMap<>();
+        /** How many endpoint-directions were resolved rather than reused. */
+        int resolutions;
+
+        Run(PolicyInputs inputs, Map<GrantsKey, List<PrefixResolver.Resolved>> previous) {
+            this.inputs = inputs;
+            this.previous = previous;
+        }
+
+        List<PrefixResolver.Resolved> resolve(List<PrefixResolver.Grant> grants) {
+            GrantsKey key = new GrantsKey(grants);
+            List<PrefixResolver.Resolved> r = used.get(key);
+            if (r != null) return r;
+            r = previous.get(key);
+            if (r == null) {
+                r = PrefixResolver.resolve(grants);
+                resolutions++;
+            }
+            used.put(key, r);
+            return r;
+        }
+    }
+
+    /** A compiler that reuses its previous results where their inputs did not change ({@link #update}). */
+    public PolicyCompiler() {
+    }
+
+    /**
+     * As {@link #compile}, with the same result, but an endpoint whose grants (the prefixes and ranges its
+     * selecting policies allow, after selectors and named ports were evaluated) equal those of the
+     * previous call, or of another endpoint, reuses that resolution instead of computing it again: a pod
+     * label, pod IP, named port or namespace label change re-resolves only the endpoints it affects. For
+     * the agent's sync, which calls it from one thread at a time.
+     */
+    public synchronized PolicyState update(Snapshot snapshot, String nodeName) {
+        if (last != null && nodeName.equals(lastNode) && samePolicyObjects(lastInputs, snapshot)) {
+            lastResolutions = 0; // a periodic resync, or a change of Services only
+            return last;
+        }
+        Run run = new Run(PolicyInputs.of(snapshot), memo);
+        PolicyState state = compile(run, nodeName);
+        memo = run.used; // only what this call used: memory stays bounded by the current state
+        lastResolutions = run.resolutions;
+        last = state;
+        lastNode = nodeName;
+        lastInputs = snapshot;
+        return state;
+    }
+
+    /** Whether the two hold the same Pods, Namespaces and NetworkPolicies (all the compiler reads). */
+    private static boolean samePolicyObjects(Snapshot a, Snapshot b) {
+        return a.all(Kinds.POD).equals(b.all(Kinds.POD)) && a.all(Kinds.NAMESPACE).equals(b.all(Kinds.NAMESPACE))
+                && a.all(Kinds.NETWORK_POLICY).equals(b.all(Kinds.NETWORK_POLICY));
+    }
+
+    /** How many endpoint-directions the last {@link #update} resolved anew (the rest were reused); for tests. */
+    synchronized int lastResolutions() {
+        return lastResolutions;
     }
 
     /**
@@ -58,14 +151,17 @@ public final class PolicyCompiler {
      * @param nodeName this node's name, as in the pods' {@code spec.nodeName}
      */
     public static PolicyState compile(Snapshot snapshot, String nodeName) {
+        return compile(new Run(PolicyInputs.of(snapshot), Map.of()), nodeName);
+    }
+
+    private static PolicyState compile(Run run, String nodeName) {
         Objects.requireNonNull(nodeName, "nodeName");
-        PolicyCompiler c = new PolicyCompiler(PolicyInputs.of(snapshot));
         List<PolicyEndpoint> endpoints = new ArrayList<>();
-        for (PolicyInputs.PeerPod pod : c.inputs.pods()) {
-            if (nodeName.equals(pod.nodeName())) endpoints.add(c.endpoint(pod).endpoint());
+        for (PolicyInputs.PeerPod pod : run.inputs.pods()) {
+            if (nodeName.equals(pod.nodeName())) endpoints.add(endpoint(run, pod).endpoint());
         }
         List<Rejection> rejections = new ArrayList<>();
-        c.inputs.rejections().values().forEach(rejections::addAll);
+        run.inputs.rejections().values().forEach(rejections::addAll);
         return new PolicyState(endpoints, rejections);
     }
 
@@ -88,9 +184,8 @@ public final class PolicyCompiler {
             for (String s : p.podIPs()) IpAddress.parse(s).ifPresent(ips::add);
             return Optional.of(new PolicyExplanation(pod, p.nodeName(), ips, excluded.get(), List.of(), rejections));
         }
-        PolicyCompiler c = new PolicyCompiler(inputs);
         PolicyInputs.PeerPod peer = PolicyInputs.PeerPod.of(p).orElseThrow();
-        Compiled compiled = c.endpoint(peer);
+        Compiled compiled = endpoint(new Run(inputs, Map.of()), peer);
         List<PolicyExplanation.Direction> directions = new ArrayList<>();
         for (PolicyDirection d : PolicyDirection.values()) {
             List<PolicyExplanation.Entry> entries = new ArrayList<>();
@@ -114,9 +209,9 @@ public final class PolicyCompiler {
         }
     }
 
-    private Compiled endpoint(PolicyInputs.PeerPod pod) {
+    private static Compiled endpoint(Run run, PolicyInputs.PeerPod pod) {
         List<ParsedPolicy> selecting = new ArrayList<>();
-        for (ParsedPolicy policy : inputs.policiesIn(pod.ref().namespace())) {
+        for (ParsedPolicy policy : run.inputs.policiesIn(pod.ref().namespace())) {
             if (policy.podSelector() != null && Selectors.matches(policy.podSelector(), pod.labels())) {
                 selecting.add(policy);
             }
@@ -124,9 +219,9 @@ public final class PolicyCompiler {
         List<ObjectRef> ingressBy = isolating(selecting, PolicyDirection.INGRESS);
         List<ObjectRef> egressBy = isolating(selecting, PolicyDirection.EGRESS);
         List<PrefixResolver.Resolved> ingress = ingressBy.isEmpty() ? List.of()
-                : PrefixResolver.resolve(grants(pod, selecting, PolicyDirection.INGRESS));
+                : run.resolve(grants(run, pod, selecting, PolicyDirection.INGRESS));
         List<PrefixResolver.Resolved> egress = egressBy.isEmpty() ? List.of()
-                : PrefixResolver.resolve(grants(pod, selecting, PolicyDirection.EGRESS));
+                : run.resolve(grants(run, pod, selecting, PolicyDirection.EGRESS));
         PolicyEndpoint endpoint = new PolicyEndpoint(pod.ref(), pod.ips(), !ingressBy.isEmpty(), !egressBy.isEmpty(),
                 rules(ingress), rules(egress));
         return new Compiled(endpoint, ingressBy, egressBy, ingress, egress);
@@ -141,18 +236,28 @@ public final class PolicyCompiler {
     }
 
     /** Every allowance of {@code d} for {@code pod}, by every selecting policy. */
-    private List<PrefixResolver.Grant> grants(PolicyInputs.PeerPod pod, List<ParsedPolicy> selecting,
-                                              PolicyDirection d) {
+    private static List<PrefixResolver.Grant> grants(Run run, PolicyInputs.PeerPod pod, List<ParsedPolicy> selecting,
+                                                     PolicyDirection d) {
         List<PrefixResolver.Grant> out = new ArrayList<>();
         for (ParsedPolicy policy : selecting) {
             if (!policy.isolates(d)) continue;
-            for (ParsedPolicy.Rule rule : policy.rules(d)) ruleGrants(pod, policy, rule, d, out);
+            for (ParsedPolicy.Rule rule : policy.rules(d)) {
+                // Only an ingress rule with a named port depends on the local pod (its own ports).
+                boolean local = d == PolicyDirection.INGRESS
+                        && rule.ports().stream().anyMatch(p -> p instanceof ParsedPolicy.NamedPort);
+                out.addAll(run.ruleGrants.computeIfAbsent(rule, k -> new HashMap<>())
+                        .computeIfAbsent(local ? pod.ports() : List.of(), k -> {
+                            List<PrefixResolver.Grant> g = new ArrayList<>();
+                            ruleGrants(run, pod, policy, rule, d, g);
+                            return List.copyOf(g);
+                        }));
+            }
         }
         return out;
     }
 
-    private void ruleGrants(PolicyInputs.PeerPod pod, ParsedPolicy policy, ParsedPolicy.Rule rule, PolicyDirection d,
-                            List<PrefixResolver.Grant> out) {
+    private static void ruleGrants(Run run, PolicyInputs.PeerPod pod, ParsedPolicy policy, ParsedPolicy.Rule rule,
+                                   PolicyDirection d, List<PrefixResolver.Grant> out) {
         ObjectRef ref = policy.ref();
         boolean hasNamed = rule.ports().stream().anyMatch(p -> p instanceof ParsedPolicy.NamedPort);
         // Ports that do not depend on the remote pod: numbers always, names too for ingress (they are
@@ -166,7 +271,7 @@ public final class PolicyCompiler {
         for (ParsedPolicy.Peer peer : peers) {
             switch (peer) {
                 case ParsedPolicy.SelectorPeer s -> {
-                    for (PolicyInputs.PeerPod remote : selected(policy, s)) {
+                    for (PolicyInputs.PeerPod remote : selected(run, policy, s)) {
                         List<PortRange> ports = d == PolicyDirection.EGRESS && hasNamed
                                 ? resolve(rule.ports(), remote, ref) : fixed;
                         hostGrants(remote, ports, out);
@@ -177,7 +282,7 @@ public final class PolicyCompiler {
                     if (d == PolicyDirection.EGRESS && hasNamed) {
                         // A named port to a block: the pods inside the block (not in an except) that
                         // have such a port, each on its own port number.
-                        for (PolicyInputs.PeerPod remote : inputs.pods()) {
+                        for (PolicyInputs.PeerPod remote : run.inputs.pods()) {
                             List<PortRange> named = resolveNamed(rule.ports(), remote, ref);
                             if (named.isEmpty()) continue;
                             for (IpAddress ip : remote.ips()) {
@@ -227,8 +332,9 @@ public final class PolicyCompiler {
     }
 
     /** The pods a selector peer of {@code policy} chooses (podSelector alone: the policy's namespace). */
-    private List<PolicyInputs.PeerPod> selected(ParsedPolicy policy, ParsedPolicy.SelectorPeer peer) {
-        return selected.computeIfAbsent(peer, k -> {
+    private static List<PolicyInputs.PeerPod> selected(Run run, ParsedPolicy policy, ParsedPolicy.SelectorPeer peer) {
+        PolicyInputs inputs = run.inputs;
+        return run.selected.computeIfAbsent(peer, k -> {
             List<PolicyInputs.PeerPod> out = new ArrayList<>();
             for (PolicyInputs.PeerPod p : inputs.pods()) {
                 String ns = p.ref().namespace();

@@ -16,10 +16,15 @@ import java.util.Objects;
  */
 public record PortRange(PolicyProtocol protocol, int first, int last, ObjectRef policy) {
     /** By protocol, then first port, then last port, then policy. */
-    public static final Comparator<PortRange> ORDER = Comparator.comparing(PortRange::protocol)
-            .thenComparingInt(PortRange::first)
-            .thenComparingInt(PortRange::last)
-            .thenComparing(PortRange::policy);
+    public static final Comparator<PortRange> ORDER = (a, b) -> {
+        // Written out: the compiler sorts many of these, a chain of key-extractor lambdas is slow there.
+        int c = a.protocol.compareTo(b.protocol);
+        if (c != 0) return c;
+        c = Integer.compare(a.first, b.first);
+        if (c != 0) return c;
+        c = Integer.compare(a.last, b.last);
+        return c != 0 ? c : a.policy.compareTo(b.policy);
+    };
 
     public PortRange {
         Objects.requireNonNull(protocol, "protocol");

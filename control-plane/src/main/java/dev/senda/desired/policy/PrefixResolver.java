@@ -3,10 +3,6 @@ package dev.senda.desired.policy;
 import dev.senda.desired.Cidr;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,50 +54,57 @@ final class PrefixResolver {
     /** The entries, sorted by prefix (address, then length). */
     static List<Resolved> resolve(List<Grant> grants) {
         Map<Cidr, List<Grant>> byPrefix = new HashMap<>();
-        Map<Cidr, List<Grant>> byExcept = new HashMap<>();
+        Set<Cidr> entries = new HashSet<>();
         for (Grant g : grants) {
-            byPrefix.computeIfAbsent(g.prefix(), k -> new ArrayList<>()).add(g);
-            for (Cidr e : g.except()) byExcept.computeIfAbsent(e, k -> new ArrayList<>()).add(g);
+            byPrefix.computeIfAbsent(g.prefix(), k -> new ArrayList<>(2)).add(g);
+            entries.add(g.prefix());
+            entries.addAll(g.except());
         }
-        TreeMap<Cidr, Resolved> all = new TreeMap<>(CIDR_ORDER);
-        Set<Cidr> entries = new HashSet<>(byPrefix.keySet());
-        entries.addAll(byExcept.keySet());
         // Only lengths some entry has can hold an enclosing entry: usually 0, 32/128 and a few blocks.
-        TreeSet<Integer> lengths4 = new TreeSet<>(Comparator.reverseOrder());
-        TreeSet<Integer> lengths6 = new TreeSet<>(Comparator.reverseOrder());
-        for (Cidr c : entries) (c.address().isIpv4() ? lengths4 : lengths6).add(c.bits());
+        int[] lengths4 = lengths(entries, true);
+        int[] lengths6 = lengths(entries, false);
+        TreeMap<Cidr, Resolved> all = new TreeMap<>(CIDR_ORDER);
+        List<PortRange> contributions = new ArrayList<>();
         for (Cidr q : entries) {
-            SortedSet<Integer> lengths = (q.address().isIpv4() ? lengths4 : lengths6).tailSet(q.bits());
-            // Identity sets: two grants may be equal records (same pod reached by two peers) yet both count.
-            List<Grant> allowing = new ArrayList<>();
-            Set<Grant> excluded = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (int bits : lengths) {
-                Cidr a = bits == q.bits() ? q : Prefixes.of(q.address(), bits);
-                List<Grant> g = byPrefix.get(a);
-                if (g != null) allowing.addAll(g);
-                List<Grant> x = byExcept.get(a);
-                if (x != null) excluded.addAll(x);
+            contributions.clear();
+            for (int bits : q.address().isIpv4() ? lengths4 : lengths6) {
+                if (bits > q.bits()) continue;
+                List<Grant> enclosing = byPrefix.get(bits == q.bits() ? q : Prefixes.of(q.address(), bits));
+                if (enclosing == null) continue;
+                for (Grant g : enclosing) {
+                    if (!excepted(g, q)) contributions.addAll(g.ports());
+                }
             }
-            List<PortRange> contributions = new ArrayList<>();
-            for (Grant g : allowing) {
-                if (!excluded.contains(g)) contributions.addAll(g.ports());
-            }
-            contributions.sort(PortRange.ORDER);
-            all.put(q, new Resolved(q, List.copyOf(contributions), PortRanges.merge(contributions)));
+            List<PortRange> sorted = List.copyOf(contributions.stream().sorted(PortRange.ORDER).toList());
+            all.put(q, new Resolved(q, sorted, PortRanges.merge(sorted)));
         }
         List<Resolved> out = new ArrayList<>();
         for (Resolved r : all.values()) {
-            Resolved parent = nearestEnclosing(r.peer(), all,
-                    (r.peer().address().isIpv4() ? lengths4 : lengths6).tailSet(r.peer().bits(), false));
+            Resolved parent = nearestEnclosing(r.peer(), all, r.peer().address().isIpv4() ? lengths4 : lengths6);
             boolean redundant = parent == null ? r.merged().isEmpty() : parent.merged().equals(r.merged());
             if (!redundant) out.add(r);
         }
         return out;
     }
 
-    /** The longest entry strictly enclosing {@code q}; {@code shorter}: the entry lengths below q's, longest first. */
-    private static Resolved nearestEnclosing(Cidr q, Map<Cidr, Resolved> all, SortedSet<Integer> shorter) {
-        for (int bits : shorter) {
+    /** Whether one of {@code g}'s excepts contains {@code q}. */
+    private static boolean excepted(Grant g, Cidr q) {
+        for (Cidr e : g.except()) {
+            if (Prefixes.covers(e, q)) return true;
+        }
+        return false;
+    }
+
+    /** The distinct prefix lengths of one family's entries, longest first. */
+    private static int[] lengths(Set<Cidr> entries, boolean ipv4) {
+        return entries.stream().filter(c -> c.address().isIpv4() == ipv4).mapToInt(Cidr::bits).distinct()
+                .map(b -> -b).sorted().map(b -> -b).toArray();
+    }
+
+    /** The longest entry strictly enclosing {@code q}; {@code lengths}: the entry lengths, longest first. */
+    private static Resolved nearestEnclosing(Cidr q, Map<Cidr, Resolved> all, int[] lengths) {
+        for (int bits : lengths) {
+            if (bits >= q.bits()) continue;
             Resolved r = all.get(Prefixes.of(q.address(), bits));
             if (r != null) return r;
         }
