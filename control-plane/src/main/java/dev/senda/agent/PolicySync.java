@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The NetworkPolicy part of a sync: snapshot -> {@link PolicyCompiler} -> {@link PolicyReconciler} ->
+ * The NetworkPolicy part of a sync: snapshot -> {@link PolicyCompiler#update} -> {@link PolicyReconciler} ->
  * policy maps. Runs on the sync thread, from {@link ServiceSync}, after the source has synced (so a pod
  * is never made "pending" or opened because its policies were not listed yet). Each rejection and each
  * rule entry cut to 16 port ranges is logged once, when it first appears.
@@ -24,6 +24,8 @@ final class PolicySync {
     private static final Logger log = LoggerFactory.getLogger(PolicySync.class);
 
     private final PolicyReconciler reconciler;
+    /** Keeps the previous resolutions: a change re-resolves only the pods it affects. */
+    private final PolicyCompiler compiler = new PolicyCompiler();
     private final String nodeName;
     private Set<Rejection> reportedRejections = Set.of();
     private Set<String> reportedTruncations = Set.of();
@@ -43,7 +45,7 @@ final class PolicySync {
     PolicyApplyResult sync(Snapshot snapshot) {
         PolicyState state;
         try {
-            state = PolicyCompiler.compile(snapshot, nodeName);
+            state = compiler.update(snapshot, nodeName);
         } catch (RuntimeException e) {
             // a compiler bug must not stop Service programming: the maps keep the last policy (never opened)
             log.error("NetworkPolicy compilation failed; the last programmed policy stays enforced", e);
