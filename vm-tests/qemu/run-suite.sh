@@ -41,13 +41,14 @@ MODULES=(virtio_pci 9pnet_virtio 9p veth sch_ingress cls_bpf udp_diag crc32c_gen
 SUITE_MODULES=(vm-tests control-plane)
 # Default selection: every @Tag("privileged") test of packages dev.senda.datapath and dev.senda.maps
 # in the test classes of vm-tests, control-plane and maps, plus the end-to-end tests that need a
-# kernel feature the development host lacks (SctpPerPacketE2eTest, tag sctp-kernel: Maven's
+# kernel feature the development host lacks (SctpPerPacketE2eTest, NetpolSctpE2eTest, tag sctp-kernel: Maven's
 # surefire leaves them out). Class name patterns instead of --include-package, since packages and
 # tags are ANDed: the first pattern is JUnit's default one within those two packages.
 DEFAULT_SELECTION=(--scan-classpath "@TESTS:vm-tests@" --scan-classpath "@TESTS:control-plane@"
     --scan-classpath "@TESTS:maps@"
     --include-classname '^dev\.senda\.(datapath|maps)\.(.*[.$]Test.*|.*Tests?)$'
     --include-classname '^dev\.senda\.e2e\.SctpPerPacketE2eTest$'
+    --include-classname '^dev\.senda\.e2e\.NetpolSctpE2eTest$'
     --include-tag privileged)
 
 say() { echo "vm-test: $*" >&2; }
