@@ -87,7 +87,7 @@ public final class Agent implements AutoCloseable {
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
         metrics.exportRejectedFiles(source::rejectedFiles);
-        SyncRunner.Settings settings = SyncRunner.Settings.defaults();
+        SyncRunner.Settings settings = config.sync();
         HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
         started.push(HealthServer.start(config.healthzBind(), health));
 

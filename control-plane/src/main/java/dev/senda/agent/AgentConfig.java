@@ -1,6 +1,7 @@
 package dev.senda.agent;
 
 import dev.senda.desired.NodePortAddresses;
+import dev.senda.reconcile.SyncRunner;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -20,10 +21,11 @@ import java.util.Optional;
  * @param healthzBind where /healthz listens
  * @param metricsBind where /metrics listens
  * @param nodePortAddresses which node addresses node ports open on ({@code --nodeport-addresses})
+ * @param sync        the sync runner's timing ({@code --min-sync-period}, {@code --sync-period})
  */
 public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
                           Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind, BindAddress metricsBind,
-                          NodePortAddresses nodePortAddresses) {
+                          NodePortAddresses nodePortAddresses, SyncRunner.Settings sync) {
     public AgentConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(nodeName, "nodeName");
@@ -34,6 +36,7 @@ public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Pa
         Objects.requireNonNull(healthzBind, "healthzBind");
         Objects.requireNonNull(metricsBind, "metricsBind");
         Objects.requireNonNull(nodePortAddresses, "nodePortAddresses");
+        Objects.requireNonNull(sync, "sync");
         if (nodeName.isBlank()) throw new IllegalArgumentException("--node-name must not be empty");
     }
 }

@@ -7,6 +7,7 @@ import dev.senda.agent.SourceSpec;
 import dev.senda.agent.StartChecks;
 import dev.senda.datapath.CgroupMounts;
 import dev.senda.desired.NodePortAddresses;
+import dev.senda.reconcile.SyncRunner;
 import dev.senda.source.DirectorySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -77,6 +79,21 @@ public final class AgentCommand implements Callable<Integer> {
                     + "(every InternalIP and ExternalIP of this Node object) (default: ${DEFAULT-VALUE})")
     String nodePortAddresses;
 
+    @Option(names = "--min-sync-period", paramLabel = "DURATION", defaultValue = "100ms",
+            description = "least time between the starts of two syncs: changes within it are programmed together "
+                    + "(kube-proxy's --iptables-min-sync-period; default: ${DEFAULT-VALUE})")
+    String minSyncPeriod;
+
+    @Option(names = "--sync-period", paramLabel = "DURATION", defaultValue = "60s",
+            description = "longest time without a full resync, which repairs drift in the maps "
+                    + "(kube-proxy's --iptables-sync-period; default: ${DEFAULT-VALUE})")
+    String syncPeriod;
+
+    @Option(names = ConfigFileArgs.FLAG, paramLabel = "FILE",
+            description = "YAML file of settings, each named as its flag without the dashes (e.g. 'sync-period: 30s'); "
+                    + "flags given on the command line win")
+    Path config; // read by Main before parsing (ConfigFileArgs); kept here for --help and the usage check
+
     @Spec
     CommandSpec spec;
 
@@ -88,6 +105,16 @@ public final class AgentCommand implements Callable<Integer> {
             agent.awaitShutdown();
         }
         return 0;
+    }
+
+    private SyncRunner.Settings syncSettings() {
+        Duration min = DurationFlag.parse("--min-sync-period", minSyncPeriod);
+        Duration max = DurationFlag.parse("--sync-period", syncPeriod);
+        if (min.isZero()) throw new IllegalArgumentException("--min-sync-period must be more than 0");
+        if (max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("--sync-period " + syncPeriod + " is shorter than --min-sync-period " + minSyncPeriod);
+        }
+        return SyncRunner.Settings.defaults().withMinInterval(min).withMaxInterval(max);
     }
 
     /**
@@ -106,7 +133,8 @@ public final class AgentCommand implements Callable<Integer> {
                     Optional.ofNullable(nodeDevices).filter(s -> !s.isBlank()),
                     BindAddress.parse("--healthz-bind", healthzBind),
                     BindAddress.parse("--metrics-bind", metricsBind),
-                    NodePortAddresses.parse(nodePortAddresses));
+                    NodePortAddresses.parse(nodePortAddresses),
+                    syncSettings());
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {

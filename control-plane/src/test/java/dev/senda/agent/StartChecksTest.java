@@ -82,7 +82,7 @@ class StartChecksTest {
     void cgroupRootIsNotCheckedWithoutSocketLb() {
         AgentConfig c = config(new SourceSpec.Directory(tmp));
         AgentConfig off = new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), tmp.resolve("no-cgroup"), false,
-                c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses());
+                c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync());
         assertDoesNotThrow(() -> checks(Map.of()).check(off));
     }
 
@@ -96,7 +96,8 @@ class StartChecksTest {
             Files.writeString(cgroup.resolve("cgroup.controllers"), "");
             return new AgentConfig(source, "n", tmp.resolve("bpf"), cgroup, true, Optional.of("veth*"),
                     Optional.empty(), BindAddress.parse("--healthz-bind", "127.0.0.1:0"),
-                    BindAddress.parse("--metrics-bind", "127.0.0.1:0"), NodePortAddresses.parse("primary"));
+                    BindAddress.parse("--metrics-bind", "127.0.0.1:0"), NodePortAddresses.parse("primary"),
+                    dev.senda.reconcile.SyncRunner.Settings.defaults());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
