@@ -94,17 +94,48 @@ public final class AgentCommand implements Callable<Integer> {
                     + "flags given on the command line win")
     Path config; // read by Main before parsing (ConfigFileArgs); kept here for --help and the usage check
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
+    String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+            converter = LogFormatConverter.class,
+            description = "text: one line per event for people; json: one JSON object per line for log collectors "
+                    + "(default: ${DEFAULT-VALUE})")
+    LogSetup.Format logFormat;
+
     @Spec
     CommandSpec spec;
 
+    /** {@code text}/{@code json}, the enum's names in lower case, refused otherwise naming the flag. */
+    static final class LogFormatConverter implements picocli.CommandLine.ITypeConverter<LogSetup.Format> {
+        @Override
+        public LogSetup.Format convert(String value) {
+            for (LogSetup.Format f : LogSetup.Format.values()) {
+                if (f.name().equalsIgnoreCase(value)) return f;
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected 'text' or 'json', got '" + value + "'");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        applyLogSettings();
         AgentConfig config = checkedConfig();
         try (Agent agent = new Agent(config)) {
             agent.start();
             agent.awaitShutdown();
         }
         return 0;
+    }
+
+    /** First, so every later line (the checks' included) has the asked level and format. */
+    private void applyLogSettings() {
+        try {
+            LogSetup.apply(logLevel, logFormat);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     private SyncRunner.Settings syncSettings() {

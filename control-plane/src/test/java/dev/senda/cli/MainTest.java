@@ -102,6 +102,12 @@ class MainTest {
     }
 
     @Test
+    void badLogSettingsAreRefused() {
+        assertRefused("--log-level: invalid value 'loud'", "--log-level", "loud");
+        assertEquals(2, Main.execute("agent", "--log-format", "xml"));
+    }
+
+    @Test
     void badSyncPeriodsAreRefused() {
         assertRefused("--sync-period: invalid duration '30'", "--sync-period", "30");
         assertRefused("--min-sync-period: invalid duration '1.5s'", "--min-sync-period", "1.5s");
