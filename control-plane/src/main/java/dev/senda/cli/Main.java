@@ -1,5 +1,6 @@
 package dev.senda.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import java.util.Arrays;
                 BpfCommand.class,
                 CleanupCommand.class,
                 CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class,
         })
 public final class Main implements Runnable {
 
@@ -28,6 +30,7 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
         CommandLine cmd = new CommandLine(new Main());
+        VersionProvider.installEverywhere(cmd);
         ErrorReporter errors = new ErrorReporter();
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
