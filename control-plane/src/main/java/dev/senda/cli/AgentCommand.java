@@ -77,6 +77,11 @@ public final class AgentCommand implements Callable<Integer> {
                     + "(every InternalIP and ExternalIP of this Node object) (default: ${DEFAULT-VALUE})")
     String nodePortAddresses;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/senda",
+            description = "directory on the node's disk for the snapshot of the agent's inputs, programmed after a "
+                    + "reboot before the API server answers (with --source kubernetes) (default: ${DEFAULT-VALUE})")
+    Path stateDir;
+
     @Spec
     CommandSpec spec;
 
@@ -106,7 +111,8 @@ public final class AgentCommand implements Callable<Integer> {
                     Optional.ofNullable(nodeDevices).filter(s -> !s.isBlank()),
                     BindAddress.parse("--healthz-bind", healthzBind),
                     BindAddress.parse("--metrics-bind", metricsBind),
-                    NodePortAddresses.parse(nodePortAddresses));
+                    NodePortAddresses.parse(nodePortAddresses),
+                    stateDir);
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {

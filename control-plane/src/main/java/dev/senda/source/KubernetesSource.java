@@ -147,6 +147,20 @@ public final class KubernetesSource implements Source {
         return synced;
     }
 
+    /**
+     * The API objects of every kind as the informers' caches hold them now, for the agent's snapshot of
+     * its inputs ({@link dev.senda.source.snapshot.SnapshotStore}); empty until {@link #hasSynced()} and
+     * after {@link #close()}. They are the caches' own objects: callers must not modify them.
+     */
+    public java.util.Optional<List<HasMetadata>> cachedObjects() {
+        synchronized (lock) {
+            if (!synced || closed) return java.util.Optional.empty();
+            List<HasMetadata> all = new ArrayList<>();
+            for (KindWatch<?, ?> w : watches) all.addAll(w.informer.getStore().list());
+            return java.util.Optional.of(all);
+        }
+    }
+
     /** For tests: every informer has an open watch (so closing now does not race a watch being set up). */
     boolean watching() {
         synchronized (lock) {

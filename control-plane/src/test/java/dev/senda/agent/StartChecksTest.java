@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,6 +85,28 @@ class StartChecksTest {
         AgentConfig off = new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), tmp.resolve("no-cgroup"), false,
                 c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses());
         assertDoesNotThrow(() -> checks(Map.of()).check(off));
+    }
+
+    @Test
+    void stateDirMustBeOrBecomeAWritableDirectoryWithTheKubernetesSource() throws IOException {
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), KUBECONFIG);
+        Path file = Files.writeString(tmp.resolve("file"), "");
+        for (Path ok : List.of(tmp, tmp.resolve("new/sub"))) {
+            assertDoesNotThrow(() -> checks(Map.of()).check(withStateDir(config(new SourceSpec.Kubernetes(Optional.of(kubeconfig))), ok)));
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> checks(Map.of()).check(withStateDir(config(new SourceSpec.Kubernetes(Optional.of(kubeconfig))), file)));
+        assertTrue(e.getMessage().equals("--state-dir: " + file + ": not a directory"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> checks(Map.of()).check(withStateDir(config(new SourceSpec.Kubernetes(Optional.of(kubeconfig))), file.resolve("x"))));
+        assertTrue(e.getMessage().startsWith("--state-dir: " + file.resolve("x") + ": cannot be created"), e.getMessage());
+        // a directory source keeps no snapshot: its state dir is not looked at
+        assertDoesNotThrow(() -> checks(Map.of()).check(withStateDir(config(new SourceSpec.Directory(tmp)), file)));
+    }
+
+    private static AgentConfig withStateDir(AgentConfig c, Path stateDir) {
+        return new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), c.cgroupRoot(), c.socketLb(), c.podDevices(),
+                c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), stateDir);
     }
 
     private StartChecks checks(Map<String, String> env) {
