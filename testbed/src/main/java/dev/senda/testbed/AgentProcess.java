@@ -78,6 +78,34 @@ public final class AgentProcess implements AutoCloseable {
      *                     carries the end of its log (the process is then stopped and cleaned up)
      */
     public static AgentProcess start(Testbed tb, Settings settings, Duration readyBound) throws IOException {
+        AgentProcess agent = launch(tb, settings);
+        try {
+            agent.awaitHealthy(readyBound);
+        } catch (IOException | RuntimeException e) {
+            try {
+                agent.close();
+            } catch (RuntimeException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+        return agent;
+    }
+
+    /**
+     * The agent's {@code --state-dir} (its snapshot of its inputs): one per node of a run, kept across
+     * the agents started on that node (a restarted or "rebooted" agent finds its predecessor's
+     * snapshot), beside the logs, so no run reads another's and nothing lands in /var/lib/senda.
+     */
+    public static Path stateDir(Testbed tb) {
+        return tb.logDir().toAbsolutePath().resolve(tb.nodeName() + "-state");
+    }
+
+    /**
+     * Starts the agent without waiting for anything (for tests of an agent that cannot be healthy yet,
+     * e.g. one whose API server does not answer); stopped and cleaned up with its testbed.
+     */
+    public static AgentProcess launch(Testbed tb, Settings settings) throws IOException {
         List<String> cmd = new ArrayList<>(javaCommand(tb, "agent"));
         cmd.addAll(settings.source());
         cmd.addAll(List.of(
@@ -87,7 +115,8 @@ public final class AgentProcess implements AutoCloseable {
                 "--socket-lb=" + settings.socketLb(),
                 "--pod-devices", tb.podDeviceGlob(),
                 "--healthz-bind", "127.0.0.1:" + HEALTHZ_PORT,
-                "--metrics-bind", "127.0.0.1:" + METRICS_PORT));
+                "--metrics-bind", "127.0.0.1:" + METRICS_PORT,
+                "--state-dir", stateDir(tb).toString()));
         cmd.addAll(settings.extraArgs());
         Files.createDirectories(settings.logFile().toAbsolutePath().getParent());
         Files.writeString(settings.logFile(), "# " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
@@ -99,16 +128,6 @@ public final class AgentProcess implements AutoCloseable {
                 .start());
         AgentProcess agent = new AgentProcess(tb, settings, p);
         tb.closeFirst(agent); // stop + cleanup while the node still exists, even from the shutdown hook
-        try {
-            agent.awaitHealthy(readyBound);
-        } catch (IOException | RuntimeException e) {
-            try {
-                agent.close();
-            } catch (RuntimeException c) {
-                e.addSuppressed(c);
-            }
-            throw e;
-        }
         return agent;
     }
 

@@ -41,12 +41,15 @@ final class MockApiServer implements AutoCloseable {
     }
 
     private final KubernetesMockServer server;
-    private final List<NetnsForwarder> forwarders;
+    private final List<Path> nodeNetns;
+    /** Replaced by {@link #reconnect()}; empty while {@link #disconnect() disconnected}. Guarded by this. */
+    private List<NetnsForwarder> forwarders;
     private final KubernetesClient client;
     private final Path kubeconfig;
 
-    private MockApiServer(KubernetesMockServer server, List<NetnsForwarder> forwarders, Path kubeconfig) {
+    private MockApiServer(KubernetesMockServer server, List<Path> nodeNetns, List<NetnsForwarder> forwarders, Path kubeconfig) {
         this.server = server;
+        this.nodeNetns = List.copyOf(nodeNetns);
         this.forwarders = forwarders;
         this.kubeconfig = kubeconfig;
         this.client = server.createClient();
@@ -61,14 +64,10 @@ final class MockApiServer implements AutoCloseable {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        List<NetnsForwarder> forwarders = new ArrayList<>();
+        List<NetnsForwarder> forwarders;
         try {
-            for (Path ns : nodeNetns) {
-                forwarders.add(NetnsForwarder.start(ns, new InetSocketAddress("127.0.0.1", NODE_PORT),
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())));
-            }
+            forwarders = forward(nodeNetns, server.getPort());
         } catch (IOException | RuntimeException e) {
-            forwarders.forEach(NetnsForwarder::close);
             server.destroy();
             throw e;
         }
@@ -92,7 +91,38 @@ final class MockApiServer implements AutoCloseable {
                 - name: e2e
                   user: {}
                 """.formatted(NODE_PORT));
-        return new MockApiServer(server, List.copyOf(forwarders), kubeconfig);
+        return new MockApiServer(server, nodeNetns, forwarders, kubeconfig);
+    }
+
+    /** A forwarder into each namespace, or none (each one started closed again) when one cannot start. */
+    private static List<NetnsForwarder> forward(List<Path> nodeNetns, int serverPort) throws IOException {
+        List<NetnsForwarder> forwarders = new ArrayList<>();
+        try {
+            for (Path ns : nodeNetns) {
+                forwarders.add(NetnsForwarder.start(ns, new InetSocketAddress("127.0.0.1", NODE_PORT),
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort)));
+            }
+        } catch (IOException | RuntimeException e) {
+            forwarders.forEach(NetnsForwarder::close);
+            throw e;
+        }
+        return List.copyOf(forwarders);
+    }
+
+    /**
+     * The API server becomes unreachable from the node namespaces: port {@value #NODE_PORT} there is
+     * closed (connections are refused), as for a node whose API server is down or not routed yet. The
+     * server itself keeps running for {@link #client()}, so the test can change objects meanwhile.
+     */
+    synchronized void disconnect() {
+        forwarders.forEach(NetnsForwarder::close);
+        forwarders = List.of();
+    }
+
+    /** The API server answers in the node namespaces again, at the same address. */
+    synchronized void reconnect() throws IOException {
+        if (!forwarders.isEmpty()) return;
+        forwarders = forward(nodeNetns, server.getPort());
     }
 
     /** A client of the mock, in this JVM's namespace. */
@@ -111,7 +141,7 @@ final class MockApiServer implements AutoCloseable {
             client.close();
         } finally {
             try {
-                forwarders.forEach(NetnsForwarder::close);
+                disconnect();
             } finally {
                 server.destroy();
             }
