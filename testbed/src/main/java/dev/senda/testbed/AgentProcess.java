@@ -106,7 +106,20 @@ public final class AgentProcess implements AutoCloseable {
      * e.g. one whose API server does not answer); stopped and cleaned up with its testbed.
      */
     public static AgentProcess launch(Testbed tb, Settings settings) throws IOException {
-        List<String> cmd = new ArrayList<>(javaCommand(tb, "agent"));
+        return launch(tb, settings, false);
+    }
+
+    /**
+     * Like {@link #launch(Testbed, Settings)}; with {@code inCgroup} the agent runs in the testbed's
+     * cgroup (the shell writes its PID to cgroup.procs, then execs), so socket LB translates its own
+     * connections too, as for a node process that reaches its API server through a Service.
+     */
+    public static AgentProcess launch(Testbed tb, Settings settings, boolean inCgroup) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (inCgroup) {
+            cmd.addAll(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", tb.cgroupDir().resolve("cgroup.procs").toString()));
+        }
+        cmd.addAll(javaCommand(tb, "agent"));
         cmd.addAll(settings.source());
         cmd.addAll(List.of(
                 "--node-name", tb.nodeName(),

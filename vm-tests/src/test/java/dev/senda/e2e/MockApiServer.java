@@ -42,6 +42,8 @@ final class MockApiServer implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final List<Path> nodeNetns;
+    /** Started by {@link #serveInPod}; closed with the server. Guarded by this. */
+    private final List<NetnsForwarder> inPods = new ArrayList<>();
     /** Replaced by {@link #reconnect()}; empty while {@link #disconnect() disconnected}. Guarded by this. */
     private List<NetnsForwarder> forwarders;
     private final KubernetesClient client;
@@ -119,6 +121,22 @@ final class MockApiServer implements AutoCloseable {
         forwarders = List.of();
     }
 
+    /**
+     * The API server answers inside {@code pod} too, at its IPv4 address and {@code port}: a backend
+     * for a Service in front of the API server (as the {@code kubernetes} Service is). Unaffected by
+     * {@link #disconnect()}.
+     */
+    synchronized void serveInPod(dev.senda.testbed.Pod pod, int port) throws IOException {
+        inPods.add(NetnsForwarder.start(pod.netnsPath(), new InetSocketAddress(pod.ip(), port),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())));
+    }
+
+    /** A kubeconfig like {@link #kubeconfig()} whose server is {@code url} (e.g. a Service's address). */
+    Path kubeconfig(String url) throws IOException {
+        String text = Files.readString(kubeconfig).replace("http://127.0.0.1:" + NODE_PORT, url);
+        return Files.writeString(kubeconfig.resolveSibling("kubeconfig-" + Integer.toHexString(url.hashCode())), text);
+    }
+
     /** The API server answers in the node namespaces again, at the same address. */
     synchronized void reconnect() throws IOException {
         if (!forwarders.isEmpty()) return;
@@ -142,6 +160,9 @@ final class MockApiServer implements AutoCloseable {
         } finally {
             try {
                 disconnect();
+                synchronized (this) {
+                    inPods.forEach(NetnsForwarder::close);
+                }
             } finally {
                 server.destroy();
             }

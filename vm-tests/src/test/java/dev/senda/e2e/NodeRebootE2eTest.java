@@ -76,6 +76,37 @@ class NodeRebootE2eTest {
     }
 
     @Test
+    @DisplayName("after a node reboot the agent reaches an API server that is only reachable through a Service, programmed from its snapshot")
+    void reachesTheApiServerThroughAServiceFromTheSnapshot() throws Exception {
+        try (E2eNode node = E2eNode.create(getClass().getSimpleName())) {
+            Traffic traffic = new Traffic(node.tb, true);
+            // The API server behind a Service, as "kubernetes" in "default" is: its endpoint is pod echo-c.
+            node.api.serveInPod(node.c, 6443);
+            String apiVip = node.nextVip();
+            node.apply(service("api", apiVip, port("https", "TCP", 443, 6443)));
+            node.apply(slice("api", "api-1", List.of(slicePort("https", "TCP", 6443)), List.of(node.c)));
+            String vip = programAndReboot(node, traffic);
+            // While the node was down the Service moved to echo-c.
+            node.apply(slice("reboot", "reboot-1", List.of(slicePort("http", "TCP", E2eNode.ECHO)), List.of(node.c)));
+
+            // The agent's only way to the API server is the Service, which only the snapshot can program:
+            // its own connections go through socket LB (it runs in the cgroup).
+            Path kubeconfig = node.api.kubeconfig("http://" + apiVip + ":443");
+            Path log = node.logDir.resolve(node.tb.prefix() + "-agent-via-service.log");
+            long start = System.nanoTime();
+            AgentProcess second = AgentProcess.launch(node.tb, new AgentProcess.Settings(
+                    List.of("--kubeconfig", kubeconfig.toString()), true, AgentProcess.defaultBpffsRoot(node.tb), log,
+                    List.of()), true);
+            second.awaitHealthy(Duration.ofSeconds(120));
+            E2eNode.log("agent start to healthy, its API server reached through a Service programmed from the snapshot: "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+            String text = Files.readString(log);
+            assertTrue(text.contains("programming the snapshot") && text.contains("initial sync complete"), second.logTail(40));
+            traffic.awaitServedBy(Proto.TCP, node.client, vip, 80, AFTER, 12, Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     @DisplayName("after a node reboot a truncated snapshot is ignored with a log line and nothing is programmed before the API server answers")
     void aTruncatedSnapshotIsIgnored() throws Exception {
         try (E2eNode node = E2eNode.create(getClass().getSimpleName())) {
