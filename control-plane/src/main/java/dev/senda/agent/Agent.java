@@ -34,7 +34,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>Start order matters: the datapath and the reconciler's restored IDs come first, so the first
  * sync after a restart writes nothing that is already right; the source is created before
  * anything is loaded (a source that cannot be made leaves no pins) but starts last, so its first events
- * find the sync runner ready. {@link #close()} stops the control plane only: maps and
+ * find the sync runner ready. With the Kubernetes source, the snapshot of the inputs
+ * ({@link InputSnapshots}) is programmed right after the restore when the maps were empty (a reboot),
+ * so forwarding does not wait for the API server. {@link #close()} stops the control plane only: maps and
  * attachments are pinned, and forwarding continues without the agent.
  */
 public final class Agent implements AutoCloseable {
