@@ -22,10 +22,15 @@ import java.util.Optional;
  * @param metricsBind where /metrics listens
  * @param nodePortAddresses which node addresses node ports open on ({@code --nodeport-addresses})
  * @param sync        the sync runner's timing ({@code --min-sync-period}, {@code --sync-period})
+ * @param stateDir    directory of the agent's own files on the node's disk ({@code --state-dir}): the
+ *                    snapshot of its inputs, programmed after a reboot before the API server answers
  */
 public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
                           Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind, BindAddress metricsBind,
-                          NodePortAddresses nodePortAddresses, SyncRunner.Settings sync) {
+                          NodePortAddresses nodePortAddresses, SyncRunner.Settings sync, Path stateDir) {
+    /** Where {@code --state-dir} points unless told otherwise. */
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/senda");
+
     public AgentConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(nodeName, "nodeName");
@@ -37,6 +42,15 @@ public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Pa
         Objects.requireNonNull(metricsBind, "metricsBind");
         Objects.requireNonNull(nodePortAddresses, "nodePortAddresses");
         Objects.requireNonNull(sync, "sync");
+        Objects.requireNonNull(stateDir, "stateDir");
         if (nodeName.isBlank()) throw new IllegalArgumentException("--node-name must not be empty");
+    }
+
+    /** With the default sync timing and the {@link #DEFAULT_STATE_DIR default state directory}. */
+    public AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
+                       Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind,
+                       BindAddress metricsBind, NodePortAddresses nodePortAddresses) {
+        this(source, nodeName, bpffsRoot, cgroupRoot, socketLb, podDevices, nodeDevices, healthzBind, metricsBind,
+                nodePortAddresses, SyncRunner.Settings.defaults(), DEFAULT_STATE_DIR);
     }
 }

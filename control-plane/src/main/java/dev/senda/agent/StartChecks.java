@@ -42,6 +42,8 @@ public record StartChecks(UnaryOperator<String> env, Path home) {
             case SourceSpec.Directory d -> checkDirectory(d.directory());
             case SourceSpec.Kubernetes k -> checkKubernetes(k.kubeconfig());
         }
+        // Only the Kubernetes source keeps a snapshot (a directory's files are on the node's disk already).
+        if (config.source() instanceof SourceSpec.Kubernetes) checkStateDir(config.stateDir());
         checkBpffsRoot(config.bpffsRoot());
         if (config.socketLb()) checkCgroupRoot(config.cgroupRoot());
         config.podDevices().ifPresent(g -> checkGlob("--pod-devices", g));
@@ -105,6 +107,21 @@ public record StartChecks(UnaryOperator<String> env, Path home) {
         while (existing != null && !Files.exists(existing)) existing = existing.getParent();
         if (existing == null || !Files.isDirectory(existing)) {
             throw invalid("--bpffs-root", abs + ": cannot be created (" + existing + " is not a directory)");
+        }
+    }
+
+    /** The snapshot's directory: a writable directory, or one that can be created under a writable one. */
+    private static void checkStateDir(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs)) {
+            if (!Files.isDirectory(abs)) throw invalid("--state-dir", abs + ": not a directory");
+            if (!Files.isWritable(abs) || !Files.isExecutable(abs)) throw invalid("--state-dir", abs + ": not writable");
+            return;
+        }
+        Path existing = abs.getParent();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw invalid("--state-dir", abs + ": cannot be created (" + existing + " is not a writable directory)");
         }
     }
 

@@ -104,6 +104,11 @@ public final class AgentCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     LogSetup.Format logFormat;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/senda",
+            description = "directory on the node's disk for the snapshot of the agent's inputs, programmed after a "
+                    + "reboot before the API server answers (with --source kubernetes) (default: ${DEFAULT-VALUE})")
+    Path stateDir;
+
     @Spec
     CommandSpec spec;
 
@@ -165,7 +170,8 @@ public final class AgentCommand implements Callable<Integer> {
                     BindAddress.parse("--healthz-bind", healthzBind),
                     BindAddress.parse("--metrics-bind", metricsBind),
                     NodePortAddresses.parse(nodePortAddresses),
-                    syncSettings());
+                    syncSettings(),
+                    stateDir);
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -147,6 +147,22 @@ public final class KubernetesSource implements Source {
         return synced;
     }
 
+    /**
+     * The API objects of every kind as the informers' caches hold them now, for the agent's snapshot of
+     * its inputs ({@link dev.senda.source.snapshot.SnapshotStore}); empty until {@link #hasSynced()}.
+     * After {@link #close()}, what the caches held when the informers stopped (the agent writes its last
+     * snapshot after closing the source, so no event can arrive meanwhile). They are the caches' own
+     * objects: callers must not modify them.
+     */
+    public java.util.Optional<List<HasMetadata>> cachedObjects() {
+        synchronized (lock) {
+            if (!synced) return java.util.Optional.empty();
+            List<HasMetadata> all = new ArrayList<>();
+            for (KindWatch<?, ?> w : watches) all.addAll(w.informer.getStore().list());
+            return java.util.Optional.of(all);
+        }
+    }
+
     /** For tests: every informer has an open watch (so closing now does not race a watch being set up). */
     boolean watching() {
         synchronized (lock) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -82,8 +83,30 @@ class StartChecksTest {
     void cgroupRootIsNotCheckedWithoutSocketLb() {
         AgentConfig c = config(new SourceSpec.Directory(tmp));
         AgentConfig off = new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), tmp.resolve("no-cgroup"), false,
-                c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync());
+                c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), c.stateDir());
         assertDoesNotThrow(() -> checks(Map.of()).check(off));
+    }
+
+    @Test
+    void stateDirMustBeOrBecomeAWritableDirectoryWithTheKubernetesSource() throws IOException {
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), KUBECONFIG);
+        Path file = Files.writeString(tmp.resolve("file"), "");
+        for (Path ok : List.of(tmp, tmp.resolve("new/sub"))) {
+            assertDoesNotThrow(() -> checks(Map.of()).check(withStateDir(config(new SourceSpec.Kubernetes(Optional.of(kubeconfig))), ok)));
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> checks(Map.of()).check(withStateDir(config(new SourceSpec.Kubernetes(Optional.of(kubeconfig))), file)));
+        assertTrue(e.getMessage().equals("--state-dir: " + file + ": not a directory"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> checks(Map.of()).check(withStateDir(config(new SourceSpec.Kubernetes(Optional.of(kubeconfig))), file.resolve("x"))));
+        assertTrue(e.getMessage().startsWith("--state-dir: " + file.resolve("x") + ": cannot be created"), e.getMessage());
+        // a directory source keeps no snapshot: its state dir is not looked at
+        assertDoesNotThrow(() -> checks(Map.of()).check(withStateDir(config(new SourceSpec.Directory(tmp)), file)));
+    }
+
+    private static AgentConfig withStateDir(AgentConfig c, Path stateDir) {
+        return new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), c.cgroupRoot(), c.socketLb(), c.podDevices(),
+                c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), stateDir);
     }
 
     private StartChecks checks(Map<String, String> env) {
@@ -97,7 +120,7 @@ class StartChecksTest {
             return new AgentConfig(source, "n", tmp.resolve("bpf"), cgroup, true, Optional.of("veth*"),
                     Optional.empty(), BindAddress.parse("--healthz-bind", "127.0.0.1:0"),
                     BindAddress.parse("--metrics-bind", "127.0.0.1:0"), NodePortAddresses.parse("primary"),
-                    dev.senda.reconcile.SyncRunner.Settings.defaults());
+                    dev.senda.reconcile.SyncRunner.Settings.defaults(), AgentConfig.DEFAULT_STATE_DIR);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -148,9 +148,11 @@ class DeployManifestsTest {
     }
 
     @Test
-    void bpffsRootAndCgroupRootLieOnTheHostsMounts() throws IOException {
+    void bpffsRootCgroupRootAndStateDirLieOnTheHostsMounts() throws IOException {
         assertHostMount(Path.of(arg("--bpffs-root").orElseThrow()), "/sys/fs/bpf");
         assertHostMount(Path.of(arg("--cgroup-root").orElseThrow()), "/sys/fs/cgroup");
+        // the snapshot programmed after a reboot must be on the host's disk, not in the container's layer
+        assertHostMount(Path.of(arg("--state-dir").orElseThrow()), "/var/lib/senda");
     }
 
     /** {@code dir} is, or lies under, a mount of the host's {@code hostPath}. */

@@ -78,7 +78,48 @@ public final class AgentProcess implements AutoCloseable {
      *                     carries the end of its log (the process is then stopped and cleaned up)
      */
     public static AgentProcess start(Testbed tb, Settings settings, Duration readyBound) throws IOException {
-        List<String> cmd = new ArrayList<>(javaCommand(tb, "agent"));
+        AgentProcess agent = launch(tb, settings);
+        try {
+            agent.awaitHealthy(readyBound);
+        } catch (IOException | RuntimeException e) {
+            try {
+                agent.close();
+            } catch (RuntimeException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+        return agent;
+    }
+
+    /**
+     * The agent's {@code --state-dir} (its snapshot of its inputs): one per node of a run, kept across
+     * the agents started on that node (a restarted or "rebooted" agent finds its predecessor's
+     * snapshot), beside the logs, so no run reads another's and nothing lands in /var/lib/senda.
+     */
+    public static Path stateDir(Testbed tb) {
+        return tb.logDir().toAbsolutePath().resolve(tb.nodeName() + "-state");
+    }
+
+    /**
+     * Starts the agent without waiting for anything (for tests of an agent that cannot be healthy yet,
+     * e.g. one whose API server does not answer); stopped and cleaned up with its testbed.
+     */
+    public static AgentProcess launch(Testbed tb, Settings settings) throws IOException {
+        return launch(tb, settings, false);
+    }
+
+    /**
+     * Like {@link #launch(Testbed, Settings)}; with {@code inCgroup} the agent runs in the testbed's
+     * cgroup (the shell writes its PID to cgroup.procs, then execs), so socket LB translates its own
+     * connections too, as for a node process that reaches its API server through a Service.
+     */
+    public static AgentProcess launch(Testbed tb, Settings settings, boolean inCgroup) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (inCgroup) {
+            cmd.addAll(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", tb.cgroupDir().resolve("cgroup.procs").toString()));
+        }
+        cmd.addAll(javaCommand(tb, "agent"));
         cmd.addAll(settings.source());
         cmd.addAll(List.of(
                 "--node-name", tb.nodeName(),
@@ -87,7 +128,8 @@ public final class AgentProcess implements AutoCloseable {
                 "--socket-lb=" + settings.socketLb(),
                 "--pod-devices", tb.podDeviceGlob(),
                 "--healthz-bind", "127.0.0.1:" + HEALTHZ_PORT,
-                "--metrics-bind", "127.0.0.1:" + METRICS_PORT));
+                "--metrics-bind", "127.0.0.1:" + METRICS_PORT,
+                "--state-dir", stateDir(tb).toString()));
         cmd.addAll(settings.extraArgs());
         Files.createDirectories(settings.logFile().toAbsolutePath().getParent());
         Files.writeString(settings.logFile(), "# " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
@@ -99,16 +141,6 @@ public final class AgentProcess implements AutoCloseable {
                 .start());
         AgentProcess agent = new AgentProcess(tb, settings, p);
         tb.closeFirst(agent); // stop + cleanup while the node still exists, even from the shutdown hook
-        try {
-            agent.awaitHealthy(readyBound);
-        } catch (IOException | RuntimeException e) {
-            try {
-                agent.close();
-            } catch (RuntimeException c) {
-                e.addSuppressed(c);
-            }
-            throw e;
-        }
         return agent;
     }
 

@@ -89,11 +89,21 @@ final class E2eNode implements AutoCloseable {
 
     /** Starts the agent against the mock API server and waits until /healthz is 200. */
     AgentProcess startAgent(boolean socketLb) throws IOException {
+        agent = AgentProcess.start(tb, nextAgentSettings(socketLb), AGENT_READY);
+        return agent;
+    }
+
+    /** Starts the agent against the mock API server without waiting for anything (it may not become healthy). */
+    AgentProcess launchAgent(boolean socketLb) throws IOException {
+        agent = AgentProcess.launch(tb, nextAgentSettings(socketLb));
+        return agent;
+    }
+
+    private AgentProcess.Settings nextAgentSettings(boolean socketLb) {
         if (agent != null && agent.isAlive()) throw new IllegalStateException("an agent is already running");
         String mode = socketLb ? "socketlb" : "perpacket";
         Path log = logDir.resolve(tb.prefix() + "-agent-" + agentRuns.incrementAndGet() + "-" + mode + ".log");
-        agent = AgentProcess.start(tb, AgentProcess.Settings.kubeconfig(tb, api.kubeconfig(), socketLb, log), AGENT_READY);
-        return agent;
+        return AgentProcess.Settings.kubeconfig(tb, api.kubeconfig(), socketLb, log);
     }
 
     AgentProcess agent() {

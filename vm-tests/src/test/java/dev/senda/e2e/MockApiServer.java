@@ -41,12 +41,17 @@ final class MockApiServer implements AutoCloseable {
     }
 
     private final KubernetesMockServer server;
-    private final List<NetnsForwarder> forwarders;
+    private final List<Path> nodeNetns;
+    /** Started by {@link #serveInPod}; closed with the server. Guarded by this. */
+    private final List<NetnsForwarder> inPods = new ArrayList<>();
+    /** Replaced by {@link #reconnect()}; empty while {@link #disconnect() disconnected}. Guarded by this. */
+    private List<NetnsForwarder> forwarders;
     private final KubernetesClient client;
     private final Path kubeconfig;
 
-    private MockApiServer(KubernetesMockServer server, List<NetnsForwarder> forwarders, Path kubeconfig) {
+    private MockApiServer(KubernetesMockServer server, List<Path> nodeNetns, List<NetnsForwarder> forwarders, Path kubeconfig) {
         this.server = server;
+        this.nodeNetns = List.copyOf(nodeNetns);
         this.forwarders = forwarders;
         this.kubeconfig = kubeconfig;
         this.client = server.createClient();
@@ -61,14 +66,10 @@ final class MockApiServer implements AutoCloseable {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        List<NetnsForwarder> forwarders = new ArrayList<>();
+        List<NetnsForwarder> forwarders;
         try {
-            for (Path ns : nodeNetns) {
-                forwarders.add(NetnsForwarder.start(ns, new InetSocketAddress("127.0.0.1", NODE_PORT),
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())));
-            }
+            forwarders = forward(nodeNetns, server.getPort());
         } catch (IOException | RuntimeException e) {
-            forwarders.forEach(NetnsForwarder::close);
             server.destroy();
             throw e;
         }
@@ -92,7 +93,54 @@ final class MockApiServer implements AutoCloseable {
                 - name: e2e
                   user: {}
                 """.formatted(NODE_PORT));
-        return new MockApiServer(server, List.copyOf(forwarders), kubeconfig);
+        return new MockApiServer(server, nodeNetns, forwarders, kubeconfig);
+    }
+
+    /** A forwarder into each namespace, or none (each one started closed again) when one cannot start. */
+    private static List<NetnsForwarder> forward(List<Path> nodeNetns, int serverPort) throws IOException {
+        List<NetnsForwarder> forwarders = new ArrayList<>();
+        try {
+            for (Path ns : nodeNetns) {
+                forwarders.add(NetnsForwarder.start(ns, new InetSocketAddress("127.0.0.1", NODE_PORT),
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort)));
+            }
+        } catch (IOException | RuntimeException e) {
+            forwarders.forEach(NetnsForwarder::close);
+            throw e;
+        }
+        return List.copyOf(forwarders);
+    }
+
+    /**
+     * The API server becomes unreachable from the node namespaces: port {@value #NODE_PORT} there is
+     * closed (connections are refused), as for a node whose API server is down or not routed yet. The
+     * server itself keeps running for {@link #client()}, so the test can change objects meanwhile.
+     */
+    synchronized void disconnect() {
+        forwarders.forEach(NetnsForwarder::close);
+        forwarders = List.of();
+    }
+
+    /**
+     * The API server answers inside {@code pod} too, at its IPv4 address and {@code port}: a backend
+     * for a Service in front of the API server (as the {@code kubernetes} Service is). Unaffected by
+     * {@link #disconnect()}.
+     */
+    synchronized void serveInPod(dev.senda.testbed.Pod pod, int port) throws IOException {
+        inPods.add(NetnsForwarder.start(pod.netnsPath(), new InetSocketAddress(pod.ip(), port),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())));
+    }
+
+    /** A kubeconfig like {@link #kubeconfig()} whose server is {@code url} (e.g. a Service's address). */
+    Path kubeconfig(String url) throws IOException {
+        String text = Files.readString(kubeconfig).replace("http://127.0.0.1:" + NODE_PORT, url);
+        return Files.writeString(kubeconfig.resolveSibling("kubeconfig-" + Integer.toHexString(url.hashCode())), text);
+    }
+
+    /** The API server answers in the node namespaces again, at the same address. */
+    synchronized void reconnect() throws IOException {
+        if (!forwarders.isEmpty()) return;
+        forwarders = forward(nodeNetns, server.getPort());
     }
 
     /** A client of the mock, in this JVM's namespace. */
@@ -111,7 +159,10 @@ final class MockApiServer implements AutoCloseable {
             client.close();
         } finally {
             try {
-                forwarders.forEach(NetnsForwarder::close);
+                disconnect();
+                synchronized (this) {
+                    inPods.forEach(NetnsForwarder::close);
+                }
             } finally {
                 server.destroy();
             }
