@@ -11,7 +11,6 @@ import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.NodeAddressWriter;
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.reconcile.SyncRunner;
-import dev.senda.source.DirectorySource;
 import dev.senda.source.KubernetesSource;
 import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
@@ -59,7 +58,7 @@ public final class Agent implements AutoCloseable {
                         + "pod devices {}, node devices {}, state dir {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
                 config.podDevices().orElse("(none)"), config.nodeDevices().orElse("(none)"), config.stateDir());
         // Created (not started) before anything is loaded: a source that cannot be made leaves no pins.
-        Source source = createSource(config.source());
+        Source source = config.source().create();
         try {
             start(source);
         } catch (IOException | RuntimeException | Error e) {
@@ -166,14 +165,6 @@ public final class Agent implements AutoCloseable {
                     + "until the application connects again", e.getMessage());
             return Optional.empty();
         }
-    }
-
-    private static Source createSource(SourceSpec spec) {
-        return switch (spec) {
-            case SourceSpec.Directory d ->
-                    new DirectorySource(d.directory(), DirectorySource.DEFAULT_RESCAN_INTERVAL, d.maxFileBytes());
-            case SourceSpec.Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null));
-        };
     }
 
     private static void closeQuietly(AutoCloseable c) {

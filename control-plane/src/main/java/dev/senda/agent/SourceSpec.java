@@ -1,13 +1,23 @@
 package dev.senda.agent;
 
 import dev.senda.source.DirectorySource;
+import dev.senda.source.KubernetesSource;
+import dev.senda.source.Source;
 
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Where the agent takes its objects from ({@code --source}). */
+/** Where the agent (and {@code senda policy get}) takes its objects from ({@code --source}). */
 public sealed interface SourceSpec {
+
+    /** A new, not yet started source of this kind (a Kubernetes one connects its client here). */
+    default Source create() {
+        return switch (this) {
+            case Directory d -> new DirectorySource(d.directory(), DirectorySource.DEFAULT_RESCAN_INTERVAL, d.maxFileBytes());
+            case Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null));
+        };
+    }
 
     /** The Kubernetes API server, through a kubeconfig file or the in-cluster config when none is given. */
     record Kubernetes(Optional<Path> kubeconfig) implements SourceSpec {

@@ -18,6 +18,7 @@ import java.util.Arrays;
                 AgentCommand.class,
                 BpfCommand.class,
                 CleanupCommand.class,
+                PolicyCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })

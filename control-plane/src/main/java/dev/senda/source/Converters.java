@@ -3,8 +3,12 @@ package dev.senda.source;
 import dev.senda.model.Endpoint;
 import dev.senda.model.EndpointConditions;
 import dev.senda.model.EndpointSlice;
+import dev.senda.model.LabelSelector;
+import dev.senda.model.Namespace;
+import dev.senda.model.NetworkPolicy;
 import dev.senda.model.Node;
 import dev.senda.model.ObjectRef;
+import dev.senda.model.Pod;
 import dev.senda.model.Service;
 import dev.senda.model.ServiceLoadBalancer;
 import dev.senda.model.ServicePort;
@@ -13,7 +17,17 @@ import dev.senda.model.TargetPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
@@ -89,6 +103,94 @@ public final class Converters {
                 meta != null && meta.getDeletionTimestamp() != null && !meta.getDeletionTimestamp().isEmpty(),
                 spec == null ? List.of() : map(spec.getTaints(), t -> new Node.Taint(t.getKey(), t.getValue(), t.getEffect())),
                 spec == null ? null : spec.getUnschedulable());
+    }
+
+    /**
+     * The few fields NetworkPolicy needs (every pod of the cluster is watched, so nothing more).
+     *
+     * @return the model Pod; null only when {@code in} is null
+     */
+    public static Pod pod(io.fabric8.kubernetes.api.model.Pod in) {
+        if (in == null) return null;
+        ObjectMeta meta = in.getMetadata();
+        PodSpec spec = in.getSpec();
+        PodStatus status = in.getStatus();
+        List<String> ips = List.of();
+        if (status != null) {
+            ips = map(status.getPodIPs(), PodIP::getIp);
+            if (ips.isEmpty() && status.getPodIP() != null) ips = List.of(status.getPodIP());
+        }
+        List<Pod.NamedPort> ports = new ArrayList<>();
+        if (spec != null) {
+            namedPorts(spec.getContainers(), ports);
+            namedPorts(spec.getInitContainers(), ports); // sidecars (restartPolicy Always) serve too
+        }
+        return new Pod(ref(meta),
+                meta == null ? Map.of() : meta.getLabels(),
+                spec == null ? null : spec.getNodeName(),
+                spec != null && Boolean.TRUE.equals(spec.getHostNetwork()),
+                status == null ? null : status.getPhase(),
+                ips,
+                ports);
+    }
+
+    private static void namedPorts(List<Container> containers, List<Pod.NamedPort> out) {
+        if (containers == null) return;
+        for (Container c : containers) {
+            if (c == null || c.getPorts() == null) continue;
+            for (ContainerPort p : c.getPorts()) {
+                if (p != null && p.getName() != null && !p.getName().isEmpty()) {
+                    out.add(new Pod.NamedPort(p.getName(), p.getContainerPort(), p.getProtocol()));
+                }
+            }
+        }
+    }
+
+    /** @return the model Namespace; null only when {@code in} is null */
+    public static Namespace namespace(io.fabric8.kubernetes.api.model.Namespace in) {
+        if (in == null) return null;
+        ObjectMeta meta = in.getMetadata();
+        // Cluster-scoped: whatever namespace a stray object carries is not part of its name.
+        return new Namespace(new ObjectRef("", meta == null ? null : meta.getName()),
+                meta == null ? Map.of() : meta.getLabels());
+    }
+
+    /** @return the model NetworkPolicy; null only when {@code in} is null */
+    public static NetworkPolicy networkPolicy(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy in) {
+        if (in == null) return null;
+        NetworkPolicySpec spec = in.getSpec();
+        if (spec == null) return new NetworkPolicy(ref(in.getMetadata()), null, List.of(), List.of(), List.of());
+        return new NetworkPolicy(ref(in.getMetadata()),
+                labelSelector(spec.getPodSelector()),
+                spec.getPolicyTypes(),
+                map(spec.getIngress(), r -> new NetworkPolicy.Rule(map(r.getFrom(), Converters::peer),
+                        map(r.getPorts(), Converters::policyPort))),
+                map(spec.getEgress(), r -> new NetworkPolicy.Rule(map(r.getTo(), Converters::peer),
+                        map(r.getPorts(), Converters::policyPort))));
+    }
+
+    /** null when absent, so that an absent selector stays distinct from {@code {}}. */
+    static LabelSelector labelSelector(io.fabric8.kubernetes.api.model.LabelSelector in) {
+        if (in == null) return null;
+        return new LabelSelector(in.getMatchLabels(), map(in.getMatchExpressions(), Converters::requirement));
+    }
+
+    private static LabelSelector.Requirement requirement(LabelSelectorRequirement r) {
+        return new LabelSelector.Requirement(r.getKey(), r.getOperator(), r.getValues());
+    }
+
+    private static NetworkPolicy.Peer peer(NetworkPolicyPeer p) {
+        IPBlock block = p.getIpBlock();
+        return new NetworkPolicy.Peer(labelSelector(p.getPodSelector()), labelSelector(p.getNamespaceSelector()),
+                block == null ? null : new NetworkPolicy.IpBlock(block.getCidr(), block.getExcept()));
+    }
+
+    private static NetworkPolicy.Port policyPort(NetworkPolicyPort p) {
+        IntOrString port = p.getPort();
+        return new NetworkPolicy.Port(p.getProtocol(),
+                port == null ? null : port.getIntVal(),
+                port == null ? null : port.getStrVal(),
+                p.getEndPort());
     }
 
     /** spec.sessionAffinityConfig.clientIP.timeoutSeconds, null wherever the path ends early. */

@@ -1,7 +1,10 @@
 package dev.senda.source;
 
 import dev.senda.model.EndpointSlice;
+import dev.senda.model.Namespace;
+import dev.senda.model.NetworkPolicy;
 import dev.senda.model.Node;
+import dev.senda.model.Pod;
 import dev.senda.model.Service;
 
 import java.util.HashSet;
@@ -34,8 +37,22 @@ public final class Kinds {
     public static final Kind<io.fabric8.kubernetes.api.model.Node, Node> NODE =
             Kind.of(io.fabric8.kubernetes.api.model.Node.class, Node.class, Node::ref, Converters::node);
 
+    /** Pods, for NetworkPolicy: labels, IPs, node and named ports ({@link Converters#pod} keeps only those). */
+    public static final Kind<io.fabric8.kubernetes.api.model.Pod, Pod> POD =
+            Kind.of(io.fabric8.kubernetes.api.model.Pod.class, Pod.class, Pod::ref, Converters::pod);
+
+    /** Namespaces, for NetworkPolicy namespaceSelectors. */
+    public static final Kind<io.fabric8.kubernetes.api.model.Namespace, Namespace> NAMESPACE =
+            Kind.of(io.fabric8.kubernetes.api.model.Namespace.class, Namespace.class, Namespace::ref,
+                    Converters::namespace);
+
+    public static final Kind<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy, NetworkPolicy> NETWORK_POLICY =
+            Kind.of(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, NetworkPolicy.class,
+                    NetworkPolicy::ref, Converters::networkPolicy);
+
     /** Every kind the agent consumes, in the order logs list them. */
-    public static final List<Kind<?, ?>> ALL = checked(List.of(SERVICE, ENDPOINT_SLICE, NODE));
+    public static final List<Kind<?, ?>> ALL =
+            checked(List.of(SERVICE, ENDPOINT_SLICE, NODE, POD, NAMESPACE, NETWORK_POLICY));
 
     private Kinds() {
     }

@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A kind the agent does not consume, declared only in this test (a cluster-scoped one, to cover that
- * case too): the sources and the store deliver it from its descriptor alone, which is the promise of
- * {@link Kinds}. {@link KubernetesSourceTest#anyRegisteredKindIsWatched()} covers the informer side.
+ * A kind declared only in this test (a cluster-scoped one, to cover that case too, with its own model
+ * record, not {@link Kinds#NAMESPACE}'s): the sources and the store deliver it from its descriptor
+ * alone, which is the promise of {@link Kinds}. {@link KubernetesSourceTest#anyRegisteredKindIsWatched()} covers the informer side.
  */
 class AnyKindTest {
     /** A model record for the test kind. */
@@ -53,7 +53,11 @@ class AnyKindTest {
         assertTrue(Kinds.ENDPOINT_SLICE.namespaced());
         assertEquals("v1 Node", Kinds.NODE.qualifiedName());
         assertFalse(Kinds.NODE.namespaced());
-        assertEquals(List.of(Kinds.SERVICE, Kinds.ENDPOINT_SLICE, Kinds.NODE), Kinds.ALL);
+        assertEquals("networking.k8s.io/v1 NetworkPolicy", Kinds.NETWORK_POLICY.qualifiedName());
+        assertTrue(Kinds.NETWORK_POLICY.namespaced());
+        assertFalse(Kinds.NAMESPACE.namespaced());
+        assertEquals(List.of(Kinds.SERVICE, Kinds.ENDPOINT_SLICE, Kinds.NODE, Kinds.POD, Kinds.NAMESPACE,
+                Kinds.NETWORK_POLICY), Kinds.ALL);
     }
 
     @Test
@@ -87,9 +91,10 @@ class AnyKindTest {
                 s.all(NAMESPACE));
         assertEquals(List.of(new ObjectRef("team-a", "web")), List.copyOf(s.services().keySet()));
 
-        // With the agent's registry the same file yields the Service only: the Namespace is skipped.
+        // The agent's registry reads the same document into its own record (Kinds.NAMESPACE).
         var parsed = YamlObjects.parse(Files.readString(dir.resolve("all.yaml")));
-        assertEquals(1, parsed.objectCount());
-        assertEquals(1, parsed.ignoredCount());
+        assertEquals(2, parsed.objectCount());
+        assertEquals(0, parsed.ignoredCount());
+        assertEquals(Map.of("owner", "a"), parsed.all(Kinds.NAMESPACE).getFirst().labels());
     }
 }
