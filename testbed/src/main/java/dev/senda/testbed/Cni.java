@@ -149,31 +149,39 @@ final class Cni {
      *                     address of either family or the host-side interface
      */
     Attachment add(String containerId, String podNetns) throws IOException {
-        String out = invoke("ADD", containerId, podNetns);
-        JsonNode result = JSON.readTree(out);
+        return attachment(invoke("ADD", containerId, podNetns));
+    }
+
+    /**
+     * Reads an ADD result: the last address of each family in {@code ips}, and the host side of the
+     * pod's veth (the interface outside any sandbox that is not the bridge).
+     *
+     * @throws IOException when an address of either family or the host-side interface is missing
+     */
+    Attachment attachment(String resultJson) throws IOException {
+        JsonNode result = JSON.readTree(resultJson);
         String v4 = null;
         String v6 = null;
         for (JsonNode ip : result.path("ips")) {
             String address = ip.path("address").asText();
-            String bare = address.substring(0, address.indexOf('/'));
-            IpAddress a = IpAddress.parse(bare).orElseThrow(() -> new IOException("CNI result has a bad address: " + out));
-            if (a.family() == IpFamily.IPV4) v4 = a.toString();
-            else v6 = a.toString();
+            int slash = address.indexOf('/');
+            Optional<IpAddress> a = IpAddress.parse(slash < 0 ? address : address.substring(0, slash));
+            if (a.isEmpty()) throw new IOException("CNI result has a bad address '" + address + "': " + resultJson);
+            if (a.get().family() == IpFamily.IPV4) v4 = a.get().toString();
+            else v6 = a.get().toString();
         }
-        Optional<String> host = hostDevice(result);
-        if (v4 == null || v6 == null || host.isEmpty()) {
-            throw new IOException("CNI " + plugin.binary() + " ADD gave no address of each family or no host veth: " + out);
-        }
-        return new Attachment(v4, v6, host.get());
-    }
-
-    /** The host side of the pod's veth: the result's interface outside any sandbox that is not the bridge. */
-    private Optional<String> hostDevice(JsonNode result) {
+        Optional<String> host = Optional.empty();
         for (JsonNode i : result.path("interfaces")) {
             String name = i.path("name").asText();
-            if (i.path("sandbox").asText("").isEmpty() && !name.equals(bridgeName())) return Optional.of(name);
+            if (i.path("sandbox").asText("").isEmpty() && !name.equals(bridgeName())) {
+                host = Optional.of(name);
+                break;
+            }
         }
-        return Optional.empty();
+        if (v4 == null || v6 == null || host.isEmpty()) {
+            throw new IOException("CNI " + plugin.binary() + " ADD gave no address of each family or no host veth: " + resultJson);
+        }
+        return new Attachment(v4, v6, host.get());
     }
 
     /** {@code CNI_COMMAND=DEL}: frees the addresses and removes the veth (idempotent, as the spec requires). */
