@@ -17,12 +17,22 @@
  * stack would drop as a martian), sends it out of the interface the FIB names
  * (lib/abi/ct.h, SENDA_CT_FLAG_NODE_VIP); egress of node devices needs no
  * program.
- * Anything else (not IPv4/IPv6 TCP/UDP/SCTP, not a Service) continues untouched.
+ * Anything else (not IPv4/IPv6 TCP/UDP/SCTP, not a Service) continues untouched
+ * by the LB.
+ *
+ * NetworkPolicy (lib/abi/policy.h) runs on the same two pod hooks, in both
+ * datapath modes (with socket LB the from-pod LB stage finds nothing to
+ * translate): the EGRESS check after the LB stages of senda_tc_from_pod, so it
+ * judges the backend a Service address was translated to, and the INGRESS
+ * check after the reply stage of senda_tc_to_pod. The checks are subprograms
+ * called here, beside the LB stages rather than inside them (lib/policy.h).
  */
 #include "lib/ctx/skb.h"
 #include "lib/pkt.h"
 #include "lib/lb_pkt4.h"
 #include "lib/lb_pkt6.h"
+#include "lib/policy4.h"
+#include "lib/policy6.h"
 
 /* Reply then forward stage, by family; origin picks the frontend scope
  * (lib/lb_select.h). */
@@ -40,7 +50,21 @@ static __always_inline int senda_tc_both_stages(struct __sk_buff *skb, enum send
 SEC("tc")
 int senda_tc_from_pod(struct __sk_buff *skb)
 {
-	return senda_tc_both_stages(skb, SENDA_LB_FROM_NODE);
+	__be16 proto = senda_pkt_ethertype(skb);
+	int judged, verdict;
+
+	/* the tuple before LB is kept for the egress check (lib/policy4.h) */
+	if (proto == bpf_htons(ETH_P_IP)) {
+		judged = senda_pol4_before(skb);
+		verdict = senda_lb4_pkt(skb, SENDA_LB_FROM_NODE);
+		return judged ? senda_pol4_from_pod(skb, verdict) : verdict;
+	}
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		judged = senda_pol6_before(skb);
+		verdict = senda_lb6_pkt(skb, SENDA_LB_FROM_NODE);
+		return judged ? senda_pol6_from_pod(skb, verdict) : verdict;
+	}
+	return TC_ACT_OK;
 }
 
 SEC("tc")
@@ -51,15 +75,35 @@ int senda_tc_from_net(struct __sk_buff *skb)
 	return senda_tc_both_stages(skb, SENDA_LB_FROM_OUTSIDE);
 }
 
+/*
+ * Whether the node itself sent this packet: at egress of the host-side
+ * interface only a packet of a local socket still carries one (a forwarded
+ * packet lost its socket in the IP receive path), so kubelet probes and every
+ * other node process pass policy, whichever of the node's addresses they use.
+ * Only a full inet socket of a real protocol counts: BPF_PROG_TEST_RUN hands
+ * every packet a dummy socket of protocol 0. A request or time-wait socket
+ * only answers the pod, whose own packet wrote the policy conntrack entry the
+ * answer passes by.
+ */
+static __always_inline int senda_tc_from_node(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+
+	if (!sk || (sk->family != 2 /* AF_INET */ && sk->family != 10 /* AF_INET6 */))
+		return 0;
+	sk = bpf_sk_fullsock(sk);
+	return sk && sk->protocol != 0;
+}
+
 SEC("tc")
 int senda_tc_to_pod(struct __sk_buff *skb)
 {
 	__be16 proto = senda_pkt_ethertype(skb);
 
 	if (proto == bpf_htons(ETH_P_IP))
-		return senda_lb4_pkt_to_pod(skb);
+		return senda_pol4_to_pod(skb, senda_tc_from_node(skb), senda_lb4_pkt_to_pod(skb));
 	if (proto == bpf_htons(ETH_P_IPV6))
-		return senda_lb6_pkt_to_pod(skb);
+		return senda_pol6_to_pod(skb, senda_tc_from_node(skb), senda_lb6_pkt_to_pod(skb));
 	return TC_ACT_OK;
 }
 

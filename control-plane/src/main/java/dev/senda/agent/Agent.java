@@ -91,6 +91,13 @@ public final class Agent implements AutoCloseable {
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
         metrics.exportRejectedFiles(source::rejectedFiles);
+        // NetworkPolicy: the pending setting first, so a pod not computed yet is treated as configured
+        datapath.setPolicyPending(config.policyPendingDeny());
+        dev.senda.reconcile.PolicyReconciler policyReconciler =
+                new dev.senda.reconcile.PolicyReconciler(datapath.policyEndpoints(), datapath.policyRules());
+        policyReconciler.restore();
+        dev.senda.maps.policy.PolicyCounters policyCounters = datapath.policyCounters();
+        metrics.exportPolicyVerdicts(policyCounters::readAll, policyReconciler::policyNames);
         SyncRunner.Settings settings = config.sync();
         HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
         started.push(HealthServer.start(config.healthzBind(), health));
@@ -98,6 +105,7 @@ public final class Agent implements AutoCloseable {
         ObjectStore store = new ObjectStore();
         ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(config.nodePortAddresses()),
                 config.nodeName(), reconciler, metrics);
+        sync.withPolicy(new PolicySync(policyReconciler, config.nodeName()));
         // kube-proxy's rule: /healthz fails while this node's Node object is being deleted.
         // and the node's address is the source of flows from outside source-NATed to other nodes.
         NodeAddressWriter nodeAddresses = new NodeAddressWriter(datapath.nodeAddresses());

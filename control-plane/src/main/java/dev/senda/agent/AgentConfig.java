@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param sync        the sync runner's timing ({@code --min-sync-period}, {@code --sync-period})
  * @param stateDir    directory of the agent's own files on the node's disk ({@code --state-dir}): the
  *                    snapshot of its inputs, programmed after a reboot before the API server answers
+ * @param policyPendingDeny whether packets of a pod whose NetworkPolicy is not computed yet are dropped
+ *                    ({@code --policy-pending=deny}) rather than allowed
  */
 public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
                           Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind, BindAddress metricsBind,
-                          NodePortAddresses nodePortAddresses, SyncRunner.Settings sync, Path stateDir) {
+                          NodePortAddresses nodePortAddresses, SyncRunner.Settings sync, Path stateDir,
+                          boolean policyPendingDeny) {
     /** Where {@code --state-dir} points unless told otherwise. */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/senda");
 
@@ -46,11 +49,14 @@ public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Pa
         if (nodeName.isBlank()) throw new IllegalArgumentException("--node-name must not be empty");
     }
 
-    /** With the default sync timing and the {@link #DEFAULT_STATE_DIR default state directory}. */
+    /**
+     * With the default sync timing, the {@link #DEFAULT_STATE_DIR default state directory} and pods not
+     * computed yet allowed (the defaults of their flags).
+     */
     public AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
                        Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind,
                        BindAddress metricsBind, NodePortAddresses nodePortAddresses) {
         this(source, nodeName, bpffsRoot, cgroupRoot, socketLb, podDevices, nodeDevices, healthzBind, metricsBind,
-                nodePortAddresses, SyncRunner.Settings.defaults(), DEFAULT_STATE_DIR);
+                nodePortAddresses, SyncRunner.Settings.defaults(), DEFAULT_STATE_DIR, false);
     }
 }

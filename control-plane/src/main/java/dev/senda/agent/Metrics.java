@@ -244,6 +244,8 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
      *
      * @param reader the counts, e.g. {@code datapath.counters()::readAll}; called on scrape threads
      */
+    private final AtomicBoolean policyReadFailing = new AtomicBoolean();
+
     public void exportDatapathEvents(Supplier<Map<DatapathEvent, Long>> reader) {
         CounterWithCallback.builder()
                 .name("senda_datapath_events_total")
@@ -263,6 +265,49 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
                     }
                     if (datapathReadFailing.compareAndSet(true, false)) LOG.info("datapath counters readable again");
                     counts.forEach((event, count) -> sink.call(DatapathCounters.toDouble(count), event.metricName()));
+                })
+                .register(registry);
+    }
+
+    /**
+     * Exports {@code senda_policy_verdicts_total{policy, direction, verdict}}: the NetworkPolicy checks'
+     * per-CPU counters ({@code senda_polstats_v1}, bpf/lib/abi/policy.h) summed, read at every scrape.
+     * {@code policy} is "namespace/name" for packets a policy's rule allowed, empty for every other
+     * verdict (deny, conntrack, node, pending, pending_drop; allow without isolation), and
+     * "(unknown)" for an id this agent has not named (left by a previous agent). Call once.
+     *
+     * @param reader e.g. {@code policyCounters::readAll}
+     * @param names  policy id -> NetworkPolicy, e.g. {@code policyReconciler::policyNames}
+     */
+    public void exportPolicyVerdicts(Supplier<Map<dev.senda.maps.policy.PolicyStatsKey, Long>> reader,
+                                     Supplier<Map<Integer, dev.senda.model.ObjectRef>> names) {
+        CounterWithCallback.builder()
+                .name("senda_policy_verdicts_total")
+                .help("Packets judged by NetworkPolicy on pod interfaces, by allowing policy (namespace/name), "
+                        + "direction (ingress|egress) and verdict (allow|deny|conntrack|node|pending|pending_drop).")
+                .labelNames("policy", "direction", "verdict")
+                .callback(sink -> {
+                    Map<dev.senda.maps.policy.PolicyStatsKey, Long> counts;
+                    Map<Integer, dev.senda.model.ObjectRef> byId;
+                    try {
+                        counts = reader.get();
+                        byId = names.get();
+                    } catch (RuntimeException e) {
+                        if (policyReadFailing.compareAndSet(false, true)) {
+                            LOG.warn("cannot read the policy counters, senda_policy_verdicts_total is left out "
+                                    + "of scrapes until they can be read again: {}", e.toString());
+                        }
+                        return;
+                    }
+                    policyReadFailing.set(false);
+                    Map<List<String>, Long> summed = new java.util.TreeMap<>(java.util.Comparator.comparing(List::toString));
+                    counts.forEach((k, count) -> {
+                        String policy = k.policyId() == 0 ? ""
+                                : byId.containsKey(k.policyId()) ? byId.get(k.policyId()).toString() : "(unknown)";
+                        summed.merge(List.of(policy, k.direction().label(), k.verdict().label()), count, Long::sum);
+                    });
+                    summed.forEach((labels, count) -> sink.call(DatapathCounters.toDouble(count),
+                            labels.toArray(String[]::new)));
                 })
                 .register(registry);
     }

@@ -69,6 +69,9 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private Snapshot startInputs;
     private boolean startInputsProgrammed;
 
+    /** NetworkPolicy, applied beside the LB state when the datapath has its maps (null: none). */
+    private PolicySync policy;
+
     ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics) {
         this(store, source, calculator, nodeName, reconciler, metrics, InstantSource.system());
@@ -92,6 +95,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         if (reason == SyncReason.PERIODIC) {
             // Re-read the maps so an entry changed behind our back (bpftool, a crashed writer) is repaired.
             reconciler.restore();
+            if (policy != null) policy.restore();
         }
         if (!source.hasSynced()) {
             // A half-filled cache (Services before their EndpointSlices, or no RBAC for one kind) would
@@ -105,11 +109,15 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         DesiredState desired = calculator.calculate(snapshot, node);
         reportRejections(desired.rejections());
         healthCheckListener.accept(desired.healthChecks());
+        dev.senda.reconcile.PolicyApplyResult policyResult = policy == null ? null : policy.sync(snapshot);
         ApplyResult result = reconciler.apply(desired.lb(), true);
         metrics.recordApply(result);
         metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
         if (!result.ok()) {
             return SyncResult.failure(result.summary());
+        }
+        if (policyResult != null && !policyResult.ok()) {
+            return SyncResult.failure(policyResult.summary());
         }
         ProgrammedChanges.Delta delta = changes.programmed(snapshot, clock.instant());
         metrics.recordChanges(delta.services(), delta.endpointSlices());
@@ -147,6 +155,11 @@ final class ServiceSync implements SyncRunner.SyncFunction {
      */
     void programUntilSynced(Snapshot inputs) {
         this.startInputs = java.util.Objects.requireNonNull(inputs, "inputs");
+    }
+
+    /** Enforces NetworkPolicy too: each sync compiles the snapshot's policies and applies them. */
+    void withPolicy(PolicySync policy) {
+        this.policy = policy;
     }
 
     /** Tells {@code listener} this node's view at every change of it (health follows the Node's deletion). */

@@ -109,6 +109,12 @@ public final class AgentCommand implements Callable<Integer> {
                     + "reboot before the API server answers (with --source kubernetes) (default: ${DEFAULT-VALUE})")
     Path stateDir;
 
+    @Option(names = "--policy-pending", paramLabel = "allow|deny", defaultValue = "allow",
+            description = "packets of a pod whose NetworkPolicy is not computed yet (no entry in the policy maps: "
+                    + "a pod that appeared before the agent programmed it): 'allow' (counted as pending) or "
+                    + "'deny' (dropped and counted) (default: ${DEFAULT-VALUE})")
+    String policyPending;
+
     @Spec
     CommandSpec spec;
 
@@ -153,6 +159,14 @@ public final class AgentCommand implements Callable<Integer> {
         return SyncRunner.Settings.defaults().withMinInterval(min).withMaxInterval(max);
     }
 
+    private static boolean policyPendingDeny(String value) {
+        return switch (value) {
+            case "allow" -> false;
+            case "deny" -> true;
+            default -> throw new IllegalArgumentException("--policy-pending: expected allow or deny, got '" + value + "'");
+        };
+    }
+
     /**
      * Every setting parsed and checked against this node before anything is loaded, pinned or bound:
      * a wrong one is a usage error (exit 2, the flag's name first) and leaves nothing behind.
@@ -171,7 +185,8 @@ public final class AgentCommand implements Callable<Integer> {
                     BindAddress.parse("--metrics-bind", metricsBind),
                     NodePortAddresses.parse(nodePortAddresses),
                     syncSettings(),
-                    stateDir);
+                    stateDir,
+                    policyPendingDeny(policyPending));
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {

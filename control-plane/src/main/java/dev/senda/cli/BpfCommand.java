@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 /** {@code senda bpf ...}: inspect what the datapath's maps hold, and the kernel features it chooses by. */
 @Command(name = "bpf", mixinStandardHelpOptions = true,
         description = "Inspect Senda's BPF maps and what the kernel offers them.",
-        subcommands = {BpfCommand.Lb.class, BpfCommand.Nat.class, BpfMetricsCommand.class, BpfFeaturesCommand.class})
+        subcommands = {BpfCommand.Lb.class, BpfCommand.Nat.class, BpfCommand.Policy.class, BpfMetricsCommand.class, BpfFeaturesCommand.class})
 public final class BpfCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -88,6 +88,43 @@ public final class BpfCommand implements Runnable {
             }
             try (var nat = dev.senda.maps.nat.NatTables.NAT.openPinned(bpffsRoot)) {
                 NatListing listing = NatListing.of(nat.entries());
+                System.out.print(options.json() ? listing.toJson() : listing.toTable());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code senda bpf policy ...} */
+    @Command(name = "policy", mixinStandardHelpOptions = true, description = "NetworkPolicy maps.",
+            subcommands = PolicyList.class)
+    static final class Policy implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    /** {@code senda bpf policy list [-o json]} */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "The local pods (address -> endpoint id, isolation) and their rule entries (peer prefix -> "
+                    + "port ranges with the allowing policy's id), decoded.")
+    static final class PolicyList implements Callable<Integer> {
+        @Mixin
+        InspectOptions options;
+
+        @Override
+        public Integer call() {
+            Path bpffsRoot = options.bpffsRoot;
+            if (!java.nio.file.Files.exists(bpffsRoot.resolve(Codecs.POLEP4_MAP.mapName()))) {
+                throw new IllegalArgumentException("no Senda policy maps under --bpffs-root " + bpffsRoot
+                        + " (is an agent running, or did it run, with this --bpffs-root?)");
+            }
+            try (var endpoints = dev.senda.maps.policy.PolicyTables.ENDPOINTS.openPinned(bpffsRoot);
+                 var rules = dev.senda.maps.policy.PolicyTables.RULES.openPinned(bpffsRoot)) {
+                BpfPolicyListing listing = BpfPolicyListing.of(endpoints.entries(), rules.entries());
                 System.out.print(options.json() ? listing.toJson() : listing.toTable());
             }
             return 0;

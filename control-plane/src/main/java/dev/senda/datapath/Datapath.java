@@ -121,6 +121,32 @@ public final class Datapath implements AutoCloseable {
         return dev.senda.maps.nat.NatTables.NODE_ADDRESSES.over(tcObject);
     }
 
+    /** Local pods for NetworkPolicy (bpf/lib/abi/policy.h), for {@link dev.senda.reconcile.PolicyReconciler}. */
+    public dev.senda.maps.table.TypedMap<dev.senda.maps.policy.PolicyEndpointKey, dev.senda.maps.policy.PolicyEndpointValue>
+            policyEndpoints() {
+        return dev.senda.maps.policy.PolicyTables.ENDPOINTS.over(tcObject);
+    }
+
+    /** NetworkPolicy rules per pod, direction and peer prefix, for {@link dev.senda.reconcile.PolicyReconciler}. */
+    public dev.senda.maps.table.TypedMap<dev.senda.maps.policy.PolicyRuleKey, dev.senda.maps.policy.PolicyRuleValue>
+            policyRules() {
+        return dev.senda.maps.policy.PolicyTables.RULES.over(tcObject);
+    }
+
+    /**
+     * Tells the datapath what to do with a pod address that has no policy endpoint entry yet: drop its
+     * packets ({@code --policy-pending=deny}) or let them through (counted either way).
+     */
+    public void setPolicyPending(boolean deny) {
+        dev.senda.maps.table.KernelTypedMap.over(tcObject.map(dev.senda.maps.abi.Codecs.POLCFG_MAP.mapName()),
+                dev.senda.maps.abi.Codecs.POLCFG_MAP).put(0, new dev.senda.maps.policy.PolicyConfig(deny));
+    }
+
+    /** The NetworkPolicy verdict counters, for the metrics exporter. */
+    public dev.senda.maps.policy.PolicyCounters policyCounters() {
+        return new dev.senda.maps.policy.PolicyCounters(tcObject.map(dev.senda.maps.policy.PolicyCounters.MAP_NAME));
+    }
+
     /** The datapath's event counters, for the metrics exporter. */
     public DatapathCounters counters() {
         return counters;

@@ -83,7 +83,8 @@ class StartChecksTest {
     void cgroupRootIsNotCheckedWithoutSocketLb() {
         AgentConfig c = config(new SourceSpec.Directory(tmp));
         AgentConfig off = new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), tmp.resolve("no-cgroup"), false,
-                c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), c.stateDir());
+                c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), c.stateDir(),
+                c.policyPendingDeny());
         assertDoesNotThrow(() -> checks(Map.of()).check(off));
     }
 
@@ -106,7 +107,8 @@ class StartChecksTest {
 
     private static AgentConfig withStateDir(AgentConfig c, Path stateDir) {
         return new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), c.cgroupRoot(), c.socketLb(), c.podDevices(),
-                c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), stateDir);
+                c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), stateDir,
+                c.policyPendingDeny());
     }
 
     private StartChecks checks(Map<String, String> env) {
@@ -119,8 +121,7 @@ class StartChecksTest {
             Files.writeString(cgroup.resolve("cgroup.controllers"), "");
             return new AgentConfig(source, "n", tmp.resolve("bpf"), cgroup, true, Optional.of("veth*"),
                     Optional.empty(), BindAddress.parse("--healthz-bind", "127.0.0.1:0"),
-                    BindAddress.parse("--metrics-bind", "127.0.0.1:0"), NodePortAddresses.parse("primary"),
-                    dev.senda.reconcile.SyncRunner.Settings.defaults(), AgentConfig.DEFAULT_STATE_DIR);
+                    BindAddress.parse("--metrics-bind", "127.0.0.1:0"), NodePortAddresses.parse("primary"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

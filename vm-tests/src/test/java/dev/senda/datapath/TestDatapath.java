@@ -114,6 +114,11 @@ final class TestDatapath implements AutoCloseable {
         return object.program(name);
     }
 
+    /** One of the object's tables, e.g. {@code PolicyTables.RULES}. */
+    <K, V> dev.senda.maps.table.FamilySplitMap<K, V> table(dev.senda.maps.table.TableSpec<K, V> spec) {
+        return spec.over(object);
+    }
+
     BpfMap map(String name) {
         return object.map(name);
     }

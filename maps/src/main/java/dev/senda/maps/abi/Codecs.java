@@ -3,6 +3,13 @@ package dev.senda.maps.abi;
 import dev.senda.maps.nat.NatKey;
 import dev.senda.maps.nat.NatValue;
 import dev.senda.maps.nat.NodeAddrKey;
+import dev.senda.maps.policy.PolicyConfig;
+import dev.senda.maps.policy.PolicyCtKey;
+import dev.senda.maps.policy.PolicyCtValue;
+import dev.senda.maps.policy.PolicyEndpointKey;
+import dev.senda.maps.policy.PolicyEndpointValue;
+import dev.senda.maps.policy.PolicyRuleKey;
+import dev.senda.maps.policy.PolicyRuleValue;
 import dev.senda.net.IpAddress;
 import dev.senda.maps.lb.AffinityKey;
 import dev.senda.maps.lb.AffinityValue;
@@ -67,13 +74,26 @@ public final class Codecs {
     public static final SourceRangeKeyCodec SRC_RANGE4_KEY = new SourceRangeKeyCodec(IPV4);
     public static final SourceRangeKeyCodec SRC_RANGE6_KEY = new SourceRangeKeyCodec(IPV6);
     public static final SourceRangeValueCodec SRC_RANGE_VALUE = new SourceRangeValueCodec();
+    public static final PolicyEndpointKeyCodec POLEP4_KEY = new PolicyEndpointKeyCodec(IPV4);
+    public static final PolicyEndpointKeyCodec POLEP6_KEY = new PolicyEndpointKeyCodec(IPV6);
+    public static final PolicyEndpointValueCodec POLEP_VALUE = new PolicyEndpointValueCodec();
+    public static final PolicyRuleKeyCodec POLRULE4_KEY = new PolicyRuleKeyCodec(IPV4);
+    public static final PolicyRuleKeyCodec POLRULE6_KEY = new PolicyRuleKeyCodec(IPV6);
+    public static final PolicyPortCodec POLPORT = new PolicyPortCodec();
+    public static final PolicyRuleValueCodec POLRULE_VALUE = new PolicyRuleValueCodec(POLPORT);
+    public static final PolicyCtKeyCodec POLCT4_KEY = new PolicyCtKeyCodec(IPV4);
+    public static final PolicyCtKeyCodec POLCT6_KEY = new PolicyCtKeyCodec(IPV6);
+    public static final PolicyCtValueCodec POLCT_VALUE = new PolicyCtValueCodec();
+    public static final PolicyStatsKeyCodec POLSTATS_KEY = new PolicyStatsKeyCodec();
+    public static final PolicyConfigCodec POLCFG = new PolicyConfigCodec();
 
     /** Every struct codec, one per C struct in the ABI headers. */
     public static final List<StructCodec<?>> ALL = List.of(SVC4_KEY, SVC6_KEY, SVC4_VALUE, SVC6_VALUE, BACKEND4,
             BACKEND6, REVNAT4, REVNAT6, CT4_KEY, CT6_KEY, CT4_VALUE, CT6_VALUE, SOCK_REVNAT4_KEY, SOCK_REVNAT6_KEY,
             SOCK_REVNAT4_VALUE, SOCK_REVNAT6_VALUE, SOCK_FLOW4_KEY, SOCK_FLOW6_KEY, SOCK_FLOW4_VALUE,
             SOCK_FLOW6_VALUE, AFFINITY4_KEY, AFFINITY6_KEY, AFFINITY_VALUE, NAT4_KEY, NAT6_KEY, NAT4_VALUE, NAT6_VALUE,
-            NODEADDR4, NODEADDR6, SRC_RANGE4_KEY, SRC_RANGE6_KEY, SRC_RANGE_VALUE);
+            NODEADDR4, NODEADDR6, SRC_RANGE4_KEY, SRC_RANGE6_KEY, SRC_RANGE_VALUE, POLEP4_KEY, POLEP6_KEY, POLEP_VALUE,
+            POLRULE4_KEY, POLRULE6_KEY, POLPORT, POLRULE_VALUE, POLCT4_KEY, POLCT6_KEY, POLCT_VALUE, POLSTATS_KEY, POLCFG);
 
     public static final MapSpec<ServiceKey, ServiceValue> SVC4_MAP = new MapSpec<>("senda_svc4_v1", SVC4_KEY, SVC4_VALUE);
     public static final MapSpec<ServiceKey, ServiceValue> SVC6_MAP = new MapSpec<>("senda_svc6_v1", SVC6_KEY, SVC6_VALUE);
@@ -111,6 +131,27 @@ public final class Codecs {
             SRC_RANGE4_KEY, SRC_RANGE_VALUE);
     public static final MapSpec<SourceRangeKey, SourceRangeValue> SRC_RANGE6_MAP = new MapSpec<>("senda_srcrange6_v1",
             SRC_RANGE6_KEY, SRC_RANGE_VALUE);
+    /** NetworkPolicy: local pods ({@code bpf/lib/abi/policy.h}). */
+    public static final MapSpec<PolicyEndpointKey, PolicyEndpointValue> POLEP4_MAP = new MapSpec<>("senda_polep4_v1",
+            POLEP4_KEY, POLEP_VALUE);
+    public static final MapSpec<PolicyEndpointKey, PolicyEndpointValue> POLEP6_MAP = new MapSpec<>("senda_polep6_v1",
+            POLEP6_KEY, POLEP_VALUE);
+    /** NetworkPolicy: rules per pod, direction and peer prefix (LPM tries). */
+    public static final MapSpec<PolicyRuleKey, PolicyRuleValue> POLRULE4_MAP = new MapSpec<>("senda_polrule4_v1",
+            POLRULE4_KEY, POLRULE_VALUE);
+    public static final MapSpec<PolicyRuleKey, PolicyRuleValue> POLRULE6_MAP = new MapSpec<>("senda_polrule6_v1",
+            POLRULE6_KEY, POLRULE_VALUE);
+    /** NetworkPolicy: tuples of allowed flows (LRU, the datapath's). */
+    public static final MapSpec<PolicyCtKey, PolicyCtValue> POLCT4_MAP = new MapSpec<>("senda_polct4_v1",
+            POLCT4_KEY, POLCT_VALUE);
+    public static final MapSpec<PolicyCtKey, PolicyCtValue> POLCT6_MAP = new MapSpec<>("senda_polct6_v1",
+            POLCT6_KEY, POLCT_VALUE);
+    /** NetworkPolicy: what to do with pods not computed yet (one entry, key 0). */
+    public static final MapSpec<Integer, PolicyConfig> POLCFG_MAP = new MapSpec<>("senda_polcfg_v1",
+            new U32Codec<>(k -> k, k -> k), POLCFG);
+    /** NetworkPolicy: per-CPU verdict counters (see dev.senda.maps.policy.PolicyCounters). */
+    public static final MapAbi POLSTATS_MAP = new MapAbi("senda_polstats_v1", POLSTATS_KEY.cName(), POLSTATS_KEY.size(),
+            "__u64", Long.BYTES);
     /** Per-CPU event counters, indexed by {@code enum senda_metric} (see dev.senda.maps.metrics). */
     public static final MapAbi METRICS_MAP = new MapAbi("senda_metrics_v1", "__u32", U32Codec.SIZE, "__u64", Long.BYTES);
 
@@ -119,5 +160,6 @@ public final class Codecs {
             BACKEND6_MAP.abi(), REVNAT4_MAP.abi(), REVNAT6_MAP.abi(), CT4_MAP.abi(), CT6_MAP.abi(),
             SOCK_REVNAT4_MAP.abi(), SOCK_REVNAT6_MAP.abi(), SOCK_FLOW4_MAP.abi(), SOCK_FLOW6_MAP.abi(), AFFINITY4_MAP.abi(),
             AFFINITY6_MAP.abi(), NAT4_MAP.abi(), NAT6_MAP.abi(), NODEADDR4_MAP.abi(), NODEADDR6_MAP.abi(),
-            SRC_RANGE4_MAP.abi(), SRC_RANGE6_MAP.abi(), METRICS_MAP);
+            SRC_RANGE4_MAP.abi(), SRC_RANGE6_MAP.abi(), METRICS_MAP, POLEP4_MAP.abi(), POLEP6_MAP.abi(),
+            POLRULE4_MAP.abi(), POLRULE6_MAP.abi(), POLCT4_MAP.abi(), POLCT6_MAP.abi(), POLCFG_MAP.abi(), POLSTATS_MAP);
 }

@@ -135,6 +135,30 @@ public final class StructBuffer {
         return IpAddress.of(segment.asSlice(offset(field), size).toArray(JAVA_BYTE));
     }
 
+    /**
+     * Element {@code index} of an array-of-structs field ({@code struct x name[n]}), encoded by
+     * {@code codec}, whose size is the element's.
+     */
+    public <T> void putStruct(String field, int index, StructCodec<T> codec, T value) {
+        MemorySegment.copy(MemorySegment.ofArray(codec.encode(value)), 0, segment, elementOffset(field, index, codec),
+                codec.size());
+    }
+
+    /** Element {@code index} of an array-of-structs field, decoded by {@code codec}. */
+    public <T> T getStruct(String field, int index, StructCodec<T> codec) {
+        long off = elementOffset(field, index, codec);
+        return codec.decode(segment.asSlice(off, codec.size()).toArray(JAVA_BYTE));
+    }
+
+    private long elementOffset(String field, int index, StructCodec<?> codec) {
+        long size = fields.size(field);
+        if (index < 0 || (long) (index + 1) * codec.size() > size) {
+            throw new IndexOutOfBoundsException("element " + index + " of " + field + " (" + size + " bytes of "
+                    + codec.cName() + ")");
+        }
+        return offset(field) + (long) index * codec.size();
+    }
+
     private ValueLayout select(String field) {
         return fields.layout(field);
     }
