@@ -11,6 +11,7 @@ import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.NodeAddressWriter;
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.reconcile.SyncRunner;
+import dev.senda.source.ApiWatchSettings;
 import dev.senda.source.DirectorySource;
 import dev.senda.source.KubernetesSource;
 import dev.senda.source.ObjectStore;
@@ -88,7 +89,7 @@ public final class Agent implements AutoCloseable {
         metrics.startHttp(config.metricsBind());
         metrics.exportRejectedFiles(source::rejectedFiles);
         SyncRunner.Settings settings = SyncRunner.Settings.defaults();
-        HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
+        HealthState health = HealthState.forSource(settings, source);
         started.push(HealthServer.start(config.healthzBind(), health));
 
         ObjectStore store = new ObjectStore();
@@ -145,7 +146,8 @@ public final class Agent implements AutoCloseable {
         return switch (spec) {
             case SourceSpec.Directory d ->
                     new DirectorySource(d.directory(), DirectorySource.DEFAULT_RESCAN_INTERVAL, d.maxFileBytes());
-            case SourceSpec.Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null));
+            case SourceSpec.Kubernetes k ->
+                    KubernetesSource.connect(k.kubeconfig().orElse(null), new ApiWatchSettings(k.apiIdleTimeout()));
         };
     }
 
