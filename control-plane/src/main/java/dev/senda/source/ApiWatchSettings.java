@@ -61,10 +61,14 @@ public record ApiWatchSettings(Duration idleTimeout) {
         return null;
     }
 
-    /** How long a probe may take: a third of the idle bound, at most 5 s. */
+    /**
+     * How long a probe may take: half the idle bound, between 1 s (a loaded node's JVM answering its
+     * first probe is slow) and 5 s.
+     */
     public Duration probeTimeout() {
-        Duration third = idleTimeout.dividedBy(3);
-        return third.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : third;
+        Duration half = idleTimeout.dividedBy(2);
+        if (half.compareTo(Duration.ofSeconds(1)) < 0) return Duration.ofSeconds(1);
+        return half.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : half;
     }
 
     /** How often the watchdog looks: a tenth of the idle bound, between 50 ms and 1 s. */

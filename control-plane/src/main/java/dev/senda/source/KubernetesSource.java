@@ -331,6 +331,8 @@ public final class KubernetesSource implements Source {
      * everything is listed afresh rather than trusting watches resumed across the outage.
      */
     private void checkOnce() {
+        // Before the initial list, fabric8 retries on its own and nothing is programmed from the source yet.
+        if (!synced) return;
         if (probe != null) {
             if (!probe.isDone()) return; // its own timeout completes it
             ProbeResult result = probe.getNow(new ProbeResult(Answer.NONE, "probe did not complete"));

@@ -1,5 +1,6 @@
 package dev.senda.e2e;
 
+import dev.senda.test.ApiFaultProxy;
 import dev.senda.testbed.NetnsForwarder;
 import dev.senda.testbed.Testbed;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,11 +45,15 @@ final class MockApiServer implements AutoCloseable {
     private final List<NetnsForwarder> forwarders;
     private final KubernetesClient client;
     private final Path kubeconfig;
+    /** Between the agents and the server when asked for ({@link #startBehindFaultProxy}), else null. */
+    private final ApiFaultProxy proxy;
 
-    private MockApiServer(KubernetesMockServer server, List<NetnsForwarder> forwarders, Path kubeconfig) {
+    private MockApiServer(KubernetesMockServer server, List<NetnsForwarder> forwarders, Path kubeconfig,
+                          ApiFaultProxy proxy) {
         this.server = server;
         this.forwarders = forwarders;
         this.kubeconfig = kubeconfig;
+        this.proxy = proxy;
         this.client = server.createClient();
     }
 
@@ -58,17 +63,34 @@ final class MockApiServer implements AutoCloseable {
 
     /** One server, reachable at 127.0.0.1:{@value #NODE_PORT} inside each of the given node namespaces. */
     static MockApiServer start(List<Path> nodeNetns, Path dir) throws IOException {
+        return start(nodeNetns, dir, false);
+    }
+
+    /**
+     * As {@link #start(Testbed, Path)}, with an {@link ApiFaultProxy} between the node's agent and the
+     * server (the test's own client talks to the server directly), to stage API server outages.
+     */
+    static MockApiServer startBehindFaultProxy(Testbed tb, Path dir) throws IOException {
+        return start(List.of(tb.nodeNetnsPath()), dir, true);
+    }
+
+    private static MockApiServer start(List<Path> nodeNetns, Path dir, boolean faultProxy) throws IOException {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         List<NetnsForwarder> forwarders = new ArrayList<>();
+        ApiFaultProxy proxy = null;
         try {
+            InetSocketAddress direct = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort());
+            if (faultProxy) proxy = ApiFaultProxy.start(direct);
+            InetSocketAddress target = proxy == null ? direct
+                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port());
             for (Path ns : nodeNetns) {
-                forwarders.add(NetnsForwarder.start(ns, new InetSocketAddress("127.0.0.1", NODE_PORT),
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort())));
+                forwarders.add(NetnsForwarder.start(ns, new InetSocketAddress("127.0.0.1", NODE_PORT), target));
             }
         } catch (IOException | RuntimeException e) {
             forwarders.forEach(NetnsForwarder::close);
+            if (proxy != null) proxy.close();
             server.destroy();
             throw e;
         }
@@ -92,7 +114,13 @@ final class MockApiServer implements AutoCloseable {
                 - name: e2e
                   user: {}
                 """.formatted(NODE_PORT));
-        return new MockApiServer(server, List.copyOf(forwarders), kubeconfig);
+        return new MockApiServer(server, List.copyOf(forwarders), kubeconfig, proxy);
+    }
+
+    /** The fault proxy in front of the server; only for {@link #startBehindFaultProxy}. */
+    ApiFaultProxy proxy() {
+        if (proxy == null) throw new IllegalStateException("started without a fault proxy");
+        return proxy;
     }
 
     /** A client of the mock, in this JVM's namespace. */
@@ -112,6 +140,7 @@ final class MockApiServer implements AutoCloseable {
         } finally {
             try {
                 forwarders.forEach(NetnsForwarder::close);
+                if (proxy != null) proxy.close();
             } finally {
                 server.destroy();
             }
