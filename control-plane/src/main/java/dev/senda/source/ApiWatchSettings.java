@@ -10,14 +10,16 @@ import java.util.Objects;
  *
  * <p>{@code idleTimeout} ({@value #FLAG}) bounds how long the source trusts a watch that delivers
  * nothing: after that much silence it asks the API server a cheap question ({@code GET /version})
- * over the same client. Any HTTP answer, even an error status, proves the path alive. No answer within
- * {@link #probeTimeout()} means the connection is dead (a silently dropped TCP connection, which no RST
- * ever ends): the source drops the client and its connections, opens new ones and lists everything
- * again. client-go gets the same effect from HTTP/2 pings after about 45 s.
+ * through the same client. Any HTTP answer proves the path alive (401/403/404 included; 5xx and 429 mean
+ * it does not serve). No answer within {@link #probeTimeout()} means the connection is dead (a silently
+ * dropped TCP connection, which no RST ever ends): the source drops the client and its connections,
+ * opens new ones and lists everything again. client-go gets the same effect from HTTP/2 pings after
+ * about 45 s.
  *
  * <p>The probe proves the path to the API server, not each watch's own connection: fabric8's watches
- * are WebSockets, each on a TCP connection of its own, while the probe goes over a connection of its own. When the path dies (the API server or its address unreachable without a
- * RST, a NAT or load balancer forgetting every connection) the probe finds it; a single watch
+ * are WebSockets, each on a TCP connection of its own, and the probe takes another. When the path dies
+ * (the API server or its address unreachable without a RST, a NAT or load balancer forgetting every
+ * connection) the probe finds it; a single watch
  * connection dropped while new connections work is not, and is replaced by fabric8's own client-side
  * watch restart within 5 to 10 minutes. (Plain HTTP watches would share the probe's connection, but
  * fabric8 counts one as open only from its first event, and its mock API server does not stream them.)
@@ -32,7 +34,7 @@ public record ApiWatchSettings(Duration idleTimeout) {
     /** The agent's flag for {@link #idleTimeout}. */
     public static final String FLAG = "--api-idle-timeout";
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-    /** Below this a probe's own round trip on a busy node could look like a dead connection. */
+    /** Below this the watchdog would probe a merely quiet watch all the time. */
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMillis(500);
     public static final Duration MAX_IDLE_TIMEOUT = Duration.ofMinutes(10);
     /**
