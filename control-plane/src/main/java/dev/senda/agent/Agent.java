@@ -99,7 +99,7 @@ public final class Agent implements AutoCloseable {
         dev.senda.maps.policy.PolicyCounters policyCounters = datapath.policyCounters();
         metrics.exportPolicyVerdicts(policyCounters::readAll, policyReconciler::policyNames);
         SyncRunner.Settings settings = config.sync();
-        HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
+        HealthState health = HealthState.forSource(settings, source);
         started.push(HealthServer.start(config.healthzBind(), health));
 
         ObjectStore store = new ObjectStore();

@@ -1,5 +1,6 @@
 package dev.senda.agent;
 
+import dev.senda.source.ApiWatchSettings;
 import dev.senda.source.KubernetesSource;
 
 import java.nio.file.FileSystems;
@@ -40,7 +41,11 @@ public record StartChecks(UnaryOperator<String> env, Path home) {
     public void check(AgentConfig config) {
         switch (config.source()) {
             case SourceSpec.Directory d -> checkDirectory(d.directory());
-            case SourceSpec.Kubernetes k -> checkKubernetes(k.kubeconfig());
+            case SourceSpec.Kubernetes k -> {
+                checkKubernetes(k.kubeconfig());
+                String problem = ApiWatchSettings.problem(k.apiIdleTimeout());
+                if (problem != null) throw new IllegalArgumentException(problem);
+            }
         }
         // Only the Kubernetes source keeps a snapshot (a directory's files are on the node's disk already).
         if (config.source() instanceof SourceSpec.Kubernetes) checkStateDir(config.stateDir());

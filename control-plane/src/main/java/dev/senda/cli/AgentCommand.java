@@ -8,6 +8,7 @@ import dev.senda.agent.StartChecks;
 import dev.senda.datapath.CgroupMounts;
 import dev.senda.desired.NodePortAddresses;
 import dev.senda.reconcile.SyncRunner;
+import dev.senda.source.ApiWatchSettings;
 import dev.senda.source.DirectorySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +39,12 @@ public final class AgentCommand implements Callable<Integer> {
             description = "with --source dir: the largest YAML file read; a bigger one is refused, "
                     + "logged and reported on /healthz and /metrics (default: ${DEFAULT-VALUE})")
     long sourceMaxFileBytes;
+
+    @Option(names = ApiWatchSettings.FLAG, paramLabel = "DURATION", defaultValue = "30s",
+            description = "with --source kubernetes: a watch silent this long (e.g. 30s, 1500ms, 2m; 500ms..10m) "
+                    + "is probed; without an answer the connection is taken for dead, replaced and everything "
+                    + "listed afresh (default: ${DEFAULT-VALUE})")
+    String apiIdleTimeout;
 
     @Option(names = "--node-name", paramLabel = "NAME",
             description = "this node's name (default: $NODE_NAME, else the host name)")
@@ -174,7 +181,8 @@ public final class AgentCommand implements Callable<Integer> {
     private AgentConfig checkedConfig() {
         try {
             AgentConfig config = new AgentConfig(
-                    SourceSpec.parse(source, Optional.ofNullable(kubeconfig), sourceMaxFileBytes),
+                    SourceSpec.parse(source, Optional.ofNullable(kubeconfig), sourceMaxFileBytes,
+                            ApiWatchSettings.parse(apiIdleTimeout)),
                     NodeNames.resolve(nodeName),
                     bpffsRoot,
                     cgroupRoot != null ? cgroupRoot : CgroupMounts.cgroup2Mount(),

@@ -76,6 +76,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.detachAndStopAllAppenders();
         root.addAppender(appender);
         root.setLevel(level);
+        // fabric8 logs every failed list or watch retry with a stack trace (about one per kind and second
+        // while the API server is away) and every WebSocket of a dropped connection it fails to close;
+        // the source logs an outage once with its cause ("API watch lost") and its end instead.
+        context.getLogger("io.fabric8.kubernetes.client.informers.impl.cache.Reflector").setLevel(Level.ERROR);
+        context.getLogger("io.fabric8.kubernetes.client.jdkhttp.JdkWebSocketImpl").setLevel(Level.ERROR);
+        context.getLogger("io.fabric8.kubernetes.client.dsl.internal.AbstractWatchManager").setLevel(Level.WARN);
     }
 
     /** The message as people read it ({@code formattedMessage}), not its pattern and arguments apart. */

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +42,22 @@ class StartChecksTest {
         Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), KUBECONFIG);
         assertDoesNotThrow(() -> checks(Map.of()).check(config(new SourceSpec.Kubernetes(Optional.of(kubeconfig)))));
         assertDoesNotThrow(() -> checks(Map.of()).check(config(new SourceSpec.Directory(tmp))));
+    }
+
+    @Test
+    void apiIdleTimeoutOutsideItsRangeIsNamed() {
+        var checks = checks(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"));
+        for (Duration bad : java.util.List.of(Duration.ofMillis(100), Duration.ofMinutes(11))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> checks.check(config(new SourceSpec.Kubernetes(Optional.empty(), bad))));
+            assertTrue(e.getMessage().startsWith("--api-idle-timeout: "), e.getMessage());
+        }
+        assertDoesNotThrow(() -> checks.check(config(new SourceSpec.Kubernetes(Optional.empty(), Duration.ofSeconds(2)))));
+        assertEquals(Duration.ofMillis(1500), dev.senda.source.ApiWatchSettings.parse("1500ms"));
+        assertEquals(Duration.ofMinutes(2), dev.senda.source.ApiWatchSettings.parse("2m"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.senda.source.ApiWatchSettings.parse("30"));
+        assertTrue(e.getMessage().startsWith("--api-idle-timeout: "), e.getMessage());
     }
 
     @Test
