@@ -229,7 +229,7 @@ public final class KubernetesSource implements Source {
         synchronized (lock) {
             if (!synced) return java.util.Optional.empty();
             List<HasMetadata> all = new ArrayList<>();
-            for (KindWatch<?, ?> w : watches) all.addAll(w.informer.getStore().list());
+            for (KindWatch<?, ?> w : current.watches) all.addAll(w.informer.getStore().list());
             return java.util.Optional.of(all);
         }
     }
