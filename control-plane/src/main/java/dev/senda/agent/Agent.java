@@ -105,6 +105,7 @@ public final class Agent implements AutoCloseable {
         ServiceHealthServers healthCheckPorts = new ServiceHealthServers(() -> health.status().healthy());
         started.push(healthCheckPorts);
         sync.onHealthChecks(healthCheckPorts::update);
+        sync.onUnprogrammed(health::setUnprogrammed);
         CgroupNetns socketLbNamespaces = new CgroupNetns(config.cgroupRoot());
         udpCloser.map(closer -> new StaleUdpSockets(closer, socketLbNamespaces::namespaces, metrics))
                 .ifPresent(stale -> sync.onApplied(stale::applied));

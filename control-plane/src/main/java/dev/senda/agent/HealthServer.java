@@ -112,7 +112,10 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    /** kube-proxy's fields, spaced as it writes them, then Senda's list. */
+    /**
+     * kube-proxy's fields, spaced as it writes them, then Senda's: the refused files, and the desired
+     * frontends not programmed (a count and the first few names, however many there are).
+     */
     static String body(HealthState.Status status) {
         StringBuilder b = new StringBuilder("{\"lastUpdated\": \"")
                 .append(status.lastUpdated().map(Instant::toString).orElse(NEVER))
@@ -128,7 +131,14 @@ public final class HealthServer implements AutoCloseable {
                     .append(",\"lastGoodKept\": ").append(r.lastGoodKept()).append('}');
             separator = ",";
         }
-        return b.append("]}\n").toString();
+        b.append("],\"unprogrammedFrontends\": {\"count\": ").append(status.unprogrammed().count())
+                .append(",\"first\": [");
+        separator = "";
+        for (String name : status.unprogrammed().first()) {
+            b.append(separator).append(quoted(name));
+            separator = ",";
+        }
+        return b.append("]}}\n").toString();
     }
 
     /** A JSON string literal (paths and parser messages may hold quotes, backslashes, control characters). */

@@ -1,5 +1,6 @@
 package dev.senda.agent;
 
+import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.SyncReport;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.source.RejectedFile;
@@ -49,15 +50,25 @@ public final class HealthState implements SyncRunner.Observer {
      * @param lastUpdated   end of the last successful complete sync; empty before the first
      * @param reason        why not healthy, for people ("ok" when healthy)
      * @param rejectedFiles every input the source currently refuses, missing or not
+     * @param unprogrammed  desired frontends the last sync could not program (a full map): a count and
+     *                      the first few names; they make syncs fail, so health follows the rule above
      */
     public record Status(boolean healthy, boolean live, boolean ready, boolean nodeEligible,
                          Optional<Instant> lastUpdated, Instant currentTime, String reason,
-                         List<RejectedFile> rejectedFiles) {
+                         List<RejectedFile> rejectedFiles, ApplyResult.Unprogrammed unprogrammed) {
         public Status {
             Objects.requireNonNull(lastUpdated, "lastUpdated");
             Objects.requireNonNull(currentTime, "currentTime");
             Objects.requireNonNull(reason, "reason");
             rejectedFiles = List.copyOf(rejectedFiles);
+            Objects.requireNonNull(unprogrammed, "unprogrammed");
+        }
+
+        public Status(boolean healthy, boolean live, boolean ready, boolean nodeEligible,
+                      Optional<Instant> lastUpdated, Instant currentTime, String reason,
+                      List<RejectedFile> rejectedFiles) {
+            this(healthy, live, ready, nodeEligible, lastUpdated, currentTime, reason, rejectedFiles,
+                    ApplyResult.Unprogrammed.NONE);
         }
     }
 
@@ -67,6 +78,7 @@ public final class HealthState implements SyncRunner.Observer {
     private boolean ready;
     private boolean nodeEligible = true;
     private Instant lastUpdated;
+    private ApplyResult.Unprogrammed unprogrammed = ApplyResult.Unprogrammed.NONE;
     /** When the oldest change not yet programmed was queued; null when none is pending. */
     private Instant oldestPending;
 
@@ -110,6 +122,11 @@ public final class HealthState implements SyncRunner.Observer {
      */
     public synchronized void setNodeEligible(boolean eligible) {
         nodeEligible = eligible;
+    }
+
+    /** The desired frontends the last apply could not program (shown in the body, not a health rule). */
+    public synchronized void setUnprogrammed(ApplyResult.Unprogrammed frontends) {
+        unprogrammed = Objects.requireNonNull(frontends, "frontends");
     }
 
     /**
@@ -159,7 +176,7 @@ public final class HealthState implements SyncRunner.Observer {
             else if (!missing.isEmpty()) reason = missingReason(missing);
             else reason = "ok";
             boolean healthy = live && ready && nodeEligible && missing.isEmpty();
-            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected);
+            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected, unprogrammed);
         }
     }
 

@@ -100,6 +100,20 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .name("senda_programmed_backends")
             .help("Backend entries programmed in the maps and used by a frontend.")
             .register(registry);
+    private final Gauge unprogrammed = Gauge.builder()
+            .name("senda_frontends_unprogrammed")
+            .help("Desired frontends the maps do not hold as desired after the last sync, typically because a "
+                    + "map is full (the log and /healthz name the first few).")
+            .register(registry);
+    private final Gauge staleEntries = Gauge.builder()
+            .name("senda_map_stale_entries")
+            .help("Map entries nothing desires that are still in the maps (before every source synced, or "
+                    + "while their delete fails).")
+            .register(registry);
+    private final Counter mapWriteFailures = Counter.builder()
+            .name("senda_map_write_failures_total")
+            .help("BPF map updates and deletes of the reconciler that failed (a full map among other reasons).")
+            .register(registry);
     private final Gauge rejected = Gauge.builder()
             .name("senda_rejected_objects")
             .help("Kubernetes objects currently rejected as malformed (see the log for the reasons).")
@@ -207,6 +221,9 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
     public void recordApply(ApplyResult result) {
         setProgrammed(result.services(), result.frontends(), result.backends());
         addMapWrites(result.writes());
+        unprogrammed.set(result.unprogrammed().count());
+        staleEntries.set(result.staleKept());
+        mapWriteFailures.inc(result.failures());
     }
 
     /** One sweep for stale connected UDP sockets: how many it closed and how many it failed to close. */

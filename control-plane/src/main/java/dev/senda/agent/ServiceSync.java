@@ -59,6 +59,8 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private java.util.function.Consumer<NodeInfo> nodeListener = n -> { };
     private java.util.function.Consumer<dev.senda.desired.HealthChecks> healthCheckListener = h -> { };
     private java.util.function.Consumer<dev.senda.desired.LbState> appliedListener = s -> { };
+    private java.util.function.Consumer<ApplyResult.Unprogrammed> unprogrammedListener = u -> { };
+    private ApplyResult.Unprogrammed reportedUnprogrammed = ApplyResult.Unprogrammed.NONE;
 
     ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics) {
@@ -98,8 +100,10 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         ApplyResult result = reconciler.apply(desired.lb(), true);
         metrics.recordApply(result);
         metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
+        reportUnprogrammed(result);
         if (!result.ok()) {
-            return SyncResult.failure(result.summary());
+            return SyncResult.failure(result.unprogrammed().count() == 0 ? result.summary()
+                    : result.unprogrammed().count() + " frontends not programmed; " + result.summary());
         }
         ProgrammedChanges.Delta delta = changes.programmed(snapshot, clock.instant());
         metrics.recordChanges(delta.services(), delta.endpointSlices());
@@ -126,6 +130,29 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     /** Tells {@code listener} what the maps hold after each successful apply (backends that left act on it). */
     void onApplied(java.util.function.Consumer<dev.senda.desired.LbState> listener) {
         this.appliedListener = listener;
+    }
+
+    /** Tells {@code listener} the desired frontends not programmed, after every apply (health shows them). */
+    void onUnprogrammed(java.util.function.Consumer<ApplyResult.Unprogrammed> listener) {
+        this.unprogrammedListener = listener;
+    }
+
+    /**
+     * One line when the frontends that do not fit change (a count, the first few names, the first
+     * failure's reason), one when every frontend fits again; nothing while a retry finds the same.
+     */
+    private void reportUnprogrammed(ApplyResult result) {
+        ApplyResult.Unprogrammed now = result.unprogrammed();
+        unprogrammedListener.accept(now);
+        if (now.equals(reportedUnprogrammed)) return;
+        ApplyResult.Unprogrammed before = reportedUnprogrammed;
+        reportedUnprogrammed = now;
+        if (now.count() == 0) {
+            log.info("every desired frontend is programmed again ({} were not)", before.count());
+        } else {
+            log.warn("{}; first failure: {}", now.summary(),
+                    result.errors().isEmpty() ? "(none)" : result.errors().getFirst());
+        }
     }
 
     private void reportNode(NodeInfo node) {

@@ -51,7 +51,8 @@ class HealthServerTest {
         assertEquals(503, before.statusCode());
         assertEquals("application/json", before.headers().firstValue("Content-Type").orElseThrow());
         assertEquals("{\"lastUpdated\": \"0001-01-01T00:00:00Z\",\"currentTime\": \"2025-01-01T00:00:00Z\","
-                + "\"nodeEligible\": true,\"healthy\": false,\"rejectedFiles\": []}\n", before.body());
+                + "\"nodeEligible\": true,\"healthy\": false,\"rejectedFiles\": [],"
+                + "\"unprogrammedFrontends\": {\"count\": 0,\"first\": []}}\n", before.body());
         assertEquals(503, get("/readyz").statusCode());
 
         health.syncSucceeded(true);
