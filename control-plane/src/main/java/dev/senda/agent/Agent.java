@@ -66,7 +66,8 @@ public final class Agent implements AutoCloseable {
     private void start(Source source) throws IOException {
         KernelFeatures features = FeatureProbe.probe();
         log.info("kernel features: {}", features.summary());
-        Datapath datapath = Datapath.load(config.bpffsRoot(), features);
+        log.info("map sizes: {}", config.mapSizes().summary());
+        Datapath datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()));
         started.push(datapath);
         if (config.socketLb()) {
             datapath.attachSocketLb(config.cgroupRoot());

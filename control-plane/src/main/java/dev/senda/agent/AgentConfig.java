@@ -1,6 +1,7 @@
 package dev.senda.agent;
 
 import dev.senda.desired.NodePortAddresses;
+import dev.senda.maps.size.MapSizes;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -20,10 +21,11 @@ import java.util.Optional;
  * @param healthzBind where /healthz listens
  * @param metricsBind where /metrics listens
  * @param nodePortAddresses which node addresses node ports open on ({@code --nodeport-addresses})
+ * @param mapSizes    every sized map's {@code max_entries} ({@code --map-size-*}, defaults from memory)
  */
 public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
                           Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind, BindAddress metricsBind,
-                          NodePortAddresses nodePortAddresses) {
+                          NodePortAddresses nodePortAddresses, MapSizes mapSizes) {
     public AgentConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(nodeName, "nodeName");
@@ -34,6 +36,15 @@ public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Pa
         Objects.requireNonNull(healthzBind, "healthzBind");
         Objects.requireNonNull(metricsBind, "metricsBind");
         Objects.requireNonNull(nodePortAddresses, "nodePortAddresses");
+        Objects.requireNonNull(mapSizes, "mapSizes");
         if (nodeName.isBlank()) throw new IllegalArgumentException("--node-name must not be empty");
+    }
+
+    /** With the map sizes this node's memory gives by default. */
+    public AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
+                       Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind,
+                       BindAddress metricsBind, NodePortAddresses nodePortAddresses) {
+        this(source, nodeName, bpffsRoot, cgroupRoot, socketLb, podDevices, nodeDevices, healthzBind, metricsBind,
+                nodePortAddresses, MapSizes.defaultsForThisNode());
     }
 }

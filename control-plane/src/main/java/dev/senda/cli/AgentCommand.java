@@ -7,6 +7,9 @@ import dev.senda.agent.SourceSpec;
 import dev.senda.agent.StartChecks;
 import dev.senda.datapath.CgroupMounts;
 import dev.senda.desired.NodePortAddresses;
+import dev.senda.maps.size.MapSizeSetting;
+import dev.senda.maps.size.MapSizes;
+import dev.senda.maps.size.MemInfo;
 import dev.senda.source.DirectorySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -77,8 +82,61 @@ public final class AgentCommand implements Callable<Integer> {
                     + "(every InternalIP and ExternalIP of this Node object) (default: ${DEFAULT-VALUE})")
     String nodePortAddresses;
 
+    // One option per MapSizeSetting (the flag names are MapSizeSetting's); absent: derived from memory.
+    @Option(names = "--map-size-services", paramLabel = "ENTRIES",
+            description = "entries of each family's service map: one per frontend plus one per endpoint of each "
+                    + "(default: from the node's memory, at least 131072)")
+    Integer mapSizeServices;
+
+    @Option(names = "--map-size-backends", paramLabel = "ENTRIES",
+            description = "entries of each family's backend map: one per distinct endpoint "
+                    + "(default: from the node's memory, at least 131072)")
+    Integer mapSizeBackends;
+
+    @Option(names = "--map-size-revnat", paramLabel = "ENTRIES",
+            description = "entries of each family's reverse-NAT map: one per frontend "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeRevNat;
+
+    @Option(names = "--map-size-conntrack", paramLabel = "ENTRIES",
+            description = "entries of each family's per-packet conntrack (LRU, allocated whole): two per flow "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeConntrack;
+
+    @Option(names = "--map-size-affinity", paramLabel = "ENTRIES",
+            description = "entries of each family's session-affinity map (LRU, allocated whole): one per client "
+                    + "and Service (default: from the node's memory, at least 65536)")
+    Integer mapSizeAffinity;
+
+    @Option(names = "--map-size-nat", paramLabel = "ENTRIES",
+            description = "entries of each family's source-NAT map (LRU, allocated whole): two per NATed flow "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeNat;
+
+    @Option(names = MapSizes.RATIO_FLAG, paramLabel = "RATIO", defaultValue = "" + MapSizes.DEFAULT_RATIO,
+            description = "share of the node's memory the default map sizes are derived from, each map getting "
+                    + "ratio x memory / bytes per entry, rounded down to a power of two and kept within "
+                    + "its floor and ceiling (default: ${DEFAULT-VALUE})")
+    double mapSizeRatio;
+
     @Spec
     CommandSpec spec;
+
+    /** The sizes given on the command line, by setting. */
+    private Map<MapSizeSetting, Integer> givenMapSizes() {
+        Map<MapSizeSetting, Integer> given = new LinkedHashMap<>();
+        putIfGiven(given, MapSizeSetting.SERVICES, mapSizeServices);
+        putIfGiven(given, MapSizeSetting.BACKENDS, mapSizeBackends);
+        putIfGiven(given, MapSizeSetting.REVERSE_NAT, mapSizeRevNat);
+        putIfGiven(given, MapSizeSetting.CONNTRACK, mapSizeConntrack);
+        putIfGiven(given, MapSizeSetting.AFFINITY, mapSizeAffinity);
+        putIfGiven(given, MapSizeSetting.NAT, mapSizeNat);
+        return given;
+    }
+
+    private static void putIfGiven(Map<MapSizeSetting, Integer> given, MapSizeSetting setting, Integer value) {
+        if (value != null) given.put(setting, value);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -106,7 +164,8 @@ public final class AgentCommand implements Callable<Integer> {
                     Optional.ofNullable(nodeDevices).filter(s -> !s.isBlank()),
                     BindAddress.parse("--healthz-bind", healthzBind),
                     BindAddress.parse("--metrics-bind", metricsBind),
-                    NodePortAddresses.parse(nodePortAddresses));
+                    NodePortAddresses.parse(nodePortAddresses),
+                    MapSizes.resolve(MemInfo.totalBytes(), mapSizeRatio, givenMapSizes()));
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {

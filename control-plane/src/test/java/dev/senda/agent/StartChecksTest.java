@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +85,25 @@ class StartChecksTest {
         AgentConfig off = new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), tmp.resolve("no-cgroup"), false,
                 c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses());
         assertDoesNotThrow(() -> checks(Map.of()).check(off));
+    }
+
+    @Test
+    void mapSizesAreCheckedAndTheFlagIsNamed() {
+        AgentConfig c = config(new SourceSpec.Directory(tmp));
+        java.util.function.Function<dev.senda.maps.size.MapSizes, AgentConfig> with = sizes -> new AgentConfig(
+                c.source(), c.nodeName(), c.bpffsRoot(), c.cgroupRoot(), true, c.podDevices(), c.nodeDevices(),
+                c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), sizes);
+        long gib8 = 8L << 30;
+        assertDoesNotThrow(() -> checks(Map.of()).check(with.apply(dev.senda.maps.size.MapSizes.resolve(gib8, 0.0025,
+                Map.of(dev.senda.maps.size.MapSizeSetting.SERVICES, 64)))));
+        var small = assertThrows(IllegalArgumentException.class, () -> checks(Map.of()).check(with.apply(
+                dev.senda.maps.size.MapSizes.resolve(gib8, 0.0025, Map.of(dev.senda.maps.size.MapSizeSetting.BACKENDS, 0)))));
+        assertEquals("--map-size-backends: 0 is not in 16..16777216", small.getMessage());
+        // 4 Mi conntrack entries of ~160 bytes in two maps: 1.25 GiB, more than a quarter of 4 GiB
+        var big = assertThrows(IllegalArgumentException.class, () -> checks(Map.of()).check(with.apply(
+                dev.senda.maps.size.MapSizes.resolve(4L << 30, 0.0025,
+                        Map.of(dev.senda.maps.size.MapSizeSetting.CONNTRACK, 1 << 22)))));
+        assertTrue(big.getMessage().startsWith("--map-size-conntrack: the LRU maps would take"), big.getMessage());
     }
 
     private StartChecks checks(Map<String, String> env) {
