@@ -88,6 +88,7 @@ public final class Agent implements AutoCloseable {
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
         metrics.exportRejectedFiles(source::rejectedFiles);
+        metrics.exportMapOccupancy(reconciler::entriesPerMap, config.mapSizes());
         SyncRunner.Settings settings = SyncRunner.Settings.defaults();
         HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
         started.push(HealthServer.start(config.healthzBind(), health));

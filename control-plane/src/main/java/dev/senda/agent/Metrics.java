@@ -288,6 +288,28 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
      *
      * @param rejectedFiles e.g. {@code source::rejectedFiles}; called on scrape threads
      */
+    /**
+     * Exports how full the maps are: {@code senda_map_entries{map}} for the reconciled maps (from the
+     * reconciler's mirror, no walk of the maps) and {@code senda_map_capacity_entries{map}} for every
+     * sized map. LRU maps have a capacity but no entry count: counting them at scrape time would walk up
+     * to millions of entries.
+     */
+    public void exportMapOccupancy(Supplier<Map<String, Integer>> entries, dev.senda.maps.size.MapSizes sizes) {
+        GaugeWithCallback.builder()
+                .name("senda_map_entries")
+                .help("Entries a map the reconciler writes holds, by map name, after the last sync.")
+                .labelNames("map")
+                .callback(sink -> entries.get().forEach((map, n) -> sink.call(n, map)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("senda_map_capacity_entries")
+                .help("max_entries of each sized map, by map name (--map-size-* or the memory-derived default).")
+                .labelNames("map")
+                .callback(sink -> sizes.entries().forEach((setting, n) -> setting.mapNames()
+                        .forEach(map -> sink.call(n, map))))
+                .register(registry);
+    }
+
     public void exportRejectedFiles(Supplier<List<RejectedFile>> rejectedFiles) {
         GaugeWithCallback.builder()
                 .name("senda_source_files_rejected")

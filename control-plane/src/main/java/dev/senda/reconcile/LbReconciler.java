@@ -83,6 +83,7 @@ public final class LbReconciler {
     /** Backend ids the applied slots point at, as of {@link #referencedAt} (the services mirror's version). */
     private Set<Integer> referencedBackendIds = Set.of();
     private long referencedAt = -1;
+    private volatile Map<String, Integer> entriesPerMap = Map.of();
     private final IdAllocator serviceIdAllocator = new IdAllocator("service id", MAX_SERVICE_ID);
     private final IdAllocator backendIdAllocator = new IdAllocator("backend id", MAX_BACKEND_ID);
     private final Map<Frontend, Integer> serviceIds = new HashMap<>();
@@ -184,6 +185,15 @@ public final class LbReconciler {
             if (errors.size() < PhasedWriter.KEPT_ERRORS) errors.add(line);
         }
         return summarize(desired, target, outcome.writes(), planFailures[0] + outcome.failures(), errors);
+    }
+
+    /**
+     * Entries each reconciled map holds after the last apply, by map name ({@code senda_svc4_v1}, ...):
+     * counted from the reconciler's mirror, which equals the maps (it changes only with writes that
+     * succeeded), so reading it costs no walk of the kernel maps. Safe from any thread.
+     */
+    public Map<String, Integer> entriesPerMap() {
+        return entriesPerMap;
     }
 
     /** The service id of a frontend, if it has one. */
@@ -344,6 +354,12 @@ public final class LbReconciler {
         }
         ApplyResult result = new ApplyResult(writes, serviceNames.size(), frontends, backendsProgrammed, staleKept,
                 failures, errors, unprogrammed(desired, target));
+        Map<String, Integer> perMap = new TreeMap<>();
+        count(perMap, LbMaps.SERVICES, services.applied().keySet(), ServiceKey::family);
+        count(perMap, LbMaps.BACKENDS, backends.applied().keySet(), BackendKey::family);
+        count(perMap, LbMaps.REVNATS, revNats.applied().keySet(), RevNatKey::family);
+        count(perMap, LbMaps.SOURCE_RANGES, sourceRanges.applied().keySet(), SourceRangeKey::family);
+        entriesPerMap = java.util.Collections.unmodifiableMap(perMap);
         if (LOG.isDebugEnabled()) LOG.debug("applied {} frontends: {}", desired.frontends().size(), result);
         return result;
     }
@@ -379,6 +395,14 @@ public final class LbReconciler {
             if (!target.sourceRanges.get(k).equals(sourceRanges.get(k))) return false;
         }
         return true;
+    }
+
+    private static <K> void count(Map<String, Integer> out, dev.senda.maps.table.TableSpec<K, ?> table,
+                                  Collection<K> keys, java.util.function.Function<K, IpFamily> family) {
+        int v4 = 0;
+        for (K k : keys) if (family.apply(k) == IpFamily.IPV4) v4++;
+        out.put(table.v4().mapName(), v4);
+        out.put(table.v6().mapName(), keys.size() - v4);
     }
 
     private static Set<Integer> union(Collection<Integer> a, Collection<Integer> b) {

@@ -74,6 +74,10 @@ class LbReconcilerFullMapTest {
         assertEquals(decode(frontends(0, 10)), decode(store), "the ten that fit, each with all its slots");
         assertEquals(List.of(), maps.violations());
         assertEquals(SERVICE_CAPACITY, store.services().size());
+        assertEquals(SERVICE_CAPACITY, reconciler.entriesPerMap().get("senda_svc4_v1"), "what the metric says the maps hold");
+        assertEquals(0, reconciler.entriesPerMap().get("senda_svc6_v1"));
+        assertEquals(24, reconciler.entriesPerMap().get("senda_backend4_v1"),
+                "every desired backend, those of the two frontends that did not fit included");
     }
 
     @Test
