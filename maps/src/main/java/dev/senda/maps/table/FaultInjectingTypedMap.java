@@ -50,7 +50,7 @@ public final class FaultInjectingTypedMap<K, V> implements TypedMap<K, V> {
 
     @Override
     public void put(K key, V value) {
-        faults.count("put " + name() + " " + key);
+        faults.count(() -> "put " + name() + " " + key);
         if (keys != null && !keys.contains(key) && keys.size() >= capacity) {
             throw new MapFullException(name(), capacity, "write to " + name() + " for " + key
                     + " failed: map full (" + capacity + " entries)", null);
@@ -61,7 +61,7 @@ public final class FaultInjectingTypedMap<K, V> implements TypedMap<K, V> {
 
     @Override
     public void delete(K key) {
-        faults.count("delete " + name() + " " + key);
+        faults.count(() -> "delete " + name() + " " + key);
         delegate.delete(key);
         if (keys != null) keys.remove(key);
     }
