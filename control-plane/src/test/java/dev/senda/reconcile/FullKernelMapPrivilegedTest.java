@@ -102,6 +102,40 @@ class FullKernelMapPrivilegedTest {
     }
 
     @Test
+    void tenThousandServicesOfTenEndpointsInBothFamiliesFitTheSmallestDefaults() {
+        // The defaults of a node too small to raise any above its floor.
+        MapSizes floors = MapSizes.resolve(1L << 30, MapSizes.DEFAULT_RATIO, Map.of());
+        List<DesiredFrontend> list = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            String v4 = "10.96." + (i >> 8) + "." + (i & 0xff);
+            String v6 = "fd00:96::" + Integer.toHexString(i);
+            dev.senda.desired.BackendAddress[] b4 = new dev.senda.desired.BackendAddress[10];
+            dev.senda.desired.BackendAddress[] b6 = new dev.senda.desired.BackendAddress[10];
+            for (int e = 0; e < 10; e++) {
+                int n = i * 10 + e;
+                b4[e] = be("10." + (128 + (n >> 16)) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff), 8080);
+                b6[e] = be("fd00:244::" + Integer.toHexString(n >> 16) + ":" + Integer.toHexString(n & 0xffff), 8080);
+            }
+            list.add(df(fe(v4, 80), b4));
+            list.add(df(fe(v6, 80), b6));
+        }
+        LbState desired = state(list.toArray(DesiredFrontend[]::new));
+        try (Datapath datapath = Datapath.load(root, REAL, Optional.of(floors))) {
+            LbReconciler reconciler = new LbReconciler(datapath.lbMaps());
+            long start = System.nanoTime();
+            ApplyResult r = reconciler.apply(desired, true);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("10,000 Services x 10 endpoints x 2 families into the maps: " + r.writes()
+                    + " writes in " + ms + " ms");
+            assertTrue(r.ok(), r.toString());
+            assertEquals(20_000, r.frontends());
+            assertEquals(110_000, reconciler.entriesPerMap().get("senda_svc4_v1"));
+            assertEquals(110_000, reconciler.entriesPerMap().get("senda_svc6_v1"));
+            assertEquals(100_000, reconciler.entriesPerMap().get("senda_backend6_v1"));
+        }
+    }
+
+    @Test
     void aPinnedMapIsResizedWithItsEntriesOrRefusedNamingTheFlag() throws Exception {
         LbState programmed = frontends(0, 20);
         try (Datapath datapath = Datapath.load(root, REAL, Optional.of(services(SMALL)))) {
