@@ -70,7 +70,8 @@ public final class Agent implements AutoCloseable {
     private void start(Source source) throws IOException {
         KernelFeatures features = FeatureProbe.probe();
         log.info("kernel features: {}", features.summary());
-        Datapath datapath = Datapath.load(config.bpffsRoot(), features);
+        log.info("map sizes: {}", config.mapSizes().summary());
+        Datapath datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()));
         started.push(datapath);
         if (config.socketLb()) {
             datapath.attachSocketLb(config.cgroupRoot());
@@ -98,6 +99,7 @@ public final class Agent implements AutoCloseable {
         policyReconciler.restore();
         dev.senda.maps.policy.PolicyCounters policyCounters = datapath.policyCounters();
         metrics.exportPolicyVerdicts(policyCounters::readAll, policyReconciler::policyNames);
+        metrics.exportMapOccupancy(reconciler::entriesPerMap, config.mapSizes());
         SyncRunner.Settings settings = config.sync();
         HealthState health = HealthState.forSource(settings, source);
         started.push(HealthServer.start(config.healthzBind(), health));
@@ -117,6 +119,7 @@ public final class Agent implements AutoCloseable {
         ServiceHealthServers healthCheckPorts = new ServiceHealthServers(() -> health.status().healthy());
         started.push(healthCheckPorts);
         sync.onHealthChecks(healthCheckPorts::update);
+        sync.onUnprogrammed(health::setUnprogrammed);
         CgroupNetns socketLbNamespaces = new CgroupNetns(config.cgroupRoot());
         udpCloser.map(closer -> new StaleUdpSockets(closer, socketLbNamespaces::namespaces, metrics))
                 .ifPresent(stale -> sync.onApplied(stale::applied));

@@ -2,6 +2,7 @@ package dev.senda.agent;
 
 import dev.senda.desired.NodePortAddresses;
 import dev.senda.reconcile.SyncRunner;
+import dev.senda.maps.size.MapSizes;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -26,11 +27,12 @@ import java.util.Optional;
  *                    snapshot of its inputs, programmed after a reboot before the API server answers
  * @param policyPendingDeny whether packets of a pod whose NetworkPolicy is not computed yet are dropped
  *                    ({@code --policy-pending=deny}) rather than allowed
+ * @param mapSizes    every sized map's {@code max_entries} ({@code --map-size-*}, defaults from memory)
  */
 public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
                           Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind, BindAddress metricsBind,
                           NodePortAddresses nodePortAddresses, SyncRunner.Settings sync, Path stateDir,
-                          boolean policyPendingDeny) {
+                          boolean policyPendingDeny, MapSizes mapSizes) {
     /** Where {@code --state-dir} points unless told otherwise. */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/senda");
 
@@ -46,17 +48,19 @@ public record AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Pa
         Objects.requireNonNull(nodePortAddresses, "nodePortAddresses");
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(mapSizes, "mapSizes");
         if (nodeName.isBlank()) throw new IllegalArgumentException("--node-name must not be empty");
     }
 
     /**
      * With the default sync timing, the {@link #DEFAULT_STATE_DIR default state directory} and pods not
-     * computed yet allowed (the defaults of their flags).
+     * computed yet allowed, and the map sizes this node's memory gives (the defaults of their flags).
      */
     public AgentConfig(SourceSpec source, String nodeName, Path bpffsRoot, Path cgroupRoot, boolean socketLb,
                        Optional<String> podDevices, Optional<String> nodeDevices, BindAddress healthzBind,
                        BindAddress metricsBind, NodePortAddresses nodePortAddresses) {
         this(source, nodeName, bpffsRoot, cgroupRoot, socketLb, podDevices, nodeDevices, healthzBind, metricsBind,
-                nodePortAddresses, SyncRunner.Settings.defaults(), DEFAULT_STATE_DIR, false);
+                nodePortAddresses, SyncRunner.Settings.defaults(), DEFAULT_STATE_DIR, false,
+                MapSizes.defaultsForThisNode());
     }
 }

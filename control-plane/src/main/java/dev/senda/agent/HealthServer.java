@@ -119,7 +119,10 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    /** kube-proxy's fields, spaced as it writes them, then Senda's list. */
+    /**
+     * kube-proxy's fields, spaced as it writes them, then Senda's: the refused files, and the desired
+     * frontends not programmed (a count and the first few names, however many there are).
+     */
     static String body(HealthState.Status status) {
         StringBuilder b = new StringBuilder("{\"lastUpdated\": \"")
                 .append(status.lastUpdated().map(Instant::toString).orElse(NEVER))
@@ -146,7 +149,14 @@ public final class HealthServer implements AutoCloseable {
                     .append(String.format(java.util.Locale.ROOT, "%.3f", age.get().toMillis() / 1000.0));
         }
         b.append(",\"detail\": ").append(quoted(status.source().detail())).append('}');
-        return b.append("}\n").toString();
+        b.append(",\"unprogrammedFrontends\": {\"count\": ").append(status.unprogrammed().count())
+                .append(",\"first\": [");
+        String comma = "";
+        for (String name : status.unprogrammed().first()) {
+            b.append(comma).append(quoted(name));
+            comma = ",";
+        }
+        return b.append("]}}\n").toString();
     }
 
     /** A JSON string literal (paths and parser messages may hold quotes, backslashes, control characters). */

@@ -1,5 +1,6 @@
 package dev.senda.agent;
 
+import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.SyncReport;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.source.RejectedFile;
@@ -58,16 +59,19 @@ public final class HealthState implements SyncRunner.Observer {
      * @param reason        why not healthy, for people ("ok" when healthy)
      * @param rejectedFiles every input the source currently refuses, missing or not
      * @param source        whether the source's view is current (the API watch), and since when
+     * @param unprogrammed  desired frontends the last sync could not program (a full map): a count and
+     *                      the first few names; they make syncs fail, so health follows the rule above
      */
     public record Status(boolean healthy, boolean live, boolean ready, boolean nodeEligible,
                          Optional<Instant> lastUpdated, Instant currentTime, String reason,
-                         List<RejectedFile> rejectedFiles, SourceHealth source) {
+                         List<RejectedFile> rejectedFiles, SourceHealth source, ApplyResult.Unprogrammed unprogrammed) {
         public Status {
             Objects.requireNonNull(lastUpdated, "lastUpdated");
             Objects.requireNonNull(currentTime, "currentTime");
             Objects.requireNonNull(reason, "reason");
             rejectedFiles = List.copyOf(rejectedFiles);
             Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(unprogrammed, "unprogrammed");
         }
 
         /**
@@ -90,6 +94,7 @@ public final class HealthState implements SyncRunner.Observer {
     private boolean ready;
     private boolean nodeEligible = true;
     private Instant lastUpdated;
+    private ApplyResult.Unprogrammed unprogrammed = ApplyResult.Unprogrammed.NONE;
     /** When the oldest change not yet programmed was queued; null when none is pending. */
     private Instant oldestPending;
 
@@ -151,6 +156,11 @@ public final class HealthState implements SyncRunner.Observer {
         nodeEligible = eligible;
     }
 
+    /** The desired frontends the last apply could not program (shown in the body, not a health rule). */
+    public synchronized void setUnprogrammed(ApplyResult.Unprogrammed frontends) {
+        unprogrammed = Objects.requireNonNull(frontends, "frontends");
+    }
+
     /**
      * A sync that started right now succeeded; {@code complete} as in
      * {@link dev.senda.reconcile.SyncResult#complete()}.
@@ -199,7 +209,7 @@ public final class HealthState implements SyncRunner.Observer {
             else if (!missing.isEmpty()) reason = missingReason(missing);
             else reason = "ok";
             boolean healthy = live && ready && nodeEligible && missing.isEmpty();
-            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected, source);
+            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected, source, unprogrammed);
         }
     }
 

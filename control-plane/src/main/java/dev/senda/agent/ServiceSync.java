@@ -72,6 +72,9 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     /** NetworkPolicy, applied beside the LB state when the datapath has its maps (null: none). */
     private PolicySync policy;
 
+    private java.util.function.Consumer<ApplyResult.Unprogrammed> unprogrammedListener = u -> { };
+    private ApplyResult.Unprogrammed reportedUnprogrammed = ApplyResult.Unprogrammed.NONE;
+
     ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics) {
         this(store, source, calculator, nodeName, reconciler, metrics, InstantSource.system());
@@ -113,8 +116,10 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         ApplyResult result = reconciler.apply(desired.lb(), true);
         metrics.recordApply(result);
         metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
+        reportUnprogrammed(result);
         if (!result.ok()) {
-            return SyncResult.failure(result.summary());
+            return SyncResult.failure(result.unprogrammed().count() == 0 ? result.summary()
+                    : result.unprogrammed().count() + " frontends not programmed; " + result.summary());
         }
         if (policyResult != null && !policyResult.ok()) {
             return SyncResult.failure(policyResult.summary());
@@ -178,6 +183,29 @@ final class ServiceSync implements SyncRunner.SyncFunction {
      */
     void onApplied(java.util.function.Consumer<dev.senda.desired.LbState> listener) {
         this.appliedListener = this.appliedListener.andThen(listener);
+    }
+
+    /** Tells {@code listener} the desired frontends not programmed, after every apply (health shows them). */
+    void onUnprogrammed(java.util.function.Consumer<ApplyResult.Unprogrammed> listener) {
+        this.unprogrammedListener = listener;
+    }
+
+    /**
+     * One line when the frontends that do not fit change (a count, the first few names, the first
+     * failure's reason), one when every frontend fits again; nothing while a retry finds the same.
+     */
+    private void reportUnprogrammed(ApplyResult result) {
+        ApplyResult.Unprogrammed now = result.unprogrammed();
+        unprogrammedListener.accept(now);
+        if (now.equals(reportedUnprogrammed)) return;
+        ApplyResult.Unprogrammed before = reportedUnprogrammed;
+        reportedUnprogrammed = now;
+        if (now.count() == 0) {
+            log.info("every desired frontend is programmed again ({} were not)", before.count());
+        } else {
+            log.warn("{}; first failure: {}", now.summary(),
+                    result.errors().isEmpty() ? "(none)" : result.errors().getFirst());
+        }
     }
 
     private void reportNode(NodeInfo node) {

@@ -2,6 +2,7 @@ package dev.senda.agent;
 
 import dev.senda.source.ApiWatchSettings;
 import dev.senda.source.KubernetesSource;
+import dev.senda.maps.size.MapSizes;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -53,6 +54,13 @@ public record StartChecks(UnaryOperator<String> env, Path home) {
         if (config.socketLb()) checkCgroupRoot(config.cgroupRoot());
         config.podDevices().ifPresent(g -> checkGlob("--pod-devices", g));
         config.nodeDevices().ifPresent(g -> checkGlob("--node-devices", g));
+        checkMapSizes(config.mapSizes());
+    }
+
+    /** Sizes in range, and LRU maps (allocated whole at creation) within a quarter of the node's memory. */
+    private static void checkMapSizes(MapSizes sizes) {
+        List<String> problems = sizes.problems();
+        if (!problems.isEmpty()) throw new IllegalArgumentException(problems.getFirst());
     }
 
     private static void checkDirectory(Path dir) {

@@ -9,6 +9,9 @@ import dev.senda.datapath.CgroupMounts;
 import dev.senda.desired.NodePortAddresses;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.source.ApiWatchSettings;
+import dev.senda.maps.size.MapSizeSetting;
+import dev.senda.maps.size.MapSizes;
+import dev.senda.maps.size.MemInfo;
 import dev.senda.source.DirectorySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +21,8 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -122,6 +127,43 @@ public final class AgentCommand implements Callable<Integer> {
                     + "'deny' (dropped and counted) (default: ${DEFAULT-VALUE})")
     String policyPending;
 
+    // One option per MapSizeSetting (the flag names are MapSizeSetting's); absent: derived from memory.
+    @Option(names = "--map-size-services", paramLabel = "ENTRIES",
+            description = "entries of each family's service map: one per frontend plus one per endpoint of each "
+                    + "(default: from the node's memory, at least 131072)")
+    Integer mapSizeServices;
+
+    @Option(names = "--map-size-backends", paramLabel = "ENTRIES",
+            description = "entries of each family's backend map: one per distinct endpoint "
+                    + "(default: from the node's memory, at least 131072)")
+    Integer mapSizeBackends;
+
+    @Option(names = "--map-size-revnat", paramLabel = "ENTRIES",
+            description = "entries of each family's reverse-NAT map: one per frontend "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeRevNat;
+
+    @Option(names = "--map-size-conntrack", paramLabel = "ENTRIES",
+            description = "entries of each family's per-packet conntrack (LRU, allocated whole): two per flow "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeConntrack;
+
+    @Option(names = "--map-size-affinity", paramLabel = "ENTRIES",
+            description = "entries of each family's session-affinity map (LRU, allocated whole): one per client "
+                    + "and Service (default: from the node's memory, at least 65536)")
+    Integer mapSizeAffinity;
+
+    @Option(names = "--map-size-nat", paramLabel = "ENTRIES",
+            description = "entries of each family's source-NAT map (LRU, allocated whole): two per NATed flow "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeNat;
+
+    @Option(names = MapSizes.RATIO_FLAG, paramLabel = "RATIO", defaultValue = "" + MapSizes.DEFAULT_RATIO,
+            description = "share of the node's memory the default map sizes are derived from, each map getting "
+                    + "ratio x memory / bytes per entry, rounded down to a power of two and kept within "
+                    + "its floor and ceiling (default: ${DEFAULT-VALUE})")
+    double mapSizeRatio;
+
     @Spec
     CommandSpec spec;
 
@@ -134,6 +176,22 @@ public final class AgentCommand implements Callable<Integer> {
             }
             throw new picocli.CommandLine.TypeConversionException("expected 'text' or 'json', got '" + value + "'");
         }
+    }
+
+    /** The sizes given on the command line, by setting. */
+    private Map<MapSizeSetting, Integer> givenMapSizes() {
+        Map<MapSizeSetting, Integer> given = new LinkedHashMap<>();
+        putIfGiven(given, MapSizeSetting.SERVICES, mapSizeServices);
+        putIfGiven(given, MapSizeSetting.BACKENDS, mapSizeBackends);
+        putIfGiven(given, MapSizeSetting.REVERSE_NAT, mapSizeRevNat);
+        putIfGiven(given, MapSizeSetting.CONNTRACK, mapSizeConntrack);
+        putIfGiven(given, MapSizeSetting.AFFINITY, mapSizeAffinity);
+        putIfGiven(given, MapSizeSetting.NAT, mapSizeNat);
+        return given;
+    }
+
+    private static void putIfGiven(Map<MapSizeSetting, Integer> given, MapSizeSetting setting, Integer value) {
+        if (value != null) given.put(setting, value);
     }
 
     @Override
@@ -194,7 +252,8 @@ public final class AgentCommand implements Callable<Integer> {
                     NodePortAddresses.parse(nodePortAddresses),
                     syncSettings(),
                     stateDir,
-                    policyPendingDeny(policyPending));
+                    policyPendingDeny(policyPending),
+                    MapSizes.resolve(MemInfo.totalBytes(), mapSizeRatio, givenMapSizes()));
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -73,7 +73,7 @@ class HealthServerTest {
         assertEquals("{\"lastUpdated\": \"0001-01-01T00:00:00Z\",\"currentTime\": \"2025-01-01T00:00:00Z\","
                 + "\"nodeEligible\": true,\"healthy\": false,\"rejectedFiles\": [],"
                 + "\"source\": {\"healthy\": true,\"lastGoodSync\": \"2025-01-01T00:00:00Z\",\"lastGoodSyncAgeSeconds\": 0.000,"
-                + "\"detail\": \"current\"}}\n", before.body());
+                + "\"detail\": \"current\"},\"unprogrammedFrontends\": {\"count\": 0,\"first\": []}}\n", before.body());
         assertEquals(503, get("/readyz").statusCode());
 
         health.syncSucceeded(true);

@@ -102,7 +102,7 @@ class StartChecksTest {
         AgentConfig c = config(new SourceSpec.Directory(tmp));
         AgentConfig off = new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), tmp.resolve("no-cgroup"), false,
                 c.podDevices(), c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), c.stateDir(),
-                c.policyPendingDeny());
+                c.policyPendingDeny(), c.mapSizes());
         assertDoesNotThrow(() -> checks(Map.of()).check(off));
     }
 
@@ -126,7 +126,26 @@ class StartChecksTest {
     private static AgentConfig withStateDir(AgentConfig c, Path stateDir) {
         return new AgentConfig(c.source(), c.nodeName(), c.bpffsRoot(), c.cgroupRoot(), c.socketLb(), c.podDevices(),
                 c.nodeDevices(), c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), stateDir,
-                c.policyPendingDeny());
+                c.policyPendingDeny(), c.mapSizes());
+    }
+
+    @Test
+    void mapSizesAreCheckedAndTheFlagIsNamed() {
+        AgentConfig c = config(new SourceSpec.Directory(tmp));
+        java.util.function.Function<dev.senda.maps.size.MapSizes, AgentConfig> with = sizes -> new AgentConfig(
+                c.source(), c.nodeName(), c.bpffsRoot(), c.cgroupRoot(), true, c.podDevices(), c.nodeDevices(),
+                c.healthzBind(), c.metricsBind(), c.nodePortAddresses(), c.sync(), c.stateDir(), c.policyPendingDeny(), sizes);
+        long gib8 = 8L << 30;
+        assertDoesNotThrow(() -> checks(Map.of()).check(with.apply(dev.senda.maps.size.MapSizes.resolve(gib8, 0.0025,
+                Map.of(dev.senda.maps.size.MapSizeSetting.SERVICES, 64)))));
+        var small = assertThrows(IllegalArgumentException.class, () -> checks(Map.of()).check(with.apply(
+                dev.senda.maps.size.MapSizes.resolve(gib8, 0.0025, Map.of(dev.senda.maps.size.MapSizeSetting.BACKENDS, 0)))));
+        assertEquals("--map-size-backends: 0 is not in 16..16777216", small.getMessage());
+        // 4 Mi conntrack entries of ~160 bytes in two maps: 1.25 GiB, more than a quarter of 4 GiB
+        var big = assertThrows(IllegalArgumentException.class, () -> checks(Map.of()).check(with.apply(
+                dev.senda.maps.size.MapSizes.resolve(4L << 30, 0.0025,
+                        Map.of(dev.senda.maps.size.MapSizeSetting.CONNTRACK, 1 << 22)))));
+        assertTrue(big.getMessage().startsWith("--map-size-conntrack: the LRU maps would take"), big.getMessage());
     }
 
     private StartChecks checks(Map<String, String> env) {

@@ -97,6 +97,17 @@ class MainTest {
     }
 
     @Test
+    void badMapSizesAreRefusedNamingTheFlag() {
+        assertRefused("--map-size-services: 8 is not in 16..16777216", "--map-size-services", "8");
+        assertRefused("--map-size-nat: 33554432 is not in 16..16777216", "--map-size-nat", "33554432");
+        assertRefused("--map-size-ratio: 0.5 is not in (0, 0.1]", "--map-size-ratio", "0.5");
+        // 16 Mi entries of conntrack and of NAT, both families: over 10 GB, more than a quarter of any test machine
+        assertRefused("--map-size-conntrack, --map-size-nat: the LRU maps would take", "--map-size-conntrack",
+                "16777216", "--map-size-nat", "16777216");
+        assertEquals(2, Main.execute("agent", "--map-size-backends", "many"));
+    }
+
+    @Test
     void badOutputFormatIsRefused() {
         assertNotEquals(0, Main.execute("bpf", "lb", "list", "-o", "yaml", "--bpffs-root", "/nonexistent"));
     }
