@@ -6,10 +6,11 @@ import dev.senda.testbed.Exec;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -83,18 +84,21 @@ record OciImage(Path archive, Path layout, String tag) {
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
         // rm does not follow the rootfs' symbolic links (lib -> usr/lib) out of the tree
         Exec.run(Duration.ofSeconds(60), "rm", "-rf", "--one-file-system", dir.toString()).check();
     }
 
-    /** Size in bytes of everything under {@code dir}, symbolic links not followed. */
+    /** Size in bytes of the regular files under {@code dir}, symbolic links not followed. */
     static long treeBytes(Path dir) throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
-            List<Path> files = new ArrayList<>(all.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList());
-            long sum = 0;
-            for (Path f : files) sum += Files.size(f);
-            return sum;
+            return all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
         }
     }
 
