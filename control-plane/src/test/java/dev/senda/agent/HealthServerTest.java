@@ -62,7 +62,7 @@ class HealthServerTest {
         String body = HealthServer.body(status);
         assertTrue(body.contains("\"source\": {\"healthy\": false,\"lastGoodSync\": \"2024-12-31T23:58:25Z\","
                 + "\"lastGoodSyncAgeSeconds\": 395.000,\"detail\": \"watch lost, reconnecting: no answer to a probe: none "
-                + "within 5s\"}}"), body);
+                + "within 5s\"},"), body);
     }
 
     @Test
