@@ -115,6 +115,20 @@ public final class Datapath implements AutoCloseable {
         }
     }
 
+    /**
+     * The {@code max_entries} of the map pinned at {@code pin}, if one is: an object that shares pinned maps
+     * without sizing them (the socket iterator's, loaded after the datapath) must declare each at the
+     * size it was created with, or libbpf refuses to reuse the pin.
+     */
+    private static java.util.OptionalInt pinnedSize(Path pin) {
+        if (!Files.exists(pin)) return java.util.OptionalInt.empty();
+        try (BpfMap pinned = BpfMap.openPinned(pin)) {
+            return java.util.OptionalInt.of(pinned.info().maxEntries());
+        } catch (RuntimeException e) {
+            return java.util.OptionalInt.empty(); // not a map, or gone meanwhile: libbpf reports it at load
+        }
+    }
+
     /** Opens, checks and loads one bundled object, leaving the programs named in {@code leftOut} unloaded. */
     static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
         return loadObject(name, pinRoot, leftOut, Optional.empty());
@@ -128,11 +142,10 @@ public final class Datapath implements AutoCloseable {
             BpfObject object = BpfObject.open(file, pinRoot);
             try {
                 for (String program : leftOut) object.program(program).setAutoload(false);
-                if (sizes.isPresent()) {
-                    for (BpfMap map : object.maps()) {
-                        java.util.OptionalInt size = sizes.get().forMap(map.name());
-                        if (size.isPresent()) map.setMaxEntries(size.getAsInt());
-                    }
+                for (BpfMap map : object.maps()) {
+                    java.util.OptionalInt size = sizes.isPresent() ? sizes.get().forMap(map.name()) : java.util.OptionalInt.empty();
+                    if (size.isEmpty()) size = pinnedSize(pinRoot.resolve(map.name()));
+                    if (size.isPresent()) map.setMaxEntries(size.getAsInt());
                 }
                 return object.load();
             } catch (RuntimeException e) {
