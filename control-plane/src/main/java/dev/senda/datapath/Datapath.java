@@ -185,11 +185,14 @@ public final class Datapath implements AutoCloseable {
 
     /**
      * Tells the datapath what to do with a pod address that has no policy endpoint entry yet: drop its
-     * packets ({@code --policy-pending=deny}) or let them through (counted either way).
+     * packets ({@code --policy-pending=deny}) or let them through (counted either way). Writes only
+     * when the (pinned) map holds another setting: a restarted agent writes nothing here.
      */
     public void setPolicyPending(boolean deny) {
-        dev.senda.maps.table.KernelTypedMap.over(tcObject.map(dev.senda.maps.abi.Codecs.POLCFG_MAP.mapName()),
-                dev.senda.maps.abi.Codecs.POLCFG_MAP).put(0, new dev.senda.maps.policy.PolicyConfig(deny));
+        var config = dev.senda.maps.table.KernelTypedMap.over(tcObject.map(dev.senda.maps.abi.Codecs.POLCFG_MAP.mapName()),
+                dev.senda.maps.abi.Codecs.POLCFG_MAP);
+        var wanted = new dev.senda.maps.policy.PolicyConfig(deny);
+        if (!wanted.equals(config.entries().get(0))) config.put(0, wanted);
     }
 
     /** The NetworkPolicy verdict counters, for the metrics exporter. */

@@ -225,6 +225,22 @@ public final class AgentProcess implements AutoCloseable {
         return testbed.processes().stop(process, Duration.ofSeconds(20));
     }
 
+    /**
+     * SIGKILL to the agent's PID (as an OOM kill or a crash: no shutdown hook, no last snapshot),
+     * then waits at most 10 s for it to exit. The pinned maps and links stay: forwarding must
+     * continue. A later {@link #cleanup()} still runs.
+     *
+     * @return the agent's exit code (137 for a SIGKILL), or -1 if it did not exit
+     */
+    public synchronized int kill() throws IOException {
+        if (stopped) return process.isAlive() ? -1 : process.exitValue();
+        stopped = true;
+        // by PID: nsenter execs the JVM (no --fork), so this is the agent itself
+        Exec.Result r = Exec.run(Duration.ofSeconds(5), "kill", "-KILL", Long.toString(process.pid()));
+        if (!r.ok()) throw new IOException("kill -KILL " + process.pid() + ": " + r);
+        return testbed.processes().stop(process, Duration.ofSeconds(10));
+    }
+
     /** {@code senda cleanup --bpffs-root ... --cgroup-root ...} (once), after stopping the agent if needed. */
     public synchronized Exec.Result cleanup() throws IOException {
         stop();
