@@ -30,6 +30,8 @@
 #define SENDA_PKT_CONTINUE (-1)  /* stage did not handle the packet */
 #define SENDA_PKT_SNAT     (-2)  /* forward stage: translated, now source-NAT it (abi/nat.h) */
 #define SENDA_PKT_REFUSE   (-3)  /* forward stage: a Service without a backend: refuse (reject.h) */
+#define SENDA_PKT_FLOW_NEW   (-4)  /* forward choice (IPv6): a new flow, record it and translate */
+#define SENDA_PKT_FLOW_KNOWN (-5)  /* forward choice (IPv6): a known flow, translate */
 
 /*
  * The stages are BPF subprograms rather than inlined into the program: the
@@ -38,7 +40,8 @@
  * other, then recomputes the SCTP checksum once, so no two stages' locals
  * share a frame and no chain of calls gets deep. The verifier adds up the
  * frames of a call chain (program, entry, stage, a FIB subprogram) against
- * the 512-byte stack limit.
+ * the 512-byte stack limit; older kernels round each frame up to 32
+ * bytes first (Debian 12's 6.1 among them: the QEMU run proves the sum).
  */
 #define SENDA_LB_PKT_CALL __attribute__((noinline))
 

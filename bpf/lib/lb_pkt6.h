@@ -83,11 +83,18 @@ static __always_inline int senda_lb6_pkt_ct_usable(const struct senda_pkt6 *p, c
 	return senda_lb6_backend_current(ct->backend_id, ct->nat_addr, ct->nat_port);
 }
 
-/* Forward stage. Returns the verdict (lb_pkt.h). */
-static SENDA_LB_PKT_CALL int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct senda_pkt6 *p,
-						  enum senda_lb_origin origin)
+/*
+ * Forward stage, first half: which flow this packet belongs to. A packet of a
+ * known flow gets it from its forward entry (SENDA_PKT_FLOW_KNOWN), a new one
+ * from the Service's selection (SENDA_PKT_FLOW_NEW), both written to *f;
+ * anything else returns its verdict (lb_pkt.h). Split from the second half
+ * because IPv6 addresses make both big: together, plus a FIB subprogram
+ * below them, they passed 6.1's stack limit, which rounds every frame of a
+ * call chain up to 32 bytes (lb_pkt.h).
+ */
+static SENDA_LB_PKT_CALL int senda_lb6_pkt_choose(struct senda_pkt6 *p, enum senda_lb_origin origin,
+						 struct senda_ct6_flow *f)
 {
-	struct senda_ct6_flow f = {};
 	struct senda_ct6_value *ct;
 	struct senda_lb6_choice c = {};
 	int res;
@@ -95,17 +102,17 @@ static SENDA_LB_PKT_CALL int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct
 	ct = senda_ct6_lookup(p, SENDA_CT_DIR_FORWARD);
 	if (ct && senda_lb6_pkt_ct_usable(p, ct)) {
 		senda_ct_touch(&ct->last_seen);
-		senda_lb6_pkt_flow_from_ct(&f, p, ct);
+		senda_lb6_pkt_flow_from_ct(f, p, ct);
 		/* LRU may have evicted the reply entry alone: replies would escape */
-		if (!senda_ct6_has_reply(&f))
-			senda_ct6_put_reply(&f, senda_ct_now());
+		if (!senda_ct6_has_reply(f))
+			senda_ct6_put_reply(f, senda_ct_now());
 		senda_count(SENDA_M_TC_DNAT_CT);
-		goto translate;
+		return SENDA_PKT_FLOW_KNOWN;
 	}
 	if (ct) {
 		/* a new flow on this tuple: the old one's entries go first */
-		senda_lb6_pkt_flow_from_ct(&f, p, ct);
-		senda_ct6_retire(&f);
+		senda_lb6_pkt_flow_from_ct(f, p, ct);
+		senda_ct6_retire(f);
 	}
 
 	res = senda_lb6_select(p->daddr, p->dport, p->proto, origin, 0, p->saddr, &c);
@@ -123,34 +130,45 @@ static SENDA_LB_PKT_CALL int senda_lb6_pkt_forward(struct senda_ctx *ctx, struct
 		return SENDA_PKT_REFUSE;
 	}
 
-	senda_addr6_copy(f.client, p->saddr);
-	senda_addr6_copy(f.vip, c.vip);
-	senda_addr6_copy(f.backend, c.addr);
-	f.cport = p->sport;
-	f.vport = c.vport;
-	f.bport = c.port;
-	f.proto = p->proto;
-	f.service_id = c.service_id;
-	f.backend_id = c.backend_id;
-	f.flags = senda_addr6_eq(c.addr, p->saddr) ? SENDA_CT_FLAG_HAIRPIN : 0;
-	if (f.flags & SENDA_CT_FLAG_HAIRPIN)
-		senda_count(SENDA_M_TC_HAIRPIN);
-	if (senda_ctx_is_local6(ctx, c.vip))
-		f.flags |= SENDA_CT_FLAG_NODE_VIP;
-	/* from outside to a backend behind another node (abi/nat.h) */
-	if (origin == SENDA_LB_FROM_OUTSIDE && !(f.flags & SENDA_CT_FLAG_HAIRPIN) &&
-	    senda_ctx_fib_remote6(ctx, c.addr))
-		f.flags |= SENDA_CT_FLAG_SNAT;
-	/* a full CT map still lets the packet through translated (counted in ct6.h) */
-	senda_ct6_create(&f);
-	senda_count(SENDA_M_TC_DNAT_NEW);
+	senda_addr6_copy(f->client, p->saddr);
+	senda_addr6_copy(f->vip, c.vip);
+	senda_addr6_copy(f->backend, c.addr);
+	f->cport = p->sport;
+	f->vport = c.vport;
+	f->bport = c.port;
+	f->proto = p->proto;
+	f->service_id = c.service_id;
+	f->backend_id = c.backend_id;
+	f->flags = senda_addr6_eq(c.addr, p->saddr) ? SENDA_CT_FLAG_HAIRPIN : 0;
+	return SENDA_PKT_FLOW_NEW;
+}
 
-translate:
-	if (senda_nat6_dnat(ctx, p, f.backend, f.bport) < 0)
+/*
+ * Forward stage, second half: a new flow's conntrack entries (with what the
+ * FIB says about its addresses), then the packet translated. Returns the
+ * verdict (lb_pkt.h).
+ */
+static SENDA_LB_PKT_CALL int senda_lb6_pkt_commit(struct senda_ctx *ctx, struct senda_pkt6 *p,
+						 enum senda_lb_origin origin, struct senda_ct6_flow *f, int is_new)
+{
+	if (is_new) {
+		if (f->flags & SENDA_CT_FLAG_HAIRPIN)
+			senda_count(SENDA_M_TC_HAIRPIN);
+		if (senda_ctx_is_local6(ctx, f->vip))
+			f->flags |= SENDA_CT_FLAG_NODE_VIP;
+		/* from outside to a backend behind another node (abi/nat.h) */
+		if (origin == SENDA_LB_FROM_OUTSIDE && !(f->flags & SENDA_CT_FLAG_HAIRPIN) &&
+		    senda_ctx_fib_remote6(ctx, f->backend))
+			f->flags |= SENDA_CT_FLAG_SNAT;
+		/* a full CT map still lets the packet through translated (counted in ct6.h) */
+		senda_ct6_create(f);
+		senda_count(SENDA_M_TC_DNAT_NEW);
+	}
+	if (senda_nat6_dnat(ctx, p, f->backend, f->bport) < 0)
 		goto err;
-	if ((f.flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat6_snat(ctx, p, f.vip, p->sport) < 0)
+	if ((f->flags & SENDA_CT_FLAG_HAIRPIN) && senda_nat6_snat(ctx, p, f->vip, p->sport) < 0)
 		goto err;
-	if (f.flags & SENDA_CT_FLAG_SNAT)
+	if (f->flags & SENDA_CT_FLAG_SNAT)
 		return SENDA_PKT_SNAT;
 	return SENDA_CTX_PASS;
 err:
@@ -184,6 +202,7 @@ static __always_inline int senda_lb6_pkt_done(struct senda_ctx *ctx, struct send
 static SENDA_LB_PKT_CALL int senda_lb6_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
 {
 	struct senda_pkt6 p = {};
+	struct senda_ct6_flow f = {};
 	int verdict;
 
 	if (senda_pkt6_parse(ctx, &p) < 0)
@@ -196,7 +215,9 @@ static SENDA_LB_PKT_CALL int senda_lb6_pkt(struct senda_ctx *ctx, enum senda_lb_
 	verdict = senda_lb6_pkt_reply(ctx, &p);
 	if (verdict != SENDA_PKT_CONTINUE)
 		return senda_lb6_pkt_done(ctx, &p, verdict);
-	verdict = senda_lb6_pkt_forward(ctx, &p, origin);
+	verdict = senda_lb6_pkt_choose(&p, origin, &f);
+	if (verdict == SENDA_PKT_FLOW_NEW || verdict == SENDA_PKT_FLOW_KNOWN)
+		verdict = senda_lb6_pkt_commit(ctx, &p, origin, &f, verdict == SENDA_PKT_FLOW_NEW);
 	if (verdict == SENDA_PKT_REFUSE)
 		return senda_lb6_pkt_refuse(ctx, &p);
 	if (verdict == SENDA_PKT_SNAT) {

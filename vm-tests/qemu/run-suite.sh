@@ -287,10 +287,12 @@ say "booting QEMU (timeout ${TIMEOUT}s); console log: $LOGDIR/console.log"
 accel=(-accel tcg)
 [ -w /dev/kvm ] && accel=(-accel kvm -cpu host)
 start=$(date +%s)
+# no_timer_check: under TCG on a busy host the guest's early check of the IO-APIC timer can miss its
+# ticks and panic ("IO-APIC + timer doesn't work"); the check proves nothing about what we test.
 qemu-system-x86_64 "${accel[@]}" -m "$MEMORY" -smp "$CPUS" -nographic -no-reboot -nic none -monitor none \
     -serial "file:$LOGDIR/console.log" \
     -kernel "$KDIR/vmlinuz" -initrd "$RUN/initramfs.cpio.gz" \
-    -append "console=ttyS0 rdinit=/init panic=-1 loglevel=4" \
+    -append "console=ttyS0 rdinit=/init panic=-1 loglevel=4 no_timer_check" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$RUN/out,mount_tag=out,security_model=none" \
     </dev/null >"$LOGDIR/qemu.log" 2>&1 &

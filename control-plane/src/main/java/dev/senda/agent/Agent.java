@@ -11,8 +11,12 @@ import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.NodeAddressWriter;
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.reconcile.SyncRunner;
+import dev.senda.source.KubernetesSource;
+import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
 import dev.senda.source.Source;
+import dev.senda.source.snapshot.SnapshotContent;
+import dev.senda.source.snapshot.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +33,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>Start order matters: the datapath and the reconciler's restored IDs come first, so the first
  * sync after a restart writes nothing that is already right; the source is created before
  * anything is loaded (a source that cannot be made leaves no pins) but starts last, so its first events
- * find the sync runner ready. {@link #close()} stops the control plane only: maps and
+ * find the sync runner ready. With the Kubernetes source, the snapshot of the inputs
+ * ({@link InputSnapshots}) is programmed right after the restore when the maps were empty (a reboot),
+ * so forwarding does not wait for the API server. {@link #close()} stops the control plane only: maps and
  * attachments are pinned, and forwarding continues without the agent.
  */
 public final class Agent implements AutoCloseable {
@@ -49,8 +55,8 @@ public final class Agent implements AutoCloseable {
         // Before anything slow: a SIGTERM during start-up must still end in an orderly close().
         StopSignals.onTermination(this::requestStop);
         log.info("starting: node {}, source {}, nodeport addresses {}, bpffs root {}, cgroup root {}, socket LB {}, "
-                        + "pod devices {}, node devices {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
-                config.podDevices().orElse("(none)"), config.nodeDevices().orElse("(none)"));
+                        + "pod devices {}, node devices {}, state dir {}", config.nodeName(), config.source(), config.nodePortAddresses(), config.bpffsRoot(), config.cgroupRoot(), config.socketLb(),
+                config.podDevices().orElse("(none)"), config.nodeDevices().orElse("(none)"), config.stateDir());
         // Created (not started) before anything is loaded: a source that cannot be made leaves no pins.
         Source source = config.source().create();
         try {
@@ -64,7 +70,8 @@ public final class Agent implements AutoCloseable {
     private void start(Source source) throws IOException {
         KernelFeatures features = FeatureProbe.probe();
         log.info("kernel features: {}", features.summary());
-        Datapath datapath = Datapath.load(config.bpffsRoot(), features);
+        log.info("map sizes: {}", config.mapSizes().summary());
+        Datapath datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()));
         started.push(datapath);
         if (config.socketLb()) {
             datapath.attachSocketLb(config.cgroupRoot());
@@ -92,8 +99,9 @@ public final class Agent implements AutoCloseable {
         policyReconciler.restore();
         dev.senda.maps.policy.PolicyCounters policyCounters = datapath.policyCounters();
         metrics.exportPolicyVerdicts(policyCounters::readAll, policyReconciler::policyNames);
-        SyncRunner.Settings settings = SyncRunner.Settings.defaults();
-        HealthState health = HealthState.forSyncSettings(settings, source::rejectedFiles);
+        metrics.exportMapOccupancy(reconciler::entriesPerMap, config.mapSizes());
+        SyncRunner.Settings settings = config.sync();
+        HealthState health = HealthState.forSource(settings, source);
         started.push(HealthServer.start(config.healthzBind(), health));
 
         ObjectStore store = new ObjectStore();
@@ -111,12 +119,16 @@ public final class Agent implements AutoCloseable {
         ServiceHealthServers healthCheckPorts = new ServiceHealthServers(() -> health.status().healthy());
         started.push(healthCheckPorts);
         sync.onHealthChecks(healthCheckPorts::update);
+        sync.onUnprogrammed(health::setUnprogrammed);
         CgroupNetns socketLbNamespaces = new CgroupNetns(config.cgroupRoot());
         udpCloser.map(closer -> new StaleUdpSockets(closer, socketLbNamespaces::namespaces, metrics))
                 .ifPresent(stale -> sync.onApplied(stale::applied));
+        boolean programsSnapshot = keepSnapshot(source, store, restored, sync);
         SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
         started.push(runner);
         runner.start();
+        // Programmed now, not when the source first answers: after a reboot that may take long.
+        if (programsSnapshot) runner.requestSync();
         started.push(source);
         // Every change the source delivers is a queued update for health's "programmed in time" rule.
         source.start(store, () -> {
@@ -125,6 +137,25 @@ public final class Agent implements AutoCloseable {
         });
         log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
                 config.metricsBind());
+    }
+
+    /**
+     * With the Kubernetes source: the snapshot of the inputs after each change (started here, so it
+     * closes after the runner), and after a reboot the last one to program before the API server
+     * answers ({@link InputSnapshots}). A directory source needs none: its files are on the node's disk.
+     *
+     * @return whether {@code sync} got a snapshot to program before the source has synced
+     */
+    private boolean keepSnapshot(Source source, ObjectStore store, RestoreResult restored, ServiceSync sync) {
+        if (!(source instanceof KubernetesSource kubernetes)) return false;
+        SnapshotStore file = new SnapshotStore(config.stateDir());
+        InputSnapshots snapshots = new InputSnapshots(file, kubernetes::cachedObjects, store::generation,
+                InputSnapshots.MIN_INTERVAL);
+        started.push(snapshots);
+        sync.onApplied(lb -> snapshots.applied());
+        Optional<SnapshotContent.Decoded> atStart = InputSnapshots.forStart(file, restored, Kinds.ALL);
+        atStart.ifPresent(d -> sync.programUntilSynced(d.inputs()));
+        return atStart.isPresent();
     }
 
     /**

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +33,12 @@ import java.util.concurrent.Executors;
  * one, as kube-proxy prints it; {@code healthy} is the /healthz verdict whatever the path), plus Senda's
  * {@code "rejectedFiles"}: every input file the source refuses right now, as
  * {@code {"path": ..., "reason": "too_large"|"unparsable"|"unreadable", "detail": ..., "lastGoodKept": bool}}
- * (an empty list when all is well; kube-proxy clients ignore the extra field).
+ * (an empty list when all is well; kube-proxy clients ignore the extra fields), and Senda's
+ * {@code "source"}: {@code {"healthy": bool, "lastGoodSync": "...", "lastGoodSyncAgeSeconds": n,
+ * "detail": "..."}}, whether the API watch is open and heard from, the last moment it was, and how long
+ * ago that is ({@code null} twice before it ever was; for a directory source {@code currentTime} and 0).
+ * During an API outage the status codes keep kube-proxy's meaning (see {@link HealthState}); this
+ * object is where the outage shows.
  */
 public final class HealthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
@@ -112,7 +119,10 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    /** kube-proxy's fields, spaced as it writes them, then Senda's list. */
+    /**
+     * kube-proxy's fields, spaced as it writes them, then Senda's: the refused files, and the desired
+     * frontends not programmed (a count and the first few names, however many there are).
+     */
     static String body(HealthState.Status status) {
         StringBuilder b = new StringBuilder("{\"lastUpdated\": \"")
                 .append(status.lastUpdated().map(Instant::toString).orElse(NEVER))
@@ -128,7 +138,25 @@ public final class HealthServer implements AutoCloseable {
                     .append(",\"lastGoodKept\": ").append(r.lastGoodKept()).append('}');
             separator = ",";
         }
-        return b.append("]}\n").toString();
+        b.append("],\"source\": {\"healthy\": ").append(status.source().healthy())
+                .append(",\"lastGoodSync\": ");
+        Optional<Duration> age = status.lastGoodSyncAge();
+        if (age.isEmpty()) {
+            b.append("null,\"lastGoodSyncAgeSeconds\": null");
+        } else {
+            Instant good = status.source().lastGoodSync().orElse(status.currentTime());
+            b.append('"').append(good).append("\",\"lastGoodSyncAgeSeconds\": ")
+                    .append(String.format(java.util.Locale.ROOT, "%.3f", age.get().toMillis() / 1000.0));
+        }
+        b.append(",\"detail\": ").append(quoted(status.source().detail())).append('}');
+        b.append(",\"unprogrammedFrontends\": {\"count\": ").append(status.unprogrammed().count())
+                .append(",\"first\": [");
+        String comma = "";
+        for (String name : status.unprogrammed().first()) {
+            b.append(comma).append(quoted(name));
+            comma = ",";
+        }
+        return b.append("]}}\n").toString();
     }
 
     /** A JSON string literal (paths and parser messages may hold quotes, backslashes, control characters). */

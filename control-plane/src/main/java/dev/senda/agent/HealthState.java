@@ -1,8 +1,10 @@
 package dev.senda.agent;
 
+import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.SyncReport;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.source.RejectedFile;
+import dev.senda.source.SourceHealth;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,13 @@ import java.util.function.Supplier;
  *       testbed use /healthz to know that the node forwards. Rejected files and Node deletion are not
  *       liveness failures: a restart cannot fix either (kube-proxy's /livez ignores the Node too).</li>
  * </ul>
+ *
+ * <p>An API server outage changes none of these by itself, as in kube-proxy: while the API server is
+ * away no change can be queued, so with nothing pending the agent stays healthy and keeps forwarding
+ * the last state it programmed (its periodic resync keeps succeeding on the store it has). Failing
+ * every node's /healthz at once because the control plane is down would have external load balancers
+ * drain a cluster whose datapath works. How current that state is shows in {@link Status#source()}:
+ * whether the API watch is healthy and when it last was.
  */
 public final class HealthState implements SyncRunner.Observer {
     /**
@@ -49,24 +58,43 @@ public final class HealthState implements SyncRunner.Observer {
      * @param lastUpdated   end of the last successful complete sync; empty before the first
      * @param reason        why not healthy, for people ("ok" when healthy)
      * @param rejectedFiles every input the source currently refuses, missing or not
+     * @param source        whether the source's view is current (the API watch), and since when
+     * @param unprogrammed  desired frontends the last sync could not program (a full map): a count and
+     *                      the first few names; they make syncs fail, so health follows the rule above
      */
     public record Status(boolean healthy, boolean live, boolean ready, boolean nodeEligible,
                          Optional<Instant> lastUpdated, Instant currentTime, String reason,
-                         List<RejectedFile> rejectedFiles) {
+                         List<RejectedFile> rejectedFiles, SourceHealth source, ApplyResult.Unprogrammed unprogrammed) {
         public Status {
             Objects.requireNonNull(lastUpdated, "lastUpdated");
             Objects.requireNonNull(currentTime, "currentTime");
             Objects.requireNonNull(reason, "reason");
             rejectedFiles = List.copyOf(rejectedFiles);
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(unprogrammed, "unprogrammed");
+        }
+
+        /**
+         * How old the last good sync of the source is at {@link #currentTime}: zero for a source that is
+         * always current, empty before the source was ever current.
+         */
+        public Optional<Duration> lastGoodSyncAge() {
+            if (source.lastGoodSync().isEmpty()) {
+                return source.healthy() ? Optional.of(Duration.ZERO) : Optional.empty();
+            }
+            Duration age = Duration.between(source.lastGoodSync().get(), currentTime);
+            return Optional.of(age.isNegative() ? Duration.ZERO : age);
         }
     }
 
     private final Duration healthTimeout;
     private final InstantSource clock;
     private final Supplier<List<RejectedFile>> rejectedFiles;
+    private final Supplier<SourceHealth> sourceHealth;
     private boolean ready;
     private boolean nodeEligible = true;
     private Instant lastUpdated;
+    private ApplyResult.Unprogrammed unprogrammed = ApplyResult.Unprogrammed.NONE;
     /** When the oldest change not yet programmed was queued; null when none is pending. */
     private Instant oldestPending;
 
@@ -84,6 +112,15 @@ public final class HealthState implements SyncRunner.Observer {
      *                      read at every status
      */
     public HealthState(Duration healthTimeout, InstantSource clock, Supplier<List<RejectedFile>> rejectedFiles) {
+        this(healthTimeout, clock, rejectedFiles, () -> SourceHealth.ALWAYS_CURRENT);
+    }
+
+    /**
+     * @param sourceHealth the source's {@link dev.senda.source.Source#health()}, read at every status; it
+     *                     shows in the body and does not change the verdicts (see the class comment)
+     */
+    public HealthState(Duration healthTimeout, InstantSource clock, Supplier<List<RejectedFile>> rejectedFiles,
+                       Supplier<SourceHealth> sourceHealth) {
         Objects.requireNonNull(healthTimeout, "healthTimeout");
         if (healthTimeout.isNegative() || healthTimeout.isZero()) {
             throw new IllegalArgumentException("healthTimeout must be positive: " + healthTimeout);
@@ -91,12 +128,19 @@ public final class HealthState implements SyncRunner.Observer {
         this.healthTimeout = healthTimeout;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rejectedFiles = Objects.requireNonNull(rejectedFiles, "rejectedFiles");
+        this.sourceHealth = Objects.requireNonNull(sourceHealth, "sourceHealth");
         this.oldestPending = clock.instant();
     }
 
     /** kube-proxy's health timeout: twice the runner's periodic sync interval. */
     public static HealthState forSyncSettings(SyncRunner.Settings settings, Supplier<List<RejectedFile>> rejectedFiles) {
         return new HealthState(settings.maxInterval().multipliedBy(2), InstantSource.system(), rejectedFiles);
+    }
+
+    /** As {@link #forSyncSettings(SyncRunner.Settings, Supplier)}, showing the source's health in the body. */
+    public static HealthState forSource(SyncRunner.Settings settings, dev.senda.source.Source source) {
+        return new HealthState(settings.maxInterval().multipliedBy(2), InstantSource.system(), source::rejectedFiles,
+                source::health);
     }
 
     /** A change arrived that a sync must program (call it with every sync request a source makes). */
@@ -110,6 +154,11 @@ public final class HealthState implements SyncRunner.Observer {
      */
     public synchronized void setNodeEligible(boolean eligible) {
         nodeEligible = eligible;
+    }
+
+    /** The desired frontends the last apply could not program (shown in the body, not a health rule). */
+    public synchronized void setUnprogrammed(ApplyResult.Unprogrammed frontends) {
+        unprogrammed = Objects.requireNonNull(frontends, "frontends");
     }
 
     /**
@@ -146,6 +195,7 @@ public final class HealthState implements SyncRunner.Observer {
     public Status status() {
         // Read outside the monitor: the source publishes an immutable list, and its lock is its own.
         List<RejectedFile> rejected = rejectedFiles.get();
+        SourceHealth source = sourceHealth.get();
         synchronized (this) {
             Instant now = clock.instant();
             Optional<Instant> last = Optional.ofNullable(lastUpdated);
@@ -159,7 +209,7 @@ public final class HealthState implements SyncRunner.Observer {
             else if (!missing.isEmpty()) reason = missingReason(missing);
             else reason = "ok";
             boolean healthy = live && ready && nodeEligible && missing.isEmpty();
-            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected);
+            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected, source, unprogrammed);
         }
     }
 

@@ -15,6 +15,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +101,20 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .name("senda_programmed_backends")
             .help("Backend entries programmed in the maps and used by a frontend.")
             .register(registry);
+    private final Gauge unprogrammed = Gauge.builder()
+            .name("senda_frontends_unprogrammed")
+            .help("Desired frontends the maps do not hold as desired after the last sync, typically because a "
+                    + "map is full (the log and /healthz name the first few).")
+            .register(registry);
+    private final Gauge staleEntries = Gauge.builder()
+            .name("senda_map_stale_entries")
+            .help("Map entries nothing desires that are still in the maps (before every source synced, or "
+                    + "while their delete fails).")
+            .register(registry);
+    private final Counter mapWriteFailures = Counter.builder()
+            .name("senda_map_write_failures_total")
+            .help("BPF map updates and deletes of the reconciler that failed (a full map among other reasons).")
+            .register(registry);
     private final Gauge rejected = Gauge.builder()
             .name("senda_rejected_objects")
             .help("Kubernetes objects currently rejected as malformed (see the log for the reasons).")
@@ -164,6 +179,9 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
         syncs.initLabelValues("success");
         syncs.initLabelValues("error");
         setNoLocalEndpoints(0, 0);
+        // jvm_* and process_* series (heap, GC, threads, RSS, open files, CPU): an agent on every node
+        // is judged by what it costs, and these are the series JVM dashboards already read.
+        JvmMetrics.builder().register(registry);
     }
 
     /** The registry holding Senda's metrics (for extra collectors or tests). */
@@ -207,6 +225,9 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
     public void recordApply(ApplyResult result) {
         setProgrammed(result.services(), result.frontends(), result.backends());
         addMapWrites(result.writes());
+        unprogrammed.set(result.unprogrammed().count());
+        staleEntries.set(result.staleKept());
+        mapWriteFailures.inc(result.failures());
     }
 
     /** One sweep for stale connected UDP sockets: how many it closed and how many it failed to close. */
@@ -316,6 +337,28 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
      *
      * @param rejectedFiles e.g. {@code source::rejectedFiles}; called on scrape threads
      */
+    /**
+     * Exports how full the maps are: {@code senda_map_entries{map}} for the reconciled maps (from the
+     * reconciler's mirror, no walk of the maps) and {@code senda_map_capacity_entries{map}} for every
+     * sized map. LRU maps have a capacity but no entry count: counting them at scrape time would walk up
+     * to millions of entries.
+     */
+    public void exportMapOccupancy(Supplier<Map<String, Integer>> entries, dev.senda.maps.size.MapSizes sizes) {
+        GaugeWithCallback.builder()
+                .name("senda_map_entries")
+                .help("Entries a map the reconciler writes holds, by map name, after the last sync.")
+                .labelNames("map")
+                .callback(sink -> entries.get().forEach((map, n) -> sink.call(n, map)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("senda_map_capacity_entries")
+                .help("max_entries of each sized map, by map name (--map-size-* or the memory-derived default).")
+                .labelNames("map")
+                .callback(sink -> sizes.entries().forEach((setting, n) -> setting.mapNames()
+                        .forEach(map -> sink.call(n, map))))
+                .register(registry);
+    }
+
     public void exportRejectedFiles(Supplier<List<RejectedFile>> rejectedFiles) {
         GaugeWithCallback.builder()
                 .name("senda_source_files_rejected")

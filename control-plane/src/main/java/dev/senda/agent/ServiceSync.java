@@ -42,6 +42,12 @@ import java.util.Set;
  * Without that object (not created yet, no RBAC on nodes, a directory without it) desired state
  * still programs cluster, load-balancer and external IPs; node ports wait for the Node's addresses.
  * Whether the Node is there is logged once per change.
+ *
+ * <p>Given inputs to {@link #programUntilSynced start from} (the snapshot after a reboot), the syncs
+ * before the source has synced program those instead of nothing, without pruning and without telling
+ * the applied listeners (no change is being programmed); the first sync after the source has synced
+ * forgets them and reconciles to the source's state as usual, pruning what it no longer has. Such a
+ * sync reports success but not completeness, so health stays not ready until the source has synced.
  */
 final class ServiceSync implements SyncRunner.SyncFunction {
     private static final Logger log = LoggerFactory.getLogger(ServiceSync.class);
@@ -59,8 +65,15 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private java.util.function.Consumer<NodeInfo> nodeListener = n -> { };
     private java.util.function.Consumer<dev.senda.desired.HealthChecks> healthCheckListener = h -> { };
     private java.util.function.Consumer<dev.senda.desired.LbState> appliedListener = s -> { };
+    /** Programmed while the source has not synced; null when none or once it has. */
+    private Snapshot startInputs;
+    private boolean startInputsProgrammed;
+
     /** NetworkPolicy, applied beside the LB state when the datapath has its maps (null: none). */
     private PolicySync policy;
+
+    private java.util.function.Consumer<ApplyResult.Unprogrammed> unprogrammedListener = u -> { };
+    private ApplyResult.Unprogrammed reportedUnprogrammed = ApplyResult.Unprogrammed.NONE;
 
     ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics) {
@@ -90,8 +103,9 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         if (!source.hasSynced()) {
             // A half-filled cache (Services before their EndpointSlices, or no RBAC for one kind) would
             // program working Services with zero backends: touch nothing until the source is complete.
-            return SyncResult.success(false);
+            return startInputs == null ? SyncResult.success(false) : programStartInputs(reason);
         }
+        startInputs = null;
         Snapshot snapshot = store.snapshot();
         NodeInfo node = NodeInfo.of(nodeName, snapshot.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
         reportNode(node);
@@ -102,8 +116,10 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         ApplyResult result = reconciler.apply(desired.lb(), true);
         metrics.recordApply(result);
         metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
+        reportUnprogrammed(result);
         if (!result.ok()) {
-            return SyncResult.failure(result.summary());
+            return SyncResult.failure(result.unprogrammed().count() == 0 ? result.summary()
+                    : result.unprogrammed().count() + " frontends not programmed; " + result.summary());
         }
         if (policyResult != null && !policyResult.ok()) {
             return SyncResult.failure(policyResult.summary());
@@ -118,6 +134,32 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         // after the programming latency is taken: what listeners do (close sockets) is not programming
         appliedListener.accept(desired.lb());
         return SyncResult.success(true);
+    }
+
+    /** Programs {@link #startInputs}, never pruning: the maps may hold nothing the inputs lack, or more. */
+    private SyncResult programStartInputs(SyncReason reason) {
+        NodeInfo node = NodeInfo.of(nodeName, startInputs.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
+        reportNode(node);
+        DesiredState desired = calculator.calculate(startInputs, node);
+        reportRejections(desired.rejections());
+        healthCheckListener.accept(desired.healthChecks());
+        ApplyResult result = reconciler.apply(desired.lb(), false);
+        metrics.recordApply(result);
+        if (!result.ok()) return SyncResult.failure("programming the start inputs: " + result.summary());
+        if (!startInputsProgrammed) {
+            startInputsProgrammed = true;
+            log.info("programmed {} frontends of {} services with {} backends from the start inputs ({} map writes, reason {}); "
+                    + "waiting for the source", result.frontends(), result.services(), result.backends(), result.writes(), reason);
+        }
+        return SyncResult.success(false);
+    }
+
+    /**
+     * Inputs to program while the source has not synced yet (the snapshot of the last applied inputs,
+     * after a reboot), instead of nothing. Call before the runner starts.
+     */
+    void programUntilSynced(Snapshot inputs) {
+        this.startInputs = java.util.Objects.requireNonNull(inputs, "inputs");
     }
 
     /** Enforces NetworkPolicy too: each sync compiles the snapshot's policies and applies them. */
@@ -135,9 +177,35 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         this.healthCheckListener = listener;
     }
 
-    /** Tells {@code listener} what the maps hold after each successful apply (backends that left act on it). */
+    /**
+     * Tells {@code listener} what the maps hold after each successful complete apply (backends that left
+     * act on it), after the listeners added before it.
+     */
     void onApplied(java.util.function.Consumer<dev.senda.desired.LbState> listener) {
-        this.appliedListener = listener;
+        this.appliedListener = this.appliedListener.andThen(listener);
+    }
+
+    /** Tells {@code listener} the desired frontends not programmed, after every apply (health shows them). */
+    void onUnprogrammed(java.util.function.Consumer<ApplyResult.Unprogrammed> listener) {
+        this.unprogrammedListener = listener;
+    }
+
+    /**
+     * One line when the frontends that do not fit change (a count, the first few names, the first
+     * failure's reason), one when every frontend fits again; nothing while a retry finds the same.
+     */
+    private void reportUnprogrammed(ApplyResult result) {
+        ApplyResult.Unprogrammed now = result.unprogrammed();
+        unprogrammedListener.accept(now);
+        if (now.equals(reportedUnprogrammed)) return;
+        ApplyResult.Unprogrammed before = reportedUnprogrammed;
+        reportedUnprogrammed = now;
+        if (now.count() == 0) {
+            log.info("every desired frontend is programmed again ({} were not)", before.count());
+        } else {
+            log.warn("{}; first failure: {}", now.summary(),
+                    result.errors().isEmpty() ? "(none)" : result.errors().getFirst());
+        }
     }
 
     private void reportNode(NodeInfo node) {

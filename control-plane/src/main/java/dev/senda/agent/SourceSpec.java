@@ -1,8 +1,11 @@
 package dev.senda.agent;
 
+import dev.senda.source.ApiWatchSettings;
 import dev.senda.source.DirectorySource;
 import dev.senda.source.KubernetesSource;
 import dev.senda.source.Source;
+
+import java.time.Duration;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -15,12 +18,26 @@ public sealed interface SourceSpec {
     default Source create() {
         return switch (this) {
             case Directory d -> new DirectorySource(d.directory(), DirectorySource.DEFAULT_RESCAN_INTERVAL, d.maxFileBytes());
-            case Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null));
+            case Kubernetes k -> KubernetesSource.connect(k.kubeconfig().orElse(null), new ApiWatchSettings(k.apiIdleTimeout()));
         };
     }
 
-    /** The Kubernetes API server, through a kubeconfig file or the in-cluster config when none is given. */
-    record Kubernetes(Optional<Path> kubeconfig) implements SourceSpec {
+    /**
+     * The Kubernetes API server, through a kubeconfig file or the in-cluster config when none is given.
+     *
+     * @param apiIdleTimeout how long a silent watch is trusted before it is probed
+     *                       ({@value ApiWatchSettings#FLAG}; its range is checked by {@link StartChecks})
+     */
+    record Kubernetes(Optional<Path> kubeconfig, Duration apiIdleTimeout) implements SourceSpec {
+        public Kubernetes {
+            Objects.requireNonNull(kubeconfig, "kubeconfig");
+            Objects.requireNonNull(apiIdleTimeout, "apiIdleTimeout");
+        }
+
+        /** With the default idle bound. */
+        public Kubernetes(Optional<Path> kubeconfig) {
+            this(kubeconfig, ApiWatchSettings.DEFAULT_IDLE_TIMEOUT);
+        }
     }
 
     /**
@@ -55,8 +72,15 @@ public sealed interface SourceSpec {
      * @throws IllegalArgumentException naming the flag and the accepted forms
      */
     static SourceSpec parse(String text, Optional<Path> kubeconfig, long maxFileBytes) {
+        return parse(text, kubeconfig, maxFileBytes, ApiWatchSettings.DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * As {@link #parse(String, Optional, long)}, with {@value ApiWatchSettings#FLAG} for the API server.
+     */
+    static SourceSpec parse(String text, Optional<Path> kubeconfig, long maxFileBytes, Duration apiIdleTimeout) {
         if (text == null || text.isEmpty() || text.equals("kubernetes")) {
-            return new Kubernetes(kubeconfig);
+            return new Kubernetes(kubeconfig, apiIdleTimeout);
         }
         if (text.startsWith("dir:") && text.length() > 4) {
             if (kubeconfig.isPresent()) {

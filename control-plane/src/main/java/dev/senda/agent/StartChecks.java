@@ -1,6 +1,8 @@
 package dev.senda.agent;
 
+import dev.senda.source.ApiWatchSettings;
 import dev.senda.source.KubernetesSource;
+import dev.senda.maps.size.MapSizes;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -40,12 +42,25 @@ public record StartChecks(UnaryOperator<String> env, Path home) {
     public void check(AgentConfig config) {
         switch (config.source()) {
             case SourceSpec.Directory d -> checkDirectory(d.directory());
-            case SourceSpec.Kubernetes k -> checkKubernetes(k.kubeconfig());
+            case SourceSpec.Kubernetes k -> {
+                checkKubernetes(k.kubeconfig());
+                String problem = ApiWatchSettings.problem(k.apiIdleTimeout());
+                if (problem != null) throw new IllegalArgumentException(problem);
+            }
         }
+        // Only the Kubernetes source keeps a snapshot (a directory's files are on the node's disk already).
+        if (config.source() instanceof SourceSpec.Kubernetes) checkStateDir(config.stateDir());
         checkBpffsRoot(config.bpffsRoot());
         if (config.socketLb()) checkCgroupRoot(config.cgroupRoot());
         config.podDevices().ifPresent(g -> checkGlob("--pod-devices", g));
         config.nodeDevices().ifPresent(g -> checkGlob("--node-devices", g));
+        checkMapSizes(config.mapSizes());
+    }
+
+    /** Sizes in range, and LRU maps (allocated whole at creation) within a quarter of the node's memory. */
+    private static void checkMapSizes(MapSizes sizes) {
+        List<String> problems = sizes.problems();
+        if (!problems.isEmpty()) throw new IllegalArgumentException(problems.getFirst());
     }
 
     private static void checkDirectory(Path dir) {
@@ -105,6 +120,21 @@ public record StartChecks(UnaryOperator<String> env, Path home) {
         while (existing != null && !Files.exists(existing)) existing = existing.getParent();
         if (existing == null || !Files.isDirectory(existing)) {
             throw invalid("--bpffs-root", abs + ": cannot be created (" + existing + " is not a directory)");
+        }
+    }
+
+    /** The snapshot's directory: a writable directory, or one that can be created under a writable one. */
+    private static void checkStateDir(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs)) {
+            if (!Files.isDirectory(abs)) throw invalid("--state-dir", abs + ": not a directory");
+            if (!Files.isWritable(abs) || !Files.isExecutable(abs)) throw invalid("--state-dir", abs + ": not writable");
+            return;
+        }
+        Path existing = abs.getParent();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw invalid("--state-dir", abs + ": cannot be created (" + existing + " is not a writable directory)");
         }
     }
 

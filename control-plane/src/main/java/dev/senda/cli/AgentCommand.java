@@ -7,6 +7,11 @@ import dev.senda.agent.SourceSpec;
 import dev.senda.agent.StartChecks;
 import dev.senda.datapath.CgroupMounts;
 import dev.senda.desired.NodePortAddresses;
+import dev.senda.reconcile.SyncRunner;
+import dev.senda.source.ApiWatchSettings;
+import dev.senda.maps.size.MapSizeSetting;
+import dev.senda.maps.size.MapSizes;
+import dev.senda.maps.size.MemInfo;
 import dev.senda.source.DirectorySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -36,6 +44,12 @@ public final class AgentCommand implements Callable<Integer> {
             description = "with --source dir: the largest YAML file read; a bigger one is refused, "
                     + "logged and reported on /healthz and /metrics (default: ${DEFAULT-VALUE})")
     long sourceMaxFileBytes;
+
+    @Option(names = ApiWatchSettings.FLAG, paramLabel = "DURATION", defaultValue = "30s",
+            description = "with --source kubernetes: a watch silent this long (e.g. 30s, 1500ms, 2m; 500ms..10m) "
+                    + "is probed; without an answer the connection is taken for dead, replaced and everything "
+                    + "listed afresh (default: ${DEFAULT-VALUE})")
+    String apiIdleTimeout;
 
     @Option(names = "--node-name", paramLabel = "NAME",
             description = "this node's name (default: $NODE_NAME, else the host name)")
@@ -77,23 +91,137 @@ public final class AgentCommand implements Callable<Integer> {
                     + "(every InternalIP and ExternalIP of this Node object) (default: ${DEFAULT-VALUE})")
     String nodePortAddresses;
 
+    @Option(names = "--min-sync-period", paramLabel = "DURATION", defaultValue = "100ms",
+            description = "least time between the starts of two syncs: changes within it are programmed together "
+                    + "(kube-proxy's --iptables-min-sync-period; default: ${DEFAULT-VALUE})")
+    String minSyncPeriod;
+
+    @Option(names = "--sync-period", paramLabel = "DURATION", defaultValue = "60s",
+            description = "longest time without a full resync, which repairs drift in the maps "
+                    + "(kube-proxy's --iptables-sync-period; default: ${DEFAULT-VALUE})")
+    String syncPeriod;
+
+    @Option(names = ConfigFileArgs.FLAG, paramLabel = "FILE",
+            description = "YAML file of settings, each named as its flag without the dashes (e.g. 'sync-period: 30s'); "
+                    + "flags given on the command line win")
+    Path config; // read by Main before parsing (ConfigFileArgs); kept here for --help and the usage check
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
+    String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+            converter = LogFormatConverter.class,
+            description = "text: one line per event for people; json: one JSON object per line for log collectors "
+                    + "(default: ${DEFAULT-VALUE})")
+    LogSetup.Format logFormat;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/senda",
+            description = "directory on the node's disk for the snapshot of the agent's inputs, programmed after a "
+                    + "reboot before the API server answers (with --source kubernetes) (default: ${DEFAULT-VALUE})")
+    Path stateDir;
+
     @Option(names = "--policy-pending", paramLabel = "allow|deny", defaultValue = "allow",
             description = "packets of a pod whose NetworkPolicy is not computed yet (no entry in the policy maps: "
                     + "a pod that appeared before the agent programmed it): 'allow' (counted as pending) or "
                     + "'deny' (dropped and counted) (default: ${DEFAULT-VALUE})")
     String policyPending;
 
+    // One option per MapSizeSetting (the flag names are MapSizeSetting's); absent: derived from memory.
+    @Option(names = "--map-size-services", paramLabel = "ENTRIES",
+            description = "entries of each family's service map: one per frontend plus one per endpoint of each "
+                    + "(default: from the node's memory, at least 131072)")
+    Integer mapSizeServices;
+
+    @Option(names = "--map-size-backends", paramLabel = "ENTRIES",
+            description = "entries of each family's backend map: one per distinct endpoint "
+                    + "(default: from the node's memory, at least 131072)")
+    Integer mapSizeBackends;
+
+    @Option(names = "--map-size-revnat", paramLabel = "ENTRIES",
+            description = "entries of each family's reverse-NAT map: one per frontend "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeRevNat;
+
+    @Option(names = "--map-size-conntrack", paramLabel = "ENTRIES",
+            description = "entries of each family's per-packet conntrack (LRU, allocated whole): two per flow "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeConntrack;
+
+    @Option(names = "--map-size-affinity", paramLabel = "ENTRIES",
+            description = "entries of each family's session-affinity map (LRU, allocated whole): one per client "
+                    + "and Service (default: from the node's memory, at least 65536)")
+    Integer mapSizeAffinity;
+
+    @Option(names = "--map-size-nat", paramLabel = "ENTRIES",
+            description = "entries of each family's source-NAT map (LRU, allocated whole): two per NATed flow "
+                    + "(default: from the node's memory, at least 65536)")
+    Integer mapSizeNat;
+
+    @Option(names = MapSizes.RATIO_FLAG, paramLabel = "RATIO", defaultValue = "" + MapSizes.DEFAULT_RATIO,
+            description = "share of the node's memory the default map sizes are derived from, each map getting "
+                    + "ratio x memory / bytes per entry, rounded down to a power of two and kept within "
+                    + "its floor and ceiling (default: ${DEFAULT-VALUE})")
+    double mapSizeRatio;
+
     @Spec
     CommandSpec spec;
 
+    /** {@code text}/{@code json}, the enum's names in lower case, refused otherwise naming the flag. */
+    static final class LogFormatConverter implements picocli.CommandLine.ITypeConverter<LogSetup.Format> {
+        @Override
+        public LogSetup.Format convert(String value) {
+            for (LogSetup.Format f : LogSetup.Format.values()) {
+                if (f.name().equalsIgnoreCase(value)) return f;
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected 'text' or 'json', got '" + value + "'");
+        }
+    }
+
+    /** The sizes given on the command line, by setting. */
+    private Map<MapSizeSetting, Integer> givenMapSizes() {
+        Map<MapSizeSetting, Integer> given = new LinkedHashMap<>();
+        putIfGiven(given, MapSizeSetting.SERVICES, mapSizeServices);
+        putIfGiven(given, MapSizeSetting.BACKENDS, mapSizeBackends);
+        putIfGiven(given, MapSizeSetting.REVERSE_NAT, mapSizeRevNat);
+        putIfGiven(given, MapSizeSetting.CONNTRACK, mapSizeConntrack);
+        putIfGiven(given, MapSizeSetting.AFFINITY, mapSizeAffinity);
+        putIfGiven(given, MapSizeSetting.NAT, mapSizeNat);
+        return given;
+    }
+
+    private static void putIfGiven(Map<MapSizeSetting, Integer> given, MapSizeSetting setting, Integer value) {
+        if (value != null) given.put(setting, value);
+    }
+
     @Override
     public Integer call() throws Exception {
+        applyLogSettings();
         AgentConfig config = checkedConfig();
         try (Agent agent = new Agent(config)) {
             agent.start();
             agent.awaitShutdown();
         }
         return 0;
+    }
+
+    /** First, so every later line (the checks' included) has the asked level and format. */
+    private void applyLogSettings() {
+        try {
+            LogSetup.apply(logLevel, logFormat);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private SyncRunner.Settings syncSettings() {
+        Duration min = DurationFlag.parse("--min-sync-period", minSyncPeriod);
+        Duration max = DurationFlag.parse("--sync-period", syncPeriod);
+        if (min.isZero()) throw new IllegalArgumentException("--min-sync-period must be more than 0");
+        if (max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("--sync-period " + syncPeriod + " is shorter than --min-sync-period " + minSyncPeriod);
+        }
+        return SyncRunner.Settings.defaults().withMinInterval(min).withMaxInterval(max);
     }
 
     private static boolean policyPendingDeny(String value) {
@@ -111,7 +239,8 @@ public final class AgentCommand implements Callable<Integer> {
     private AgentConfig checkedConfig() {
         try {
             AgentConfig config = new AgentConfig(
-                    SourceSpec.parse(source, Optional.ofNullable(kubeconfig), sourceMaxFileBytes),
+                    SourceSpec.parse(source, Optional.ofNullable(kubeconfig), sourceMaxFileBytes,
+                            ApiWatchSettings.parse(apiIdleTimeout)),
                     NodeNames.resolve(nodeName),
                     bpffsRoot,
                     cgroupRoot != null ? cgroupRoot : CgroupMounts.cgroup2Mount(),
@@ -121,7 +250,10 @@ public final class AgentCommand implements Callable<Integer> {
                     BindAddress.parse("--healthz-bind", healthzBind),
                     BindAddress.parse("--metrics-bind", metricsBind),
                     NodePortAddresses.parse(nodePortAddresses),
-                    policyPendingDeny(policyPending));
+                    syncSettings(),
+                    stateDir,
+                    policyPendingDeny(policyPending),
+                    MapSizes.resolve(MemInfo.totalBytes(), mapSizeRatio, givenMapSizes()));
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -1,7 +1,10 @@
 package dev.senda.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.Arrays;
 
 /**
  * Entry point of every Senda command; {@code ./senda} dispatches here (except {@code demo}, which is
@@ -17,6 +20,7 @@ import picocli.CommandLine.Command;
                 CleanupCommand.class,
                 PolicyCommand.class,
                 CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class,
         })
 public final class Main implements Runnable {
 
@@ -27,10 +31,33 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
         CommandLine cmd = new CommandLine(new Main());
+        VersionProvider.installEverywhere(cmd);
         ErrorReporter errors = new ErrorReporter();
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
-        return cmd.execute(args);
+        String[] expanded;
+        try {
+            expanded = withConfigFile(cmd, args);
+        } catch (CommandLine.ParameterException e) {
+            return errors.handleParseException(e, args);
+        }
+        return cmd.execute(expanded);
+    }
+
+    /** {@code args} with the agent's {@code --config} file expanded into flags ({@link ConfigFileArgs}). */
+    private static String[] withConfigFile(CommandLine cmd, String[] args) {
+        if (args.length == 0 || !args[0].equals("agent")) return args;
+        CommandLine agent = cmd.getSubcommands().get("agent");
+        try {
+            String[] expanded = ConfigFileArgs.expand(Arrays.copyOfRange(args, 1, args.length), agent.getCommandSpec());
+            String[] all = new String[expanded.length + 1];
+            all[0] = args[0];
+            System.arraycopy(expanded, 0, all, 1, expanded.length);
+            return all;
+        } catch (IllegalArgumentException e) {
+            // Reported as picocli reports a wrong flag, exit code included.
+            throw new CommandLine.ParameterException(agent, e.getMessage(), e);
+        }
     }
 
     @Override

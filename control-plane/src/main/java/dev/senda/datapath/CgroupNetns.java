@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The network namespaces of the processes in a cgroup v2 subtree: where socket LB's sockets live.
  *
@@ -23,8 +26,10 @@ import java.util.stream.Stream;
  * the namespace it was created in, if a process of the subtree is still in it.
  */
 public final class CgroupNetns {
+    private static final Logger LOG = LoggerFactory.getLogger(CgroupNetns.class);
     private final Path cgroupRoot;
     private final Path proc;
+    private volatile boolean warned;
 
     public CgroupNetns(Path cgroupRoot) {
         this(cgroupRoot, Path.of("/proc"));
@@ -44,16 +49,30 @@ public final class CgroupNetns {
      */
     public List<Path> namespaces() {
         Map<String, Path> byIdentity = new LinkedHashMap<>();
+        int hidden = 0;
+        int denied = 0;
         for (Path procs : procsFiles()) {
             for (String pid : pids(procs)) {
+                if (pid.equals("0")) { // a process outside this PID namespace
+                    hidden++;
+                    continue;
+                }
                 Path link = proc.resolve(pid).resolve("ns").resolve("net");
                 try {
                     // "net:[4026531840]": the namespace's identity
                     byIdentity.putIfAbsent(Files.readSymbolicLink(link).toString(), link);
                 } catch (IOException e) {
-                    // the process exited since cgroup.procs was read
+                    // the process exited since cgroup.procs was read, or the kernel's ptrace check refused
+                    if (Files.exists(proc.resolve(pid))) denied++;
                 }
             }
+        }
+        if ((hidden > 0 || denied > 0) && !warned) {
+            warned = true;
+            LOG.warn("socket LB's network namespaces: {} process(es) under {} are outside this PID namespace and the "
+                            + "network namespace of {} cannot be read: their connected UDP sockets are not closed when a "
+                            + "backend leaves (run in the host's PID namespace with CAP_SYS_PTRACE; said once)",
+                    hidden, cgroupRoot, denied);
         }
         return List.copyOf(byIdentity.values());
     }

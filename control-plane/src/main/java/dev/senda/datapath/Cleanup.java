@@ -26,8 +26,11 @@ import java.util.stream.Stream;
  * but its programs are off their hooks.
  */
 public final class Cleanup {
-    /** Names of Senda's map pins, current and retired versions alike: senda_svc4_v1, senda_ct4_v2, senda_ct4_v1, ... */
-    private static final Pattern MAP_PIN = Pattern.compile("senda_[a-z0-9]+_v[0-9]+");
+    /**
+     * Names of Senda's map pins, current and retired versions alike (senda_svc4_v1, senda_ct4_v2,
+     * senda_ct4_v1, ...), and those an unfinished resize moved aside (senda_svc4_v1_resizing).
+     */
+    private static final Pattern MAP_PIN = Pattern.compile("senda_[a-z0-9]+_v[0-9]+(_resizing)?");
     private static final Path SYS_FS_BPF = Path.of("/sys/fs/bpf");
 
     private Cleanup() {

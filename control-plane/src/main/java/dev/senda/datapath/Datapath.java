@@ -5,7 +5,10 @@ import dev.senda.maps.features.Capabilities;
 import dev.senda.maps.features.KernelFeatures;
 import dev.senda.maps.lb.ConntrackMigration;
 import dev.senda.maps.lb.LbMaps;
+import dev.senda.maps.libbpf.BpfMap;
 import dev.senda.maps.libbpf.BpfObject;
+import dev.senda.maps.size.MapResize;
+import dev.senda.maps.size.MapSizes;
 import dev.senda.maps.libbpf.Bpffs;
 import dev.senda.maps.libbpf.Libbpf;
 import dev.senda.maps.metrics.DatapathCounters;
@@ -67,15 +70,38 @@ public final class Datapath implements AutoCloseable {
      * @throws dev.senda.maps.abi.AbiMismatchException when a Java layout disagrees with the object's BTF
      */
     public static Datapath load(Path bpffsRoot, KernelFeatures features) {
+        return load(bpffsRoot, features, Optional.empty());
+    }
+
+    /**
+     * As {@link #load(Path, KernelFeatures)}, with every sized map at the size {@code sizes} gives (empty:
+     * the sizes compiled into the objects). A pinned map of another size is resized with its entries
+     * ({@link MapResize}).
+     *
+     * @throws IllegalArgumentException naming the size flag when a pinned map holds more entries than its
+     *                                  new size (nothing is loaded or moved then)
+     */
+    public static Datapath load(Path bpffsRoot, KernelFeatures features, Optional<MapSizes> sizes) {
         Capabilities.ofThisProcess().requireForDatapath("loading the datapath");
         Libbpf.ensureAvailable();
         Bpffs.ensureMounted(bpffsRoot);
         DatapathPlan plan = DatapathPlan.of(features);
         Set<String> leftOut = plan.skippedSocketLb().stream().map(s -> s.program().program()).collect(Collectors.toSet());
-        BpfObject sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut);
+        MapResize.Pending resize = sizes.map(s -> MapResize.prepare(bpffsRoot, s))
+                .orElse(new MapResize.Pending(java.util.List.of()));
+        BpfObject sock = null;
         BpfObject tc = null;
         try {
-            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of());
+            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes);
+            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizes);
+        } catch (RuntimeException e) {
+            if (tc != null) tc.close();
+            if (sock != null) sock.close();
+            resize.rollback();
+            throw e;
+        }
+        try {
+            resize.finish(java.util.List.of(sock, tc));
             // Flows established under an older agent keep their backend: carry a retired CT layout over.
             ConntrackMigration.fromV1(bpffsRoot, tc.map("senda_ct4_v2"));
             Datapath datapath = new Datapath(bpffsRoot, sock, tc, plan);
@@ -83,20 +109,44 @@ public final class Datapath implements AutoCloseable {
                     bpffsRoot);
             return datapath;
         } catch (RuntimeException e) {
-            if (tc != null) tc.close();
+            tc.close();
             sock.close();
             throw e;
         }
     }
 
+    /**
+     * The {@code max_entries} of the map pinned at {@code pin}, if one is: an object that shares pinned maps
+     * without sizing them (the socket iterator's, loaded after the datapath) must declare each at the
+     * size it was created with, or libbpf refuses to reuse the pin.
+     */
+    private static java.util.OptionalInt pinnedSize(Path pin) {
+        if (!Files.exists(pin)) return java.util.OptionalInt.empty();
+        try (BpfMap pinned = BpfMap.openPinned(pin)) {
+            return java.util.OptionalInt.of(pinned.info().maxEntries());
+        } catch (RuntimeException e) {
+            return java.util.OptionalInt.empty(); // not a map, or gone meanwhile: libbpf reports it at load
+        }
+    }
+
     /** Opens, checks and loads one bundled object, leaving the programs named in {@code leftOut} unloaded. */
     static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
+        return loadObject(name, pinRoot, leftOut, Optional.empty());
+    }
+
+    /** As {@link #loadObject(String, Path, Set)}, each sized map of the object at its size in {@code sizes}. */
+    static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut, Optional<MapSizes> sizes) {
         Path file = BundledObjects.extract(name);
         try {
             BtfLayoutCheck.verify(file);
             BpfObject object = BpfObject.open(file, pinRoot);
             try {
                 for (String program : leftOut) object.program(program).setAutoload(false);
+                for (BpfMap map : object.maps()) {
+                    java.util.OptionalInt size = sizes.isPresent() ? sizes.get().forMap(map.name()) : java.util.OptionalInt.empty();
+                    if (size.isEmpty()) size = pinnedSize(pinRoot.resolve(map.name()));
+                    if (size.isPresent()) map.setMaxEntries(size.getAsInt());
+                }
                 return object.load();
             } catch (RuntimeException e) {
                 object.close();
@@ -135,11 +185,14 @@ public final class Datapath implements AutoCloseable {
 
     /**
      * Tells the datapath what to do with a pod address that has no policy endpoint entry yet: drop its
-     * packets ({@code --policy-pending=deny}) or let them through (counted either way).
+     * packets ({@code --policy-pending=deny}) or let them through (counted either way). Writes only
+     * when the (pinned) map holds another setting: a restarted agent writes nothing here.
      */
     public void setPolicyPending(boolean deny) {
-        dev.senda.maps.table.KernelTypedMap.over(tcObject.map(dev.senda.maps.abi.Codecs.POLCFG_MAP.mapName()),
-                dev.senda.maps.abi.Codecs.POLCFG_MAP).put(0, new dev.senda.maps.policy.PolicyConfig(deny));
+        var config = dev.senda.maps.table.KernelTypedMap.over(tcObject.map(dev.senda.maps.abi.Codecs.POLCFG_MAP.mapName()),
+                dev.senda.maps.abi.Codecs.POLCFG_MAP);
+        var wanted = new dev.senda.maps.policy.PolicyConfig(deny);
+        if (!wanted.equals(config.entries().get(0))) config.put(0, wanted);
     }
 
     /** The NetworkPolicy verdict counters, for the metrics exporter. */

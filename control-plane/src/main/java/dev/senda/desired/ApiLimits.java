@@ -14,11 +14,16 @@ import java.util.regex.Pattern;
  * label (both at most 63 characters), an EndpointSlice name a DNS-1123 subdomain (at most 253); a
  * label key is a qualified name (an optional DNS-1123 subdomain prefix of at most 253 characters and
  * "/", then a name of at most 63 characters of alphanumerics, '-', '_' and '.', starting and ending
- * alphanumeric), a label value is empty or such a name.
+ * alphanumeric), a label value is empty or such a name. An EndpointSlice holds at most
+ * {@value #SLICE_MAX_ENDPOINTS} endpoints and {@value #SLICE_MAX_PORTS} ports.
  */
 final class ApiLimits {
     /** Longest value quoted in a reason: a 10 KB label value is not worth a 10 KB log line. */
     private static final int QUOTE_MAX = 40;
+    /** The API's maximum endpoints of one EndpointSlice; a larger one came from a writer that skipped validation. */
+    static final int SLICE_MAX_ENDPOINTS = 1000;
+    /** The API's maximum ports of one EndpointSlice. */
+    static final int SLICE_MAX_PORTS = 100;
     private static final int LABEL_MAX = 63;
     private static final int SUBDOMAIN_MAX = 253;
     private static final String LABEL_1123 = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";

@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * them too), any other addressType is rejected as a whole. Inside a usable slice, a malformed port
  * or endpoint (no address, an address that is not of the slice's family, an address that may not be a
  * backend by {@link EndpointAddressRules}) is reported and skipped, and the rest of the slice is used.
- * A slice whose name, namespace or labels are beyond the API's limits ({@link ApiLimits}) is rejected
- * as a whole, like a malformed Service.
+ * A slice whose name, namespace, labels or number of endpoints or ports are beyond the API's limits
+ * ({@link ApiLimits}) is rejected as a whole, like a malformed Service: a 10,000-endpoint slice would
+ * otherwise fill the backend map for one object no API server accepts.
  */
 final class SliceParser {
     private static final Logger LOG = LoggerFactory.getLogger(SliceParser.class);
@@ -46,6 +47,13 @@ final class SliceParser {
         ApiLimits.NameFormat.DNS1123_SUBDOMAIN.check("metadata.name", slice.ref().name(), metadata::add);
         ApiLimits.NameFormat.DNS1123_LABEL.check("metadata.namespace", slice.ref().namespace(), metadata::add);
         ApiLimits.checkLabels(slice.labels(), metadata::add);
+        if (slice.endpoints().size() > ApiLimits.SLICE_MAX_ENDPOINTS) {
+            metadata.add("endpoints: " + slice.endpoints().size() + " endpoints, more than the API's "
+                    + ApiLimits.SLICE_MAX_ENDPOINTS);
+        }
+        if (slice.ports().size() > ApiLimits.SLICE_MAX_PORTS) {
+            metadata.add("ports: " + slice.ports().size() + " ports, more than the API's " + ApiLimits.SLICE_MAX_PORTS);
+        }
         if (!metadata.isEmpty()) {
             metadata.forEach(problems);
             return Optional.empty();

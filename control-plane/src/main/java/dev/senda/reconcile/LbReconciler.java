@@ -17,7 +17,7 @@ import dev.senda.maps.lb.SourceRangeKey;
 import dev.senda.maps.lb.SourceRangeValue;
 import dev.senda.net.IpFamily;
 import dev.senda.reconcile.table.AppliedTable;
-import dev.senda.reconcile.table.Phase;
+import dev.senda.reconcile.table.Step;
 import dev.senda.reconcile.table.PhasedWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,28 +51,39 @@ import java.util.TreeMap;
  * header flag that makes the datapath read them ({@link LbWriteOrder} orders the two).
  *
  * <h2>Failures and pruning</h2>
- * See {@link PhasedWriter}: a failed backend write ends the apply, a failed frontend write abandons
- * that frontend only; entries nothing desires (a frontend that went away, a backend no longer
- * referenced, leftovers found by {@link #restore()}) are deleted only when {@code pruneAllowed} and
- * after a clean pass: until every source has synced, "not desired" may only mean "not seen yet".
+ * See {@link PhasedWriter} and {@link LbWriteOrder}: a failed write abandons its frontend only (a
+ * failed backend write the frontends that point at it), leaving what the maps held for it as it was;
+ * entries nothing desires (a frontend that went away, a backend no longer referenced, leftovers found
+ * by {@link #restore()}) are deleted whenever {@code pruneAllowed} (until every source has synced,
+ * "not desired" may only mean "not seen yet"), whether or not other writes fail, and before the
+ * additions: deleting Services frees room in a full map at once. {@link ApplyResult#unprogrammed()}
+ * names the desired frontends the maps do not hold; the next apply retries exactly those.
  *
  * <p>Thread-safe by confinement plus {@code synchronized}: meant to be driven by one sync thread.
  */
 public final class LbReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(LbReconciler.class);
 
-    /** Largest service id handed out (the service map holds 65536 entries). */
-    public static final int MAX_SERVICE_ID = 65535;
-    /** Largest backend id handed out (the backend map holds 65536 entries). */
-    public static final int MAX_BACKEND_ID = 65535;
+    /**
+     * Largest service id handed out. Ids are {@code __u32} in the maps and unrelated to a map's size
+     * (how many fit is the map's {@code max_entries}, a setting): the space is only kept far larger
+     * than any map, so that round-robin keeps a freed id out of use for long.
+     */
+    public static final int MAX_SERVICE_ID = (1 << 24) - 1;
+    /** Largest backend id handed out; as {@link #MAX_SERVICE_ID}. */
+    public static final int MAX_BACKEND_ID = (1 << 24) - 1;
 
     private final AppliedTable<ServiceKey, ServiceValue> services;
     private final AppliedTable<BackendKey, BackendValue> backends;
     private final AppliedTable<RevNatKey, RevNatValue> revNats;
     private final AppliedTable<SourceRangeKey, SourceRangeValue> sourceRanges;
-    private final List<Phase<?, ?>> writeOrder;
+    private final List<Step> writeOrder;
     /** The service ids of the desired frontends of the apply under way (read by the write order). */
     private Set<Integer> desiredServiceIds = Set.of();
+    /** Backend ids the applied slots point at, as of {@link #referencedAt} (the services mirror's version). */
+    private Set<Integer> referencedBackendIds = Set.of();
+    private long referencedAt = -1;
+    private volatile Map<String, Integer> entriesPerMap = Map.of();
     private final IdAllocator serviceIdAllocator = new IdAllocator("service id", MAX_SERVICE_ID);
     private final IdAllocator backendIdAllocator = new IdAllocator("backend id", MAX_BACKEND_ID);
     private final Map<Frontend, Integer> serviceIds = new HashMap<>();
@@ -90,7 +101,20 @@ public final class LbReconciler {
         this.revNats = new AppliedTable<>(maps.revNats());
         this.sourceRanges = new AppliedTable<>(maps.sourceRanges());
         this.writeOrder = LbWriteOrder.phases(services, backends, revNats, sourceRanges,
-                id -> desiredServiceIds.contains(id));
+                id -> desiredServiceIds.contains(id), this::slotPointsAt);
+    }
+
+    /** Whether a slot in the maps points at a backend id; recomputed only after the slots changed. */
+    private boolean slotPointsAt(int backendId) {
+        if (referencedAt != services.version()) {
+            Set<Integer> ids = new HashSet<>();
+            services.applied().forEach((k, v) -> {
+                if (k.slot() > 0) ids.add(v.backendId());
+            });
+            referencedBackendIds = ids;
+            referencedAt = services.version();
+        }
+        return referencedBackendIds.contains(backendId);
     }
 
     /**
@@ -141,7 +165,10 @@ public final class LbReconciler {
     public synchronized ApplyResult apply(LbState desired, boolean pruneAllowed) {
         Objects.requireNonNull(desired, "desired");
         List<String> errors = new ArrayList<>();
-        Target target = plan(desired, errors);
+        int[] planFailures = {0};
+        Target target = plan(desired, line -> {
+            if (planFailures[0]++ < PhasedWriter.KEPT_ERRORS) errors.add(line);
+        });
         PhasedWriter.Outcome outcome;
         try {
             desiredServiceIds = new HashSet<>(target.revNats.keySet().stream().map(RevNatKey::serviceId).toList());
@@ -154,8 +181,19 @@ public final class LbReconciler {
             desiredServiceIds = Set.of();
             releaseUnusedIds(target);
         }
-        errors.addAll(outcome.errors());
-        return summarize(desired, target, outcome.writes(), errors);
+        for (String line : outcome.errors()) {
+            if (errors.size() < PhasedWriter.KEPT_ERRORS) errors.add(line);
+        }
+        return summarize(desired, target, outcome.writes(), planFailures[0] + outcome.failures(), errors);
+    }
+
+    /**
+     * Entries each reconciled map holds after the last apply, by map name ({@code senda_svc4_v1}, ...):
+     * counted from the reconciler's mirror, which equals the maps (it changes only with writes that
+     * succeeded), so reading it costs no walk of the kernel maps. Safe from any thread.
+     */
+    public Map<String, Integer> entriesPerMap() {
+        return entriesPerMap;
     }
 
     /** The service id of a frontend, if it has one. */
@@ -192,7 +230,7 @@ public final class LbReconciler {
                           Map<Frontend, DesiredFrontend> frontends) {
     }
 
-    private Target plan(LbState desired, List<String> errors) {
+    private Target plan(LbState desired, java.util.function.Consumer<String> errors) {
         Map<ServiceKey, ServiceValue> svc = new HashMap<>();
         Map<BackendKey, BackendValue> be = new HashMap<>();
         Map<RevNatKey, RevNatValue> rn = new HashMap<>();
@@ -216,7 +254,7 @@ public final class LbReconciler {
                 planned.put(f, df);
             } catch (IdAllocator.IdsExhaustedException e) {
                 // Skip this frontend; every other one is still programmed.
-                errors.add(df.servicePort() + " (" + f + ") not programmed: " + e.getMessage());
+                errors.accept(df.servicePort() + " (" + f + ") not programmed: " + e.getMessage());
             }
         }
         return new Target(svc, be, rn, sr, planned);
@@ -289,7 +327,7 @@ public final class LbReconciler {
         return false;
     }
 
-    private ApplyResult summarize(LbState desired, Target target, int writes, List<String> errors) {
+    private ApplyResult summarize(LbState desired, Target target, int writes, int failures, List<String> errors) {
         int frontends = 0;
         Set<String> serviceNames = new HashSet<>();
         for (Map.Entry<Frontend, DesiredFrontend> e : target.frontends.entrySet()) {
@@ -315,9 +353,56 @@ public final class LbReconciler {
             if (!target.sourceRanges.containsKey(k)) staleKept++;
         }
         ApplyResult result = new ApplyResult(writes, serviceNames.size(), frontends, backendsProgrammed, staleKept,
-                errors);
+                failures, errors, unprogrammed(desired, target));
+        Map<String, Integer> perMap = new TreeMap<>();
+        count(perMap, LbMaps.SERVICES, services.applied().keySet(), ServiceKey::family);
+        count(perMap, LbMaps.BACKENDS, backends.applied().keySet(), BackendKey::family);
+        count(perMap, LbMaps.REVNATS, revNats.applied().keySet(), RevNatKey::family);
+        count(perMap, LbMaps.SOURCE_RANGES, sourceRanges.applied().keySet(), SourceRangeKey::family);
+        entriesPerMap = java.util.Collections.unmodifiableMap(perMap);
         if (LOG.isDebugEnabled()) LOG.debug("applied {} frontends: {}", desired.frontends().size(), result);
         return result;
+    }
+
+    /**
+     * The desired frontends the maps do not hold as desired: no id (ids exhausted), or an entry of
+     * theirs (header, slot, reverse NAT, source range) that differs from the target. Only failed
+     * writes leave such a difference, so this is the list of what did not fit. Slots are checked
+     * through the desired header's count, one lookup each: linear in the desired entries.
+     */
+    private ApplyResult.Unprogrammed unprogrammed(LbState desired, Target target) {
+        int count = 0;
+        List<String> first = new ArrayList<>();
+        for (DesiredFrontend df : desired.frontends().values()) { // a sorted map: frontend order
+            if (programmed(df.frontend(), target)) continue;
+            if (count++ < ApplyResult.Unprogrammed.NAMED) first.add(df.servicePort() + " (" + df.frontend() + ")");
+        }
+        return count == 0 ? ApplyResult.Unprogrammed.NONE : new ApplyResult.Unprogrammed(count, first);
+    }
+
+    private boolean programmed(Frontend f, Target target) {
+        if (!target.frontends.containsKey(f)) return false;
+        ServiceKey header = LbEncoding.headerKey(f);
+        ServiceValue wantedHeader = target.services.get(header);
+        if (!wantedHeader.equals(services.get(header))) return false;
+        for (int slot = 1; slot <= wantedHeader.count(); slot++) {
+            ServiceKey k = header.withSlot(slot);
+            if (!target.services.get(k).equals(services.get(k))) return false;
+        }
+        RevNatKey revNat = new RevNatKey(f.address().family(), wantedHeader.serviceId());
+        if (!target.revNats.get(revNat).equals(revNats.get(revNat))) return false;
+        for (SourceRangeKey k : LbEncoding.sourceRanges(wantedHeader.serviceId(), target.frontends.get(f))) {
+            if (!target.sourceRanges.get(k).equals(sourceRanges.get(k))) return false;
+        }
+        return true;
+    }
+
+    private static <K> void count(Map<String, Integer> out, dev.senda.maps.table.TableSpec<K, ?> table,
+                                  Collection<K> keys, java.util.function.Function<K, IpFamily> family) {
+        int v4 = 0;
+        for (K k : keys) if (family.apply(k) == IpFamily.IPV4) v4++;
+        out.put(table.v4().mapName(), v4);
+        out.put(table.v6().mapName(), keys.size() - v4);
     }
 
     private static Set<Integer> union(Collection<Integer> a, Collection<Integer> b) {

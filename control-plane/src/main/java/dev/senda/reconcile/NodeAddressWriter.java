@@ -18,7 +18,9 @@ import java.util.Objects;
  * object's first InternalIP, else ExternalIP, of that family): the source the datapath gives flows
  * from outside that it balances to a backend behind another node ({@code bpf/lib/abi/nat.h}). A
  * family without an address gets the all-zero address, and the datapath drops such flows rather than
- * send them with a source the backend's replies would not come back to. Writes only what changed.
+ * send them with a source the backend's replies would not come back to. Writes only what changed,
+ * counting from what the (pinned) map holds when the writer is made: an agent restarted on the same
+ * node writes nothing here.
  */
 public final class NodeAddressWriter {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAddressWriter.class);
@@ -26,8 +28,10 @@ public final class NodeAddressWriter {
     private final TypedMap<NodeAddrKey, IpAddress> table;
     private final Map<IpFamily, IpAddress> written = new EnumMap<>(IpFamily.class);
 
+    /** Reads what {@code table} holds now (a restarted agent finds its predecessor's addresses). */
     public NodeAddressWriter(TypedMap<NodeAddrKey, IpAddress> table) {
         this.table = Objects.requireNonNull(table, "table");
+        table.entries().forEach((key, address) -> written.put(key.family(), address));
     }
 
     /** Writes {@code node}'s primary addresses; logs the new ones, and a failed write once per call. */

@@ -94,6 +94,8 @@ public final class SyncRunner implements AutoCloseable {
     private SyncSchedule schedule;
     private boolean started;
     private volatile boolean closed;
+    /** The detail of the last failed sync, null after a success (runner thread only). */
+    private String lastFailure;
 
     public SyncRunner(String name, SyncFunction function, Settings settings, Observer... observers) {
         this.function = Objects.requireNonNull(function, "function");
@@ -187,9 +189,21 @@ public final class SyncRunner implements AutoCloseable {
             lock.unlock();
         }
         if (!result.success()) {
-            LOG.warn("sync ({}) failed ({} in a row), retrying in {} ms: {}", batch.reason(), failures,
-                    TimeUnit.NANOSECONDS.toMillis(schedule.backoff(failures)), result.detail());
-        } else if (LOG.isDebugEnabled()) {
+            // Once per kind of failure: a full map fails every retry the same way, and its line was said.
+            boolean repeat = result.detail().equals(lastFailure);
+            lastFailure = result.detail();
+            if (!repeat || LOG.isDebugEnabled()) {
+                String line = "sync ({}) failed ({} in a row), retrying in {} ms: {}"
+                        + (repeat ? "" : " (said once while it fails the same way)");
+                Object[] args = {batch.reason(), failures, TimeUnit.NANOSECONDS.toMillis(schedule.backoff(failures)),
+                        result.detail()};
+                if (repeat) LOG.debug(line, args);
+                else LOG.warn(line, args);
+            }
+        } else {
+            lastFailure = null;
+        }
+        if (result.success() && LOG.isDebugEnabled()) {
             LOG.debug("sync ({}) done in {} ms", batch.reason(), TimeUnit.NANOSECONDS.toMillis(end - start));
         }
         SyncReport report = new SyncReport(batch.reason(), result, Duration.ofNanos(end - start),

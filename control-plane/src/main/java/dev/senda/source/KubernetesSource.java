@@ -14,19 +14,30 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.senda.model.Snapshot;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Every registered kind ({@link Kinds#ALL}), of all namespaces, from an API server through one fabric8
- * shared informer per kind (list + watch, relist on expiry, reconnect with backoff: all fabric8's).
+ * shared informer per kind (list + watch, relist on 410 Gone, reconnect with backoff: all fabric8's,
+ * with the retry ceiling of {@link ApiWatchSettings#tune}).
  *
  * <p>Event handlers only convert the object and record it in the {@link ObjectStore}, then call
  * {@code onChange} when the store actually changed.
@@ -34,38 +45,95 @@ import java.util.concurrent.TimeoutException;
  * <p>Sync: fabric8 reports an informer synced once its own cache holds the initial list, but hands
  * the events to handlers asynchronously, so at that moment the {@link ObjectStore} may still lag.
  * When every informer has synced, this source therefore copies every informer cache into the store
- * once ("priming"), and only then reports {@link #hasSynced()}. Priming and handlers write under one
- * lock, so a handler's later event always lands after the primed copy and nothing stays stale.
+ * once ("priming": each kind's objects replaced by the list), and only then reports
+ * {@link #hasSynced()}. Priming and handlers write under one lock, so a handler's later event always
+ * lands after the primed copy and nothing stays stale.
+ *
+ * <p>Outages never empty the store: a list or watch that fails changes nothing, and fabric8 applies a
+ * relist (after 410 Gone, or after a failed watch) only once the whole list has arrived, removing only
+ * what that complete list lacks. So during an outage the agent keeps programming the last state it had.
+ *
+ * <p>Dead connections: a watch on a TCP connection that was dropped without a RST stays open forever,
+ * and fabric8's own reconnects would reuse the dead connection. A watchdog thread therefore probes the
+ * API server after {@link ApiWatchSettings#idleTimeout()} without any event; without an answer it logs
+ * once, closes the client with all its connections, and starts a new "connection" (client and
+ * informers, a new generation) that lists everything afresh. Events of an older generation are
+ * ignored; the new one is primed like the first, so whatever was deleted meanwhile goes and nothing
+ * that still exists is removed. {@link #health()} tells whether the watch is current and since when
+ * it last was.
  */
 public final class KubernetesSource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
 
-    private final KubernetesClient client;
-    private final boolean ownsClient;
+    /** Makes the clients of later generations (the first may be the caller's). */
+    private final Supplier<KubernetesClient> newClient;
+    private final ApiWatchSettings settings;
     private final List<Kind<?, ?>> kinds;
     private final Object lock = new Object();
+    private final String masterUrl;
 
-    /** One per kind, in the order of {@link #kinds}; set by {@link #start}. */
-    private final List<KindWatch<?, ?>> watches = new ArrayList<>();
+    /** The current client and its informers; replaced (under {@link #lock}) by the watchdog. */
+    private volatile Connection current;
     private ObjectStore store;
     private Runnable onChange;
+    private Thread watchdog;
     private volatile boolean synced;
     private volatile boolean closed;
 
+    /** System.nanoTime() of the last event or probe answer; set at every new connection too. */
+    private volatile long lastHeardNanos = System.nanoTime();
+    /** The last moment every watch was open and heard from (or probed); null before the first sync. */
+    private volatile Instant lastGood;
+    /** Since when (nanoTime) the API server does not serve; 0 while it does. Written by the watchdog. */
+    private volatile long outageSinceNanos;
+    private volatile String outageReason = "";
+    /** During an outage: a good probe answer came and a new connection is listing (watchdog thread). */
+    private volatile boolean relistPending;
+    private long lastReconnectNanos;
+    private int reconnects;
+
     /** Uses {@code client} without taking ownership: {@link #close()} leaves it open. */
     public KubernetesSource(KubernetesClient client) {
-        this(client, false, Kinds.ALL);
+        this(client, Kinds.ALL, ApiWatchSettings.defaults());
     }
 
     /** For tests: watches {@code kinds} instead of {@link Kinds#ALL}. */
     KubernetesSource(KubernetesClient client, List<Kind<?, ?>> kinds) {
-        this(client, false, kinds);
+        this(client, kinds, ApiWatchSettings.defaults());
     }
 
-    private KubernetesSource(KubernetesClient client, boolean ownsClient, List<Kind<?, ?>> kinds) {
-        this.client = Objects.requireNonNull(client, "client");
-        this.ownsClient = ownsClient;
+    /**
+     * Uses {@code client} (not owned) for the first connection; later ones, after a dead connection, get
+     * clients of their own built from its configuration.
+     */
+    public KubernetesSource(KubernetesClient client, List<Kind<?, ?>> kinds, ApiWatchSettings settings) {
+        Objects.requireNonNull(client, "client");
+        Config config = client.getConfiguration();
+        this.newClient = () -> build(config);
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.kinds = Kinds.checked(kinds);
+        this.masterUrl = String.valueOf(client.getMasterUrl());
+        this.current = new Connection(0, client, false);
+    }
+
+    private KubernetesSource(Config config, List<Kind<?, ?>> kinds, ApiWatchSettings settings) {
+        ApiWatchSettings.tune(config);
+        this.newClient = () -> build(config);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.kinds = Kinds.checked(kinds);
+        this.masterUrl = config.getMasterUrl();
+        this.current = new Connection(0, newClient.get(), true);
+    }
+
+    private static KubernetesClient build(Config config) {
+        // The JDK HTTP client, chosen explicitly: with several factories on the class path fabric8
+        // would pick one at random, and this one needs no extra event-loop threads.
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
+    }
+
+    /** As {@link #connect(Path, ApiWatchSettings)} with the default settings. */
+    public static KubernetesSource connect(Path kubeconfig) {
+        return connect(kubeconfig, ApiWatchSettings.defaults());
     }
 
     /**
@@ -75,7 +143,7 @@ public final class KubernetesSource implements Source {
      *
      * @throws IllegalArgumentException when the kubeconfig file does not exist or is unreadable
      */
-    public static KubernetesSource connect(Path kubeconfig) {
+    public static KubernetesSource connect(Path kubeconfig, ApiWatchSettings settings) {
         Config config;
         if (kubeconfig != null) {
             if (!Files.isReadable(kubeconfig)) {
@@ -85,10 +153,7 @@ public final class KubernetesSource implements Source {
         } else {
             config = Config.autoConfigure(null);
         }
-        // The JDK HTTP client, chosen explicitly: with several factories on the class path fabric8
-        // would pick one at random, and this one needs no extra event-loop threads.
-        return new KubernetesSource(new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientFactory(new JdkHttpClientFactory()).build(), true, Kinds.ALL);
+        return new KubernetesSource(config, Kinds.ALL, settings);
     }
 
     /**
@@ -122,15 +187,21 @@ public final class KubernetesSource implements Source {
     public void start(ObjectStore store, Runnable onChange) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(onChange, "onChange");
+        Connection first;
         synchronized (lock) {
             if (this.store != null) throw new IllegalStateException("already started");
             if (closed) throw new IllegalStateException("closed");
             this.store = store;
             this.onChange = onChange;
-            for (Kind<?, ?> kind : kinds) watches.add(new KindWatch<>(kind));
+            first = current;
+            first.createWatches();
+            watchdog = Thread.ofPlatform().name("senda-api-watchdog").daemon(true).unstarted(this::watchdogLoop);
         }
-        LOG.info("watching {} at {}", kinds, client.getMasterUrl());
-        for (KindWatch<?, ?> w : watches) w.start();
+        LOG.info("watching {} at {}; a watch silent for {} is probed ({})", kinds, masterUrl,
+                ApiWatchSettings.format(settings.idleTimeout()), ApiWatchSettings.FLAG);
+        lastHeardNanos = System.nanoTime();
+        first.startWatches();
+        watchdog.start();
     }
 
     private boolean retryAfter(boolean wasStarted, Throwable failure) {
@@ -147,27 +218,88 @@ public final class KubernetesSource implements Source {
         return synced;
     }
 
-    /** For tests: every informer has an open watch (so closing now does not race a watch being set up). */
-    boolean watching() {
+    /**
+     * The API objects of every kind as the informers' caches hold them now, for the agent's snapshot of
+     * its inputs ({@link dev.senda.source.snapshot.SnapshotStore}); empty until {@link #hasSynced()}.
+     * After {@link #close()}, what the caches held when the informers stopped (the agent writes its last
+     * snapshot after closing the source, so no event can arrive meanwhile). They are the caches' own
+     * objects: callers must not modify them.
+     */
+    public java.util.Optional<List<HasMetadata>> cachedObjects() {
         synchronized (lock) {
-            return !watches.isEmpty() && watches.stream().allMatch(w -> w.informer.isWatching());
+            if (!synced) return java.util.Optional.empty();
+            List<HasMetadata> all = new ArrayList<>();
+            for (KindWatch<?, ?> w : current.watches) all.addAll(w.informer.getStore().list());
+            return java.util.Optional.of(all);
         }
     }
 
-    /** Copies every informer cache into the store once all synced; see the class comment. */
+    /** For tests: every informer has an open watch (so closing now does not race a watch being set up). */
+    boolean watching() {
+        synchronized (lock) {
+            return current.primed && current.allWatching();
+        }
+    }
+
+    /** For tests: how many times a dead connection was replaced. */
+    int reconnects() {
+        synchronized (lock) {
+            return reconnects;
+        }
+    }
+
+    @Override
+    public SourceHealth health() {
+        Optional<Instant> good = Optional.ofNullable(lastGood);
+        if (!synced) return new SourceHealth(false, good, "initial list not complete");
+        if (outageSinceNanos != 0) return new SourceHealth(false, good, outageReason);
+        long silent = System.nanoTime() - lastHeardNanos;
+        // Silence is fine until the watchdog's probe has had its chance to speak.
+        if (silent > settings.idleTimeout().plus(settings.probeTimeout()).plus(settings.tick()).toNanos()) {
+            return new SourceHealth(false, good, "nothing from the API server for "
+                    + ApiWatchSettings.format(Duration.ofNanos(silent)));
+        }
+        return new SourceHealth(true, good, "watching");
+    }
+
+    /** Copies every informer cache of the current connection into the store once all synced; see the class comment. */
     private void primeIfSynced() {
         StringJoiner counts = new StringJoiner(", ");
+        boolean wasDead;
+        int generation;
         synchronized (lock) {
-            if (synced || closed || watches.isEmpty()) return;
-            for (KindWatch<?, ?> w : watches) {
+            Connection c = current;
+            if (c.primed || closed || c.watches.isEmpty()) return;
+            for (KindWatch<?, ?> w : c.watches) {
                 if (!w.informer.hasSynced()) return;
             }
-            for (KindWatch<?, ?> w : watches) counts.add(w.kind.kind() + " " + w.prime());
+            Snapshot.Builder listed = Snapshot.builder();
+            for (KindWatch<?, ?> w : c.watches) counts.add(w.kind.kind() + " " + w.listInto(listed));
+            store.replaceKinds(listed.build(), kinds);
+            c.primed = true;
             synced = true;
+            lastGood = Instant.now(); // the store now holds a complete list
+            generation = c.generation;
+            wasDead = outageSinceNanos != 0;
         }
-        LOG.info("initial sync complete: {}", counts);
+        heard();
+        if (generation == 0) {
+            LOG.info("initial sync complete: {}", counts);
+        } else if (wasDead) {
+            LOG.info("API server back: listed afresh {} after the outage began ({} reconnect(s)): {}",
+                    ApiWatchSettings.format(Duration.ofNanos(System.nanoTime() - outageSinceNanos)), reconnects, counts);
+        } else {
+            LOG.info("listed afresh on a new connection: {}", counts);
+        }
+        outageSinceNanos = 0;
         // Always notify, changed or not: the sync loop may be waiting for hasSynced() to turn true.
         notifyChange(true);
+    }
+
+    /** An event of the current connection came: its watch is alive, and the store current once primed. */
+    private void heard() {
+        lastHeardNanos = System.nanoTime();
+        if (current.primed && outageSinceNanos == 0) lastGood = Instant.now();
     }
 
     private void notifyChange(boolean changed) {
@@ -179,6 +311,149 @@ public final class KubernetesSource implements Source {
         }
     }
 
+    /** Looks every tick whether the watch has been silent too long, and probes it; bounded by close(). */
+    private void watchdogLoop() {
+        long tick = settings.tick().toNanos();
+        while (!closed) {
+            try {
+                Thread.sleep(Duration.ofNanos(tick));
+            } catch (InterruptedException e) {
+                return; // close()
+            }
+            try {
+                checkOnce();
+            } catch (RuntimeException e) {
+                LOG.warn("API watchdog check failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** What a probe found. */
+    private enum Answer { OK, ERROR_STATUS, NONE }
+
+    /** One probe's outcome; {@code detail} for logs. */
+    private record ProbeResult(Answer answer, String detail) {
+    }
+
+    /** The probe in flight, if any (watchdog thread only). */
+    private CompletableFuture<ProbeResult> probe;
+    private long probeSentNanos;
+    private Instant probeSentAt;
+
+    /**
+     * One look: a silent watch is probed (during an outage, every tick, so the API server's return is
+     * seen within a tick); a probe without answer replaces the connection, one with an error status
+     * marks an outage, and the first good answer after an outage replaces the connection too, so that
+     * everything is listed afresh rather than trusting watches resumed across the outage.
+     */
+    private void checkOnce() {
+        // Before the initial list, fabric8 retries on its own and nothing is programmed from the source yet.
+        if (!synced) return;
+        if (probe != null) {
+            if (!probe.isDone()) return; // its own timeout completes it
+            ProbeResult result = probe.getNow(new ProbeResult(Answer.NONE, "probe did not complete"));
+            probe = null;
+            switch (result.answer()) {
+                case OK -> {
+                    lastHeardNanos = Math.max(lastHeardNanos, probeSentNanos);
+                    if (outageSinceNanos == 0) {
+                        if (current.primed) lastGood = probeSentAt;
+                    } else if (!relistPending) {
+                        relistPending = true;
+                        LOG.info("API server answers again ({}); listing afresh", result.detail());
+                        reconnect();
+                    }
+                }
+                case ERROR_STATUS -> {
+                    lastHeardNanos = Math.max(lastHeardNanos, probeSentNanos);
+                    outage("the API server answers " + result.detail(), false);
+                }
+                case NONE -> outage("no answer to a probe: " + result.detail(), true);
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        boolean inOutage = outageSinceNanos != 0;
+        if (inOutage && relistPending) {
+            if (now - lastReconnectNanos < settings.idleTimeout().toNanos()) return; // the new connection lists
+            relistPending = false; // it did not get through: probe again
+        }
+        if (inOutage || now - lastHeardNanos >= settings.idleTimeout().toNanos()) startProbe();
+    }
+
+    /** GET /version with a bound. */
+    private void startProbe() {
+        KubernetesClient client;
+        synchronized (lock) {
+            client = current.client;
+        }
+        probeSentNanos = System.nanoTime();
+        probeSentAt = Instant.now();
+        Duration timeout = settings.probeTimeout();
+        CompletableFuture<ProbeResult> outcome;
+        try {
+            HttpClient http = client.getHttpClient();
+            HttpRequest request = http.newHttpRequestBuilder().uri(URI.create(versionUrl(client)))
+                    .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build();
+            outcome = http.sendAsync(request, String.class).handle((response, failure) -> {
+                if (failure != null) return new ProbeResult(Answer.NONE, firstLine(failure));
+                // 401/403/404 still prove a serving API server on a live connection; 5xx and 429 do not serve.
+                int code = response.code();
+                return new ProbeResult(code >= 500 || code == 429 ? Answer.ERROR_STATUS : Answer.OK, "HTTP " + code);
+            });
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.completedFuture(new ProbeResult(Answer.NONE, firstLine(e)));
+        }
+        probe = outcome.completeOnTimeout(new ProbeResult(Answer.NONE, "none within " + ApiWatchSettings.format(timeout)),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String versionUrl(KubernetesClient client) {
+        String base = String.valueOf(client.getMasterUrl());
+        return (base.endsWith("/") ? base : base + "/") + "version";
+    }
+
+    /**
+     * The API server does not serve: log once per outage; with {@code reconnect} (no answer at all: the
+     * connection may be dead, and a new one is the only way out) drop the client with all its
+     * connections and start a new connection that lists everything afresh.
+     */
+    private void outage(String why, boolean reconnect) {
+        long now = System.nanoTime();
+        relistPending = false;
+        if (outageSinceNanos == 0) {
+            outageSinceNanos = now;
+            Instant good = lastGood;
+            LOG.warn("API watch lost: nothing from {} for {}, {}; forwarding the last state (last good sync {}), "
+                            + "probing every {} and listing afresh once it answers", masterUrl,
+                    ApiWatchSettings.format(Duration.ofNanos(now - lastHeardNanos)), why,
+                    good == null ? "never" : ApiWatchSettings.format(Duration.between(good, Instant.now())) + " ago",
+                    ApiWatchSettings.format(settings.tick()));
+        } else if (!why.equals(outageReason)) {
+            LOG.debug("API server still away: {}", why);
+        }
+        outageReason = why;
+        if (reconnect && now - lastReconnectNanos >= settings.idleTimeout().toNanos()) reconnect();
+    }
+
+    /** Replaces the current connection by a new one with a new client; the old one is closed in the background. */
+    private void reconnect() {
+        Connection old;
+        Connection next;
+        synchronized (lock) {
+            if (closed) return;
+            old = current;
+            next = new Connection(old.generation + 1, newClient.get(), true);
+            next.createWatches();
+            current = next;
+            reconnects++;
+        }
+        lastReconnectNanos = System.nanoTime();
+        // Closing waits for in-flight requests, which may hang on the dead connection: not on this thread.
+        Thread.ofVirtual().name("senda-api-close-" + old.generation).start(old::close);
+        next.startWatches();
+    }
+
     private static String describe(HasMetadata o) {
         if (o.getMetadata() == null) return "?";
         String ns = o.getMetadata().getNamespace();
@@ -187,33 +462,85 @@ public final class KubernetesSource implements Source {
 
     @Override
     public String describe() {
-        return "kubernetes " + client.getMasterUrl();
+        return "kubernetes " + masterUrl;
     }
 
     @Override
     public void close() {
-        List<KindWatch<?, ?>> toClose;
+        Connection toClose;
+        Thread dog;
         synchronized (lock) {
             if (closed) return;
             closed = true;
-            toClose = List.copyOf(watches);
+            toClose = current;
+            dog = watchdog;
         }
-        for (KindWatch<?, ?> w : toClose) w.informer.close();
-        // Let in-flight list/watch requests wind down before the client goes (bounded): otherwise
-        // fabric8 logs "Client already closed" errors for requests that are being cancelled anyway.
-        for (KindWatch<?, ?> w : toClose) w.awaitStopped();
-        if (ownsClient) client.close();
+        if (dog != null) {
+            dog.interrupt();
+            try {
+                dog.join(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        toClose.close();
+    }
+
+    /** One client and its informers, one per kind: a generation of the source's link to the API server. */
+    private final class Connection {
+        final int generation;
+        final KubernetesClient client;
+        final boolean ownsClient;
+        /** One per kind, in the order of {@link #kinds}; set by {@link #createWatches}. */
+        final List<KindWatch<?, ?>> watches = new ArrayList<>();
+        /** Its informer caches have been copied into the store. Written under {@link #lock}. */
+        volatile boolean primed;
+
+        Connection(int generation, KubernetesClient client, boolean ownsClient) {
+            this.generation = generation;
+            this.client = client;
+            this.ownsClient = ownsClient;
+        }
+
+        /** Called under {@link #lock}. */
+        void createWatches() {
+            for (Kind<?, ?> kind : kinds) watches.add(new KindWatch<>(this, kind));
+        }
+
+        void startWatches() {
+            for (KindWatch<?, ?> w : watches) w.start();
+        }
+
+        boolean allWatching() {
+            try {
+                return !watches.isEmpty() && watches.stream().allMatch(w -> w.informer.isWatching());
+            } catch (RuntimeException e) {
+                return false; // fabric8 7.5 throws when asked between a watch's end and the next one
+            }
+        }
+
+        /** Stops the informers and, when owned, the client with its connections. */
+        void close() {
+            for (KindWatch<?, ?> w : watches) w.informer.close();
+            // Let in-flight list/watch requests wind down before the client goes (bounded): otherwise
+            // fabric8 logs "Client already closed" errors for requests that are being cancelled anyway.
+            for (KindWatch<?, ?> w : watches) w.awaitStopped();
+            // fabric8 does not close the JDK client's connections; they go when the client is collected.
+            if (ownsClient) client.close();
+        }
     }
 
     /** One kind's informer and its event handler; never throws into fabric8. */
     private final class KindWatch<F extends HasMetadata, T> implements ResourceEventHandler<F> {
+        private final Connection connection;
         private final Kind<F, T> kind;
         private final SharedIndexInformer<F> informer;
 
         /** Creates the informer (not started yet). Called under {@link #lock}. */
-        KindWatch(Kind<F, T> kind) {
+        KindWatch(Connection connection, Kind<F, T> kind) {
+            this.connection = connection;
             this.kind = kind;
-            MixedOperation<F, KubernetesResourceList<F>, Resource<F>> resources = client.resources(kind.apiType());
+            MixedOperation<F, KubernetesResourceList<F>, Resource<F>> resources = connection.client.resources(kind.apiType());
             Informable<F> scope = kind.namespaced() ? resources.inAnyNamespace() : resources;
             // Resync period 0: the sync runner does its own periodic full resync from the store.
             informer = scope.runnableInformer(0);
@@ -225,37 +552,47 @@ public final class KubernetesSource implements Source {
 
         void start() {
             informer.start().whenComplete((v, failure) -> {
-                if (closed) return; // stopping fails the start future: nothing to report
+                if (closed || connection != currentConnection()) return; // stopping fails the start future
                 if (failure != null) {
                     // fabric8 keeps retrying the list; hasSynced() primes once it succeeds.
                     LOG.warn("{} informer did not sync yet: {}", kind, failure.toString());
                     return;
                 }
-                LOG.info("{} informer synced", kind);
+                LOG.debug("{} informer synced", kind);
                 primeIfSynced();
             });
         }
 
-        /** Copies the informer's cache into the store. Called under {@link #lock}. @return objects seen */
-        int prime() {
+        /** Adds the informer's cache to {@code listed}. Called under {@link #lock}. @return objects seen */
+        int listInto(Snapshot.Builder listed) {
             int n = 0;
             for (F object : informer.getStore().list()) {
-                record(object);
+                T model = convert(object);
+                if (model != null) listed.put(kind, model);
                 n++;
             }
             return n;
         }
 
-        /** @return true when the store changed */
-        private boolean record(F object) {
+        private T convert(F object) {
             try {
-                T model = kind.convert(object);
-                return model != null && store.put(kind, model);
+                return kind.convert(object);
             } catch (RuntimeException e) {
                 // Converters do not throw on content; this guards against a bug taking the informer down.
                 LOG.error("could not record {} {}", kind, describe(object), e);
-                return false;
+                return null;
             }
+        }
+
+        /** @return true when the store changed */
+        private boolean record(F object) {
+            T model = convert(object);
+            return model != null && store.put(kind, model);
+        }
+
+        /** Whether this informer's events still count; called under {@link #lock}. */
+        private boolean live() {
+            return !closed && connection == current;
         }
 
         @Override
@@ -272,7 +609,7 @@ public final class KubernetesSource implements Source {
         public void onDelete(F obj, boolean deletedFinalStateUnknown) {
             boolean changed;
             synchronized (lock) {
-                if (closed) return;
+                if (!live()) return;
                 try {
                     T model = kind.convert(obj);
                     changed = model != null && store.remove(kind, kind.refOf(model));
@@ -281,6 +618,7 @@ public final class KubernetesSource implements Source {
                     return;
                 }
             }
+            heard();
             if (LOG.isDebugEnabled()) LOG.debug("{} {} deleted", kind, describe(obj));
             notifyChange(changed);
         }
@@ -288,18 +626,21 @@ public final class KubernetesSource implements Source {
         @Override
         public void onNothing() {
             // Initial list (or relist) was empty: no add event will come to trigger priming.
+            if (connection != currentConnection()) return;
+            heard();
             primeIfSynced();
         }
 
         private void upsert(F obj) {
             boolean changed;
             synchronized (lock) {
-                if (closed) return;
+                if (!live()) return;
                 changed = record(obj);
             }
+            heard();
             if (LOG.isDebugEnabled()) LOG.debug("{} {} recorded (changed={})", kind, describe(obj), changed);
             notifyChange(changed);
-            if (!synced) primeIfSynced();
+            if (!connection.primed) primeIfSynced();
         }
 
         void awaitStopped() {
@@ -310,6 +651,12 @@ public final class KubernetesSource implements Source {
             } catch (ExecutionException | TimeoutException ex) {
                 LOG.debug("informer for {} did not report stopped: {}", kind, ex.toString());
             }
+        }
+    }
+
+    private Connection currentConnection() {
+        synchronized (lock) {
+            return current;
         }
     }
 }

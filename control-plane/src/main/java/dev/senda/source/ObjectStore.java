@@ -55,6 +55,28 @@ public final class ObjectStore {
         return changed(true);
     }
 
+    /**
+     * Replaces the objects of each of {@code kinds} with those {@code content} holds of it, in one step
+     * (other kinds are untouched). A source that has listed some kinds afresh uses this: an object
+     * missing from a complete list was deleted meanwhile, and everything listed is current.
+     *
+     * @return true when the store changed
+     */
+    public synchronized boolean replaceKinds(Snapshot content, java.util.Collection<? extends ObjectKind<?>> kinds) {
+        boolean changed = false;
+        for (ObjectKind<?> kind : kinds) changed |= replaceKind(kind, content);
+        return changed(changed);
+    }
+
+    private <T> boolean replaceKind(ObjectKind<T> kind, Snapshot content) {
+        Map<ObjectRef, T> next = content.all(kind);
+        Map<ObjectRef, T> objects = table(kind).objects();
+        if (objects.equals(next)) return false;
+        objects.clear();
+        objects.putAll(next);
+        return true;
+    }
+
     /** Whether the store holds exactly the objects of {@code content}; linear, copies nothing. */
     private boolean holds(Snapshot content) {
         int nonEmpty = 0;

@@ -31,6 +31,14 @@ public interface Source extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Whether the source's view is current (an API server watch that is open and heard from) and when
+     * it last was. Safe to call from any thread; cheap (health probes call it).
+     */
+    default SourceHealth health() {
+        return SourceHealth.ALWAYS_CURRENT;
+    }
+
     /** A short human description for logs, e.g. "kubernetes https://10.0.0.1:6443" or "dir /etc/senda". */
     String describe();
 

@@ -45,13 +45,35 @@ class HealthServerTest {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
+    /**
+     * An API outage with nothing queued: kube-proxy's rule keeps /healthz 200 (no change can be pending
+     * that the agent could program), and the body tells how old the last good sync of the watch is.
+     */
+    @Test
+    void apiOutageShowsInTheBodyNotInTheStatus() {
+        java.time.Instant good = clock.instant().minusSeconds(95);
+        HealthState withSource = new HealthState(Duration.ofSeconds(120), clock, java.util.List::of,
+                () -> new dev.senda.source.SourceHealth(false, java.util.Optional.of(good),
+                        "watch lost, reconnecting: no answer to a probe: none within 5s"));
+        withSource.syncSucceeded(true);
+        clock.advance(Duration.ofMinutes(5)); // periodic resyncs would keep succeeding on the store's state
+        HealthState.Status status = withSource.status();
+        assertTrue(status.healthy(), status.reason());
+        String body = HealthServer.body(status);
+        assertTrue(body.contains("\"source\": {\"healthy\": false,\"lastGoodSync\": \"2024-12-31T23:58:25Z\","
+                + "\"lastGoodSyncAgeSeconds\": 395.000,\"detail\": \"watch lost, reconnecting: no answer to a probe: none "
+                + "within 5s\"},"), body);
+    }
+
     @Test
     void healthzFollowsTheSyncState() throws Exception {
         HttpResponse<String> before = get("/healthz");
         assertEquals(503, before.statusCode());
         assertEquals("application/json", before.headers().firstValue("Content-Type").orElseThrow());
         assertEquals("{\"lastUpdated\": \"0001-01-01T00:00:00Z\",\"currentTime\": \"2025-01-01T00:00:00Z\","
-                + "\"nodeEligible\": true,\"healthy\": false,\"rejectedFiles\": []}\n", before.body());
+                + "\"nodeEligible\": true,\"healthy\": false,\"rejectedFiles\": [],"
+                + "\"source\": {\"healthy\": true,\"lastGoodSync\": \"2025-01-01T00:00:00Z\",\"lastGoodSyncAgeSeconds\": 0.000,"
+                + "\"detail\": \"current\"},\"unprogrammedFrontends\": {\"count\": 0,\"first\": []}}\n", before.body());
         assertEquals(503, get("/readyz").statusCode());
 
         health.syncSucceeded(true);

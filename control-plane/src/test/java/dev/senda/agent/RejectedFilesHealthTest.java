@@ -91,7 +91,7 @@ class RejectedFilesHealthTest {
         pollUntil(() -> source.rejectedFiles().isEmpty(), "the fixed file read");
         HttpResponse<String> ok = get(server.port(), "/healthz");
         assertEquals(200, ok.statusCode(), ok.body());
-        assertTrue(ok.body().endsWith("\"rejectedFiles\": []}\n"), ok.body());
+        assertTrue(ok.body().contains("\"rejectedFiles\": [],"), ok.body());
         assertTrue(get(metricsPort, "/metrics").body().contains("senda_source_files_rejected{reason=\"too_large\"} 0.0"));
     }
 

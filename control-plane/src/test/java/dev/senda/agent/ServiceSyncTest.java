@@ -89,6 +89,53 @@ class ServiceSyncTest {
     }
 
     @Test
+    void startInputsAreProgrammedUntilTheSourceHasSyncedThenTheSourcesStateReplacesThem() throws Exception {
+        ObjectStore store = new ObjectStore();
+        ManualSource source = new ManualSource();
+        TestLbMaps maps = new TestLbMaps();
+        try (Metrics metrics = new Metrics()) {
+            ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
+                    new LbReconciler(maps.maps()), metrics);
+            List<dev.senda.desired.LbState> applied = new java.util.ArrayList<>();
+            sync.onApplied(applied::add);
+            // the snapshot after a reboot: web (one endpoint) and old (gone from the API meanwhile)
+            ObjectRef old = new ObjectRef("default", "old");
+            sync.programUntilSynced(dev.senda.model.Snapshot.builder()
+                    .put(Kinds.SERVICE, Service.clusterIp(WEB, "10.96.0.1",
+                            List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), null))))
+                    .put(Kinds.SERVICE, Service.clusterIp(old, "10.96.0.2",
+                            List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), null))))
+                    .put(Kinds.ENDPOINT_SLICE, slice("web-1", "web", "10.244.0.5"))
+                    .put(Kinds.ENDPOINT_SLICE, slice("old-1", "old", "10.244.0.6"))
+                    .build());
+
+            SyncResult fromSnapshot = sync.sync(SyncReason.REQUESTED);
+            assertTrue(fromSnapshot.success() && !fromSnapshot.complete(), "programmed but not complete: " + fromSnapshot);
+            assertEquals(List.of("10.96.0.1:80", "10.96.0.2:80"), frontends(maps));
+            assertEquals(List.of("10.244.0.5", "10.244.0.6"), backendAddresses(maps));
+            assertTrue(applied.isEmpty(), "listeners hear of complete syncs only");
+            assertFalse(sync.sync(SyncReason.PERIODIC).complete(), "still waiting for the source");
+
+            // The API answers: web moved to another endpoint, old is gone.
+            store.put(Kinds.SERVICE, Service.clusterIp(WEB, "10.96.0.1",
+                    List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), null))));
+            store.put(Kinds.ENDPOINT_SLICE, slice("web-1", "web", "10.244.0.7"));
+            source.synced = true;
+            SyncResult synced = sync.sync(SyncReason.REQUESTED);
+            assertTrue(synced.complete(), synced.toString());
+            assertEquals(List.of("10.96.0.1:80"), frontends(maps), "what the API no longer has is pruned");
+            assertEquals(List.of("10.244.0.7"), backendAddresses(maps));
+            assertEquals(1, applied.size());
+        }
+    }
+
+    private static EndpointSlice slice(String name, String service, String address) {
+        return new EndpointSlice(new ObjectRef("default", name), Map.of(EndpointSlice.SERVICE_NAME_LABEL, service), service,
+                "IPv4", List.of(new SlicePort("http", "TCP", 8080, null)),
+                List.of(new Endpoint(List.of(address), new EndpointConditions(true, true, false), "n1", null, null)));
+    }
+
+    @Test
     void aCompleteSyncRecordsKubeProxysChangeCountsAndTheTriggerTimeLatency() throws Exception {
         HealthStateTest.ManualClock clock = new HealthStateTest.ManualClock();
         ObjectStore store = new ObjectStore();

@@ -97,8 +97,61 @@ class MainTest {
     }
 
     @Test
+    void badMapSizesAreRefusedNamingTheFlag() {
+        assertRefused("--map-size-services: 8 is not in 16..16777216", "--map-size-services", "8");
+        assertRefused("--map-size-nat: 33554432 is not in 16..16777216", "--map-size-nat", "33554432");
+        assertRefused("--map-size-ratio: 0.5 is not in (0, 0.1]", "--map-size-ratio", "0.5");
+        // 16 Mi entries of conntrack and of NAT, both families: over 10 GB, more than a quarter of any test machine
+        assertRefused("--map-size-conntrack, --map-size-nat: the LRU maps would take", "--map-size-conntrack",
+                "16777216", "--map-size-nat", "16777216");
+        assertEquals(2, Main.execute("agent", "--map-size-backends", "many"));
+    }
+
+    @Test
     void badOutputFormatIsRefused() {
         assertNotEquals(0, Main.execute("bpf", "lb", "list", "-o", "yaml", "--bpffs-root", "/nonexistent"));
+    }
+
+    @Test
+    void badLogSettingsAreRefused() {
+        assertRefused("--log-level: invalid value 'loud'", "--log-level", "loud");
+        assertEquals(2, Main.execute("agent", "--log-format", "xml"));
+    }
+
+    @Test
+    void badSyncPeriodsAreRefused() {
+        assertRefused("--sync-period: invalid duration '30'", "--sync-period", "30");
+        assertRefused("--min-sync-period: invalid duration '1.5s'", "--min-sync-period", "1.5s");
+        assertRefused("--sync-period 1s is shorter than --min-sync-period 2s", "--min-sync-period", "2s", "--sync-period", "1s");
+    }
+
+    @Test
+    void configFileSettingsAreCheckedAsTheirFlags() throws IOException {
+        Path config = Files.writeString(tmp.resolve("senda.yaml"), "sync-period: 30\npod-devices: [veth*]\n");
+        assertRefused("--sync-period: invalid duration '30'", "--config", config.toString());
+    }
+
+    @Test
+    void flagsWinOverTheConfigFile() throws IOException {
+        // The file's wrong value would be refused; the flag replaces it, so the next check is reached.
+        Path config = Files.writeString(tmp.resolve("senda.yaml"), "sync-period: nonsense\n");
+        assertRefused("--healthz-bind: invalid value 'x'", "--config", config.toString(), "--sync-period", "30s",
+                "--healthz-bind", "x");
+    }
+
+    @Test
+    void configFileWithAnUnknownSettingIsRefused() throws IOException {
+        Path config = Files.writeString(tmp.resolve("senda.yaml"), "sync-period: 30s\nno-such-setting: 1\n");
+        assertRefused("--config: " + config + ": unknown setting 'no-such-setting' (settings: ", "--config", config.toString());
+    }
+
+    @Test
+    void configFileThatIsNotAMappingIsRefused() throws IOException {
+        Path list = Files.writeString(tmp.resolve("list.yaml"), "- a\n- b\n");
+        assertRefused("--config: " + list + ": not a YAML mapping of settings", "--config", list.toString());
+        Path nested = Files.writeString(tmp.resolve("nested.yaml"), "sync-period: {a: 1}\n");
+        assertRefused("--config: " + nested + ": 'sync-period': a scalar or a list expected", "--config", nested.toString());
+        assertRefused("--config: " + tmp.resolve("gone.yaml") + ": no such file", "--config", tmp.resolve("gone.yaml").toString());
     }
 
     /** Runs the agent with otherwise valid settings and {@code flags}; it must stop before pinning anything. */

@@ -36,4 +36,15 @@ class CgroupNetnsTest {
 
         assertEquals(List.of(proc.resolve("10/ns/net"), proc.resolve("20/ns/net")), ns);
     }
+
+    @Test
+    void processesOfAnotherPidNamespaceAreSkipped() throws IOException {
+        // cgroup.procs read from a PID namespace shows 0 for every process outside it
+        Path cg = Files.createDirectories(tmp.resolve("cg"));
+        Files.writeString(cg.resolve("cgroup.procs"), "0\n0\n12\n");
+        Path proc = Files.createDirectories(tmp.resolve("proc"));
+        process(proc, 12, "net:[3]");
+
+        assertEquals(List.of(proc.resolve("12/ns/net")), new CgroupNetns(cg, proc).namespaces());
+    }
 }

@@ -104,8 +104,8 @@ class DeployManifestsTest {
     @Test
     void theContainerGetsExactlyTheCapabilitiesTheDatapathRequiresAndIsNotPrivileged() throws IOException {
         var security = agent().getSecurityContext();
-        Set<String> required = Capabilities.REQUIRED_FOR_DATAPATH.stream().map(Capabilities.Cap::name)
-                .collect(Collectors.toSet());
+        Set<String> required = Stream.concat(Capabilities.REQUIRED_FOR_DATAPATH.stream(), Capabilities.FOR_POD_NAMESPACES.stream())
+                .map(Capabilities.Cap::name).collect(Collectors.toSet());
         assertEquals(required, Set.copyOf(security.getCapabilities().getAdd()));
         assertEquals(List.of("ALL"), security.getCapabilities().getDrop());
         assertEquals(Boolean.FALSE, security.getPrivileged());
@@ -148,9 +148,11 @@ class DeployManifestsTest {
     }
 
     @Test
-    void bpffsRootAndCgroupRootLieOnTheHostsMounts() throws IOException {
+    void bpffsRootCgroupRootAndStateDirLieOnTheHostsMounts() throws IOException {
         assertHostMount(Path.of(arg("--bpffs-root").orElseThrow()), "/sys/fs/bpf");
         assertHostMount(Path.of(arg("--cgroup-root").orElseThrow()), "/sys/fs/cgroup");
+        // the snapshot programmed after a reboot must be on the host's disk, not in the container's layer
+        assertHostMount(Path.of(arg("--state-dir").orElseThrow()), "/var/lib/senda");
     }
 
     /** {@code dir} is, or lies under, a mount of the host's {@code hostPath}. */
@@ -201,6 +203,7 @@ class DeployManifestsTest {
         DaemonSet daemonSet = only(DaemonSet.class);
         var pod = daemonSet.getSpec().getTemplate().getSpec();
         assertEquals(Boolean.TRUE, pod.getHostNetwork());
+        assertEquals(Boolean.TRUE, pod.getHostPID(), "the pods' network namespaces are found through host PIDs (CgroupNetns)");
         assertEquals("system-node-critical", pod.getPriorityClassName());
         assertTrue(pod.getTolerations().stream().anyMatch(t -> "Exists".equals(t.getOperator())
                 && t.getKey() == null && t.getEffect() == null), "tolerates every taint");

@@ -67,6 +67,19 @@ class SliceParserTest {
     }
 
     @Test
+    void aSliceOfMoreEndpointsThanTheApiAllowsIsRejectedAsAWhole() {
+        String[] atLimit = new String[1000];
+        for (int i = 0; i < atLimit.length; i++) atLimit[i] = "10.200." + (i / 250) + "." + (1 + i % 250);
+        assertEquals(1000, parse(slice(REF, Map.of(), "IPv4", atLimit)).addresses().size());
+
+        String[] over = java.util.Arrays.copyOf(atLimit, 1001);
+        over[1000] = "10.200.9.1";
+        Result r = parse(slice(REF, Map.of(), "IPv4", over));
+        assertEquals(Optional.empty(), r.slice());
+        assertEquals(List.of("endpoints: 1001 endpoints, more than the API's 1000"), r.problems());
+    }
+
+    @Test
     void aSliceBeyondTheApiLimitsIsRejectedAsAWhole() {
         String name = "w".repeat(254);
         Result r = parse(slice(new ObjectRef("default", name), Map.of("kubernetes.io/service-name", "x".repeat(64)),

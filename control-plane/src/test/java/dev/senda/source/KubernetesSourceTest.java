@@ -26,6 +26,7 @@ import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -113,6 +114,19 @@ class KubernetesSourceTest {
         assertEquals(2, slice.endpoints().size());
         assertEquals(Boolean.TRUE, slice.endpoints().getFirst().conditions().ready());
         Poll.until(() -> changes.get() >= 1, "onChange called", changes::get);
+    }
+
+    @Test
+    void cachedObjectsAreTheApiObjectsOfEveryKindOnceSyncedAndStillAfterClose() {
+        client.resource(service("default", "web", "10.96.0.10", 80)).create();
+        client.resource(slice("default", "web-1", "web", "10.244.0.1")).create();
+        assertTrue(new KubernetesSource(client).cachedObjects().isEmpty(), "nothing before the initial sync");
+        start();
+        java.util.function.Supplier<List<String>> names = () -> source.cachedObjects().orElseThrow().stream()
+                .map(o -> o.getKind() + " " + o.getMetadata().getName()).sorted().toList();
+        assertEquals(List.of("EndpointSlice web-1", "Service web"), names.get());
+        source.close();
+        assertEquals(List.of("EndpointSlice web-1", "Service web"), names.get(), "the agent's last snapshot is taken after close");
     }
 
     @Test

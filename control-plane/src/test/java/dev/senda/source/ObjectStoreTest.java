@@ -54,6 +54,27 @@ class ObjectStoreTest {
         assertEquals(2, s.size());
     }
 
+    /** A complete relist of some kinds: what it lacks goes, what it holds stays or changes, other kinds untouched. */
+    @Test
+    void replaceKindsReplacesOnlyTheListedKinds() {
+        ObjectStore store = new ObjectStore();
+        store.put(Kinds.SERVICE, svc("kept", 80));
+        store.put(Kinds.SERVICE, svc("deleted", 80));
+        store.put(Kinds.ENDPOINT_SLICE, slice("other-kind"));
+        long before = store.generation();
+        Snapshot listed = Snapshot.builder().put(Kinds.SERVICE, svc("kept", 80)).put(Kinds.SERVICE, svc("added", 81)).build();
+
+        assertTrue(store.replaceKinds(listed, List.of(Kinds.SERVICE)));
+        assertEquals(before + 1, store.generation(), "one change, seen by readers at once");
+        Snapshot s = store.snapshot();
+        assertEquals(List.of(new ObjectRef("default", "added"), new ObjectRef("default", "kept")),
+                List.copyOf(s.all(Kinds.SERVICE).keySet()));
+        assertEquals(List.of(new ObjectRef("default", "other-kind")), List.copyOf(s.all(Kinds.ENDPOINT_SLICE).keySet()));
+        assertFalse(store.replaceKinds(listed, List.of(Kinds.SERVICE)), "the same list again changes nothing");
+        assertTrue(store.replaceKinds(Snapshot.empty(), List.of(Kinds.ENDPOINT_SLICE)), "an empty complete list empties the kind");
+        assertTrue(store.snapshot().all(Kinds.ENDPOINT_SLICE).isEmpty());
+    }
+
     @Test
     void aKindNeverPutReadsAsEmpty() {
         record Other(ObjectRef ref) {

@@ -78,27 +78,7 @@ public final class AgentProcess implements AutoCloseable {
      *                     carries the end of its log (the process is then stopped and cleaned up)
      */
     public static AgentProcess start(Testbed tb, Settings settings, Duration readyBound) throws IOException {
-        List<String> cmd = new ArrayList<>(javaCommand(tb, "agent"));
-        cmd.addAll(settings.source());
-        cmd.addAll(List.of(
-                "--node-name", tb.nodeName(),
-                "--bpffs-root", settings.bpffsRoot().toString(),
-                "--cgroup-root", tb.cgroupDir().toString(),
-                "--socket-lb=" + settings.socketLb(),
-                "--pod-devices", tb.podDeviceGlob(),
-                "--healthz-bind", "127.0.0.1:" + HEALTHZ_PORT,
-                "--metrics-bind", "127.0.0.1:" + METRICS_PORT));
-        cmd.addAll(settings.extraArgs());
-        Files.createDirectories(settings.logFile().toAbsolutePath().getParent());
-        Files.writeString(settings.logFile(), "# " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        Process p = tb.processes().track(new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(Exec.nullFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logFile().toFile()))
-                .redirectErrorStream(true)
-                .start());
-        AgentProcess agent = new AgentProcess(tb, settings, p);
-        tb.closeFirst(agent); // stop + cleanup while the node still exists, even from the shutdown hook
+        AgentProcess agent = launch(tb, settings);
         try {
             agent.awaitHealthy(readyBound);
         } catch (IOException | RuntimeException e) {
@@ -113,6 +93,58 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /**
+     * The agent's {@code --state-dir} (its snapshot of its inputs): one per node of a run, kept across
+     * the agents started on that node (a restarted or "rebooted" agent finds its predecessor's
+     * snapshot), beside the logs, so no run reads another's and nothing lands in /var/lib/senda.
+     */
+    public static Path stateDir(Testbed tb) {
+        return tb.logDir().toAbsolutePath().resolve(tb.nodeName() + "-state");
+    }
+
+    /**
+     * Starts the agent without waiting for anything (for tests of an agent that cannot be healthy yet,
+     * e.g. one whose API server does not answer); stopped and cleaned up with its testbed.
+     */
+    public static AgentProcess launch(Testbed tb, Settings settings) throws IOException {
+        return launch(tb, settings, false);
+    }
+
+    /**
+     * Like {@link #launch(Testbed, Settings)}; with {@code inCgroup} the agent runs in the testbed's
+     * cgroup (the shell writes its PID to cgroup.procs, then execs), so socket LB translates its own
+     * connections too, as for a node process that reaches its API server through a Service.
+     */
+    public static AgentProcess launch(Testbed tb, Settings settings, boolean inCgroup) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (inCgroup) {
+            cmd.addAll(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", tb.cgroupDir().resolve("cgroup.procs").toString()));
+        }
+        cmd.addAll(javaCommand(tb, "agent"));
+        cmd.addAll(settings.source());
+        cmd.addAll(List.of(
+                "--node-name", tb.nodeName(),
+                "--bpffs-root", settings.bpffsRoot().toString(),
+                "--cgroup-root", tb.cgroupDir().toString(),
+                "--socket-lb=" + settings.socketLb(),
+                "--pod-devices", tb.podDeviceGlob(),
+                "--healthz-bind", "127.0.0.1:" + HEALTHZ_PORT,
+                "--metrics-bind", "127.0.0.1:" + METRICS_PORT,
+                "--state-dir", stateDir(tb).toString()));
+        cmd.addAll(settings.extraArgs());
+        Files.createDirectories(settings.logFile().toAbsolutePath().getParent());
+        Files.writeString(settings.logFile(), "# " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Process p = tb.processes().track(new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(Exec.nullFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logFile().toFile()))
+                .redirectErrorStream(true)
+                .start());
+        AgentProcess agent = new AgentProcess(tb, settings, p);
+        tb.closeFirst(agent); // stop + cleanup while the node still exists, even from the shutdown hook
+        return agent;
+    }
+
+    /**
      * {@code nsenter --net=<node> <java> --enable-native-access=ALL-UNNAMED -cp <this JVM's class path>
      * dev.senda.cli.Main <args>}: any Senda subcommand as the agent would see the node.
      */
@@ -120,8 +152,6 @@ public final class AgentProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + tb.nodeNetnsPath(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                // timestamps in the agent's log, to line it up with what a test did when
-                "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                 "-cp", System.getProperty("java.class.path"), "dev.senda.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
@@ -193,6 +223,22 @@ public final class AgentProcess implements AutoCloseable {
         if (stopped) return process.isAlive() ? -1 : process.exitValue();
         stopped = true;
         return testbed.processes().stop(process, Duration.ofSeconds(20));
+    }
+
+    /**
+     * SIGKILL to the agent's PID (as an OOM kill or a crash: no shutdown hook, no last snapshot),
+     * then waits at most 10 s for it to exit. The pinned maps and links stay: forwarding must
+     * continue. A later {@link #cleanup()} still runs.
+     *
+     * @return the agent's exit code (137 for a SIGKILL), or -1 if it did not exit
+     */
+    public synchronized int kill() throws IOException {
+        if (stopped) return process.isAlive() ? -1 : process.exitValue();
+        stopped = true;
+        // by PID: nsenter execs the JVM (no --fork), so this is the agent itself
+        Exec.Result r = Exec.run(Duration.ofSeconds(5), "kill", "-KILL", Long.toString(process.pid()));
+        if (!r.ok()) throw new IOException("kill -KILL " + process.pid() + ": " + r);
+        return testbed.processes().stop(process, Duration.ofSeconds(10));
     }
 
     /** {@code senda cleanup --bpffs-root ... --cgroup-root ...} (once), after stopping the agent if needed. */

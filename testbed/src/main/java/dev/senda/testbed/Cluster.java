@@ -36,7 +36,11 @@ import java.util.regex.Pattern;
  *           one --bpffs-root per node, so an agent per node runs beside the other
  * </pre>
  *
- * Why a bridge in a namespace of its own: the node network is one L2 segment, as on a real
+ * With {@link Builder#cni(CniPlugin)} every node's pods come from the real CNI plugin, and with
+ * {@link Builder#podRouting(PodRouting) podRouting(VXLAN)} the nodes reach each other's pods through
+ * a kernel VXLAN overlay instead of the routes above (see {@link PodRouting}).
+ *
+ * <p>Why a bridge in a namespace of its own: the node network is one L2 segment, as on a real
  * cluster, so every member (both nodes, the client, a third node later) joins it with one veth and
  * one address, and node-to-node traffic never passes through the client (a chain of veths through
  * the client would make it a router, and a pair between the nodes would leave the client outside).
@@ -52,6 +56,14 @@ public final class Cluster implements AutoCloseable {
     public static final String BRIDGE = "br0";
     /** Every member's link to the node network, in its own namespace (a node's --node-devices). */
     public static final String NODE_DEVICE = "eth0";
+    /** The overlay device of {@link PodRouting#VXLAN}, in every node namespace (Flannel calls its own flannel.1). */
+    public static final String VXLAN_DEVICE = "vxlan0";
+    /** Flannel's VXLAN port and VNI. */
+    private static final int VXLAN_PORT = 8472;
+    private static final int VXLAN_ID = 1;
+    /** The VXLAN header and outer UDP/IPv4/Ethernet headers the overlay costs every pod packet. */
+    private static final int VXLAN_OVERHEAD = 50;
+    private static final int NODE_NETWORK_MTU = 1500;
     /** The external client's bridge port name in {@link #netNetns()}. */
     private static final String CLIENT_PORT = "ext";
     private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
@@ -60,6 +72,7 @@ public final class Cluster implements AutoCloseable {
     private final String prefix;
     private final NodeNetworkPlan network;
     private final Path logDir;
+    private final PodRouting routing;
     private final List<Testbed> nodes = new ArrayList<>();
     private final ChildProcesses processes;
     private final Deque<Runnable> undo = new ArrayDeque<>();
@@ -67,8 +80,9 @@ public final class Cluster implements AutoCloseable {
     private PodClient externalClient;
     private boolean closed;
 
-    private Cluster(String prefix, NodeNetworkPlan network, Path logDir) {
+    private Cluster(String prefix, NodeNetworkPlan network, Path logDir, PodRouting routing) {
         this.prefix = prefix;
+        this.routing = routing;
         this.network = network;
         this.logDir = logDir;
         this.processes = new ChildProcesses(pid -> RunMarkers.recordChild(prefix, pid));
@@ -84,6 +98,20 @@ public final class Cluster implements AutoCloseable {
     public static final class Builder {
         private final Map<String, List<String>> nodePods = new LinkedHashMap<>();
         private Path logDir;
+        private CniPlugin cniPlugin;
+        private PodRouting routing = PodRouting.ROUTES;
+
+        /** Every node's pods get their network from the real CNI plugin (see {@link Testbed.Builder#cni}). */
+        public Builder cni(CniPlugin plugin) {
+            this.cniPlugin = plugin;
+            return this;
+        }
+
+        /** How nodes reach each other's pods (default {@link PodRouting#ROUTES}). */
+        public Builder podRouting(PodRouting routing) {
+            this.routing = java.util.Objects.requireNonNull(routing);
+            return this;
+        }
 
         /**
          * Adds a node (in order: the first is node 1, the LoadBalancer announcer) with its pods.
@@ -134,9 +162,9 @@ public final class Cluster implements AutoCloseable {
                 RunMarkers.unmark(prefix); // nothing created yet
                 throw e;
             }
-            Cluster cluster = new Cluster(prefix, new NodeNetworkPlan(octets.getLast()), dir);
+            Cluster cluster = new Cluster(prefix, new NodeNetworkPlan(octets.getLast()), dir, routing);
             try {
-                cluster.create(nodePods, octets.subList(0, nodePods.size()));
+                cluster.create(nodePods, octets.subList(0, nodePods.size()), cniPlugin);
                 return cluster;
             } catch (IOException | RuntimeException e) {
                 try {
@@ -151,7 +179,8 @@ public final class Cluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- construction
 
-    private void create(Map<String, List<String>> nodePods, List<Integer> podSubnets) throws IOException {
+    private void create(Map<String, List<String>> nodePods, List<Integer> podSubnets, CniPlugin cniPlugin) throws IOException {
+        if (cniPlugin != null) Cni.requireInstalled(cniPlugin);
         Path cgroup = Cgroup2.create(prefix); // the parent of every node's --cgroup-root
         undo.push(() -> quietly(() -> Cgroup2.remove(cgroup, Duration.ofSeconds(5))));
         Path pins = Path.of("/sys/fs/bpf", prefix); // the parent of every node's --bpffs-root (the agents create theirs)
@@ -164,19 +193,27 @@ public final class Cluster implements AutoCloseable {
 
         int ordinal = 0;
         for (var e : nodePods.entrySet()) {
-            Testbed node = Testbed.builder().clusterNode(prefix, e.getKey()).subnet(podSubnets.get(ordinal))
-                    .pods(e.getValue().toArray(String[]::new)).logDir(logDir).build();
+            Testbed.Builder b = Testbed.builder().clusterNode(prefix, e.getKey()).subnet(podSubnets.get(ordinal))
+                    .pods(e.getValue().toArray(String[]::new)).logDir(logDir);
+            if (cniPlugin != null) {
+                b.cni(cniPlugin).cniMtu(routing == PodRouting.VXLAN ? NODE_NETWORK_MTU - VXLAN_OVERHEAD : 0);
+            }
+            Testbed node = b.build();
             nodes.add(node);
             ordinal++;
             join(node.nodeNetns(), e.getKey(), network.node(ordinal, IpFamily.IPV4), network.node(ordinal, IpFamily.IPV6));
         }
-        // every node routes the other nodes' pod ranges through the node network
-        for (Testbed node : nodes) {
-            for (Testbed other : nodes) {
-                if (other == node) continue;
-                for (IpFamily f : IpFamily.values()) {
-                    Exec.check("ip", "-n", node.nodeNetns(), family(f), "route", "add", other.addresses().podCidr(f),
-                            "via", nodeAddress(other, f), "dev", NODE_DEVICE);
+        if (routing == PodRouting.VXLAN) {
+            joinOverlay();
+        } else {
+            // every node routes the other nodes' pod ranges through the node network
+            for (Testbed node : nodes) {
+                for (Testbed other : nodes) {
+                    if (other == node) continue;
+                    for (IpFamily f : IpFamily.values()) {
+                        Exec.check("ip", "-n", node.nodeNetns(), family(f), "route", "add", other.addresses().podCidr(f),
+                                "via", nodeAddress(other, f), "dev", NODE_DEVICE);
+                    }
                 }
             }
         }
@@ -192,6 +229,58 @@ public final class Cluster implements AutoCloseable {
                         "via", nodeAddress(node, f), "dev", NODE_DEVICE);
             }
         }
+    }
+
+    /**
+     * Flannel's vxlan backend, by hand: each node gets {@value #VXLAN_DEVICE} (VNI 1, UDP 8472 from its
+     * node address over eth0, no learning: every entry is static, as flanneld writes them) holding its
+     * pod network address (the /24's and /64's first address), and for every other node a route of
+     * that node's pod ranges via that node's overlay address (onlink), a permanent neighbour entry
+     * mapping the overlay address to the node's VXLAN MAC, and a forwarding entry sending that MAC to
+     * the node's IPv4 address. The devices live in the node namespaces (deleted with them).
+     */
+    private void joinOverlay() throws IOException {
+        for (Testbed node : nodes) {
+            String ns = node.nodeNetns();
+            Exec.check("ip", "-n", ns, "link", "add", VXLAN_DEVICE, "address", vxlanMac(node), "mtu",
+                    Integer.toString(NODE_NETWORK_MTU - VXLAN_OVERHEAD), "type", "vxlan", "id", Integer.toString(VXLAN_ID),
+                    "local", nodeAddress(node, IpFamily.IPV4), "dev", NODE_DEVICE, "dstport", Integer.toString(VXLAN_PORT),
+                    "nolearning");
+            Exec.check("ip", "-n", ns, "addr", "add", overlayAddress(node, IpFamily.IPV4) + "/32", "dev", VXLAN_DEVICE);
+            Exec.check("ip", "-n", ns, "addr", "add", overlayAddress(node, IpFamily.IPV6) + "/128", "dev", VXLAN_DEVICE, "nodad");
+            Exec.check("ip", "-n", ns, "link", "set", VXLAN_DEVICE, "up");
+        }
+        for (Testbed node : nodes) {
+            String ns = node.nodeNetns();
+            for (Testbed other : nodes) {
+                if (other == node) continue;
+                Exec.check("bridge", "-n", ns, "fdb", "append", vxlanMac(other), "dev", VXLAN_DEVICE,
+                        "dst", nodeAddress(other, IpFamily.IPV4));
+                for (IpFamily f : IpFamily.values()) {
+                    String gw = overlayAddress(other, f);
+                    Exec.check("ip", "-n", ns, family(f), "neigh", "add", gw, "lladdr", vxlanMac(other), "dev", VXLAN_DEVICE,
+                            "nud", "permanent");
+                    Exec.check("ip", "-n", ns, family(f), "route", "add", other.addresses().podCidr(f), "via", gw,
+                            "dev", VXLAN_DEVICE, "onlink");
+                }
+            }
+        }
+    }
+
+    /** A node's overlay address: the first address of its pod range (10.244.N.0, fd00:10:244:N::), as Flannel uses. */
+    private static String overlayAddress(Testbed node, IpFamily f) {
+        String cidr = node.addresses().podCidr(f);
+        return cidr.substring(0, cidr.indexOf('/'));
+    }
+
+    /** A fixed, locally administered MAC per run and node for its VXLAN device. */
+    private String vxlanMac(Testbed node) {
+        return String.format("02:5e:%s:%s:00:%02x", prefix.substring(2, 4), prefix.substring(4, 6), nodes.indexOf(node) + 1);
+    }
+
+    /** How the nodes reach each other's pods. */
+    public PodRouting podRouting() {
+        return routing;
     }
 
     /** A namespace with loopback up and duplicate address detection off (as {@link Testbed}'s). */

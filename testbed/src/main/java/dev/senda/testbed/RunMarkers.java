@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * reused PID is not mistaken for the owner). {@link #sweepStale} removes, for every marker whose
  * owner is gone, exactly what a testbed and its agent create under that prefix: the namespaces
  * {@code <prefix>-*}, the cgroup {@code <cgroup2>/<prefix>} (with a cluster's per-node child cgroups)
- * and the pins under {@code /sys/fs/bpf/<prefix>} (a cluster's per-node roots included). Nothing without a marker is ever touched. /run is a tmpfs, so
+ * the pins under {@code /sys/fs/bpf/<prefix>} (a cluster's per-node roots included) and host-local's
+ * state of a CNI run ({@code /run/senda-testbed/cni/<prefix>}). Nothing without a marker is ever touched. /run is a tmpfs, so
  * markers do not survive a reboot (and neither do namespaces or pins).
  */
 final class RunMarkers {
@@ -146,6 +147,7 @@ final class RunMarkers {
                     for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
                 }
             }
+            Cni.deleteTree(Cni.runDataRoot(prefix)); // host-local's address records of a CNI run
             Path cgroup = Cgroup2.mountPoint().resolve(prefix);
             if (Files.isDirectory(cgroup)) {
                 // a cluster's nodes each have a child cgroup <prefix>/<node>: children first (rmdir needs them gone)

@@ -45,6 +45,10 @@ import java.util.regex.Pattern;
  * it resolves their IPv4 addresses by ARP. Host-side veths have fixed MACs ({@code 02:5d:..}) so the
  * neighbour entry is known before the link exists.
  *
+ * <p>With {@link Builder#cni(CniPlugin)} the real CNI plugins make each pod's network instead (see
+ * {@link Cni}): the node namespace is the runtime's, the pod namespace is created first and handed to
+ * the plugin's ADD, and DEL runs before it is deleted; addresses come from host-local (from .10 up).
+ *
  * <p>Nothing is added to the root namespace: the veth pairs are created directly between the node and
  * the pod namespaces, so pod addresses exist only inside namespaces this class created and the ranges
  * cannot clash with the host (N is still chosen among ranges the host does not route, for both
@@ -86,6 +90,8 @@ public final class Testbed implements AutoCloseable {
     private final Map<String, PodClient> clients = new HashMap<>();
     private final Deque<AutoCloseable> closeFirst = new ArrayDeque<>();
     private final Thread shutdownHook;
+    /** Null: pods get the testbed's own veths; else the CNI plugins make each pod's network. */
+    private final Cni cni;
     private Path cgroupDir;
     private int nextPodIndex;
     private boolean closed;
@@ -98,11 +104,13 @@ public final class Testbed implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private Testbed(String prefix, String clusterNode, AddressPlan addresses, Path logDir) {
+    private Testbed(String prefix, String clusterNode, AddressPlan addresses, Path logDir, CniPlugin cniPlugin, int cniMtu) {
         this.prefix = prefix;
         this.clusterNode = clusterNode;
         this.addresses = addresses;
         this.logDir = logDir;
+        this.cni = cniPlugin == null ? null
+                : new Cni(cniPlugin, prefix, clusterNode == null ? "node" : clusterNode, nodeNetns(), addresses, cniMtu);
         this.processes = new ChildProcesses(pid -> RunMarkers.recordChild(prefix, pid));
         this.shutdownHook = new Thread(this::closeQuietly, "testbed-" + prefix + "-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -119,6 +127,24 @@ public final class Testbed implements AutoCloseable {
         private Path logDir;
         private String clusterPrefix;
         private String clusterNode;
+        private CniPlugin cniPlugin;
+        private int cniMtu;
+
+        /**
+         * Pods get their network from the real CNI plugin {@code plugin} with host-local IPAM (see
+         * {@link Cni}) instead of the testbed's own veths: their addresses are the ones the plugin's
+         * result names, their host-side devices {@code veth<8 hex>} ({@link #podDeviceGlob()}).
+         */
+        public Builder cni(CniPlugin plugin) {
+            this.cniPlugin = plugin;
+            return this;
+        }
+
+        /** The pods' MTU under CNI (an overlay's is smaller than the node network's); 0: the plugin's default. */
+        Builder cniMtu(int mtu) {
+            this.cniMtu = mtu;
+            return this;
+        }
 
         /**
          * Builds node {@code nodeName} of a {@link Cluster} whose run prefix {@code prefix} is already
@@ -167,12 +193,13 @@ public final class Testbed implements AutoCloseable {
         public Testbed build() throws IOException {
             if (podNames.isEmpty()) throw new IllegalStateException("a testbed needs at least one pod");
             requireIpv6();
+            if (cniPlugin != null) Cni.requireInstalled(cniPlugin);
             if (clusterPrefix == null) sweepStaleRuns();
             String prefix = clusterPrefix != null ? clusterPrefix : uniquePrefix();
             int octet = subnetOctet != null ? subnetOctet : freeOctet();
             Path dir = logDir != null ? logDir : Files.createTempDirectory("senda-testbed-" + prefix + "-");
             Files.createDirectories(dir);
-            Testbed tb = new Testbed(prefix, clusterNode, new AddressPlan(octet), dir);
+            Testbed tb = new Testbed(prefix, clusterNode, new AddressPlan(octet), dir, cniPlugin, cniMtu);
             try {
                 tb.create(podNames);
                 return tb;
@@ -210,6 +237,7 @@ public final class Testbed implements AutoCloseable {
         Exec.check("ip", "-n", node, "addr", "add", addresses.node(IpFamily.IPV4) + "/32", "dev", "lo");
         Exec.check("ip", "-n", node, "addr", "add", addresses.node(IpFamily.IPV6) + "/128", "dev", "lo", "nodad");
 
+        if (cni != null) undo.push(new Undo("CNI state " + cni.dataDir(), cni::deleteDataDir));
         for (String name : podNames) createPod(name);
 
         cgroupDir = Cgroup2.create(clusterNode == null ? prefix : prefix + "/" + clusterNode);
@@ -220,6 +248,36 @@ public final class Testbed implements AutoCloseable {
     private Pod createPod(String name) throws IOException {
         int i = nextPodIndex++;
         if (i >= AddressPlan.MAX_PODS) throw new IllegalStateException("at most " + AddressPlan.MAX_PODS + " pods per testbed");
+        return cni != null ? createCniPod(name, i) : createVethPod(name, i);
+    }
+
+    /**
+     * A pod whose network the CNI plugin makes, as a container runtime would: the namespace first
+     * (loopback up, DAD off so the plugin's addresses are usable at once), then ADD; DEL is undone
+     * before the namespace goes (host-local frees the addresses).
+     */
+    private Pod createCniPod(String name, int i) throws IOException {
+        String netns = prefix + "-" + name;
+        Exec.check("ip", "netns", "add", netns);
+        undo.push(new Undo("netns " + netns, () -> deleteNetns(netns)));
+        sysctl(netns, IPV6_NOW);
+        Exec.check("ip", "-n", netns, "link", "set", "lo", "up");
+        String containerId = containerId(name);
+        undo.push(new Undo("CNI DEL " + name, () -> {
+            if (pods.containsKey(name)) cni.del(containerId, netns);
+        }));
+        Cni.Attachment a = cni.add(containerId, netns);
+        Pod pod = new Pod(name, i, netns, a.ipv4(), a.ipv6(), a.hostDevice(), nodeName());
+        pods.put(pod.name(), pod);
+        return pod;
+    }
+
+    /** The runtime's container ID of a pod: unique per run, node and pod (host-local records it). */
+    private String containerId(String podName) {
+        return prefix + "-" + nodeName() + "-" + podName;
+    }
+
+    private Pod createVethPod(String name, int i) throws IOException {
         String node = nodeNetns();
         Pod pod = new Pod(name, i, prefix + "-" + name, addresses.pod(IpFamily.IPV4, i), addresses.pod(IpFamily.IPV6, i),
                 prefix + "p" + i, nodeName());
@@ -288,8 +346,9 @@ public final class Testbed implements AutoCloseable {
                 it.remove();
             }
         }
-        deleteNetns(pod.netns());
+        if (cni != null) cni.del(containerId(name), pod.netns());
         pods.remove(name);
+        deleteNetns(pod.netns());
     }
 
     /**
@@ -396,9 +455,26 @@ public final class Testbed implements AutoCloseable {
         return cgroupDir;
     }
 
-    /** The glob matching every host-side pod device, for {@code --pod-devices}. */
+    /**
+     * The glob matching every host-side pod device, for {@code --pod-devices}: {@code <prefix>p*}, or
+     * under CNI {@code veth*} (the plugins name the host side {@code veth<8 hex>}; in the node's own
+     * namespace nothing else is called so).
+     */
     public String podDeviceGlob() {
-        return prefix + "p*";
+        return cni != null ? "veth*" : prefix + "p*";
+    }
+
+    /**
+     * The CNI bridge in the node namespace when pods come from {@link CniPlugin#BRIDGE} (per-packet LB
+     * may be attached to it instead of its ports: see the README); empty otherwise.
+     */
+    public java.util.Optional<String> cniBridge() {
+        return cni != null && cni.plugin() == CniPlugin.BRIDGE ? java.util.Optional.of(cni.bridgeName()) : java.util.Optional.empty();
+    }
+
+    /** The CNI plugin pods get their network from; empty when the testbed makes their veths itself. */
+    public java.util.Optional<CniPlugin> cniPlugin() {
+        return cni == null ? java.util.Optional.empty() : java.util.Optional.of(cni.plugin());
     }
 
     /** The pods' IPv4 /24, e.g. {@code 10.244.17.0/24}. */

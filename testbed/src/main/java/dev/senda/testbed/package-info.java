@@ -13,7 +13,11 @@
  *       ranges, cgroup {@code <prefix>/<node>} and pin root {@code /sys/fs/bpf/<prefix>/<node>}) on one
  *       bridged node network with an external client ({@link dev.senda.testbed.NodeNetworkPlan}:
  *       192.168.K.0/24, fd00:192:168:K::/64, LoadBalancer range 198.18.K.0/24 and fd00:198:18:K::/64
- *       routed through node 1); each node routes the others' pod ranges over that network.</li>
+ *       routed through node 1); each node routes the others' pod ranges over that network, or reaches
+ *       them through a kernel VXLAN overlay ({@link dev.senda.testbed.PodRouting}).</li>
+ *   <li>{@link dev.senda.testbed.Cni}: pods whose network the real CNI plugins make
+ *       ({@link dev.senda.testbed.CniPlugin}: bridge or ptp, host-local IPAM), invoked as a container
+ *       runtime does, chosen with {@code Testbed.Builder.cni} / {@code Cluster.Builder.cni}.</li>
  *   <li>{@link dev.senda.testbed.EchoServer}: backends answering {@code "<pod> <peer> <port>"} on one
  *       dual-stack socket; {@link dev.senda.testbed.PodClient} / {@link dev.senda.testbed.ClientMain}:
  *       a long-lived client process per pod (optionally inside the cgroup) that reports what the

@@ -58,6 +58,9 @@ class AgentLifecycleE2eTest {
             assertTrue(metrics.contains("# TYPE"), "metrics are not Prometheus text:\n" + head(metrics));
             assertTrue(metrics.lines().anyMatch(l -> l.matches("senda_datapath_events_total\\{event=\"sock_translated\"} [1-9].*")),
                     "the datapath's socket-LB translations are not counted:\n" + metrics);
+            assertTrue(metrics.contains("jvm_memory_used_bytes") && metrics.contains("process_resident_memory_bytes"),
+                    "no JVM or process metrics:\n" + head(metrics));
+            Promtool.assertClean(metrics);
 
             // the programmed state, decoded for humans and as JSON
             String listing = lbListJson(first, vip, node);

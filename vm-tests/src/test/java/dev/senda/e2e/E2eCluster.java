@@ -68,12 +68,22 @@ final class E2eCluster implements AutoCloseable {
 
     /** Builds the cluster, the API server and the Node objects (no agents yet); on failure nothing is left behind. */
     static E2eCluster create(String testName) throws IOException {
+        return create(testName, null);
+    }
+
+    /**
+     * {@link #create(String)} with the pods' network made by real CNI plugins in {@code layout}
+     * (null: the testbed's own veths and routes).
+     */
+    static E2eCluster create(String testName, CniLayout layout) throws IOException {
         Privileged.requireRoot();
         Path logRoot = Privileged.logDir(testName);
-        Cluster cluster = Cluster.builder()
+        Cluster.Builder builder = Cluster.builder()
                 .node(NODE1, "echo-1a", "echo-1b", "client-1")
                 .node(NODE2, "echo-2a", "echo-2b", "client-2")
-                .logDir(logRoot).build();
+                .logDir(logRoot);
+        if (layout != null) builder.cni(layout.plugin()).podRouting(layout.routing());
+        Cluster cluster = builder.build();
         MockApiServer api = null;
         try {
             for (String name : List.of("echo-1a", "echo-1b", "echo-2a", "echo-2b")) {

@@ -63,6 +63,14 @@ final class E2eNode implements AutoCloseable {
 
     /** Builds the node (no agent yet); on failure nothing is left behind. */
     static E2eNode create(String testName) throws IOException {
+        return create(testName, false);
+    }
+
+    /**
+     * Builds the node; with {@code faultProxy} the agent reaches the mock API server through an
+     * {@link dev.senda.test.ApiFaultProxy} ({@code api.proxy()}) that stages outages.
+     */
+    static E2eNode create(String testName, boolean faultProxy) throws IOException {
         Privileged.requireRoot();
         Path logRoot = Privileged.logDir(testName);
         Testbed tb = Testbed.builder().pods("echo-a", "echo-b", "echo-c", "client", "client2").logDir(logRoot).build();
@@ -74,7 +82,8 @@ final class E2eNode implements AutoCloseable {
                 tb.startEchoServer(p, Testbed.Proto.TCP, ECHO2);
                 tb.startStreamServer(p, STREAM);
             }
-            api = MockApiServer.start(tb, logRoot.resolve(tb.prefix()));
+            api = faultProxy ? MockApiServer.startBehindFaultProxy(tb, logRoot.resolve(tb.prefix()))
+                    : MockApiServer.start(tb, logRoot.resolve(tb.prefix()));
             return new E2eNode(tb, api, logRoot);
         } catch (IOException | RuntimeException e) {
             if (api != null) api.close();
@@ -89,11 +98,28 @@ final class E2eNode implements AutoCloseable {
 
     /** Starts the agent against the mock API server and waits until /healthz is 200. */
     AgentProcess startAgent(boolean socketLb) throws IOException {
+        return startAgent(socketLb, List.of());
+    }
+
+    /** As {@link #startAgent(boolean)}, with more flags. */
+    AgentProcess startAgent(boolean socketLb, List<String> extraArgs) throws IOException {
+        AgentProcess.Settings s = nextAgentSettings(socketLb);
+        agent = AgentProcess.start(tb, new AgentProcess.Settings(s.source(), s.socketLb(), s.bpffsRoot(), s.logFile(),
+                extraArgs), AGENT_READY);
+        return agent;
+    }
+
+    /** Starts the agent against the mock API server without waiting for anything (it may not become healthy). */
+    AgentProcess launchAgent(boolean socketLb) throws IOException {
+        agent = AgentProcess.launch(tb, nextAgentSettings(socketLb));
+        return agent;
+    }
+
+    private AgentProcess.Settings nextAgentSettings(boolean socketLb) {
         if (agent != null && agent.isAlive()) throw new IllegalStateException("an agent is already running");
         String mode = socketLb ? "socketlb" : "perpacket";
         Path log = logDir.resolve(tb.prefix() + "-agent-" + agentRuns.incrementAndGet() + "-" + mode + ".log");
-        agent = AgentProcess.start(tb, AgentProcess.Settings.kubeconfig(tb, api.kubeconfig(), socketLb, log), AGENT_READY);
-        return agent;
+        return AgentProcess.Settings.kubeconfig(tb, api.kubeconfig(), socketLb, log);
     }
 
     AgentProcess agent() {

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One two-node cluster per test class, both agents started with {@code --node-devices eth0} (traffic
- * from the external client arrives there); subclasses choose the datapath. Every test's Services and
+ * from the external client arrives there); subclasses choose the datapath, and may choose a pod network
+ * made by real CNI plugins ({@link #layout()}). Every test's Services and
  * EndpointSlices are deleted after it, so the scenarios stay independent of their order.
  */
 @Tag("privileged")
@@ -31,11 +32,19 @@ abstract class NodeDevicesClusterE2e {
     /** Whether the agents run socket LB (pods start inside their node's cgroup) or per-packet LB only. */
     abstract boolean socketLb();
 
+    /**
+     * The pod network made by real CNI plugins, with the agents' devices for it
+     * ({@link CniLayout#agentArgs()}); null (the default): the testbed's own veths and routes.
+     */
+    CniLayout layout() {
+        return null;
+    }
+
     @BeforeAll
     void startCluster() throws IOException {
-        c = E2eCluster.create(getClass().getSimpleName());
+        c = E2eCluster.create(getClass().getSimpleName(), layout());
         try {
-            c.startAgents(socketLb(), List.of("--node-devices", Cluster.NODE_DEVICE));
+            c.startAgents(socketLb(), layout() == null ? List.of("--node-devices", Cluster.NODE_DEVICE) : layout().agentArgs());
         } catch (IOException | RuntimeException e) {
             try {
                 c.close();

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A running {@link UdpStreamClient} in a pod: its answers as they come, to ask when a given backend
+ * A running {@link UdpStreamClient} (or {@link DnsStreamClient}) in a pod: its answers as they come, to ask when a given backend
  * first answered. The process is tracked by the node (stopped with it at the latest) and stopped by
  * {@link #close()}.
  */
@@ -38,14 +38,28 @@ final class UdpStream implements AutoCloseable {
     /** Starts the client in {@code from} (inside the node's cgroup if {@code inCgroup}) toward ip:port from sourcePort. */
     static UdpStream start(Testbed node, Pod from, boolean inCgroup, String ip, int port, int sourcePort)
             throws IOException {
-        List<String> cmd = node.clientCommand(from, inCgroup,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(node, from, inCgroup, "udp-stream-", UdpStreamClient.class, ip, Integer.toString(port), Integer.toString(sourcePort));
+    }
+
+    /**
+     * Starts a {@link DnsStreamClient} in {@code from} asking the DNS server at {@code dnsIp} for
+     * {@code name} from {@code sourcePort}; its OK lines carry the answer's first address.
+     */
+    static UdpStream startDns(Testbed node, Pod from, boolean inCgroup, String dnsIp, String name, int sourcePort)
+            throws IOException {
+        return start(node, from, inCgroup, "dns-stream-", DnsStreamClient.class, dnsIp, name, Integer.toString(sourcePort));
+    }
+
+    private static UdpStream start(Testbed node, Pod from, boolean inCgroup, String logPrefix, Class<?> main, String... args)
+            throws IOException {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx48m",
-                "-cp", System.getProperty("java.class.path"), UdpStreamClient.class.getName(),
-                ip, Integer.toString(port), Integer.toString(sourcePort), Integer.toString(WAIT_MS),
-                Integer.toString(MAX_SECONDS));
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        argv.addAll(List.of(args));
+        argv.addAll(List.of(Integer.toString(WAIT_MS), Integer.toString(MAX_SECONDS)));
+        List<String> cmd = node.clientCommand(from, inCgroup, argv.toArray(String[]::new));
         Process p = node.processes().track(new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.appendTo(node.logDir().resolve("udp-stream-" + from.name() + ".log").toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(node.logDir().resolve(logPrefix + from.name() + ".log").toFile()))
                 .start());
         return new UdpStream(node, p);
     }
@@ -75,6 +89,29 @@ final class UdpStream implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** The times of the OK lines at or after {@code since}, in order. */
+    List<Instant> answersSince(Instant since) {
+        synchronized (lines) {
+            return lines.stream().filter(l -> l.startsWith("OK ")).map(UdpStream::at).flatMap(Optional::stream)
+                    .filter(t -> !t.isBefore(since)).toList();
+        }
+    }
+
+    /**
+     * The longest time without an answer between {@code since} and the last answer: from
+     * {@code since} to the first answer, and between answers in a row.
+     */
+    Duration longestGap(Instant since) {
+        Duration longest = Duration.ZERO;
+        Instant prev = since;
+        for (Instant t : answersSince(since)) {
+            Duration d = Duration.between(prev, t);
+            if (d.compareTo(longest) > 0) longest = d;
+            prev = t;
+        }
+        return longest;
     }
 
     /** When a line of the client's was written (its second field), if it is one. */

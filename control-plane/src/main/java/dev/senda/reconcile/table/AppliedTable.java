@@ -22,6 +22,8 @@ import java.util.Objects;
 public final class AppliedTable<K extends Comparable<? super K>, V> {
     private final TypedMap<K, V> map;
     private final Map<K, V> applied = new HashMap<>();
+    /** Bumped by every change of the mirror, so a reader can cache what it derived from it. */
+    private long version;
 
     public AppliedTable(TypedMap<K, V> map) {
         this.map = Objects.requireNonNull(map, "map");
@@ -31,6 +33,12 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
     public void reload() {
         applied.clear();
         applied.putAll(map.entries());
+        version++;
+    }
+
+    /** Changes with every write, delete and reload: equal versions mean an unchanged mirror. */
+    public long version() {
+        return version;
     }
 
     /** The mirror, read-only. */
@@ -49,10 +57,12 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
     void put(K key, V value) {
         map.put(key, value);
         applied.put(key, value);
+        version++;
     }
 
     void delete(K key) {
         map.delete(key);
         applied.remove(key);
+        version++;
     }
 }

@@ -25,6 +25,11 @@ public record Capabilities(long effective) {
     public enum Cap {
         /** Attach programs to devices and cgroups; load networking program types. */
         NET_ADMIN(12),
+        /**
+         * Read another process's {@code /proc/<pid>/ns/net} whatever its user and capabilities (the
+         * kernel's ptrace access check); see {@link #FOR_POD_NAMESPACES}.
+         */
+        SYS_PTRACE(19),
         /** Mount bpffs, create and enter network namespaces; also allows everything CAP_BPF does. */
         SYS_ADMIN(21),
         /** Load programs and create maps (Linux 5.8+; CAP_SYS_ADMIN covers it on every kernel). */
@@ -49,6 +54,18 @@ public record Capabilities(long effective) {
      * namespaces and also grants what CAP_BPF and CAP_PERFMON do, on every kernel.
      */
     public static final List<Cap> REQUIRED_FOR_DATAPATH = List.of(Cap.NET_ADMIN, Cap.SYS_ADMIN);
+
+    /**
+     * What finding the pods' network namespaces needs besides: to close connected UDP sockets whose
+     * backend left, the agent reads {@code /proc/<pid>/ns/net} of the processes under
+     * {@code --cgroup-root} ({@code CgroupNetns}). The kernel lets one process read those links of
+     * another only when both run as the same user and the reader holds every capability the other
+     * has, or when the reader holds CAP_SYS_PTRACE; pods' processes run as other users or with
+     * capabilities the agent lacks. Not needed to start (the datapath runs without it; those sockets
+     * are then left open), so not in {@link #REQUIRED_FOR_DATAPATH}; {@code deploy/daemonset.yaml}
+     * grants both lists (a test compares), with {@code hostPID}, for the same reason.
+     */
+    public static final List<Cap> FOR_POD_NAMESPACES = List.of(Cap.SYS_PTRACE);
 
     /** Those of this process (the JVM), read now. */
     public static Capabilities ofThisProcess() {

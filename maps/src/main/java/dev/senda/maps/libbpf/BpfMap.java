@@ -184,6 +184,26 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
+     * Sets the capacity of a not-yet-loaded map ({@code bpf_map__set_max_entries}), overriding the
+     * {@code max_entries} its C declaration compiled in. A pinned map is reused at load only when its
+     * capacity equals this one (libbpf refuses it otherwise), so resize pins first: see
+     * {@link dev.senda.maps.size.MapResize}.
+     */
+    public void setMaxEntries(int maxEntries) {
+        if (owner == null) throw new IllegalStateException("map " + name + " is not part of an object");
+        owner.ensureOpen();
+        if (owner.isLoaded()) throw new IllegalStateException("map " + name + ": object already loaded");
+        if (maxEntries < 1) throw new IllegalArgumentException("map " + name + ": max_entries " + maxEntries);
+        Libbpf.check(Lib.bpf_map__set_max_entries(map, maxEntries), "set max_entries of map " + name);
+    }
+
+    /** The capacity: of an object's map as declared or set (before load too), else the kernel's. */
+    public int maxEntries() {
+        if (owner != null) return Lib.bpf_map__max_entries(map);
+        return info().maxEntries();
+    }
+
+    /**
      * Sets the initial contents of a not-yet-loaded map (used for {@code .rodata}: load-time
      * constants). Only for maps of a {@link BpfObject} before {@link BpfObject#load}.
      */

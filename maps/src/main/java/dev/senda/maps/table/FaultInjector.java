@@ -35,12 +35,12 @@ public final class FaultInjector {
     }
 
     /** Counts one write; throws when it is the armed one. */
-    synchronized void count(String what) {
+    synchronized void count(java.util.function.Supplier<String> what) {
         writes++;
         if (writes == failAt) {
             failAt = 0;
             failures++;
-            throw new MapWriteException("injected failure of write #" + writes + ": " + what);
+            throw new MapWriteException("injected failure of write #" + writes + ": " + what.get());
         }
     }
 }

@@ -76,7 +76,21 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
         try {
             map.update(k, v);
         } catch (LibbpfException e) {
+            if (e.errno() == LibbpfException.E2BIG) {
+                int capacity = capacity();
+                throw new MapFullException(name(), capacity, "write to " + name() + " for " + key + " failed: map full ("
+                        + (capacity < 0 ? "max_entries" : capacity + " entries") + ")", e);
+            }
             throw new MapWriteException("write to " + name() + " for " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The map's {@code max_entries}, or -1 when the kernel cannot say. */
+    public int capacity() {
+        try {
+            return map.info().maxEntries();
+        } catch (LibbpfException e) {
+            return -1;
         }
     }
 

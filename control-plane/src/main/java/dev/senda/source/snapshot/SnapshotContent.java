@@ -1,0 +1,163 @@
+package dev.senda.source.snapshot;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.senda.model.Snapshot;
+import dev.senda.source.Kind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The payload of a snapshot: the API objects the agent's inputs were converted from, as the API
+ * server served them, in JSON: {@code {"writtenAt": "<RFC 3339>", "objects": [<object>, ...]}}.
+ *
+ * <p>Why API objects and not Senda's model records: a snapshot is read by the agent that runs after
+ * a reboot, which may be a newer (or older) build whose model records or {@link dev.senda.source.Kinds}
+ * differ. API objects are stable (their apiVersion says what they are), and reading them goes through
+ * the same {@link Kind#convert converters} as a live sync, so a restore means exactly what the same
+ * objects from the API server would. A kind this agent does not consume (written by a build that
+ * consumed more) is skipped and counted; a kind it consumes that the snapshot lacks (written by a
+ * build that consumed fewer) reads as empty, as for a cluster without such objects.
+ *
+ * <p>Each object's {@code metadata.managedFields} and kubectl's last-applied-configuration annotation
+ * are left out: no converter reads them, and they are often most of an object's size.
+ */
+public final class SnapshotContent {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** fabric8's configuration of {@link #MAPPER}, so objects (de)serialize as the API client does it. */
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(MAPPER, true);
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private SnapshotContent() {
+    }
+
+    /**
+     * What a snapshot's payload held.
+     *
+     * @param writtenAt when the snapshot was taken
+     * @param inputs    the model objects of every kind this agent consumes, as a source would deliver them
+     * @param objects   how many objects were converted into {@code inputs}
+     * @param skipped   objects of kinds this agent does not consume, by "apiVersion kind"
+     */
+    public record Decoded(Instant writtenAt, Snapshot inputs, int objects, SortedMap<String, Integer> skipped) {
+        public Decoded {
+            skipped = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
+        }
+    }
+
+    /** The payload for {@code objects} taken at {@code writtenAt}; the objects themselves are not modified. */
+    public static byte[] encode(Instant writtenAt, Collection<? extends HasMetadata> objects) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, objects.size() * 1024));
+        try (JsonGenerator json = MAPPER.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("writtenAt", writtenAt.toString());
+            json.writeArrayFieldStart("objects");
+            for (HasMetadata o : objects) {
+                ObjectNode node = MAPPER.valueToTree(o);
+                JsonNode meta = node.path("metadata");
+                if (meta instanceof ObjectNode m) {
+                    m.remove("managedFields");
+                    if (m.path("annotations") instanceof ObjectNode a) {
+                        a.remove(LAST_APPLIED);
+                        if (a.isEmpty()) m.remove("annotations");
+                    }
+                }
+                MAPPER.writeTree(json, node);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize the snapshot", e); // in memory: a bug, not I/O
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The model objects of {@code kinds} in a payload. All or nothing: an object of a listed kind that
+     * does not read as that kind makes the whole payload corrupt, never a partial result.
+     *
+     * @throws CorruptSnapshotException naming the first problem
+     */
+    public static Decoded decode(byte[] payload, List<Kind<?, ?>> kinds) throws CorruptSnapshotException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(payload);
+        } catch (IOException e) {
+            throw new CorruptSnapshotException("payload is not JSON: " + firstLine(e.getMessage()), e);
+        }
+        if (root == null || !root.isObject()) throw new CorruptSnapshotException("payload is not a JSON object");
+        Instant writtenAt;
+        try {
+            writtenAt = Instant.parse(root.path("writtenAt").asText(""));
+        } catch (DateTimeParseException e) {
+            throw new CorruptSnapshotException("payload has no valid writtenAt", e);
+        }
+        JsonNode objects = root.path("objects");
+        if (!objects.isArray()) throw new CorruptSnapshotException("payload has no objects array");
+
+        Map<String, Kind<?, ?>> byName = new HashMap<>();
+        for (Kind<?, ?> k : kinds) byName.put(k.qualifiedName(), k);
+        Map<Kind<?, ?>, List<Object>> byKind = new LinkedHashMap<>();
+        SortedMap<String, Integer> skipped = new TreeMap<>();
+        int converted = 0;
+        for (int i = 0; i < objects.size(); i++) {
+            JsonNode node = objects.get(i);
+            String name = node.path("apiVersion").asText("") + " " + node.path("kind").asText("");
+            if (name.isBlank()) throw new CorruptSnapshotException("object " + i + " has no apiVersion and kind");
+            Kind<?, ?> kind = byName.get(name);
+            if (kind == null) {
+                skipped.merge(name, 1, Integer::sum);
+                continue;
+            }
+            byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(convert(kind, node, i));
+            converted++;
+        }
+        Snapshot.Builder b = Snapshot.builder();
+        byKind.forEach((kind, list) -> putAll(b, kind, list));
+        return new Decoded(writtenAt, b.build(), converted, skipped);
+    }
+
+    private static <F extends HasMetadata, T> T convert(Kind<F, T> kind, JsonNode node, int index)
+            throws CorruptSnapshotException {
+        T model;
+        try {
+            F api = SERIALIZATION.convertValue(node, kind.apiType());
+            if (api.getMetadata() == null || api.getMetadata().getName() == null) {
+                throw new CorruptSnapshotException("object " + index + " (" + kind + ") has no metadata.name");
+            }
+            model = kind.convert(api);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptSnapshotException("object " + index + " does not read as a " + kind.qualifiedName() + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+        if (model == null) throw new CorruptSnapshotException("object " + index + " (" + kind + ") converts to nothing");
+        return model;
+    }
+
+    @SuppressWarnings("unchecked") // every element of list was produced by kind's converter, so it is a T
+    private static <T> void putAll(Snapshot.Builder b, Kind<?, T> kind, List<Object> list) {
+        b.putAll(kind, (List<T>) (List<?>) list);
+    }
+
+    private static String firstLine(String s) {
+        String m = String.valueOf(s);
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

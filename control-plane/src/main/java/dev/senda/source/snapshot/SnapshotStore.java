@@ -1,0 +1,119 @@
+package dev.senda.source.snapshot;
+
+import dev.senda.source.Kind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's snapshot of its inputs on disk: one file, {@value #FILE_NAME}, in the state directory
+ * ({@code --state-dir}), in {@link SnapshotFile}'s format around {@link SnapshotContent}.
+ *
+ * <p>Writes are atomic: the bytes go to a temporary file in the same directory, which is fsynced and
+ * renamed over the old file, and then the directory is fsynced; a crash or power loss at any moment
+ * leaves the old snapshot or the new one, never a mix (a torn file would fail its checksum anyway).
+ * Files are created 0600 (they hold cluster objects) in a directory created 0700.
+ *
+ * <p>{@link #load} never throws: a missing file is an empty result, and a file that cannot be read
+ * or fails any check is an empty result with exactly one log line saying why.
+ */
+public final class SnapshotStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+    public static final String FILE_NAME = "inputs.snapshot";
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    private final Path dir;
+    private final Path file;
+
+    public SnapshotStore(Path stateDir) {
+        this.dir = stateDir.toAbsolutePath().normalize();
+        this.file = dir.resolve(FILE_NAME);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Writes {@code objects}, taken at {@code at}, replacing the previous snapshot atomically.
+     *
+     * @return the file's size in bytes
+     * @throws IOException when any step fails; the previous snapshot is then still in place
+     */
+    public long write(Instant at, Collection<? extends HasMetadata> objects) throws IOException {
+        byte[] bytes = SnapshotFile.encode(SnapshotContent.encode(at, objects));
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Path temp = dir.resolve(FILE_NAME + TEMP_SUFFIX);
+        try {
+            Files.deleteIfExists(temp); // a leftover of a crash, maybe with other permissions
+            try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot rename atomically in " + dir + ": " + e.getMessage(), e);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        syncDirectory();
+        return bytes.length;
+    }
+
+    /** Makes the rename durable: without it a power loss may forget the new directory entry. */
+    private void syncDirectory() throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /**
+     * The snapshot's objects of {@code kinds}; empty when there is no snapshot, or (with one WARN line
+     * naming the file and the reason) when it cannot be read or fails a check. All or nothing.
+     */
+    public Optional<SnapshotContent.Decoded> load(List<Kind<?, ?>> kinds) {
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > SnapshotFile.HEADER_BYTES + (long) SnapshotFile.MAX_PAYLOAD_BYTES) {
+                LOG.warn("ignoring snapshot {}: {} bytes, larger than any snapshot this agent writes", file, size);
+                return Optional.empty();
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            LOG.info("no snapshot at {}", file);
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("ignoring snapshot {}: cannot read it: {}", file, e.toString());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SnapshotContent.decode(SnapshotFile.decode(bytes), kinds));
+        } catch (CorruptSnapshotException e) {
+            LOG.warn("ignoring snapshot {}: {}", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

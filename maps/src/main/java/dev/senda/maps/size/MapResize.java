@@ -1,0 +1,162 @@
+package dev.senda.maps.size;
+
+import dev.senda.maps.libbpf.BpfMap;
+import dev.senda.maps.libbpf.BpfObject;
+import dev.senda.maps.libbpf.LibbpfException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Gives pinned maps the configured size, keeping their entries: a map pinned by an earlier agent
+ * with another {@code max_entries} (its flag changed, or the memory-derived default did) would be
+ * refused by libbpf at load. So, before the objects load, {@link #prepare} moves each such pin aside
+ * (to {@code <name>_resizing}), the load creates the map anew at the configured size and pins it, and
+ * {@link Pending#finish} copies every entry of the old map into the new one and removes the old pin.
+ * The programs still attached read the old map until the agent replaces them, moments later; entries
+ * the datapath writes in between (new conntrack flows) are not carried over.
+ *
+ * <p>Never loses entries silently: a map holding more entries than the new size can take is refused
+ * before anything is touched, with the flag, the pinned size and the count ({@link #prepare} throws).
+ * An agent that dies between the two steps leaves the {@code _resizing} pin, which the next start
+ * copies from in the same way.
+ */
+public final class MapResize {
+    private static final Logger LOG = LoggerFactory.getLogger(MapResize.class);
+    /** Suffix of a pin moved aside (bpffs refuses '.' in names). */
+    static final String ASIDE = "_resizing";
+
+    private MapResize() {
+    }
+
+    /** One map moved aside, to be copied into the new map of the same name. */
+    public record Moved(String mapName, Path aside, int oldSize, int newSize) {
+    }
+
+    /** The maps moved aside by {@link #prepare}; {@link #finish} completes them. */
+    public record Pending(List<Moved> moved) {
+        public Pending {
+            moved = List.copyOf(moved);
+        }
+
+        /**
+         * Copies each moved map into its new map (found in the first of {@code objects} that declares it)
+         * and removes the old pin.
+         *
+         * @return one line per map, for the log
+         */
+        public List<String> finish(List<BpfObject> objects) {
+            List<String> done = new ArrayList<>();
+            for (Moved m : moved) {
+                BpfMap target = find(objects, m.mapName()).orElseThrow(() ->
+                        new IllegalStateException("no loaded object declares " + m.mapName()));
+                int copied = 0;
+                try (BpfMap old = BpfMap.openPinned(m.aside())) {
+                    for (byte[] key : old.keys()) {
+                        byte[] value = old.lookup(key);
+                        if (value == null) continue;  // gone since the key walk (LRU eviction)
+                        target.update(key, value);
+                        copied++;
+                    }
+                }
+                try {
+                    Files.delete(m.aside());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("remove " + m.aside(), e);
+                }
+                String line = m.mapName() + " resized from " + m.oldSize() + " to " + m.newSize() + " entries, "
+                        + copied + " entries copied";
+                LOG.info("{}", line);
+                done.add(line);
+            }
+            return done;
+        }
+
+        /**
+         * Undoes {@link #prepare} after a failed load: each map moved aside goes back to its pin (a new
+         * pin the failed load left is removed first), so the running datapath's maps are where they were.
+         */
+        public void rollback() {
+            for (Moved m : moved) {
+                if (m.oldSize() < 0) continue;  // a leftover of an earlier start: stays for the next one
+                Path pin = m.aside().resolveSibling(m.mapName());
+                try {
+                    Files.deleteIfExists(pin);
+                    Files.move(m.aside(), pin, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    LOG.warn("cannot move {} back to {} ({}): the next start copies from it", m.aside(), pin,
+                            e.toString());
+                }
+            }
+        }
+
+        private static Optional<BpfMap> find(List<BpfObject> objects, String name) {
+            for (BpfObject o : objects) {
+                try {
+                    return Optional.of(o.map(name));
+                } catch (LibbpfException e) {
+                    // not in this object
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Moves aside every pin under {@code bpffsRoot} of a sized map whose {@code max_entries} differs
+     * from {@code sizes}, after checking that each one's entries fit in its new size.
+     *
+     * @throws IllegalArgumentException naming the flag, the pinned size and the entry count, when a map
+     *                                  holds more entries than its new size; nothing was moved then
+     */
+    public static Pending prepare(Path bpffsRoot, MapSizes sizes) {
+        record Plan(String name, Path pin, Path aside, int oldSize, int newSize) {
+        }
+        List<Plan> plans = new ArrayList<>();
+        List<Moved> leftovers = new ArrayList<>();
+        for (MapSizeSetting setting : MapSizeSetting.ALL) {
+            int wanted = sizes.of(setting);
+            for (String name : setting.mapNames()) {
+                Path pin = bpffsRoot.resolve(name);
+                Path aside = bpffsRoot.resolve(name + ASIDE);
+                if (Files.exists(aside)) {
+                    // an earlier resize that did not finish: copy from it into whatever gets pinned now
+                    if (Files.exists(pin)) throw new IllegalStateException(pin + " and " + aside + " both exist: "
+                            + "remove one (" + aside + " holds the entries of an unfinished resize)");
+                    leftovers.add(new Moved(name, aside, -1, wanted));
+                    continue;
+                }
+                if (!Files.exists(pin)) continue;
+                try (BpfMap map = BpfMap.openPinned(pin)) {
+                    int size = map.info().maxEntries();
+                    if (size == wanted) continue;
+                    int count = map.keys().size();
+                    if (count > wanted) {
+                        throw new IllegalArgumentException(setting.flag() + ": " + wanted + " is too small: the pinned "
+                                + name + " (max_entries " + size + ") holds " + count + " entries; give at least "
+                                + count + ", or remove entries first");
+                    }
+                    plans.add(new Plan(name, pin, aside, size, wanted));
+                }
+            }
+        }
+        List<Moved> moved = new ArrayList<>(leftovers);
+        for (Plan p : plans) {
+            try {
+                Files.move(p.pin(), p.aside(), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("move " + p.pin() + " aside for resizing", e);
+            }
+            moved.add(new Moved(p.name(), p.aside(), p.oldSize(), p.newSize()));
+        }
+        return new Pending(moved);
+    }
+}
