@@ -90,7 +90,7 @@ public final class FaultInjectingTypedMap<K, V> implements TypedMap<K, V> {
                 forwardPuts(batchKeys.subList(0, i), values.subList(0, i));
                 throw new BatchWriteException(i, e);
             }
-            if (keys != null) added.add(key);
+            if (keys != null && !keys.contains(key)) added.add(key);
         }
         forwardPuts(batchKeys, values);
     }
