@@ -19,6 +19,7 @@ import dev.senda.net.IpFamily;
 import dev.senda.reconcile.table.AppliedTable;
 import dev.senda.reconcile.table.Step;
 import dev.senda.reconcile.table.PhasedWriter;
+import dev.senda.reconcile.table.WriteMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +103,18 @@ public final class LbReconciler {
         this.sourceRanges = new AppliedTable<>(maps.sourceRanges());
         this.writeOrder = LbWriteOrder.phases(services, backends, revNats, sourceRanges,
                 id -> desiredServiceIds.contains(id), this::slotPointsAt);
+    }
+
+    /**
+     * How the maps are written: {@link WriteMode#BATCHED} (the default: runs of writes to one map as
+     * {@code BPF_MAP_*_BATCH} syscalls) or {@link WriteMode#SINGLE} (one syscall per write). The outcome
+     * is the same, write for write; benchmarks compare the two.
+     */
+    public synchronized void writeMode(WriteMode mode) {
+        services.writeMode(mode);
+        backends.writeMode(mode);
+        revNats.writeMode(mode);
+        sourceRanges.writeMode(mode);
     }
 
     /** Whether a slot in the maps points at a backend id; recomputed only after the slots changed. */

@@ -1,9 +1,11 @@
 package dev.senda.reconcile.table;
 
+import dev.senda.maps.table.BatchWriteException;
 import dev.senda.maps.table.TypedMap;
 
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,7 +14,8 @@ import java.util.Objects;
  *
  * <p>The mirror is updated only after a write succeeded. Because a failed write leaves its entry
  * unchanged (the {@link TypedMap} contract), the mirror always equals what really landed, and the
- * next apply's diff is exactly the set of writes still missing.
+ * next apply's diff is exactly the set of writes still missing. A batch ({@link #putAll},
+ * {@link #deleteAll}) mirrors exactly the elements the map says landed ({@link BatchWriteException}).
  *
  * <p>Not thread-safe; owned by one reconciler.
  *
@@ -24,12 +27,25 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
     private final Map<K, V> applied = new HashMap<>();
     /** Bumped by every change of the mirror, so a reader can cache what it derived from it. */
     private long version;
+    private WriteMode writeMode = WriteMode.BATCHED;
 
     public AppliedTable(TypedMap<K, V> map) {
         this.map = Objects.requireNonNull(map, "map");
     }
 
-    /** Replaces the mirror with what the map holds now (start, periodic drift repair). */
+    /** How {@link PhasedWriter} writes this table; {@link WriteMode#BATCHED} unless set. */
+    public WriteMode writeMode() {
+        return writeMode;
+    }
+
+    public void writeMode(WriteMode mode) {
+        this.writeMode = Objects.requireNonNull(mode, "mode");
+    }
+
+    /**
+     * Replaces the mirror with what the map holds now (start, periodic drift repair); a kernel map is
+     * read with {@code BPF_MAP_LOOKUP_BATCH} where its type has it.
+     */
     public void reload() {
         applied.clear();
         applied.putAll(map.entries());
@@ -63,6 +79,36 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
     void delete(K key) {
         map.delete(key);
         applied.remove(key);
+        version++;
+    }
+
+    /**
+     * Puts in order as one batch, mirroring what landed.
+     *
+     * @throws BatchWriteException when an element failed: the mirror holds the ones before it
+     */
+    void putAll(List<K> keys, List<V> values) {
+        try {
+            map.putAll(keys, values);
+        } catch (BatchWriteException e) {
+            for (int i = 0; i < e.landed(); i++) applied.put(keys.get(i), values.get(i));
+            version++;
+            throw e;
+        }
+        for (int i = 0; i < keys.size(); i++) applied.put(keys.get(i), values.get(i));
+        version++;
+    }
+
+    /** Deletes in order as one batch, mirroring what landed; throws as {@link #putAll}. */
+    void deleteAll(List<K> keys) {
+        try {
+            map.deleteAll(keys);
+        } catch (BatchWriteException e) {
+            for (int i = 0; i < e.landed(); i++) applied.remove(keys.get(i));
+            version++;
+            throw e;
+        }
+        for (K key : keys) applied.remove(key);
         version++;
     }
 }

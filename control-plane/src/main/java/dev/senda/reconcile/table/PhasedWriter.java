@@ -1,5 +1,6 @@
 package dev.senda.reconcile.table;
 
+import dev.senda.maps.table.BatchWriteException;
 import dev.senda.maps.table.MapWriteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * Makes tables hold their desired entries by running {@link Phase}s in order, writing only entries
@@ -26,6 +26,16 @@ import java.util.function.Supplier;
  * its deleted entries hold, and the additions that failed for lack of room would never succeed (a
  * deadlock seen with 7,000 Services in a 65,536-entry map). Every write is an upsert or an idempotent
  * delete, so the next apply retries exactly what is missing.
+ *
+ * <p>Execution: the writes are performed in exactly that order, but a run of consecutive writes of one
+ * kind to one table whose writes are due (none skipped) goes to the map as one batch
+ * ({@link AppliedTable#writeMode() BATCHED}, the default): a few {@code BPF_MAP_*_BATCH} syscalls
+ * instead of one per write. A batch stops at its first failed write and says how many landed; those are
+ * mirrored, the failed one is handled as a single failed write would be, and execution goes on after it
+ * with skips decided afresh. Whether a write is due is decided without side effects while a batch is
+ * gathered, and no failure can happen between that decision and the write, so the outcome (entries
+ * landed, failures, groups skipped, the point a fatal failure stops at) equals that of one write at a
+ * time ({@link WriteMode#SINGLE}), write for write.
  *
  * <p>Reports are bounded: the {@link Outcome} counts every failed write but keeps the lines of the
  * first {@link #KEPT_ERRORS} only, so a map that refuses 100,000 entries costs neither megabytes of
@@ -97,20 +107,28 @@ public final class PhasedWriter {
                         collect(phase, desired, writes);
                         for (Write w : writes) byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
                     }
-                    for (List<Write> group : byGroup.values()) {
-                        // A group missing something it requires writes nothing at all (no slot left
-                        // behind without its header to take room in a full map).
-                        if (group.stream().anyMatch(w -> run.skips(w.group(), w.requires()))) continue;
-                        if (!run.all(group)) break;
-                    }
+                    // A group missing something it requires writes nothing at all (no slot left
+                    // behind without its header to take room in a full map).
+                    run.groups(byGroup.values());
                 }
             }
         }
         return new Outcome(run.writes, run.failures, run.errors);
     }
 
-    /** One write an apply may do: its phase, group, the group it requires (or null) and the operation. */
-    private record Write(Phase<?, ?> phase, Object group, Object requires, Supplier<String> what, Runnable op) {
+    /**
+     * One write an apply may do: its phase, group, the group it requires (or null), the key and the value
+     * (the desired one of a put, the applied one of a delete). A put or a delete as its phase's kind says.
+     */
+    private record Write(Phase<?, ?> phase, Object group, Object requires, Object key, Object value) {
+        boolean put() {
+            return phase.kind() == Phase.Kind.PUT;
+        }
+
+        /** For error lines only: built when a write failed. */
+        String what() {
+            return put() ? "put " + key + " = " + value : "delete " + key;
+        }
     }
 
     /** The writes {@code phase} selects, in key order, against the mirror as it is now. */
@@ -122,18 +140,20 @@ public final class PhasedWriter {
                 K key = e.getKey();
                 V value = e.getValue();
                 if (!phase.selects().test(key, wanted) || value.equals(table.get(key))) continue;
-                out.add(new Write(phase, phase.group().apply(key, value), phase.requires().apply(key, value),
-                        () -> "put " + key + " = " + value, () -> table.put(key, value)));
+                out.add(new Write(phase, phase.group().apply(key, value), phase.requires().apply(key, value), key, value));
             }
         } else {
             for (Map.Entry<K, V> e : new TreeMap<>(table.applied()).entrySet()) {
                 K key = e.getKey();
                 if (wanted.containsKey(key) || !phase.selects().test(key, wanted)) continue;
                 out.add(new Write(phase, phase.group().apply(key, e.getValue()),
-                        phase.requires().apply(key, e.getValue()), () -> "delete " + key, () -> table.delete(key)));
+                        phase.requires().apply(key, e.getValue()), key, e.getValue()));
             }
         }
     }
+
+    /** Most writes in one batch: bounds the buffers a batch needs (a kernel map splits it further). */
+    static final int MAX_BATCH = 8192;
 
     /** The state of one apply. */
     private static final class Run {
@@ -156,35 +176,157 @@ public final class PhasedWriter {
             return false;
         }
 
+        /** Whether {@link #skips} would say so, without its side effect: to gather a batch. */
+        private boolean wouldSkip(Write w) {
+            return failedGroups.contains(w.group()) || (w.requires() != null && failedGroups.contains(w.requires()));
+        }
+
         /** Performs {@code writes} in order, skipping those of failed groups; false when the apply must stop. */
         boolean all(List<Write> writes) {
-            for (Write w : writes) {
-                if (skips(w.group(), w.requires())) continue;
-                if (!write(w)) return false;
+            return perform(writes, null);
+        }
+
+        /**
+         * Performs {@code groups} in order, each whole: a group with a write that would be skipped at its
+         * start writes nothing; false when the apply must stop.
+         */
+        boolean groups(java.util.Collection<List<Write>> groups) {
+            List<Write> seq = new ArrayList<>();
+            List<Integer> ends = new ArrayList<>();
+            for (List<Write> group : groups) {
+                seq.addAll(group);
+                ends.add(seq.size());
+            }
+            int[] groupEnd = new int[seq.size()];
+            java.util.Arrays.fill(groupEnd, -1);
+            int start = 0;
+            for (int end : ends) {
+                if (end > start) groupEnd[start] = end;
+                start = end;
+            }
+            return perform(seq, groupEnd);
+        }
+
+        /**
+         * The one executor: {@code seq} in order, with skips decided write by write and, where
+         * {@code groupEnd[i] >= 0}, a whole-group check at {@code i} (the group being {@code i} until
+         * {@code groupEnd[i]}); {@code groupEnd} null: no group checks.
+         */
+        private boolean perform(List<Write> seq, int[] groupEnd) {
+            int n = seq.size();
+            int checked = -1; // group starts at or before this index have had their check
+            int pos = 0;
+            while (pos < n) {
+                if (groupEnd != null && groupEnd[pos] >= 0 && pos > checked) {
+                    List<Write> group = seq.subList(pos, groupEnd[pos]);
+                    if (group.stream().anyMatch(w -> skips(w.group(), w.requires()))) {
+                        pos = groupEnd[pos];
+                        continue;
+                    }
+                    checked = pos;
+                }
+                Write w = seq.get(pos);
+                if (skips(w.group(), w.requires())) {
+                    pos++;
+                    continue;
+                }
+                int end = batchEnd(seq, groupEnd, pos);
+                if (end - pos == 1) {
+                    if (!write(w)) return false;
+                    pos++;
+                    continue;
+                }
+                int landed = batch(seq.subList(pos, end));
+                // Every group start up to the write that failed (or to the end) was checked while gathering.
+                checked = Math.max(checked, Math.min(pos + landed, end - 1));
+                writes += landed;
+                pos += landed;
+                if (pos < end) { // the batch stopped at seq[pos]: failed as a single write of it would have
+                    if (!failed(seq.get(pos), lastFailure)) return false;
+                    pos++;
+                }
             }
             return true;
         }
 
+        /**
+         * The end (exclusive) of the batch starting at {@code pos}: the writes after it of the same
+         * table and kind that are due now (not skipped, their group's check passing), at most
+         * {@link #MAX_BATCH}; {@code pos + 1} for a table written one write at a time.
+         */
+        private int batchEnd(List<Write> seq, int[] groupEnd, int pos) {
+            Write first = seq.get(pos);
+            AppliedTable<?, ?> table = first.phase().table();
+            if (table.writeMode() == WriteMode.SINGLE) return pos + 1;
+            int end = pos + 1;
+            while (end < seq.size() && end - pos < MAX_BATCH) {
+                Write w = seq.get(end);
+                if (w.phase().table() != table || w.put() != first.put() || wouldSkip(w)) break;
+                if (groupEnd != null && groupEnd[end] >= 0
+                        && seq.subList(end, groupEnd[end]).stream().anyMatch(this::wouldSkip)) break;
+                end++;
+            }
+            return end;
+        }
+
+        /** Why the last {@link #batch} stopped short. */
+        private MapWriteException lastFailure;
+
+        /** Performs {@code batch} (one table, one kind) as one; returns how many landed. */
+        private int batch(List<Write> batch) {
+            try {
+                batchOf(batch.getFirst().phase().table(), batch);
+                return batch.size();
+            } catch (BatchWriteException e) {
+                lastFailure = e.failure();
+                return e.landed();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <K extends Comparable<? super K>, V> void batchOf(AppliedTable<K, V> table, List<Write> batch) {
+            List<K> keys = new ArrayList<>(batch.size());
+            for (Write w : batch) keys.add((K) w.key());
+            if (batch.getFirst().put()) {
+                List<V> values = new ArrayList<>(batch.size());
+                for (Write w : batch) values.add((V) w.value());
+                table.putAll(keys, values);
+            } else {
+                table.deleteAll(keys);
+            }
+        }
+
         /** Performs one write; false when the apply must stop. */
+        @SuppressWarnings("unchecked")
         private boolean write(Write w) {
             try {
-                w.op().run();
+                AppliedTable<Comparable<Object>, Object> table = (AppliedTable<Comparable<Object>, Object>) w.phase().table();
+                if (w.put()) {
+                    table.put((Comparable<Object>) w.key(), w.value());
+                } else {
+                    table.delete((Comparable<Object>) w.key());
+                }
                 writes++;
                 return true;
             } catch (MapWriteException e) {
-                String line = w.phase().table().name() + ": " + w.what().get() + " failed: "
-                        + (e.getMessage() == null ? e.toString() : e.getMessage());
-                if (failures++ == 0) {
-                    LOG.debug("map write failed after {} successful writes in this apply: {}", writes, line);
-                }
-                if (errors.size() < KEPT_ERRORS) errors.add(line);
-                failedGroups.add(w.group());
-                if (w.group() == Phase.FATAL) {
-                    fatal = true;
-                    return false;
-                }
-                return true;
+                return failed(w, e);
             }
+        }
+
+        /** Records a failed write; false when the apply must stop. */
+        private boolean failed(Write w, MapWriteException e) {
+            String line = w.phase().table().name() + ": " + w.what() + " failed: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage());
+            if (failures++ == 0) {
+                LOG.debug("map write failed after {} successful writes in this apply: {}", writes, line);
+            }
+            if (errors.size() < KEPT_ERRORS) errors.add(line);
+            failedGroups.add(w.group());
+            if (w.group() == Phase.FATAL) {
+                fatal = true;
+                return false;
+            }
+            return true;
         }
     }
 }

@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 import me.bechberger.ebpf.bpf.raw.Lib;
+import me.bechberger.ebpf.bpf.raw.bpf_map_batch_opts;
 import me.bechberger.ebpf.bpf.raw.bpf_map_create_opts;
 import me.bechberger.ebpf.bpf.raw.bpf_map_info;
 
@@ -25,9 +28,40 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * (owns its fd; close it).
  * Element operations are single syscalls and safe to call from several threads. Not for
  * per-CPU maps (their values are {@code valueSize * nCPUs} bytes).
+ *
+ * <h2>Batches</h2>
+ * {@link #updateBatch}, {@link #deleteBatch} and {@link #forEachEntry} use {@code BPF_MAP_UPDATE_BATCH},
+ * {@code BPF_MAP_DELETE_BATCH} and {@code BPF_MAP_LOOKUP_BATCH} (many elements per syscall) where the
+ * map type has them, and single-element calls where it does not: whether it does is asked once per map
+ * and operation (a call with a count of 0, which the kernel answers with ENOTSUPP when the type lacks
+ * the operation, and with success otherwise). The kernel performs a batch element by element in order
+ * and stops at the first that fails, reporting how many it processed: those landed, the failed one and
+ * the rest did not ({@link BatchResult}).
+ *
+ * <h2>Native memory</h2>
+ * Key and value buffers are allocated once per map and reused (under a lock), not once per call: an
+ * {@code Arena} per element costs as much as the syscall at 100,000s of writes.
  */
 public final class BpfMap implements AutoCloseable {
     private static final int BPF_ANY = 0;
+    /** Elements per batch syscall: bounds the native buffers (a few 100 KiB) and the time in the kernel. */
+    public static final int BATCH_CHUNK = 8192;
+
+    /** Whether the map type has one batch operation: not asked yet, yes, no. */
+    private enum Batch { UNKNOWN, YES, NO }
+
+    /**
+     * How one batch write went.
+     *
+     * @param done  how many elements, from the first, landed
+     * @param errno 0 when all did; else the kernel's errno for element {@code done}, which did not land
+     *              (nor did any after it)
+     */
+    public record BatchResult(int done, int errno) {
+        public boolean complete() {
+            return errno == 0;
+        }
+    }
 
     private final BpfObject owner;      // null for an fd-owned map
     private final MemorySegment map;    // libbpf map, or NULL for an fd-owned map
@@ -36,6 +70,21 @@ public final class BpfMap implements AutoCloseable {
     private final int valueSize;
     private int fd;                     // fd-owned maps only
 
+    /** Guards the reusable native buffers below. */
+    private final ReentrantLock bufferLock = new ReentrantLock();
+    /** Freed by the GC with the map: an object's map has no close of its own to free them at. */
+    private final Arena buffers = Arena.ofAuto();
+    private final MemorySegment keyBuf;
+    private final MemorySegment valueBuf;
+    private MemorySegment batchKeys = MemorySegment.NULL;
+    private MemorySegment batchValues = MemorySegment.NULL;
+    private MemorySegment batchOpts = MemorySegment.NULL;
+    private MemorySegment batchCount = MemorySegment.NULL;
+    private MemorySegment batchTokens = MemorySegment.NULL;
+    private Batch updateBatch = Batch.UNKNOWN;
+    private Batch deleteBatch = Batch.UNKNOWN;
+    private Batch lookupBatch = Batch.UNKNOWN;
+
     private BpfMap(BpfObject owner, MemorySegment map, String name, int fd, int keySize, int valueSize) {
         this.owner = owner;
         this.map = map;
@@ -43,6 +92,8 @@ public final class BpfMap implements AutoCloseable {
         this.fd = fd;
         this.keySize = keySize;
         this.valueSize = valueSize;
+        this.keyBuf = buffers.allocate(Math.max(keySize, 1), 8);
+        this.valueBuf = buffers.allocate(Math.max(valueSize, 1), 8);
     }
 
     static BpfMap ofObject(BpfObject owner, MemorySegment map, String name) {
@@ -121,12 +172,16 @@ public final class BpfMap implements AutoCloseable {
     /** The value stored under {@code key}, or null if there is none. */
     public byte[] lookup(byte[] key) {
         checkSize("key", key, keySize);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(valueSize);
-            int rc = Lib.bpf_map_lookup_elem(fd(), arena.allocateFrom(JAVA_BYTE, key), v);
+        int fd = fd();
+        bufferLock.lock();
+        try {
+            MemorySegment.copy(key, 0, keyBuf, JAVA_BYTE, 0, keySize);
+            int rc = Lib.bpf_map_lookup_elem(fd, keyBuf, valueBuf);
             if (rc == -LibbpfException.ENOENT) return null;
             Libbpf.check(rc, "lookup in map " + name + " key " + hex(key));
-            return v.toArray(JAVA_BYTE);
+            return valueBuf.asSlice(0, valueSize).toArray(JAVA_BYTE);
+        } finally {
+            bufferLock.unlock();
         }
     }
 
@@ -134,11 +189,17 @@ public final class BpfMap implements AutoCloseable {
     public void update(byte[] key, byte[] value) {
         checkSize("key", key, keySize);
         checkSize("value", value, valueSize);
-        try (Arena arena = Arena.ofConfined()) {
-            int rc = Lib.bpf_map_update_elem(fd(), arena.allocateFrom(JAVA_BYTE, key),
-                    arena.allocateFrom(JAVA_BYTE, value), BPF_ANY);
-            Libbpf.check(rc, "update map " + name + " key " + hex(key));
+        int fd = fd();
+        int rc;
+        bufferLock.lock();
+        try {
+            MemorySegment.copy(key, 0, keyBuf, JAVA_BYTE, 0, keySize);
+            MemorySegment.copy(value, 0, valueBuf, JAVA_BYTE, 0, valueSize);
+            rc = Lib.bpf_map_update_elem(fd, keyBuf, valueBuf, BPF_ANY);
+        } finally {
+            bufferLock.unlock();
         }
+        Libbpf.check(rc, "update map " + name + " key " + hex(key));
     }
 
     /**
@@ -148,11 +209,202 @@ public final class BpfMap implements AutoCloseable {
      */
     public boolean delete(byte[] key) {
         checkSize("key", key, keySize);
-        try (Arena arena = Arena.ofConfined()) {
-            int rc = Lib.bpf_map_delete_elem(fd(), arena.allocateFrom(JAVA_BYTE, key));
-            if (rc == -LibbpfException.ENOENT) return false;
-            Libbpf.check(rc, "delete from map " + name + " key " + hex(key));
-            return true;
+        int fd = fd();
+        int rc;
+        bufferLock.lock();
+        try {
+            MemorySegment.copy(key, 0, keyBuf, JAVA_BYTE, 0, keySize);
+            rc = Lib.bpf_map_delete_elem(fd, keyBuf);
+        } finally {
+            bufferLock.unlock();
+        }
+        if (rc == -LibbpfException.ENOENT) return false;
+        Libbpf.check(rc, "delete from map " + name + " key " + hex(key));
+        return true;
+    }
+
+    /**
+     * Inserts or replaces ({@code BPF_ANY}) {@code count} elements, in order: element {@code i} is
+     * {@code keys[i*keySize ..]} and {@code values[i*valueSize ..]}. One syscall per
+     * {@link #BATCH_CHUNK} elements where the map type has {@code BPF_MAP_UPDATE_BATCH}, one per
+     * element where it does not; either way it stops at the first element that fails.
+     *
+     * @return how many elements landed, and the errno of the first that did not
+     */
+    public BatchResult updateBatch(byte[] keys, byte[] values, int count) {
+        checkBatch(keys, values, count);
+        int fd = fd();
+        bufferLock.lock();
+        try {
+            if (!supported(fd, Op.UPDATE)) {
+                for (int i = 0; i < count; i++) {
+                    MemorySegment.copy(keys, i * keySize, keyBuf, JAVA_BYTE, 0, keySize);
+                    MemorySegment.copy(values, i * valueSize, valueBuf, JAVA_BYTE, 0, valueSize);
+                    int rc = Lib.bpf_map_update_elem(fd, keyBuf, valueBuf, BPF_ANY);
+                    if (rc < 0) return new BatchResult(i, -rc);
+                }
+                return new BatchResult(count, 0);
+            }
+            for (int start = 0; start < count; ) {
+                int n = Math.min(BATCH_CHUNK, count - start);
+                MemorySegment.copy(keys, start * keySize, batchKeys, JAVA_BYTE, 0, n * keySize);
+                MemorySegment.copy(values, start * valueSize, batchValues, JAVA_BYTE, 0, n * valueSize);
+                batchCount.set(JAVA_INT, 0, n);
+                int rc = Lib.bpf_map_update_batch(fd, batchKeys, batchValues, batchCount, batchOpts);
+                int done = batchCount.get(JAVA_INT, 0);
+                if (rc < 0) return new BatchResult(start + Math.min(Math.max(done, 0), n), -rc);
+                start += n;
+            }
+            return new BatchResult(count, 0);
+        } finally {
+            bufferLock.unlock();
+        }
+    }
+
+    /**
+     * Deletes {@code count} keys ({@code keys[i*keySize ..]}), in order, stopping at the first that
+     * fails; a key with no entry counts as deleted (deletes are idempotent), as in {@link #delete}.
+     *
+     * @return how many keys are gone, and the errno of the first whose delete failed
+     */
+    public BatchResult deleteBatch(byte[] keys, int count) {
+        checkBatch(keys, null, count);
+        int fd = fd();
+        bufferLock.lock();
+        try {
+            if (!supported(fd, Op.DELETE)) {
+                for (int i = 0; i < count; i++) {
+                    MemorySegment.copy(keys, i * keySize, keyBuf, JAVA_BYTE, 0, keySize);
+                    int rc = Lib.bpf_map_delete_elem(fd, keyBuf);
+                    if (rc < 0 && rc != -LibbpfException.ENOENT) return new BatchResult(i, -rc);
+                }
+                return new BatchResult(count, 0);
+            }
+            for (int start = 0; start < count; ) {
+                int n = Math.min(BATCH_CHUNK, count - start);
+                MemorySegment.copy(keys, start * keySize, batchKeys, JAVA_BYTE, 0, n * keySize);
+                batchCount.set(JAVA_INT, 0, n);
+                int rc = Lib.bpf_map_delete_batch(fd, batchKeys, batchCount, batchOpts);
+                int done = Math.min(Math.max(batchCount.get(JAVA_INT, 0), 0), n);
+                if (rc == -LibbpfException.ENOENT) {
+                    // Element start+done has no entry: that is its delete done; go on after it.
+                    start += done + 1;
+                } else if (rc < 0) {
+                    return new BatchResult(start + done, -rc);
+                } else {
+                    start += n;
+                }
+            }
+            return new BatchResult(count, 0);
+        } finally {
+            bufferLock.unlock();
+        }
+    }
+
+    /**
+     * Calls {@code sink} with every entry (key, value), {@link #BATCH_CHUNK} per
+     * {@code BPF_MAP_LOOKUP_BATCH} syscall where the map type has it, else by a key walk and a lookup
+     * per key. A snapshot as good as the kernel's iteration under concurrent writes: an entry written
+     * meanwhile may or may not be seen. The arrays passed are the caller's to keep.
+     */
+    public void forEachEntry(BiConsumer<byte[], byte[]> sink) {
+        int fd = fd();
+        boolean batched;
+        bufferLock.lock();
+        try {
+            batched = supported(fd, Op.LOOKUP);
+            if (batched) {
+                lookupBatched(fd, sink);
+                return;
+            }
+        } finally {
+            bufferLock.unlock();
+        }
+        for (byte[] key : keys()) {
+            byte[] value = lookup(key);
+            if (value != null) sink.accept(key, value); // deleted since the key walk: left out
+        }
+    }
+
+    /** Holding the lock. */
+    private void lookupBatched(int fd, BiConsumer<byte[], byte[]> sink) {
+        int chunk = BATCH_CHUNK;
+        // The batch token (opaque: a hash map's is a bucket index, an array's a key): NULL to start, then
+        // what the last call left in it; the kernel reads it before writing the next, so one buffer serves.
+        MemorySegment in = MemorySegment.NULL;
+        long bound = 2L * Math.max(info(fd, name).maxEntries(), 1) / chunk + 16;
+        for (long round = 0; round < bound; round++) {
+            batchCount.set(JAVA_INT, 0, chunk);
+            int rc = Lib.bpf_map_lookup_batch(fd, in, batchTokens, batchKeys, batchValues, batchCount, batchOpts);
+            if (rc < 0 && rc != -LibbpfException.ENOENT) {
+                Libbpf.check(rc, "read entries of map " + name);
+            }
+            int n = Math.min(Math.max(batchCount.get(JAVA_INT, 0), 0), chunk);
+            for (int i = 0; i < n; i++) {
+                sink.accept(batchKeys.asSlice((long) i * keySize, keySize).toArray(JAVA_BYTE),
+                        batchValues.asSlice((long) i * valueSize, valueSize).toArray(JAVA_BYTE));
+            }
+            if (rc == -LibbpfException.ENOENT) return; // the end of the map
+            in = batchTokens;
+        }
+        throw new LibbpfException("read entries of map " + name + ": no end after " + bound + " batches");
+    }
+
+    private enum Op { UPDATE, DELETE, LOOKUP }
+
+    /**
+     * Whether the map type has the batch operation; allocates the batch buffers on first use. Holding
+     * the lock.
+     */
+    private boolean supported(int fd, Op op) {
+        Batch known = switch (op) {
+            case UPDATE -> updateBatch;
+            case DELETE -> deleteBatch;
+            case LOOKUP -> lookupBatch;
+        };
+        if (known != Batch.UNKNOWN) {
+            return known == Batch.YES;
+        }
+        if (batchOpts.equals(MemorySegment.NULL)) {
+            batchOpts = buffers.allocate(bpf_map_batch_opts.layout());
+            bpf_map_batch_opts.sz(batchOpts, bpf_map_batch_opts.sizeof());
+            batchCount = buffers.allocate(JAVA_INT);
+            batchKeys = buffers.allocate((long) BATCH_CHUNK * Math.max(keySize, 1), 8);
+            batchValues = buffers.allocate((long) BATCH_CHUNK * Math.max(valueSize, 1), 8);
+            batchTokens = buffers.allocate(Math.max(keySize, 8), 8);
+        }
+        // A count of 0: the kernel says ENOTSUPP if the map type lacks the operation, else does nothing.
+        batchCount.set(JAVA_INT, 0, 0);
+        int rc = switch (op) {
+            case UPDATE -> Lib.bpf_map_update_batch(fd, batchKeys, batchValues, batchCount, batchOpts);
+            case DELETE -> Lib.bpf_map_delete_batch(fd, batchKeys, batchCount, batchOpts);
+            case LOOKUP -> Lib.bpf_map_lookup_batch(fd, MemorySegment.NULL, batchTokens, batchKeys, batchValues,
+                    batchCount, batchOpts);
+        };
+        Batch answer = rc == 0 || rc == -LibbpfException.ENOENT ? Batch.YES : Batch.NO;
+        switch (op) {
+            case UPDATE -> updateBatch = answer;
+            case DELETE -> deleteBatch = answer;
+            case LOOKUP -> lookupBatch = answer;
+        }
+        return answer == Batch.YES;
+    }
+
+    /** Whether {@link #updateBatch} uses {@code BPF_MAP_UPDATE_BATCH} on this map (asks the kernel once). */
+    public boolean batchUpdates() {
+        int fd = fd();
+        bufferLock.lock();
+        try {
+            return supported(fd, Op.UPDATE);
+        } finally {
+            bufferLock.unlock();
+        }
+    }
+
+    private void checkBatch(byte[] keys, byte[] values, int count) {
+        if (count < 0 || keys.length < (long) count * keySize || (values != null && values.length < (long) count * valueSize)) {
+            throw new IllegalArgumentException("map " + name + ": a batch of " + count + " needs " + count * keySize
+                    + " key bytes" + (values == null ? "" : " and " + count * valueSize + " value bytes"));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.senda.maps.table;
 import dev.senda.net.IpFamily;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -47,6 +48,48 @@ public final class FamilySplitMap<K, V> implements TypedMap<K, V> {
     @Override
     public void delete(K key) {
         of(key).delete(key);
+    }
+
+    /**
+     * Each run of consecutive keys of one family is one batch to that family's map, in order, so the
+     * count of a {@link BatchWriteException} still counts from the first of {@code keys}.
+     */
+    @Override
+    public void putAll(List<? extends K> keys, List<? extends V> values) {
+        if (keys.size() != values.size()) {
+            throw new IllegalArgumentException(keys.size() + " keys but " + values.size() + " values");
+        }
+        for (int start = 0, end; start < keys.size(); start = end) {
+            TypedMap<K, V> map = of(keys.get(start));
+            end = runEnd(keys, start);
+            try {
+                map.putAll(keys.subList(start, end), values.subList(start, end));
+            } catch (BatchWriteException e) {
+                throw new BatchWriteException(start + e.landed(), e.failure());
+            }
+        }
+    }
+
+    /** As {@link #putAll}: a batch per run of one family. */
+    @Override
+    public void deleteAll(List<? extends K> keys) {
+        for (int start = 0, end; start < keys.size(); start = end) {
+            TypedMap<K, V> map = of(keys.get(start));
+            end = runEnd(keys, start);
+            try {
+                map.deleteAll(keys.subList(start, end));
+            } catch (BatchWriteException e) {
+                throw new BatchWriteException(start + e.landed(), e.failure());
+            }
+        }
+    }
+
+    /** The end (exclusive) of the run of keys of {@code keys.get(start)}'s family. */
+    private int runEnd(List<? extends K> keys, int start) {
+        IpFamily family = familyOf.apply(keys.get(start));
+        int end = start + 1;
+        while (end < keys.size() && familyOf.apply(keys.get(end)) == family) end++;
+        return end;
     }
 
     @Override

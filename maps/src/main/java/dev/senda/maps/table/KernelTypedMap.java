@@ -16,7 +16,8 @@ import java.util.Objects;
 /**
  * A {@link TypedMap} over one kernel BPF map. Every put is a {@code BPF_ANY} update and a delete of a
  * missing key succeeds (libbpf reports ENOENT as success to us). A single-element update either
- * happens or not, so a failed call leaves the entry as it was. Thread-safe: each operation is one
+ * happens or not, so a failed call leaves the entry as it was. {@link #putAll}, {@link #deleteAll} and
+ * {@link #entries} use the kernel's batch operations where the map type has them. Thread-safe: each operation is one
  * syscall; snapshots are best-effort under concurrent writes.
  */
 public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
@@ -76,12 +77,60 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
         try {
             map.update(k, v);
         } catch (LibbpfException e) {
-            if (e.errno() == LibbpfException.E2BIG) {
-                int capacity = capacity();
-                throw new MapFullException(name(), capacity, "write to " + name() + " for " + key + " failed: map full ("
-                        + (capacity < 0 ? "max_entries" : capacity + " entries") + ")", e);
-            }
-            throw new MapWriteException("write to " + name() + " for " + key + " failed: " + e.getMessage(), e);
+            throw putFailure(key, e);
+        }
+    }
+
+    /** What a failed put of {@code key} throws: {@link MapFullException} for the kernel's E2BIG. */
+    private MapWriteException putFailure(K key, LibbpfException e) {
+        if (e.errno() == LibbpfException.E2BIG) {
+            int capacity = capacity();
+            return new MapFullException(name(), capacity, "write to " + name() + " for " + key + " failed: map full ("
+                    + (capacity < 0 ? "max_entries" : capacity + " entries") + ")", e);
+        }
+        return new MapWriteException("write to " + name() + " for " + key + " failed: " + e.getMessage(), e);
+    }
+
+    /**
+     * {@code BPF_MAP_UPDATE_BATCH} where the map type has it ({@link BpfMap#updateBatch}); the failure
+     * of the element the kernel stopped at is what {@link #put} of it would have thrown.
+     */
+    @Override
+    public void putAll(List<? extends K> keys, List<? extends V> values) {
+        int n = keys.size();
+        if (n != values.size()) throw new IllegalArgumentException(n + " keys but " + values.size() + " values");
+        if (n == 0) return;
+        int ks = spec.keySize();
+        int vs = spec.valueSize();
+        byte[] k = new byte[n * ks];
+        byte[] v = new byte[n * vs];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(spec.key().encode(keys.get(i)), 0, k, i * ks, ks);
+            System.arraycopy(spec.value().encode(values.get(i)), 0, v, i * vs, vs);
+        }
+        BpfMap.BatchResult r = map.updateBatch(k, v, n);
+        if (!r.complete()) {
+            K failed = keys.get(r.done());
+            throw new BatchWriteException(r.done(), putFailure(failed, new LibbpfException(
+                    "update map " + map.name() + " key " + BpfMap.hex(spec.key().encode(failed)), r.errno())));
+        }
+    }
+
+    /** {@code BPF_MAP_DELETE_BATCH} where the map type has it ({@link BpfMap#deleteBatch}). */
+    @Override
+    public void deleteAll(List<? extends K> keys) {
+        int n = keys.size();
+        if (n == 0) return;
+        int ks = spec.keySize();
+        byte[] k = new byte[n * ks];
+        for (int i = 0; i < n; i++) System.arraycopy(spec.key().encode(keys.get(i)), 0, k, i * ks, ks);
+        BpfMap.BatchResult r = map.deleteBatch(k, n);
+        if (!r.complete()) {
+            K failed = keys.get(r.done());
+            LibbpfException e = new LibbpfException("delete from map " + map.name() + " key "
+                    + BpfMap.hex(spec.key().encode(failed)), r.errno());
+            throw new BatchWriteException(r.done(), new MapWriteException("delete from " + name() + " of " + failed
+                    + " failed: " + e.getMessage(), e));
         }
     }
 
@@ -108,22 +157,22 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
     public Map<K, V> entries() {
         Map<K, V> out = new HashMap<>();
         List<String> bad = new ArrayList<>();
-        int badCount = 0;
-        for (byte[] rawKey : map.keys()) {
-            byte[] rawValue = map.lookup(rawKey);
-            if (rawValue == null) continue; // deleted since the key walk
+        int[] badCount = {0};
+        // BPF_MAP_LOOKUP_BATCH where the map type has it: a restore of 100,000s of entries in a few syscalls.
+        map.forEachEntry((rawKey, rawValue) -> {
             try {
                 out.put(spec.key().decode(rawKey), spec.value().decode(rawValue));
             } catch (IllegalArgumentException e) {
                 // Senda never writes such an entry (a hand edit with bpftool, a newer agent's enum value):
                 // leave it out of the view rather than fail. The reconciler rewrites what it needs around it.
-                if (badCount++ < LOGGED_BAD_ENTRIES) {
+                if (bad.size() < LOGGED_BAD_ENTRIES) {
                     bad.add("key " + BpfMap.hex(rawKey) + " value " + BpfMap.hex(rawValue) + ": " + e.getMessage());
                 }
+                badCount[0]++;
             }
-        }
-        if (badCount > 0) {
-            LOG.warn("ignoring {} undecodable entries in {}; first: {}", badCount, name(), bad);
+        });
+        if (badCount[0] > 0) {
+            LOG.warn("ignoring {} undecodable entries in {}; first: {}", badCount[0], name(), bad);
         }
         return out;
     }

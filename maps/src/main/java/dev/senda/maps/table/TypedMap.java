@@ -1,5 +1,6 @@
 package dev.senda.maps.table;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +16,12 @@ import java.util.Map;
  * leaves the entry as it was. {@link #entries()} is a snapshot; entries that cannot be decoded are
  * left out (and logged once per read), never fatal.
  *
+ * <p>Batches: {@link #putAll} and {@link #deleteAll} perform their elements in order as if by
+ * {@code put} and {@code delete}, stopping at the first that fails, and say exactly how far they got
+ * ({@link BatchWriteException}): a kernel map does it in a few syscalls ({@code BPF_MAP_*_BATCH}),
+ * the defaults here one element at a time. Every implementation keeps that contract, so a caller can
+ * mirror what landed.
+ *
  * @param <K> key type
  * @param <V> value type
  */
@@ -25,6 +32,40 @@ public interface TypedMap<K, V> extends AutoCloseable {
     void put(K key, V value);
 
     void delete(K key);
+
+    /**
+     * Puts {@code keys.get(i) -> values.get(i)} in order, stopping at the first that fails.
+     *
+     * @throws BatchWriteException naming how many landed (the first ones) and why the next failed;
+     *                             nothing after that one was attempted
+     */
+    default void putAll(List<? extends K> keys, List<? extends V> values) {
+        if (keys.size() != values.size()) {
+            throw new IllegalArgumentException(keys.size() + " keys but " + values.size() + " values");
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            try {
+                put(keys.get(i), values.get(i));
+            } catch (MapWriteException e) {
+                throw new BatchWriteException(i, e);
+            }
+        }
+    }
+
+    /**
+     * Deletes {@code keys} in order (a missing key is deleted already), stopping at the first that fails.
+     *
+     * @throws BatchWriteException as {@link #putAll}
+     */
+    default void deleteAll(List<? extends K> keys) {
+        for (int i = 0; i < keys.size(); i++) {
+            try {
+                delete(keys.get(i));
+            } catch (MapWriteException e) {
+                throw new BatchWriteException(i, e);
+            }
+        }
+    }
 
     /** A snapshot of every decodable entry. */
     Map<K, V> entries();
