@@ -194,30 +194,28 @@ public final class IncrementalDesiredState {
         for (Map.Entry<ObjectRef, Entry> e : next.entrySet()) {
             if (overlaps(e.getKey(), e.getValue())) return fallBack(e.getKey());
         }
-        TreeMap<Frontend, DesiredFrontend> upserted = new TreeMap<>();
-        TreeSet<Frontend> removed = new TreeSet<>();
-        for (Map.Entry<ObjectRef, Entry> e : next.entrySet()) {
-            ObjectRef ref = e.getKey();
+        // Every old part out before any new one goes in: a frontend may move from one dirty Service to another.
+        Map<Frontend, DesiredFrontend> oldFrontends = new HashMap<>();
+        for (ObjectRef ref : next.keySet()) {
             Entry old = entries.remove(ref);
-            Map<Frontend, DesiredFrontend> oldFrontends = new HashMap<>();
-            if (old != null) {
-                removeBuilt(ref, old);
-                if (old.built() != null) old.built().frontends().forEach(df -> oldFrontends.put(df.frontend(), df));
-            }
-            Entry now = e.getValue();
-            if (now != null) {
-                if (now.claim() != null) now = build(now); // no overlap: accepted
-                entries.put(ref, now);
-                if (!now.early().isEmpty()) earlyRejections.put(ref, now.early());
-                addBuilt(now);
-                if (now.built() != null) {
-                    for (DesiredFrontend df : now.built().frontends()) {
-                        if (!df.equals(oldFrontends.remove(df.frontend()))) upserted.put(df.frontend(), df);
-                    }
-                }
-            }
-            removed.addAll(oldFrontends.keySet());
+            if (old == null) continue;
+            removeBuilt(ref, old);
+            if (old.built() != null) old.built().frontends().forEach(df -> oldFrontends.put(df.frontend(), df));
         }
+        TreeMap<Frontend, DesiredFrontend> upserted = new TreeMap<>();
+        for (Map.Entry<ObjectRef, Entry> e : next.entrySet()) {
+            Entry now = e.getValue();
+            if (now == null) continue;
+            if (now.claim() != null) now = build(now); // no overlap: accepted
+            entries.put(e.getKey(), now);
+            if (!now.early().isEmpty()) earlyRejections.put(e.getKey(), now.early());
+            addBuilt(now);
+            if (now.built() == null) continue;
+            for (DesiredFrontend df : now.built().frontends()) {
+                if (!df.equals(oldFrontends.remove(df.frontend()))) upserted.put(df.frontend(), df);
+            }
+        }
+        TreeSet<Frontend> removed = new TreeSet<>(oldFrontends.keySet());
         valid = true;
         return Optional.of(assemble(false, new LbChanges(upserted, removed)));
     }
