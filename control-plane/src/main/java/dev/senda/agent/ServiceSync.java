@@ -85,6 +85,8 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private java.util.function.Consumer<NodeInfo> nodeListener = n -> { };
     private java.util.function.Consumer<dev.senda.desired.HealthChecks> healthCheckListener = h -> { };
     private java.util.function.Consumer<dev.senda.desired.LbState> appliedListener = s -> { };
+    /** Whether anyone listens: the whole state a listener reads costs a copy of every frontend. */
+    private boolean hasAppliedListeners;
     /** Programmed while the source has not synced; null when none or once it has. */
     private Snapshot startInputs;
     private boolean startInputsProgrammed;
@@ -179,7 +181,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         finish(changes.services().isEmpty() && changes.slices().isEmpty() ? null
                 : c -> c.programmed(changes, clock.instant()), result, reason);
         // listeners read the whole state: after the programming latency, and only when something changed
-        if (!desired.changes().isEmpty()) appliedListener.accept(incremental.lbState());
+        if (!desired.changes().isEmpty() && hasAppliedListeners) appliedListener.accept(incremental.lbState());
         return SyncResult.success(true);
     }
 
@@ -268,6 +270,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
      */
     void onApplied(java.util.function.Consumer<dev.senda.desired.LbState> listener) {
         this.appliedListener = this.appliedListener.andThen(listener);
+        this.hasAppliedListeners = true;
     }
 
     /** Tells {@code listener} the desired frontends not programmed, after every apply (health shows them). */

@@ -327,8 +327,10 @@ public final class LbReconciler {
                     .with(backends, be, beScope)
                     .with(revNats, rn, rnScope)
                     .with(sourceRanges, sr, srScope), true);
-            scopeDelta().forEach((id, d) -> slotRefs.merge(id, d, Integer::sum));
-            slotRefs.values().removeIf(n -> n == 0);
+            // a count that reaches 0 goes (merge removes the key when the function answers null)
+            scopeDelta().forEach((id, d) -> {
+                if (d != 0) slotRefs.merge(id, d, (a, b) -> a + b == 0 ? null : a + b);
+            });
         } finally {
             desiredServiceIds = Set.of();
             scopeSlotsBefore = null;
@@ -385,7 +387,7 @@ public final class LbReconciler {
             if (id != null) serviceIdAllocator.release(id);
         }
         scopeBackends.forEach((id, address) -> {
-            if (desiredRefs.state(id) != null || slotRefs.containsKey(id)) return;
+            if (desiredRefs.state(id) != null || slotRefs.getOrDefault(id, 0) > 0) return;
             if (backends.get(new BackendKey(address.address().family(), id)) != null) return;
             backendIds.remove(address, id);
             backendIdAllocator.release(id);
