@@ -84,6 +84,15 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .classicOnly()
             .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
             .register(registry);
+    private final Histogram changeToMap = Histogram.builder()
+            .name("senda_change_to_map_seconds")
+            .help("Time from a Service, EndpointSlice or Node change reaching the agent's store to the end of the map "
+                    + "writes of the sync that programmed it (the first change of each sync; syncs that changed nothing "
+                    + "are not observed).")
+            .labelNames("sync")
+            .classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
     private final Counter syncs = Counter.builder()
             .name("senda_sync_total")
             .help("Syncs run, by result.")
@@ -205,6 +214,14 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
     public void recordChanges(int serviceChanges, int endpointSliceChanges) {
         if (serviceChanges > 0) kpServiceChanges.inc(serviceChanges);
         if (endpointSliceChanges > 0) kpEndpointChanges.inc(endpointSliceChanges);
+    }
+
+    /**
+     * A change received {@code latency} before the maps held it; {@code incremental} says whether that
+     * sync wrote only what changed (label {@code sync="incremental"}) or recomputed everything ({@code "full"}).
+     */
+    public void observeChangeToMap(Duration latency, boolean incremental) {
+        if (!latency.isNegative()) changeToMap.labelValues(incremental ? "incremental" : "full").observe(seconds(latency));
     }
 
     /** One EndpointSlice trigger time programmed {@code latency} after it happened. */

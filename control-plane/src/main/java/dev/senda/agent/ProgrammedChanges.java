@@ -2,11 +2,14 @@ package dev.senda.agent;
 
 import dev.senda.model.EndpointSlice;
 import dev.senda.model.ObjectRef;
+import dev.senda.model.Service;
 import dev.senda.model.Snapshot;
+import dev.senda.source.ServiceChanges;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +44,8 @@ final class ProgrammedChanges {
     }
 
     private final Instant startedAt;
-    private Snapshot programmed = Snapshot.empty();
+    private Map<ObjectRef, Service> services = new HashMap<>();
+    private Map<ObjectRef, EndpointSlice> slices = new HashMap<>();
 
     /** @param startedAt when the agent started: earlier trigger times are not measured */
     ProgrammedChanges(Instant startedAt) {
@@ -50,18 +54,45 @@ final class ProgrammedChanges {
 
     /** Records that {@code snapshot} was programmed completely by a sync that ended at {@code now}. */
     Delta programmed(Snapshot snapshot, Instant now) {
-        int services = changed(programmed.services(), snapshot.services());
-        int slices = changed(programmed.endpointSlices(), snapshot.endpointSlices());
+        int serviceChanges = changed(services, snapshot.services());
+        int sliceChanges = changed(slices, snapshot.endpointSlices());
         List<Duration> latencies = new ArrayList<>();
-        for (EndpointSlice slice : snapshot.endpointSlices().values()) {
-            Optional<Instant> trigger = slice.lastChangeTriggerTime();
-            if (trigger.isEmpty() || trigger.get().isBefore(startedAt) || trigger.get().isAfter(now)) continue;
-            EndpointSlice before = programmed.endpointSlices().get(slice.ref());
-            if (before != null && before.lastChangeTriggerTime().equals(trigger)) continue;
-            latencies.add(Duration.between(trigger.get(), now));
+        for (EndpointSlice slice : snapshot.endpointSlices().values()) latency(slice, now).ifPresent(latencies::add);
+        services = new HashMap<>(snapshot.services());
+        slices = new HashMap<>(snapshot.endpointSlices());
+        return new Delta(serviceChanges, sliceChanges, latencies);
+    }
+
+    /**
+     * Records that the objects {@code changes} names were programmed, as they are in it, by an
+     * incremental sync that ended at {@code now}: the same counts and latencies as {@link #programmed(Snapshot, Instant)}
+     * of the whole store would give, at a cost proportional to the changes.
+     */
+    Delta programmed(ServiceChanges changes, Instant now) {
+        int serviceChanges = 0;
+        for (Map.Entry<ObjectRef, Optional<Service>> e : changes.services().entrySet()) {
+            Service now0 = e.getValue().orElse(null);
+            Service before = now0 == null ? services.remove(e.getKey()) : services.put(e.getKey(), now0);
+            if (!Objects.equals(before, now0)) serviceChanges++;
         }
-        programmed = snapshot;
-        return new Delta(services, slices, latencies);
+        int sliceChanges = 0;
+        List<Duration> latencies = new ArrayList<>();
+        for (Map.Entry<ObjectRef, Optional<EndpointSlice>> e : changes.slices().entrySet()) {
+            EndpointSlice slice = e.getValue().orElse(null);
+            if (slice != null) latency(slice, now).ifPresent(latencies::add);
+            EndpointSlice before = slice == null ? slices.remove(e.getKey()) : slices.put(e.getKey(), slice);
+            if (!Objects.equals(before, slice)) sliceChanges++;
+        }
+        return new Delta(serviceChanges, sliceChanges, latencies);
+    }
+
+    /** The slice's new trigger time's latency, if it has one to measure (before it is recorded as programmed). */
+    private Optional<Duration> latency(EndpointSlice slice, Instant now) {
+        Optional<Instant> trigger = slice.lastChangeTriggerTime();
+        if (trigger.isEmpty() || trigger.get().isBefore(startedAt) || trigger.get().isAfter(now)) return Optional.empty();
+        EndpointSlice before = slices.get(slice.ref());
+        if (before != null && before.lastChangeTriggerTime().equals(trigger)) return Optional.empty();
+        return Optional.of(Duration.between(trigger.get(), now));
     }
 
     private static <T> int changed(Map<ObjectRef, T> before, Map<ObjectRef, T> after) {

@@ -2,6 +2,8 @@ package dev.senda.agent;
 
 import dev.senda.desired.DesiredState;
 import dev.senda.desired.DesiredStateCalculator;
+import dev.senda.desired.IncrementalDesiredState;
+import dev.senda.desired.LbState;
 import dev.senda.desired.Rejection;
 import dev.senda.model.Node;
 import dev.senda.model.NodeInfo;
@@ -14,6 +16,7 @@ import dev.senda.reconcile.SyncResult;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
+import dev.senda.source.ServiceChanges;
 import dev.senda.source.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +24,22 @@ import org.slf4j.LoggerFactory;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One sync of Services: store snapshot -> desired state -> reconciler -> maps. Runs on the
  * {@link SyncRunner}'s thread only.
+ *
+ * <p>Incremental syncs: the store's {@link ServiceChanges} name the Services a change touched; when
+ * the last sync succeeded completely, only those are recomputed ({@link IncrementalDesiredState#update})
+ * and only their frontends' entries diffed and written ({@link LbReconciler#applyChanges}), at a cost
+ * that does not grow with the cluster. Full syncs (the whole store recomputed, whole tables diffed):
+ * the first one, every periodic one, the one after a failure, and whenever the change set or the
+ * calculation asks for it (a Node change, two Services claiming one frontend). NetworkPolicy is
+ * compiled and applied in an incremental sync only when Pods, Namespaces or NetworkPolicies changed,
+ * or its last apply failed. {@code senda_change_to_map_seconds} times each sync's first change from
+ * reaching the store to the end of the map writes.
  *
  * <p>A periodic sync first re-reads the maps, so drift from outside is repaired within one resync interval.
  *
@@ -55,6 +69,12 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private final ObjectStore store;
     private final Source source;
     private final DesiredStateCalculator calculator;
+    /** The memo incremental syncs continue from; rebuilt by every full sync. */
+    private final IncrementalDesiredState incremental;
+    /** Whether the next sync must be full: the first, after a failure, after a periodic restore. */
+    private boolean needsFull = true;
+    /** Whether the last NetworkPolicy apply failed (an incremental sync then applies it again). */
+    private boolean policyDirty;
     private final String nodeName;
     private NodeInfo lastNode;
     private final LbReconciler reconciler;
@@ -65,6 +85,8 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private java.util.function.Consumer<NodeInfo> nodeListener = n -> { };
     private java.util.function.Consumer<dev.senda.desired.HealthChecks> healthCheckListener = h -> { };
     private java.util.function.Consumer<dev.senda.desired.LbState> appliedListener = s -> { };
+    /** Whether anyone listens: the whole state a listener reads costs a copy of every frontend. */
+    private boolean hasAppliedListeners;
     /** Programmed while the source has not synced; null when none or once it has. */
     private Snapshot startInputs;
     private boolean startInputsProgrammed;
@@ -88,6 +110,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         this.store = store;
         this.source = source;
         this.calculator = calculator;
+        this.incremental = calculator.incremental();
         this.nodeName = nodeName;
         this.reconciler = reconciler;
         this.metrics = metrics;
@@ -99,24 +122,76 @@ final class ServiceSync implements SyncRunner.SyncFunction {
             // Re-read the maps so an entry changed behind our back (bpftool, a crashed writer) is repaired.
             reconciler.restore();
             if (policy != null) policy.restore();
+            needsFull = true;
         }
         if (!source.hasSynced()) {
             // A half-filled cache (Services before their EndpointSlices, or no RBAC for one kind) would
             // program working Services with zero backends: touch nothing until the source is complete.
+            needsFull = true;
             return startInputs == null ? SyncResult.success(false) : programStartInputs(reason);
         }
         startInputs = null;
+        // Taken before anything is read: a change arriving meanwhile is in the next change set too.
+        ServiceChanges changes = store.takeChanges();
+        boolean full = needsFull || !reconciler.canApplyChanges();
+        needsFull = true; // until this sync succeeds completely
+        if (!full) {
+            Optional<IncrementalDesiredState.Result> r = incremental.update(changes);
+            if (r.isPresent()) return syncIncrementally(reason, changes, r.get());
+        }
+        return syncFully(reason, changes);
+    }
+
+    /** Everything from a snapshot of the store: desired state, a diff over whole tables, every listener. */
+    private SyncResult syncFully(SyncReason reason, ServiceChanges changes) {
         Snapshot snapshot = store.snapshot();
         NodeInfo node = NodeInfo.of(nodeName, snapshot.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
         reportNode(node);
-        DesiredState desired = calculator.calculate(snapshot, node);
+        IncrementalDesiredState.Result desired = incremental.full(snapshot, node);
+        LbState lb = incremental.lbState();
         reportRejections(desired.rejections());
         healthCheckListener.accept(desired.healthChecks());
         dev.senda.reconcile.PolicyApplyResult policyResult = policy == null ? null : policy.sync(snapshot);
-        ApplyResult result = reconciler.apply(desired.lb(), true);
+        ApplyResult result = reconciler.apply(lb, true);
+        long writtenAt = System.nanoTime();
+        SyncResult failed = afterApply(result, desired.rejections(), policyResult);
+        if (failed != null) return failed;
+        observeChangeToMap(changes, writtenAt, false);
+        finish(c -> c.programmed(snapshot, clock.instant()), result, reason);
+        appliedListener.accept(lb);
+        return SyncResult.success(true);
+    }
+
+    /**
+     * Only what {@code changes} touched: the dirty Services' frontends written, the rest of the maps
+     * left alone; NetworkPolicy compiled only when its inputs changed (or its last apply failed).
+     */
+    private SyncResult syncIncrementally(SyncReason reason, ServiceChanges changes, IncrementalDesiredState.Result desired) {
+        reportRejections(desired.rejections());
+        healthCheckListener.accept(desired.healthChecks());
+        dev.senda.reconcile.PolicyApplyResult policyResult = null;
+        if (policy != null && (changes.policyChanged() || policyDirty)) {
+            policyResult = policy.sync(store.snapshotOf(List.of(Kinds.POD, Kinds.NAMESPACE, Kinds.NETWORK_POLICY)));
+        }
+        ApplyResult result = reconciler.applyChanges(desired.changes());
+        long writtenAt = System.nanoTime();
+        SyncResult failed = afterApply(result, desired.rejections(), policyResult);
+        if (failed != null) return failed;
+        observeChangeToMap(changes, writtenAt, true);
+        finish(changes.services().isEmpty() && changes.slices().isEmpty() ? null
+                : c -> c.programmed(changes, clock.instant()), result, reason);
+        // listeners read the whole state: after the programming latency, and only when something changed
+        if (!desired.changes().isEmpty() && hasAppliedListeners) appliedListener.accept(incremental.lbState());
+        return SyncResult.success(true);
+    }
+
+    /** Metrics and logs of an apply; the failure to return, or null when everything landed. */
+    private SyncResult afterApply(ApplyResult result, List<Rejection> rejections,
+                                  dev.senda.reconcile.PolicyApplyResult policyResult) {
         metrics.recordApply(result);
-        metrics.setRejectedObjects((int) desired.rejections().stream().map(r -> r.kind() + " " + r.object()).distinct().count());
+        metrics.setRejectedObjects((int) rejections.stream().map(r -> r.kind() + " " + r.object()).distinct().count());
         reportUnprogrammed(result);
+        if (policyResult != null) policyDirty = !policyResult.ok();
         if (!result.ok()) {
             return SyncResult.failure(result.unprogrammed().count() == 0 ? result.summary()
                     : result.unprogrammed().count() + " frontends not programmed; " + result.summary());
@@ -124,16 +199,28 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         if (policyResult != null && !policyResult.ok()) {
             return SyncResult.failure(policyResult.summary());
         }
-        ProgrammedChanges.Delta delta = changes.programmed(snapshot, clock.instant());
-        metrics.recordChanges(delta.services(), delta.endpointSlices());
-        delta.latencies().forEach(metrics::observeNetworkProgramming);
+        return null;
+    }
+
+    /** A successful complete sync: change counts, trigger-time latencies, the log line. */
+    private void finish(java.util.function.Function<ProgrammedChanges, ProgrammedChanges.Delta> programmed,
+                        ApplyResult result, SyncReason reason) {
+        needsFull = false;
+        if (programmed != null) {
+            ProgrammedChanges.Delta delta = programmed.apply(this.changes);
+            metrics.recordChanges(delta.services(), delta.endpointSlices());
+            delta.latencies().forEach(metrics::observeNetworkProgramming);
+        }
         if (result.writes() > 0) {
             log.info("programmed {} frontends of {} services with {} backends ({} map writes, reason {})",
                     result.frontends(), result.services(), result.backends(), result.writes(), reason);
         }
-        // after the programming latency is taken: what listeners do (close sockets) is not programming
-        appliedListener.accept(desired.lb());
-        return SyncResult.success(true);
+    }
+
+    private void observeChangeToMap(ServiceChanges changes, long writtenAt, boolean incrementally) {
+        if (changes.firstChangeNanos() != 0) {
+            metrics.observeChangeToMap(java.time.Duration.ofNanos(writtenAt - changes.firstChangeNanos()), incrementally);
+        }
     }
 
     /** Programs {@link #startInputs}, never pruning: the maps may hold nothing the inputs lack, or more. */
@@ -183,6 +270,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
      */
     void onApplied(java.util.function.Consumer<dev.senda.desired.LbState> listener) {
         this.appliedListener = this.appliedListener.andThen(listener);
+        this.hasAppliedListeners = true;
     }
 
     /** Tells {@code listener} the desired frontends not programmed, after every apply (health shows them). */

@@ -33,9 +33,25 @@ final class HealthCheckPorts {
      */
     static List<HealthCheckServer> of(List<ParsedService> accepted, Function<ObjectRef, Integer> healthCheckNodePort,
                                       ServiceEndpoints endpoints, NodeInfo node, List<Rejection> rejections) {
+        return of(accepted, healthCheckNodePort, svc -> localReady(svc, endpoints, node), rejections);
+    }
+
+    /** Whether {@code svc} gets a health-check node port server, if its port is usable. */
+    static boolean wanted(ParsedService svc) {
+        return svc.type() == ServiceType.LOAD_BALANCER && svc.trafficPolicies().externalLocal();
+    }
+
+    /**
+     * As the other {@code of}, with each Service's local ready endpoint counts given by
+     * {@code localReady} (asked only for Services that get a server): the incremental calculation
+     * passes counts it computed when the Service last changed.
+     */
+    static List<HealthCheckServer> of(List<ParsedService> accepted, Function<ObjectRef, Integer> healthCheckNodePort,
+                                      Function<ParsedService, Map<IpFamily, Integer>> localReady,
+                                      List<Rejection> rejections) {
         TreeMap<Integer, HealthCheckServer> out = new TreeMap<>();
         for (ParsedService svc : accepted) {
-            if (svc.type() != ServiceType.LOAD_BALANCER || !svc.trafficPolicies().externalLocal()) continue;
+            if (!wanted(svc)) continue;
             Integer port = healthCheckNodePort.apply(svc.ref());
             String consequence = "; no health check node port is served for it";
             if (port == null || port == 0) {
@@ -48,14 +64,14 @@ final class HealthCheckPorts {
                 rejections.add(new Rejection(Rejection.SERVICE, svc.ref(), "spec.healthCheckNodePort " + port
                         + " is already used by Service " + out.get(port).service() + consequence));
             } else {
-                out.put(port, new HealthCheckServer(svc.ref(), port, localReady(svc, endpoints, node)));
+                out.put(port, new HealthCheckServer(svc.ref(), port, localReady.apply(svc)));
             }
         }
         return List.copyOf(out.values());
     }
 
     /** Per family of the Service: its ready endpoints on this node, each address once over all ports. */
-    private static Map<IpFamily, Integer> localReady(ParsedService svc, ServiceEndpoints endpoints, NodeInfo node) {
+    static Map<IpFamily, Integer> localReady(ParsedService svc, ServiceEndpoints endpoints, NodeInfo node) {
         Map<IpFamily, Integer> out = new EnumMap<>(IpFamily.class);
         for (IpAddress clusterIp : svc.clusterIps()) {
             IpFamily family = clusterIp.family();

@@ -64,6 +64,11 @@ final class IdAllocator {
         if (id >= 1 && id <= maxId) used.add(id);
     }
 
+    /** Frees one id (its entries are gone); the cursor stays, so it is reused last. */
+    void release(int id) {
+        used.remove(id);
+    }
+
     boolean isUsed(int id) {
         return used.contains(id);
     }

@@ -3,7 +3,9 @@ package dev.senda.reconcile;
 import dev.senda.desired.BackendAddress;
 import dev.senda.desired.DesiredBackend;
 import dev.senda.desired.DesiredFrontend;
+import dev.senda.desired.EndpointState;
 import dev.senda.desired.Frontend;
+import dev.senda.desired.LbChanges;
 import dev.senda.desired.LbState;
 import dev.senda.maps.lb.BackendKey;
 import dev.senda.maps.lb.BackendState;
@@ -90,6 +92,23 @@ public final class LbReconciler {
     private final Map<Frontend, Integer> serviceIds = new HashMap<>();
     private final Map<BackendAddress, Integer> backendIds = new HashMap<>();
 
+    // ---- incremental state: valid while an apply with pruning and no failure was the last one ----
+    /** Whether {@link #applyChanges} may run: see {@link #canApplyChanges()}. */
+    private boolean incrementalReady;
+    /** The frontends of the last applied desired state, as applied. */
+    private final Map<Frontend, DesiredFrontend> appliedFrontends = new HashMap<>();
+    /** Desired references to each backend id by the applied frontends. */
+    private final BackendRefs desiredRefs = new BackendRefs();
+    /** Service slots in the maps pointing at each backend id (null: to be counted from the mirror). */
+    private Map<Integer, Integer> slotRefs;
+    /** During an incremental apply: the slot keys it looks at, and the backend id each held before. */
+    private Map<ServiceKey, Integer> scopeSlotsBefore;
+    private List<ServiceKey> scopeSlotKeys;
+    private Map<Integer, Integer> scopeSlotDelta;
+    private long scopeDeltaAt = -1;
+    /** Frontends programmed per Service ("namespace/name"), for {@link ApplyResult#services()}. */
+    private final Map<String, Integer> frontendsPerService = new HashMap<>();
+
     /**
      * A reconciler that assumes the maps are empty until {@link #restore()} is called. Call
      * {@code restore()} once before the first apply whenever the maps may already hold entries
@@ -119,6 +138,7 @@ public final class LbReconciler {
 
     /** Whether a slot in the maps points at a backend id; recomputed only after the slots changed. */
     private boolean slotPointsAt(int backendId) {
+        if (scopeSlotsBefore != null) return slotRefs.getOrDefault(backendId, 0) + scopeDelta().getOrDefault(backendId, 0) > 0;
         if (referencedAt != services.version()) {
             Set<Integer> ids = new HashSet<>();
             services.applied().forEach((k, v) -> {
@@ -139,6 +159,8 @@ public final class LbReconciler {
      * behind the reconciler's back.
      */
     public synchronized RestoreResult restore() {
+        incrementalReady = false;
+        slotRefs = null;
         services.reload();
         backends.reload();
         revNats.reload();
@@ -197,7 +219,256 @@ public final class LbReconciler {
         for (String line : outcome.errors()) {
             if (errors.size() < PhasedWriter.KEPT_ERRORS) errors.add(line);
         }
-        return summarize(desired, target, outcome.writes(), planFailures[0] + outcome.failures(), errors);
+        ApplyResult result = summarize(desired, target, outcome.writes(), planFailures[0] + outcome.failures(), errors);
+        rememberFull(target, pruneAllowed && result.failures() == 0 && result.staleKept() == 0);
+        return result;
+    }
+
+    // ---- incremental apply ----
+
+    /**
+     * Whether {@link #applyChanges} may be used: the last apply was a full one or an incremental one,
+     * pruned, and left the maps exactly as desired (no failed write, no stale entry kept), and no
+     * {@link #restore()} came since. Otherwise the next apply must be {@link #apply full}: it repairs
+     * what the maps lack and rebuilds the incremental bookkeeping.
+     */
+    public synchronized boolean canApplyChanges() {
+        return incrementalReady;
+    }
+
+    /**
+     * Applies {@code changes} to the desired state of the last apply, looking only at the entries of
+     * the frontends they name: their headers, slots, reverse NAT and source ranges, and the backends
+     * those point or pointed at. Equivalent to a full {@link #apply} (with pruning) of the changed
+     * desired state: the same writes, in the same order, so the maps end up identical, ids included.
+     * A backend is deleted only when no desired frontend references it and no slot in the maps points
+     * at it (counts kept per backend id). Cost: proportional to the changed frontends and their backends.
+     *
+     * @throws IllegalStateException unless {@link #canApplyChanges()}
+     */
+    public synchronized ApplyResult applyChanges(LbChanges changes) {
+        Objects.requireNonNull(changes, "changes");
+        if (!incrementalReady) throw new IllegalStateException("an incremental apply needs a complete full apply first");
+        incrementalReady = false; // until this one succeeds completely
+        if (slotRefs == null) slotRefs = countSlotRefs();
+        Map<ServiceKey, ServiceValue> svc = new HashMap<>();
+        Map<BackendKey, BackendValue> be = new HashMap<>();
+        Map<RevNatKey, RevNatValue> rn = new HashMap<>();
+        Map<SourceRangeKey, SourceRangeValue> sr = new HashMap<>();
+        Set<ServiceKey> svcScope = new HashSet<>();
+        Set<BackendKey> beScope = new HashSet<>();
+        Set<RevNatKey> rnScope = new HashSet<>();
+        Set<SourceRangeKey> srScope = new HashSet<>();
+        Map<Integer, BackendAddress> scopeBackends = new HashMap<>();
+        // what the changed frontends held: its keys are looked at, its backend references go
+        List<Frontend> touched = new ArrayList<>(changes.removed());
+        touched.addAll(changes.upserted().keySet());
+        for (Frontend f : touched) {
+            DesiredFrontend old = appliedFrontends.remove(f);
+            Integer id = serviceIds.get(f);
+            if (old == null || id == null) continue;
+            ServiceKey header = LbEncoding.headerKey(f);
+            svcScope.add(header);
+            for (int slot = 1; slot <= old.backends().size(); slot++) svcScope.add(header.withSlot(slot));
+            rnScope.add(new RevNatKey(f.address().family(), id));
+            srScope.addAll(LbEncoding.sourceRanges(id, old));
+            for (DesiredBackend b : old.backends()) {
+                int bid = backendIds.get(b.address());
+                desiredRefs.remove(bid, b.state());
+                scopeBackends.put(bid, b.address());
+            }
+            countService(old, -1);
+        }
+        List<String> errors = new ArrayList<>();
+        int planFailures = 0;
+        Set<Integer> desiredIds = new HashSet<>();
+        Map<Frontend, DesiredFrontend> planned = new HashMap<>();
+        for (DesiredFrontend df : changes.upserted().values()) {
+            Frontend f = df.frontend();
+            IpFamily family = f.address().family();
+            try {
+                int serviceId = serviceIds.computeIfAbsent(f, k -> serviceIdAllocator.allocate());
+                ServiceKey header = LbEncoding.headerKey(f);
+                int slot = 0;
+                for (DesiredBackend b : df.backends()) {
+                    int backendId = backendIds.computeIfAbsent(b.address(), k -> backendIdAllocator.allocate());
+                    svc.put(header.withSlot(++slot), ServiceValue.slot(serviceId, backendId));
+                    desiredRefs.add(backendId, b.state());
+                    scopeBackends.put(backendId, b.address());
+                }
+                svc.put(header, LbEncoding.header(serviceId, slot, df));
+                for (int i = 0; i <= slot; i++) svcScope.add(header.withSlot(i));
+                RevNatKey revNat = new RevNatKey(family, serviceId);
+                rn.put(revNat, new RevNatValue(f.address(), f.port()));
+                rnScope.add(revNat);
+                for (SourceRangeKey k : LbEncoding.sourceRanges(serviceId, df)) {
+                    sr.put(k, SourceRangeValue.ALLOW);
+                    srScope.add(k);
+                }
+                desiredIds.add(serviceId);
+                planned.put(f, df);
+                appliedFrontends.put(f, df);
+                countService(df, 1);
+            } catch (IdAllocator.IdsExhaustedException e) {
+                if (planFailures++ < PhasedWriter.KEPT_ERRORS) {
+                    errors.add(df.servicePort() + " (" + f + ") not programmed: " + e.getMessage());
+                }
+            }
+        }
+        for (Map.Entry<Integer, BackendAddress> e : scopeBackends.entrySet()) {
+            BackendKey key = new BackendKey(e.getValue().address().family(), e.getKey());
+            beScope.add(key);
+            EndpointState state = desiredRefs.state(e.getKey());
+            if (state != null) be.put(key, LbEncoding.backendValue(new DesiredBackend(e.getValue(), state)));
+        }
+        Map<String, Integer> before = new HashMap<>();
+        countPresent(before, svcScope, beScope, rnScope, srScope);
+        scopeSlotsBefore = new HashMap<>();
+        scopeSlotKeys = new ArrayList<>();
+        for (ServiceKey k : svcScope) {
+            if (k.slot() == 0) continue;
+            scopeSlotKeys.add(k);
+            ServiceValue v = services.get(k);
+            if (v != null) scopeSlotsBefore.put(k, v.backendId());
+        }
+        scopeDeltaAt = -1;
+        PhasedWriter.Outcome outcome;
+        try {
+            desiredServiceIds = desiredIds;
+            outcome = PhasedWriter.apply(writeOrder, new PhasedWriter.Desired()
+                    .with(services, svc, svcScope)
+                    .with(backends, be, beScope)
+                    .with(revNats, rn, rnScope)
+                    .with(sourceRanges, sr, srScope), true);
+            // a count that reaches 0 goes (merge removes the key when the function answers null)
+            scopeDelta().forEach((id, d) -> {
+                if (d != 0) slotRefs.merge(id, d, (a, b) -> a + b == 0 ? null : a + b);
+            });
+        } finally {
+            desiredServiceIds = Set.of();
+            scopeSlotsBefore = null;
+            scopeSlotDelta = null;
+            scopeSlotKeys = null;
+        }
+        for (String line : outcome.errors()) {
+            if (errors.size() < PhasedWriter.KEPT_ERRORS) errors.add(line);
+        }
+        int failures = planFailures + outcome.failures();
+        Map<String, Integer> after = new HashMap<>();
+        countPresent(after, svcScope, beScope, rnScope, srScope);
+        Map<String, Integer> perMap = new TreeMap<>(entriesPerMap);
+        after.forEach((m, n) -> perMap.merge(m, n, Integer::sum));
+        before.forEach((m, n) -> perMap.merge(m, -n, Integer::sum));
+        entriesPerMap = java.util.Collections.unmodifiableMap(perMap);
+        if (failures == 0) {
+            releaseAfterChanges(changes, scopeBackends);
+            incrementalReady = true;
+        }
+        // After a failure the next apply is a full one: it names what is missing and frees unused ids.
+        int unprogrammedCount = 0;
+        List<String> first = new ArrayList<>();
+        for (DesiredFrontend df : changes.upserted().values()) {
+            if (failures == 0 || programmedAsPlanned(df, svc, rn, sr)) continue;
+            if (unprogrammedCount++ < ApplyResult.Unprogrammed.NAMED) first.add(df.servicePort() + " (" + df.frontend() + ")");
+        }
+        return new ApplyResult(outcome.writes(), frontendsPerService.size(), appliedFrontends.size(),
+                desiredRefs.size(), 0, failures, errors, unprogrammedCount == 0 ? ApplyResult.Unprogrammed.NONE
+                : new ApplyResult.Unprogrammed(unprogrammedCount, first));
+    }
+
+    /** Whether the maps hold what was planned for {@code df} (after a failed incremental apply). */
+    private boolean programmedAsPlanned(DesiredFrontend df, Map<ServiceKey, ServiceValue> svc,
+                                        Map<RevNatKey, RevNatValue> rn, Map<SourceRangeKey, SourceRangeValue> sr) {
+        ServiceKey header = LbEncoding.headerKey(df.frontend());
+        ServiceValue wanted = svc.get(header);
+        if (wanted == null || !wanted.equals(services.get(header))) return false;
+        for (int slot = 1; slot <= wanted.count(); slot++) {
+            if (!svc.get(header.withSlot(slot)).equals(services.get(header.withSlot(slot)))) return false;
+        }
+        RevNatKey revNat = new RevNatKey(df.frontend().address().family(), wanted.serviceId());
+        if (!rn.get(revNat).equals(revNats.get(revNat))) return false;
+        for (SourceRangeKey k : LbEncoding.sourceRanges(wanted.serviceId(), df)) {
+            if (!sr.get(k).equals(sourceRanges.get(k))) return false;
+        }
+        return true;
+    }
+
+    /** Frees the ids of removed frontends and of backends nothing references any more. */
+    private void releaseAfterChanges(LbChanges changes, Map<Integer, BackendAddress> scopeBackends) {
+        for (Frontend f : changes.removed()) {
+            Integer id = serviceIds.remove(f);
+            if (id != null) serviceIdAllocator.release(id);
+        }
+        scopeBackends.forEach((id, address) -> {
+            if (desiredRefs.state(id) != null || slotRefs.getOrDefault(id, 0) > 0) return;
+            if (backends.get(new BackendKey(address.address().family(), id)) != null) return;
+            backendIds.remove(address, id);
+            backendIdAllocator.release(id);
+        });
+    }
+
+    /** The change of slot references made so far in this incremental apply, by backend id. */
+    private Map<Integer, Integer> scopeDelta() {
+        if (scopeDeltaAt == services.version() && scopeSlotDelta != null) return scopeSlotDelta;
+        Map<Integer, Integer> delta = new HashMap<>();
+        scopeSlotsBefore.values().forEach(id -> delta.merge(id, -1, Integer::sum));
+        scopeSlotKeys.forEach(k -> {
+            ServiceValue v = services.get(k);
+            if (v != null) delta.merge(v.backendId(), 1, Integer::sum);
+        });
+        scopeSlotDelta = delta;
+        scopeDeltaAt = services.version();
+        return delta;
+    }
+
+    /** Slot references counted over the whole mirror. */
+    private Map<Integer, Integer> countSlotRefs() {
+        Map<Integer, Integer> refs = new HashMap<>();
+        services.applied().forEach((k, v) -> {
+            if (k.slot() > 0) refs.merge(v.backendId(), 1, Integer::sum);
+        });
+        return refs;
+    }
+
+    /** How many of the scope's keys each map holds now. */
+    private void countPresent(Map<String, Integer> out, Set<ServiceKey> svc, Set<BackendKey> be, Set<RevNatKey> rn,
+                              Set<SourceRangeKey> sr) {
+        present(out, LbMaps.SERVICES, svc, services, ServiceKey::family);
+        present(out, LbMaps.BACKENDS, be, backends, BackendKey::family);
+        present(out, LbMaps.REVNATS, rn, revNats, RevNatKey::family);
+        present(out, LbMaps.SOURCE_RANGES, sr, sourceRanges, SourceRangeKey::family);
+    }
+
+    private static <K extends Comparable<? super K>> void present(Map<String, Integer> out,
+            dev.senda.maps.table.TableSpec<K, ?> spec, Set<K> keys, AppliedTable<K, ?> table,
+            java.util.function.Function<K, IpFamily> family) {
+        for (K k : keys) {
+            if (table.get(k) == null) continue;
+            String name = family.apply(k) == IpFamily.IPV4 ? spec.v4().mapName() : spec.v6().mapName();
+            out.merge(name, 1, Integer::sum);
+        }
+    }
+
+    private void countService(DesiredFrontend df, int delta) {
+        String name = df.servicePort().namespace() + "/" + df.servicePort().name();
+        Integer n = frontendsPerService.merge(name, delta, Integer::sum);
+        if (n != null && n == 0) frontendsPerService.remove(name);
+    }
+
+    /** After a full apply: the bookkeeping an incremental apply continues from. */
+    private void rememberFull(Target target, boolean exact) {
+        appliedFrontends.clear();
+        desiredRefs.clear();
+        frontendsPerService.clear();
+        slotRefs = null;
+        incrementalReady = false;
+        if (!exact) return;
+        appliedFrontends.putAll(target.frontends);
+        for (DesiredFrontend df : target.frontends.values()) {
+            for (DesiredBackend b : df.backends()) desiredRefs.add(backendIds.get(b.address()), b.state());
+            countService(df, 1);
+        }
+        incrementalReady = true;
     }
 
     /**

@@ -61,13 +61,36 @@ public final class PhasedWriter {
         }
     }
 
-    /** Desired entries per table for one apply. */
+    /**
+     * Desired entries per table for one apply: every entry the table should hold, or, with a scope, the
+     * entries it should hold among the scope's keys (an incremental apply): then only those keys are
+     * diffed, put or deleted, and every other entry of the table is left as it is.
+     */
     public static final class Desired {
         private final Map<AppliedTable<?, ?>, Map<?, ?>> entries = new java.util.IdentityHashMap<>();
+        private final Map<AppliedTable<?, ?>, java.util.Collection<?>> scopes = new java.util.IdentityHashMap<>();
 
         public <K extends Comparable<? super K>, V> Desired with(AppliedTable<K, V> table, Map<K, V> wanted) {
             entries.put(table, Objects.requireNonNull(wanted, "wanted"));
             return this;
+        }
+
+        /**
+         * Only the keys of {@code scope} are looked at in {@code table}: those in {@code wanted} are put
+         * where they differ, the others deleted where the table has them (phases' predicates still
+         * apply). {@code wanted} holds the desired entries among the scope, and whatever else the write
+         * order's predicates ask about (a slot's header).
+         */
+        public <K extends Comparable<? super K>, V> Desired with(AppliedTable<K, V> table, Map<K, V> wanted,
+                                                                java.util.Collection<K> scope) {
+            entries.put(table, Objects.requireNonNull(wanted, "wanted"));
+            scopes.put(table, new java.util.TreeSet<>(scope));
+            return this;
+        }
+
+        @SuppressWarnings("unchecked")
+        <K extends Comparable<? super K>> java.util.SortedSet<K> scope(AppliedTable<K, ?> table) {
+            return (java.util.SortedSet<K>) scopes.get(table);
         }
 
         @SuppressWarnings("unchecked")
@@ -135,6 +158,11 @@ public final class PhasedWriter {
     private static <K extends Comparable<? super K>, V> void collect(Phase<K, V> phase, Desired desired, List<Write> out) {
         Map<K, V> wanted = desired.of(phase.table());
         AppliedTable<K, V> table = phase.table();
+        java.util.SortedSet<K> scope = desired.scope(table);
+        if (scope != null) {
+            collectScoped(phase, wanted, scope, out);
+            return;
+        }
         if (phase.kind() == Phase.Kind.PUT) {
             for (Map.Entry<K, V> e : new TreeMap<>(wanted).entrySet()) {
                 K key = e.getKey();
@@ -148,6 +176,23 @@ public final class PhasedWriter {
                 if (wanted.containsKey(key) || !phase.selects().test(key, wanted)) continue;
                 out.add(new Write(phase, phase.group().apply(key, e.getValue()),
                         phase.requires().apply(key, e.getValue()), key, e.getValue()));
+            }
+        }
+    }
+
+    /** As {@link #collect}, looking only at the keys of {@code scope} (in key order, as a full pass). */
+    private static <K extends Comparable<? super K>, V> void collectScoped(Phase<K, V> phase, Map<K, V> wanted,
+                                                                          java.util.SortedSet<K> scope, List<Write> out) {
+        AppliedTable<K, V> table = phase.table();
+        for (K key : scope) {
+            V value = wanted.get(key);
+            if (phase.kind() == Phase.Kind.PUT) {
+                if (value == null || !phase.selects().test(key, wanted) || value.equals(table.get(key))) continue;
+                out.add(new Write(phase, phase.group().apply(key, value), phase.requires().apply(key, value), key, value));
+            } else {
+                V applied = table.get(key);
+                if (applied == null || wanted.containsKey(key) || !phase.selects().test(key, wanted)) continue;
+                out.add(new Write(phase, phase.group().apply(key, applied), phase.requires().apply(key, applied), key, applied));
             }
         }
     }
