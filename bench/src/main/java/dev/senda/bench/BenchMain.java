@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * reported and the others still run; the exit status is then 1. Needs root for the suites that load
  * BPF (everything but {@code control-plane}).
  */
-@Command(name = "senda bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "senda bench", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = BenchMain.Version.class,
         description = "Benchmarks Senda on this node and prints a table (README \"Benchmarks\" says how to read it).")
 public final class BenchMain implements Callable<Integer> {
 
@@ -65,6 +65,18 @@ public final class BenchMain implements Callable<Integer> {
                 new ControlPlaneSuite(),
                 new MapsSuite(),
                 new DatapathSuite());
+    }
+
+    /** {@code --version}: the build's version, as {@code senda --version} answers (the control plane's resource). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            try (java.io.InputStream in = BenchMain.class.getClassLoader().getResourceAsStream("dev/senda/cli/version.properties")) {
+                java.util.Properties p = new java.util.Properties();
+                if (in != null) p.load(in);
+                return new String[] {"senda " + p.getProperty("version", "development")};
+            }
+        }
     }
 
     /** The names {@code --suite} accepts, in run order. */

@@ -56,7 +56,7 @@ public final class ControlPlaneSuite implements BenchSuite {
                 .param("services", Arrays.stream(sizes(mode)).mapToObj(Integer::toString).toArray(String[]::new))
                 .param("path", Arrays.stream(SyncPath.values()).map(Enum::name).toArray(String[]::new))
                 .forks(1)
-                .jvmArgs("-XX:+UseSerialGC")
+                .jvmArgs(forkArgs())
                 .warmupIterations(full ? 3 : 1)
                 .warmupTime(full ? TimeValue.seconds(1) : TimeValue.milliseconds(200))
                 .measurementIterations(full ? 5 : 2)
@@ -82,6 +82,16 @@ public final class ControlPlaneSuite implements BenchSuite {
             if (Double.isFinite(error) && error > 0) rows.add(new Row(NAME, name, "error (99.9%)", error, "ms"));
         }
         return rows;
+    }
+
+    /**
+     * The forked JVM's flags: the agent's collector; on JDK 23+ JMH's own use of sun.misc.Unsafe
+     * allowed, so its deprecation warning does not clutter the run.
+     */
+    static String[] forkArgs() {
+        return Runtime.version().feature() >= 23
+                ? new String[] {"-XX:+UseSerialGC", "--sun-misc-unsafe-memory-access=allow"}
+                : new String[] {"-XX:+UseSerialGC"};
     }
 
     private static String method(RunResult r) {
