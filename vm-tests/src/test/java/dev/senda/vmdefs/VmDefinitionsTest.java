@@ -34,7 +34,7 @@ class VmDefinitionsTest {
     private static final Path VM_TESTS = Path.of(System.getProperty("user.dir")); // surefire runs in the module
     private static final Path ROOT = VM_TESTS.getParent();
     /** Subcommands the launcher handles itself, before the CLI's. */
-    private static final Set<String> LAUNCHER_COMMANDS = Set.of("test", "vm-test", "build", "demo", "help");
+    private static final Set<String> LAUNCHER_COMMANDS = Set.of("test", "vm-test", "build", "demo", "bench", "help");
     private static final Pattern SENDA_COMMAND = Pattern.compile("(?:\\./senda|\"\\$ROOT/senda\")[ \\t]+([a-z][a-z-]*(?:[ \\t]+[a-z][a-z-]*)*)");
 
     private static String read(String relative) throws IOException {

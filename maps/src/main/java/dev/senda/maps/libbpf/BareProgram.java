@@ -69,6 +69,15 @@ public final class BareProgram implements LoadedProgram, AutoCloseable {
         return fd;
     }
 
+    /**
+     * Runs the program on {@code packet} in the kernel ({@code BPF_PROG_TEST_RUN}), as
+     * {@link BpfProgram#testRun(byte[], int)} does: e.g. a no-op tc program as the baseline of a
+     * per-packet benchmark.
+     */
+    public TestRunResult testRun(byte[] packet, int repeat) {
+        return BpfProgram.testRun(fd(), name, packet, null, repeat);
+    }
+
     /** Unloads the program unless something attached still holds it. Idempotent. */
     @Override
     public void close() {

@@ -106,8 +106,12 @@ public final class BpfProgram implements LoadedProgram {
      * with {@code ifindex} or {@code mark} set), or null for none.
      */
     public TestRunResult testRun(byte[] packet, byte[] ctxIn, int repeat) {
+        return testRun(fd(), name, packet, ctxIn, repeat);
+    }
+
+    /** {@code BPF_PROG_TEST_RUN} of the program {@code fd} (named {@code name} in errors); shared with {@link BareProgram}. */
+    static TestRunResult testRun(int fd, String name, byte[] packet, byte[] ctxIn, int repeat) {
         if (repeat < 0) throw new IllegalArgumentException("repeat < 0");
-        int fd = fd();
         try (Arena arena = Arena.ofConfined()) {
             int outSize = packet.length + DATA_OUT_HEADROOM;
             MemorySegment out = arena.allocate(outSize);
