@@ -15,6 +15,11 @@ public interface Codec<T> {
 
     byte[] encode(T value);
 
+    /** Encodes {@code value} into {@code dst} at {@code offset} ({@link #size()} bytes): how batches are built. */
+    default void encodeInto(T value, byte[] dst, int offset) {
+        System.arraycopy(encode(value), 0, dst, offset, size());
+    }
+
     /** @throws IllegalArgumentException for a wrong length or a field value the type cannot hold */
     T decode(byte[] bytes);
 }

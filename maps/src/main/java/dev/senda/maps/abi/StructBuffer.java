@@ -75,6 +75,10 @@ public final class StructBuffer {
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, segment, 0, layout.byteSize());
     }
 
+    void copyTo(byte[] dst, int offset) {
+        MemorySegment.copy(segment, JAVA_BYTE, 0, dst, offset, (int) layout.byteSize());
+    }
+
     byte[] bytes() {
         return segment.asSlice(0, layout.byteSize()).toArray(JAVA_BYTE);
     }

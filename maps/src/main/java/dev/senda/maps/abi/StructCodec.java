@@ -49,6 +49,15 @@ public abstract class StructCodec<T> implements Codec<T> {
         return buffer.bytes();
     }
 
+    /** As {@link #encode}, straight into {@code dst}: no intermediate array per element of a batch. */
+    @Override
+    public final void encodeInto(T value, byte[] dst, int offset) {
+        Objects.requireNonNull(value, "value");
+        StructBuffer buffer = new StructBuffer(fields);
+        write(value, buffer);
+        buffer.copyTo(dst, offset);
+    }
+
     /**
      * The record stored in {@code bytes}.
      *

@@ -105,8 +105,8 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
         byte[] k = new byte[n * ks];
         byte[] v = new byte[n * vs];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(spec.key().encode(keys.get(i)), 0, k, i * ks, ks);
-            System.arraycopy(spec.value().encode(values.get(i)), 0, v, i * vs, vs);
+            spec.key().encodeInto(keys.get(i), k, i * ks);
+            spec.value().encodeInto(values.get(i), v, i * vs);
         }
         BpfMap.BatchResult r = map.updateBatch(k, v, n);
         if (!r.complete()) {
@@ -123,7 +123,7 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
         if (n == 0) return;
         int ks = spec.keySize();
         byte[] k = new byte[n * ks];
-        for (int i = 0; i < n; i++) System.arraycopy(spec.key().encode(keys.get(i)), 0, k, i * ks, ks);
+        for (int i = 0; i < n; i++) spec.key().encodeInto(keys.get(i), k, i * ks);
         BpfMap.BatchResult r = map.deleteBatch(k, n);
         if (!r.complete()) {
             K failed = keys.get(r.done());
