@@ -38,7 +38,7 @@ class IncrementalSyncScaleTest {
     static final int CHANGES = 200;
 
     /** A source that has synced. */
-    private static final class SyncedSource implements Source {
+    static final class SyncedSourceForTests implements Source {
         @Override
         public void start(ObjectStore store, Runnable onChange) {
         }
@@ -71,7 +71,7 @@ class IncrementalSyncScaleTest {
             store.put(Kinds.ENDPOINT_SLICE, slice(i, -1));
         }
         try (Metrics metrics = new Metrics()) {
-            ServiceSync sync = new ServiceSync(store, new SyncedSource(), new DesiredStateCalculator(), "n1",
+            ServiceSync sync = new ServiceSync(store, new SyncedSourceForTests(), new DesiredStateCalculator(), "n1",
                     new LbReconciler(maps), metrics);
             long t0 = System.nanoTime();
             assertTrue(sync.sync(SyncReason.REQUESTED).complete());
