@@ -41,8 +41,8 @@ import java.util.TreeSet;
  *   When a dirty Service's claims before or after the change share a frontend or node port with any
  *   other Service, {@link #update} answers empty and the caller recomputes in full: precedence may
  *   move frontends between Services, and such overlaps are rare;</li>
- *   <li>reserved addresses (load-balancer IPs that are a node's or a pod's): a count of every slice
- *   address; when an address appears or disappears, the Services with that load-balancer IP are
+ *   <li>reserved addresses (load-balancer IPs that are a node's or a pod's): a count of every node and
+ *   slice address (taken when a load-balancer IP first needs it); when an address appears or disappears, the Services with that load-balancer IP are
  *   recomputed too. Node changes make the change set full (the store's rule), so node addresses and
  *   {@link NodeInfo} only change in {@link #full};</li>
  *   <li>health-check node ports ({@link HealthCheckPorts}: the first Service naming a port keeps it):
@@ -97,6 +97,14 @@ public final class IncrementalDesiredState {
     private final Map<ObjectRef, List<EndpointSlice>> slicesOf = new HashMap<>();
     /** Node addresses and every slice address, with their number of occurrences. */
     private final Map<IpAddress, Integer> reserved = new HashMap<>();
+    /**
+     * Whether {@link #reserved} is counted: only once a Service with a load-balancer IP needs it (most
+     * clusters have none, and counting every endpoint address is the dearest step of a full calculation).
+     */
+    private boolean reservedCounted;
+    /** Node addresses and unlabeled slices: what {@link #reserved} counts besides {@link #slicesOf}. */
+    private final List<IpAddress> nodeReserved = new ArrayList<>();
+    private final List<EndpointSlice> unlabeledSlices = new ArrayList<>();
     private final Map<IpAddress, Set<ObjectRef>> loadBalancerIpUsers = new HashMap<>();
     private final Map<Frontend, Set<ObjectRef>> frontendClaims = new HashMap<>();
     private final Map<String, Set<ObjectRef>> nodePortClaims = new HashMap<>();
@@ -126,13 +134,13 @@ public final class IncrementalDesiredState {
         nodeAddresses = nodePortAddresses.select(node);
         for (Node n : snapshot.all(NODES).values()) {
             for (Node.Address a : n.addresses()) {
-                if (a.address() != null) IpAddress.parse(a.address()).ifPresent(ip -> reserved.merge(ip, 1, Integer::sum));
+                if (a.address() != null) IpAddress.parse(a.address()).ifPresent(nodeReserved::add);
             }
         }
         for (EndpointSlice slice : snapshot.endpointSlices().values()) {
-            count(slice, 1);
             ObjectRef owner = owner(slice);
             if (owner != null) slicesOf.computeIfAbsent(owner, k -> new ArrayList<>()).add(slice);
+            else unlabeledSlices.add(slice);
         }
         List<ConflictResolver.Claim> claims = new ArrayList<>();
         for (Service svc : snapshot.services().values()) {
@@ -169,8 +177,10 @@ public final class IncrementalDesiredState {
             List<EndpointSlice> old = slicesOf.getOrDefault(ref, List.of());
             List<EndpointSlice> now = changes.slicesOf().get(ref);
             if (old.equals(now)) continue;
-            for (EndpointSlice s : old) flipped.addAll(count(s, -1));
-            for (EndpointSlice s : now) flipped.addAll(count(s, 1));
+            if (reservedCounted) {
+                for (EndpointSlice s : old) flipped.addAll(count(s, -1));
+                for (EndpointSlice s : now) flipped.addAll(count(s, 1));
+            }
             if (now.isEmpty()) slicesOf.remove(ref);
             else slicesOf.put(ref, List.copyOf(now));
         }
@@ -241,7 +251,7 @@ public final class IncrementalDesiredState {
                 ParsedService s = parsed;
                 List<IpAddress> lbIps = parsed.external().loadBalancerIps();
                 if (!lbIps.isEmpty()) {
-                    s = s.withExternal(s.external().withoutReserved(reserved.keySet(),
+                    s = s.withExternal(s.external().withoutReserved(reserved(),
                             r -> early.add(new Rejection(Rejection.SERVICE, svc.ref(), r))));
                 }
                 yield new Entry(svc, s, List.copyOf(early),
@@ -332,6 +342,17 @@ public final class IncrementalDesiredState {
         return out;
     }
 
+    /** The reserved addresses, counted at the first call after a {@link #full} (slices as they are then). */
+    private Set<IpAddress> reserved() {
+        if (!reservedCounted) {
+            reservedCounted = true;
+            nodeReserved.forEach(ip -> reserved.merge(ip, 1, Integer::sum));
+            unlabeledSlices.forEach(s -> count(s, 1));
+            slicesOf.values().forEach(slices -> slices.forEach(s -> count(s, 1)));
+        }
+        return reserved.keySet();
+    }
+
     /** Counts a slice's addresses in or out of the reserved set; returns those that appeared or went. */
     private List<IpAddress> count(EndpointSlice slice, int delta) {
         List<IpAddress> flipped = new ArrayList<>();
@@ -377,6 +398,9 @@ public final class IncrementalDesiredState {
         entries.clear();
         slicesOf.clear();
         reserved.clear();
+        reservedCounted = false;
+        nodeReserved.clear();
+        unlabeledSlices.clear();
         loadBalancerIpUsers.clear();
         frontendClaims.clear();
         nodePortClaims.clear();

@@ -38,7 +38,7 @@ class IncrementalSyncScaleTest {
     static final int CHANGES = 200;
 
     /** A source that has synced. */
-    private static final class SyncedSource implements Source {
+    static final class SyncedSourceForTests implements Source {
         @Override
         public void start(ObjectStore store, Runnable onChange) {
         }
@@ -60,14 +60,18 @@ class IncrementalSyncScaleTest {
 
     @Test
     void oneEndpointChangeAtTenThousandServices() throws Exception {
+        run(LbMaps.inMemory(), "in-memory maps");
+    }
+
+    /** The scenario into {@code maps} (empty), its figures printed under {@code label}. */
+    static void run(LbMaps maps, String label) throws Exception {
         ObjectStore store = new ObjectStore();
         for (int i = 0; i < SERVICES; i++) {
             store.put(Kinds.SERVICE, service(i));
             store.put(Kinds.ENDPOINT_SLICE, slice(i, -1));
         }
-        LbMaps maps = LbMaps.inMemory();
         try (Metrics metrics = new Metrics()) {
-            ServiceSync sync = new ServiceSync(store, new SyncedSource(), new DesiredStateCalculator(), "n1",
+            ServiceSync sync = new ServiceSync(store, new SyncedSourceForTests(), new DesiredStateCalculator(), "n1",
                     new LbReconciler(maps), metrics);
             long t0 = System.nanoTime();
             assertTrue(sync.sync(SyncReason.REQUESTED).complete());
@@ -94,10 +98,10 @@ class IncrementalSyncScaleTest {
             assertEquals(ENDPOINTS, maps.services().entries().get(header(maps, 0)).count());
 
             Arrays.sort(latencies);
-            System.out.printf("incremental sync at %,d Services x %d endpoints (in-memory maps): cold full sync %.0f ms, "
+            System.out.printf("incremental sync at %,d Services x %d endpoints (%s): cold full sync %.0f ms, "
                             + "periodic full sync %.0f ms; one endpoint change, put -> maps written, over %d changes: "
                             + "p50 %.2f ms, p99 %.2f ms, max %.2f ms (GC during the %d syncs: %d ms; load average %.1f)%n",
-                    SERVICES, ENDPOINTS, cold / 1e6, periodic / 1e6, CHANGES, latencies[CHANGES / 2] / 1e6,
+                    SERVICES, ENDPOINTS, label, cold / 1e6, periodic / 1e6, CHANGES, latencies[CHANGES / 2] / 1e6,
                     latencies[CHANGES * 99 / 100 - 1] / 1e6, latencies[CHANGES - 1] / 1e6, 2 * CHANGES, gc,
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
