@@ -78,7 +78,7 @@ public class ControlPlaneBenchmarks {
      */
     @State(Scope.Thread)
     public static class Changing {
-        @Param({"FULL"})
+        @Param({"FULL", "INCREMENTAL"})
         public String path;
 
         SyncPath.Sync sync;

