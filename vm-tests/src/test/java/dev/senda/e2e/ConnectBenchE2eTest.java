@@ -40,7 +40,7 @@ class ConnectBenchE2eTest {
             Set<String> metrics = rows.stream().filter(r -> r.benchCase().equals(c)).map(Row::metric).collect(Collectors.toSet());
             Set<String> want = c.startsWith(Mode.DIRECT.id() + "/")
                     ? Set.of("connect_p50", "connect_p99", "connections_per_s")
-                    : Set.of("connect_p50", "connect_p99", "connections_per_s", "cold_load");
+                    : Set.of("connect_p50", "connect_p99", "connections_per_s", "cold_load", "cold_load_cpu");
             assertEquals(want, metrics, c);
         }
         for (Row r : rows) {

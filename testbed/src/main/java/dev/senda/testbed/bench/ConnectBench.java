@@ -78,6 +78,7 @@ public final class ConnectBench {
      * @param suite     always {@value #SUITE}
      * @param benchCase {@code <mode id>/<N>svc}, e.g. {@code senda-tc/1000svc}
      * @param metric    {@code connect_p50}, {@code connect_p99}, {@code connections_per_s}, {@code cold_load}
+     *                  (wall time), {@code cold_load_cpu} (CPU time of the loader or the agent)
      * @param value     the figure, in {@code unit}
      * @param unit      {@code us}, {@code 1/s} or {@code s}
      */
@@ -160,7 +161,8 @@ public final class ConnectBench {
                 if (!options.modes().contains(mode)) continue;
                 Lane lane = Lane.open(options, mode, n);
                 lanes.add(lane);
-                lane.coldLoadSeconds().ifPresent(s -> progress.accept(lane.benchCase() + ": loaded in " + format(s) + " s"));
+                lane.coldLoadSeconds().ifPresent(s -> progress.accept(lane.benchCase() + ": loaded in " + format(s) + " s ("
+                        + format(lane.coldLoadCpuSeconds().orElse(Double.NaN)) + " s CPU)"));
             }
             for (Lane lane : lanes) lane.warmup(options.warmup());
             int rounds = Math.min(ROUNDS, options.connections());
@@ -176,6 +178,7 @@ public final class ConnectBench {
                         new Row(SUITE, c, "connect_p99", stats.p99Nanos() / 1e3, "us"),
                         new Row(SUITE, c, "connections_per_s", stats.connectionsPerSecond(), "1/s")));
                 lane.coldLoadSeconds().ifPresent(s -> got.add(new Row(SUITE, c, "cold_load", s, "s")));
+                lane.coldLoadCpuSeconds().ifPresent(s -> got.add(new Row(SUITE, c, "cold_load_cpu", s, "s")));
                 rows.addAll(got);
                 progress.accept(String.join("  ", got.stream()
                         .map(row -> row.benchCase() + " " + row.metric() + "=" + format(row.value()) + " " + row.unit()).toList()));
@@ -198,12 +201,12 @@ public final class ConnectBench {
 
     /**
      * The rows as a table, one line per case: p50 and p99 with their excess over the direct
-     * connection of the same size, the rate and its ratio to direct, and the cold-load time.
+     * connection of the same size, the rate and its ratio to direct, and the cold-load wall and CPU time.
      */
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-36s %10s %10s %10s %10s %11s %7s %10s%n",
-                "case", "p50 us", "+direct", "p99 us", "+direct", "conn/s", "xdirect", "load s"));
+        b.append(String.format(Locale.ROOT, "%-36s %10s %10s %10s %10s %11s %7s %10s %10s%n",
+                "case", "p50 us", "+direct", "p99 us", "+direct", "conn/s", "xdirect", "load s", "load cpu s"));
         List<String> cases = rows.stream().map(Row::benchCase).distinct().toList();
         for (String c : cases) {
             String size = c.substring(c.indexOf('/') + 1);
@@ -212,13 +215,15 @@ public final class ConnectBench {
             double p99 = value(rows, c, "connect_p99");
             double rate = value(rows, c, "connections_per_s");
             double load = value(rows, c, "cold_load");
+            double loadCpu = value(rows, c, "cold_load_cpu");
             double d50 = value(rows, direct, "connect_p50");
             double d99 = value(rows, direct, "connect_p99");
             double dRate = value(rows, direct, "connections_per_s");
-            b.append(String.format(Locale.ROOT, "%-36s %10s %10s %10s %10s %11s %7s %10s%n", c,
+            b.append(String.format(Locale.ROOT, "%-36s %10s %10s %10s %10s %11s %7s %10s %10s%n", c,
                     format(p50), Double.isNaN(d50) ? "" : signed(p50 - d50), format(p99), Double.isNaN(d99) ? "" : signed(p99 - d99),
                     format(rate), Double.isNaN(dRate) ? "" : String.format(Locale.ROOT, "%.2f", rate / dRate),
-                    Double.isNaN(load) ? "" : String.format(Locale.ROOT, "%.3f", load)));
+                    Double.isNaN(load) ? "" : String.format(Locale.ROOT, "%.3f", load),
+                    Double.isNaN(loadCpu) ? "" : String.format(Locale.ROOT, "%.3f", loadCpu)));
         }
         return b.toString();
     }

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -50,11 +51,16 @@ public final class ConnectBenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("senda-connect-bench-");
-        ConnectBench.Options options = new ConnectBench.Options(services, endpoints, connections, warmup,
-                modes == null ? EnumSet.allOf(ConnectBench.Mode.class) : EnumSet.copyOf(modes), dir);
         System.err.println("connect bench: work dir " + dir);
-        List<ConnectBench.Row> rows = ConnectBench.run(options, System.err::println);
-        System.out.print(ConnectBench.table(rows));
+        // one size at a time, its table printed at once: a later size that fails keeps the earlier ones
+        List<ConnectBench.Row> rows = new ArrayList<>();
+        for (int n : services) {
+            ConnectBench.Options options = new ConnectBench.Options(List.of(n), endpoints, connections, warmup,
+                    modes == null ? EnumSet.allOf(ConnectBench.Mode.class) : EnumSet.copyOf(modes), dir);
+            rows.addAll(ConnectBench.run(options, System.err::println));
+            System.out.print(ConnectBench.table(rows));
+            System.out.flush();
+        }
         return 0;
     }
 }

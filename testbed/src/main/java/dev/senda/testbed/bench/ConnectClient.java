@@ -37,7 +37,10 @@ final class ConnectClient {
         this.process = process;
         this.stderrLog = stderrLog;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread.ofVirtual().start(() -> {
+        // A platform thread: a virtual one would hold one of the few carrier threads for the whole
+        // run while blocked on the pipe, and the testbed's own command runs (which drain their output
+        // on virtual threads) would then starve.
+        Thread.ofPlatform().daemon().name("connect-client-stdout").start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) lines.add(line);

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One datapath of one size, ready to measure: its own {@link Testbed} (node namespace, a client pod,
@@ -31,15 +33,17 @@ final class Lane implements AutoCloseable {
     private final Testbed tb;
     private final AgentProcess agent;
     private final OptionalDouble coldLoadSeconds;
+    private final OptionalDouble coldLoadCpuSeconds;
     private final ConnectClient client;
     private double counterAtStart;
 
-    private Lane(ConnectBench.Mode mode, String benchCase, Testbed tb, AgentProcess agent, OptionalDouble coldLoad, ConnectClient client) {
+    private Lane(ConnectBench.Mode mode, String benchCase, Testbed tb, AgentProcess agent, Load load, ConnectClient client) {
         this.mode = mode;
         this.benchCase = benchCase;
         this.tb = tb;
         this.agent = agent;
-        this.coldLoadSeconds = coldLoad;
+        this.coldLoadSeconds = load == null ? OptionalDouble.empty() : OptionalDouble.of(load.wallSeconds());
+        this.coldLoadCpuSeconds = load == null ? OptionalDouble.empty() : OptionalDouble.of(load.cpuSeconds());
         this.client = client;
     }
 
@@ -62,7 +66,7 @@ final class Lane implements AutoCloseable {
                 backendIps.add(b.ip());
             }
             BenchServices set = new BenchServices(n, backendIps);
-            OptionalDouble coldLoad = OptionalDouble.empty();
+            Load coldLoad = null;
             AgentProcess agent = null;
             switch (mode) {
                 case DIRECT -> { }
@@ -71,12 +75,12 @@ final class Lane implements AutoCloseable {
                     Files.writeString(rules, IptablesRules.render(set), StandardCharsets.UTF_8);
                     String tool = mode == ConnectBench.Mode.IPTABLES_LEGACY ? "iptables-legacy-restore" : "iptables-nft-restore";
                     // kube-proxy's flags: wait for the xtables lock, leave other tables alone, keep counters
-                    coldLoad = OptionalDouble.of(timedLoad(tb, loadBound(n), tool, "-w", "5", "--noflush", "--counters", rules.toString()));
+                    coldLoad = timedLoad(tb, loadBound(n), tool, "-w", "5", "--noflush", "--counters", rules.toString());
                 }
                 case NFTABLES -> {
                     Path rules = dir.resolve("nft.txt");
                     Files.writeString(rules, NftRules.render(set), StandardCharsets.UTF_8);
-                    coldLoad = OptionalDouble.of(timedLoad(tb, loadBound(n), "nft", "-f", rules.toString()));
+                    coldLoad = timedLoad(tb, loadBound(n), "nft", "-f", rules.toString());
                 }
                 case SENDA_SOCKET_LB, SENDA_TC -> {
                     Path yaml = dir.resolve("services");
@@ -85,7 +89,12 @@ final class Lane implements AutoCloseable {
                     long t0 = System.nanoTime();
                     agent = AgentProcess.launch(tb, AgentProcess.Settings.directory(tb, yaml, socketLb, dir.resolve("agent.log")));
                     awaitProgrammed(agent, n, loadBound(n));
-                    coldLoad = OptionalDouble.of((System.nanoTime() - t0) / 1e9);
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    // nsenter execs the JVM, so the PID is the agent's own
+                    long pid = agent.pid();
+                    double cpu = ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
+                            .orElseThrow(() -> new IOException("no CPU time for agent PID " + pid)).toNanos() / 1e9;
+                    coldLoad = new Load(wall, cpu);
                 }
             }
             boolean direct = mode == ConnectBench.Mode.DIRECT;
@@ -116,6 +125,15 @@ final class Lane implements AutoCloseable {
         return coldLoadSeconds;
     }
 
+    /** CPU time (user + system) the load took: on a busy shared machine the steadier figure. */
+    OptionalDouble coldLoadCpuSeconds() {
+        return coldLoadCpuSeconds;
+    }
+
+    /** A cold load's wall time and the CPU time its process(es) used, in seconds. */
+    record Load(double wallSeconds, double cpuSeconds) {
+    }
+
     /** Unmeasured connections; then notes the path counter measured connections must raise. */
     void warmup(int count) throws IOException {
         client.batch(false, count, batchBound(count));
@@ -133,8 +151,8 @@ final class Lane implements AutoCloseable {
 
     /**
      * The statistics of every measured connection, after checking that Senda's datapath counted
-     * one socket-LB translation (or one new per-packet flow) per connection: the traffic took the
-     * path this lane claims to measure.
+     * at least one socket-LB translation (or one per-packet DNAT) per connection: the traffic took
+     * the path this lane claims to measure.
      */
     ConnectStats finish() throws IOException {
         ConnectStats s = client.report();
@@ -148,31 +166,57 @@ final class Lane implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Socket LB: translations, one per connect(). Per-packet LB: packets DNATed, new flows and
+     * known ones, since a SYN from a client port that an earlier (reset) connection used may still
+     * find that flow's conntrack entry and be counted as known; every SYN is one or the other.
+     */
     private double pathCounter() throws IOException {
         if (agent == null) return 0;
-        String event = mode == ConnectBench.Mode.SENDA_SOCKET_LB ? "sock_translated" : "tc_dnat_new";
-        return metric(agent.metrics(), "senda_datapath_events_total", "event=\"" + event + "\"").orElse(0);
+        String metrics = agent.metrics();
+        if (mode == ConnectBench.Mode.SENDA_SOCKET_LB) return event(metrics, "sock_translated");
+        return event(metrics, "tc_dnat_new") + event(metrics, "tc_dnat_ct");
+    }
+
+    private static double event(String metrics, String event) {
+        return metric(metrics, "senda_datapath_events_total", "event=\"" + event + "\"").orElse(0);
     }
 
     private static Duration batchBound(int count) {
         return Duration.ofSeconds(60).plusMillis(10L * count);
     }
 
-    /** Generous bound for loading {@code n} Services on a shared machine: 60 s + 20 ms per Service. */
+    /**
+     * Generous bound for loading {@code n} Services on a shared machine: 60 s + 100 ms per Service
+     * (iptables-nft-restore took 57 s for 1,000 here, on a busy machine).
+     */
     private static Duration loadBound(int n) {
-        return Duration.ofSeconds(60).plusMillis(20L * n);
+        return Duration.ofSeconds(60).plusMillis(100L * n);
     }
 
-    /** Runs a loader in the node namespace and returns its wall time (process start to exit) in seconds. */
-    private static double timedLoad(Testbed tb, Duration bound, String... argv) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + tb.nodeNetnsPath()));
+    /**
+     * Runs a loader in the node namespace; returns its wall time and its CPU time. bash runs it and
+     * then its {@code times} builtin prints the user and system time of its waited-for children
+     * (getrusage, millisecond resolution): exactly the loader's, as nsenter execs it.
+     */
+    private static Load timedLoad(Testbed tb, Duration bound, String... argv) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "LC_ALL=C; \"$@\"; rc=$?; echo; times; exit $rc", "bash",
+                "nsenter", "--net=" + tb.nodeNetnsPath()));
         cmd.addAll(List.of(argv));
         long t0 = System.nanoTime();
         Exec.Result r = Exec.run(bound, cmd.toArray(String[]::new));
         double seconds = (System.nanoTime() - t0) / 1e9;
         r.check();
-        return seconds;
+        List<String> lines = r.stdout().lines().filter(l -> !l.isBlank()).toList();
+        Matcher m = TIMES.matcher(lines.isEmpty() ? "" : lines.getLast());
+        if (!m.matches()) throw new IOException("unexpected `times` output after the loader: " + r.stdout());
+        double cpu = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
+        return new Load(seconds, cpu);
     }
+
+    /** bash's {@code times} line for the children: {@code <m>m<s.sss>s <m>m<s.sss>s} (user, system). */
+    private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
 
     /**
      * Polls (every 20 ms, at most {@code bound}) until /healthz answers 200 and the agent reports
