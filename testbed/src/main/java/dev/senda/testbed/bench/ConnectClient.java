@@ -1,6 +1,5 @@
 package dev.senda.testbed.bench;
 
-import dev.senda.testbed.Netns;
 import dev.senda.testbed.Pod;
 import dev.senda.testbed.Testbed;
 
@@ -25,8 +24,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class ConnectClient {
     private static final String EOF = "\u0000eof";
-    /** SYN retries in the client pod: a lost SYN fails connect() after about 7 s instead of two minutes. */
-    private static final String SYN_RETRIES = "2";
 
     private final Process process;
     private final Writer stdin;
@@ -53,10 +50,6 @@ final class ConnectClient {
 
     /** Starts the client for {@code ip:port} in the pod (in the testbed's cgroup if {@code inCgroup}). */
     static ConnectClient start(Testbed tb, Pod pod, String ip, int port, boolean inCgroup, Path stderrLog) throws IOException {
-        Netns.call(pod.netnsPath(), Duration.ofSeconds(5), () -> {
-            Files.writeString(Path.of("/proc/sys/net/ipv4/tcp_syn_retries"), SYN_RETRIES + "\n");
-            return null;
-        });
         List<String> cmd = tb.clientCommand(pod, inCgroup,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.net.preferIPv4Stack=true", "-XX:+UseSerialGC", "-Xmx64m",

@@ -100,8 +100,9 @@ final class Lane implements AutoCloseable {
             boolean direct = mode == ConnectBench.Mode.DIRECT;
             String ip = direct ? backendIps.getLast() : set.last().vip();
             int port = direct ? BenchServices.TARGET_PORT : BenchServices.PORT;
-            ConnectClient client = ConnectClient.start(tb, tb.pod("client"), ip, port, mode == ConnectBench.Mode.SENDA_SOCKET_LB,
-                    dir.resolve("client.stderr"));
+            // Every lane's client runs in its testbed's cgroup, so all compete for the CPU as alike as
+            // cgroup scheduling allows; only the socket-LB lane's agent attaches programs to its cgroup.
+            ConnectClient client = ConnectClient.start(tb, tb.pod("client"), ip, port, true, dir.resolve("client.stderr"));
             return new Lane(mode, benchCase, tb, agent, coldLoad, client);
         } catch (IOException | RuntimeException e) {
             try {
