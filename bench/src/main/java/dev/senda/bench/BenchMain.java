@@ -6,6 +6,8 @@ import dev.senda.bench.api.Row;
 import dev.senda.bench.controlplane.ControlPlaneSuite;
 import dev.senda.bench.datapath.DatapathSuite;
 import dev.senda.bench.maps.MapsSuite;
+import dev.senda.bench.connect.ConnectSuite;
+import dev.senda.testbed.bench.ConnectBench;
 import dev.senda.cli.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +66,8 @@ public final class BenchMain implements Callable<Integer> {
         return List.of(
                 new ControlPlaneSuite(),
                 new MapsSuite(),
-                new DatapathSuite());
+                new DatapathSuite(),
+                BenchSuite.of(ConnectBench.SUITE, ConnectSuite::run));
     }
 
     /** {@code --version}: the build's version, as {@code senda --version} answers (the control plane's resource). */

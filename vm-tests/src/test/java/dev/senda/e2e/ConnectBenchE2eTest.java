@@ -2,7 +2,7 @@ package dev.senda.e2e;
 
 import dev.senda.testbed.bench.ConnectBench;
 import dev.senda.testbed.bench.ConnectBench.Mode;
-import dev.senda.testbed.bench.ConnectBench.Row;
+import dev.senda.bench.api.Row;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,11 +33,11 @@ class ConnectBenchE2eTest {
         List<Row> rows = ConnectBench.run(options, System.out::println);
         System.out.print(ConnectBench.table(rows));
 
-        Set<String> cases = rows.stream().map(Row::benchCase).collect(Collectors.toSet());
+        Set<String> cases = rows.stream().map(Row::caseName).collect(Collectors.toSet());
         Set<String> expected = Arrays.stream(Mode.values()).map(m -> m.id() + "/50svc").collect(Collectors.toSet());
         assertEquals(expected, cases, "one case per mode");
         for (String c : expected) {
-            Set<String> metrics = rows.stream().filter(r -> r.benchCase().equals(c)).map(Row::metric).collect(Collectors.toSet());
+            Set<String> metrics = rows.stream().filter(r -> r.caseName().equals(c)).map(Row::metric).collect(Collectors.toSet());
             Set<String> want = c.startsWith(Mode.DIRECT.id() + "/")
                     ? Set.of("connect_p50", "connect_p99", "connections_per_s")
                     : Set.of("connect_p50", "connect_p99", "connections_per_s", "cold_load", "cold_load_cpu");
@@ -55,7 +55,7 @@ class ConnectBenchE2eTest {
     }
 
     private static double value(List<Row> rows, String c, String metric) {
-        return rows.stream().filter(r -> r.benchCase().equals(c) && r.metric().equals(metric)).mapToDouble(Row::value).findFirst()
+        return rows.stream().filter(r -> r.caseName().equals(c) && r.metric().equals(metric)).mapToDouble(Row::value).findFirst()
                 .orElseThrow();
     }
 }

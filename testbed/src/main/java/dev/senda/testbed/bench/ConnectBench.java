@@ -1,5 +1,7 @@
 package dev.senda.testbed.bench;
 
+import dev.senda.bench.api.Row;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,32 +64,13 @@ public final class ConnectBench {
             this.description = description;
         }
 
-        /** The stable name used in {@link Row#benchCase()}. */
+        /** The stable name used in {@link Row#caseName()}. */
         public String id() {
             return id;
         }
 
         public String description() {
             return description;
-        }
-    }
-
-    /**
-     * One figure.
-     *
-     * @param suite     always {@value #SUITE}
-     * @param benchCase {@code <mode id>/<N>svc}, e.g. {@code senda-tc/1000svc}
-     * @param metric    {@code connect_p50}, {@code connect_p99}, {@code connections_per_s}, {@code cold_load}
-     *                  (wall time), {@code cold_load_cpu} (CPU time of the loader or the agent)
-     * @param value     the figure, in {@code unit}
-     * @param unit      {@code us}, {@code 1/s} or {@code s}
-     */
-    public record Row(String suite, String benchCase, String metric, double value, String unit) {
-        public Row {
-            Objects.requireNonNull(suite);
-            Objects.requireNonNull(benchCase);
-            Objects.requireNonNull(metric);
-            Objects.requireNonNull(unit);
         }
     }
 
@@ -181,7 +164,7 @@ public final class ConnectBench {
                 lane.coldLoadCpuSeconds().ifPresent(s -> got.add(new Row(SUITE, c, "cold_load_cpu", s, "s")));
                 rows.addAll(got);
                 progress.accept(String.join("  ", got.stream()
-                        .map(row -> row.benchCase() + " " + row.metric() + "=" + format(row.value()) + " " + row.unit()).toList()));
+                        .map(row -> row.caseName() + " " + row.metric() + "=" + format(row.value()) + " " + row.unit()).toList()));
             }
         } catch (IOException e) {
             failure = e;
@@ -207,7 +190,7 @@ public final class ConnectBench {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-36s %10s %10s %10s %10s %11s %7s %10s %10s%n",
                 "case", "p50 us", "+direct", "p99 us", "+direct", "conn/s", "xdirect", "load s", "load cpu s"));
-        List<String> cases = rows.stream().map(Row::benchCase).distinct().toList();
+        List<String> cases = rows.stream().map(Row::caseName).distinct().toList();
         for (String c : cases) {
             String size = c.substring(c.indexOf('/') + 1);
             String direct = Mode.DIRECT.id() + "/" + size;
@@ -229,7 +212,7 @@ public final class ConnectBench {
     }
 
     private static double value(List<Row> rows, String benchCase, String metric) {
-        return rows.stream().filter(r -> r.benchCase().equals(benchCase) && r.metric().equals(metric))
+        return rows.stream().filter(r -> r.caseName().equals(benchCase) && r.metric().equals(metric))
                 .mapToDouble(Row::value).findFirst().orElse(Double.NaN);
     }
 

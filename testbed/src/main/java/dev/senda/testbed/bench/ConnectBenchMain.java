@@ -53,7 +53,7 @@ public final class ConnectBenchMain implements Callable<Integer> {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("senda-connect-bench-");
         System.err.println("connect bench: work dir " + dir);
         // one size at a time, its table printed at once: a later size that fails keeps the earlier ones
-        List<ConnectBench.Row> rows = new ArrayList<>();
+        List<dev.senda.bench.api.Row> rows = new ArrayList<>();
         for (int n : services) {
             ConnectBench.Options options = new ConnectBench.Options(List.of(n), endpoints, connections, warmup,
                     modes == null ? EnumSet.allOf(ConnectBench.Mode.class) : EnumSet.copyOf(modes), dir);
