@@ -58,14 +58,14 @@ DEFAULT_SELECTION=(--scan-classpath "@TESTS:vm-tests@" --scan-classpath "@TESTS:
 # The focused selection `./senda test` runs on every change (--datapath): the privileged datapath
 # suites (packet cases through BPF_PROG_TEST_RUN, socket LB, the real loader's clsact fallback and
 # cleanup: package dev.senda.datapath of vm-tests and control-plane), the feature probes
-# (FeatureProbePrivilegedTest) and the tcx refusal / clsact attachment (LinkPrivilegedTest), which
+# (FeatureProbePrivilegedTest) and the tcx refusal / clsact attachment (libbpf.LinkPrivilegedTest), which
 # is what differs on 6.1. The end-to-end tests are left out: their agents' JVMs make them minutes
 # long each under TCG.
 DATAPATH_SELECTION=(--scan-classpath "@TESTS:vm-tests@" --scan-classpath "@TESTS:control-plane@"
     --scan-classpath "@TESTS:maps@"
     --include-classname '^dev\.senda\.datapath\.(.*[.$]Test.*|.*Tests?)$'
     --include-classname '^dev\.senda\.maps\.features\.FeatureProbePrivilegedTest$'
-    --include-classname '^dev\.senda\.maps\.LinkPrivilegedTest$'
+    --include-classname '^dev\.senda\.maps\.libbpf\.LinkPrivilegedTest$'
     --include-tag privileged)
 
 say() { echo "vm-test: $*" >&2; }
