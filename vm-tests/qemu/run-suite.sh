@@ -92,7 +92,8 @@ stop_qemu() { # SIGTERM, up to 10 s, then SIGKILL
 cleanup() {
     stop_qemu
     [ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null || true
-    [ -n "$RUN" ] && rm -rf "$RUN"
+    # (an if, not `[ ] &&`: under set -e a false last test here would turn a skip's exit 77 into 1)
+    if [ -n "$RUN" ]; then rm -rf "$RUN"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
