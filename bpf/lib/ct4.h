@@ -11,6 +11,7 @@
 #include "ct.h"
 #include "pkt4.h"
 #include "metrics.h"
+#include "lru.h"
 
 /* Fills every field of a CT key (pad included: keys are hashed as bytes). */
 static __always_inline void senda_ct4_key_set(struct senda_ct4_key *k, __be32 saddr, __be32 daddr,
@@ -88,7 +89,7 @@ static __always_inline int senda_ct4_put_reply(const struct senda_ct4_flow *f, _
 	};
 
 	senda_ct4_reply_key(&k, f);
-	return bpf_map_update_elem(&senda_ct4_v2, &k, &v, BPF_ANY);
+	return senda_lru_put(&senda_ct4_v2, &k, &v, SENDA_M_CT_CREATED);
 }
 
 /* True when the flow's reply entry exists (it may have been evicted alone). */
@@ -122,7 +123,7 @@ static __always_inline int senda_ct4_create(const struct senda_ct4_flow *f)
 	err = senda_ct4_put_reply(f, now);
 	if (err < 0)
 		goto fail;
-	err = bpf_map_update_elem(&senda_ct4_v2, &k, &v, BPF_ANY);
+	err = senda_lru_put(&senda_ct4_v2, &k, &v, SENDA_M_CT_CREATED);
 	if (err < 0)
 		goto fail;
 	return 0;
@@ -151,9 +152,9 @@ static __always_inline void senda_ct4_retire(const struct senda_ct4_flow *f)
 	r = bpf_map_lookup_elem(&senda_ct4_v2, &k);
 	if (r && r->nat_addr == f->vip && r->nat_port == f->vport &&
 	    r->orig_addr == f->client && r->orig_port == f->cport)
-		bpf_map_delete_elem(&senda_ct4_v2, &k);
+		senda_lru_delete(&senda_ct4_v2, &k, SENDA_M_CT_DELETED);
 	senda_ct4_forward_key(&k, f);
-	bpf_map_delete_elem(&senda_ct4_v2, &k);
+	senda_lru_delete(&senda_ct4_v2, &k, SENDA_M_CT_DELETED);
 }
 
 #endif /* SENDA_CT4_H */

@@ -13,6 +13,7 @@
 #include "addr6.h"
 #include "pkt6.h"
 #include "metrics.h"
+#include "lru.h"
 
 /* Fills every field of a CT key (pad included: keys are hashed as bytes). */
 static __always_inline void senda_ct6_key_set(struct senda_ct6_key *k, const __be32 *saddr, const __be32 *daddr,
@@ -89,7 +90,7 @@ static __always_inline int senda_ct6_put_reply(const struct senda_ct6_flow *f, _
 
 	senda_ct6_value_set(&v, f->vip, f->vport, f, now);
 	senda_ct6_reply_key(&k, f);
-	return bpf_map_update_elem(&senda_ct6_v1, &k, &v, BPF_ANY);
+	return senda_lru_put(&senda_ct6_v1, &k, &v, SENDA_M_CT_CREATED);
 }
 
 /* True when the flow's reply entry exists (it may have been evicted alone). */
@@ -114,7 +115,7 @@ static __always_inline int senda_ct6_create(const struct senda_ct6_flow *f)
 		goto fail;
 	senda_ct6_value_set(&v, f->backend, f->bport, f, now);
 	senda_ct6_forward_key(&k, f);
-	err = bpf_map_update_elem(&senda_ct6_v1, &k, &v, BPF_ANY);
+	err = senda_lru_put(&senda_ct6_v1, &k, &v, SENDA_M_CT_CREATED);
 	if (err < 0)
 		goto fail;
 	return 0;
@@ -133,9 +134,9 @@ static __always_inline void senda_ct6_retire(const struct senda_ct6_flow *f)
 	r = bpf_map_lookup_elem(&senda_ct6_v1, &k);
 	if (r && senda_addr6_eq(r->nat_addr, f->vip) && r->nat_port == f->vport &&
 	    senda_addr6_eq(r->orig_addr, f->client) && r->orig_port == f->cport)
-		bpf_map_delete_elem(&senda_ct6_v1, &k);
+		senda_lru_delete(&senda_ct6_v1, &k, SENDA_M_CT_DELETED);
 	senda_ct6_forward_key(&k, f);
-	bpf_map_delete_elem(&senda_ct6_v1, &k);
+	senda_lru_delete(&senda_ct6_v1, &k, SENDA_M_CT_DELETED);
 }
 
 #endif /* SENDA_CT6_H */

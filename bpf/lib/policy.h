@@ -20,6 +20,7 @@
 #include "abi/policy4.h"
 #include "abi/policy6.h"
 #include "ct.h"
+#include "metrics.h"
 
 #define SENDA_POL_CALL __attribute__((noinline))
 
@@ -112,7 +113,9 @@ static __always_inline void senda_pol_ct_put(void *map, const void *key, __u16 p
 			old->last_seen = v.last_seen;
 		return;
 	}
-	bpf_map_update_elem(map, key, &v, BPF_ANY);  /* a full LRU evicts; never fails the packet */
+	/* a full LRU evicts; never fails the packet. Counted: the agent estimates evictions from it */
+	if (bpf_map_update_elem(map, key, &v, BPF_ANY) == 0)
+		senda_count(SENDA_M_POLCT_CREATED);
 }
 
 /* Per-CPU room for the tuple a packet had before per-packet LB (policy.h). */

@@ -17,6 +17,7 @@
 #include "lb_pkt.h"
 #include "abi/nat4.h"
 #include "metrics.h"
+#include "lru.h"
 
 static __always_inline void senda_snat4_key(struct senda_nat4_key *k, __be32 saddr, __be32 daddr, __be16 sport,
 					     __be16 dport, __u8 proto, __u8 dir)
@@ -64,8 +65,10 @@ static __always_inline __be16 senda_snat4_take_port(const struct senda_pkt4 *p, 
 		__be16 port = bpf_htons((__u16)(SENDA_NAT_PORT_MIN + (start + i) % range));
 
 		senda_snat4_key(&in, p->daddr, node, p->dport, port, p->proto, SENDA_NAT_DIR_IN);
-		if (bpf_map_update_elem(&senda_nat4_v1, &in, &back, BPF_NOEXIST) == 0)
+		if (bpf_map_update_elem(&senda_nat4_v1, &in, &back, BPF_NOEXIST) == 0) {
+			senda_count(SENDA_M_NAT_CREATED);
 			return port;
+		}
 		held = bpf_map_lookup_elem(&senda_nat4_v1, &in);
 		if (held && senda_snat4_stale(held, p->proto, now) &&
 		    bpf_map_update_elem(&senda_nat4_v1, &in, &back, BPF_EXIST) == 0)
@@ -117,7 +120,7 @@ static SENDA_LB_PKT_CALL int senda_snat4_out(struct senda_ctx *ctx, struct senda
 		v.port = port;
 		v.last_seen = now;
 		/* Best effort: without it the next packet takes another port. */
-		bpf_map_update_elem(&senda_nat4_v1, &out, &v, BPF_ANY);
+		senda_lru_put(&senda_nat4_v1, &out, &v, SENDA_M_NAT_CREATED);
 		senda_count(SENDA_M_NAT_NEW);
 	}
 	return senda_nat4_snat(ctx, p, addr, port);

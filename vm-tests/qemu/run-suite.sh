@@ -2,12 +2,17 @@
 # Runs Senda's privileged test suites inside QEMU on one of Debian's stock kernels
 # (testing layer 5: "the same suites inside QEMU on Debian's stock kernel").
 #
-#   vm-tests/qemu/run-suite.sh [KERNEL_VERSION] [CONSOLE_LAUNCHER_ARGS...]
+#   vm-tests/qemu/run-suite.sh [KERNEL_VERSION] [--datapath | CONSOLE_LAUNCHER_ARGS...]
 #
 # KERNEL_VERSION is a Debian kernel ABI such as 6.1.0-56 or 6.1.0-56-amd64; default: the one
-# the linux-image-amd64 metapackage of this machine's apt sources points at. Any further
-# arguments replace the default test selection and go to JUnit's ConsoleLauncher, e.g.
+# the linux-image-amd64 metapackage of this machine's apt sources points at. `--datapath` runs the
+# focused selection `./senda test` runs (DATAPATH_SELECTION below). Any other arguments replace the
+# default test selection and go to JUnit's ConsoleLauncher, e.g.
 # `--select-class dev.senda.datapath.SockLbTest`.
+#
+# Exit status: 0 passed; 77 skipped because this machine cannot run it at all (not x86_64, no
+# qemu-system-x86_64 installable, no Debian kernel package reachable), after a line
+# "vm-test: skipped: <reason>"; anything else failed.
 #
 # It first compiles what the suites need (`mvn -pl vm-tests -am test-compile`, incremental; nothing
 # is installed into ~/.m2) and takes the class path from that same Maven run, so a fresh clone
@@ -50,9 +55,25 @@ DEFAULT_SELECTION=(--scan-classpath "@TESTS:vm-tests@" --scan-classpath "@TESTS:
     --include-classname '^dev\.senda\.e2e\.SctpPerPacketE2eTest$'
     --include-classname '^dev\.senda\.e2e\.NetpolSctpE2eTest$'
     --include-tag privileged)
+# The focused selection `./senda test` runs on every change (--datapath): the privileged datapath
+# suites (packet cases through BPF_PROG_TEST_RUN, socket LB, the real loader's clsact fallback and
+# cleanup: package dev.senda.datapath of vm-tests and control-plane), the feature probes
+# (FeatureProbePrivilegedTest) and the tcx refusal / clsact attachment (libbpf.LinkPrivilegedTest), which
+# is what differs on 6.1. The end-to-end tests are left out: their agents' JVMs make them minutes
+# long each under TCG.
+DATAPATH_SELECTION=(--scan-classpath "@TESTS:vm-tests@" --scan-classpath "@TESTS:control-plane@"
+    --scan-classpath "@TESTS:maps@"
+    --include-classname '^dev\.senda\.datapath\.(.*[.$]Test.*|.*Tests?)$'
+    --include-classname '^dev\.senda\.maps\.features\.FeatureProbePrivilegedTest$'
+    --include-classname '^dev\.senda\.maps\.libbpf\.LinkPrivilegedTest$'
+    --include-tag privileged)
 
 say() { echo "vm-test: $*" >&2; }
 die() { say "error: $*"; exit 1; }
+# This machine cannot run the suites at all: not a failure of what is tested, but never silent.
+skip() { say "skipped: $*"; exit 77; }
+
+[ "$(uname -m)" = x86_64 ] || skip "not an x86_64 machine ($(uname -m)): the guest is Debian's amd64 kernel"
 
 [ "$(id -u)" -eq 0 ] || die "run as root (QEMU shares the host's / over 9p; the suites need root in the guest)"
 [ -x "$JDK/bin/java" ] || die "no JDK at $JDK (set JAVA_HOME to a JDK >= 22)"
@@ -71,7 +92,8 @@ stop_qemu() { # SIGTERM, up to 10 s, then SIGKILL
 cleanup() {
     stop_qemu
     [ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null || true
-    [ -n "$RUN" ] && rm -rf "$RUN"
+    # (an if, not `[ ] &&`: under set -e a false last test here would turn a skip's exit 77 into 1)
+    if [ -n "$RUN" ]; then rm -rf "$RUN"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -84,16 +106,26 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} with apt"
     DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
+        || say "apt-get install ${missing[*]} failed"
 fi
+command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64, and apt could not install qemu-system-x86"
+[ -x /bin/busybox ] || skip "no /bin/busybox, and apt could not install busybox-static"
+command -v socat >/dev/null || skip "no socat, and apt could not install it"
 BUSYBOX=/bin/busybox # from busybox-static: it must run with no libraries in the initramfs
 
 # --- (a) the kernel: apt-get download + dpkg-deb -x, cached per ABI --------------------------
 KVER=""
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then KVER=$1; shift; fi
+SELECTION=()
+if [ "${1:-}" = --datapath ]; then shift; SELECTION=("${DATAPATH_SELECTION[@]}"); fi
 if [ -z "$KVER" ]; then
     KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: linux-image-//p' | head -n1)
-    [ -n "$KVER" ] || die "apt knows no linux-image-amd64 (run apt-get update, or pass a KERNEL_VERSION like 6.1.0-56)"
+    if [ -z "$KVER" ]; then
+        apt-get update -q >&2 || true
+        KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: linux-image-//p' | head -n1)
+    fi
+    [ -n "$KVER" ] || skip "apt knows no linux-image-amd64, even after apt-get update (no Debian kernel package reachable; or pass a KERNEL_VERSION like 6.1.0-56)"
 fi
 KVER=${KVER#linux-image-}
 [[ "$KVER" == *-amd64 ]] || KVER="$KVER-amd64"
@@ -108,7 +140,8 @@ if [ ! -f "$KDIR/vmlinuz" ]; then
         dl=$(mktemp -d "$CACHE/kernels/.download.XXXXXX")
         trap 'rm -rf "$dl"' EXIT
         get() { (cd "$dl" && apt-get -q -o APT::Sandbox::User=root download "linux-image-$KVER") >&2; }
-        get || { apt-get update -q >&2 && get; } || die "apt-get download linux-image-$KVER failed (see apt-cache search linux-image-6.1)"
+        # exit 77 from this subshell: the package is not reachable (a skip, see below)
+        get || { apt-get update -q >&2 && get; } || { say "apt-get download linux-image-$KVER failed (see apt-cache search linux-image-6.1)"; exit 77; }
         dpkg-deb -x "$dl"/linux-image-*.deb "$dl/root"
         # keep only what a run uses: the kernel, the module tree and the list of built-in modules
         mkdir -p "$dl/keep"
@@ -116,7 +149,7 @@ if [ ! -f "$KDIR/vmlinuz" ]; then
         mv "$dl/root/lib/modules/$KVER/kernel" "$dl/keep/kernel"
         mv "$dl/root/lib/modules/$KVER/modules.builtin" "$dl/keep/modules.builtin"
         rm -rf "$KDIR" && mv "$dl/keep" "$KDIR"
-    ) 9>"$CACHE/kernels/.lock"
+    ) 9>"$CACHE/kernels/.lock" || { rc=$?; [ $rc -eq 77 ] && skip "Debian's linux-image-$KVER cannot be downloaded"; exit $rc; }
 fi
 [ -f "$KDIR/vmlinuz" ] || die "kernel $KVER was not extracted"
 
@@ -204,7 +237,7 @@ exec 8>&-
 for d in maps/target/test-classes bpf/target/classes; do # what the default selection and the suites need
     [ -d "$C/$d" ] || die "$d is not on the suites' class path"
 done
-if [ $# -gt 0 ]; then SELECTION=("$@"); else SELECTION=("${DEFAULT_SELECTION[@]}"); fi
+if [ $# -gt 0 ]; then SELECTION+=("$@"); elif [ ${#SELECTION[@]} -eq 0 ]; then SELECTION=("${DEFAULT_SELECTION[@]}"); fi
 for m in vm-tests control-plane maps; do
     SELECTION=("${SELECTION[@]/@TESTS:$m@/$C/$m/target/test-classes}")
 done

@@ -32,6 +32,12 @@ enum senda_metric {
 	SENDA_M_SOCK_NO_LOCAL     = 13, /* connect/sendmsg to such a frontend: EHOSTUNREACH */
 	SENDA_M_NAT_NEW           = 14, /* flow from outside source-NATed to a node port (abi/nat.h) */
 	SENDA_M_NAT_FAIL          = 15, /* no node address or no free NAT port: packet dropped */
+	/* LRU pressure (../lru.h): entries created / deleted by the datapath, per table,
+	 * both families; with the entries present they give the evictions */
+	SENDA_M_CT_CREATED        = 16, /* per-packet conntrack entry created */
+	SENDA_M_CT_DELETED        = 17, /* per-packet conntrack entry deleted (flow retired) */
+	SENDA_M_NAT_CREATED       = 18, /* source-NAT entry created (IN or OUT half) */
+	SENDA_M_POLCT_CREATED     = 19, /* policy conntrack entry created */
 	SENDA_M__COUNT
 };
 

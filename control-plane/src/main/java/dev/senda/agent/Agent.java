@@ -7,6 +7,7 @@ import dev.senda.desired.DesiredStateCalculator;
 import dev.senda.maps.features.Feature;
 import dev.senda.maps.features.FeatureProbe;
 import dev.senda.maps.features.KernelFeatures;
+import dev.senda.maps.metrics.LruPressure;
 import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.NodeAddressWriter;
 import dev.senda.reconcile.RestoreResult;
@@ -40,6 +41,12 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    /**
+     * How long a count of the LRU maps' entries serves scrapes before they are counted again: a count
+     * walks the maps (one syscall per 4,096 entries, some 100 ms for millions of entries), so scrapes
+     * must not each cause one.
+     */
+    static final java.time.Duration LRU_COUNT_PERIOD = java.time.Duration.ofSeconds(10);
 
     private final AgentConfig config;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -99,7 +106,9 @@ public final class Agent implements AutoCloseable {
         policyReconciler.restore();
         dev.senda.maps.policy.PolicyCounters policyCounters = datapath.policyCounters();
         metrics.exportPolicyVerdicts(policyCounters::readAll, policyReconciler::policyNames);
-        metrics.exportMapOccupancy(reconciler::entriesPerMap, config.mapSizes());
+        LruPressure lruPressure = new LruPressure(datapath.lruMaps(), datapath.counters()::readAll,
+                LRU_COUNT_PERIOD, java.time.InstantSource.system());
+        metrics.exportMapOccupancy(reconciler::entriesPerMap, config.mapSizes(), lruPressure::sample);
         SyncRunner.Settings settings = config.sync();
         HealthState health = HealthState.forSource(settings, source);
         started.push(HealthServer.start(config.healthzBind(), health));

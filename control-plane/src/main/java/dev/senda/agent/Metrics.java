@@ -8,6 +8,7 @@ import dev.senda.reconcile.SyncResult;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.maps.metrics.DatapathCounters;
 import dev.senda.maps.metrics.DatapathEvent;
+import dev.senda.maps.metrics.LruPressure;
 import dev.senda.source.RejectedFile;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -356,24 +357,71 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
      */
     /**
      * Exports how full the maps are: {@code senda_map_entries{map}} for the reconciled maps (from the
-     * reconciler's mirror, no walk of the maps) and {@code senda_map_capacity_entries{map}} for every
-     * sized map. LRU maps have a capacity but no entry count: counting them at scrape time would walk up
-     * to millions of entries.
+     * reconciler's mirror, no walk of the maps) and for the datapath's LRU maps (conntrack, NAT,
+     * policy conntrack, affinity, socket-LB flows: counted by {@link LruPressure}, at most once per
+     * its period however often the scrapes come); {@code senda_map_capacity_entries{map}} for every
+     * sized map and every LRU map; and {@code senda_lru_evictions_total{table}}, the entries the
+     * kernel's LRU evicted from a full conntrack, NAT or policy conntrack table (estimated as created
+     * - deleted - present, see {@link LruPressure}). A failed count leaves the LRU series out of that
+     * scrape (logged once per streak). Call once.
+     *
+     * @param lru the LRU maps' counts, e.g. {@code lruPressure::sample}; called on scrape threads
      */
-    public void exportMapOccupancy(Supplier<Map<String, Integer>> entries, dev.senda.maps.size.MapSizes sizes) {
+    public void exportMapOccupancy(Supplier<Map<String, Integer>> entries, dev.senda.maps.size.MapSizes sizes,
+                                   Supplier<LruPressure.Sample> lru) {
         GaugeWithCallback.builder()
                 .name("senda_map_entries")
-                .help("Entries a map the reconciler writes holds, by map name, after the last sync.")
+                .help("Entries a map holds, by map name: the maps the reconciler writes after the last sync, "
+                        + "the datapath's LRU maps as last counted (at most every few seconds).")
                 .labelNames("map")
-                .callback(sink -> entries.get().forEach((map, n) -> sink.call(n, map)))
+                .callback(sink -> {
+                    Map<String, Integer> reconciled = entries.get();
+                    reconciled.forEach((map, n) -> sink.call(n, map));
+                    lruSample(lru).ifPresent(s -> s.entries().forEach((map, n) -> {
+                        if (!reconciled.containsKey(map)) sink.call(n, map);
+                    }));
+                })
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("senda_map_capacity_entries")
-                .help("max_entries of each sized map, by map name (--map-size-* or the memory-derived default).")
+                .help("max_entries of each sized map (--map-size-* or the memory-derived default) and of each "
+                        + "LRU map, by map name.")
                 .labelNames("map")
-                .callback(sink -> sizes.entries().forEach((setting, n) -> setting.mapNames()
-                        .forEach(map -> sink.call(n, map))))
+                .callback(sink -> {
+                    java.util.Set<String> sized = new java.util.HashSet<>();
+                    sizes.entries().forEach((setting, n) -> setting.mapNames().forEach(map -> {
+                        sized.add(map);
+                        sink.call(n, map);
+                    }));
+                    lruSample(lru).ifPresent(s -> s.capacity().forEach((map, n) -> {
+                        if (!sized.contains(map)) sink.call(n, map);
+                    }));
+                })
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("senda_lru_evictions_total")
+                .help("Entries the kernel's LRU evicted from a full table, estimated as entries created - deleted "
+                        + "- present (datapath counters and a count of the maps), by table "
+                        + "(conntrack|nat|policy_conntrack, both families).")
+                .labelNames("table")
+                .callback(sink -> lruSample(lru).ifPresent(s -> s.evictions().forEach((table, n) -> sink.call(n, table))))
+                .register(registry);
+    }
+
+    private final AtomicBoolean lruCountFailing = new AtomicBoolean();
+
+    private java.util.Optional<LruPressure.Sample> lruSample(Supplier<LruPressure.Sample> lru) {
+        try {
+            LruPressure.Sample s = lru.get();
+            if (lruCountFailing.compareAndSet(true, false)) LOG.info("LRU maps countable again");
+            return java.util.Optional.of(s);
+        } catch (RuntimeException e) {
+            if (lruCountFailing.compareAndSet(false, true)) {
+                LOG.warn("cannot count the LRU maps, their senda_map_entries and senda_lru_evictions_total are "
+                        + "left out of scrapes until they can be counted again: {}", e.toString());
+            }
+            return java.util.Optional.empty();
+        }
     }
 
     public void exportRejectedFiles(Supplier<List<RejectedFile>> rejectedFiles) {

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -198,6 +200,21 @@ public final class Datapath implements AutoCloseable {
     /** The NetworkPolicy verdict counters, for the metrics exporter. */
     public dev.senda.maps.policy.PolicyCounters policyCounters() {
         return new dev.senda.maps.policy.PolicyCounters(tcObject.map(dev.senda.maps.policy.PolicyCounters.MAP_NAME));
+    }
+
+    /**
+     * The datapath's LRU maps (conntrack, NAT, policy conntrack, affinity, socket-LB flows), by name,
+     * from both objects (which share them through their pins), for counting their entries. Closing
+     * the datapath closes them.
+     */
+    public Map<String, BpfMap> lruMaps() {
+        Map<String, BpfMap> out = new java.util.TreeMap<>();
+        for (BpfObject o : List.of(sockObject, tcObject)) {
+            for (BpfMap m : o.maps()) {
+                if (m.info().type() == BpfMap.BPF_MAP_TYPE_LRU_HASH) out.putIfAbsent(m.name(), m);
+            }
+        }
+        return out;
     }
 
     /** The datapath's event counters, for the metrics exporter. */

@@ -435,6 +435,59 @@ public final class BpfMap implements AutoCloseable {
         return out;
     }
 
+    /** Keys and values fetched per {@code BPF_MAP_LOOKUP_BATCH} call by {@link #countEntries}. */
+    static final int COUNT_BATCH = 4096;
+
+    /**
+     * How many entries a hash map (LRU included) holds now, counted with {@code BPF_MAP_LOOKUP_BATCH}
+     * ({@code COUNT_BATCH} entries a syscall). Unlike a {@code bpf_map_get_next_key} walk, which starts
+     * over from the first bucket whenever its current key is deleted under it (as an LRU map under
+     * pressure does all the time), a batch walk goes bucket by bucket and ends: under concurrent
+     * changes the count is off by at most the entries that changed meanwhile, never inflated by
+     * restarts. Does not touch the LRU's recency. Costs one pass over the map: callers sample it
+     * periodically rather than on every request. Never more than {@code max_entries}.
+     *
+     * @throws LibbpfException when the kernel refuses the batch lookup (EINVAL before Linux 5.6;
+     *                         ENOTSUPP/EOPNOTSUPP for map types without batch operations)
+     * @throws IllegalStateException for per-CPU maps (their values are per CPU; not needed here)
+     */
+    public long countEntries() {
+        int fd = fd();
+        MapInfo i = info(fd, name);
+        if (i.type() == BPF_MAP_TYPE_PERCPU_HASH || i.type() == BPF_MAP_TYPE_LRU_PERCPU_HASH) {
+            throw new IllegalStateException("countEntries: map " + name + " is per-CPU");
+        }
+        int chunk = Math.min(Math.max(i.maxEntries(), 1), COUNT_BATCH);
+        long count = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            long token = Math.max(keySize, 8);
+            MemorySegment in = MemorySegment.NULL;
+            MemorySegment out = arena.allocate(token);
+            MemorySegment next = arena.allocate(token);
+            MemorySegment keys = arena.allocate((long) keySize * chunk);
+            MemorySegment values = arena.allocate((long) valueSize * chunk);
+            MemorySegment n = arena.allocate(JAVA_INT);
+            // Each call moves on by at least one bucket; there are at most max_entries rounded up to
+            // a power of two of them.
+            long bound = 2L * Math.max(i.maxEntries(), 1) + 16;
+            for (long call = 0; call < bound; call++) {
+                n.set(JAVA_INT, 0, chunk);
+                int rc = Lib.bpf_map_lookup_batch(fd, in, out, keys, values, n, MemorySegment.NULL);
+                if (rc < 0 && rc != -LibbpfException.ENOENT) Libbpf.check(rc, "count the entries of map " + name);
+                count += Integer.toUnsignedLong(n.get(JAVA_INT, 0));
+                if (rc == -LibbpfException.ENOENT) break;
+                MemorySegment.copy(out, 0, next, 0, token);
+                in = next;
+            }
+        }
+        return Math.min(count, i.maxEntries());
+    }
+
+    /** {@code BPF_MAP_TYPE_PERCPU_HASH} and {@code BPF_MAP_TYPE_LRU_PERCPU_HASH} from {@code linux/bpf.h}. */
+    static final int BPF_MAP_TYPE_PERCPU_HASH = 5, BPF_MAP_TYPE_LRU_PERCPU_HASH = 10;
+    /** {@code BPF_MAP_TYPE_LRU_HASH} from {@code linux/bpf.h}. */
+    public static final int BPF_MAP_TYPE_LRU_HASH = 9;
+
     /**
      * Sets the capacity of a not-yet-loaded map ({@code bpf_map__set_max_entries}), overriding the
      * {@code max_entries} its C declaration compiled in. A pinned map is reused at load only when its

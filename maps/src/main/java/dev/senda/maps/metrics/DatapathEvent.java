@@ -27,7 +27,11 @@ public enum DatapathEvent {
     TC_DROP_NO_LOCAL(12, "packet to a frontend of a traffic policy Local without an endpoint on this node dropped (per-packet LB)"),
     SOCK_NO_LOCAL(13, "connect/sendmsg to a frontend of a traffic policy Local without an endpoint on this node failed with EHOSTUNREACH (socket LB)"),
     NAT_NEW(14, "flow from outside to a backend on another node source-NATed to a new NAT port (per-packet LB)"),
-    NAT_FAIL(15, "packet dropped: no node address known for source NAT, or no free NAT port (per-packet LB)");
+    NAT_FAIL(15, "packet dropped: no node address known for source NAT, or no free NAT port (per-packet LB)"),
+    CT_CREATED(16, "per-packet conntrack entry created, either family (with the entries present, gives the LRU evictions)"),
+    CT_DELETED(17, "per-packet conntrack entry deleted by the datapath (a flow retired for a new one on its tuple)"),
+    NAT_CREATED(18, "source-NAT entry created (IN or OUT half of a flow), either family"),
+    POLCT_CREATED(19, "NetworkPolicy conntrack entry created, either family");
 
     private static final DatapathEvent[] BY_INDEX = values();
 
