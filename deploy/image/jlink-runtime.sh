@@ -28,6 +28,9 @@ modules=$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-rel
 modules=$(tr ',' '\n' <<<"$modules" | grep -vxF -f <(tr ',' '\n' <<<"$UNUSED_MODULES") | paste -sd, -)
 
 rm -rf "$out"
+# --generate-cds-archive: the runtime's own class-data archive of the JDK's classes (a JDK has one, a
+# linked runtime only when asked), which the JVM maps at start instead of loading those classes, and on
+# which the agent's archive of its own classes builds (-XX:+AutoCreateSharedArchive needs it).
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-    --compress=zip-6 --output "$out"
+    --compress=zip-6 --generate-cds-archive --output "$out"
 echo "jlink-runtime: $out with $modules" >&2

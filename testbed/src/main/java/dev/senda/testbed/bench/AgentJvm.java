@@ -6,28 +6,36 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The agent's JVM command as the launcher's {@code run_java} builds it for {@code senda agent}: the
- * options file {@code deploy/agent-jvm.args} and the control plane's jar with its dependency jars
+ * The agent's JVM command as the launcher's {@code run_agent} builds it for {@code senda agent}: the
+ * options file {@code deploy/agent-jvm.args}, the class-data archive written at the first exit
+ * ({@code -XX:+AutoCreateSharedArchive}) and the control plane's jar with its dependency jars
  * ({@code control-plane/target}), so a benchmark measures what a user runs.
  *
- * @param home  the repository (the launcher's SENDA_HOME)
- * @param java  the java binary
- * @param extra options after the options file (later options win), e.g. a sizing variant
+ * @param home    the repository (the launcher's SENDA_HOME)
+ * @param java    the java binary
+ * @param archive the class-data archive (the launcher's is {@code control-plane/target/senda-agent.jsa});
+ *                empty: none, JDK classes only from the JDK's default archive
+ * @param extra   options after the options file (later options win), e.g. a sizing variant; entries
+ *                {@code ENV:NAME=VALUE} are environment variables of the JVM
  */
-public record AgentJvm(Path home, Path java, List<String> extra) {
+public record AgentJvm(Path home, Path java, Optional<Path> archive, List<String> extra) {
     public static final String OPTIONS_FILE = "deploy/agent-jvm.args";
+    /** An {@code extra} entry {@code ENV:NAME=VALUE} sets an environment variable (e.g. MALLOC_ARENA_MAX) instead. */
+    public static final String ENV_PREFIX = "ENV:";
 
     public AgentJvm {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(java, "java");
+        Objects.requireNonNull(archive, "archive");
         extra = List.copyOf(extra);
     }
 
     /** This JVM's java binary and the repository found by {@link #findHome()}. */
-    public static AgentJvm ofThisJdk(List<String> extra) throws IOException {
-        return new AgentJvm(findHome(), Path.of(System.getProperty("java.home"), "bin", "java"), extra);
+    public static AgentJvm ofThisJdk(Optional<Path> archive, List<String> extra) throws IOException {
+        return new AgentJvm(findHome(), Path.of(System.getProperty("java.home"), "bin", "java"), archive, extra);
     }
 
     /**
@@ -56,12 +64,23 @@ public record AgentJvm(Path home, Path java, List<String> extra) {
         }
     }
 
-    /** {@code java @deploy/agent-jvm.args <extra> -cp <jar>:<lib>/* dev.senda.cli.Main}. */
+    /**
+     * {@code java @deploy/agent-jvm.args [-XX:SharedArchiveFile=<archive> -XX:+AutoCreateSharedArchive]
+     * -Dsenda.home=.. -Dsenda.launcher=.. <extra> -cp <jar>:<lib>/* dev.senda.cli.Main}.
+     */
     public List<String> command() throws IOException {
         List<String> cmd = new ArrayList<>();
+        List<String> env = extra.stream().filter(o -> o.startsWith(ENV_PREFIX)).map(o -> o.substring(ENV_PREFIX.length())).toList();
+        if (!env.isEmpty()) {
+            cmd.add("env"); // execs java: the PID stays the JVM's
+            cmd.addAll(env);
+        }
         cmd.add(java.toString());
         cmd.add("@" + home.resolve(OPTIONS_FILE));
-        cmd.addAll(extra);
+        archive.ifPresent(a -> cmd.addAll(List.of("-XX:SharedArchiveFile=" + a, "-XX:+AutoCreateSharedArchive")));
+        cmd.add("-Dsenda.home=" + home);
+        cmd.add("-Dsenda.launcher=" + home.resolve("senda"));
+        extra.stream().filter(o -> !o.startsWith(ENV_PREFIX)).forEach(cmd::add);
         cmd.add("-cp");
         cmd.add(agentJar() + ":" + home.resolve("control-plane/target/lib") + "/*");
         cmd.add("dev.senda.cli.Main");

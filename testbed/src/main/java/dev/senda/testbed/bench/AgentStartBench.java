@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Agent start benchmark: the real agent, started the way the launcher starts it ({@link AgentJvm}),
@@ -33,17 +34,21 @@ public final class AgentStartBench {
     /**
      * A JVM configuration to start the agent with.
      *
-     * @param name    the case's prefix in the rows
-     * @param options JVM options after the launcher's (later ones win)
+     * @param name         the case's prefix in the rows
+     * @param classDataArchive with the launcher's class-data archive of the agent's classes (one per
+     *                     variant in the work directory: the variant's first run writes it at its exit)
+     * @param options      JVM options after the launcher's (later ones win)
      */
-    public record Variant(String name, List<String> options) {
+    public record Variant(String name, boolean classDataArchive, List<String> options) {
         public Variant {
             Objects.requireNonNull(name, "name");
             options = List.copyOf(options);
         }
 
         /** Exactly as the launcher runs the agent. */
-        public static final Variant LAUNCHER = new Variant("launcher", List.of());
+        public static final Variant LAUNCHER = new Variant("launcher", true, List.of());
+        /** As the launcher, without the archive of the agent's classes. */
+        public static final Variant NO_ARCHIVE = new Variant("no-archive", false, List.of());
     }
 
     /**
@@ -98,7 +103,8 @@ public final class AgentStartBench {
     }
 
     private static List<Row> measure(Testbed tb, Path dir, int services, Variant v, Options o) throws IOException {
-        AgentJvm jvm = AgentJvm.ofThisJdk(v.options());
+        Optional<Path> archive = v.classDataArchive() ? Optional.of(o.workDir().resolve(v.name() + ".jsa")) : Optional.empty();
+        AgentJvm jvm = AgentJvm.ofThisJdk(archive, v.options());
         List<Start> starts = new ArrayList<>();
         for (int run = 0; run < o.runs(); run++) {
             Path log = o.workDir().resolve("logs").resolve("agent-" + v.name() + "-" + services + "-" + run + ".log");
@@ -185,7 +191,8 @@ public final class AgentStartBench {
 
     /**
      * By hand: {@code AgentStartBench [SIZES] [RUNS] [NAME=OPTION,OPTION ...]}, e.g.
-     * {@code 100,1000,10000 3 launcher= xmx128=-Xmx128m}; prints the rows as a table.
+     * {@code 100,1000,10000 3 launcher= xmx128=-Xmx128m no-archive=nocds}; prints the rows as a table.
+     * The option {@code nocds} leaves the class-data archive out.
      */
     public static void main(String[] args) throws IOException {
         List<Integer> sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Integer::parseInt).toList()
@@ -194,8 +201,10 @@ public final class AgentStartBench {
         List<Variant> variants = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             int eq = args[i].indexOf('=');
-            String opts = args[i].substring(eq + 1);
-            variants.add(new Variant(args[i].substring(0, eq), opts.isEmpty() ? List.of() : List.of(opts.split(","))));
+            List<String> opts = new ArrayList<>(List.of(args[i].substring(eq + 1).split(",")));
+            opts.removeIf(String::isEmpty);
+            boolean archive = !opts.remove("nocds");
+            variants.add(new Variant(args[i].substring(0, eq), archive, opts));
         }
         if (variants.isEmpty()) variants.add(Variant.LAUNCHER);
         Path work = Files.createTempDirectory("senda-agent-start-");
