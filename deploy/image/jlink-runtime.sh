@@ -33,4 +33,8 @@ rm -rf "$out"
 # which the agent's archive of its own classes builds (-XX:+AutoCreateSharedArchive needs it).
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --compress=zip-6 --generate-cds-archive --output "$out"
+# The agent runs with compact object headers (deploy/agent-jvm.args), which map another archive
+# (classes_coh.jsa): dump that one too. The one without compressed oops serves heaps above 32 GB only.
+"$out/bin/java" -XX:+UseCompactObjectHeaders -Xshare:dump -Xlog:cds=off >/dev/null
+rm -f "$out/lib/server/classes_nocoops.jsa"
 echo "jlink-runtime: $out with $modules" >&2

@@ -25,6 +25,8 @@ public record AgentJvm(Path home, Path java, Optional<Path> archive, List<String
     public static final String OPTIONS_FILE = "deploy/agent-jvm.args";
     /** An {@code extra} entry {@code ENV:NAME=VALUE} sets an environment variable (e.g. MALLOC_ARENA_MAX) instead. */
     public static final String ENV_PREFIX = "ENV:";
+    /** The environment run_agent (and the image's ENV) gives the agent's JVM. */
+    public static final List<String> LAUNCHER_ENV = List.of("MALLOC_ARENA_MAX=2");
 
     public AgentJvm {
         Objects.requireNonNull(home, "home");
@@ -65,16 +67,14 @@ public record AgentJvm(Path home, Path java, Optional<Path> archive, List<String
     }
 
     /**
-     * {@code java @deploy/agent-jvm.args [-XX:SharedArchiveFile=<archive> -XX:+AutoCreateSharedArchive]
+     * {@code env MALLOC_ARENA_MAX=2 java @deploy/agent-jvm.args [-XX:SharedArchiveFile=<archive> -XX:+AutoCreateSharedArchive]
      * -Dsenda.home=.. -Dsenda.launcher=.. <extra> -cp <jar>:<lib>/* dev.senda.cli.Main}.
      */
     public List<String> command() throws IOException {
         List<String> cmd = new ArrayList<>();
-        List<String> env = extra.stream().filter(o -> o.startsWith(ENV_PREFIX)).map(o -> o.substring(ENV_PREFIX.length())).toList();
-        if (!env.isEmpty()) {
-            cmd.add("env"); // execs java: the PID stays the JVM's
-            cmd.addAll(env);
-        }
+        cmd.add("env"); // execs java: the PID stays the JVM's
+        cmd.addAll(LAUNCHER_ENV);
+        extra.stream().filter(o -> o.startsWith(ENV_PREFIX)).map(o -> o.substring(ENV_PREFIX.length())).forEach(cmd::add);
         cmd.add(java.toString());
         cmd.add("@" + home.resolve(OPTIONS_FILE));
         archive.ifPresent(a -> cmd.addAll(List.of("-XX:SharedArchiveFile=" + a, "-XX:+AutoCreateSharedArchive")));

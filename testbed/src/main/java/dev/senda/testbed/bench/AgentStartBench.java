@@ -75,7 +75,7 @@ public final class AgentStartBench {
 
         /** The full run: 100, 1,000 and 10,000 Services x 10 endpoints, 3 starts each, as the launcher. */
         public static Options full(Path workDir) {
-            return new Options(List.of(100, 1_000, 10_000), 10, 3, List.of(Variant.LAUNCHER), Duration.ofSeconds(120), workDir);
+            return new Options(List.of(100, 1_000, 10_000), 10, 3, List.of(Variant.LAUNCHER, Variant.NO_ARCHIVE), Duration.ofSeconds(300), workDir);
         }
     }
 
@@ -208,7 +208,7 @@ public final class AgentStartBench {
         }
         if (variants.isEmpty()) variants.add(Variant.LAUNCHER);
         Path work = Files.createTempDirectory("senda-agent-start-");
-        for (Row r : run(new Options(sizes, 10, runs, variants, Duration.ofSeconds(120), work))) {
+        for (Row r : run(new Options(sizes, 10, runs, variants, Duration.ofSeconds(300), work))) {
             System.out.println(r.format());
         }
         System.err.println("agent logs and Service files: " + work);
