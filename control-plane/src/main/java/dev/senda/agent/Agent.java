@@ -73,6 +73,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private void start(Source source) throws IOException {
+        // The source's parser loads on the second core while this thread waits for the kernel (probes, verifier).
+        ParserWarmUp.start();
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
