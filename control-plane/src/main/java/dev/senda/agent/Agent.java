@@ -38,7 +38,8 @@ import java.util.function.Consumer;
  * anything is loaded (a source that cannot be made leaves no pins) but starts last, so its first events
  * find the sync runner ready. With the Kubernetes source, the snapshot of the inputs
  * ({@link InputSnapshots}) is programmed right after the restore when the maps were empty (a reboot),
- * so forwarding does not wait for the API server. {@link #close()} stops the control plane only: maps and
+ * so forwarding does not wait for the API server. While the datapath loads, {@link ParserWarmUp} loads the
+ * source's parser on another thread; {@link StartPhases} times each step for one log line. {@link #close()} stops the control plane only: maps and
  * attachments are pinned, and forwarding continues without the agent.
  */
 public final class Agent implements AutoCloseable {
