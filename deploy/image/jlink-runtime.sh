@@ -28,13 +28,13 @@ modules=$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-rel
 modules=$(tr ',' '\n' <<<"$modules" | grep -vxF -f <(tr ',' '\n' <<<"$UNUSED_MODULES") | paste -sd, -)
 
 rm -rf "$out"
-# --generate-cds-archive: the runtime's own class-data archive of the JDK's classes (a JDK has one, a
-# linked runtime only when asked), which the JVM maps at start instead of loading those classes, and on
-# which the agent's archive of its own classes builds (-XX:+AutoCreateSharedArchive needs it).
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-    --compress=zip-6 --generate-cds-archive --output "$out"
-# The agent runs with compact object headers (deploy/agent-jvm.args), which map another archive
-# (classes_coh.jsa): dump that one too. The one without compressed oops serves heaps above 32 GB only.
-"$out/bin/java" -XX:+UseCompactObjectHeaders -Xshare:dump -Xlog:cds=off >/dev/null
-rm -f "$out/lib/server/classes_nocoops.jsa"
+    --compress=zip-6 --output "$out"
+# The runtime's own class-data archive of the JDK's classes (a JDK has one, a linked runtime only when
+# made), which the JVM maps at start instead of loading those classes, and on which the agent's archive
+# of its own classes builds (-XX:+AutoCreateSharedArchive needs it). Dumped with the options of
+# deploy/agent-jvm.args that shape it: compact object headers (their archive is classes_coh.jsa) and
+# native access (an archive dumped without it loses its module graph when the agent runs with it).
+# Only this one: the entrypoint always runs java with those options.
+"$out/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseCompactObjectHeaders -Xshare:dump -Xlog:cds=off >/dev/null
 echo "jlink-runtime: $out with $modules" >&2
