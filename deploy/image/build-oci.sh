@@ -12,6 +12,8 @@
 # The image holds (paths as in Debian 12, /usr merged):
 #   /opt/senda/jre    the Java runtime (jlink-runtime.sh: only the modules the agent uses)
 #   /opt/senda/lib    the agent's jars; the BPF objects are resources of senda-bpf-*.jar
+#   /opt/senda/agent-jvm.args   the agent's JVM options (deploy/agent-jvm.args), the entrypoint's @argfile
+#   /var/lib/senda    the state directory (the DaemonSet mounts the host's): snapshot, class-data archive
 #   /usr/lib/<triplet>/  glibc, libbpf.so.1 (loaded by the agent with System.load), libelf and zlib
 #                     (libbpf's), libgcc_s (glibc loads it to unwind threads), each from the host's
 #                     Debian package, whose copyright file goes to /usr/share/doc/<package>/
@@ -69,6 +71,8 @@ printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$rootfs/etc/nsswitch.
 
 # --- the agent and its runtime ---------------------------------------------------------------------------
 cp "$app"/lib/*.jar "$agent_jar" "$rootfs/opt/senda/lib/"
+cp "$root/deploy/agent-jvm.args" "$rootfs/opt/senda/" # the entrypoint's @argfile, as in the Dockerfile
+mkdir -p "$rootfs/var/lib/senda" # the state directory, where the JVM writes the class-data archive
 "$here/jlink-runtime.sh" "$JAVA_HOME" "$rootfs/opt/senda/lib" "$rootfs/opt/senda/jre"
 
 # --- shared libraries: the closure of ldd over the runtime's ELF files, libbpf and libgcc_s -----------

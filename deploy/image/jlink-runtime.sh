@@ -30,4 +30,11 @@ modules=$(tr ',' '\n' <<<"$modules" | grep -vxF -f <(tr ',' '\n' <<<"$UNUSED_MOD
 rm -rf "$out"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --compress=zip-6 --output "$out"
+# The runtime's own class-data archive of the JDK's classes (a JDK has one, a linked runtime only when
+# made), which the JVM maps at start instead of loading those classes, and on which the agent's archive
+# of its own classes builds (-XX:+AutoCreateSharedArchive needs it). Dumped with the options of
+# deploy/agent-jvm.args that shape it: compact object headers (their archive is classes_coh.jsa) and
+# native access (an archive dumped without it loses its module graph when the agent runs with it).
+# Only this one: the entrypoint always runs java with those options.
+"$out/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseCompactObjectHeaders -Xshare:dump -Xlog:cds=off >/dev/null
 echo "jlink-runtime: $out with $modules" >&2

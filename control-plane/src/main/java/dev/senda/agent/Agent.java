@@ -4,6 +4,7 @@ import dev.senda.datapath.CgroupNetns;
 import dev.senda.datapath.Datapath;
 import dev.senda.datapath.UdpSocketCloser;
 import dev.senda.desired.DesiredStateCalculator;
+import dev.senda.desired.LbState;
 import dev.senda.maps.features.Feature;
 import dev.senda.maps.features.FeatureProbe;
 import dev.senda.maps.features.KernelFeatures;
@@ -26,6 +27,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The node agent: loads the datapath, restores what the pinned maps hold, then keeps them in sync
@@ -36,7 +39,8 @@ import java.util.concurrent.CountDownLatch;
  * anything is loaded (a source that cannot be made leaves no pins) but starts last, so its first events
  * find the sync runner ready. With the Kubernetes source, the snapshot of the inputs
  * ({@link InputSnapshots}) is programmed right after the restore when the maps were empty (a reboot),
- * so forwarding does not wait for the API server. {@link #close()} stops the control plane only: maps and
+ * so forwarding does not wait for the API server. While the datapath loads, {@link ParserWarmUp} loads the
+ * source's parser on another thread; {@link StartPhases} times each step for one log line. {@link #close()} stops the control plane only: maps and
  * attachments are pinned, and forwarding continues without the agent.
  */
 public final class Agent implements AutoCloseable {
@@ -52,6 +56,8 @@ public final class Agent implements AutoCloseable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** Everything started, closed in reverse order. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    /** Timed from the process's start: the one "start phases" line says where the start went. */
+    private final StartPhases phases = StartPhases.sinceProcessStart();
 
     public Agent(AgentConfig config) {
         this.config = config;
@@ -75,11 +81,15 @@ public final class Agent implements AutoCloseable {
     }
 
     private void start(Source source) throws IOException {
+        // The source's parser loads on the second core while this thread waits for the kernel (probes, verifier).
+        ParserWarmUp.start();
         KernelFeatures features = FeatureProbe.probe();
+        phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
         log.info("map sizes: {}", config.mapSizes().summary());
         Datapath datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()));
         started.push(datapath);
+        phases.mark("datapath load");
         if (config.socketLb()) {
             datapath.attachSocketLb(config.cgroupRoot());
         } else {
@@ -90,8 +100,10 @@ public final class Agent implements AutoCloseable {
         datapath.attachPodDevices(config.podDevices());
         datapath.attachNodeDevices(config.nodeDevices());
 
+        phases.mark("attach");
         LbReconciler reconciler = new LbReconciler(datapath.lbMaps());
         RestoreResult restored = reconciler.restore();
+        phases.mark("restore");
         log.info("restored from pinned maps: {}", restored);
 
         Metrics metrics = new Metrics();
@@ -112,6 +124,7 @@ public final class Agent implements AutoCloseable {
         SyncRunner.Settings settings = config.sync();
         HealthState health = HealthState.forSource(settings, source);
         started.push(HealthServer.start(config.healthzBind(), health));
+        phases.mark("metrics+health servers");
 
         ObjectStore store = new ObjectStore();
         ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(config.nodePortAddresses()),
@@ -133,6 +146,7 @@ public final class Agent implements AutoCloseable {
         udpCloser.map(closer -> new StaleUdpSockets(closer, socketLbNamespaces::namespaces, metrics))
                 .ifPresent(stale -> sync.onApplied(stale::applied));
         boolean programsSnapshot = keepSnapshot(source, store, restored, sync);
+        sync.onApplied(firstSyncLogger());
         SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
         started.push(runner);
         runner.start();
@@ -144,8 +158,20 @@ public final class Agent implements AutoCloseable {
             health.queuedUpdate();
             runner.requestSync();
         });
+        phases.mark("source start");
         log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
                 config.metricsBind());
+        log.info("start phases: {}", phases.summary());
+    }
+
+    /** One line at the first complete apply: how long after the process started every input was programmed. */
+    private Consumer<LbState> firstSyncLogger() {
+        AtomicBoolean logged = new AtomicBoolean();
+        return lb -> {
+            if (logged.compareAndSet(false, true)) {
+                log.info("first sync programmed {} ms after the process started", phases.sinceStartMillis());
+            }
+        };
     }
 
     /**

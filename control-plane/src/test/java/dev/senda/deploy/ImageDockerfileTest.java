@@ -103,7 +103,18 @@ class ImageDockerfileTest {
         assertEquals("dev.senda.cli.Main", main);
         Class.forName(main); // exists in this build
         assertEquals("/opt/senda/jre/bin/java", entrypoint.getFirst(), "the jlink'ed runtime's java");
-        assertTrue(entrypoint.contains("--enable-native-access=ALL-UNNAMED"), "rawbpf's FFM calls need native access");
+        assertTrue(entrypoint.contains("@/opt/senda/agent-jvm.args"), "the JVM options of ./senda agent, as an @argfile");
+        assertTrue(instructions().stream().anyMatch(i -> i.keyword().equals("COPY")
+                && i.args().equals("deploy/agent-jvm.args /opt/senda/")), "the Dockerfile copies the options file there");
+        List<String> options = Files.readAllLines(CONTEXT.resolve("deploy/agent-jvm.args")).stream()
+                .map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
+        assertTrue(options.contains("--enable-native-access=ALL-UNNAMED"), "rawbpf's FFM calls need native access");
+        // the class-data archive goes where the DaemonSet mounts the host's state directory, so it survives the pod
+        String archive = entrypoint.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no class-data archive in " + entrypoint)).substring("-XX:SharedArchiveFile=".length());
+        assertTrue(entrypoint.contains("-XX:+AutoCreateSharedArchive"), "the JVM writes the archive when missing or stale");
+        String stateDir = DeployManifestsTest.arg("--state-dir").orElseThrow();
+        assertEquals(stateDir, Path.of(archive).getParent().toString(), "the archive is in the DaemonSet's --state-dir");
         int cp = entrypoint.indexOf("-cp");
         assertTrue(cp > 0 && entrypoint.get(cp + 1).equals("/opt/senda/lib/*"), "class path: the image's jars");
         assertTrue(instructions().stream().anyMatch(i -> i.keyword().equals("COPY") && i.args().endsWith(" /opt/senda")),

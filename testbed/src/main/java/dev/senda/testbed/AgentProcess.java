@@ -115,11 +115,29 @@ public final class AgentProcess implements AutoCloseable {
      * connections too, as for a node process that reaches its API server through a Service.
      */
     public static AgentProcess launch(Testbed tb, Settings settings, boolean inCgroup) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        List<String> prefix = new ArrayList<>();
         if (inCgroup) {
-            cmd.addAll(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", tb.cgroupDir().resolve("cgroup.procs").toString()));
+            prefix.addAll(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", tb.cgroupDir().resolve("cgroup.procs").toString()));
         }
-        cmd.addAll(javaCommand(tb, "agent"));
+        prefix.addAll(javaCommand(tb, "agent"));
+        return launchCommand(tb, settings, prefix);
+    }
+
+    /**
+     * Like {@link #launch(Testbed, Settings)}, with the JVM given: {@code jvm} is everything before
+     * {@code agent} (the java binary, its options, the class path and {@code dev.senda.cli.Main}), so
+     * the agent runs as the launcher or the image runs it (the start benchmark). The command is
+     * prefixed with {@code nsenter --net=<node>}, which execs the JVM: {@link #pid()} is the JVM's.
+     */
+    public static AgentProcess launchWithJvm(Testbed tb, Settings settings, List<String> jvm) throws IOException {
+        List<String> prefix = new ArrayList<>(List.of("nsenter", "--net=" + tb.nodeNetnsPath()));
+        prefix.addAll(jvm);
+        prefix.add("agent");
+        return launchCommand(tb, settings, prefix);
+    }
+
+    private static AgentProcess launchCommand(Testbed tb, Settings settings, List<String> prefix) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(settings.source());
         cmd.addAll(List.of(
                 "--node-name", tb.nodeName(),

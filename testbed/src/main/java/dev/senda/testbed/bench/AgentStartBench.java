@@ -1,0 +1,216 @@
+package dev.senda.testbed.bench;
+
+import dev.senda.testbed.AgentProcess;
+import dev.senda.testbed.NetnsHttp;
+import dev.senda.testbed.Testbed;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Agent start benchmark: the real agent, started the way the launcher starts it ({@link AgentJvm}),
+ * against a directory of N Services x E endpoints ({@link ServiceFiles}) in a scratch node namespace
+ * with its own pin root ({@link Testbed}); every start is cold (the previous run's pins are removed).
+ *
+ * <p>Per size and JVM variant: {@code start_to_healthz} (from just before the process is started to the
+ * first /healthz 200, i.e. every Service programmed; polled every {@value #POLL_MS} ms) as the median
+ * of the runs and of the first run alone (where a class-data archive is written on first use, that run
+ * writes it); {@code cpu_to_healthz}, the agent's CPU time (user + system) at that moment, which a busy
+ * machine inflates less than wall time; and the agent's {@code VmRSS} and {@code VmHWM} from
+ * /proc/PID/status then.
+ */
+public final class AgentStartBench {
+    public static final String SUITE = "agent";
+    static final int POLL_MS = 10;
+
+    /**
+     * A JVM configuration to start the agent with.
+     *
+     * @param name         the case's prefix in the rows
+     * @param classDataArchive with the launcher's class-data archive of the agent's classes (one per
+     *                     variant in the work directory: the variant's first run writes it at its exit)
+     * @param options      JVM options after the launcher's (later ones win)
+     */
+    public record Variant(String name, boolean classDataArchive, List<String> options) {
+        public Variant {
+            Objects.requireNonNull(name, "name");
+            options = List.copyOf(options);
+        }
+
+        /** Exactly as the launcher runs the agent. */
+        public static final Variant LAUNCHER = new Variant("launcher", true, List.of());
+        /** As the launcher, without the archive of the agent's classes. */
+        public static final Variant NO_ARCHIVE = new Variant("no-archive", false, List.of());
+    }
+
+    /**
+     * What to run.
+     *
+     * @param services   the sizes (Services per run)
+     * @param endpoints  endpoints per Service
+     * @param runs       starts per size and variant (at least 1)
+     * @param variants   JVM configurations
+     * @param readyBound how long one start may take to /healthz 200
+     * @param workDir    where the Service files and the agents' logs go (created)
+     */
+    public record Options(List<Integer> services, int endpoints, int runs, List<Variant> variants, Duration readyBound,
+                          Path workDir) {
+        public Options {
+            services = List.copyOf(services);
+            variants = List.copyOf(variants);
+            if (services.isEmpty() || variants.isEmpty() || runs < 1 || endpoints < 1) {
+                throw new IllegalArgumentException("need sizes, variants, runs >= 1 and endpoints >= 1");
+            }
+            Objects.requireNonNull(readyBound, "readyBound");
+            Objects.requireNonNull(workDir, "workDir");
+        }
+
+        /** The full run: 100, 1,000 and 10,000 Services x 10 endpoints, 3 starts each, as the launcher. */
+        public static Options full(Path workDir) {
+            return new Options(List.of(100, 1_000, 10_000), 10, 3, List.of(Variant.LAUNCHER, Variant.NO_ARCHIVE), Duration.ofSeconds(300), workDir);
+        }
+    }
+
+    private AgentStartBench() {
+    }
+
+    /** Runs every size and variant; needs root (namespaces, BPF) and a built control plane. */
+    public static List<Row> run(Options o) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        Files.createDirectories(o.workDir());
+        try (Testbed tb = Testbed.builder().pods("p").logDir(o.workDir().resolve("logs")).build()) {
+            for (int services : o.services()) {
+                Path dir = o.workDir().resolve("services-" + services);
+                if (!Files.isDirectory(dir)) ServiceFiles.write(dir, services, o.endpoints());
+                for (Variant v : o.variants()) {
+                    rows.addAll(measure(tb, dir, services, v, o));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** One measured start. */
+    record Start(double millis, double cpuMillis, double rssMiB, double hwmMiB) {
+    }
+
+    private static List<Row> measure(Testbed tb, Path dir, int services, Variant v, Options o) throws IOException {
+        Optional<Path> archive = v.classDataArchive() ? Optional.of(o.workDir().resolve(v.name() + ".jsa")) : Optional.empty();
+        AgentJvm jvm = AgentJvm.ofThisJdk(archive, v.options());
+        List<Start> starts = new ArrayList<>();
+        for (int run = 0; run < o.runs(); run++) {
+            Path log = o.workDir().resolve("logs").resolve("agent-" + v.name() + "-" + services + "-" + run + ".log");
+            starts.add(startOnce(tb, jvm, dir, log, o.readyBound()));
+        }
+        String name = v.name() + "/" + services;
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row(SUITE, name, "start_to_healthz", median(starts.stream().mapToDouble(Start::millis).toArray()), "ms"));
+        rows.add(new Row(SUITE, name, "start_to_healthz_first", starts.getFirst().millis(), "ms"));
+        rows.add(new Row(SUITE, name, "cpu_to_healthz", median(starts.stream().mapToDouble(Start::cpuMillis).toArray()), "ms"));
+        rows.add(new Row(SUITE, name, "vm_rss", median(starts.stream().mapToDouble(Start::rssMiB).toArray()), "MiB"));
+        rows.add(new Row(SUITE, name, "vm_hwm", median(starts.stream().mapToDouble(Start::hwmMiB).toArray()), "MiB"));
+        return rows;
+    }
+
+    private static Start startOnce(Testbed tb, AgentJvm jvm, Path dir, Path log, Duration bound) throws IOException {
+        AgentProcess.Settings settings = AgentProcess.Settings.directory(tb, dir, false, log);
+        long t0 = System.nanoTime();
+        try (AgentProcess agent = AgentProcess.launchWithJvm(tb, settings, jvm.command())) {
+            long deadline = t0 + bound.toNanos();
+            String last = "no answer";
+            while (true) {
+                if (!agent.isAlive()) throw new IOException("agent exited before /healthz 200\n" + agent.logTail(40));
+                try {
+                    NetnsHttp.Response r = NetnsHttp.get(tb.nodeNetnsPath(), "127.0.0.1", AgentProcess.HEALTHZ_PORT,
+                            "/healthz", Duration.ofSeconds(2));
+                    if (r.status() == 200) break;
+                    last = r.status() + " " + r.body().strip();
+                } catch (IOException e) {
+                    last = e.getMessage();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("/healthz not 200 within " + bound.toMillis() + " ms (last: " + last + ")\n"
+                            + agent.logTail(40));
+                }
+                sleep(POLL_MS);
+            }
+            double millis = (System.nanoTime() - t0) / 1e6;
+            List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(agent.pid()), "status"),
+                    StandardCharsets.UTF_8);
+            String stat = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "stat"), StandardCharsets.US_ASCII);
+            return new Start(millis, cpuMillis(stat), statusMiB(status, "VmRSS"), statusMiB(status, "VmHWM"));
+        }
+    }
+
+    /** A {@code kB} field of /proc/PID/status in MiB. */
+    static double statusMiB(List<String> status, String field) throws IOException {
+        for (String line : status) {
+            if (line.startsWith(field + ":")) {
+                String[] f = line.substring(field.length() + 1).trim().split("\\s+");
+                return Long.parseLong(f[0]) / 1024.0;
+            }
+        }
+        throw new IOException("no " + field + " in /proc/PID/status");
+    }
+
+    /**
+     * User plus system CPU time of all the process's threads from /proc/PID/stat (fields 14 and 15, in
+     * clock ticks of 10 ms on Linux: USER_HZ is 100 on every architecture the agent runs on). On a
+     * shared machine wall time includes waiting for a core; CPU time does not.
+     */
+    static double cpuMillis(String stat) throws IOException {
+        // the command name (field 2) may hold spaces and parentheses: count from the last ')'
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        if (f.length < 13) throw new IOException("short /proc/PID/stat: " + stat);
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    private static void sleep(long ms) throws IOException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * By hand: {@code AgentStartBench [SIZES] [RUNS] [NAME=OPTION,OPTION ...]}, e.g.
+     * {@code 100,1000,10000 3 launcher= xmx128=-Xmx128m no-archive=nocds}; prints the rows as a table.
+     * The option {@code nocds} leaves the class-data archive out.
+     */
+    public static void main(String[] args) throws IOException {
+        List<Integer> sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Integer::parseInt).toList()
+                : List.of(100, 1_000, 10_000);
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<Variant> variants = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            List<String> opts = new ArrayList<>(List.of(args[i].substring(eq + 1).split(",")));
+            opts.removeIf(String::isEmpty);
+            boolean archive = !opts.remove("nocds");
+            variants.add(new Variant(args[i].substring(0, eq), archive, opts));
+        }
+        if (variants.isEmpty()) variants.add(Variant.LAUNCHER);
+        Path work = Files.createTempDirectory("senda-agent-start-");
+        for (Row r : run(new Options(sizes, 10, runs, variants, Duration.ofSeconds(300), work))) {
+            System.out.println(r.format());
+        }
+        System.err.println("agent logs and Service files: " + work);
+    }
+}
