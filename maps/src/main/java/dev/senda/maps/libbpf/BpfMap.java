@@ -28,6 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class BpfMap implements AutoCloseable {
     private static final int BPF_ANY = 0;
+    private static final int BPF_NOEXIST = 1;
 
     private final BpfObject owner;      // null for an fd-owned map
     private final MemorySegment map;    // libbpf map, or NULL for an fd-owned map
@@ -138,6 +139,24 @@ public final class BpfMap implements AutoCloseable {
             int rc = Lib.bpf_map_update_elem(fd(), arena.allocateFrom(JAVA_BYTE, key),
                     arena.allocateFrom(JAVA_BYTE, value), BPF_ANY);
             Libbpf.check(rc, "update map " + name + " key " + hex(key));
+        }
+    }
+
+    /**
+     * Inserts only when {@code key} is absent ({@code BPF_NOEXIST}): a second copy pass of a migration
+     * must not overwrite what the datapath wrote meanwhile.
+     *
+     * @return false when an entry was there already (left as it was)
+     */
+    public boolean insertIfAbsent(byte[] key, byte[] value) {
+        checkSize("key", key, keySize);
+        checkSize("value", value, valueSize);
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = Lib.bpf_map_update_elem(fd(), arena.allocateFrom(JAVA_BYTE, key),
+                    arena.allocateFrom(JAVA_BYTE, value), BPF_NOEXIST);
+            if (rc == -LibbpfException.EEXIST) return false;
+            Libbpf.check(rc, "insert into map " + name + " key " + hex(key));
+            return true;
         }
     }
 
