@@ -253,12 +253,22 @@ public final class Datapath implements AutoCloseable {
             return;
         }
         java.util.Set<Links.Swap> swaps = java.util.EnumSet.noneOf(Links.Swap.class);
+        long cgroupId = cgroupId(cgroupRoot);
         for (DatapathLayout.CgroupProgram p : plan.socketLb()) {
             var program = sockObject.program(p.program());
             swaps.add(Links.replacePinned(DatapathLayout.cgroupLinkPin(bpffsRoot, p), program,
-                    () -> Links.attachCgroup(program, cgroupRoot, p.hook())));
+                    link -> link.cgroupId() == cgroupId, () -> Links.attachCgroup(program, cgroupRoot, p.hook())));
         }
         log.info("socket LB on cgroup {}: {}", cgroupRoot, Links.describe(swaps));
+    }
+
+    /** A cgroup v2 directory's id, as links report it: its inode number. */
+    private static long cgroupId(Path cgroupDir) {
+        try {
+            return ((Number) Files.getAttribute(cgroupDir, "unix:ino")).longValue();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot stat " + cgroupDir, e);
+        }
     }
 
     /**

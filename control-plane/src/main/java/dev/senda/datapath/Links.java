@@ -43,13 +43,15 @@ final class Links {
     }
 
     /**
-     * Makes the link pinned at {@code pin} run {@code program}: when a link is pinned there, it is
-     * updated in place (never a moment with no program on the hook, never two), or left alone when it
+     * Makes the link pinned at {@code pin} run {@code program}: when a link is pinned there and
+     * {@code onTarget} says it is attached where {@code attach} would attach (the same cgroup, the same
+     * device), it is updated in place (never a moment with no program on the hook, never two), or left alone when it
      * runs an identical program already; otherwise {@code attach} makes a new link, which is pinned.
      * Only a pinned link the kernel cannot update (its cgroup or device is gone) is replaced by a new
      * one, attached before the old pin is removed.
      */
-    static Swap replacePinned(Path pin, LoadedProgram program, Supplier<BpfLink> attach) {
+    static Swap replacePinned(Path pin, LoadedProgram program, java.util.function.Predicate<BpfLink> onTarget,
+                              Supplier<BpfLink> attach) {
         try {
             Files.createDirectories(pin.getParent());
         } catch (IOException e) {
@@ -57,9 +59,12 @@ final class Links {
         }
         if (Files.exists(pin)) {
             try (BpfLink pinned = BpfLink.openPinned(pin)) {
-                if (sameProgram(pinned.programId(), program)) return Swap.UNCHANGED;
-                pinned.update(program);
-                return Swap.UPDATED;
+                if (onTarget.test(pinned)) {
+                    if (sameProgram(pinned.programId(), program)) return Swap.UNCHANGED;
+                    pinned.update(program);
+                    return Swap.UPDATED;
+                }
+                log.info("the link pinned at {} is attached elsewhere (another cgroup or device): attaching a new one", pin);
             } catch (LibbpfException e) {
                 log.info("cannot update the link pinned at {} ({}): attaching a new one", pin, e.getMessage());
             }

@@ -17,7 +17,7 @@ enum TcMode {
         @Override
         Links.Swap attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
             return Links.replacePinned(DatapathLayout.tcLinkPin(bpffsRoot, hook, ifname), program,
-                    () -> BpfLink.attachTcx(program, ifindex, hook.ingress()));
+                    link -> link.tcxIfindex() == ifindex, () -> BpfLink.attachTcx(program, ifindex, hook.ingress()));
         }
     },
     /**

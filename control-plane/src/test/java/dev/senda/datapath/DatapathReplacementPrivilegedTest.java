@@ -148,6 +148,25 @@ class DatapathReplacementPrivilegedTest {
         assertEquals(connect, Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT));
     }
 
+    @Test
+    void aLinkPinnedForAnotherCgroupIsMovedNotUpdated() throws Exception {
+        Path other = Files.createDirectory(TestSupport.cgroup2Root().resolve(name + "o"));
+        try {
+            try (Datapath datapath = Datapath.load(root, REAL)) {
+                datapath.attachSocketLb(cgroup);
+            }
+            assertEquals(1, Attachments.cgroup(cgroup, CgroupAttachType.UDP4_RECVMSG).size());
+            try (Datapath datapath = Datapath.load(root, REAL)) {
+                datapath.attachSocketLb(other); // --cgroup-root changed between two runs
+            }
+            assertEquals(List.of(), Attachments.cgroup(cgroup, CgroupAttachType.UDP4_RECVMSG), "left the old cgroup");
+            assertEquals(1, Attachments.cgroup(other, CgroupAttachType.UDP4_RECVMSG).size(), "on the new one");
+        } finally {
+            Cleanup.run(root);
+            Files.deleteIfExists(other);
+        }
+    }
+
     private void attachAll(KernelFeatures features, Optional<Path> objects) {
         try (Datapath datapath = Datapath.load(root, features, Optional.empty(), objects)) {
             datapath.attachSocketLb(cgroup);

@@ -142,6 +142,20 @@ public final class BpfLink implements AutoCloseable {
         }
     }
 
+    /** The cgroup id (its directory's inode number on cgroup v2) a cgroup link is attached to. */
+    public long cgroupId() {
+        try (Arena arena = Arena.ofConfined()) {
+            return bpf_link_info.cgroup.cgroup_id(bpf_link_info.cgroup(info(arena)));
+        }
+    }
+
+    /** The device a tcx link is attached to (0 once the device is gone). */
+    public int tcxIfindex() {
+        try (Arena arena = Arena.ofConfined()) {
+            return bpf_link_info.tcx.ifindex(bpf_link_info.tcx(info(arena)));
+        }
+    }
+
     private MemorySegment info(Arena arena) {
         MemorySegment info = arena.allocate(bpf_link_info.layout());
         MemorySegment len = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, (int) bpf_link_info.sizeof());
