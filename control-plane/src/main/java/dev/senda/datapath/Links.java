@@ -93,7 +93,7 @@ final class Links {
             case ATTACHED -> "attached";
             case UPDATED -> "replaced atomically";
             case UNCHANGED -> "partly unchanged";
-            case REATTACHED -> "re-attached (the old link was defunct)";
+            case REATTACHED -> "re-attached (the old link was defunct or attached elsewhere)";
         }).collect(java.util.stream.Collectors.joining(", "));
     }
 

@@ -90,7 +90,8 @@ public final class TestSupport {
                 "-I/usr/include/" + arch + "-linux-gnu", "-I" + src));
         for (String d : defines) cmd.add("-D" + d);
         cmd.addAll(List.of("-c", src.resolve(entry).toString(), "-o", out.toString()));
-        run(cmd.toArray(String[]::new));
+        // A whole datapath object: seconds here, minutes inside QEMU without KVM (the 6.1 kernel run).
+        run(java.time.Duration.ofMinutes(5), cmd.toArray(String[]::new));
         return out;
     }
 
@@ -144,9 +145,14 @@ public final class TestSupport {
 
     /** Runs a command (bounded to 30 s) and fails with its output if it exits non-zero. */
     public static String run(String... command) {
+        return run(java.time.Duration.ofSeconds(30), command);
+    }
+
+    /** As {@link #run(String...)}, bounded by {@code bound} instead of 30 s. */
+    public static String run(java.time.Duration bound, String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 fail("timed out: " + String.join(" ", command));
             }
