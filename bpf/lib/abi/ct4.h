@@ -4,6 +4,10 @@
  *
  * v2 (this layout) added backend_id to the value; v1 (24-byte value, no
  * backend id) is not read any more. The key did not change.
+ * Append only: a new layout adds fields at the end of the value, zero meaning
+ * "unknown", and a new version suffix; the agent then migrates entries both
+ * ways (dev.senda.maps.lb.LayoutMigration: zero-extended on an upgrade, cut
+ * on a downgrade). Any other change needs a new map name stem.
  */
 #ifndef SENDA_ABI_CT4_H
 #define SENDA_ABI_CT4_H
@@ -43,6 +47,11 @@ struct senda_ct4_value {
 	__u8   pad[3];      /* zero */
 	__u32  last_seen;   /* host: bpf_ktime_get_ns() >> 30 (~1.07 s units) at last use */
 	__u32  backend_id;  /* host: senda_backend4_v1 key of the backend, 0 = unknown */
+#ifdef SENDA_TEST_CT4_VALUE_TAIL
+	/* Test builds only, never shipped: fields appended to simulate the next
+	 * layout (senda_ct4_v3) in the upgrade and downgrade tests. */
+	SENDA_TEST_CT4_VALUE_TAIL
+#endif
 };
 
 struct {

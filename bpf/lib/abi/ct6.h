@@ -3,6 +3,8 @@
  * Conntrack map ABI, IPv6: senda_ct6_v1, the sibling of senda_ct4_v2 with
  * 16-byte addresses and the same entry semantics. Entries, directions and
  * flags: ct.h. Addresses are four __be32 words in network order.
+ * Append only, as senda_ct4 (abi/ct4.h): a new layout adds fields at the end
+ * of the value, zero meaning "unknown", under a new version suffix.
  */
 #ifndef SENDA_ABI_CT6_H
 #define SENDA_ABI_CT6_H

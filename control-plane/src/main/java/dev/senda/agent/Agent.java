@@ -2,6 +2,7 @@ package dev.senda.agent;
 
 import dev.senda.datapath.CgroupNetns;
 import dev.senda.datapath.Datapath;
+import dev.senda.datapath.DatapathLoadException;
 import dev.senda.datapath.UdpSocketCloser;
 import dev.senda.desired.DesiredStateCalculator;
 import dev.senda.desired.LbState;
@@ -53,6 +54,7 @@ public final class Agent implements AutoCloseable {
     static final java.time.Duration LRU_COUNT_PERIOD = java.time.Duration.ofSeconds(10);
 
     private final AgentConfig config;
+    private final Optional<java.nio.file.Path> bpfObjectDir;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** Everything started, closed in reverse order. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -60,7 +62,16 @@ public final class Agent implements AutoCloseable {
     private final StartPhases phases = StartPhases.sinceProcessStart();
 
     public Agent(AgentConfig config) {
+        this(config, Optional.empty());
+    }
+
+    /**
+     * @param bpfObjectDir where datapath objects that replace the agent's own are ({@code --bpf-object-dir}),
+     *                     if anywhere
+     */
+    public Agent(AgentConfig config, Optional<java.nio.file.Path> bpfObjectDir) {
         this.config = config;
+        this.bpfObjectDir = bpfObjectDir;
     }
 
     /** Loads and attaches the datapath, starts health, metrics, the sync runner and the source. */
@@ -87,9 +98,17 @@ public final class Agent implements AutoCloseable {
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
         log.info("map sizes: {}", config.mapSizes().summary());
-        Datapath datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()));
+        Datapath datapath;
+        try {
+            datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()), bpfObjectDir);
+        } catch (DatapathLoadException e) {
+            reportRejectedDatapath(source, e);
+            return;
+        }
         started.push(datapath);
         phases.mark("datapath load");
+        // Everything is loaded and verified: from here each hook's program is swapped in place.
+        long swapStart = System.nanoTime();
         if (config.socketLb()) {
             datapath.attachSocketLb(config.cgroupRoot());
         } else {
@@ -99,6 +118,10 @@ public final class Agent implements AutoCloseable {
         udpCloser.ifPresent(started::push);
         datapath.attachPodDevices(config.podDevices());
         datapath.attachNodeDevices(config.nodeDevices());
+        // Every hook runs the new programs now: the second pass of a layout migration, if any.
+        datapath.finishMigrations();
+        log.info("datapath in place: every hook swapped (or found identical) and maps migrated in {} ms",
+                (System.nanoTime() - swapStart) / 1_000_000);
 
         phases.mark("attach");
         LbReconciler reconciler = new LbReconciler(datapath.lbMaps());
@@ -172,6 +195,28 @@ public final class Agent implements AutoCloseable {
                 log.info("first sync programmed {} ms after the process started", phases.sinceStartMillis());
             }
         };
+    }
+
+    /**
+     * The kernel refused a datapath object: nothing was attached or swapped, so the datapath of the agent
+     * before (if any) keeps forwarding with the maps as they are. This agent stays up to say so, in the
+     * log (the verifier's last lines), in {@code senda_datapath_load_failures_total{object}} and in
+     * /healthz's body; /healthz and /readyz answer 503, so a rolling update stops at this node, and /livez
+     * 200, since a restart would meet the same refusal. It programs nothing: the running programs may
+     * read maps of a layout this version does not write. A rollback (or a fixed object) is the way on.
+     */
+    private void reportRejectedDatapath(Source source, DatapathLoadException e) throws IOException {
+        closeQuietly(source);
+        log.error("datapath not replaced: {}{} rejected by the kernel; the datapath already attached (if any) keeps "
+                        + "running, nothing is programmed by this agent; verifier: {}", e.object(),
+                e.program().map(p -> " (program " + p + ")").orElse(""), e.verifierTail().replace("\n", " | "));
+        Metrics metrics = new Metrics();
+        started.push(metrics);
+        metrics.recordDatapathLoadFailure(e.object());
+        metrics.startHttp(config.metricsBind());
+        HealthState health = HealthState.forSource(config.sync(), source);
+        health.setDatapathFailure(new HealthState.DatapathFailure(e.object(), e.program(), e.verifierTail()));
+        started.push(HealthServer.start(config.healthzBind(), health));
     }
 
     /**

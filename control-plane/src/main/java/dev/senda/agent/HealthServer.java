@@ -120,8 +120,10 @@ public final class HealthServer implements AutoCloseable {
     }
 
     /**
-     * kube-proxy's fields, spaced as it writes them, then Senda's: the refused files, and the desired
-     * frontends not programmed (a count and the first few names, however many there are).
+     * kube-proxy's fields, spaced as it writes them, then Senda's: the refused files, the desired
+     * frontends not programmed (a count and the first few names, however many there are), and, only when
+     * the datapath could not be loaded, {@code datapath} with the object, the program and the verifier's
+     * last lines.
      */
     static String body(HealthState.Status status) {
         StringBuilder b = new StringBuilder("{\"lastUpdated\": \"")
@@ -156,7 +158,15 @@ public final class HealthServer implements AutoCloseable {
             b.append(comma).append(quoted(name));
             comma = ",";
         }
-        return b.append("]}}\n").toString();
+        b.append("]}");
+        if (status.datapathFailure().isPresent()) {
+            HealthState.DatapathFailure f = status.datapathFailure().get();
+            b.append(",\"datapath\": {\"loaded\": false,\"object\": ").append(quoted(f.object()))
+                    .append(",\"program\": ").append(f.program().map(HealthServer::quoted).orElse("null"))
+                    .append(",\"verifierLog\": ").append(quoted(f.verifierTail()))
+                    .append(",\"detail\": ").append(quoted(status.reason())).append('}');
+        }
+        return b.append("}\n").toString();
     }
 
     /** A JSON string literal (paths and parser messages may hold quotes, backslashes, control characters). */

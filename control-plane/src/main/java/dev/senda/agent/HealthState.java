@@ -61,11 +61,17 @@ public final class HealthState implements SyncRunner.Observer {
      * @param source        whether the source's view is current (the API watch), and since when
      * @param unprogrammed  desired frontends the last sync could not program (a full map): a count and
      *                      the first few names; they make syncs fail, so health follows the rule above
+     * @param datapathFailure the datapath objects this agent could not load (the verifier's reason), when
+     *                      so: the datapath of the agent before keeps running, this agent programs
+     *                      nothing, /healthz and /readyz stay 503 (a rollout stops here), /livez 200 (a
+     *                      restart would fail the same way)
      */
     public record Status(boolean healthy, boolean live, boolean ready, boolean nodeEligible,
                          Optional<Instant> lastUpdated, Instant currentTime, String reason,
-                         List<RejectedFile> rejectedFiles, SourceHealth source, ApplyResult.Unprogrammed unprogrammed) {
+                         List<RejectedFile> rejectedFiles, SourceHealth source, ApplyResult.Unprogrammed unprogrammed,
+                         Optional<DatapathFailure> datapathFailure) {
         public Status {
+            Objects.requireNonNull(datapathFailure, "datapathFailure");
             Objects.requireNonNull(lastUpdated, "lastUpdated");
             Objects.requireNonNull(currentTime, "currentTime");
             Objects.requireNonNull(reason, "reason");
@@ -87,8 +93,24 @@ public final class HealthState implements SyncRunner.Observer {
         }
     }
 
+    /**
+     * A datapath object the kernel refused at start.
+     *
+     * @param object       the object's file name
+     * @param program      the rejected program, when known
+     * @param verifierTail the last lines of the verifier's log, bounded
+     */
+    public record DatapathFailure(String object, Optional<String> program, String verifierTail) {
+        public DatapathFailure {
+            Objects.requireNonNull(object, "object");
+            Objects.requireNonNull(program, "program");
+            Objects.requireNonNull(verifierTail, "verifierTail");
+        }
+    }
+
     private final Duration healthTimeout;
     private final InstantSource clock;
+    private DatapathFailure datapathFailure;
     private final Supplier<List<RejectedFile>> rejectedFiles;
     private final Supplier<SourceHealth> sourceHealth;
     private boolean ready;
@@ -156,6 +178,11 @@ public final class HealthState implements SyncRunner.Observer {
         nodeEligible = eligible;
     }
 
+    /** The datapath could not be loaded: /healthz says so, with the verifier's reason (see {@link Status}). */
+    public synchronized void setDatapathFailure(DatapathFailure failure) {
+        datapathFailure = Objects.requireNonNull(failure, "failure");
+    }
+
     /** The desired frontends the last apply could not program (shown in the body, not a health rule). */
     public synchronized void setUnprogrammed(ApplyResult.Unprogrammed frontends) {
         unprogrammed = Objects.requireNonNull(frontends, "frontends");
@@ -203,13 +230,17 @@ public final class HealthState implements SyncRunner.Observer {
                     || Duration.between(oldestPending, now).compareTo(healthTimeout) < 0;
             List<RejectedFile> missing = rejected.stream().filter(r -> !r.lastGoodKept()).toList();
             String reason;
-            if (!live) reason = "a change queued at " + oldestPending + " is not programmed after " + healthTimeout;
+            if (datapathFailure != null) reason = "datapath not replaced: " + datapathFailure.object()
+                    + datapathFailure.program().map(p -> " (program " + p + ")").orElse("")
+                    + " rejected by the verifier; the previous datapath keeps running";
+            else if (!live) reason = "a change queued at " + oldestPending + " is not programmed after " + healthTimeout;
             else if (!ready) reason = "initial sync not programmed yet";
             else if (!nodeEligible) reason = "the Node is being deleted";
             else if (!missing.isEmpty()) reason = missingReason(missing);
             else reason = "ok";
-            boolean healthy = live && ready && nodeEligible && missing.isEmpty();
-            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected, source, unprogrammed);
+            boolean healthy = live && ready && nodeEligible && missing.isEmpty() && datapathFailure == null;
+            return new Status(healthy, live, ready, nodeEligible, last, now, reason, rejected, source, unprogrammed,
+                    Optional.ofNullable(datapathFailure));
         }
     }
 

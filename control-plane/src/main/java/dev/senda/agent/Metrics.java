@@ -139,6 +139,12 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
             .name("senda_stale_udp_sweeps_total")
             .help("Sweeps of socket LB's network namespaces for connected UDP sockets of departed backends.")
             .register(registry);
+    private final Counter datapathLoadFailures = Counter.builder()
+            .name("senda_datapath_load_failures_total")
+            .help("Datapath objects the kernel refused to load (the verifier rejected a program), by object; the "
+                    + "datapath running before stays in place, and the log and /healthz carry the verifier's reason.")
+            .labelNames("object")
+            .register(registry);
     private final Counter mapWrites = Counter.builder()
             .name("senda_map_writes_total")
             .help("Successful BPF map updates and deletes done by the reconciler.")
@@ -263,6 +269,11 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
 
     public void setRejectedObjects(int count) {
         rejected.set(count);
+    }
+
+    /** The kernel refused {@code object} (e.g. {@code senda_tc.o}). */
+    public void recordDatapathLoadFailure(String object) {
+        datapathLoadFailures.labelValues(object).inc();
     }
 
     public void addMapWrites(long count) {

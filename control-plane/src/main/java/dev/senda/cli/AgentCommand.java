@@ -121,6 +121,12 @@ public final class AgentCommand implements Callable<Integer> {
                     + "reboot before the API server answers (with --source kubernetes) (default: ${DEFAULT-VALUE})")
     Path stateDir;
 
+    @Option(names = "--bpf-object-dir", paramLabel = "DIR",
+            description = "directory of BPF objects (senda_sock.o, senda_tc.o) that replace the agent's own of the same "
+                    + "name: a datapath built apart from the agent; an object the kernel refuses leaves the running "
+                    + "datapath in place (default: the agent's own objects)")
+    Path bpfObjectDir;
+
     @Option(names = "--policy-pending", paramLabel = "allow|deny", defaultValue = "allow",
             description = "packets of a pod whose NetworkPolicy is not computed yet (no entry in the policy maps: "
                     + "a pod that appeared before the agent programmed it): 'allow' (counted as pending) or "
@@ -198,7 +204,7 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         applyLogSettings();
         AgentConfig config = checkedConfig();
-        try (Agent agent = new Agent(config)) {
+        try (Agent agent = new Agent(config, Optional.ofNullable(bpfObjectDir))) {
             agent.start();
             agent.awaitShutdown();
         }
@@ -254,6 +260,9 @@ public final class AgentCommand implements Callable<Integer> {
                     stateDir,
                     policyPendingDeny(policyPending),
                     MapSizes.resolve(MemInfo.totalBytes(), mapSizeRatio, givenMapSizes()));
+            if (bpfObjectDir != null && !java.nio.file.Files.isDirectory(bpfObjectDir)) {
+                throw new IllegalArgumentException("--bpf-object-dir " + bpfObjectDir + " is not a directory");
+            }
             StartChecks.ofProcess().check(config);
             return config;
         } catch (IllegalArgumentException | IllegalStateException e) {

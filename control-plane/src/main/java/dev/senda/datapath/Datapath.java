@@ -3,7 +3,7 @@ package dev.senda.datapath;
 import dev.senda.maps.abi.BtfLayoutCheck;
 import dev.senda.maps.features.Capabilities;
 import dev.senda.maps.features.KernelFeatures;
-import dev.senda.maps.lb.ConntrackMigration;
+import dev.senda.maps.lb.LayoutMigration;
 import dev.senda.maps.lb.LbMaps;
 import dev.senda.maps.libbpf.BpfMap;
 import dev.senda.maps.libbpf.BpfObject;
@@ -33,9 +33,13 @@ import java.util.stream.Collectors;
  * attach through tcx or, without it, clsact. A missing feature is never a failure to start.
  *
  * <p>Every map is pinned by name, so a restarted agent reuses the maps (and the state they hold) of
- * the previous one. Every attachment is a pinned link, so it outlives the agent; attaching again
- * replaces the previous link (new one first, then the old pin is removed: for a moment both run,
- * which is harmless because the second program sees already-translated addresses).
+ * the previous one. Every attachment is a pinned link (on kernels without tcx, a clsact filter of
+ * Senda's handle and priority), so it outlives the agent; attaching again updates that link or filter
+ * in place to the new program (one atomic swap per hook: never a moment without a program, never two),
+ * or leaves it when it runs an identical program. Everything is loaded before anything is swapped, so a
+ * program the verifier rejects leaves the running datapath as it was ({@link DatapathLoadException}).
+ * Maps of another layout version are migrated around the swap ({@link LayoutMigration}: the first pass
+ * in {@link #load}, the second in {@link #finishMigrations()} once the new programs are attached).
  * {@link #close()} releases file descriptors only.
  */
 public final class Datapath implements AutoCloseable {
@@ -49,6 +53,7 @@ public final class Datapath implements AutoCloseable {
     private final DatapathCounters counters;
     private DeviceAttacher podDevices;
     private DeviceAttacher nodeDevices;
+    private LayoutMigration.Plan migration = new LayoutMigration.Plan(java.util.List.of());
 
     private Datapath(Path bpffsRoot, BpfObject sockObject, BpfObject tcObject, DatapathPlan plan) {
         this.bpffsRoot = bpffsRoot;
@@ -84,6 +89,19 @@ public final class Datapath implements AutoCloseable {
      *                                  new size (nothing is loaded or moved then)
      */
     public static Datapath load(Path bpffsRoot, KernelFeatures features, Optional<MapSizes> sizes) {
+        return load(bpffsRoot, features, sizes, Optional.empty());
+    }
+
+    /**
+     * As {@link #load(Path, KernelFeatures, Optional)}, each object taken from {@code objectDir} when it
+     * holds a file of that name ({@code --bpf-object-dir}), else from the agent's own resources.
+     *
+     * @throws DatapathLoadException when the kernel refuses an object (the verifier rejects a program):
+     *         nothing was attached or swapped, maps newly created for it are unpinned again by libbpf,
+     *         and what ran before keeps running
+     */
+    public static Datapath load(Path bpffsRoot, KernelFeatures features, Optional<MapSizes> sizes,
+                                Optional<Path> objectDir) {
         Capabilities.ofThisProcess().requireForDatapath("loading the datapath");
         Libbpf.ensureAvailable();
         Bpffs.ensureMounted(bpffsRoot);
@@ -94,8 +112,13 @@ public final class Datapath implements AutoCloseable {
         BpfObject sock = null;
         BpfObject tc = null;
         try {
-            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes);
-            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizes);
+            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes, objectDir);
+            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizes, objectDir);
+        } catch (dev.senda.maps.libbpf.ObjectLoadException e) {
+            if (tc != null) tc.close();
+            if (sock != null) sock.close();
+            resize.rollback();
+            throw DatapathLoadException.of(sock == null ? DatapathLayout.SOCK_OBJECT : DatapathLayout.TC_OBJECT, e);
         } catch (RuntimeException e) {
             if (tc != null) tc.close();
             if (sock != null) sock.close();
@@ -104,9 +127,13 @@ public final class Datapath implements AutoCloseable {
         }
         try {
             resize.finish(java.util.List.of(sock, tc));
-            // Flows established under an older agent keep their backend: carry a retired CT layout over.
-            ConntrackMigration.fromV1(bpffsRoot, tc.map("senda_ct4_v2"));
+            // Flows established under another version keep their backend: carry its conntrack layout over
+            // (first pass; the second follows the swap, in finishMigrations).
+            java.util.List<BpfMap> maps = new java.util.ArrayList<>(sock.maps());
+            maps.addAll(tc.maps());
+            LayoutMigration.Plan migration = LayoutMigration.prepare(bpffsRoot, maps);
             Datapath datapath = new Datapath(bpffsRoot, sock, tc, plan);
+            datapath.migration = migration;
             log.info("loaded {} and {}, maps pinned under {}", DatapathLayout.SOCK_OBJECT, DatapathLayout.TC_OBJECT,
                     bpffsRoot);
             return datapath;
@@ -133,12 +160,16 @@ public final class Datapath implements AutoCloseable {
 
     /** Opens, checks and loads one bundled object, leaving the programs named in {@code leftOut} unloaded. */
     static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
-        return loadObject(name, pinRoot, leftOut, Optional.empty());
+        return loadObject(name, pinRoot, leftOut, Optional.empty(), Optional.empty());
     }
 
-    /** As {@link #loadObject(String, Path, Set)}, each sized map of the object at its size in {@code sizes}. */
-    static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut, Optional<MapSizes> sizes) {
-        Path file = BundledObjects.extract(name);
+    /**
+     * As {@link #loadObject(String, Path, Set)}, each sized map of the object at its size in {@code sizes},
+     * the object from {@code objectDir} when it holds one of that name.
+     */
+    static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut, Optional<MapSizes> sizes,
+                                Optional<Path> objectDir) {
+        Path file = BundledObjects.extract(name, objectDir);
         try {
             BtfLayoutCheck.verify(file);
             BpfObject object = BpfObject.open(file, pinRoot);
@@ -238,11 +269,34 @@ public final class Datapath implements AutoCloseable {
             log.warn("socket LB is off: this kernel runs none of its hooks; Services work only through per-packet LB");
             return;
         }
+        java.util.Set<Links.Swap> swaps = java.util.EnumSet.noneOf(Links.Swap.class);
+        long cgroupId = cgroupId(cgroupRoot);
         for (DatapathLayout.CgroupProgram p : plan.socketLb()) {
-            Links.replacePinned(DatapathLayout.cgroupLinkPin(bpffsRoot, p),
-                    () -> Links.attachCgroup(sockObject.program(p.program()), cgroupRoot, p.hook()));
+            var program = sockObject.program(p.program());
+            swaps.add(Links.replacePinned(DatapathLayout.cgroupLinkPin(bpffsRoot, p), program,
+                    link -> link.cgroupId() == cgroupId, () -> Links.attachCgroup(program, cgroupRoot, p.hook())));
         }
-        log.info("socket LB attached to cgroup {}", cgroupRoot);
+        log.info("socket LB on cgroup {}: {}", cgroupRoot, Links.describe(swaps));
+    }
+
+    /** A cgroup v2 directory's id, as links report it: its inode number. */
+    private static long cgroupId(Path cgroupDir) {
+        try {
+            return ((Number) Files.getAttribute(cgroupDir, "unix:ino")).longValue();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot stat " + cgroupDir, e);
+        }
+    }
+
+    /**
+     * The second pass of the layout migrations {@link #load} began, once the new programs are attached
+     * (call it after every attach): copies what the old programs created meanwhile and removes the
+     * other versions' pins. Logs what it did; does nothing when no map changed layout.
+     */
+    public void finishMigrations() {
+        if (migration.isEmpty()) return;
+        for (String line : migration.finish()) log.info("migrated {}", line);
+        migration = new LayoutMigration.Plan(java.util.List.of());
     }
 
     /** Removes socket-LB attachments a previous agent left (when this one runs without socket LB). */

@@ -103,12 +103,13 @@ final class DeviceAttacher implements AutoCloseable {
                 continue; // logged once; a poll every 200 ms must not flood the log
             }
             try {
+                java.util.Set<Links.Swap> swaps = java.util.EnumSet.noneOf(Links.Swap.class);
                 for (int i = 0; i < programs.size(); i++) {
-                    mode.attach(bpffsRoot, programs.get(i), kind.hooks().get(i), name, dev.getValue());
+                    swaps.add(mode.attach(bpffsRoot, programs.get(i), kind.hooks().get(i), name, dev.getValue()));
                 }
                 attached.put(name, dev.getValue());
                 failed.remove(name);
-                log.info("per-packet LB ({}) attached to {} (ifindex {})", kind.flag(), name, dev.getValue());
+                log.info("per-packet LB ({}) on {} (ifindex {}): {}", kind.flag(), name, dev.getValue(), Links.describe(swaps));
             } catch (RuntimeException e) {
                 failed.put(name, dev.getValue());
                 failedAtNanos.put(name, System.nanoTime());

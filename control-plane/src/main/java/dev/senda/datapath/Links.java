@@ -4,6 +4,8 @@ import dev.senda.maps.libbpf.BpfLink;
 import dev.senda.maps.libbpf.BpfProgram;
 import dev.senda.maps.libbpf.CgroupAttachType;
 import dev.senda.maps.libbpf.LibbpfException;
+import dev.senda.maps.libbpf.LoadedProgram;
+import dev.senda.maps.libbpf.ProgramIdentity;
 import dev.senda.maps.libbpf.TcAttach;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +17,8 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * Attachments as pinned links: attach-then-swap so a program is never off its hook during an agent
- * restart, and pin removal as the way to detach. How tc programs attach is {@link TcMode}'s choice.
+ * Attachments as pinned links, replaced by {@code BPF_LINK_UPDATE} so a hook is never without a program
+ * and never runs two of Senda's during an agent restart or upgrade, and pin removal as the way to detach. How tc programs attach is {@link TcMode}'s choice.
  */
 final class Links {
     private static final Logger log = LoggerFactory.getLogger(Links.class);
@@ -28,16 +30,46 @@ final class Links {
         return BpfLink.attachCgroup(program, cgroupDir, type);
     }
 
+    /** What {@link #replacePinned} did. */
+    enum Swap {
+        /** No link was pinned there: a new one is attached and pinned. */
+        ATTACHED,
+        /** The pinned link now runs the new program ({@code BPF_LINK_UPDATE}): one atomic swap. */
+        UPDATED,
+        /** The pinned link runs a program identical to the new one ({@link ProgramIdentity}): untouched. */
+        UNCHANGED,
+        /** The pinned link was defunct (its hook gone) or could not be updated: a new link replaced it. */
+        REATTACHED
+    }
+
     /**
-     * Attaches with {@code attach}, then moves the pin at {@code pin} to the new link. The previous
-     * link (if any) is detached only after the new one runs.
+     * Makes the link pinned at {@code pin} run {@code program}: when a link is pinned there and
+     * {@code onTarget} says it is attached where {@code attach} would attach (the same cgroup, the same
+     * device), it is updated in place (never a moment with no program on the hook, never two), or left alone when it
+     * runs an identical program already; otherwise {@code attach} makes a new link, which is pinned.
+     * Only a pinned link the kernel cannot update (its cgroup or device is gone) is replaced by a new
+     * one, attached before the old pin is removed.
      */
-    static void replacePinned(Path pin, Supplier<BpfLink> attach) {
+    static Swap replacePinned(Path pin, LoadedProgram program, java.util.function.Predicate<BpfLink> onTarget,
+                              Supplier<BpfLink> attach) {
         try {
             Files.createDirectories(pin.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + pin.getParent(), e);
         }
+        if (Files.exists(pin)) {
+            try (BpfLink pinned = BpfLink.openPinned(pin)) {
+                if (onTarget.test(pinned)) {
+                    if (sameProgram(pinned.programId(), program)) return Swap.UNCHANGED;
+                    pinned.update(program);
+                    return Swap.UPDATED;
+                }
+                log.info("the link pinned at {} is attached elsewhere (another cgroup or device): attaching a new one", pin);
+            } catch (LibbpfException e) {
+                log.info("cannot update the link pinned at {} ({}): attaching a new one", pin, e.getMessage());
+            }
+        }
+        Swap swap = Files.exists(pin) ? Swap.REATTACHED : Swap.ATTACHED;
         try (BpfLink fresh = attach.get()) {
             // bpffs refuses names containing '.' (EPERM: dots are reserved for the kernel's own files).
             Path staging = pin.resolveSibling("staging_" + pin.getFileName());
@@ -50,6 +82,25 @@ final class Links {
                 throw new UncheckedIOException("cannot rename pin " + staging + " to " + pin, e);
             }
         }
+        return swap;
+    }
+
+    /** For a log line: what happened to the attachments of one place (an interface, the cgroup). */
+    static String describe(java.util.Set<Swap> swaps) {
+        if (swaps.equals(java.util.EnumSet.of(Swap.UNCHANGED))) return "unchanged (identical programs already attached)";
+        if (swaps.equals(java.util.EnumSet.of(Swap.ATTACHED))) return "attached";
+        return swaps.stream().map(s -> switch (s) {
+            case ATTACHED -> "attached";
+            case UPDATED -> "replaced atomically";
+            case UNCHANGED -> "partly unchanged";
+            case REATTACHED -> "re-attached (the old link was defunct or attached elsewhere)";
+        }).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** Whether the program with kernel id {@code attachedId} is {@code program} or identical to it. */
+    static boolean sameProgram(int attachedId, LoadedProgram program) {
+        ProgramIdentity wanted = ProgramIdentity.ofFd(program.fd());
+        return ProgramIdentity.ofId(attachedId).map(wanted::equals).orElse(false);
     }
 
     /** Detaches the link pinned at {@code pin} and removes the pin; false when there was none. */

@@ -15,30 +15,39 @@ enum TcMode {
     /** A tcx link, pinned under the bpffs root: tracked, replaced atomically, removed with its pin. */
     TCX {
         @Override
-        void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
-            Links.replacePinned(DatapathLayout.tcLinkPin(bpffsRoot, hook, ifname),
-                    () -> BpfLink.attachTcx(program, ifindex, hook.ingress()));
+        Links.Swap attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
+            return Links.replacePinned(DatapathLayout.tcLinkPin(bpffsRoot, hook, ifname), program,
+                    link -> link.tcxIfindex() == ifindex, () -> BpfLink.attachTcx(program, ifindex, hook.ingress()));
         }
     },
-    /** A cls_bpf filter with Senda's handle and priority on a clsact qdisc (kernels without tcx). */
+    /**
+     * A cls_bpf filter with Senda's handle and priority on a clsact qdisc (kernels without tcx). An
+     * existing filter is replaced in place ({@code NLM_F_REPLACE} on the same handle and priority: the
+     * kernel swaps the program pointer of that one filter), so a packet meets the old program or the
+     * new one, never neither and never both; an identical program is left alone.
+     */
     CLSACT {
         @Override
-        void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
+        Links.Swap attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
+            java.util.OptionalInt running = TcAttach.query(ifindex, hook.ingress(), hook.clsact(), hook.clsact());
+            if (running.isPresent() && Links.sameProgram(running.getAsInt(), program)) return Links.Swap.UNCHANGED;
             TcAttach.attach(program, ifindex, hook.ingress(), hook.clsact(), hook.clsact());
+            return running.isPresent() ? Links.Swap.UPDATED : Links.Swap.ATTACHED;
         }
     },
     /** Neither works here: per-packet LB is off; nothing is attached. */
     NONE {
         @Override
-        void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
+        Links.Swap attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex) {
             throw new IllegalStateException("this kernel can attach no tc program (neither tcx nor clsact)");
         }
     };
 
     /**
-     * Attaches {@code program} at {@code hook} of one interface, replacing Senda's previous attachment there.
+     * Attaches {@code program} at {@code hook} of one interface, replacing Senda's previous attachment there
+     * atomically, or leaving it when it runs an identical program.
      *
      * @throws dev.senda.maps.libbpf.LibbpfException when the kernel refuses (e.g. the device went away)
      */
-    abstract void attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex);
+    abstract Links.Swap attach(Path bpffsRoot, BpfProgram program, DatapathLayout.TcHook hook, String ifname, int ifindex);
 }

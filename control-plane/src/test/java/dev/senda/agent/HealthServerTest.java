@@ -97,6 +97,22 @@ class HealthServerTest {
     }
 
     @Test
+    void aRejectedDatapathShowsInTheBodyWithTheVerifiersReasonAndOnlyLivezIs200() throws Exception {
+        health.setDatapathFailure(new HealthState.DatapathFailure("senda_tc.o", java.util.Optional.of("senda_tc_from_pod"),
+                "invalid access to packet, off=20 size=1\nR1 offset is outside of the packet"));
+        HttpResponse<String> healthz = get("/healthz");
+        assertEquals(503, healthz.statusCode());
+        assertTrue(healthz.body().endsWith(",\"datapath\": {\"loaded\": false,\"object\": \"senda_tc.o\","
+                + "\"program\": \"senda_tc_from_pod\",\"verifierLog\": \"invalid access to packet, off=20 size=1\\n"
+                + "R1 offset is outside of the packet\",\"detail\": \"datapath not replaced: senda_tc.o (program "
+                + "senda_tc_from_pod) rejected by the verifier; the previous datapath keeps running\"}}\n"), healthz.body());
+        assertEquals(503, get("/readyz").statusCode(), "a rolling update stops at this node");
+        assertEquals(200, get("/livez").statusCode(), "a restart would meet the same refusal");
+        health.syncSucceeded(true); // never happens in that state, and would not hide it
+        assertEquals(503, get("/healthz").statusCode());
+    }
+
+    @Test
     void livezStays200WhileTheAgentWaitsForItsFirstSync() throws Exception {
         health.syncFailed(); // e.g. the API server does not answer yet
         clock.advance(Duration.ofHours(1));

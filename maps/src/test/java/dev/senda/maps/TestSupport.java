@@ -75,6 +75,59 @@ public final class TestSupport {
         return out;
     }
 
+    /**
+     * Compiles a variant of a shipped entry file ({@code dev/senda/bpf/src/<entry>} on the test classpath,
+     * e.g. {@code senda_tc.c}) with extra {@code -D} definitions: the datapath as another version would
+     * build it (another map layout, another map name), for upgrade and downgrade tests.
+     *
+     * @param defines each {@code NAME=VALUE} or {@code NAME}, one compiler argument each (spaces allowed)
+     */
+    public static Path compileShippedVariant(String entry, Path out, String... defines) {
+        Path src = shippedSourceDir();
+        String clang = Files.isExecutable(Path.of("/usr/bin/clang-16")) ? "clang-16" : "clang";
+        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+        List<String> cmd = new java.util.ArrayList<>(List.of(clang, "-target", "bpf", "-O2", "-g",
+                "-I/usr/include/" + arch + "-linux-gnu", "-I" + src));
+        for (String d : defines) cmd.add("-D" + d);
+        cmd.addAll(List.of("-c", src.resolve(entry).toString(), "-o", out.toString()));
+        // A whole datapath object: seconds here, minutes inside QEMU without KVM (the 6.1 kernel run).
+        run(java.time.Duration.ofMinutes(5), cmd.toArray(String[]::new));
+        return out;
+    }
+
+    private static Path extractedSources;
+
+    /**
+     * The datapath's C sources as shipped next to the objects ({@code dev/senda/bpf/src/}), as a directory:
+     * where they are when the classpath holds the bpf module's directory, else (its jar) a copy made once
+     * per JVM and removed when it exits.
+     */
+    public static synchronized Path shippedSourceDir() {
+        java.net.URL url = TestSupport.class.getResource("/dev/senda/bpf/src/senda_tc.c");
+        if (url == null) fail("the shipped BPF sources are not on the test classpath (build the bpf module)");
+        try {
+            if (url.getProtocol().equals("file")) return Path.of(url.toURI()).getParent();
+            if (extractedSources != null) return extractedSources;
+            Path out = Files.createTempDirectory("senda-bpf-src");
+            try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(url.toURI(), java.util.Map.of());
+                 Stream<Path> files = Files.walk(jar.getPath("/dev/senda/bpf/src"))) {
+                Path base = jar.getPath("/dev/senda/bpf/src");
+                for (Path f : files.toList()) {
+                    Path target = out.resolve(base.relativize(f).toString());
+                    if (Files.isDirectory(f)) Files.createDirectories(target);
+                    else Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(out)));
+            extractedSources = out;
+            return out;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The first cgroup2 mount in /proc/mounts (system property senda.test.cgroup2 overrides). */
     public static Path cgroup2Root() {
         String override = System.getProperty("senda.test.cgroup2");
@@ -92,9 +145,14 @@ public final class TestSupport {
 
     /** Runs a command (bounded to 30 s) and fails with its output if it exits non-zero. */
     public static String run(String... command) {
+        return run(java.time.Duration.ofSeconds(30), command);
+    }
+
+    /** As {@link #run(String...)}, bounded by {@code bound} instead of 30 s. */
+    public static String run(java.time.Duration bound, String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 fail("timed out: " + String.join(" ", command));
             }

@@ -111,7 +111,14 @@ final class E2eNode implements AutoCloseable {
 
     /** Starts the agent against the mock API server without waiting for anything (it may not become healthy). */
     AgentProcess launchAgent(boolean socketLb) throws IOException {
-        agent = AgentProcess.launch(tb, nextAgentSettings(socketLb));
+        return launchAgent(socketLb, List.of());
+    }
+
+    /** As {@link #launchAgent(boolean)}, with more flags. */
+    AgentProcess launchAgent(boolean socketLb, List<String> extraArgs) throws IOException {
+        AgentProcess.Settings s = nextAgentSettings(socketLb);
+        agent = AgentProcess.launch(tb, new AgentProcess.Settings(s.source(), s.socketLb(), s.bpffsRoot(), s.logFile(),
+                extraArgs));
         return agent;
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import me.bechberger.ebpf.bpf.raw.Lib;
+import me.bechberger.ebpf.bpf.raw.bpf_link_info;
 
 /**
  * A BPF link: a program attached to a hook, alive as long as an fd or a pin references it.
@@ -112,6 +113,54 @@ public final class BpfLink implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("remove pinned link " + pin, e);
         }
+    }
+
+    /**
+     * Makes this link run {@code program} instead of its current one ({@code BPF_LINK_UPDATE}): one
+     * pointer swap in the kernel, so every packet or syscall on the hook meets either the old program
+     * or the new one, never neither and never both. Works for cgroup and tcx links (tcx: Linux 6.6+).
+     *
+     * @throws LibbpfException when the kernel refuses (e.g. EOPNOTSUPP for a link type without update,
+     *                         ENOLINK for a link whose hook is gone, EINVAL for a program of another type)
+     */
+    public void update(LoadedProgram program) {
+        Libbpf.check(Lib.bpf_link_update(fd(), program.fd(), MemorySegment.NULL),
+                "update link (" + description + ") to program " + program.name());
+    }
+
+    /** Kernel id of the program the link runs now. */
+    public int programId() {
+        try (Arena arena = Arena.ofConfined()) {
+            return bpf_link_info.prog_id(info(arena));
+        }
+    }
+
+    /** Kernel id of the link itself: the same before and after {@link #update}. */
+    public int id() {
+        try (Arena arena = Arena.ofConfined()) {
+            return bpf_link_info.id(info(arena));
+        }
+    }
+
+    /** The cgroup id (its directory's inode number on cgroup v2) a cgroup link is attached to. */
+    public long cgroupId() {
+        try (Arena arena = Arena.ofConfined()) {
+            return bpf_link_info.cgroup.cgroup_id(bpf_link_info.cgroup(info(arena)));
+        }
+    }
+
+    /** The device a tcx link is attached to (0 once the device is gone). */
+    public int tcxIfindex() {
+        try (Arena arena = Arena.ofConfined()) {
+            return bpf_link_info.tcx.ifindex(bpf_link_info.tcx(info(arena)));
+        }
+    }
+
+    private MemorySegment info(Arena arena) {
+        MemorySegment info = arena.allocate(bpf_link_info.layout());
+        MemorySegment len = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, (int) bpf_link_info.sizeof());
+        Libbpf.check(Lib.bpf_obj_get_info_by_fd(fd(), info, len), "get info of link (" + description + ")");
+        return info;
     }
 
     /** The link's fd. */

@@ -44,6 +44,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class BpfMap implements AutoCloseable {
     private static final int BPF_ANY = 0;
+    private static final int BPF_NOEXIST = 1;
     /** Elements per batch syscall: bounds the native buffers (a few 100 KiB) and the time in the kernel. */
     public static final int BATCH_CHUNK = 8192;
 
@@ -200,6 +201,24 @@ public final class BpfMap implements AutoCloseable {
             bufferLock.unlock();
         }
         Libbpf.check(rc, "update map " + name + " key " + hex(key));
+    }
+
+    /**
+     * Inserts only when {@code key} is absent ({@code BPF_NOEXIST}): a second copy pass of a migration
+     * must not overwrite what the datapath wrote meanwhile.
+     *
+     * @return false when an entry was there already (left as it was)
+     */
+    public boolean insertIfAbsent(byte[] key, byte[] value) {
+        checkSize("key", key, keySize);
+        checkSize("value", value, valueSize);
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = Lib.bpf_map_update_elem(fd(), arena.allocateFrom(JAVA_BYTE, key),
+                    arena.allocateFrom(JAVA_BYTE, value), BPF_NOEXIST);
+            if (rc == -LibbpfException.EEXIST) return false;
+            Libbpf.check(rc, "insert into map " + name + " key " + hex(key));
+            return true;
+        }
     }
 
     /**

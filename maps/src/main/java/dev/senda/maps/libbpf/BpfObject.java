@@ -81,15 +81,15 @@ public final class BpfObject implements AutoCloseable {
 
     /**
      * Creates or reuses the maps and loads every program. A verifier rejection is logged in full
-     * by libbpf (routed to slf4j) and thrown as a {@link LibbpfException}.
+     * by libbpf (routed to slf4j) and thrown as an {@link ObjectLoadException} carrying that log.
      */
     public BpfObject load() {
         ensureOpen();
         if (loaded) throw new IllegalStateException("BPF object " + file + " is already loaded");
         LogBridge.Captured result = LogBridge.capturingWarnings(() -> Lib.bpf_object__load(obj));
         if (result.rc() < 0) {
-            throw new LibbpfException("load BPF object " + file + (pinRoot == null ? "" : " (pin root " + pinRoot + ")"),
-                    -result.rc(), tail(result.warnings()));
+            throw new ObjectLoadException("load BPF object " + file + (pinRoot == null ? "" : " (pin root " + pinRoot + ")"),
+                    -result.rc(), tail(result.warnings()), result.warnings());
         }
         loaded = true;
         return this;

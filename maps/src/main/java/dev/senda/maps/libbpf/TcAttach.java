@@ -52,6 +52,22 @@ public final class TcAttach {
     }
 
     /**
+     * The kernel id of the program in the filter at {@code handle}/{@code priority}; empty when there is
+     * no such filter (or no clsact qdisc, or no such device).
+     */
+    public static java.util.OptionalInt query(int ifindex, boolean ingress, int handle, int priority) {
+        Libbpf.ensureAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment hook = hook(arena, ifindex, ingress ? Lib.BPF_TC_INGRESS() : Lib.BPF_TC_EGRESS());
+            MemorySegment opts = opts(arena, handle, priority);
+            int rc = LogBridge.quietly(() -> Lib.bpf_tc_query(hook, opts));
+            if (rc == -LibbpfException.ENOENT || rc == -LibbpfException.EINVAL) return java.util.OptionalInt.empty();
+            Libbpf.check(rc, "query clsact filter " + handle + "/" + priority + " of ifindex " + ifindex + dir(ingress));
+            return java.util.OptionalInt.of(bpf_tc_opts.prog_id(opts));
+        }
+    }
+
+    /**
      * Removes Senda's filter (default handle and priority) from one direction.
      *
      * @return false if there was none (no qdisc, no filter, or the device is gone)

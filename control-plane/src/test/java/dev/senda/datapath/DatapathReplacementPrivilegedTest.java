@@ -1,0 +1,183 @@
+package dev.senda.datapath;
+
+import dev.senda.maps.DatapathVariants;
+import dev.senda.maps.TestSupport;
+import dev.senda.maps.features.Feature;
+import dev.senda.maps.features.FeatureProbe;
+import dev.senda.maps.features.Finding;
+import dev.senda.maps.features.KernelFeatures;
+import dev.senda.maps.libbpf.Attachments;
+import dev.senda.maps.libbpf.BpfLink;
+import dev.senda.maps.libbpf.CgroupAttachType;
+import dev.senda.maps.libbpf.NetDevices;
+import dev.senda.maps.libbpf.TcAttach;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The datapath loaded a second time over the pins of the first, as an agent restart or upgrade does:
+ * identical programs leave every attachment untouched; other programs replace the old ones in place
+ * (the same tcx link, the same clsact filter handle and priority, the same cgroup link), one program per
+ * hook at every moment; a program the verifier rejects changes nothing.
+ */
+@Tag("privileged")
+class DatapathReplacementPrivilegedTest {
+    private static final KernelFeatures REAL = FeatureProbe.probe();
+
+    @TempDir
+    Path tmp;
+    private String name;
+    private Path root;
+    private Path cgroup;
+    private String veth;
+    private int ifindex;
+
+    @BeforeAll
+    static void root() {
+        TestSupport.requireRoot();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        name = "sdrepl" + TestSupport.uniqueName().substring(2);
+        root = Path.of("/sys/fs/bpf", name);
+        cgroup = Files.createDirectory(TestSupport.cgroup2Root().resolve(name));
+        veth = name + "a";
+        TestSupport.run("ip", "link", "add", veth, "type", "veth", "peer", "name", name + "b");
+        ifindex = NetDevices.indexOf(veth).orElseThrow();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            Cleanup.run(root);
+        } finally {
+            try {
+                TestSupport.runQuietly("ip", "link", "del", veth);
+            } finally {
+                Files.deleteIfExists(cgroup);
+            }
+        }
+    }
+
+    @Test
+    void tcxAndCgroupLinksAreUpdatedInPlaceAndLeftAloneWhenIdentical() throws Exception {
+        if (!REAL.has(Feature.TCX)) return; // clsact: the next test; this kernel decides which one runs here
+        Path next = Files.createDirectory(tmp.resolve("next"));
+        DatapathVariants.nextLayoutTc(next);
+        Path connectPin = DatapathLayout.cgroupLinkPin(root, DatapathLayout.SOCKET_LB_PROGRAMS.getFirst());
+
+        attachAll(REAL, Optional.empty());
+        List<Integer> tcxBefore = Attachments.tcx(ifindex, true);
+        List<Integer> connectBefore = Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT);
+        int tcxLink = linkId(DatapathLayout.tcLinkPin(root, veth));
+        int connectLink = linkId(connectPin);
+        assertEquals(1, tcxBefore.size());
+
+        attachAll(REAL, Optional.empty());
+        assertEquals(tcxBefore, Attachments.tcx(ifindex, true), "identical programs: the attached one stays");
+        assertEquals(connectBefore, Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT));
+
+        attachAll(REAL, Optional.of(next));
+        List<Integer> tcxAfter = Attachments.tcx(ifindex, true);
+        assertEquals(1, tcxAfter.size(), "one program on the hook: " + tcxAfter);
+        assertNotEquals(tcxBefore, tcxAfter, "the next version's program runs");
+        assertEquals(tcxLink, linkId(DatapathLayout.tcLinkPin(root, veth)), "the same tcx link, updated");
+        assertEquals(connectLink, linkId(connectPin), "the same cgroup link");
+        assertEquals(connectBefore, Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT),
+                "socket LB's programs are identical in both versions: untouched");
+        assertTrue(Files.exists(root.resolve(DatapathVariants.NEXT_CT4_MAP)));
+        assertFalse(Files.exists(root.resolve("senda_ct4_v2")), "migrated and removed after the swap");
+    }
+
+    @Test
+    void clsactFilterIsReplacedInPlaceWithTheSameHandleAndPriority() throws Exception {
+        KernelFeatures noTcx = REAL.with(Feature.TCX, Finding.no("faked"));
+        Path next = Files.createDirectory(tmp.resolve("next"));
+        DatapathVariants.nextLayoutTc(next);
+        int handle = DatapathLayout.CLSACT_HANDLE;
+
+        attachAll(noTcx, Optional.empty());
+        int before = TcAttach.query(ifindex, true, handle, handle).orElseThrow();
+        attachAll(noTcx, Optional.empty());
+        assertEquals(before, TcAttach.query(ifindex, true, handle, handle).orElseThrow(), "identical: untouched");
+
+        attachAll(noTcx, Optional.of(next));
+        int after = TcAttach.query(ifindex, true, handle, handle).orElseThrow();
+        assertNotEquals(before, after);
+        String filters = TestSupport.run("tc", "filter", "show", "dev", veth, "ingress");
+        assertEquals(1, filters.lines().filter(l -> l.contains(" handle 0x")).count(), "one filter: " + filters);
+        assertTrue(filters.contains("pref " + handle + " bpf") && filters.contains("handle 0x" + Integer.toHexString(handle)),
+                "Senda's handle and priority: " + filters);
+    }
+
+    @Test
+    void aProgramTheVerifierRejectsChangesNothingAndSaysWhy() throws Exception {
+        Path broken = Files.createDirectory(tmp.resolve("broken"));
+        DatapathVariants.rejectedTc(broken);
+        attachAll(REAL, Optional.empty());
+        List<Integer> tcx = Attachments.tcx(ifindex, true);
+        String filters = TestSupport.run("tc", "filter", "show", "dev", veth, "ingress");
+        List<Integer> connect = Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT);
+
+        DatapathLoadException e = assertThrows(DatapathLoadException.class,
+                () -> Datapath.load(root, REAL, Optional.empty(), Optional.of(broken)));
+        assertEquals(DatapathLayout.TC_OBJECT, e.object());
+        assertTrue(e.program().isPresent(), e.getMessage());
+        assertTrue(e.verifierTail().contains("invalid access to packet") || e.verifierTail().contains("outside of the packet"),
+                e.verifierTail());
+        assertTrue(e.verifierTail().lines().count() <= DatapathLoadException.TAIL_LINES);
+        assertTrue(e.verifierTail().length() <= DatapathLoadException.TAIL_CHARS);
+        assertEquals(tcx, Attachments.tcx(ifindex, true));
+        assertEquals(filters, TestSupport.run("tc", "filter", "show", "dev", veth, "ingress"));
+        assertEquals(connect, Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT));
+    }
+
+    @Test
+    void aLinkPinnedForAnotherCgroupIsMovedNotUpdated() throws Exception {
+        Path other = Files.createDirectory(TestSupport.cgroup2Root().resolve(name + "o"));
+        try {
+            try (Datapath datapath = Datapath.load(root, REAL)) {
+                datapath.attachSocketLb(cgroup);
+            }
+            assertEquals(1, Attachments.cgroup(cgroup, CgroupAttachType.UDP4_RECVMSG).size());
+            try (Datapath datapath = Datapath.load(root, REAL)) {
+                datapath.attachSocketLb(other); // --cgroup-root changed between two runs
+            }
+            assertEquals(List.of(), Attachments.cgroup(cgroup, CgroupAttachType.UDP4_RECVMSG), "left the old cgroup");
+            assertEquals(1, Attachments.cgroup(other, CgroupAttachType.UDP4_RECVMSG).size(), "on the new one");
+        } finally {
+            Cleanup.run(root);
+            Files.deleteIfExists(other);
+        }
+    }
+
+    private void attachAll(KernelFeatures features, Optional<Path> objects) {
+        try (Datapath datapath = Datapath.load(root, features, Optional.empty(), objects)) {
+            datapath.attachSocketLb(cgroup);
+            datapath.attachPodDevices(Optional.of(veth));
+            datapath.finishMigrations();
+        }
+    }
+
+    private static int linkId(Path pin) {
+        try (BpfLink link = BpfLink.openPinned(pin)) {
+            return link.id();
+        }
+    }
+}

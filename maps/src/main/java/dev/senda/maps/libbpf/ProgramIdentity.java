@@ -1,0 +1,85 @@
+package dev.senda.maps.libbpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import me.bechberger.ebpf.bpf.raw.Lib;
+import me.bechberger.ebpf.bpf.raw.bpf_map_info;
+import me.bechberger.ebpf.bpf.raw.bpf_prog_info;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * What a loaded program is, as far as replacing it could change anything: the kernel's tag (a hash of
+ * its instructions with map references blanked out) and the names of the maps it uses. Two programs
+ * with equal identities translate packets alike, so an attachment running one need not be touched to
+ * run the other. Map names are part of it because the tag ignores which map an instruction refers to:
+ * a new map version with unchanged code would otherwise look the same.
+ *
+ * <p>Limit: the content of a map the program only reads and the loader fills ({@code .rodata}) is not
+ * compared; Senda sets none.
+ *
+ * @param tag      {@code bpf_prog_info.tag}, hex
+ * @param mapNames the names of the maps the program uses, sorted (libbpf's internal maps by their section,
+ *                 e.g. {@code .rodata})
+ */
+public record ProgramIdentity(String tag, List<String> mapNames) {
+    private static final int MAX_MAPS = 64;
+
+    public ProgramIdentity {
+        mapNames = List.copyOf(new TreeSet<>(mapNames));
+    }
+
+    /** The identity of the program behind {@code progFd}. */
+    public static ProgramIdentity ofFd(int progFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ids = arena.allocate(JAVA_INT, MAX_MAPS);
+            MemorySegment info = arena.allocate(bpf_prog_info.layout());
+            bpf_prog_info.nr_map_ids(info, MAX_MAPS);
+            bpf_prog_info.map_ids(info, ids.address());
+            MemorySegment len = arena.allocateFrom(JAVA_INT, (int) bpf_prog_info.sizeof());
+            Libbpf.check(Lib.bpf_obj_get_info_by_fd(progFd, info, len), "get info of program fd " + progFd);
+            String tag = HexFormat.of().formatHex(bpf_prog_info.tag(info).toArray(JAVA_BYTE));
+            int n = Math.min(bpf_prog_info.nr_map_ids(info), MAX_MAPS);
+            List<String> names = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) names.add(mapName(ids.getAtIndex(JAVA_INT, i)));
+            return new ProgramIdentity(tag, names);
+        }
+    }
+
+    /** The identity of the program with kernel id {@code progId}; empty when it is gone. */
+    public static Optional<ProgramIdentity> ofId(int progId) {
+        Libbpf.ensureAvailable();
+        int fd = Lib.bpf_prog_get_fd_by_id(progId);
+        if (fd == -LibbpfException.ENOENT) return Optional.empty();
+        Libbpf.check(fd, "open program id " + progId);
+        try {
+            return Optional.of(ofFd(fd));
+        } finally {
+            Native.close(fd);
+        }
+    }
+
+    private static String mapName(int mapId) {
+        int fd = Lib.bpf_map_get_fd_by_id(mapId);
+        if (fd < 0) return "#" + mapId; // gone meanwhile: never equal to a live map's name
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(bpf_map_info.layout());
+            MemorySegment len = arena.allocateFrom(JAVA_INT, (int) bpf_map_info.sizeof());
+            Libbpf.check(Lib.bpf_obj_get_info_by_fd(fd, info, len), "get info of map id " + mapId);
+            String name = bpf_map_info.name(info).getString(0);
+            // libbpf names internal maps after the object file ("senda-1234.rodata", cut to 15 bytes), which
+            // differs per load: only the section tells what the map is.
+            int dot = name.lastIndexOf('.');
+            return dot >= 0 ? name.substring(dot) : name;
+        } finally {
+            Native.close(fd);
+        }
+    }
+}
