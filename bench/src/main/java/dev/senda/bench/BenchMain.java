@@ -6,7 +6,7 @@ import dev.senda.bench.api.Row;
 import dev.senda.bench.controlplane.ControlPlaneSuite;
 import dev.senda.bench.datapath.DatapathSuite;
 import dev.senda.bench.maps.MapsSuite;
-import dev.senda.bench.connect.ConnectSuite;
+import dev.senda.testbed.bench.AgentStartBench;
 import dev.senda.testbed.bench.ConnectBench;
 import dev.senda.cli.LogSetup;
 import picocli.CommandLine;
@@ -67,7 +67,8 @@ public final class BenchMain implements Callable<Integer> {
                 new ControlPlaneSuite(),
                 new MapsSuite(),
                 new DatapathSuite(),
-                BenchSuite.of(ConnectBench.SUITE, ConnectSuite::run));
+                BenchSuite.of(ConnectBench.SUITE, ConnectBench::run),
+                BenchSuite.of(AgentStartBench.SUITE, AgentStartBench::run));
     }
 
     /** {@code --version}: the build's version, as {@code senda --version} answers (the control plane's resource). */

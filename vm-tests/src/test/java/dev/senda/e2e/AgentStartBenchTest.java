@@ -1,7 +1,7 @@
 package dev.senda.e2e;
 
 import dev.senda.testbed.bench.AgentStartBench;
-import dev.senda.testbed.bench.Row;
+import dev.senda.bench.api.Row;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,15 +27,15 @@ class AgentStartBenchTest {
         var work = Files.createDirectories(Privileged.logDir(getClass().getSimpleName()));
         List<Row> rows = AgentStartBench.run(new AgentStartBench.Options(List.of(100), 10, 1,
                 List.of(AgentStartBench.Variant.LAUNCHER), Duration.ofSeconds(120), Files.createTempDirectory(work, "run-")));
-        rows.forEach(r -> E2eNode.log(r.format()));
+        rows.forEach(r -> E2eNode.log(r.toString()));
 
         Map<String, Row> byMetric = rows.stream().collect(Collectors.toMap(Row::metric, r -> r));
         assertEquals(List.of("cpu_to_healthz", "start_to_healthz", "start_to_healthz_first", "vm_hwm", "vm_rss"),
                 byMetric.keySet().stream().sorted().toList());
         for (Row r : rows) {
             assertEquals("agent", r.suite());
-            assertEquals("launcher/100", r.name());
-            assertTrue(r.value() > 0, r.format());
+            assertEquals("launcher/100", r.caseName());
+            assertTrue(r.value() > 0, r.toString());
         }
         assertTrue(byMetric.get("vm_hwm").value() >= byMetric.get("vm_rss").value(), "the high-water mark is at least the RSS");
     }

@@ -1,5 +1,7 @@
 package dev.senda.testbed.bench;
 
+import dev.senda.bench.api.BenchMode;
+import dev.senda.bench.api.Row;
 import dev.senda.testbed.AgentProcess;
 import dev.senda.testbed.NetnsHttp;
 import dev.senda.testbed.Testbed;
@@ -80,6 +82,17 @@ public final class AgentStartBench {
     }
 
     private AgentStartBench() {
+    }
+
+    /**
+     * The suite of {@code ./senda bench}: {@link Options#full} in FULL mode; in SHORT, one start at 100
+     * Services as the launcher runs the agent.
+     */
+    public static List<Row> run(BenchMode mode) throws IOException {
+        try (ScratchDir work = ScratchDir.create("senda-bench-agent-")) {
+            return run(mode == BenchMode.FULL ? Options.full(work.path())
+                    : new Options(List.of(100), 10, 1, List.of(Variant.LAUNCHER), Duration.ofSeconds(300), work.path()));
+        }
     }
 
     /** Runs every size and variant; needs root (namespaces, BPF) and a built control plane. */
@@ -209,7 +222,7 @@ public final class AgentStartBench {
         if (variants.isEmpty()) variants.add(Variant.LAUNCHER);
         Path work = Files.createTempDirectory("senda-agent-start-");
         for (Row r : run(new Options(sizes, 10, runs, variants, Duration.ofSeconds(300), work))) {
-            System.out.println(r.format());
+            System.out.println(String.format("%-6s %-28s %-22s %10.1f %s", r.suite(), r.caseName(), r.metric(), r.value(), r.unit()));
         }
         System.err.println("agent logs and Service files: " + work);
     }

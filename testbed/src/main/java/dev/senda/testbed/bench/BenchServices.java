@@ -23,9 +23,9 @@ import java.util.List;
  */
 record BenchServices(int count, List<String> endpoints) {
     static final String NAMESPACE = "bench";
-    static final String PORT_NAME = "http";
-    static final int PORT = 80;
-    static final int TARGET_PORT = 8080;
+    static final String PORT_NAME = ServiceYaml.PORT_NAME;
+    static final int PORT = ServiceYaml.PORT;
+    static final int TARGET_PORT = ServiceYaml.TARGET_PORT;
     /** The pod range kube-proxy would be given as --cluster-cidr (every testbed's pods are inside it). */
     static final String CLUSTER_CIDR = "10.244.0.0/16";
     /** Services per YAML file: keeps each file far below the directory source's size bound. */
@@ -75,16 +75,6 @@ record BenchServices(int count, List<String> endpoints) {
     }
 
     private void writeOne(Writer w, Service s, String nodeName) throws IOException {
-        w.write("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: " + s.name() + "\n  namespace: " + NAMESPACE
-                + "\nspec:\n  type: ClusterIP\n  ipFamilyPolicy: SingleStack\n  ipFamilies: [IPv4]\n  clusterIP: " + s.vip()
-                + "\n  clusterIPs: [" + s.vip() + "]\n  ports:\n    - name: " + PORT_NAME + "\n      protocol: TCP\n      port: "
-                + PORT + "\n      targetPort: " + TARGET_PORT + "\n");
-        w.write("---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: " + s.name() + "-1\n  namespace: "
-                + NAMESPACE + "\n  labels:\n    kubernetes.io/service-name: " + s.name() + "\naddressType: IPv4\nports:\n  - name: "
-                + PORT_NAME + "\n    protocol: TCP\n    port: " + TARGET_PORT + "\nendpoints:\n");
-        for (String ip : endpoints) {
-            w.write("  - addresses: [" + ip + "]\n    conditions: {ready: true, serving: true, terminating: false}\n    nodeName: "
-                    + nodeName + "\n");
-        }
+        ServiceYaml.write(w, NAMESPACE, s.name(), s.vip(), endpoints, nodeName);
     }
 }

@@ -124,6 +124,22 @@ public final class ConnectBench {
         return rows;
     }
 
+    /**
+     * The suite of {@code ./senda bench}. FULL: 1,000 and 5,000 Services x 10 endpoints, 5,000
+     * connections per mode, every mode but {@link Mode#IPTABLES_NFT}, whose rule load alone takes
+     * minutes at these sizes on this machine kind (run it with {@code ConnectBenchMain --modes}). SHORT:
+     * 10 Services, 50 connections, every mode, which only proves each datapath still connects
+     * ({@code ConnectBenchE2eTest} is the thorough short run).
+     */
+    public static List<Row> run(dev.senda.bench.api.BenchMode mode) throws IOException {
+        try (ScratchDir work = ScratchDir.create("senda-bench-connect-")) {
+            return run(mode == dev.senda.bench.api.BenchMode.SHORT
+                    ? new Options(List.of(10), 10, 50, 10, EnumSet.allOf(Mode.class), work.path())
+                    : new Options(List.of(1_000, 5_000), 10, 5_000, 500,
+                            EnumSet.complementOf(EnumSet.of(Mode.IPTABLES_NFT)), work.path()));
+        }
+    }
+
     /** {@link #run(Options, java.util.function.Consumer)} without progress lines. */
     public static List<Row> run(Options options) throws IOException {
         return run(options, line -> { });

@@ -2,6 +2,8 @@ package dev.senda.testbed.bench;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +13,8 @@ import java.nio.file.Path;
  * files for the agent's directory source, {@value #SERVICES_PER_FILE} Services (and their
  * EndpointSlices) per file so no file comes near the source's size bound.
  *
- * <p>Service {@code i} (from 0) is {@code bench/svc-<i>} on cluster IP 10.96.0.0 + i + 1, TCP 80 to
- * target port 8080; its endpoint {@code j} is 10.128.0.0 + i x endpoints + j. No address has to
+ * <p>Service {@code i} (from 0) is {@code bench/svc-<i>} on cluster IP 10.96.0.0 + i + 1, shaped as
+ * {@link ServiceYaml} writes it; its endpoint {@code j} is 10.128.0.0 + i x endpoints + j. No address has to
  * exist: the agent programs them whether or not anything answers.
  */
 public final class ServiceFiles {
@@ -48,18 +50,9 @@ public final class ServiceFiles {
     }
 
     private static void writeService(Writer w, int i, int endpoints) throws IOException {
-        String name = String.format("svc-%06d", i);
-        w.write("apiVersion: v1\nkind: Service\nmetadata:\n  name: " + name + "\n  namespace: bench\n"
-                + "spec:\n  type: ClusterIP\n  clusterIP: " + ipv4(0x0A600000 + i + 1) + "\n"
-                + "  ports:\n    - name: http\n      protocol: TCP\n      port: 80\n      targetPort: 8080\n---\n");
-        w.write("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: " + name + "-1\n"
-                + "  namespace: bench\n  labels:\n    kubernetes.io/service-name: " + name + "\n"
-                + "addressType: IPv4\nports:\n  - name: http\n    protocol: TCP\n    port: 8080\nendpoints:\n");
-        for (int j = 0; j < endpoints; j++) {
-            w.write("  - addresses: [" + ipv4(0x0A800000 + i * endpoints + j) + "]\n"
-                    + "    conditions: {ready: true, serving: true, terminating: false}\n");
-        }
-        w.write("---\n");
+        List<String> addresses = new ArrayList<>(endpoints);
+        for (int j = 0; j < endpoints; j++) addresses.add(ipv4(0x0A800000 + i * endpoints + j));
+        ServiceYaml.write(w, "bench", String.format("svc-%06d", i), ipv4(0x0A600000 + i + 1), addresses, null);
     }
 
     static String ipv4(int a) {
