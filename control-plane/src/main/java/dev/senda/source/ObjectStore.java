@@ -116,12 +116,15 @@ public final class ObjectStore {
 
     /** Records one effective change of an object of {@code type} ({@code before}/{@code after} null: absent). */
     private void track(Class<?> type, Object before, Object after) {
-        if (firstChangeNanos == 0) firstChangeNanos = System.nanoTime();
+        boolean policyOnly = type == Pod.class || type == Namespace.class || type == NetworkPolicy.class;
+        // "event received to map written" times Service, EndpointSlice and Node changes: a Pod change
+        // before an endpoint change must not make the endpoint change look slow.
+        if (firstChangeNanos == 0 && !policyOnly) firstChangeNanos = System.nanoTime();
         if (type == Service.class) {
             dirtyServices.add(((Service) (after != null ? after : before)).ref());
         } else if (type == EndpointSlice.class) {
             trackSlice((EndpointSlice) before, (EndpointSlice) after);
-        } else if (type == Pod.class || type == Namespace.class || type == NetworkPolicy.class) {
+        } else if (policyOnly) {
             dirtyPolicy = true;
         } else {
             dirtyFull = true; // a Node, or a kind desired state may read as a whole

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * @param services      each dirty Service by ref, with its current object (empty: deleted or never seen)
  * @param slicesOf      each dirty Service's current EndpointSlices, sorted by ref (may be empty)
  * @param slices        each changed EndpointSlice by ref, with its current object (empty: deleted)
- * @param firstChangeNanos {@link System#nanoTime()} when the first of these changes reached the store
+ * @param firstChangeNanos {@link System#nanoTime()} when the first Service, EndpointSlice or Node change of these reached the store
  *                      (0 when there were none): the start of "event received to map written"
  */
 public record ServiceChanges(boolean full, boolean policyChanged, SortedMap<ObjectRef, Optional<Service>> services,

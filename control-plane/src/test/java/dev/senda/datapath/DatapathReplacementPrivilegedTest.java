@@ -8,6 +8,9 @@ import dev.senda.maps.features.Finding;
 import dev.senda.maps.features.KernelFeatures;
 import dev.senda.maps.libbpf.Attachments;
 import dev.senda.maps.libbpf.BpfLink;
+import dev.senda.maps.libbpf.BpfMap;
+import dev.senda.maps.size.MapSizeSetting;
+import dev.senda.maps.size.MapSizes;
 import dev.senda.maps.libbpf.CgroupAttachType;
 import dev.senda.maps.libbpf.NetDevices;
 import dev.senda.maps.libbpf.TcAttach;
@@ -124,6 +127,27 @@ class DatapathReplacementPrivilegedTest {
         assertEquals(1, filters.lines().filter(l -> l.contains(" handle 0x")).count(), "one filter: " + filters);
         assertTrue(filters.contains("pref " + handle + " bpf") && filters.contains("handle 0x" + Integer.toHexString(handle)),
                 "Senda's handle and priority: " + filters);
+    }
+
+    @Test
+    void aMapResizedBySettingsGetsItsProgramsReplacedThoughTheirCodeIsIdentical() throws Exception {
+        // A resized map is a new map under the same pin name: a program left in place would still read
+        // the old, unpinned one while the agent writes the new one.
+        attachAll(REAL, Optional.empty());
+        List<Integer> connectBefore = Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT);
+        MapSizes resized = MapSizes.resolve(Runtime.getRuntime().maxMemory(), MapSizes.DEFAULT_RATIO,
+                java.util.Map.of(MapSizeSetting.SERVICES, 4_096));
+        try (Datapath datapath = Datapath.load(root, REAL, Optional.of(resized), Optional.empty())) {
+            datapath.attachSocketLb(cgroup);
+            datapath.attachPodDevices(Optional.of(veth));
+            datapath.finishMigrations();
+        }
+        List<Integer> connectAfter = Attachments.cgroup(cgroup, CgroupAttachType.INET4_CONNECT);
+        assertEquals(1, connectAfter.size(), "one program on the hook: " + connectAfter);
+        assertNotEquals(connectBefore, connectAfter, "the program reading the resized map runs");
+        try (BpfMap svc = BpfMap.openPinned(root.resolve("senda_svc4_v1"))) {
+            assertEquals(4_096, svc.maxEntries(), "the pinned map is the resized one");
+        }
     }
 
     @Test

@@ -84,6 +84,13 @@ class ObjectStoreChangesTest {
         ServiceChanges pod = store.takeChanges();
         assertFalse(pod.full());
         assertTrue(pod.policyChanged());
+        assertEquals(0, pod.firstChangeNanos(), "a policy input starts no load-balancing latency clock");
+
+        // A Pod change before an endpoint change: the clock starts at the endpoint change.
+        store.put(Kinds.POD, new Pod(new ObjectRef("default", "q"), Map.of(), "n1", false, "Running", List.of(), List.of()));
+        long beforeSlice = System.nanoTime();
+        store.put(Kinds.ENDPOINT_SLICE, slice("web-9", "web", "10.1.0.9"));
+        assertTrue(store.takeChanges().firstChangeNanos() >= beforeSlice);
 
         store.put(Kinds.NODE, new Node(new ObjectRef("", "n1"), Map.of(), List.of(), false, List.of(), null));
         assertTrue(store.takeChanges().full());

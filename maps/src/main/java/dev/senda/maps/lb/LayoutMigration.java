@@ -122,8 +122,9 @@ public final class LayoutMigration {
                     for (byte[] key : old.keys()) {
                         byte[] v = old.lookup(key);
                         if (v == null) continue; // evicted meanwhile
-                        map.update(key, resize(v, map.valueSize()));
-                        copied++;
+                        // Never over an entry the map has: after an agent died between the two passes the new
+                        // programs already run and write it, and theirs is the newer one.
+                        if (map.insertIfAbsent(key, resize(v, map.valueSize()))) copied++;
                     }
                 }
                 log.info("migrating {} ({}-byte values) to {} ({}-byte values): {} entries copied before the swap",

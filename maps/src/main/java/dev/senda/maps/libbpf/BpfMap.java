@@ -270,8 +270,10 @@ public final class BpfMap implements AutoCloseable {
                 MemorySegment.copy(values, start * valueSize, batchValues, JAVA_BYTE, 0, n * valueSize);
                 batchCount.set(JAVA_INT, 0, n);
                 int rc = Lib.bpf_map_update_batch(fd, batchKeys, batchValues, batchCount, batchOpts);
-                int done = batchCount.get(JAVA_INT, 0);
-                if (rc < 0) return new BatchResult(start + Math.min(Math.max(done, 0), n), -rc);
+                // On failure the count says how many landed; one that claims all of them (an error after the
+                // last element, e.g. copying the count back) is read as "the last one failed": the caller then
+                // rewrites it, an idempotent upsert, instead of believing a failure with nothing failed.
+                if (rc < 0) return new BatchResult(start + Math.min(Math.max(batchCount.get(JAVA_INT, 0), 0), n - 1), -rc);
                 start += n;
             }
             return new BatchResult(count, 0);
@@ -304,7 +306,7 @@ public final class BpfMap implements AutoCloseable {
                 MemorySegment.copy(keys, start * keySize, batchKeys, JAVA_BYTE, 0, n * keySize);
                 batchCount.set(JAVA_INT, 0, n);
                 int rc = Lib.bpf_map_delete_batch(fd, batchKeys, batchCount, batchOpts);
-                int done = Math.min(Math.max(batchCount.get(JAVA_INT, 0), 0), n);
+                int done = Math.min(Math.max(batchCount.get(JAVA_INT, 0), 0), n - 1); // as in updateBatch
                 if (rc == -LibbpfException.ENOENT) {
                     // Element start+done has no entry: that is its delete done; go on after it.
                     start += done + 1;

@@ -17,17 +17,20 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * What a loaded program is, as far as replacing it could change anything: the kernel's tag (a hash of
- * its instructions with map references blanked out) and the names of the maps it uses. Two programs
- * with equal identities translate packets alike, so an attachment running one need not be touched to
- * run the other. Map names are part of it because the tag ignores which map an instruction refers to:
- * a new map version with unchanged code would otherwise look the same.
+ * its instructions with map references blanked out) and the maps it uses, each by name and shape (key
+ * size, value size, max entries). Two programs with equal identities translate packets alike, so an
+ * attachment running one need not be touched to run the other. Maps are part of it because the tag
+ * ignores which map an instruction refers to: a new map version with unchanged code would otherwise
+ * look the same. The shape is part of it because a map resized by a setting ({@code --map-size-*}) is a
+ * new map under the same name: the running program still reads the old one, so it must be replaced.
+ * (Map ids would say more, but a program's unpinned scratch maps get new ids at every load.)
  *
  * <p>Limit: the content of a map the program only reads and the loader fills ({@code .rodata}) is not
  * compared; Senda sets none.
  *
  * @param tag      {@code bpf_prog_info.tag}, hex
- * @param mapNames the names of the maps the program uses, sorted (libbpf's internal maps by their section,
- *                 e.g. {@code .rodata})
+ * @param mapNames the maps the program uses as {@code name/key size/value size/max entries}, sorted
+ *                 (libbpf's internal maps by their section alone, e.g. {@code .rodata})
  */
 public record ProgramIdentity(String tag, List<String> mapNames) {
     private static final int MAX_MAPS = 64;
@@ -77,7 +80,9 @@ public record ProgramIdentity(String tag, List<String> mapNames) {
             // libbpf names internal maps after the object file ("senda-1234.rodata", cut to 15 bytes), which
             // differs per load: only the section tells what the map is.
             int dot = name.lastIndexOf('.');
-            return dot >= 0 ? name.substring(dot) : name;
+            if (dot >= 0) return name.substring(dot);
+            return name + "/" + bpf_map_info.key_size(info) + "/" + bpf_map_info.value_size(info) + "/"
+                    + bpf_map_info.max_entries(info);
         } finally {
             Native.close(fd);
         }
