@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 /**
  * Where the agent's start goes: the time from the process's start (the kernel's, so JVM start and
  * class loading before {@code main} count) to each phase's end, for the one "start phases" log line.
- * Not thread-safe: the agent's start runs on one thread; {@link #firstSync()} may come from another
+ * Not thread-safe: the agent's start runs on one thread; {@link #sinceStartMillis()} may come from another
  * and only reads.
  */
 final class StartPhases {

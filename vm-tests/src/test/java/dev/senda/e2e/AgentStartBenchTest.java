@@ -37,6 +37,5 @@ class AgentStartBenchTest {
             assertEquals("launcher/100", r.caseName());
             assertTrue(r.value() > 0, r.toString());
         }
-        assertTrue(byMetric.get("vm_hwm").value() >= byMetric.get("vm_rss").value(), "the high-water mark is at least the RSS");
     }
 }

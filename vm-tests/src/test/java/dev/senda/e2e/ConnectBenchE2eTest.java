@@ -47,15 +47,5 @@ class ConnectBenchE2eTest {
             assertEquals(ConnectBench.SUITE, r.suite());
             assertTrue(r.value() > 0 && Double.isFinite(r.value()), "not a positive figure: " + r);
         }
-        for (String c : expected) {
-            double p50 = value(rows, c, "connect_p50");
-            double p99 = value(rows, c, "connect_p99");
-            assertTrue(p99 >= p50, c + ": p99 " + p99 + " below p50 " + p50);
-        }
-    }
-
-    private static double value(List<Row> rows, String c, String metric) {
-        return rows.stream().filter(r -> r.caseName().equals(c) && r.metric().equals(metric)).mapToDouble(Row::value).findFirst()
-                .orElseThrow();
     }
 }

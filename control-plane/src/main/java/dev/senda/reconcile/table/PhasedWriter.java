@@ -198,7 +198,7 @@ public final class PhasedWriter {
     }
 
     /** Most writes in one batch: bounds the buffers a batch needs (a kernel map splits it further). */
-    static final int MAX_BATCH = 8192;
+    static final int MAX_BATCH = dev.senda.maps.libbpf.BpfMap.BATCH_CHUNK;
 
     /** The state of one apply. */
     private static final class Run {
