@@ -113,8 +113,10 @@ static __always_inline void senda_pol_ct_put(void *map, const void *key, __u16 p
 			old->last_seen = v.last_seen;
 		return;
 	}
-	/* a full LRU evicts; never fails the packet. Counted: the agent estimates evictions from it */
-	if (bpf_map_update_elem(map, key, &v, BPF_ANY) == 0)
+	/* a full LRU evicts; never fails the packet. Counted: the agent estimates evictions from it.
+	 * BPF_NOEXIST: when another CPU created the entry since the lookup, it stands (the same flow,
+	 * the same verdict) and only its creation is counted. */
+	if (bpf_map_update_elem(map, key, &v, BPF_NOEXIST) == 0)
 		senda_count(SENDA_M_POLCT_CREATED);
 }
 
