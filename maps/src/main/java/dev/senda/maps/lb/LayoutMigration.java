@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * copies, without overwriting, what the old programs created in between, then removes the other
  * version's pin. A flow whose first packet met the old program between the two passes and whose next
  * packet met the new one before the second pass would be re-balanced: that window is the length of the
- * swap (milliseconds). Keys must be the same size in both versions (a key change is a new stem).
+ * swap plus the second pass's read of the other map (one lookup batch per 8,192 entries). Keys must be
+ * the same size in both versions (a key change is a new stem).
  *
  * <p>Other maps need no migration: the control plane's maps are rewritten from its sources, and a
  * layout change of one of them must bring its own migration (DESIGN.md).
@@ -84,10 +85,12 @@ public final class LayoutMigration {
                 int late = 0;
                 if (Files.exists(s.otherPin())) {
                     try (BpfMap other = BpfMap.openPinned(s.otherPin())) {
-                        for (byte[] key : other.keys()) {
-                            byte[] v = other.lookup(key);
-                            if (v != null && s.current().insertIfAbsent(key, resize(v, s.current().valueSize()))) late++;
-                        }
+                        int[] inserted = {0};
+                        // lookup batches: a key-by-key walk of a busy LRU map restarts whenever its key is evicted
+                        other.forEachEntry((key, v) -> {
+                            if (s.current().insertIfAbsent(key, resize(v, s.current().valueSize()))) inserted[0]++;
+                        });
+                        late = inserted[0];
                     }
                     delete(s.otherPin());
                 }
@@ -102,7 +105,7 @@ public final class LayoutMigration {
      * The first pass: for every map of {@code loaded} with an {@link #APPEND_ONLY} stem, copies the
      * entries of each pin of the same stem and another version under {@code bpffsRoot}.
      *
-     * @throws IllegalArgumentException when such a pin's key size differs (nothing is copied from it then)
+     * A pin whose key size differs is left alone with a warning (nothing is copied from it).
      */
     public static Plan prepare(Path bpffsRoot, Collection<BpfMap> loaded) {
         List<Step> steps = new ArrayList<>();
@@ -111,25 +114,27 @@ public final class LayoutMigration {
             if (name.isEmpty() || !APPEND_ONLY.contains(name.get().stem())) continue;
             for (Versioned other : otherVersions(bpffsRoot, name.get())) {
                 Path pin = bpffsRoot.resolve(other.name());
-                int copied = 0;
+                int[] copied = {0};
                 int oldValueSize;
                 try (BpfMap old = BpfMap.openPinned(pin)) {
                     if (old.keySize() != map.keySize()) {
-                        throw new IllegalArgumentException(pin + " has " + old.keySize() + "-byte keys, " + map.name()
-                                + " " + map.keySize() + ": not an append-only change, no migration");
+                        // Not an append-only change: the starting datapath must not be refused for it
+                        // (a crash loop would follow); the pin stays for whoever knows its layout.
+                        log.warn("not migrating {}: {}-byte keys, {} has {}: not an append-only change", pin,
+                                old.keySize(), map.name(), map.keySize());
+                        continue;
                     }
                     oldValueSize = old.valueSize();
-                    for (byte[] key : old.keys()) {
-                        byte[] v = old.lookup(key);
-                        if (v == null) continue; // evicted meanwhile
-                        // Never over an entry the map has: after an agent died between the two passes the new
-                        // programs already run and write it, and theirs is the newer one.
-                        if (map.insertIfAbsent(key, resize(v, map.valueSize()))) copied++;
-                    }
+                    // lookup batches: a key-by-key walk of a busy LRU map restarts whenever its key is evicted.
+                    // Never over an entry the map has: after an agent died between the two passes the new
+                    // programs already run and write it, and theirs is the newer one.
+                    old.forEachEntry((key, v) -> {
+                        if (map.insertIfAbsent(key, resize(v, map.valueSize()))) copied[0]++;
+                    });
                 }
                 log.info("migrating {} ({}-byte values) to {} ({}-byte values): {} entries copied before the swap",
-                        other.name(), oldValueSize, map.name(), map.valueSize(), copied);
-                steps.add(new Step(pin, other.version(), map, name.get().version(), copied));
+                        other.name(), oldValueSize, map.name(), map.valueSize(), copied[0]);
+                steps.add(new Step(pin, other.version(), map, name.get().version(), copied[0]));
             }
         }
         return new Plan(steps);

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -128,7 +128,8 @@ class LayoutMigrationPrivilegedTest {
                 assertTrue(Files.exists(pins.path().resolve("senda_ct4_v9")));
             }
             try (BpfObject tc = BpfObject.open(TestSupport.bpfObject("senda_tc.o", tmp), pins.path()).load()) {
-                assertThrows(IllegalArgumentException.class, () -> LayoutMigration.prepare(pins.path(), tc.maps()));
+                LayoutMigration.Plan plan = LayoutMigration.prepare(pins.path(), tc.maps());
+                assertEquals(List.of(), plan.finish(), "nothing migrated, and the datapath's start is not refused");
                 assertTrue(Files.exists(pins.path().resolve("senda_ct4_v9")), "left alone");
             }
         }
