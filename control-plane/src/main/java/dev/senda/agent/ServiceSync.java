@@ -81,6 +81,8 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private final Metrics metrics;
     private final InstantSource clock;
     private final ProgrammedChanges changes;
+    /** {@link ServiceChanges#firstChangeNanos()} of the earliest change taken but not yet written by a successful sync; 0: none. */
+    private long unobservedChangeNanos;
     private Set<Rejection> reportedRejections = Set.of();
     private java.util.function.Consumer<NodeInfo> nodeListener = n -> { };
     private java.util.function.Consumer<dev.senda.desired.HealthChecks> healthCheckListener = h -> { };
@@ -133,6 +135,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         startInputs = null;
         // Taken before anything is read: a change arriving meanwhile is in the next change set too.
         ServiceChanges changes = store.takeChanges();
+        if (unobservedChangeNanos == 0) unobservedChangeNanos = changes.firstChangeNanos();
         boolean full = needsFull || !reconciler.canApplyChanges();
         needsFull = true; // until this sync succeeds completely
         if (!full) {
@@ -156,7 +159,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         long writtenAt = System.nanoTime();
         SyncResult failed = afterApply(result, desired.rejections(), policyResult);
         if (failed != null) return failed;
-        observeChangeToMap(changes, writtenAt, false);
+        observeChangeToMap(writtenAt, false);
         finish(c -> c.programmed(snapshot, clock.instant()), result, reason);
         appliedListener.accept(lb);
         return SyncResult.success(true);
@@ -177,7 +180,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         long writtenAt = System.nanoTime();
         SyncResult failed = afterApply(result, desired.rejections(), policyResult);
         if (failed != null) return failed;
-        observeChangeToMap(changes, writtenAt, true);
+        observeChangeToMap(writtenAt, true);
         finish(changes.services().isEmpty() && changes.slices().isEmpty() ? null
                 : c -> c.programmed(changes, clock.instant()), result, reason);
         // listeners read the whole state: after the programming latency, and only when something changed
@@ -217,9 +220,14 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         }
     }
 
-    private void observeChangeToMap(ServiceChanges changes, long writtenAt, boolean incrementally) {
-        if (changes.firstChangeNanos() != 0) {
-            metrics.observeChangeToMap(java.time.Duration.ofNanos(writtenAt - changes.firstChangeNanos()), incrementally);
+    /**
+     * Observes "event received to map written" from the earliest change no successful sync has written
+     * yet: the changes a failed sync took are written by a later one, and their wait counts.
+     */
+    private void observeChangeToMap(long writtenAt, boolean incrementally) {
+        if (unobservedChangeNanos != 0) {
+            metrics.observeChangeToMap(java.time.Duration.ofNanos(writtenAt - unobservedChangeNanos), incrementally);
+            unobservedChangeNanos = 0;
         }
     }
 
