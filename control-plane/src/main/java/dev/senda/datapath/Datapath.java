@@ -97,7 +97,8 @@ public final class Datapath implements AutoCloseable {
      * holds a file of that name ({@code --bpf-object-dir}), else from the agent's own resources.
      *
      * @throws DatapathLoadException when the kernel refuses an object (the verifier rejects a program):
-     *         nothing was attached or swapped, maps newly created for it are unpinned again by libbpf,
+     *         nothing was attached or swapped, maps newly created for the refused object are unpinned
+     *         again by libbpf (an object loaded before it keeps its new pins, which nothing running reads),
      *         and what ran before keeps running
      */
     public static Datapath load(Path bpffsRoot, KernelFeatures features, Optional<MapSizes> sizes,
