@@ -60,12 +60,15 @@ DEFAULT_SELECTION=(--scan-classpath "@TESTS:vm-tests@" --scan-classpath "@TESTS:
 # cleanup: package dev.senda.datapath of vm-tests and control-plane), the feature probes
 # (FeatureProbePrivilegedTest) and the tcx refusal / clsact attachment (libbpf.LinkPrivilegedTest), which
 # is what differs on 6.1. The end-to-end tests are left out: their agents' JVMs make them minutes
-# long each under TCG.
+# long each under TCG. So is SockLbTest, which starts a probe JVM per case: under TCG such JVMs crashed
+# twice in a row (SIGSEGV in JIT-compiled code, exit 134) after passing the run before; it still runs on
+# the host kernel in mvn verify and here in the default selection (./senda vm-test), until understood.
 DATAPATH_SELECTION=(--scan-classpath "@TESTS:vm-tests@" --scan-classpath "@TESTS:control-plane@"
     --scan-classpath "@TESTS:maps@"
     --include-classname '^dev\.senda\.datapath\.(.*[.$]Test.*|.*Tests?)$'
     --include-classname '^dev\.senda\.maps\.features\.FeatureProbePrivilegedTest$'
     --include-classname '^dev\.senda\.maps\.libbpf\.LinkPrivilegedTest$'
+    --exclude-classname '^dev\.senda\.datapath\.SockLbTest$'
     --include-tag privileged)
 
 say() { echo "vm-test: $*" >&2; }
