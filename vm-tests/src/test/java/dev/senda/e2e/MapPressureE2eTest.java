@@ -64,7 +64,10 @@ class MapPressureE2eTest {
             assertTrue(entries >= CAPACITY * 0.75 && entries <= CAPACITY,
                     "senda_ct4_v2 holds " + entries + " of " + CAPACITY + " entries:\n" + pressureLines(metrics));
             assertTrue(evicted <= 2.0 * FLOWS, "more evictions than entries ever created: " + evicted);
-            assertTrue(value(metrics, "senda_datapath_events_total{event=\"ct_created\"}") >= 2.0 * FLOWS,
+            // Not every flow is new: the kernel may hand a later socket a source port it gave one of the
+            // last few hundred (still in the table), whose entries are then found, not created. A CI run
+            // saw 4,091 of 4,096; nine tenths is still more than three times what the table holds.
+            assertTrue(value(metrics, "senda_datapath_events_total{event=\"ct_created\"}") >= 0.9 * 2 * FLOWS,
                     "conntrack entries created:\n" + pressureLines(metrics));
             Promtool.assertClean(metrics);
         }
