@@ -88,12 +88,12 @@ class AgentLifecycleE2eTest {
                 // /healthz is 200 only once the first complete sync is programmed: that sync found the pinned maps
                 // already right and wrote nothing (restart changes nothing on the wire)
                 String restartMetrics = second.metrics();
-                assertTrue(metric(restartMetrics, "senda_sync_total{result=\"success\"}") >= 1,
+                assertTrue(PromText.require(restartMetrics, "senda_sync_total{result=\"success\"}") >= 1,
                         "healthy without a successful sync?\n" + restartMetrics);
-                assertEquals(0, metric(restartMetrics, "senda_map_writes_total"),
+                assertEquals(0, PromText.require(restartMetrics, "senda_map_writes_total"),
                         "the restarted agent wrote to the maps during its first complete sync\n" + second.logTail(40));
-                assertEquals(2, metric(restartMetrics, "senda_programmed_frontends"), "frontends after restart");
-                assertEquals(6, metric(restartMetrics, "senda_programmed_backends"), "backends after restart");
+                assertEquals(2, PromText.require(restartMetrics, "senda_programmed_frontends"), "frontends after restart");
+                assertEquals(6, PromText.require(restartMetrics, "senda_programmed_backends"), "backends after restart");
                 String relisting = lbListJson(second, vip, node);
                 assertEquals(new ObjectMapper().readTree(listing), new ObjectMapper().readTree(relisting),
                         "a restart changed the programmed state");
@@ -101,12 +101,12 @@ class AgentLifecycleE2eTest {
                 assertTrue(restarted.failures().isEmpty() && restarted.pods().equals(ALL), "after restart: " + restarted);
 
                 // ... and stays 0 through a later sync: a Service for another proxy changes nothing desired
-                double syncs = metric(second.metrics(), "senda_sync_total{result=\"success\"}");
+                double syncs = PromText.require(second.metrics(), "senda_sync_total{result=\"success\"}");
                 node.apply(KubeObjects.labeled(service("life-other", node.nextVip(), port("http", "TCP", 80, E2eNode.ECHO)),
                         "service.kubernetes.io/service-proxy-name", "some-other-proxy"));
-                String later = awaitMetrics(second, m -> metric(m, "senda_sync_total{result=\"success\"}") > syncs,
+                String later = awaitMetrics(second, m -> PromText.require(m, "senda_sync_total{result=\"success\"}") > syncs,
                         "a sync after the unrelated Service change", Duration.ofSeconds(20));
-                assertEquals(0, metric(later, "senda_map_writes_total"),
+                assertEquals(0, PromText.require(later, "senda_map_writes_total"),
                         "the restarted agent wrote to the maps after its first complete sync\n" + second.logTail(40));
 
                 loop.awaitRequests(atHealthy + 20, Duration.ofSeconds(30));
@@ -176,14 +176,6 @@ class AgentLifecycleE2eTest {
             assertTrue(flat.contains(pod.ip()), "bpf lb list -o json does not show backend " + pod.ip() + ":\n" + r.stdout());
         }
         return r.stdout();
-    }
-
-    /** The value of one series (name with its labels, exactly as exported) in Prometheus text. */
-    private static double metric(String text, String series) {
-        return text.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip().split(" ")[0]))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no series " + series + " in /metrics:\n" + head(text)));
     }
 
     /** Polls /metrics (every 100 ms, at most {@code bound}) until {@code done} holds; returns that scrape. */

@@ -102,8 +102,8 @@ abstract class AgentRestartUnderLoadE2e {
 
         // /healthz answers 200 only once the first complete sync is programmed: these are its writes
         String metrics = next.metrics();
-        assertTrue(metric(metrics, "senda_sync_total{result=\"success\"}") >= 1, "healthy without a successful sync?\n" + metrics);
-        double writes = metric(metrics, "senda_map_writes_total");
+        assertTrue(PromText.require(metrics, "senda_sync_total{result=\"success\"}") >= 1, "healthy without a successful sync?\n" + metrics);
+        double writes = PromText.require(metrics, "senda_map_writes_total");
 
         load.awaitProgress(atHealthy, MIN_PROGRESS, PROGRESS_BOUND, "traffic after the restart that followed " + ending);
         E2eNode.log(String.format("%s, %s: no agent for %d ms (%d ms until the new one was launched, %d ms for it to "
@@ -119,14 +119,5 @@ abstract class AgentRestartUnderLoadE2e {
 
     private String mode() {
         return socketLb() ? "socket LB" : "per-packet LB";
-    }
-
-    /** The value of one series (name with its labels, exactly as exported); fails when absent. */
-    private static double metric(String text, String series) {
-        return text.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip().split(" ")[0]))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no series " + series + " in /metrics:\n"
-                        + text.substring(0, Math.min(2000, text.length()))));
     }
 }

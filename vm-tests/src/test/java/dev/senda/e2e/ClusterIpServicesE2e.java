@@ -416,10 +416,8 @@ abstract class ClusterIpServicesE2e extends AgentNodeE2e {
 
     /** The agent's {@code senda_datapath_events_total{event="..."}} (0 when the series is absent). */
     private long datapathEvents(DatapathEvent event) throws IOException {
-        String prefix = "senda_datapath_events_total{event=\"" + event.metricName() + "\"} ";
-        return node.agent().metrics().lines().filter(l -> l.startsWith(prefix))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).strip()))
-                .findFirst().orElse(0);
+        return (long) PromText.orElse(node.agent().metrics(),
+                "senda_datapath_events_total{event=\"" + event.metricName() + "\"}", 0);
     }
 
     @Test

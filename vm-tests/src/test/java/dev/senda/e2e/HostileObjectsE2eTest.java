@@ -120,7 +120,7 @@ class HostileObjectsE2eTest {
 
             long rssAfter = rssKb(agent);
             String metrics = agent.metrics();
-            long rejected = (long) metric(metrics, "senda_rejected_objects");
+            long rejected = (long) PromText.require(metrics, "senda_rejected_objects");
             assertTrue(rejected >= mustBeRejected, "the agent reports " + rejected + " rejected objects, at least "
                     + mustBeRejected + " must be\n" + agent.logTail(40));
             E2eNode.log(String.format("hostile objects: %d tried, %d rejected (senda_rejected_objects; %d must be), crashes 0, "
@@ -313,12 +313,6 @@ class HostileObjectsE2eTest {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
         }
         throw new IOException("no VmRSS for " + agent);
-    }
-
-    private static double metric(String text, String series) {
-        return text.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip().split(" ")[0]))
-                .findFirst().orElseThrow(() -> new AssertionError("no series " + series + " in /metrics"));
     }
 
     /** Requests from client2 to the healthy Service every ~20 ms on a thread of its own, at most 10 000 and 150 s. */

@@ -90,7 +90,6 @@ class KubeProxyUrlsE2eTest extends AgentNodeE2e {
 
     /** The value of the series named exactly {@code series} (name and labels), 0 when absent. */
     static double metric(String text, String series) {
-        return text.lines().filter(l -> l.startsWith(series + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
+        return PromText.orElse(text, series, 0);
     }
 }

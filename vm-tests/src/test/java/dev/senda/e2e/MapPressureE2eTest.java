@@ -51,12 +51,12 @@ class MapPressureE2eTest {
 
             // The LRU maps are counted at most every 10 s (Agent.LRU_COUNT_PERIOD): poll past that.
             String metrics = Poll.result(Duration.ofSeconds(60), Duration.ofMillis(500), agent::metrics,
-                    m -> value(m, "senda_lru_evictions_total{table=\"conntrack\"}") >= FLOWS,
+                    m -> PromText.orElse(m, "senda_lru_evictions_total{table=\"conntrack\"}", -1) >= FLOWS,
                     last -> "conntrack evictions of " + 2 * FLOWS + " entries into " + CAPACITY + "; last /metrics:\n"
                             + pressureLines(last));
-            double entries = value(metrics, "senda_map_entries{map=\"senda_ct4_v2\"}");
-            double capacity = value(metrics, "senda_map_capacity_entries{map=\"senda_ct4_v2\"}");
-            double evicted = value(metrics, "senda_lru_evictions_total{table=\"conntrack\"}");
+            double entries = PromText.require(metrics, "senda_map_entries{map=\"senda_ct4_v2\"}");
+            double capacity = PromText.require(metrics, "senda_map_capacity_entries{map=\"senda_ct4_v2\"}");
+            double evicted = PromText.require(metrics, "senda_lru_evictions_total{table=\"conntrack\"}");
             E2eNode.log("conntrack of " + (int) capacity + " entries after " + FLOWS + " UDP flows (" + 2 * FLOWS
                     + " entries): " + (int) entries + " present, " + (int) evicted + " evictions estimated");
             assertTrue(capacity == CAPACITY, "senda_map_capacity_entries of senda_ct4_v2: " + capacity);
@@ -67,17 +67,10 @@ class MapPressureE2eTest {
             // Not every flow is new: the kernel may hand a later socket a source port it gave one of the
             // last few hundred (still in the table), whose entries are then found, not created. A CI run
             // saw 4,091 of 4,096; nine tenths is still more than three times what the table holds.
-            assertTrue(value(metrics, "senda_datapath_events_total{event=\"ct_created\"}") >= 0.9 * 2 * FLOWS,
+            assertTrue(PromText.require(metrics, "senda_datapath_events_total{event=\"ct_created\"}") >= 0.9 * 2 * FLOWS,
                     "conntrack entries created:\n" + pressureLines(metrics));
             Promtool.assertClean(metrics);
         }
-    }
-
-    /** The value of one series (name with its labels, exactly as exported); -1 when absent. */
-    private static double value(String text, String series) {
-        return text.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip().split(" ")[0]))
-                .findFirst().orElse(-1);
     }
 
     private static String pressureLines(String metrics) {
