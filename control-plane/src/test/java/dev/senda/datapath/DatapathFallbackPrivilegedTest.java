@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DatapathFallbackPrivilegedTest {
     private static final KernelFeatures REAL = FeatureProbe.probe();
 
-    private String name;
+    private ScratchDatapath scratch;
     private Path root;
     private Path cgroup;
     private String veth;
@@ -43,22 +43,14 @@ class DatapathFallbackPrivilegedTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        name = "sdhelpD" + TestSupport.uniqueName().substring(2);
-        root = Path.of("/sys/fs/bpf", name);
-        cgroup = Files.createDirectory(TestSupport.cgroup2Root().resolve(name));
+        scratch = ScratchDatapath.create("sdhelpD");
+        root = scratch.root;
+        cgroup = scratch.cgroup();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            Cleanup.run(root);
-        } finally {
-            try {
-                if (veth != null) TestSupport.runQuietly("ip", "link", "del", veth);
-            } finally {
-                Files.deleteIfExists(cgroup);
-            }
-        }
+        scratch.close();
     }
 
     @Test
@@ -79,8 +71,7 @@ class DatapathFallbackPrivilegedTest {
 
     @Test
     void withoutTcxPodDevicesGetAClsactFilter() throws Exception {
-        veth = name + "a";
-        TestSupport.run("ip", "link", "add", veth, "type", "veth", "peer", "name", name + "b");
+        veth = scratch.veth("a", "b");
         int ifindex = NetDevices.indexOf(veth).orElseThrow();
         try (Datapath datapath = Datapath.load(root, REAL.with(Feature.TCX, Finding.no("faked")))) {
             datapath.attachPodDevices(Optional.of(veth));
@@ -94,8 +85,7 @@ class DatapathFallbackPrivilegedTest {
     @Test
     void withTcxPodDevicesGetAPinnedTcxLink() throws Exception {
         if (!REAL.has(Feature.TCX)) return; // the kernel decides here; the clsact case is the test above
-        veth = name + "a";
-        TestSupport.run("ip", "link", "add", veth, "type", "veth", "peer", "name", name + "b");
+        veth = scratch.veth("a", "b");
         int ifindex = NetDevices.indexOf(veth).orElseThrow();
         try (Datapath datapath = Datapath.load(root, REAL)) {
             datapath.attachPodDevices(Optional.of(veth));

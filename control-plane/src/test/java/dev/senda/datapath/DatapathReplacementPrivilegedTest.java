@@ -44,6 +44,7 @@ class DatapathReplacementPrivilegedTest {
 
     @TempDir
     Path tmp;
+    private ScratchDatapath scratch;
     private String name;
     private Path root;
     private Path cgroup;
@@ -57,25 +58,17 @@ class DatapathReplacementPrivilegedTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        name = "sdrepl" + TestSupport.uniqueName().substring(2);
-        root = Path.of("/sys/fs/bpf", name);
-        cgroup = Files.createDirectory(TestSupport.cgroup2Root().resolve(name));
-        veth = name + "a";
-        TestSupport.run("ip", "link", "add", veth, "type", "veth", "peer", "name", name + "b");
+        scratch = ScratchDatapath.create("sdrepl");
+        name = scratch.name;
+        root = scratch.root;
+        cgroup = scratch.cgroup();
+        veth = scratch.veth("a", "b");
         ifindex = NetDevices.indexOf(veth).orElseThrow();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            Cleanup.run(root);
-        } finally {
-            try {
-                TestSupport.runQuietly("ip", "link", "del", veth);
-            } finally {
-                Files.deleteIfExists(cgroup);
-            }
-        }
+        scratch.close();
     }
 
     @Test

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NodeDevicesPrivilegedTest {
     private static final KernelFeatures REAL = FeatureProbe.probe();
 
-    private String name;
+    private ScratchDatapath scratch;
     private Path root;
     private String pod;
     private String node;
@@ -43,25 +43,15 @@ class NodeDevicesPrivilegedTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        name = "sdhelpN" + TestSupport.uniqueName().substring(2);
-        root = Path.of("/sys/fs/bpf", name);
-        pod = name + "p";
-        node = name + "n";
-        TestSupport.run("ip", "link", "add", pod, "type", "veth", "peer", "name", name + "q");
-        TestSupport.run("ip", "link", "add", node, "type", "veth", "peer", "name", name + "m");
+        scratch = ScratchDatapath.create("sdhelpN");
+        root = scratch.root;
+        pod = scratch.veth("p", "q");
+        node = scratch.veth("n", "m");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            Cleanup.run(root);
-        } finally {
-            try {
-                TestSupport.runQuietly("ip", "link", "del", pod);
-            } finally {
-                TestSupport.runQuietly("ip", "link", "del", node);
-            }
-        }
+        scratch.close();
     }
 
     private Path nodePin() {
