@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * connects to every VIP once.
  *
  * <p>The agent runs as the launcher runs it ({@link AgentJvm}: the options file, the class-data archive
- * of the agent's classes, here kept in the test's log directory and written at the first agent's exit,
- * the built agent jar), so its start time and memory are a user's. Figures are measured and returned,
+ * of the agent's classes, written by a first start against an empty directory, the built agent jar),
+ * so its start time and memory are a user's. Figures are measured and returned,
  * not judged; {@link #run} fails only on what must hold at any speed (see {@link Figures}).
  */
 final class ServiceScale {
@@ -83,16 +83,19 @@ final class ServiceScale {
     /** Builds the node, programs the Services, probes every VIP; everything is removed again, also on failure. */
     static Figures run(Options o, String testName) throws IOException {
         Path files = null;
+        Path archive = null;
         try {
             try (E2eNode node = E2eNode.create(testName)) {
                 AnyIpBackends backends = AnyIpBackends.route(node.tb, List.of(node.a, node.b, node.c),
                         (long) o.services() * ENDPOINTS);
                 files = node.logDir.resolve(node.tb.prefix() + "-services");
+                archive = archive(node.logDir, node.tb.prefix());
                 return programAndProbe(o, node, backends, files);
             }
         } finally {
             // after the agent stopped (it reads them); tens of MB per run, not worth keeping beside the logs
             if (files != null) deleteTree(files);
+            if (archive != null) Files.deleteIfExists(archive);
         }
     }
 
@@ -114,7 +117,10 @@ final class ServiceScale {
                 settings = AgentProcess.Settings.directory(tb, files, o.socketLb(), log);
             }
 
-            AgentJvm jvm = AgentJvm.ofThisJdk(Optional.of(node.logDir.resolve("agent.jsa")), List.of());
+            AgentJvm jvm = warmArchive(node, o);
+            // a cold start: no snapshot of an earlier run's inputs (the state directory is per node name, and
+            // every run's node is node-1) to program before the source answers
+            deleteTree(AgentProcess.stateDir(tb));
             long t0 = System.nanoTime();
             AgentProcess agent = AgentProcess.launchWithJvm(tb, settings, jvm.command());
             awaitHealthz(tb, agent);
@@ -138,6 +144,29 @@ final class ServiceScale {
             for (Path p : s.toList()) Files.delete(p);
         }
         Files.delete(dir);
+    }
+
+    /**
+     * The launcher's JVM with a class-data archive of the agent's classes that fits the jar as built now,
+     * as a user's agent has it from its second start on: one agent started against an empty directory
+     * writes the archive when it stops; its pins are removed, so the measured start is still cold.
+     */
+    private static AgentJvm warmArchive(E2eNode node, Options o) throws IOException {
+        Path archive = archive(node.logDir, node.tb.prefix());
+        Path empty = Files.createDirectories(node.logDir.resolve(node.tb.prefix() + "-empty"));
+        AgentJvm jvm = AgentJvm.ofThisJdk(Optional.of(archive), List.of());
+        Path log = node.logDir.resolve(node.tb.prefix() + "-agent-archive-" + o.name() + ".log");
+        try (AgentProcess warm = AgentProcess.launchWithJvm(node.tb, AgentProcess.Settings.directory(node.tb, empty,
+                o.socketLb(), log), jvm.command())) {
+            awaitHealthz(node.tb, warm);
+        }
+        Files.delete(empty);
+        if (!Files.isRegularFile(archive)) throw new IOException("the agent wrote no class-data archive " + archive);
+        return jvm;
+    }
+
+    private static Path archive(Path logDir, String prefix) {
+        return logDir.resolve(prefix + "-agent.jsa");
     }
 
     /**
