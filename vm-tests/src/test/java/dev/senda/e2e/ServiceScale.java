@@ -85,7 +85,7 @@ final class ServiceScale {
         Path files = null;
         Path archive = null;
         try {
-            try (E2eNode node = E2eNode.create(testName)) {
+            try (E2eNode node = E2eNode.createForScale(testName)) {
                 AnyIpBackends backends = AnyIpBackends.route(node.tb, List.of(node.a, node.b, node.c),
                         (long) o.services() * ENDPOINTS);
                 files = node.logDir.resolve(node.tb.prefix() + "-services");
