@@ -44,6 +44,13 @@ final class ServiceScale {
     /** How long the agent may take from start to /healthz 200 (every Service programmed). */
     static final Duration PROGRAMMED_BOUND = Duration.ofSeconds(Long.getLong("senda.e2e.agentReadySeconds", 300));
 
+    /**
+     * By hand only: JVM options after the launcher's ({@code -Dsenda.scale.jvmOptions=-Xmx1g,...}; later
+     * ones win), e.g. to find what heap a size needs. Empty: exactly the launcher's.
+     */
+    static final List<String> EXTRA_JVM_OPTIONS = System.getProperty("senda.scale.jvmOptions", "").isBlank() ? List.of()
+            : List.of(System.getProperty("senda.scale.jvmOptions").split(","));
+
     enum Source { DIRECTORY, API }
 
     record Options(int services, Source source, boolean socketLb) {
@@ -154,7 +161,7 @@ final class ServiceScale {
     private static AgentJvm warmArchive(E2eNode node, Options o) throws IOException {
         Path archive = archive(node.logDir, node.tb.prefix());
         Path empty = Files.createDirectories(node.logDir.resolve(node.tb.prefix() + "-empty"));
-        AgentJvm jvm = AgentJvm.ofThisJdk(Optional.of(archive), List.of());
+        AgentJvm jvm = AgentJvm.ofThisJdk(Optional.of(archive), EXTRA_JVM_OPTIONS);
         Path log = node.logDir.resolve(node.tb.prefix() + "-agent-archive-" + o.name() + ".log");
         try (AgentProcess warm = AgentProcess.launchWithJvm(node.tb, AgentProcess.Settings.directory(node.tb, empty,
                 o.socketLb(), log), jvm.command())) {
