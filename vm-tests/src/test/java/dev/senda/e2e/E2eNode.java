@@ -71,6 +71,15 @@ final class E2eNode implements AutoCloseable {
      * {@link dev.senda.test.ApiFaultProxy} ({@code api.proxy()}) that stages outages.
      */
     static E2eNode create(String testName, boolean faultProxy) throws IOException {
+        return create(testName, faultProxy, false);
+    }
+
+    /** Builds the node with an API server made for tens of thousands of objects ({@link MockApiServer#startIndexed}). */
+    static E2eNode createForScale(String testName) throws IOException {
+        return create(testName, false, true);
+    }
+
+    private static E2eNode create(String testName, boolean faultProxy, boolean indexedApi) throws IOException {
         Privileged.requireRoot();
         Path logRoot = Privileged.logDir(testName);
         Testbed tb = Testbed.builder().pods("echo-a", "echo-b", "echo-c", "client", "client2").logDir(logRoot).build();
@@ -82,8 +91,9 @@ final class E2eNode implements AutoCloseable {
                 tb.startEchoServer(p, Testbed.Proto.TCP, ECHO2);
                 tb.startStreamServer(p, STREAM);
             }
-            api = faultProxy ? MockApiServer.startBehindFaultProxy(tb, logRoot.resolve(tb.prefix()))
-                    : MockApiServer.start(tb, logRoot.resolve(tb.prefix()));
+            Path apiDir = logRoot.resolve(tb.prefix());
+            api = faultProxy ? MockApiServer.startBehindFaultProxy(tb, apiDir)
+                    : indexedApi ? MockApiServer.startIndexed(tb, apiDir) : MockApiServer.start(tb, apiDir);
             return new E2eNode(tb, api, logRoot);
         } catch (IOException | RuntimeException e) {
             if (api != null) api.close();

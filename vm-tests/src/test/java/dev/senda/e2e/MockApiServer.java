@@ -76,12 +76,25 @@ final class MockApiServer implements AutoCloseable {
      * server (the test's own client talks to the server directly), to stage API server outages.
      */
     static MockApiServer startBehindFaultProxy(Testbed tb, Path dir) throws IOException {
-        return start(List.of(tb.nodeNetnsPath()), dir, true);
+        return start(List.of(tb.nodeNetnsPath()), dir, true, false);
+    }
+
+    /**
+     * As {@link #start(Testbed, Path)}, with a store that finds an object by name without scanning
+     * every stored one ({@link NameIndexedCrudDispatcher}): for tests that create tens of thousands.
+     */
+    static MockApiServer startIndexed(Testbed tb, Path dir) throws IOException {
+        return start(List.of(tb.nodeNetnsPath()), dir, false, true);
     }
 
     private static MockApiServer start(List<Path> nodeNetns, Path dir, boolean faultProxy) throws IOException {
+        return start(nodeNetns, dir, faultProxy, false);
+    }
+
+    private static MockApiServer start(List<Path> nodeNetns, Path dir, boolean faultProxy, boolean indexed)
+            throws IOException {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                indexed ? new NameIndexedCrudDispatcher() : new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         List<NetnsForwarder> forwarders;
         ApiFaultProxy proxy = null;

@@ -22,6 +22,11 @@ public final class ServiceFiles {
     /** 10.96.0.0/12 holds 2^20 cluster IPs; 10.128.0.0/9 2^23 endpoints. */
     public static final int MAX_SERVICES = (1 << 20) - 2;
     public static final int MAX_ENDPOINTS_TOTAL = 1 << 23;
+    /** Every Service's port (TCP) and its endpoints' target port. */
+    public static final int PORT = ServiceYaml.PORT;
+    public static final int TARGET_PORT = ServiceYaml.TARGET_PORT;
+    /** The first endpoint address, 10.128.0.0, as an unsigned 32-bit value in an int. */
+    public static final int FIRST_ENDPOINT = 0x0A800000;
 
     private ServiceFiles() {
     }
@@ -51,11 +56,22 @@ public final class ServiceFiles {
 
     private static void writeService(Writer w, int i, int endpoints) throws IOException {
         List<String> addresses = new ArrayList<>(endpoints);
-        for (int j = 0; j < endpoints; j++) addresses.add(ipv4(0x0A800000 + i * endpoints + j));
-        ServiceYaml.write(w, "bench", String.format("svc-%06d", i), ipv4(0x0A600000 + i + 1), addresses, null);
+        for (int j = 0; j < endpoints; j++) addresses.add(ipv4(endpoint(i, endpoints, j)));
+        ServiceYaml.write(w, "bench", String.format("svc-%06d", i), ipv4(vip(i)), addresses, null);
     }
 
-    static String ipv4(int a) {
+    /** Service {@code i}'s cluster IP, 10.96.0.0 + i + 1, as an unsigned 32-bit value in an int. */
+    public static int vip(int i) {
+        return 0x0A600000 + i + 1;
+    }
+
+    /** Endpoint {@code j} of Service {@code i} when every Service has {@code endpoints}: 10.128.0.0 + i x endpoints + j. */
+    public static int endpoint(int i, int endpoints, int j) {
+        return FIRST_ENDPOINT + i * endpoints + j;
+    }
+
+    /** Dotted-quad text of an IPv4 address held in an int. */
+    public static String ipv4(int a) {
         return (a >>> 24) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
     }
 }

@@ -1,0 +1,55 @@
+package dev.senda.e2e;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The indexed store answers as fabric8's own: conflicts, updates, deletes and lists by namespace. */
+class NameIndexedCrudDispatcherTest {
+    @Test
+    void createConflictUpdateDeleteAndListBehaveAsTheStockStore() {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new NameIndexedCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient()) {
+            client.resource(service("a", "one", "10.96.0.1")).create();
+            client.resource(service("b", "one", "10.96.0.2")).create(); // same name, other namespace
+            client.resource(service("a", "two", "10.96.0.3")).create();
+
+            KubernetesClientException conflict = assertThrows(KubernetesClientException.class,
+                    () -> client.resource(service("a", "one", "10.96.0.9")).create());
+            assertEquals(409, conflict.getCode());
+
+            client.resource(service("a", "one", "10.96.0.4")).update();
+            assertEquals("10.96.0.4", client.services().inNamespace("a").withName("one").get().getSpec().getClusterIP());
+            assertEquals("10.96.0.2", client.services().inNamespace("b").withName("one").get().getSpec().getClusterIP());
+
+            client.services().inNamespace("a").withName("one").delete();
+            assertNull(client.services().inNamespace("a").withName("one").get());
+            assertEquals(List.of("two"), client.services().inNamespace("a").list().getItems().stream()
+                    .map(s -> s.getMetadata().getName()).toList());
+            client.resource(service("a", "one", "10.96.0.5")).create(); // the name is free again
+            assertEquals(3, client.services().inAnyNamespace().list().getItems().size());
+        } finally {
+            server.destroy();
+        }
+    }
+
+    private static Service service(String namespace, String name, String clusterIp) {
+        return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withClusterIP(clusterIp).endSpec().build();
+    }
+}
