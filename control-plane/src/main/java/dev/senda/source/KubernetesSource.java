@@ -63,6 +63,9 @@ import java.util.function.Supplier;
  * it last was.
  */
 public final class KubernetesSource implements Source {
+    /** Objects per page of an informer's list (client-go's reflector asks for the same). */
+    static final long LIST_PAGE_SIZE = 500;
+
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
 
     /** Makes the clients of later generations (the first may be the caller's). */
@@ -542,8 +545,10 @@ public final class KubernetesSource implements Source {
             this.kind = kind;
             MixedOperation<F, KubernetesResourceList<F>, Resource<F>> resources = connection.client.resources(kind.apiType());
             Informable<F> scope = kind.namespaced() ? resources.inAnyNamespace() : resources;
-            // Resync period 0: the sync runner does its own periodic full resync from the store.
-            informer = scope.runnableInformer(0);
+            // Lists come in pages, as client-go's reflector asks for them: a page at a time in memory, not
+            // one response of every object of the kind (tens of megabytes at 10,000 Services). Resync
+            // period 0: the sync runner does its own periodic full resync from the store.
+            informer = scope.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
             // fabric8's default gives up for good when the first list fails (API server not up yet,
             // RBAC not applied yet): a node agent must keep trying instead, with fabric8's backoff.
             informer.exceptionHandler(KubernetesSource.this::retryAfter);
