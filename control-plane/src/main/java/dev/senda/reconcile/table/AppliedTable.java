@@ -66,6 +66,29 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
         return applied.get(key);
     }
 
+    /** Whether the mirror holds {@code key}; untyped, for the writer's generic bookkeeping. */
+    boolean holds(Object key) {
+        return applied.containsKey(key);
+    }
+
+    /** Every mirrored entry, in no particular order (no sorted copy, no entry wrappers). */
+    public void forEachApplied(java.util.function.BiConsumer<? super K, ? super V> action) {
+        applied.forEach(action);
+    }
+
+    /** The map {@code key}'s entry lives in ({@link TypedMap#partOf}). */
+    @SuppressWarnings("unchecked")
+    TypedMap<?, ?> partOf(Object key) {
+        return map.partOf((K) key);
+    }
+
+    /** Mirrored entries per map the table writes to ({@link TypedMap#partOf}); walks the mirror. */
+    Map<TypedMap<?, ?>, Integer> entriesPerPart() {
+        Map<TypedMap<?, ?>, Integer> out = new java.util.IdentityHashMap<>();
+        for (K key : applied.keySet()) out.merge(map.partOf(key), 1, Integer::sum);
+        return out;
+    }
+
     public String name() {
         return map.name();
     }

@@ -35,6 +35,12 @@ public final class FamilySplitMap<K, V> implements TypedMap<K, V> {
         return family == IpFamily.IPV4 ? v4 : v6;
     }
 
+    /** The part of the family of {@code key} (and of whatever that map is over). */
+    @Override
+    public TypedMap<K, V> partOf(K key) {
+        return of(key).partOf(key);
+    }
+
     @Override
     public String name() {
         return name;

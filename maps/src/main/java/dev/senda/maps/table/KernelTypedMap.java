@@ -134,6 +134,17 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
         }
     }
 
+    /** {@link #capacity()}: fixed for a map's lifetime, so asked of the kernel once. */
+    @Override
+    public int maxEntries() {
+        int max = maxEntries;
+        if (max == 0) maxEntries = max = capacity();
+        return max;
+    }
+
+    /** {@link #maxEntries()} once known (a map has at least one entry); 0 until asked. */
+    private volatile int maxEntries;
+
     /** The map's {@code max_entries}, or -1 when the kernel cannot say. */
     public int capacity() {
         try {
