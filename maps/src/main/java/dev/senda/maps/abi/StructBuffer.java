@@ -114,32 +114,38 @@ public final class StructBuffer {
 
     public void putU16(String field, int value) {
         Field f = fields.scalar(field, short.class);
-        (f.bigEndian() ? SHORT_BE : SHORT_LE).set(bytes, base + f.offset(), (short) value);
+        if (f.bigEndian()) SHORT_BE.set(bytes, base + f.offset(), (short) value);
+        else SHORT_LE.set(bytes, base + f.offset(), (short) value);
     }
 
     public int getU16(String field) {
         Field f = fields.scalar(field, short.class);
-        return Short.toUnsignedInt((short) (f.bigEndian() ? SHORT_BE : SHORT_LE).get(bytes, base + f.offset()));
+        int at = base + f.offset();
+        return Short.toUnsignedInt(f.bigEndian() ? (short) SHORT_BE.get(bytes, at) : (short) SHORT_LE.get(bytes, at));
     }
 
     public void putU32(String field, int value) {
         Field f = fields.scalar(field, int.class);
-        (f.bigEndian() ? INT_BE : INT_LE).set(bytes, base + f.offset(), value);
+        if (f.bigEndian()) INT_BE.set(bytes, base + f.offset(), value);
+        else INT_LE.set(bytes, base + f.offset(), value);
     }
 
     public int getU32(String field) {
         Field f = fields.scalar(field, int.class);
-        return (int) (f.bigEndian() ? INT_BE : INT_LE).get(bytes, base + f.offset());
+        int at = base + f.offset();
+        return f.bigEndian() ? (int) INT_BE.get(bytes, at) : (int) INT_LE.get(bytes, at);
     }
 
     public void putU64(String field, long value) {
         Field f = fields.scalar(field, long.class);
-        (f.bigEndian() ? LONG_BE : LONG_LE).set(bytes, base + f.offset(), value);
+        if (f.bigEndian()) LONG_BE.set(bytes, base + f.offset(), value);
+        else LONG_LE.set(bytes, base + f.offset(), value);
     }
 
     public long getU64(String field) {
         Field f = fields.scalar(field, long.class);
-        return (long) (f.bigEndian() ? LONG_BE : LONG_LE).get(bytes, base + f.offset());
+        int at = base + f.offset();
+        return f.bigEndian() ? (long) LONG_BE.get(bytes, at) : (long) LONG_LE.get(bytes, at);
     }
 
     /**
