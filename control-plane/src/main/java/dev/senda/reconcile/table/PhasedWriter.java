@@ -128,19 +128,19 @@ public final class PhasedWriter {
                         collect(phase, desired, writes);
                         perPhase.add(writes);
                     }
+                    if (phaseWideIsSafe(perPhase)) {
+                        run.phaseWide(perPhase);
+                        continue;
+                    }
                     // Bucket every write by group, groups in order of first appearance, each group's
                     // writes in phase order: then one group is complete before the next one starts.
                     Map<Object, List<Write>> byGroup = new LinkedHashMap<>();
                     for (List<Write> writes : perPhase) {
                         for (Write w : writes) byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
                     }
-                    if (byGroup.size() > 1 && phaseWideIsSafe(perPhase, byGroup.keySet())) {
-                        run.phaseWide(byGroup.values(), perPhase);
-                    } else {
-                        // A group missing something it requires writes nothing at all (no slot left
-                        // behind without its header to take room in a full map).
-                        run.groups(byGroup.values());
-                    }
+                    // A group missing something it requires writes nothing at all (no slot left
+                    // behind without its header to take room in a full map).
+                    run.groups(byGroup.values());
                 }
             }
         }
@@ -232,7 +232,12 @@ public final class PhasedWriter {
      *   A map that cannot say its size counts as not fitting.</li>
      * </ul>
      */
-    private static boolean phaseWideIsSafe(List<List<Write>> perPhase, java.util.Set<Object> groups) {
+    private static boolean phaseWideIsSafe(List<List<Write>> perPhase) {
+        java.util.Set<Object> groups = new java.util.HashSet<>();
+        for (List<Write> writes : perPhase) {
+            for (Write w : writes) groups.add(w.group());
+        }
+        if (groups.size() < 2) return false; // nothing to gain
         // per table, per map of the table: how many keys the step adds to it
         Map<AppliedTable<?, ?>, Map<TypedMap<?, ?>, long[]>> added = new java.util.IdentityHashMap<>();
         for (List<Write> writes : perPhase) {
@@ -294,14 +299,13 @@ public final class PhasedWriter {
 
         /**
          * Performs an interleaved step phase by phase ({@link #phaseWideIsSafe}): first the check each
-         * group gets at its start group by group (one missing what it requires writes nothing), then
-         * each phase's writes in order, a write of a group that failed meanwhile skipped as ever.
+         * group gets at its start group by group (one missing what it requires writes nothing: asking
+         * {@link #skips} of each of its writes marks it failed), then each phase's writes in order, a
+         * write of a group that failed meanwhile skipped as ever.
          */
-        boolean phaseWide(java.util.Collection<List<Write>> groups, List<List<Write>> perPhase) {
-            for (List<Write> group : groups) {
-                for (Write w : group) {
-                    if (skips(w.group(), w.requires())) break;
-                }
+        boolean phaseWide(List<List<Write>> perPhase) {
+            for (List<Write> writes : perPhase) {
+                for (Write w : writes) skips(w.group(), w.requires());
             }
             for (List<Write> writes : perPhase) {
                 if (!perform(writes, null)) return false;
