@@ -511,11 +511,15 @@ public final class LbReconciler {
     }
 
     private Target plan(LbState desired, java.util.function.Consumer<String> errors) {
-        Map<ServiceKey, ServiceValue> svc = new HashMap<>();
-        Map<BackendKey, BackendValue> be = new HashMap<>();
-        Map<RevNatKey, RevNatValue> rn = new HashMap<>();
+        // sized up front: growing maps of 100,000s of entries costs a copy at every doubling
+        int frontends = desired.frontends().size();
+        int slots = 0;
+        for (DesiredFrontend df : desired.frontends().values()) slots += df.backends().size();
+        Map<ServiceKey, ServiceValue> svc = HashMap.newHashMap(frontends + slots);
+        Map<BackendKey, BackendValue> be = HashMap.newHashMap(slots);
+        Map<RevNatKey, RevNatValue> rn = HashMap.newHashMap(frontends);
         Map<SourceRangeKey, SourceRangeValue> sr = new HashMap<>();
-        Map<Frontend, DesiredFrontend> planned = new HashMap<>();
+        Map<Frontend, DesiredFrontend> planned = HashMap.newHashMap(frontends);
         for (DesiredFrontend df : desired.frontends().values()) {
             IpFamily family = df.frontend().address().family();
             try {
@@ -627,6 +631,20 @@ public final class LbReconciler {
     }
 
     private ApplyResult summarize(LbState desired, Target target, int writes, int failures, List<String> errors) {
+        if (failures == 0) {
+            // Every write the target needed landed (a write is skipped only after a failure): the
+            // mirror holds every target entry, so nothing need be looked up entry by entry.
+            Set<String> serviceNames = new HashSet<>();
+            for (DesiredFrontend df : target.frontends.values()) {
+                serviceNames.add(df.servicePort().namespace() + "/" + df.servicePort().name());
+            }
+            int staleKept = services.applied().size() - target.services.size()
+                    + backends.applied().size() - target.backends.size()
+                    + revNats.applied().size() - target.revNats.size()
+                    + sourceRanges.applied().size() - target.sourceRanges.size();
+            return countedPerMap(desired, new ApplyResult(writes, serviceNames.size(), target.frontends.size(),
+                    target.backends.size(), staleKept, 0, errors, ApplyResult.Unprogrammed.NONE));
+        }
         int frontends = 0;
         Set<String> serviceNames = new HashSet<>();
         for (Map.Entry<Frontend, DesiredFrontend> e : target.frontends.entrySet()) {
@@ -653,6 +671,11 @@ public final class LbReconciler {
         }
         ApplyResult result = new ApplyResult(writes, serviceNames.size(), frontends, backendsProgrammed, staleKept,
                 failures, errors, unprogrammed(desired, target));
+        return countedPerMap(desired, result);
+    }
+
+    /** Records the entries per map ({@link #entriesPerMap()}) after an apply that gave {@code result}. */
+    private ApplyResult countedPerMap(LbState desired, ApplyResult result) {
         Map<String, Integer> perMap = new TreeMap<>();
         count(perMap, LbMaps.SERVICES, services.applied().keySet(), ServiceKey::family);
         count(perMap, LbMaps.BACKENDS, backends.applied().keySet(), BackendKey::family);
