@@ -98,7 +98,7 @@ public final class LbReconciler {
     /** The frontends of the last applied desired state, as applied. */
     private final Map<Frontend, DesiredFrontend> appliedFrontends = new HashMap<>();
     /** Desired references to each backend id by the applied frontends. */
-    private final BackendRefs desiredRefs = new BackendRefs();
+    private BackendRefs desiredRefs = new BackendRefs();
     /** Service slots in the maps pointing at each backend id (null: to be counted from the mirror). */
     private Map<Integer, Integer> slotRefs;
     /** During an incremental apply: the slot keys it looks at, and the backend id each held before. */
@@ -460,8 +460,8 @@ public final class LbReconciler {
         incrementalReady = false;
         if (!exact) return;
         appliedFrontends.putAll(target.frontends);
+        desiredRefs = target.refs; // counted while planning
         for (DesiredFrontend df : target.frontends.values()) {
-            for (DesiredBackend b : df.backends()) desiredRefs.add(backendIds.get(b.address()), b.state());
             countService(df, 1);
         }
         incrementalReady = true;
@@ -507,7 +507,7 @@ public final class LbReconciler {
     /** Every entry the maps should hold for the desired state (ids assigned). */
     private record Target(Map<ServiceKey, ServiceValue> services, Map<BackendKey, BackendValue> backends,
                           Map<RevNatKey, RevNatValue> revNats, Map<SourceRangeKey, SourceRangeValue> sourceRanges,
-                          Map<Frontend, DesiredFrontend> frontends) {
+                          Map<Frontend, DesiredFrontend> frontends, BackendRefs refs) {
     }
 
     private Target plan(LbState desired, java.util.function.Consumer<String> errors) {
@@ -520,18 +520,21 @@ public final class LbReconciler {
         Map<RevNatKey, RevNatValue> rn = HashMap.newHashMap(frontends);
         Map<SourceRangeKey, SourceRangeValue> sr = new HashMap<>();
         Map<Frontend, DesiredFrontend> planned = HashMap.newHashMap(frontends);
+        BackendRefs refs = new BackendRefs();
         for (DesiredFrontend df : desired.frontends().values()) {
             IpFamily family = df.frontend().address().family();
             try {
-                encode(df, svc, rn, sr, (b, backendId) ->
-                        be.merge(new BackendKey(family, backendId), LbEncoding.backendValue(b), LbReconciler::preferActive));
+                encode(df, svc, rn, sr, (b, backendId) -> {
+                    be.merge(new BackendKey(family, backendId), LbEncoding.backendValue(b), LbReconciler::preferActive);
+                    refs.add(backendId, b.state());
+                });
                 planned.put(df.frontend(), df);
             } catch (IdAllocator.IdsExhaustedException e) {
                 // Skip this frontend; every other one is still programmed.
                 errors.accept(df.servicePort() + " (" + df.frontend() + ") not programmed: " + e.getMessage());
             }
         }
-        return new Target(svc, be, rn, sr, planned);
+        return new Target(svc, be, rn, sr, planned, refs);
     }
 
     /** What {@link #encode} put for one frontend: its ids and keys, for an incremental apply's scope. */
