@@ -48,7 +48,13 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
      */
     public void reload() {
         applied.clear();
-        applied.putAll(map.entries());
+        try {
+            map.forEachEntry(applied::put); // no intermediate map of 100,000s of entries
+        } catch (RuntimeException e) {
+            applied.clear(); // as before the read: nothing half-read is taken for the map's contents
+            version++;
+            throw e;
+        }
         version++;
     }
 

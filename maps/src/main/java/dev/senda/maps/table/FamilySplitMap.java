@@ -99,6 +99,12 @@ public final class FamilySplitMap<K, V> implements TypedMap<K, V> {
     }
 
     @Override
+    public void forEachEntry(java.util.function.BiConsumer<? super K, ? super V> action) {
+        v4.forEachEntry(action);
+        v6.forEachEntry(action);
+    }
+
+    @Override
     public Map<K, V> entries() {
         Map<K, V> all = new HashMap<>(v4.entries());
         all.putAll(v6.entries());

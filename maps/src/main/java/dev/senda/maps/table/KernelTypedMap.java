@@ -167,12 +167,21 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
     @Override
     public Map<K, V> entries() {
         Map<K, V> out = new HashMap<>();
+        forEachEntry(out::put);
+        return out;
+    }
+
+    @Override
+    public void forEachEntry(java.util.function.BiConsumer<? super K, ? super V> action) {
         List<String> bad = new ArrayList<>();
         int[] badCount = {0};
         // BPF_MAP_LOOKUP_BATCH where the map type has it: a restore of 100,000s of entries in a few syscalls.
         map.forEachEntry((rawKey, rawValue) -> {
+            K key;
+            V value;
             try {
-                out.put(spec.key().decode(rawKey), spec.value().decode(rawValue));
+                key = spec.key().decode(rawKey);
+                value = spec.value().decode(rawValue);
             } catch (IllegalArgumentException e) {
                 // Senda never writes such an entry (a hand edit with bpftool, a newer agent's enum value):
                 // leave it out of the view rather than fail. The reconciler rewrites what it needs around it.
@@ -180,12 +189,13 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
                     bad.add("key " + BpfMap.hex(rawKey) + " value " + BpfMap.hex(rawValue) + ": " + e.getMessage());
                 }
                 badCount[0]++;
+                return;
             }
+            action.accept(key, value);
         });
         if (badCount[0] > 0) {
             LOG.warn("ignoring {} undecodable entries in {}; first: {}", badCount[0], name(), bad);
         }
-        return out;
     }
 
     @Override

@@ -77,6 +77,14 @@ public interface TypedMap<K, V> extends AutoCloseable {
     }
 
     /**
+     * Calls {@code action} with every entry, as {@link #entries()} would hold them, without building
+     * that map where the implementation can (a kernel map decodes straight into the action).
+     */
+    default void forEachEntry(java.util.function.BiConsumer<? super K, ? super V> action) {
+        entries().forEach(action);
+    }
+
+    /**
      * How many entries this map holds at most (a kernel map's {@code max_entries}), or -1 when it
      * cannot say (a map that only fails when full). Writers use it to know ahead that a set of new
      * keys fits.
