@@ -31,4 +31,16 @@ public record BackendAddress(IpAddress address, int port, L4Protocol proto) impl
     public String toString() {
         return address.withPort(port) + "/" + proto;
     }
+
+    // equals and hashCode written out: these are hash keys by the 100,000 in a sync, and the
+    // generated ones (method handles) cost several times as much there.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BackendAddress x && port == x.port && proto == x.proto && address.equals(x.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return (address.hashCode() * 31 + port) * 31 + proto.ordinal();
+    }
 }

@@ -58,4 +58,16 @@ public record Frontend(IpAddress address, int port, L4Protocol proto, FrontendSc
     public String toString() {
         return address.withPort(port) + "/" + proto + (scope == FrontendScope.EXTERNAL ? "" : " (" + scope + ")");
     }
+
+    // equals and hashCode written out: these are hash keys by the 100,000 in a sync, and the
+    // generated ones (method handles) cost several times as much there.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Frontend x && port == x.port && proto == x.proto && scope == x.scope && address.equals(x.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((address.hashCode() * 31 + port) * 31 + proto.ordinal()) * 31 + scope.ordinal();
+    }
 }

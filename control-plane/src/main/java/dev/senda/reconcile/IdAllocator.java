@@ -1,8 +1,7 @@
 package dev.senda.reconcile;
 
+import java.util.BitSet;
 import java.util.Collection;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Hands out numeric ids in {@code 1..maxId} (0 is never used: it means "none" in the maps).
@@ -14,12 +13,17 @@ import java.util.TreeSet;
  * different backend or Service at once would silently redirect those flows. Round-robin keeps a
  * freed id out of circulation for as long as the id space allows.
  *
+ * <p>The used ids are a {@link BitSet}: a cold sync hands out 100,000s of ids, and a set of boxed
+ * integers would cost an object or two per id (and the garbage collector their copying).
+ *
  * <p>Not thread-safe; owned by one {@link LbReconciler}.
  */
 final class IdAllocator {
     private final String what;
     private final int maxId;
-    private final TreeSet<Integer> used = new TreeSet<>();
+    private final BitSet used = new BitSet();
+    /** How many bits of {@link #used} are set (kept, as {@link BitSet#cardinality()} walks the words). */
+    private int count;
     /** Next id to try; always within 1..maxId. */
     private int cursor = 1;
     /** False until the cursor was placed by a restore or moved by an allocation. */
@@ -30,7 +34,7 @@ final class IdAllocator {
      * @param maxId largest id to hand out (the map's capacity)
      */
     IdAllocator(String what, int maxId) {
-        if (maxId < 1) throw new IllegalArgumentException("maxId must be >= 1: " + maxId);
+        if (maxId < 1 || maxId == Integer.MAX_VALUE) throw new IllegalArgumentException("maxId must be in 1..2^31-2: " + maxId);
         this.what = what;
         this.maxId = maxId;
     }
@@ -41,19 +45,16 @@ final class IdAllocator {
      * @throws IdsExhaustedException when all {@code maxId} ids are in use
      */
     int allocate() {
-        if (used.size() >= maxId) throw new IdsExhaustedException(what + ": all " + maxId + " ids are in use");
-        // Bounded: at most maxId probes, and there is at least one free id.
-        int candidate = cursor;
-        for (int probes = 0; probes < maxId; probes++) {
-            if (!used.contains(candidate)) {
-                used.add(candidate);
-                cursor = candidate == maxId ? 1 : candidate + 1;
-                cursorPlaced = true;
-                return candidate;
-            }
-            candidate = candidate == maxId ? 1 : candidate + 1;
-        }
-        throw new AssertionError("free " + what + " not found although " + used.size() + " < " + maxId);
+        if (count >= maxId) throw new IdsExhaustedException(what + ": all " + maxId + " ids are in use");
+        // There is at least one free id: at or after the cursor, or else from 1 on (wrapping).
+        int candidate = used.nextClearBit(cursor);
+        if (candidate > maxId) candidate = used.nextClearBit(1);
+        if (candidate > maxId) throw new AssertionError("free " + what + " not found although " + count + " < " + maxId);
+        used.set(candidate);
+        count++;
+        cursor = candidate == maxId ? 1 : candidate + 1;
+        cursorPlaced = true;
+        return candidate;
     }
 
     /**
@@ -61,16 +62,22 @@ final class IdAllocator {
      * the allocator never hands them out anyway, so they cannot collide.
      */
     void reserve(int id) {
-        if (id >= 1 && id <= maxId) used.add(id);
+        if (id >= 1 && id <= maxId && !used.get(id)) {
+            used.set(id);
+            count++;
+        }
     }
 
     /** Frees one id (its entries are gone); the cursor stays, so it is reused last. */
     void release(int id) {
-        used.remove(id);
+        if (id >= 1 && id <= maxId && used.get(id)) {
+            used.clear(id);
+            count--;
+        }
     }
 
     boolean isUsed(int id) {
-        return used.contains(id);
+        return id >= 1 && id <= maxId && used.get(id);
     }
 
     /**
@@ -78,8 +85,13 @@ final class IdAllocator {
      * by desired state or still present in the maps.
      */
     void retainOnly(Collection<Integer> inUse) {
-        Set<Integer> keep = inUse instanceof Set<Integer> s ? s : Set.copyOf(inUse);
-        used.removeIf(id -> !keep.contains(id));
+        retainOnly(bits(inUse));
+    }
+
+    /** As {@link #retainOnly(Collection)}, the ids in use as set bits. */
+    void retainOnly(BitSet inUse) {
+        used.and(inUse);
+        count = used.cardinality();
     }
 
     /**
@@ -89,16 +101,31 @@ final class IdAllocator {
      * maps) keep the cursor where it is.
      */
     void resetForRestore(Collection<Integer> reserved) {
+        resetForRestore(bits(reserved));
+    }
+
+    /** As {@link #resetForRestore(Collection)}, the reserved ids as set bits. */
+    void resetForRestore(BitSet reserved) {
         used.clear();
-        reserved.forEach(this::reserve);
-        if (!cursorPlaced && !used.isEmpty()) {
-            cursor = used.last() >= maxId ? 1 : used.last() + 1;
+        used.or(reserved);
+        used.clear(0);
+        if (used.length() > maxId + 1) used.clear(maxId + 1, used.length());
+        count = used.cardinality();
+        if (!cursorPlaced && count > 0) {
+            int last = used.length() - 1;
+            cursor = last >= maxId ? 1 : last + 1;
             cursorPlaced = true;
         }
     }
 
     int size() {
-        return used.size();
+        return count;
+    }
+
+    private static BitSet bits(Collection<Integer> ids) {
+        BitSet b = new BitSet();
+        for (int id : ids) if (id >= 0) b.set(id);
+        return b;
     }
 
     /** Thrown when every id is taken. */

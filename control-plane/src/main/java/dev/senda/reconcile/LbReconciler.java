@@ -98,7 +98,7 @@ public final class LbReconciler {
     /** The frontends of the last applied desired state, as applied. */
     private final Map<Frontend, DesiredFrontend> appliedFrontends = new HashMap<>();
     /** Desired references to each backend id by the applied frontends. */
-    private final BackendRefs desiredRefs = new BackendRefs();
+    private BackendRefs desiredRefs = new BackendRefs();
     /** Service slots in the maps pointing at each backend id (null: to be counted from the mirror). */
     private Map<Integer, Integer> slotRefs;
     /** During an incremental apply: the slot keys it looks at, and the backend id each held before. */
@@ -167,20 +167,29 @@ public final class LbReconciler {
         sourceRanges.reload();
         serviceIds.clear();
         backendIds.clear();
-        Set<Integer> claimedServiceIds = new HashSet<>();
-        for (Map.Entry<ServiceKey, TreeMap<Integer, ServiceValue>> e : frontendsInMaps().entrySet()) {
-            ServiceKey key = e.getKey();
-            TreeMap<Integer, ServiceValue> entries = e.getValue();
-            int id = entries.firstEntry().getValue().serviceId(); // the header's when there is one (slot 0)
+        // A frontend's id is its header's, or its lowest slot's without one; frontends in key order,
+        // so that when two claim one id the same one wins every time.
+        record FirstEntry(int slot, int serviceId) {
+        }
+        Map<ServiceKey, FirstEntry> firstEntries = new HashMap<>();
+        services.forEachApplied((k, v) -> firstEntries.merge(k.withSlot(0), new FirstEntry(k.slot(), v.serviceId()),
+                (a, b) -> a.slot() <= b.slot() ? a : b));
+        ServiceKey[] frontendKeys = firstEntries.keySet().toArray(ServiceKey[]::new);
+        java.util.Arrays.sort(frontendKeys);
+        java.util.BitSet claimedServiceIds = new java.util.BitSet();
+        for (ServiceKey key : frontendKeys) {
+            int id = firstEntries.get(key).serviceId();
             Frontend frontend = LbEncoding.frontend(key);
-            if (frontend != null && id >= 1 && id <= MAX_SERVICE_ID && claimedServiceIds.add(id)) {
+            if (frontend != null && id >= 1 && id <= MAX_SERVICE_ID && !claimedServiceIds.get(id)) {
+                claimedServiceIds.set(id);
                 serviceIds.put(frontend, id);
             }
         }
-        new TreeMap<>(backends.applied()).forEach((key, value) -> {
+        // an address keeps the lowest id holding it
+        backends.forEachApplied((key, value) -> {
             BackendAddress address = LbEncoding.backendAddress(value);
             if (key.id() < 1 || key.id() > MAX_BACKEND_ID || address == null) return;
-            backendIds.putIfAbsent(address, key.id());
+            backendIds.merge(address, key.id(), (a, b) -> Integer.compareUnsigned(a, b) <= 0 ? a : b);
         });
         serviceIdAllocator.resetForRestore(union(serviceIds.values(), referencedServiceIds()));
         backendIdAllocator.resetForRestore(union(backendIds.values(), referencedBackendIds()));
@@ -284,34 +293,21 @@ public final class LbReconciler {
         Set<Integer> desiredIds = new HashSet<>();
         Map<Frontend, DesiredFrontend> planned = new HashMap<>();
         for (DesiredFrontend df : changes.upserted().values()) {
-            Frontend f = df.frontend();
-            IpFamily family = f.address().family();
             try {
-                int serviceId = serviceIds.computeIfAbsent(f, k -> serviceIdAllocator.allocate());
-                ServiceKey header = LbEncoding.headerKey(f);
-                int slot = 0;
-                for (DesiredBackend b : df.backends()) {
-                    int backendId = backendIds.computeIfAbsent(b.address(), k -> backendIdAllocator.allocate());
-                    svc.put(header.withSlot(++slot), ServiceValue.slot(serviceId, backendId));
+                Encoded e = encode(df, svc, rn, sr, (b, backendId) -> {
                     desiredRefs.add(backendId, b.state());
                     scopeBackends.put(backendId, b.address());
-                }
-                svc.put(header, LbEncoding.header(serviceId, slot, df));
-                for (int i = 0; i <= slot; i++) svcScope.add(header.withSlot(i));
-                RevNatKey revNat = new RevNatKey(family, serviceId);
-                rn.put(revNat, new RevNatValue(f.address(), f.port()));
-                rnScope.add(revNat);
-                for (SourceRangeKey k : LbEncoding.sourceRanges(serviceId, df)) {
-                    sr.put(k, SourceRangeValue.ALLOW);
-                    srScope.add(k);
-                }
-                desiredIds.add(serviceId);
-                planned.put(f, df);
-                appliedFrontends.put(f, df);
+                });
+                for (int i = 0; i <= e.slots(); i++) svcScope.add(e.header().withSlot(i));
+                rnScope.add(e.revNat());
+                srScope.addAll(e.sourceRanges());
+                desiredIds.add(e.serviceId());
+                planned.put(df.frontend(), df);
+                appliedFrontends.put(df.frontend(), df);
                 countService(df, 1);
             } catch (IdAllocator.IdsExhaustedException e) {
                 if (planFailures++ < PhasedWriter.KEPT_ERRORS) {
-                    errors.add(df.servicePort() + " (" + f + ") not programmed: " + e.getMessage());
+                    errors.add(df.servicePort() + " (" + df.frontend() + ") not programmed: " + e.getMessage());
                 }
             }
         }
@@ -464,8 +460,8 @@ public final class LbReconciler {
         incrementalReady = false;
         if (!exact) return;
         appliedFrontends.putAll(target.frontends);
+        desiredRefs = target.refs; // counted while planning
         for (DesiredFrontend df : target.frontends.values()) {
-            for (DesiredBackend b : df.backends()) desiredRefs.add(backendIds.get(b.address()), b.state());
             countService(df, 1);
         }
         incrementalReady = true;
@@ -511,37 +507,71 @@ public final class LbReconciler {
     /** Every entry the maps should hold for the desired state (ids assigned). */
     private record Target(Map<ServiceKey, ServiceValue> services, Map<BackendKey, BackendValue> backends,
                           Map<RevNatKey, RevNatValue> revNats, Map<SourceRangeKey, SourceRangeValue> sourceRanges,
-                          Map<Frontend, DesiredFrontend> frontends) {
+                          Map<Frontend, DesiredFrontend> frontends, BackendRefs refs) {
     }
 
     private Target plan(LbState desired, java.util.function.Consumer<String> errors) {
-        Map<ServiceKey, ServiceValue> svc = new HashMap<>();
-        Map<BackendKey, BackendValue> be = new HashMap<>();
-        Map<RevNatKey, RevNatValue> rn = new HashMap<>();
+        // sized up front: growing maps of 100,000s of entries costs a copy at every doubling
+        int frontends = desired.frontends().size();
+        int slots = 0;
+        for (DesiredFrontend df : desired.frontends().values()) slots += df.backends().size();
+        Map<ServiceKey, ServiceValue> svc = HashMap.newHashMap(frontends + slots);
+        Map<BackendKey, BackendValue> be = HashMap.newHashMap(slots);
+        Map<RevNatKey, RevNatValue> rn = HashMap.newHashMap(frontends);
         Map<SourceRangeKey, SourceRangeValue> sr = new HashMap<>();
-        Map<Frontend, DesiredFrontend> planned = new HashMap<>();
+        Map<Frontend, DesiredFrontend> planned = HashMap.newHashMap(frontends);
+        BackendRefs refs = new BackendRefs();
         for (DesiredFrontend df : desired.frontends().values()) {
-            Frontend f = df.frontend();
-            IpFamily family = f.address().family();
+            IpFamily family = df.frontend().address().family();
             try {
-                int serviceId = serviceIds.computeIfAbsent(f, k -> serviceIdAllocator.allocate());
-                ServiceKey header = LbEncoding.headerKey(f);
-                int slot = 0;
-                for (DesiredBackend b : df.backends()) {
-                    int backendId = backendIds.computeIfAbsent(b.address(), k -> backendIdAllocator.allocate());
-                    svc.put(header.withSlot(++slot), ServiceValue.slot(serviceId, backendId));
+                encode(df, svc, rn, sr, (b, backendId) -> {
                     be.merge(new BackendKey(family, backendId), LbEncoding.backendValue(b), LbReconciler::preferActive);
-                }
-                svc.put(header, LbEncoding.header(serviceId, slot, df));
-                rn.put(new RevNatKey(family, serviceId), new RevNatValue(f.address(), f.port()));
-                LbEncoding.sourceRanges(serviceId, df).forEach(k -> sr.put(k, SourceRangeValue.ALLOW));
-                planned.put(f, df);
+                    refs.add(backendId, b.state());
+                });
+                planned.put(df.frontend(), df);
             } catch (IdAllocator.IdsExhaustedException e) {
                 // Skip this frontend; every other one is still programmed.
-                errors.accept(df.servicePort() + " (" + f + ") not programmed: " + e.getMessage());
+                errors.accept(df.servicePort() + " (" + df.frontend() + ") not programmed: " + e.getMessage());
             }
         }
-        return new Target(svc, be, rn, sr, planned);
+        return new Target(svc, be, rn, sr, planned, refs);
+    }
+
+    /** What {@link #encode} put for one frontend: its ids and keys, for an incremental apply's scope. */
+    private record Encoded(int serviceId, ServiceKey header, int slots, RevNatKey revNat,
+                           List<SourceRangeKey> sourceRanges) {
+    }
+
+    /**
+     * Puts one frontend's entries (ids allocated as needed): its slots and header into {@code svc}, its
+     * reverse NAT into {@code rn}, its source ranges into {@code sr}; each backend with its id goes to
+     * {@code backendUse} (the backend entry is shared between frontends: the caller decides how it
+     * is written). The one place a desired frontend becomes map entries, for full and incremental applies.
+     *
+     * @throws IdAllocator.IdsExhaustedException when no id is left (then nothing of it was put)
+     */
+    private Encoded encode(DesiredFrontend df, Map<ServiceKey, ServiceValue> svc, Map<RevNatKey, RevNatValue> rn,
+                           Map<SourceRangeKey, SourceRangeValue> sr,
+                           java.util.function.ObjIntConsumer<DesiredBackend> backendUse) {
+        Frontend f = df.frontend();
+        int serviceId = serviceIds.computeIfAbsent(f, k -> serviceIdAllocator.allocate());
+        List<DesiredBackend> backends = df.backends();
+        int[] backendIdsOf = new int[backends.size()];
+        for (int i = 0; i < backendIdsOf.length; i++) {
+            backendIdsOf[i] = backendIds.computeIfAbsent(backends.get(i).address(), k -> backendIdAllocator.allocate());
+        }
+        // Every id is allocated before anything is put, so a frontend is put whole or not at all.
+        ServiceKey header = LbEncoding.headerKey(f);
+        for (int i = 0; i < backendIdsOf.length; i++) {
+            svc.put(header.withSlot(i + 1), ServiceValue.slot(serviceId, backendIdsOf[i]));
+            backendUse.accept(backends.get(i), backendIdsOf[i]);
+        }
+        svc.put(header, LbEncoding.header(serviceId, backendIdsOf.length, df));
+        RevNatKey revNat = new RevNatKey(f.address().family(), serviceId);
+        rn.put(revNat, new RevNatValue(f.address(), f.port()));
+        List<SourceRangeKey> ranges = LbEncoding.sourceRanges(serviceId, df);
+        for (SourceRangeKey k : ranges) sr.put(k, SourceRangeValue.ALLOW);
+        return new Encoded(serviceId, header, backendIdsOf.length, revNat, ranges);
     }
 
     /**
@@ -555,31 +585,24 @@ public final class LbReconciler {
 
     // ---- bookkeeping ----
 
-    /** The service-map entries grouped by frontend (slot-0 key), slots in order. */
-    private Map<ServiceKey, TreeMap<Integer, ServiceValue>> frontendsInMaps() {
-        Map<ServiceKey, TreeMap<Integer, ServiceValue>> groups = new TreeMap<>();
-        services.applied().forEach((k, v) -> groups.computeIfAbsent(k.withSlot(0), x -> new TreeMap<>()).put(k.slot(), v));
-        return groups;
-    }
-
     /**
      * Every service id the maps mention: in headers, in slots, as reverse-NAT and source-range keys
      * (an id is not handed to a new frontend while old entries of it remain).
      */
-    private Set<Integer> referencedServiceIds() {
-        Set<Integer> ids = new HashSet<>();
-        revNats.applied().keySet().forEach(k -> ids.add(k.serviceId()));
-        sourceRanges.applied().keySet().forEach(k -> ids.add(k.serviceId()));
-        services.applied().values().forEach(v -> ids.add(v.serviceId()));
+    private java.util.BitSet referencedServiceIds() {
+        java.util.BitSet ids = new java.util.BitSet();
+        revNats.forEachApplied((k, v) -> ids.set(k.serviceId()));
+        sourceRanges.forEachApplied((k, v) -> ids.set(k.serviceId()));
+        services.forEachApplied((k, v) -> ids.set(v.serviceId()));
         return ids;
     }
 
     /** Every backend id the maps mention: backend entries and ids held by slots. */
-    private Set<Integer> referencedBackendIds() {
-        Set<Integer> ids = new HashSet<>();
-        backends.applied().keySet().forEach(k -> ids.add(k.id()));
-        services.applied().forEach((k, v) -> {
-            if (k.slot() > 0) ids.add(v.backendId());
+    private java.util.BitSet referencedBackendIds() {
+        java.util.BitSet ids = new java.util.BitSet();
+        backends.forEachApplied((k, v) -> ids.set(k.id()));
+        services.forEachApplied((k, v) -> {
+            if (k.slot() > 0) ids.set(v.backendId());
         });
         return ids;
     }
@@ -587,18 +610,17 @@ public final class LbReconciler {
     /**
      * Drops id mappings that neither the desired state nor the maps need any more, then frees
      * every id the maps no longer mention. Runs after failed applies too, so ids allocated for
-     * writes that never landed do not leak.
+     * writes that never landed do not leak. Ids are counted in bit sets: 100,000s of them after a
+     * cold sync, and boxed they would cost more than the rest of the bookkeeping.
      */
     private void releaseUnusedIds(Target target) {
         serviceIds.entrySet().removeIf(e -> !target.frontends.containsKey(e.getKey())
                 && services.get(LbEncoding.headerKey(e.getKey())) == null
                 && !hasAnySlot(e.getKey()));
-        Set<Integer> targetBackendIds = new HashSet<>();
-        target.backends.keySet().forEach(k -> targetBackendIds.add(k.id()));
-        Set<Integer> appliedBackendIds = new HashSet<>();
-        backends.applied().keySet().forEach(k -> appliedBackendIds.add(k.id()));
-        backendIds.entrySet().removeIf(e -> !targetBackendIds.contains(e.getValue())
-                && !appliedBackendIds.contains(e.getValue()));
+        java.util.BitSet keptBackendIds = new java.util.BitSet();
+        target.backends.keySet().forEach(k -> keptBackendIds.set(k.id()));
+        backends.forEachApplied((k, v) -> keptBackendIds.set(k.id()));
+        backendIds.entrySet().removeIf(e -> !keptBackendIds.get(e.getValue()));
         serviceIdAllocator.retainOnly(union(serviceIds.values(), referencedServiceIds()));
         backendIdAllocator.retainOnly(union(backendIds.values(), referencedBackendIds()));
     }
@@ -612,6 +634,20 @@ public final class LbReconciler {
     }
 
     private ApplyResult summarize(LbState desired, Target target, int writes, int failures, List<String> errors) {
+        if (failures == 0) {
+            // Every write the target needed landed (a write is skipped only after a failure): the
+            // mirror holds every target entry, so nothing need be looked up entry by entry.
+            Set<String> serviceNames = new HashSet<>();
+            for (DesiredFrontend df : target.frontends.values()) {
+                serviceNames.add(df.servicePort().namespace() + "/" + df.servicePort().name());
+            }
+            int staleKept = services.applied().size() - target.services.size()
+                    + backends.applied().size() - target.backends.size()
+                    + revNats.applied().size() - target.revNats.size()
+                    + sourceRanges.applied().size() - target.sourceRanges.size();
+            return countedPerMap(desired, new ApplyResult(writes, serviceNames.size(), target.frontends.size(),
+                    target.backends.size(), staleKept, 0, errors, ApplyResult.Unprogrammed.NONE));
+        }
         int frontends = 0;
         Set<String> serviceNames = new HashSet<>();
         for (Map.Entry<Frontend, DesiredFrontend> e : target.frontends.entrySet()) {
@@ -638,6 +674,11 @@ public final class LbReconciler {
         }
         ApplyResult result = new ApplyResult(writes, serviceNames.size(), frontends, backendsProgrammed, staleKept,
                 failures, errors, unprogrammed(desired, target));
+        return countedPerMap(desired, result);
+    }
+
+    /** Records the entries per map ({@link #entriesPerMap()}) after an apply that gave {@code result}. */
+    private ApplyResult countedPerMap(LbState desired, ApplyResult result) {
         Map<String, Integer> perMap = new TreeMap<>();
         count(perMap, LbMaps.SERVICES, services.applied().keySet(), ServiceKey::family);
         count(perMap, LbMaps.BACKENDS, backends.applied().keySet(), BackendKey::family);
@@ -689,9 +730,9 @@ public final class LbReconciler {
         out.put(table.v6().mapName(), keys.size() - v4);
     }
 
-    private static Set<Integer> union(Collection<Integer> a, Collection<Integer> b) {
-        Set<Integer> all = new HashSet<>(a);
-        all.addAll(b);
-        return all;
+    /** {@code ids} and the set bits of {@code more} (which it changes and returns). */
+    private static java.util.BitSet union(Collection<Integer> ids, java.util.BitSet more) {
+        for (int id : ids) if (id >= 0) more.set(id);
+        return more;
     }
 }

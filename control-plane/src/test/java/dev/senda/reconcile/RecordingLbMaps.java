@@ -9,6 +9,7 @@ import dev.senda.maps.lb.ServiceKey;
 import dev.senda.maps.lb.ServiceValue;
 import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.maps.table.MapWriteException;
+import dev.senda.maps.table.MapFullException;
 import dev.senda.maps.table.TypedMap;
 
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ final class RecordingLbMaps {
     private final List<String> violations = new ArrayList<>();
     private int attempts;
     private int failAt = -1;
+    /** What every table says its {@link TypedMap#maxEntries()} is, and enforces (-1: says nothing). */
+    private int maxEntries = -1;
 
     RecordingLbMaps(TestLbMaps store) {
         this.store = store;
@@ -66,6 +69,14 @@ final class RecordingLbMaps {
         failAt = attempts + n;
     }
 
+    /**
+     * Makes every table report {@code max} as its {@link TypedMap#maxEntries()} and refuse a new key
+     * once it holds that many, as a kernel map does ({@link MapFullException}); -1: neither.
+     */
+    void maxEntries(int max) {
+        maxEntries = max;
+    }
+
     /** Cancels a pending {@link #failNthWrite}. */
     void disarm() {
         failAt = -1;
@@ -98,7 +109,17 @@ final class RecordingLbMaps {
 
             @Override
             public void put(K key, V value) {
-                write(putOp.apply(key, value), () -> inner.put(key, value));
+                write(putOp.apply(key, value), () -> {
+                    if (maxEntries >= 0 && !inner.entries().containsKey(key) && inner.entries().size() >= maxEntries) {
+                        throw new MapFullException(inner.name(), maxEntries, "map full", null);
+                    }
+                    inner.put(key, value);
+                });
+            }
+
+            @Override
+            public int maxEntries() {
+                return maxEntries;
             }
 
             @Override

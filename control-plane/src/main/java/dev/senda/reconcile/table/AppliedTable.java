@@ -48,7 +48,13 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
      */
     public void reload() {
         applied.clear();
-        applied.putAll(map.entries());
+        try {
+            map.forEachEntry(applied::put); // no intermediate map of 100,000s of entries
+        } catch (RuntimeException e) {
+            applied.clear(); // as before the read: nothing half-read is taken for the map's contents
+            version++;
+            throw e;
+        }
         version++;
     }
 
@@ -64,6 +70,29 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
 
     public V get(K key) {
         return applied.get(key);
+    }
+
+    /** Whether the mirror holds {@code key}; untyped, for the writer's generic bookkeeping. */
+    boolean holds(Object key) {
+        return applied.containsKey(key);
+    }
+
+    /** Every mirrored entry, in no particular order (no sorted copy, no entry wrappers). */
+    public void forEachApplied(java.util.function.BiConsumer<? super K, ? super V> action) {
+        applied.forEach(action);
+    }
+
+    /** The map {@code key}'s entry lives in ({@link TypedMap#partOf}). */
+    @SuppressWarnings("unchecked")
+    TypedMap<?, ?> partOf(Object key) {
+        return map.partOf((K) key);
+    }
+
+    /** Mirrored entries per map the table writes to ({@link TypedMap#partOf}); walks the mirror. */
+    Map<TypedMap<?, ?>, Integer> entriesPerPart() {
+        Map<TypedMap<?, ?>, Integer> out = new java.util.IdentityHashMap<>();
+        for (K key : applied.keySet()) out.merge(map.partOf(key), 1, Integer::sum);
+        return out;
     }
 
     public String name() {

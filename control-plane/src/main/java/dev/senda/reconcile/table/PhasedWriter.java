@@ -2,6 +2,7 @@ package dev.senda.reconcile.table;
 
 import dev.senda.maps.table.BatchWriteException;
 import dev.senda.maps.table.MapWriteException;
+import dev.senda.maps.table.TypedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Makes tables hold their desired entries by running {@link Phase}s in order, writing only entries
@@ -121,13 +121,21 @@ public final class PhasedWriter {
                     run.all(writes);
                 }
                 case Step.Interleaved interleaved -> {
-                    // Bucket every write by group, groups in order of first appearance, each group's
-                    // writes in phase order: then one group is complete before the next one starts.
-                    Map<Object, List<Write>> byGroup = new LinkedHashMap<>();
+                    List<List<Write>> perPhase = new ArrayList<>();
                     for (Phase<?, ?> phase : interleaved.phases()) {
                         if (phase.kind() == Phase.Kind.PRUNE && !pruneAllowed) continue;
                         List<Write> writes = new ArrayList<>();
                         collect(phase, desired, writes);
+                        perPhase.add(writes);
+                    }
+                    if (phaseWideIsSafe(perPhase)) {
+                        run.phaseWide(perPhase);
+                        continue;
+                    }
+                    // Bucket every write by group, groups in order of first appearance, each group's
+                    // writes in phase order: then one group is complete before the next one starts.
+                    Map<Object, List<Write>> byGroup = new LinkedHashMap<>();
+                    for (List<Write> writes : perPhase) {
                         for (Write w : writes) byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
                     }
                     // A group missing something it requires writes nothing at all (no slot left
@@ -163,21 +171,29 @@ public final class PhasedWriter {
             collectScoped(phase, wanted, scope, out);
             return;
         }
+        // Select first, sort what was selected: the same writes in the same (key) order as sorting the
+        // whole table first, without a sorted copy of 100,000s of entries per phase (a steady-state
+        // resync selects next to nothing).
+        int start = out.size();
         if (phase.kind() == Phase.Kind.PUT) {
-            for (Map.Entry<K, V> e : new TreeMap<>(wanted).entrySet()) {
+            for (Map.Entry<K, V> e : wanted.entrySet()) {
                 K key = e.getKey();
                 V value = e.getValue();
                 if (!phase.selects().test(key, wanted) || value.equals(table.get(key))) continue;
                 out.add(new Write(phase, phase.group().apply(key, value), phase.requires().apply(key, value), key, value));
             }
         } else {
-            for (Map.Entry<K, V> e : new TreeMap<>(table.applied()).entrySet()) {
-                K key = e.getKey();
-                if (wanted.containsKey(key) || !phase.selects().test(key, wanted)) continue;
-                out.add(new Write(phase, phase.group().apply(key, e.getValue()),
-                        phase.requires().apply(key, e.getValue()), key, e.getValue()));
-            }
+            table.forEachApplied((key, value) -> {
+                if (wanted.containsKey(key) || !phase.selects().test(key, wanted)) return;
+                out.add(new Write(phase, phase.group().apply(key, value), phase.requires().apply(key, value), key, value));
+            });
         }
+        out.subList(start, out.size()).sort(PhasedWriter::byKey);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int byKey(Write a, Write b) {
+        return ((Comparable<Object>) a.key()).compareTo(b.key());
     }
 
     /** As {@link #collect}, looking only at the keys of {@code scope} (in key order, as a full pass). */
@@ -195,6 +211,56 @@ public final class PhasedWriter {
                 out.add(new Write(phase, phase.group().apply(key, applied), phase.requires().apply(key, applied), key, applied));
             }
         }
+    }
+
+    /**
+     * Whether an interleaved step may run phase by phase across its groups (every group's writes of
+     * one phase as one run of batches, then the next phase's) instead of group by group, with the same
+     * outcome. Group by group costs a few syscalls per group, as consecutive writes to one table are
+     * what batches; phase by phase costs a few per phase. The order within each group stays the phase
+     * order (a frontend's slots and reverse NAT before its header), so a reader never sees a header
+     * before what it counts on; only the moment a map would fill up part-way differs: then group by
+     * group leaves whole groups, phase by phase would leave every later group half-written. Hence
+     * phase by phase only where it cannot matter:
+     * <ul>
+     *   <li>every table of the step is {@link WriteMode#BATCHED} ({@link WriteMode#SINGLE} stays the
+     *   reference order, write for write);</li>
+     *   <li>no write is {@link Phase#FATAL} and none requires a group written in this step (so what a
+     *   group requires is settled before the step starts, and is checked then);</li>
+     *   <li>every new key fits: per map (each family's, for a table over two), the keys the step puts
+     *   that the map does not hold are at most its {@code max_entries} minus the entries it holds.
+     *   A map that cannot say its size counts as not fitting.</li>
+     * </ul>
+     */
+    private static boolean phaseWideIsSafe(List<List<Write>> perPhase) {
+        java.util.Set<Object> groups = new java.util.HashSet<>();
+        for (List<Write> writes : perPhase) {
+            for (Write w : writes) groups.add(w.group());
+        }
+        if (groups.size() < 2) return false; // nothing to gain
+        // per table, per map of the table: how many keys the step adds to it
+        Map<AppliedTable<?, ?>, Map<TypedMap<?, ?>, long[]>> added = new java.util.IdentityHashMap<>();
+        for (List<Write> writes : perPhase) {
+            for (Write w : writes) {
+                AppliedTable<?, ?> table = w.phase().table();
+                Map<TypedMap<?, ?>, long[]> parts = added.get(table);
+                if (parts == null) {
+                    if (table.writeMode() != WriteMode.BATCHED) return false;
+                    added.put(table, parts = new java.util.IdentityHashMap<>());
+                }
+                if (w.group() == Phase.FATAL || (w.requires() != null && groups.contains(w.requires()))) return false;
+                if (w.put() && !table.holds(w.key())) parts.computeIfAbsent(table.partOf(w.key()), m -> new long[1])[0]++;
+            }
+        }
+        for (Map.Entry<AppliedTable<?, ?>, Map<TypedMap<?, ?>, long[]>> t : added.entrySet()) {
+            if (t.getValue().isEmpty()) continue;
+            Map<TypedMap<?, ?>, Integer> present = t.getKey().entriesPerPart();
+            for (Map.Entry<TypedMap<?, ?>, long[]> part : t.getValue().entrySet()) {
+                int max = part.getKey().maxEntries();
+                if (max < 0 || part.getValue()[0] > (long) max - present.getOrDefault(part.getKey(), 0)) return false;
+            }
+        }
+        return true;
     }
 
     /** Most writes in one batch: bounds the buffers a batch needs (a kernel map splits it further). */
@@ -229,6 +295,22 @@ public final class PhasedWriter {
         /** Performs {@code writes} in order, skipping those of failed groups; false when the apply must stop. */
         boolean all(List<Write> writes) {
             return perform(writes, null);
+        }
+
+        /**
+         * Performs an interleaved step phase by phase ({@link #phaseWideIsSafe}): first the check each
+         * group gets at its start group by group (one missing what it requires writes nothing: asking
+         * {@link #skips} of each of its writes marks it failed), then each phase's writes in order, a
+         * write of a group that failed meanwhile skipped as ever.
+         */
+        boolean phaseWide(List<List<Write>> perPhase) {
+            for (List<Write> writes : perPhase) {
+                for (Write w : writes) skips(w.group(), w.requires());
+            }
+            for (List<Write> writes : perPhase) {
+                if (!perform(writes, null)) return false;
+            }
+            return true;
         }
 
         /**

@@ -44,18 +44,18 @@ public abstract class StructCodec<T> implements Codec<T> {
     @Override
     public final byte[] encode(T value) {
         Objects.requireNonNull(value, "value");
-        StructBuffer buffer = new StructBuffer(fields);
-        write(value, buffer);
-        return buffer.bytes();
+        byte[] bytes = new byte[fields.size()];
+        write(value, new StructBuffer(fields, bytes, 0));
+        return bytes;
     }
 
     /** As {@link #encode}, straight into {@code dst}: no intermediate array per element of a batch. */
     @Override
     public final void encodeInto(T value, byte[] dst, int offset) {
         Objects.requireNonNull(value, "value");
-        StructBuffer buffer = new StructBuffer(fields);
+        StructBuffer buffer = new StructBuffer(fields, dst, offset);
+        buffer.clear();
         write(value, buffer);
-        buffer.copyTo(dst, offset);
     }
 
     /**
@@ -69,7 +69,12 @@ public abstract class StructCodec<T> implements Codec<T> {
         if (bytes.length != size()) {
             throw new IllegalArgumentException("struct " + cName + " is " + size() + " bytes, got " + bytes.length);
         }
-        return read(new StructBuffer(fields, bytes));
+        return read(new StructBuffer(fields, bytes, 0));
+    }
+
+    /** The record stored at {@code offset} of {@code bytes} (a struct inside a larger one), read in place. */
+    final T decodeAt(byte[] bytes, int offset) {
+        return read(new StructBuffer(fields, bytes, offset));
     }
 
     protected abstract void write(T value, StructBuffer out);

@@ -27,4 +27,16 @@ public record BackendKey(IpFamily family, int id) implements Comparable<BackendK
     public String toString() {
         return "backend " + Integer.toUnsignedString(id) + " (" + family + ")";
     }
+
+    // equals and hashCode written out: these are hash keys by the 100,000 in a sync, and the
+    // generated ones (method handles) cost several times as much there.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BackendKey x && id == x.id && family == x.family;
+    }
+
+    @Override
+    public int hashCode() {
+        return id * 31 + family.ordinal();
+    }
 }

@@ -27,4 +27,16 @@ public record RevNatKey(IpFamily family, int serviceId) implements Comparable<Re
     public String toString() {
         return "revnat " + Integer.toUnsignedString(serviceId) + " (" + family + ")";
     }
+
+    // equals and hashCode written out: these are hash keys by the 100,000 in a sync, and the
+    // generated ones (method handles) cost several times as much there.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RevNatKey x && serviceId == x.serviceId && family == x.family;
+    }
+
+    @Override
+    public int hashCode() {
+        return serviceId * 31 + family.ordinal();
+    }
 }

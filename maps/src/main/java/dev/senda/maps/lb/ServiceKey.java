@@ -50,4 +50,16 @@ public record ServiceKey(IpAddress address, int port, Protocol proto, Scope scop
     public String toString() {
         return address.withPort(port) + "/" + proto + " " + scope.name().toLowerCase() + " slot " + slot;
     }
+
+    // equals and hashCode written out: these are hash keys by the 100,000 in a sync, and the
+    // generated ones (method handles) cost several times as much there.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ServiceKey x && slot == x.slot && port == x.port && proto == x.proto && scope == x.scope && address.equals(x.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return (((address.hashCode() * 31 + port) * 31 + proto.ordinal()) * 31 + scope.ordinal()) * 31 + slot;
+    }
 }

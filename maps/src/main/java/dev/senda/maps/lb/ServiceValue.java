@@ -70,4 +70,16 @@ public record ServiceValue(int backendId, int serviceId, int count, int flags) {
     public static ServiceValue slot(int serviceId, int backendId) {
         return new ServiceValue(backendId, serviceId, 0, 0);
     }
+
+    // equals and hashCode written out: these are hash keys by the 100,000 in a sync, and the
+    // generated ones (method handles) cost several times as much there.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ServiceValue x && backendId == x.backendId && serviceId == x.serviceId && count == x.count && flags == x.flags;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((backendId * 31 + serviceId) * 31 + count) * 31 + flags;
+    }
 }

@@ -35,6 +35,12 @@ public final class FamilySplitMap<K, V> implements TypedMap<K, V> {
         return family == IpFamily.IPV4 ? v4 : v6;
     }
 
+    /** The part of the family of {@code key} (and of whatever that map is over). */
+    @Override
+    public TypedMap<K, V> partOf(K key) {
+        return of(key).partOf(key);
+    }
+
     @Override
     public String name() {
         return name;
@@ -90,6 +96,12 @@ public final class FamilySplitMap<K, V> implements TypedMap<K, V> {
         int end = start + 1;
         while (end < keys.size() && familyOf.apply(keys.get(end)) == family) end++;
         return end;
+    }
+
+    @Override
+    public void forEachEntry(java.util.function.BiConsumer<? super K, ? super V> action) {
+        v4.forEachEntry(action);
+        v6.forEachEntry(action);
     }
 
     @Override

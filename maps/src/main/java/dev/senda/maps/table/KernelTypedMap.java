@@ -134,6 +134,17 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
         }
     }
 
+    /** {@link #capacity()}: fixed for a map's lifetime, so asked of the kernel once. */
+    @Override
+    public int maxEntries() {
+        int max = maxEntries;
+        if (max == 0) maxEntries = max = capacity();
+        return max;
+    }
+
+    /** {@link #maxEntries()} once known (a map has at least one entry); 0 until asked. */
+    private volatile int maxEntries;
+
     /** The map's {@code max_entries}, or -1 when the kernel cannot say. */
     public int capacity() {
         try {
@@ -156,12 +167,21 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
     @Override
     public Map<K, V> entries() {
         Map<K, V> out = new HashMap<>();
+        forEachEntry(out::put);
+        return out;
+    }
+
+    @Override
+    public void forEachEntry(java.util.function.BiConsumer<? super K, ? super V> action) {
         List<String> bad = new ArrayList<>();
         int[] badCount = {0};
         // BPF_MAP_LOOKUP_BATCH where the map type has it: a restore of 100,000s of entries in a few syscalls.
         map.forEachEntry((rawKey, rawValue) -> {
+            K key;
+            V value;
             try {
-                out.put(spec.key().decode(rawKey), spec.value().decode(rawValue));
+                key = spec.key().decode(rawKey);
+                value = spec.value().decode(rawValue);
             } catch (IllegalArgumentException e) {
                 // Senda never writes such an entry (a hand edit with bpftool, a newer agent's enum value):
                 // leave it out of the view rather than fail. The reconciler rewrites what it needs around it.
@@ -169,12 +189,13 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
                     bad.add("key " + BpfMap.hex(rawKey) + " value " + BpfMap.hex(rawValue) + ": " + e.getMessage());
                 }
                 badCount[0]++;
+                return;
             }
+            action.accept(key, value);
         });
         if (badCount[0] > 0) {
             LOG.warn("ignoring {} undecodable entries in {}; first: {}", badCount[0], name(), bad);
         }
-        return out;
     }
 
     @Override

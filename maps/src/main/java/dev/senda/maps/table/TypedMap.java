@@ -68,6 +68,31 @@ public interface TypedMap<K, V> extends AutoCloseable {
     }
 
     /** A snapshot of every decodable entry. */
+    /**
+     * The map {@code key}'s entry lives in: this one, or, for a table over several maps
+     * ({@link FamilySplitMap}), the part that holds it. What {@link #maxEntries()} is asked of.
+     */
+    default TypedMap<K, V> partOf(K key) {
+        return this;
+    }
+
+    /**
+     * Calls {@code action} with every entry, as {@link #entries()} would hold them, without building
+     * that map where the implementation can (a kernel map decodes straight into the action).
+     */
+    default void forEachEntry(java.util.function.BiConsumer<? super K, ? super V> action) {
+        entries().forEach(action);
+    }
+
+    /**
+     * How many entries this map holds at most (a kernel map's {@code max_entries}), or -1 when it
+     * cannot say (a map that only fails when full). Writers use it to know ahead that a set of new
+     * keys fits.
+     */
+    default int maxEntries() {
+        return -1;
+    }
+
     Map<K, V> entries();
 
     /** Releases what the map owns (file descriptors of maps it opened); idempotent. */
