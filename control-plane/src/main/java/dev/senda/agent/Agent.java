@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  * anything is loaded (a source that cannot be made leaves no pins) but starts last, so its first events
  * find the sync runner ready. With the Kubernetes source, the snapshot of the inputs
  * ({@link InputSnapshots}) is programmed right after the restore when the maps were empty (a reboot),
- * so forwarding does not wait for the API server. While the datapath loads, {@link ParserWarmUp} loads the
- * source's parser on another thread; {@link StartPhases} times each step for one log line. {@link #close()} stops the control plane only: maps and
+ * so forwarding does not wait for the API server. While the datapath loads, the source reads ahead
+ * ({@link Source#prepare}) or, if it has nothing to read ahead, {@link ParserWarmUp} loads its parser on another thread; {@link StartPhases} times each step for one log line. {@link #close()} stops the control plane only: maps and
  * attachments are pinned, and forwarding continues without the agent.
  */
 public final class Agent implements AutoCloseable {
@@ -92,8 +92,9 @@ public final class Agent implements AutoCloseable {
     }
 
     private void start(Source source) throws IOException {
-        // The source's parser loads on the second core while this thread waits for the kernel (probes, verifier).
-        ParserWarmUp.start();
+        // The source reads ahead (a directory source parses its files), or at least its parser loads, on the
+        // other core(s) while this thread waits for the kernel (probes, verifier).
+        if (!source.prepare()) ParserWarmUp.start();
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());

@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
@@ -147,6 +148,9 @@ public final class YamlObjects {
      */
     public static Parsed parse(String text) throws ParseException {
         try {
+            Optional<Parsed> fast = readSubset(new java.io.ByteArrayInputStream(
+                    text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), Kinds.ALL);
+            if (fast.isPresent()) return fast.get();
             String start = text.stripLeading();
             boolean json = start.startsWith("{") || start.startsWith("[");
             return read(json ? JSON.createParser(new StringReader(text))
@@ -171,6 +175,26 @@ public final class YamlObjects {
         BufferedInputStream buffered = new BufferedInputStream(in, JSON_SNIFF_BYTES);
         return read(looksLikeJson(buffered) ? JSON.createParser(buffered) : factory(maxChars).createParser(buffered),
                 kinds);
+    }
+
+    /**
+     * As {@link #read(InputStream, long, List)} for a text in the subset of YAML that {@link YamlSubset}
+     * reads (most manifests), about ten times faster; empty when the text is not in it, or when an
+     * object in it does not bind: the caller then reads the text again with {@code read}, which names
+     * what is wrong. Reads {@code in} to its end unless it declines earlier.
+     *
+     * @throws IOException when {@code in} fails
+     */
+    public static Optional<Parsed> readSubset(InputStream in, List<Kind<?, ?>> kinds) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, JSON_SNIFF_BYTES);
+        if (looksLikeJson(buffered)) return Optional.empty();
+        Collector out = new Collector(kinds);
+        try {
+            YamlSubset.read(buffered, out);
+        } catch (YamlSubset.Unsupported | ParseException e) {
+            return Optional.empty();
+        }
+        return Optional.of(out.parsed());
     }
 
     /**
@@ -283,7 +307,7 @@ public final class YamlObjects {
     }
 
     /** Gathers the objects of one text and the notes about what was skipped. */
-    private static final class Collector {
+    private static final class Collector implements YamlSubset.Handler {
         private final Map<String, Kind<?, ?>> byName = new HashMap<>();
         private final Map<Class<?>, List<?>> byType = new LinkedHashMap<>();
         private final List<String> ignored = new ArrayList<>();
@@ -297,7 +321,13 @@ public final class YamlObjects {
             return new Parsed(byType, ignored, ignoredCount);
         }
 
-        void ignore(String what) {
+        @Override
+        public void object(ObjectNode node, int depth) throws ParseException {
+            object(node, depth, null); // a location only matters for a message, which the full parser writes
+        }
+
+        @Override
+        public void ignore(String what) {
             if (ignoredCount++ < IGNORED_EXAMPLES) ignored.add(what);
         }
 
