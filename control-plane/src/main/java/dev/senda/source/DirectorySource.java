@@ -154,7 +154,7 @@ public final class DirectorySource implements Source {
                 long t0 = System.nanoTime();
                 TreeSet<Path> present = listFiles();
                 ahead.complete(readAll(present, file -> reader.read(file, null)));
-                LOG.debug("{}: {} files read ahead in {} ms", directory, present.size(), (System.nanoTime() - t0) / 1_000_000);
+                LOG.info("{}: {} files read ahead in {} ms", directory, present.size(), (System.nanoTime() - t0) / 1_000_000);
             } catch (IOException | RuntimeException | Error e) {
                 ahead.completeExceptionally(e);
             }
