@@ -68,7 +68,11 @@ public final class YamlObjects {
     static final int IGNORED_EXAMPLES = 5;
     private static final int MAX_LIST_DEPTH = 4;
 
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /** The API client's mapper, configured by it (its modules, its handling of unknown fields). */
+    private static final ObjectMapper API_MAPPER = new ObjectMapper();
+    static {
+        new KubernetesSerialization(API_MAPPER, true); // configures API_MAPPER as the client's own
+    }
     /** How far the JSON check looks past leading blanks. */
     private static final int JSON_SNIFF_BYTES = 8192;
     /** For JSON text; like the YAML parsers, it leaves the stream to its owner. */
@@ -360,10 +364,13 @@ public final class YamlObjects {
                 throws ParseException {
             F api;
             try {
-                api = SERIALIZATION.convertValue(node, kind.apiType());
-            } catch (IllegalArgumentException e) {
+                // Bound straight from the tree (convertValue would write the tree out and read it back).
+                api = API_MAPPER.treeToValue(node, kind.apiType());
+            } catch (JsonMappingException e) {
                 // Wrong field types ("port: eighty"): name the field and keep Jackson's word on the value.
                 throw new ParseException(where(at) + kind.kind() + " " + name(node) + ": " + mappingError(e), e);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                throw new ParseException(where(at) + kind.kind() + " " + name(node) + ": " + oneLine(e.getMessage()), e);
             }
             ObjectMeta meta = api.getMetadata();
             if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
@@ -390,8 +397,7 @@ public final class YamlObjects {
     }
 
     /** "spec.ports[0].port: Cannot deserialize value of type ..." without Jackson's class-name trail. */
-    private static String mappingError(IllegalArgumentException e) {
-        if (!(e.getCause() instanceof JsonMappingException m)) return oneLine(e.getMessage());
+    private static String mappingError(JsonMappingException m) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference r : m.getPath()) {
             if (r.getFieldName() != null) path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
