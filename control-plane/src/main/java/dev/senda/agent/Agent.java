@@ -28,6 +28,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -95,6 +97,10 @@ public final class Agent implements AutoCloseable {
         // The source reads ahead (a directory source parses its files), or at least its parser loads, on the
         // other core(s) while this thread waits for the kernel (probes, verifier).
         if (!source.prepare()) ParserWarmUp.start();
+        // Metrics' registry and JVM collectors cost a few hundred ms of class loading and need nothing from
+        // the kernel: made on another thread meanwhile (the server still starts where it did).
+        FutureTask<Metrics> metricsAhead = new FutureTask<>(Metrics::new);
+        Thread.ofPlatform().daemon().name("senda-metrics-init").start(metricsAhead);
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
@@ -130,7 +136,7 @@ public final class Agent implements AutoCloseable {
         phases.mark("restore");
         log.info("restored from pinned maps: {}", restored);
 
-        Metrics metrics = new Metrics();
+        Metrics metrics = made(metricsAhead);
         started.push(metrics);
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
@@ -186,6 +192,20 @@ public final class Agent implements AutoCloseable {
         log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
                 config.metricsBind());
         log.info("start phases: {}", phases.summary());
+    }
+
+    /** What {@code task} made, its failure rethrown as it was. */
+    private static <T> T made(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** One line at the first complete apply: how long after the process started every input was programmed. */
