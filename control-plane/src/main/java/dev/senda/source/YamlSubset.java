@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * non-ASCII (a byte-order mark too), anchors, aliases, tags, block scalars ({@code |}, {@code >}),
  * multi-line scalars and flow collections, merge keys, directives, duplicate keys, and plain scalars
  * whose type another YAML schema could read differently (a float, octal, hexadecimal or sexagesimal
- * number, a date alone, {@code yes}/{@code on}/{@code True} and the like).
+ * number, a date alone, {@code yes}/{@code on}/{@code True} and the like), lines longer than
+ * {@value #MAX_LINE} characters.
  *
  * <p>Top-level documents go to a {@link Handler} as {@link YamlObjects} hands them on: the items of
  * a root mapping's {@code items} sequence (and of a root sequence) one by one as they are read, so a
@@ -56,6 +57,13 @@ final class YamlSubset {
 
     /** Bounds recursion (and so the stack) far above any manifest's nesting. */
     private static final int MAX_DEPTH = 64;
+    /**
+     * Longer lines are left to the full parser: they bound this reader's line buffer, and keep every
+     * string and key far below the full parser's own limits (Jackson's on names and string lengths).
+     */
+    static final int MAX_LINE = 1 << 16;
+    /** Longer keys (a label key is at most 317 characters) are left to the full parser. */
+    private static final int MAX_KEY = 1024;
     private static final Pattern INT = Pattern.compile("-?(0|[1-9][0-9]{0,8})");
     /** Text however a YAML schema reads it: IPv4 addresses and CIDRs, RFC 3339 times, UUIDs (as kubectl writes them). */
     private static final Pattern DIGITS_TEXT = Pattern.compile(
@@ -259,7 +267,9 @@ final class YamlSubset {
             } else {
                 int[] q = {p};
                 JsonNode k = flowItem(q, true);
-                if (!(k instanceof TextNode t) || !isPlainKey(t.textValue())) throw new Unsupported("an odd flow key");
+                if (!(k instanceof TextNode t) || !isPlainKey(t.textValue()) || t.textValue().length() > MAX_KEY) {
+                    throw new Unsupported("an odd flow key");
+                }
                 p = q[0];
                 if (p + 1 >= length || line[p] != ':' || line[p + 1] != ' ') throw new Unsupported("a flow key without ': '");
                 q[0] = skipSpaces(p + 1);
@@ -395,7 +405,7 @@ final class YamlSubset {
         if (key.length() <= 5 && SCHEMA_WORDS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
             throw new Unsupported("a boolean-like key");
         }
-        if (key.isEmpty() || key.equals("<<")) throw new Unsupported("an odd key");
+        if (key.isEmpty() || key.equals("<<") || key.length() > MAX_KEY) throw new Unsupported("an odd key");
         return key;
     }
 
@@ -501,6 +511,7 @@ final class YamlSubset {
                 }
                 if (n > 0 && chars[n - 1] == '\r') throw new Unsupported("a carriage return");
                 if ((b < 0x20 && b != '\r') || b > 0x7e) throw new Unsupported("a tab, control or non-ASCII character");
+                if (n == MAX_LINE) throw new Unsupported("a line longer than " + MAX_LINE);
                 if (n == chars.length) chars = Arrays.copyOf(chars, n * 2);
                 chars[n++] = (char) b;
             }

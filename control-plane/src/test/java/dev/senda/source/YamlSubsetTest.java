@@ -190,6 +190,14 @@ class YamlSubsetTest {
     }
 
     @Test
+    void declinesLinesAboveItsBoundWhichTheFullParserStillReads() throws Exception {
+        String text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: long\n  annotations:\n    note: "
+                + "x".repeat(YamlSubset.MAX_LINE) + "\n";
+        assertThrows(YamlSubset.Unsupported.class, () -> subset(text));
+        assertEquals("long", YamlObjects.parse(text).services().getFirst().ref().name());
+    }
+
+    @Test
     void declinedTextsAreStillReadByTheFullParser() throws Exception {
         String text = """
                 apiVersion: v1
