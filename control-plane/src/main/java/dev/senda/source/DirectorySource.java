@@ -96,8 +96,9 @@ public final class DirectorySource implements Source {
     private Runnable onChange;
     private WatchService watcher;
     private Thread thread;
-    /** Started by {@link #prepare}; null when it was not called. */
+    /** Started by {@link #prepare}; null when it was not called, and once taken or closed. */
     private CompletableFuture<Map<Path, YamlFileReader.Outcome>> prepared;
+    private boolean prepareCalled;
     /** During the first rescan only: what {@link #prepare} read. Guarded by the monitor. */
     private Map<Path, YamlFileReader.Outcome> readAhead = Map.of();
 
@@ -146,7 +147,8 @@ public final class DirectorySource implements Source {
      */
     @Override
     public synchronized boolean prepare() {
-        if (prepared != null || store != null || closed) return false;
+        if (prepareCalled || store != null || closed) return false;
+        prepareCalled = true;
         CompletableFuture<Map<Path, YamlFileReader.Outcome>> ahead = new CompletableFuture<>();
         prepared = ahead;
         Thread.ofPlatform().name("senda-dir-source-prepare").daemon().start(() -> {
@@ -208,9 +210,11 @@ public final class DirectorySource implements Source {
 
     /** What {@link #prepare} read, once it is done; empty when it was not called or failed (then all is read now). */
     private Map<Path, YamlFileReader.Outcome> takePrepared() {
-        if (prepared == null) return Map.of();
+        CompletableFuture<Map<Path, YamlFileReader.Outcome>> ahead = prepared;
+        if (ahead == null) return Map.of();
+        prepared = null; // taken once: the outcomes must not outlive the first rescan
         try {
-            return prepared.join();
+            return ahead.join();
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
             LOG.warn("{}: reading ahead failed ({}); reading the files now", directory, e.getCause());
             return Map.of();
@@ -472,6 +476,7 @@ public final class DirectorySource implements Source {
         synchronized (this) {
             if (closed) return;
             closed = true;
+            prepared = null; // what was read ahead (if still reading, dropped when done)
             t = thread;
             try {
                 if (watcher != null) watcher.close();
@@ -489,7 +494,7 @@ public final class DirectorySource implements Source {
         }
     }
 
-    /** For tests: what {@link #prepare} is reading, null when it was not called. */
+    /** For tests: what {@link #prepare} is reading; null when it was not called, once {@link #start} took it, or after close. */
     synchronized CompletableFuture<?> readAhead() {
         return prepared;
     }
