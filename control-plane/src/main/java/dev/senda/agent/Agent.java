@@ -28,6 +28,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -40,8 +42,8 @@ import java.util.function.Consumer;
  * anything is loaded (a source that cannot be made leaves no pins) but starts last, so its first events
  * find the sync runner ready. With the Kubernetes source, the snapshot of the inputs
  * ({@link InputSnapshots}) is programmed right after the restore when the maps were empty (a reboot),
- * so forwarding does not wait for the API server. While the datapath loads, {@link ParserWarmUp} loads the
- * source's parser on another thread; {@link StartPhases} times each step for one log line. {@link #close()} stops the control plane only: maps and
+ * so forwarding does not wait for the API server. While the datapath loads, the source reads ahead
+ * ({@link Source#prepare}) or, if it has nothing to read ahead, {@link ParserWarmUp} loads its parser on another thread; {@link StartPhases} times each step for one log line. {@link #close()} stops the control plane only: maps and
  * attachments are pinned, and forwarding continues without the agent.
  */
 public final class Agent implements AutoCloseable {
@@ -92,8 +94,13 @@ public final class Agent implements AutoCloseable {
     }
 
     private void start(Source source) throws IOException {
-        // The source's parser loads on the second core while this thread waits for the kernel (probes, verifier).
-        ParserWarmUp.start();
+        // The source reads ahead (a directory source parses its files), or at least its parser loads, on the
+        // other core(s) while this thread waits for the kernel (probes, verifier).
+        if (!source.prepare()) ParserWarmUp.start();
+        // Metrics' registry and JVM collectors cost a few hundred ms of class loading and need nothing from
+        // the kernel: made on another thread meanwhile (the server still starts where it did).
+        FutureTask<Metrics> metricsAhead = new FutureTask<>(Metrics::new);
+        Thread.ofPlatform().daemon().name("senda-metrics-init").start(metricsAhead);
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
@@ -129,7 +136,7 @@ public final class Agent implements AutoCloseable {
         phases.mark("restore");
         log.info("restored from pinned maps: {}", restored);
 
-        Metrics metrics = new Metrics();
+        Metrics metrics = made(metricsAhead);
         started.push(metrics);
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
@@ -185,6 +192,20 @@ public final class Agent implements AutoCloseable {
         log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
                 config.metricsBind());
         log.info("start phases: {}", phases.summary());
+    }
+
+    /** What {@code task} made, its failure rethrown as it was. */
+    private static <T> T made(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** One line at the first complete apply: how long after the process started every input was programmed. */

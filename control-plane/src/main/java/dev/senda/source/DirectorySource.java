@@ -22,8 +22,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Objects of the registered {@link Kinds} from the {@code *.yaml} / {@code *.yml} files of one
@@ -42,7 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Changes are seen through a {@link WatchService} on the directory (which also catches the
  * symlink swap of a mounted ConfigMap), with a full rescan every {@code rescanInterval} as a safety net
  * for events the platform drops. A rescan compares a digest of each file's bytes with the one it read
- * last time, so an idle directory costs a read and a hash per file and no parsing.
+ * last time, so an idle directory costs a read and a hash per file and no parsing. Files are read in
+ * parallel (one at a time per core); {@link #prepare} reads them all ahead of {@link #start}, whose
+ * first rescan takes each result whose file still has the digest it was read with.
  *
  * <p>This source owns the whole content of its {@link ObjectStore} (it replaces it on every change).
  * {@link #hasSynced()} is true once {@link #start} returned when every file was read in that first
@@ -90,6 +96,11 @@ public final class DirectorySource implements Source {
     private Runnable onChange;
     private WatchService watcher;
     private Thread thread;
+    /** Started by {@link #prepare}; null when it was not called, and once taken or closed. */
+    private CompletableFuture<Map<Path, YamlFileReader.Outcome>> prepared;
+    private boolean prepareCalled;
+    /** During the first rescan only: what {@link #prepare} read. Guarded by the monitor. */
+    private Map<Path, YamlFileReader.Outcome> readAhead = Map.of();
 
     /**
      * What Senda last read from one file.
@@ -130,8 +141,32 @@ public final class DirectorySource implements Source {
     }
 
     /**
-     * Reads the directory once (synchronously), calls {@code onChange}, then watches for changes on a
-     * daemon thread.
+     * Reads and parses every file now, on threads of its own (the files in parallel), so that the
+     * agent's datapath load meanwhile costs no time; {@link #start} re-reads each file's digest and
+     * takes these results for every file whose content is still the same.
+     */
+    @Override
+    public synchronized boolean prepare() {
+        if (prepareCalled || store != null || closed) return false;
+        prepareCalled = true;
+        CompletableFuture<Map<Path, YamlFileReader.Outcome>> ahead = new CompletableFuture<>();
+        prepared = ahead;
+        Thread.ofPlatform().name("senda-dir-source-prepare").daemon().start(() -> {
+            try {
+                long t0 = System.nanoTime();
+                TreeSet<Path> present = listFiles();
+                ahead.complete(readAll(present, file -> reader.read(file, null)));
+                LOG.info("{}: {} files read ahead in {} ms", directory, present.size(), (System.nanoTime() - t0) / 1_000_000);
+            } catch (IOException | RuntimeException | Error e) {
+                ahead.completeExceptionally(e);
+            }
+        });
+        return true;
+    }
+
+    /**
+     * Reads the directory once (synchronously; with the results of {@link #prepare} where still
+     * current), calls {@code onChange}, then watches for changes on a daemon thread.
      *
      * @throws IllegalArgumentException when the path is not a directory
      * @throws UncheckedIOException     when the directory cannot be watched
@@ -148,12 +183,18 @@ public final class DirectorySource implements Source {
             this.onChange = onChange;
             try {
                 // Register before the first read: a change made during the read is then not missed.
+                // (Files read ahead by prepare() are checked against their digest in rescan.)
                 watcher = directory.getFileSystem().newWatchService();
                 if (watchEvents) register();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot watch " + directory, e);
             }
-            rescan();
+            readAhead = takePrepared();
+            try {
+                rescan();
+            } finally {
+                readAhead = Map.of();
+            }
             startedNanos = System.nanoTime();
             synced = rejected.isEmpty();
             if (!synced) {
@@ -165,6 +206,19 @@ public final class DirectorySource implements Source {
         }
         // Always notify once: the sync loop may be waiting for hasSynced().
         notifyChange();
+    }
+
+    /** What {@link #prepare} read, once it is done; empty when it was not called or failed (then all is read now). */
+    private Map<Path, YamlFileReader.Outcome> takePrepared() {
+        CompletableFuture<Map<Path, YamlFileReader.Outcome>> ahead = prepared;
+        if (ahead == null) return Map.of();
+        prepared = null; // taken once: the outcomes must not outlive the first rescan
+        try {
+            return ahead.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            LOG.warn("{}: reading ahead failed ({}); reading the files now", directory, e.getCause());
+            return Map.of();
+        }
     }
 
     private void register() throws IOException {
@@ -274,7 +328,8 @@ public final class DirectorySource implements Source {
             return false;
         }
         boolean touched = files.keySet().retainAll(present);
-        for (Path file : present) touched |= readFile(file);
+        Map<Path, YamlFileReader.Outcome> outcomes = readAll(present, this::read);
+        for (Path file : present) touched |= readFile(file, outcomes.get(file));
         publishRejections();
         if (!touched) return false;
         return store.replaceAll(merge());
@@ -294,10 +349,42 @@ public final class DirectorySource implements Source {
         return out;
     }
 
-    /** @return true when the file's contribution may have changed */
-    private boolean readFile(Path file) {
+    /**
+     * Reads (and where changed parses) each file, the files in parallel on the common pool (so on as
+     * many cores as there are); the reader is stateless.
+     */
+    private static Map<Path, YamlFileReader.Outcome> readAll(TreeSet<Path> files,
+                                                             Function<Path, YamlFileReader.Outcome> read) {
+        if (files.size() < 2) {
+            Map<Path, YamlFileReader.Outcome> out = new HashMap<>();
+            for (Path f : files) out.put(f, read.apply(f));
+            return out;
+        }
+        return files.parallelStream().collect(Collectors.toMap(f -> f, read));
+    }
+
+    /**
+     * One file's outcome against what was last seen of it; for a file read ahead by {@link #prepare},
+     * that outcome when the file's digest is still the one read then. Thread-safe: called in
+     * parallel while the caller holds the monitor and changes neither map.
+     */
+    private YamlFileReader.Outcome read(Path file) {
         FileState before = files.get(file);
-        return switch (reader.read(file, before == null ? null : before.key())) {
+        YamlFileReader.Outcome early = readAhead.get(file);
+        if (before != null || early == null) return reader.read(file, before == null ? null : before.key());
+        String key = switch (early) {
+            case YamlFileReader.Read r -> r.key();
+            case YamlFileReader.Refused r -> r.key();
+            case YamlFileReader.Unchanged u -> null;
+        };
+        YamlFileReader.Outcome now = reader.read(file, key);
+        return now instanceof YamlFileReader.Unchanged ? early : now;
+    }
+
+    /** @return true when the file's contribution may have changed */
+    private boolean readFile(Path file, YamlFileReader.Outcome outcome) {
+        FileState before = files.get(file);
+        return switch (outcome) {
             case YamlFileReader.Unchanged u -> false;
             case YamlFileReader.Read read -> {
                 YamlObjects.Parsed parsed = read.parsed();
@@ -389,6 +476,7 @@ public final class DirectorySource implements Source {
         synchronized (this) {
             if (closed) return;
             closed = true;
+            prepared = null; // what was read ahead (if still reading, dropped when done)
             t = thread;
             try {
                 if (watcher != null) watcher.close();
@@ -404,6 +492,11 @@ public final class DirectorySource implements Source {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** For tests: what {@link #prepare} is reading; null when it was not called, once {@link #start} took it, or after close. */
+    synchronized CompletableFuture<?> readAhead() {
+        return prepared;
     }
 
     /** For tests: how many rescans ran (the first read included). */

@@ -19,6 +19,18 @@ public interface Source extends AutoCloseable {
      */
     void start(ObjectStore store, Runnable onChange);
 
+    /**
+     * Begins, on threads of its own, the work that needs nothing from the agent (a directory source
+     * reads and parses its files), so that it overlaps the datapath's load; {@link #start} then uses
+     * what is still current and waits for the rest. Optional: a source that is started without it
+     * behaves the same. Called at most once, before {@link #start}; never blocks, never throws.
+     *
+     * @return true when it began such work (which also loads the parser's classes)
+     */
+    default boolean prepare() {
+        return false;
+    }
+
     /** True once the store holds everything the source had at start. */
     boolean hasSynced();
 

@@ -19,7 +19,8 @@ import java.util.Objects;
  *
  * <p>Every outcome carries a key that identifies what was seen (a content digest, or the size and
  * modification time of a file too large to read), so the caller logs a refusal once per distinct
- * content instead of on every rescan.
+ * content instead of on every rescan. A file is read with the fast reader of the usual subset of YAML
+ * first ({@link YamlObjects#readSubset}) and, when that declines, again with the full parser.
  */
 final class YamlFileReader {
     private static final String DIGEST = "sha256:";
@@ -82,6 +83,14 @@ final class YamlFileReader {
     }
 
     private Outcome parse(Path file) throws IOException {
+        // Most files are in the subset the fast reader takes; the others are read again in full.
+        try (BoundedDigestStream in = new BoundedDigestStream(Files.newInputStream(file), maxBytes)) {
+            java.util.Optional<YamlObjects.Parsed> fast = YamlObjects.readSubset(in, kinds);
+            if (fast.isPresent()) {
+                in.transferTo(OutputStream.nullOutputStream());
+                return new Read(in.key(), fast.get());
+            }
+        }
         try (BoundedDigestStream in = new BoundedDigestStream(Files.newInputStream(file), maxBytes)) {
             YamlObjects.Parsed parsed = null;
             String error = null;

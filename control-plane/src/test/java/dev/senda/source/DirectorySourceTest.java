@@ -105,6 +105,29 @@ class DirectorySourceTest {
     }
 
     @Test
+    void filesReadAheadAreTakenOnlyWhileTheirContentIsTheSame() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            Files.writeString(dir.resolve("s" + i + ".yaml"), service("default", "s" + i, "10.96.0." + (i + 1), 80));
+        }
+        source = new DirectorySource(dir, Duration.ofMinutes(5));
+        assertTrue(source.prepare());
+        assertFalse(source.prepare(), "read ahead once");
+        source.readAhead().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // Changed after it was read ahead: the start must see the new content, not the old objects.
+        Files.writeString(dir.resolve("s1.yaml"), service("default", "s1", "10.96.0.99", 8080));
+        Files.delete(dir.resolve("s3.yaml"));
+
+        source.start(store, changes::incrementAndGet);
+
+        Snapshot s = snap();
+        assertEquals(java.util.Set.of(ref("default", "s0"), ref("default", "s1"), ref("default", "s2")), s.services().keySet());
+        assertEquals("10.96.0.99", s.services().get(ref("default", "s1")).clusterIP());
+        assertEquals(8080, s.services().get(ref("default", "s1")).ports().getFirst().port());
+        assertEquals("10.96.0.1", s.services().get(ref("default", "s0")).clusterIP());
+        assertTrue(source.hasSynced());
+    }
+
+    @Test
     void nodesFlowIntoTheSnapshotClusterScoped() throws IOException {
         Files.writeString(dir.resolve("node.yaml"), """
                 apiVersion: v1

@@ -1,0 +1,524 @@
+package dev.senda.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A fast reader for the subset of YAML that Kubernetes manifests are written in (by hand, by
+ * {@code kubectl get -o yaml}, by generators), giving the same trees as the full parser (SnakeYAML
+ * under Jackson, {@link YamlObjects}) gives for them, about ten times faster. It reads a text or
+ * declines it: {@link Unsupported} means "not in the subset, read it with the full parser", never
+ * "wrong", so the full parser stays the only judge of a text and the author of every error message.
+ *
+ * <p>The subset: printable ASCII, documents separated by {@code ---}, comments, block mappings with
+ * plain or quoted keys of ordinary characters, block sequences (also at their key's indentation and
+ * compact, {@code - key: value}), and one-line values: plain scalars, single-quoted and
+ * double-quoted scalars without escapes, flow sequences and flow mappings. Plain scalars resolve as
+ * YAML's core schema does where the full parser agrees: {@code true}/{@code false}, {@code null}/{@code ~},
+ * nothing (the empty text, as the full parser reads it), decimal integers of up to nine digits, and text. Everything else declines: tabs,
+ * non-ASCII (a byte-order mark too), anchors, aliases, tags, block scalars ({@code |}, {@code >}),
+ * multi-line scalars and flow collections, merge keys, directives, duplicate keys, and plain scalars
+ * whose type another YAML schema could read differently (a float, octal, hexadecimal or sexagesimal
+ * number, a date alone, {@code yes}/{@code on}/{@code True} and the like), lines longer than
+ * {@value #MAX_LINE} characters.
+ *
+ * <p>Top-level documents go to a {@link Handler} as {@link YamlObjects} hands them on: the items of
+ * a root mapping's {@code items} sequence (and of a root sequence) one by one as they are read, so a
+ * file costs the memory of one object at a time, not of its text. Not thread-safe; one instance per text.
+ */
+final class YamlSubset {
+    /** The text is not in the subset; nothing about whether it is valid YAML. */
+    static final class Unsupported extends Exception {
+        Unsupported(String why) {
+            super(why, null, false, false); // thrown per declined file: no stack trace
+        }
+    }
+
+    /** Where the documents go; {@link YamlObjects}' collector. */
+    interface Handler {
+        /** An object, or a list to recurse into, at list depth {@code depth} (0 for a document). */
+        void object(ObjectNode node, int depth) throws YamlObjects.ParseException;
+
+        /** A document or list item that is not an object. */
+        void ignore(String what);
+    }
+
+    /** Bounds recursion (and so the stack) far above any manifest's nesting. */
+    private static final int MAX_DEPTH = 64;
+    /**
+     * Longer lines are left to the full parser: they bound this reader's line buffer, and keep every
+     * string and key far below the full parser's own limits (Jackson's on names and string lengths).
+     */
+    static final int MAX_LINE = 1 << 16;
+    /** Longer keys (a label key is at most 317 characters) are left to the full parser. */
+    private static final int MAX_KEY = 1024;
+    private static final Pattern INT = Pattern.compile("-?(0|[1-9][0-9]{0,8})");
+    /** Text however a YAML schema reads it: IPv4 addresses and CIDRs, RFC 3339 times, UUIDs (as kubectl writes them). */
+    private static final Pattern DIGITS_TEXT = Pattern.compile(
+            "[0-9]+(\\.[0-9]+){2,}(/[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z"
+                    + "|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** Words that some YAML schema reads as a boolean or null: only the lower-case core-schema forms are taken. */
+    private static final Set<String> SCHEMA_WORDS = Set.of("true", "false", "null", "yes", "no", "on", "off", "y", "n");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A value left out ("key:" alone, "-" alone) is the empty text to the full parser, not null. */
+    private static final TextNode EMPTY = TextNode.valueOf("");
+
+    private final LineReader lines;
+    /** The current line (the parser may blank a sequence's dash in it); null at the end. */
+    private char[] line;
+    private int length;
+    /** Leading spaces of the current line. */
+    private int indent;
+    /** The current line is a document separator. */
+    private boolean separator;
+    private int depth;
+
+    private YamlSubset(InputStream in) {
+        this.lines = new LineReader(in);
+    }
+
+    /**
+     * Reads every document of {@code in} to its end into {@code out}.
+     *
+     * @throws Unsupported                when the text leaves the subset; {@code out} may have been given part of it
+     * @throws YamlObjects.ParseException as {@code out} throws it
+     * @throws IOException                when {@code in} fails
+     */
+    static void read(InputStream in, Handler out) throws IOException, Unsupported, YamlObjects.ParseException {
+        new YamlSubset(in).documents(out);
+    }
+
+    private void documents(Handler out) throws IOException, Unsupported, YamlObjects.ParseException {
+        advance();
+        while (line != null) {
+            if (separator) {
+                advance();
+                continue;
+            }
+            if (indent != 0) throw new Unsupported("an indented document");
+            if (isDash(0)) {
+                sequence(0, item -> rootItem(item, out));
+            } else {
+                rootMapping(out);
+            }
+            if (line != null && !separator) throw new Unsupported("content after a document's root");
+        }
+    }
+
+    /** As {@code YamlObjects.document}: a root mapping's {@code items} are handed on one by one. */
+    private void rootMapping(Handler out) throws IOException, Unsupported, YamlObjects.ParseException {
+        ObjectNode rest = NODES.objectNode();
+        boolean list = false;
+        while (line != null && !separator && indent == 0) {
+            int colon = keyEnd(0);
+            String key = key(0, colon);
+            if (rest.has(key) || (list && key.equals("items"))) throw new Unsupported("a duplicate key");
+            int v = skipSpaces(colon + 1);
+            if (v == length || line[v] == '#') {
+                advance();
+                boolean nested = line != null && !separator && (indent > 0 || isDash(0));
+                if (nested && key.equals("items") && isDash(indent)) {
+                    list = true;
+                    sequence(indent, item -> rootItem(item, out));
+                } else {
+                    rest.set(key, nested ? node(indent) : EMPTY);
+                }
+            } else if (key.equals("items") && line[v] == '[') {
+                list = true;
+                for (JsonNode item : value(v, 0)) rootItem(item, out);
+            } else {
+                rest.set(key, value(v, 0));
+            }
+        }
+        if (line != null && !separator && indent > 0) throw new Unsupported("bad indentation");
+        if (!list) out.object(rest, 0);
+    }
+
+    /** As {@code YamlObjects.sequence}, one item. */
+    private static void rootItem(JsonNode item, Handler out) throws YamlObjects.ParseException {
+        if (item instanceof ObjectNode o) {
+            out.object(o, 1);
+        } else if (!item.isNull()) {
+            out.ignore("a list item that is not a mapping");
+        }
+    }
+
+    private interface ItemSink {
+        void accept(JsonNode item) throws YamlObjects.ParseException, Unsupported;
+    }
+
+    /** A block sequence whose dashes are at column {@code n}; the current line is its first item. */
+    private void sequence(int n, ItemSink items) throws IOException, Unsupported, YamlObjects.ParseException {
+        enter();
+        while (line != null && !separator && indent == n && isDash(n)) {
+            int c = skipSpaces(n + 1);
+            if (c == length || line[c] == '#') {
+                advance();
+                items.accept(line != null && !separator && indent > n ? node(indent) : EMPTY);
+            } else {
+                // "- key: value": the item is a node at the column after the dash, on this line and below.
+                line[n] = ' ';
+                indent = c;
+                items.accept(node(c));
+            }
+        }
+        if (line != null && !separator && indent > n) throw new Unsupported("bad indentation");
+        depth--;
+    }
+
+    /** The node whose first line is the current one, starting at column {@code n} (= its indent). */
+    private JsonNode node(int n) throws IOException, Unsupported, YamlObjects.ParseException {
+        if (isDash(n)) {
+            ArrayNode a = NODES.arrayNode();
+            sequence(n, a::add);
+            return a;
+        }
+        char c = line[n];
+        if (c == '[' || c == '{' || keyEndOrMinus(n) < 0) return value(n, n);
+        return mapping(n);
+    }
+
+    /** A block mapping whose keys are at column {@code n}. */
+    private ObjectNode mapping(int n) throws IOException, Unsupported, YamlObjects.ParseException {
+        enter();
+        ObjectNode map = NODES.objectNode();
+        while (line != null && !separator && indent == n) {
+            int colon = keyEnd(n);
+            String key = key(n, colon);
+            if (map.has(key)) throw new Unsupported("a duplicate key");
+            int v = skipSpaces(colon + 1);
+            if (v == length || line[v] == '#') {
+                advance();
+                // a nested node, or a sequence at its key's indentation, or nothing (null)
+                boolean nested = line != null && !separator && (indent > n || (indent == n && isDash(n)));
+                map.set(key, nested ? node(indent) : EMPTY);
+            } else {
+                map.set(key, value(v, n));
+            }
+        }
+        if (line != null && !separator && indent > n) throw new Unsupported("bad indentation");
+        depth--;
+        return map;
+    }
+
+    /**
+     * A one-line value from column {@code v} to the end of the current line, which it consumes.
+     *
+     * @param owner the indentation of the mapping or sequence it belongs to: a following line indented
+     *              deeper would continue the scalar, which the subset does not take
+     */
+    private JsonNode value(int v, int owner) throws IOException, Unsupported {
+        JsonNode node;
+        int end;
+        char c = line[v];
+        if (c == '[' || c == '{') {
+            int[] at = {v};
+            node = flow(at);
+            end = at[0];
+        } else if (c == '"' || c == '\'') {
+            int close = quotedEnd(v);
+            node = TextNode.valueOf(unquote(v, close));
+            end = close + 1;
+        } else {
+            int stop = plainEnd(v);
+            String text = trimmed(v, stop);
+            if (text.endsWith(":") || text.contains(": ")) throw new Unsupported("a mapping in a scalar");
+            node = resolve(text);
+            end = stop;
+        }
+        end = skipSpaces(end);
+        if (end < length && !(line[end] == '#' && line[end - 1] == ' ')) throw new Unsupported("text after a value");
+        advance();
+        if (line != null && !separator && indent > owner) throw new Unsupported("a multi-line scalar");
+        return node;
+    }
+
+    /** The flow collections of one line: "[a, b]", "{k: v, k2: [x]}"; {@code at[0]} moves past it. */
+    private JsonNode flow(int[] at) throws Unsupported {
+        enter();
+        int p = at[0];
+        boolean seq = line[p] == '[';
+        char close = seq ? ']' : '}';
+        ArrayNode a = seq ? NODES.arrayNode() : null;
+        ObjectNode m = seq ? null : NODES.objectNode();
+        p = skipSpaces(p + 1);
+        if (p < length && line[p] == close) {
+            at[0] = p + 1;
+            depth--;
+            return seq ? a : m;
+        }
+        while (true) {
+            if (seq) {
+                int[] q = {p};
+                a.add(flowItem(q, false));
+                p = q[0];
+            } else {
+                int[] q = {p};
+                JsonNode k = flowItem(q, true);
+                if (!(k instanceof TextNode t) || !isPlainKey(t.textValue()) || t.textValue().length() > MAX_KEY) {
+                    throw new Unsupported("an odd flow key");
+                }
+                p = q[0];
+                if (p + 1 >= length || line[p] != ':' || line[p + 1] != ' ') throw new Unsupported("a flow key without ': '");
+                q[0] = skipSpaces(p + 1);
+                JsonNode value = flowItem(q, false);
+                if (m.has(t.textValue())) throw new Unsupported("a duplicate key");
+                m.set(t.textValue(), value);
+                p = q[0];
+            }
+            p = skipSpaces(p);
+            if (p >= length) throw new Unsupported("a multi-line flow collection");
+            if (line[p] == close) {
+                at[0] = p + 1;
+                depth--;
+                return seq ? a : m;
+            }
+            if (line[p] != ',') throw new Unsupported("an odd flow collection");
+            p = skipSpaces(p + 1);
+            if (p >= length || line[p] == close || line[p] == ',') throw new Unsupported("an empty flow entry");
+        }
+    }
+
+    /** One entry of a flow collection: a scalar or a nested collection. */
+    private JsonNode flowItem(int[] at, boolean key) throws Unsupported {
+        int p = at[0];
+        if (p >= length) throw new Unsupported("a multi-line flow collection");
+        char c = line[p];
+        if (c == '[' || c == '{') {
+            if (key) throw new Unsupported("a collection as a key");
+            return flow(at);
+        }
+        if (c == '"' || c == '\'') {
+            int close = quotedEnd(p);
+            at[0] = close + 1;
+            return TextNode.valueOf(unquote(p, close));
+        }
+        int e = p;
+        while (e < length) {
+            char d = line[e];
+            if (d == ',' || d == '[' || d == ']' || d == '{' || d == '}' || d == '#') break;
+            if (d == ':' && (e + 1 == length || line[e + 1] == ' ' || line[e + 1] == ',')) break;
+            e++;
+        }
+        if (e < length && (line[e] == '#' || line[e] == '[' || line[e] == '{')) throw new Unsupported("an odd flow scalar");
+        String text = trimmed(p, e);
+        if (text.isEmpty()) throw new Unsupported("an empty flow entry");
+        at[0] = e;
+        if (key) return TextNode.valueOf(text);
+        return resolve(text);
+    }
+
+    /** A plain scalar's type, where every YAML schema the full parser might use agrees. */
+    private static JsonNode resolve(String text) throws Unsupported {
+        if (text.isEmpty()) return EMPTY;
+        if (text.equals("~") || text.equals("null")) return NullNode.getInstance();
+        if (text.equals("true")) return BooleanNode.TRUE;
+        if (text.equals("false")) return BooleanNode.FALSE;
+        char c = text.charAt(0);
+        if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
+            if (INT.matcher(text).matches()) return IntNode.valueOf(Integer.parseInt(text));
+            if (DIGITS_TEXT.matcher(text).matches()) return TextNode.valueOf(text);
+            throw new Unsupported("a number-like scalar");
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '_')) {
+            throw new Unsupported("a scalar starting with an indicator");
+        }
+        if (text.length() <= 5 && SCHEMA_WORDS.contains(text.toLowerCase(java.util.Locale.ROOT))) {
+            throw new Unsupported("a boolean-like word");
+        }
+        return TextNode.valueOf(text);
+    }
+
+    /** Where a plain scalar running from {@code v} ends: the line's end or a comment (" #"). */
+    private int plainEnd(int v) {
+        for (int i = v + 1; i < length; i++) {
+            if (line[i] == '#' && line[i - 1] == ' ') return i;
+        }
+        return length;
+    }
+
+    /** The index of the closing quote of the quoted scalar at {@code q}, on this line. */
+    private int quotedEnd(int q) throws Unsupported {
+        char quote = line[q];
+        for (int i = q + 1; i < length; i++) {
+            if (quote == '"' && line[i] == '\\') throw new Unsupported("an escape");
+            if (line[i] == quote) {
+                if (quote == '\'' && i + 1 < length && line[i + 1] == '\'') {
+                    i++; // '' is one quote
+                    continue;
+                }
+                return i;
+            }
+        }
+        throw new Unsupported("a multi-line quoted scalar");
+    }
+
+    private String unquote(int open, int close) {
+        String s = new String(line, open + 1, close - open - 1);
+        return line[open] == '\'' ? s.replace("''", "'") : s;
+    }
+
+    /**
+     * The column of the ':' that ends the mapping key starting at {@code n}.
+     *
+     * @throws Unsupported when the line is not "key: ..." with a key of the subset
+     */
+    private int keyEnd(int n) throws Unsupported {
+        int colon = keyEndOrMinus(n);
+        if (colon < 0) throw new Unsupported("not a mapping entry");
+        return colon;
+    }
+
+    /** As {@link #keyEnd}, or -1 when the line at {@code n} is not a mapping entry of the subset. */
+    private int keyEndOrMinus(int n) throws Unsupported {
+        char c = line[n];
+        if (c == '"' || c == '\'') {
+            int close = quotedEnd(n);
+            int colon = close + 1;
+            return colon < length && line[colon] == ':' && (colon + 1 == length || line[colon + 1] == ' ') ? colon : -1;
+        }
+        for (int i = n; i < length; i++) {
+            char d = line[i];
+            if (d == ':' && (i + 1 == length || line[i + 1] == ' ')) return i;
+            if (d == '#' && i > n && line[i - 1] == ' ') return -1;
+        }
+        return -1;
+    }
+
+    /** The key from {@code n} to the colon; quoted or plain, of ordinary characters only. */
+    private String key(int n, int colon) throws Unsupported {
+        char c = line[n];
+        String key = c == '"' || c == '\'' ? unquote(n, colon - 1) : new String(line, n, colon - n);
+        if (c != '"' && c != '\'' && !isPlainKey(key)) throw new Unsupported("an odd key");
+        if (key.length() <= 5 && SCHEMA_WORDS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+            throw new Unsupported("a boolean-like key");
+        }
+        if (key.isEmpty() || key.equals("<<") || key.length() > MAX_KEY) throw new Unsupported("an odd key");
+        return key;
+    }
+
+    /** Letters, digits and "._/-" not starting with '-' or '.': label keys, field names. */
+    private static boolean isPlainKey(String key) {
+        if (key.isEmpty()) return false;
+        char first = key.charAt(0);
+        if (first == '-' || first == '.') return false;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '/' || c == '-';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /** A sequence entry's dash at column {@code n}: "-" alone or "- ...". */
+    private boolean isDash(int n) {
+        return n < length && line[n] == '-' && (n + 1 == length || line[n + 1] == ' ');
+    }
+
+    private int skipSpaces(int p) {
+        while (p < length && line[p] == ' ') p++;
+        return p;
+    }
+
+    private String trimmed(int from, int to) {
+        int e = to;
+        while (e > from && line[e - 1] == ' ') e--;
+        return new String(line, from, e - from);
+    }
+
+    private void enter() throws Unsupported {
+        if (++depth > MAX_DEPTH) throw new Unsupported("nesting deeper than " + MAX_DEPTH);
+    }
+
+    /** Moves to the next line with content (blank and comment-only lines skipped). */
+    private void advance() throws IOException, Unsupported {
+        while (true) {
+            line = lines.next();
+            if (line == null) {
+                length = 0;
+                separator = false;
+                return;
+            }
+            length = lines.length();
+            int i = 0;
+            while (i < length && line[i] == ' ') i++;
+            if (i == length || line[i] == '#') continue;
+            indent = i;
+            separator = false;
+            if (i == 0 && length >= 3 && line[0] == '-' && line[1] == '-' && line[2] == '-') {
+                int rest = skipSpaces(3);
+                if (length == 3 || (line[3] == ' ' && (rest == length || line[rest] == '#'))) {
+                    separator = true;
+                    return;
+                }
+                throw new Unsupported("content on a document separator");
+            }
+            if (i == 0 && (line[0] == '%' || (length >= 3 && line[0] == '.' && line[1] == '.' && line[2] == '.'))) {
+                throw new Unsupported("a directive or a document end marker");
+            }
+            return;
+        }
+    }
+
+    /** Lines of printable ASCII from a byte stream; "\r\n" ends a line as "\n" does. */
+    private static final class LineReader {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int end;
+        private char[] chars = new char[256];
+        private int length;
+        private boolean eof;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line (in a buffer reused by the next call), or null at the end. */
+        char[] next() throws IOException, Unsupported {
+            if (eof) return null;
+            int n = 0;
+            while (true) {
+                if (pos == end) {
+                    end = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (end <= 0) {
+                        end = 0;
+                        eof = true;
+                        if (n > 0 && chars[n - 1] == '\r') throw new Unsupported("a carriage return");
+                        length = n;
+                        return chars; // the last line, possibly empty
+                    }
+                }
+                byte b = buf[pos++];
+                if (b == '\n') {
+                    if (n > 0 && chars[n - 1] == '\r') n--;
+                    length = n;
+                    return chars;
+                }
+                if (n > 0 && chars[n - 1] == '\r') throw new Unsupported("a carriage return");
+                if ((b < 0x20 && b != '\r') || b > 0x7e) throw new Unsupported("a tab, control or non-ASCII character");
+                if (n == MAX_LINE) throw new Unsupported("a line longer than " + MAX_LINE);
+                if (n == chars.length) chars = Arrays.copyOf(chars, n * 2);
+                chars[n++] = (char) b;
+            }
+        }
+
+        int length() {
+            return length;
+        }
+    }
+}
