@@ -2,58 +2,57 @@ package dev.senda.reconcile;
 
 import dev.senda.desired.EndpointState;
 
-import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * How many desired frontends reference each backend id, and how many of them as an active backend:
  * the backend entry is shared, so it says ACTIVE while any frontend uses it actively (as a full plan
- * merges it), and it is wanted while any frontend references it at all. Counts in arrays indexed by
- * id (ids are dense from 1): a full apply counts 100,000s of references, which boxed keys would
- * make the bulk of its bookkeeping. Not thread-safe.
+ * merges it), and it is wanted while any frontend references it at all. Not thread-safe.
+ *
+ * <p>Keyed by id in a hash map, not in arrays indexed by id: ids are handed out round-robin up to
+ * 2^24, so after enough rollouts the ids in use are few but large, and memory must follow how many
+ * ids are referenced, not the largest one.
  */
 final class BackendRefs {
-    /** By backend id: all references, and active references. */
-    private int[] all = new int[0];
-    private int[] active = new int[0];
-    /** Ids with a reference. */
-    private int size;
+    /** By backend id: {all references, active references}; an id without references has no entry. */
+    private final Map<Integer, int[]> counts;
+
+    BackendRefs() {
+        this(16);
+    }
+
+    /** Sized for about {@code expectedIds} referenced ids. */
+    BackendRefs(int expectedIds) {
+        counts = HashMap.newHashMap(expectedIds);
+    }
 
     void add(int id, EndpointState state) {
-        if (id < 0) throw new IllegalArgumentException("backend id " + id);
-        if (id >= all.length) {
-            int n = Math.max(id + 1, all.length * 2);
-            all = Arrays.copyOf(all, n);
-            active = Arrays.copyOf(active, n);
-        }
-        if (all[id]++ == 0) size++;
-        if (state == EndpointState.ACTIVE) active[id]++;
+        int[] c = counts.computeIfAbsent(id, k -> new int[2]);
+        c[0]++;
+        if (state == EndpointState.ACTIVE) c[1]++;
     }
 
     void remove(int id, EndpointState state) {
-        if (id < 0 || id >= all.length || all[id] == 0) {
-            throw new IllegalStateException("backend id " + id + " has no reference to remove");
-        }
-        if (state == EndpointState.ACTIVE) active[id]--;
-        if (--all[id] == 0) {
-            size--;
-            active[id] = 0;
-        }
+        int[] c = counts.get(id);
+        if (c == null) throw new IllegalStateException("backend id " + id + " has no reference to remove");
+        if (state == EndpointState.ACTIVE) c[1]--;
+        if (--c[0] == 0) counts.remove(id);
     }
 
     /** The state the shared entry should say; null when nothing references the id. */
     EndpointState state(int id) {
-        if (id < 0 || id >= all.length || all[id] == 0) return null;
-        return active[id] > 0 ? EndpointState.ACTIVE : EndpointState.TERMINATING;
+        int[] c = counts.get(id);
+        if (c == null) return null;
+        return c[1] > 0 ? EndpointState.ACTIVE : EndpointState.TERMINATING;
     }
 
     /** Referenced backend ids. */
     int size() {
-        return size;
+        return counts.size();
     }
 
     void clear() {
-        all = new int[0];
-        active = new int[0];
-        size = 0;
+        counts.clear();
     }
 }

@@ -520,7 +520,7 @@ public final class LbReconciler {
         Map<RevNatKey, RevNatValue> rn = HashMap.newHashMap(frontends);
         Map<SourceRangeKey, SourceRangeValue> sr = new HashMap<>();
         Map<Frontend, DesiredFrontend> planned = HashMap.newHashMap(frontends);
-        BackendRefs refs = new BackendRefs();
+        BackendRefs refs = new BackendRefs(slots);
         for (DesiredFrontend df : desired.frontends().values()) {
             IpFamily family = df.frontend().address().family();
             try {
@@ -591,18 +591,28 @@ public final class LbReconciler {
      */
     private java.util.BitSet referencedServiceIds() {
         java.util.BitSet ids = new java.util.BitSet();
-        revNats.forEachApplied((k, v) -> ids.set(k.serviceId()));
-        sourceRanges.forEachApplied((k, v) -> ids.set(k.serviceId()));
-        services.forEachApplied((k, v) -> ids.set(v.serviceId()));
+        revNats.forEachApplied((k, v) -> setIfHandedOut(ids, k.serviceId(), MAX_SERVICE_ID));
+        sourceRanges.forEachApplied((k, v) -> setIfHandedOut(ids, k.serviceId(), MAX_SERVICE_ID));
+        services.forEachApplied((k, v) -> setIfHandedOut(ids, v.serviceId(), MAX_SERVICE_ID));
         return ids;
+    }
+
+    /**
+     * Marks {@code id} when it is one this agent could have handed out ({@code 1..max}). An id decoded
+     * from the maps may be anything (a bpftool edit, a newer version's wider range; a u32 above 2^31
+     * reads negative): the allocator ignores those anyway, and a bit set must neither throw on them
+     * nor grow to hundreds of megabytes for one of them.
+     */
+    private static void setIfHandedOut(java.util.BitSet ids, int id, int max) {
+        if (id >= 1 && id <= max) ids.set(id);
     }
 
     /** Every backend id the maps mention: backend entries and ids held by slots. */
     private java.util.BitSet referencedBackendIds() {
         java.util.BitSet ids = new java.util.BitSet();
-        backends.forEachApplied((k, v) -> ids.set(k.id()));
+        backends.forEachApplied((k, v) -> setIfHandedOut(ids, k.id(), MAX_BACKEND_ID));
         services.forEachApplied((k, v) -> {
-            if (k.slot() > 0) ids.set(v.backendId());
+            if (k.slot() > 0) setIfHandedOut(ids, v.backendId(), MAX_BACKEND_ID);
         });
         return ids;
     }
@@ -618,8 +628,8 @@ public final class LbReconciler {
                 && services.get(LbEncoding.headerKey(e.getKey())) == null
                 && !hasAnySlot(e.getKey()));
         java.util.BitSet keptBackendIds = new java.util.BitSet();
-        target.backends.keySet().forEach(k -> keptBackendIds.set(k.id()));
-        backends.forEachApplied((k, v) -> keptBackendIds.set(k.id()));
+        target.backends.keySet().forEach(k -> setIfHandedOut(keptBackendIds, k.id(), MAX_BACKEND_ID));
+        backends.forEachApplied((k, v) -> setIfHandedOut(keptBackendIds, k.id(), MAX_BACKEND_ID));
         backendIds.entrySet().removeIf(e -> !keptBackendIds.get(e.getValue()));
         serviceIdAllocator.retainOnly(union(serviceIds.values(), referencedServiceIds()));
         backendIdAllocator.retainOnly(union(backendIds.values(), referencedBackendIds()));

@@ -311,6 +311,24 @@ class LbReconcilerTest {
     }
 
     @Test
+    void idsNoAgentHandsOutInThePinnedMapsAreLeftAloneAndCostNothing() {
+        // A bpftool edit, or a newer version with a wider id range: u32 ids above 2^31 decode negative,
+        // and large ones must not size any bookkeeping (a bit set or array per id would take megabytes).
+        store.putRevNat(0x80000005, new RevNatValue(ip("10.96.0.9"), 80));
+        store.putService(key(F2, 1), ServiceValue.slot(0x7fff0000, 0x80000007));
+        store.putBackend(LbReconciler.MAX_BACKEND_ID, new BackendValue(ip("10.0.0.9"), 8080, Protocol.TCP, BackendState.ACTIVE));
+
+        RecordingLbMaps maps2 = new RecordingLbMaps(store);
+        LbReconciler restarted = new LbReconciler(maps2.maps());
+        restarted.restore();
+        LbState s = state(df(F1, A, B));
+        ApplyResult r = restarted.apply(s, true);
+        assertTrue(r.ok(), () -> r.errors().toString());
+        assertEquals(decode(s), decode(store));
+        assertEquals(List.of(), maps2.violations());
+    }
+
+    @Test
     void aFailedWriteIsReportedAndTheNextApplyDoesExactlyTheMissingWrites() {
         List<LbState> history = List.of(
                 state(df(F1, A, B), df(F2, B, C)),

@@ -228,8 +228,9 @@ public final class PhasedWriter {
      *   <li>no write is {@link Phase#FATAL} and none requires a group written in this step (so what a
      *   group requires is settled before the step starts, and is checked then);</li>
      *   <li>every new key fits: per map (each family's, for a table over two), the keys the step puts
-     *   that the map does not hold are at most its {@code max_entries} minus the entries it holds.
-     *   A map that cannot say its size counts as not fitting.</li>
+     *   that the map does not hold are at most its {@code max_entries} minus the entries it holds,
+     *   less a margin of 1 %. A map that cannot say its size counts as not fitting;</li>
+     *   <li>the step has at least {@link #PHASE_WIDE_MIN_GROUPS} groups.</li>
      * </ul>
      */
     private static boolean phaseWideIsSafe(List<List<Write>> perPhase) {
@@ -237,7 +238,9 @@ public final class PhasedWriter {
         for (List<Write> writes : perPhase) {
             for (Write w : writes) groups.add(w.group());
         }
-        if (groups.size() < 2) return false; // nothing to gain
+        // A few groups gain little from it, and the room check below walks the mirror: an incremental
+        // apply of a handful of frontends must not cost a walk of every entry.
+        if (groups.size() < PHASE_WIDE_MIN_GROUPS) return false;
         // per table, per map of the table: how many keys the step adds to it
         Map<AppliedTable<?, ?>, Map<TypedMap<?, ?>, long[]>> added = new java.util.IdentityHashMap<>();
         for (List<Write> writes : perPhase) {
@@ -257,11 +260,19 @@ public final class PhasedWriter {
             Map<TypedMap<?, ?>, Integer> present = t.getKey().entriesPerPart();
             for (Map.Entry<TypedMap<?, ?>, long[]> part : t.getValue().entrySet()) {
                 int max = part.getKey().maxEntries();
-                if (max < 0 || part.getValue()[0] > (long) max - present.getOrDefault(part.getKey(), 0)) return false;
+                // The mirror holds the entries that decode; one that does not (a bpftool edit) still takes
+                // room in the kernel, hence a margin before the step is allowed to rely on the room.
+                long room = (long) max - present.getOrDefault(part.getKey(), 0) - max / ROOM_MARGIN_DIVISOR;
+                if (max < 0 || part.getValue()[0] > room) return false;
             }
         }
         return true;
     }
+
+    /** Fewest groups (frontends) for which an interleaved step goes phase by phase. */
+    public static final int PHASE_WIDE_MIN_GROUPS = 64;
+    /** A phase-wide step leaves at least 1/this of each map's entries unclaimed (see phaseWideIsSafe). */
+    private static final int ROOM_MARGIN_DIVISOR = 100;
 
     /** Most writes in one batch: bounds the buffers a batch needs (a kernel map splits it further). */
     static final int MAX_BATCH = dev.senda.maps.libbpf.BpfMap.BATCH_CHUNK;

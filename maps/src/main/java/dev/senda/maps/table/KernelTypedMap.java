@@ -138,11 +138,14 @@ public final class KernelTypedMap<K, V> implements TypedMap<K, V> {
     @Override
     public int maxEntries() {
         int max = maxEntries;
-        if (max == 0) maxEntries = max = capacity();
+        if (max == 0) {
+            max = capacity();
+            if (max > 0) maxEntries = max; // a failed ask (-1) is asked again next time, not kept
+        }
         return max;
     }
 
-    /** {@link #maxEntries()} once known (a map has at least one entry); 0 until asked. */
+    /** {@link #maxEntries()} once known (a map has at least one entry); 0 until known. */
     private volatile int maxEntries;
 
     /** The map's {@code max_entries}, or -1 when the kernel cannot say. */

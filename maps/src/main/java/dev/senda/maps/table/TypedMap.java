@@ -67,7 +67,6 @@ public interface TypedMap<K, V> extends AutoCloseable {
         }
     }
 
-    /** A snapshot of every decodable entry. */
     /**
      * The map {@code key}'s entry lives in: this one, or, for a table over several maps
      * ({@link FamilySplitMap}), the part that holds it. What {@link #maxEntries()} is asked of.
@@ -93,6 +92,7 @@ public interface TypedMap<K, V> extends AutoCloseable {
         return -1;
     }
 
+    /** A snapshot of every decodable entry. */
     Map<K, V> entries();
 
     /** Releases what the map owns (file descriptors of maps it opened); idempotent. */
