@@ -109,7 +109,7 @@ public final class Agent implements AutoCloseable {
         try {
             datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()), bpfObjectDir);
         } catch (DatapathLoadException e) {
-            reportRejectedDatapath(source, e);
+            reportRejectedDatapath(source, e, metricsAhead);
             return;
         }
         started.push(datapath);
@@ -226,12 +226,13 @@ public final class Agent implements AutoCloseable {
      * 200, since a restart would meet the same refusal. It programs nothing: the running programs may
      * read maps of a layout this version does not write. A rollback (or a fixed object) is the way on.
      */
-    private void reportRejectedDatapath(Source source, DatapathLoadException e) throws IOException {
+    private void reportRejectedDatapath(Source source, DatapathLoadException e, FutureTask<Metrics> metricsAhead)
+            throws IOException {
         closeQuietly(source);
         log.error("datapath not replaced: {}{} rejected by the kernel; the datapath already attached (if any) keeps "
                         + "running, nothing is programmed by this agent; verifier: {}", e.object(),
                 e.program().map(p -> " (program " + p + ")").orElse(""), e.verifierTail().replace("\n", " | "));
-        Metrics metrics = new Metrics();
+        Metrics metrics = made(metricsAhead);
         started.push(metrics);
         metrics.recordDatapathLoadFailure(e.object());
         metrics.startHttp(config.metricsBind());

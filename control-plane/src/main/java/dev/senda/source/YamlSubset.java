@@ -309,7 +309,9 @@ final class YamlSubset {
         while (e < length) {
             char d = line[e];
             if (d == ',' || d == '[' || d == ']' || d == '{' || d == '}' || d == '#') break;
-            if (d == ':' && (e + 1 == length || line[e + 1] == ' ' || line[e + 1] == ',')) break;
+            // SnakeYAML ends a flow scalar at any '?' and at a ':' before a space, the end or an indicator
+            if (d == '?') throw new Unsupported("a '?' in a flow scalar");
+            if (d == ':' && (e + 1 == length || " ,[]{}".indexOf(line[e + 1]) >= 0)) break;
             e++;
         }
         if (e < length && (line[e] == '#' || line[e] == '[' || line[e] == '{')) throw new Unsupported("an odd flow scalar");
