@@ -59,15 +59,20 @@ class ApiServerOutageE2eTest {
             E2eNode.log("API server stopped: watch reported unhealthy after " + millisSince(stoppedAt) + " ms; " + body(agent));
             node.apply(slice("outage", "outage-1", List.of(slicePort("http", "TCP", E2eNode.ECHO)),
                     List.of(node.a, node.b, node.c))); // the change the agent cannot see yet
+            // Each round's 12 connections stay with a and b; over all rounds both serve. (One round alone
+            // can go to one backend by chance: 1 in 2,048 with two backends, which a CI run met.)
+            Set<String> servedDuringOutage = new java.util.HashSet<>();
             while (System.nanoTime() - stoppedAt < IDLE.multipliedBy(5).toNanos()) {
                 Traffic.Tally during = traffic.tally(Proto.TCP, node.client, vip, 80, 12);
-                assertTrue(during.failures().isEmpty() && during.pods().equals(AB),
+                assertTrue(during.failures().isEmpty() && AB.containsAll(during.pods()),
                         "forwarding changed while the API server was stopped: " + during);
+                servedDuringOutage.addAll(during.pods());
                 assertEquals(Set.of(node.a.ip(), node.b.ip()), backends(agent, vip), "programmed backends during the outage");
                 NetnsHttp.Response healthz = agent.healthz();
                 assertEquals(200, healthz.status(), "kube-proxy's rule: nothing pending, so healthy: " + healthz.body());
                 assertTrue(healthz.body().contains("\"source\": {\"healthy\": false"), healthz.body());
             }
+            assertEquals(AB, servedDuringOutage, "backends that served while the API server was stopped");
             node.api.proxy().mode(Mode.PASS);
             long back = System.nanoTime();
             Poll.until(Duration.ofSeconds(30), () -> backends(agent, vip).size() == 3, "the change made during the outage programmed",
@@ -88,8 +93,14 @@ class ApiServerOutageE2eTest {
             NetnsHttp.Response healthz = agent.healthz();
             assertEquals(200, healthz.status(), healthz.body());
             node.apply(slice("outage", "outage-1", List.of(slicePort("http", "TCP", E2eNode.ECHO)), List.of(node.a, node.b)));
-            Traffic.Tally during = traffic.tally(Proto.TCP, node.client, vip, 80, 15);
-            assertTrue(during.failures().isEmpty() && during.pods().equals(ABC), "forwarding during the black hole: " + during);
+            // Up to 5 rounds of 15 until all three have served (one round misses one by chance 0.7 % of the time).
+            Set<String> servedDuringHole = new java.util.HashSet<>();
+            for (int round = 0; round < 5 && !servedDuringHole.equals(ABC); round++) {
+                Traffic.Tally during = traffic.tally(Proto.TCP, node.client, vip, 80, 15);
+                assertTrue(during.failures().isEmpty() && ABC.containsAll(during.pods()), "forwarding during the black hole: " + during);
+                servedDuringHole.addAll(during.pods());
+            }
+            assertEquals(ABC, servedDuringHole, "backends that served while the API connections were black-holed");
             node.api.proxy().mode(Mode.PASS); // new connections work again; the black-holed ones stay dead
             long healed = System.nanoTime();
             Poll.until(Duration.ofSeconds(30), () -> backends(agent, vip).size() == 2, "the change made during the black hole",
