@@ -17,7 +17,6 @@ import dev.senda.reconcile.SyncReason;
 import dev.senda.reconcile.SyncResult;
 import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
-import dev.senda.source.Source;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -46,26 +45,6 @@ class FullMapSyncTest {
     static final int CAPACITY = 3000;
     /** No log line may be longer than this, however many frontends fail. */
     static final int MAX_LINE = 2000;
-
-    private static final class SyncedSource implements Source {
-        @Override
-        public void start(ObjectStore store, Runnable onChange) {
-        }
-
-        @Override
-        public boolean hasSynced() {
-            return true;
-        }
-
-        @Override
-        public String describe() {
-            return "test";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     static ObjectRef svc(int i) {
         return new ObjectRef("default", String.format("svc-%04d", i));
@@ -110,7 +89,7 @@ class FullMapSyncTest {
                 LbMaps.BACKENDS.inMemory(), LbMaps.REVNATS.inMemory(), LbMaps.SOURCE_RANGES.inMemory()));
         HealthState health = new HealthState(java.time.Duration.ofMinutes(2), java.time.InstantSource.system());
         try (Metrics metrics = new Metrics(); HttpClient client = HttpClient.newHttpClient()) {
-            ServiceSync sync = new ServiceSync(store, new SyncedSource(), new DesiredStateCalculator(), "n1",
+            ServiceSync sync = new ServiceSync(store, TestSource.synced(), new DesiredStateCalculator(), "n1",
                     new LbReconciler(maps.maps()), metrics);
             sync.onUnprogrammed(health::setUnprogrammed);
             int port = metrics.startHttp(BindAddress.parse("--metrics-bind", "127.0.0.1:0"));

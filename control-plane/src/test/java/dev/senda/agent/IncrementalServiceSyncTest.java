@@ -34,7 +34,7 @@ class IncrementalServiceSyncTest {
         }
         LbMaps maps = LbMaps.inMemory();
         try (Metrics metrics = new Metrics()) {
-            ServiceSync sync = new ServiceSync(store, new IncrementalSyncScaleTest.SyncedSourceForTests(),
+            ServiceSync sync = new ServiceSync(store, TestSource.synced(),
                     new DesiredStateCalculator(), "n1", new LbReconciler(maps), metrics);
             assertTrue(sync.sync(SyncReason.REQUESTED).complete());
             assertEquals(Map.of("full", 1L), observed(metrics));

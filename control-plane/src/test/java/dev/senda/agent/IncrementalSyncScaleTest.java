@@ -15,7 +15,6 @@ import dev.senda.reconcile.LbReconciler;
 import dev.senda.reconcile.SyncReason;
 import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
-import dev.senda.source.Source;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -37,27 +36,6 @@ class IncrementalSyncScaleTest {
     static final int ENDPOINTS = 10;
     static final int CHANGES = 200;
 
-    /** A source that has synced. */
-    static final class SyncedSourceForTests implements Source {
-        @Override
-        public void start(ObjectStore store, Runnable onChange) {
-        }
-
-        @Override
-        public boolean hasSynced() {
-            return true;
-        }
-
-        @Override
-        public String describe() {
-            return "scale test";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void oneEndpointChangeAtTenThousandServices() throws Exception {
         run(LbMaps.inMemory(), "in-memory maps");
@@ -71,7 +49,7 @@ class IncrementalSyncScaleTest {
             store.put(Kinds.ENDPOINT_SLICE, slice(i, -1));
         }
         try (Metrics metrics = new Metrics()) {
-            ServiceSync sync = new ServiceSync(store, new SyncedSourceForTests(), new DesiredStateCalculator(), "n1",
+            ServiceSync sync = new ServiceSync(store, TestSource.synced(), new DesiredStateCalculator(), "n1",
                     new LbReconciler(maps), metrics);
             long t0 = System.nanoTime();
             assertTrue(sync.sync(SyncReason.REQUESTED).complete());

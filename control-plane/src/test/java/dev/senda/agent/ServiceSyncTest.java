@@ -16,7 +16,6 @@ import dev.senda.reconcile.SyncReason;
 import dev.senda.reconcile.SyncResult;
 import dev.senda.source.Kinds;
 import dev.senda.source.ObjectStore;
-import dev.senda.source.Source;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,33 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServiceSyncTest {
     private static final ObjectRef WEB = new ObjectRef("default", "web");
 
-    /** A source whose sync state the test sets. */
-    private static final class ManualSource implements Source {
-        volatile boolean synced;
-
-        @Override
-        public void start(ObjectStore store, Runnable onChange) {
-        }
-
-        @Override
-        public boolean hasSynced() {
-            return synced;
-        }
-
-        @Override
-        public String describe() {
-            return "manual";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void writesNothingUntilTheSourceHasSyncedThenProgramsEverything() throws Exception {
         ObjectStore store = new ObjectStore();
-        ManualSource source = new ManualSource();
+        TestSource source = new TestSource();
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
             ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
@@ -91,7 +67,7 @@ class ServiceSyncTest {
     @Test
     void startInputsAreProgrammedUntilTheSourceHasSyncedThenTheSourcesStateReplacesThem() throws Exception {
         ObjectStore store = new ObjectStore();
-        ManualSource source = new ManualSource();
+        TestSource source = new TestSource();
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
             ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(), "n1",
@@ -139,7 +115,7 @@ class ServiceSyncTest {
     void aCompleteSyncRecordsKubeProxysChangeCountsAndTheTriggerTimeLatency() throws Exception {
         HealthStateTest.ManualClock clock = new HealthStateTest.ManualClock();
         ObjectStore store = new ObjectStore();
-        ManualSource source = new ManualSource();
+        TestSource source = new TestSource();
         source.synced = true;
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics(clock);
@@ -176,7 +152,7 @@ class ServiceSyncTest {
     @Test
     void nodePortFrontendsWaitForThisNodesNodeObject() throws Exception {
         ObjectStore store = new ObjectStore();
-        ManualSource source = new ManualSource();
+        TestSource source = new TestSource();
         source.synced = true;
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
@@ -203,7 +179,7 @@ class ServiceSyncTest {
     @Test
     void topologyHintsFollowThisNodesZoneLabel() throws Exception {
         ObjectStore store = new ObjectStore();
-        ManualSource source = new ManualSource();
+        TestSource source = new TestSource();
         source.synced = true;
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
