@@ -511,14 +511,17 @@ public final class LbReconciler {
     }
 
     private Target plan(LbState desired, java.util.function.Consumer<String> errors) {
-        // sized up front: growing maps of 100,000s of entries costs a copy at every doubling
+        // Sized up front: growing maps of 100,000s of entries costs a copy at every doubling. Linked:
+        // filled in frontend order, which is the key order of service entries and, at a cold start (ids
+        // handed out in that order), of reverse-NAT, source-range and backend entries too, so the
+        // writer's sort of each phase's writes by key finds them (nearly) in order: about one pass.
         int frontends = desired.frontends().size();
         int slots = 0;
         for (DesiredFrontend df : desired.frontends().values()) slots += df.backends().size();
-        Map<ServiceKey, ServiceValue> svc = HashMap.newHashMap(frontends + slots);
-        Map<BackendKey, BackendValue> be = HashMap.newHashMap(slots);
-        Map<RevNatKey, RevNatValue> rn = HashMap.newHashMap(frontends);
-        Map<SourceRangeKey, SourceRangeValue> sr = new HashMap<>();
+        Map<ServiceKey, ServiceValue> svc = java.util.LinkedHashMap.newLinkedHashMap(frontends + slots);
+        Map<BackendKey, BackendValue> be = java.util.LinkedHashMap.newLinkedHashMap(slots);
+        Map<RevNatKey, RevNatValue> rn = java.util.LinkedHashMap.newLinkedHashMap(frontends);
+        Map<SourceRangeKey, SourceRangeValue> sr = new java.util.LinkedHashMap<>();
         Map<Frontend, DesiredFrontend> planned = HashMap.newHashMap(frontends);
         BackendRefs refs = new BackendRefs(slots);
         for (DesiredFrontend df : desired.frontends().values()) {

@@ -148,10 +148,54 @@ public final class PhasedWriter {
     }
 
     /**
-     * One write an apply may do: its phase, group, the group it requires (or null), the key and the value
-     * (the desired one of a put, the applied one of a delete). A put or a delete as its phase's kind says.
+     * One write an apply may do: its phase, the key and the value (the desired one of a put, the applied
+     * one of a delete), and, computed when first asked and then kept, its group and the group it
+     * requires (or null). A put or a delete as its phase's kind says. Groups are asked for only while
+     * some group has failed or a step decides how to run: a cold sync of 100,000s of writes that all
+     * land never computes most of them.
      */
-    private record Write(Phase<?, ?> phase, Object group, Object requires, Object key, Object value) {
+    private static final class Write {
+        private static final Object UNKNOWN = new Object();
+        final Phase<?, ?> phase;
+        final Object key;
+        final Object value;
+        private Object group = UNKNOWN;
+        private Object requires = UNKNOWN;
+
+        Write(Phase<?, ?> phase, Object key, Object value) {
+            this.phase = phase;
+            this.key = key;
+            this.value = value;
+        }
+
+        Phase<?, ?> phase() {
+            return phase;
+        }
+
+        Object key() {
+            return key;
+        }
+
+        Object value() {
+            return value;
+        }
+
+        Object group() {
+            if (group == UNKNOWN) group = apply(phase, true, key, value);
+            return group;
+        }
+
+        Object requires() {
+            if (requires == UNKNOWN) requires = apply(phase, false, key, value);
+            return requires;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <K extends Comparable<? super K>, V> Object apply(Phase<K, V> phase, boolean group, Object key,
+                                                                        Object value) {
+            return (group ? phase.group() : phase.requires()).apply((K) key, (V) value);
+        }
+
         boolean put() {
             return phase.kind() == Phase.Kind.PUT;
         }
@@ -180,12 +224,12 @@ public final class PhasedWriter {
                 K key = e.getKey();
                 V value = e.getValue();
                 if (!phase.selects().test(key, wanted) || value.equals(table.get(key))) continue;
-                out.add(new Write(phase, phase.group().apply(key, value), phase.requires().apply(key, value), key, value));
+                out.add(new Write(phase, key, value));
             }
         } else {
             table.forEachApplied((key, value) -> {
                 if (wanted.containsKey(key) || !phase.selects().test(key, wanted)) return;
-                out.add(new Write(phase, phase.group().apply(key, value), phase.requires().apply(key, value), key, value));
+                out.add(new Write(phase, key, value));
             });
         }
         out.subList(start, out.size()).sort(PhasedWriter::byKey);
@@ -193,7 +237,7 @@ public final class PhasedWriter {
 
     @SuppressWarnings("unchecked")
     private static int byKey(Write a, Write b) {
-        return ((Comparable<Object>) a.key()).compareTo(b.key());
+        return ((Comparable<Object>) a.key).compareTo(b.key);
     }
 
     /** As {@link #collect}, looking only at the keys of {@code scope} (in key order, as a full pass). */
@@ -204,11 +248,11 @@ public final class PhasedWriter {
             V value = wanted.get(key);
             if (phase.kind() == Phase.Kind.PUT) {
                 if (value == null || !phase.selects().test(key, wanted) || value.equals(table.get(key))) continue;
-                out.add(new Write(phase, phase.group().apply(key, value), phase.requires().apply(key, value), key, value));
+                out.add(new Write(phase, key, value));
             } else {
                 V applied = table.get(key);
                 if (applied == null || wanted.containsKey(key) || !phase.selects().test(key, wanted)) continue;
-                out.add(new Write(phase, phase.group().apply(key, applied), phase.requires().apply(key, applied), key, applied));
+                out.add(new Write(phase, key, applied));
             }
         }
     }
@@ -289,10 +333,12 @@ public final class PhasedWriter {
          * Whether a write of {@code group} is skipped: its group failed, or the group it requires did
          * (its own group then counts as failed, so its later writes wait too).
          */
-        boolean skips(Object group, Object required) {
-            if (failedGroups.contains(group)) return true;
+        boolean skips(Write w) {
+            if (failedGroups.isEmpty()) return false; // the usual case: no group to compute
+            if (failedGroups.contains(w.group())) return true;
+            Object required = w.requires();
             if (required != null && failedGroups.contains(required)) {
-                failedGroups.add(group);
+                failedGroups.add(w.group());
                 return true;
             }
             return false;
@@ -300,6 +346,7 @@ public final class PhasedWriter {
 
         /** Whether {@link #skips} would say so, without its side effect: to gather a batch. */
         private boolean wouldSkip(Write w) {
+            if (failedGroups.isEmpty()) return false;
             return failedGroups.contains(w.group()) || (w.requires() != null && failedGroups.contains(w.requires()));
         }
 
@@ -316,7 +363,7 @@ public final class PhasedWriter {
          */
         boolean phaseWide(List<List<Write>> perPhase) {
             for (List<Write> writes : perPhase) {
-                for (Write w : writes) skips(w.group(), w.requires());
+                for (Write w : writes) skips(w);
             }
             for (List<Write> writes : perPhase) {
                 if (!perform(writes, null)) return false;
@@ -357,14 +404,14 @@ public final class PhasedWriter {
             while (pos < n) {
                 if (groupEnd != null && groupEnd[pos] >= 0 && pos > checked) {
                     List<Write> group = seq.subList(pos, groupEnd[pos]);
-                    if (group.stream().anyMatch(w -> skips(w.group(), w.requires()))) {
+                    if (group.stream().anyMatch(this::skips)) {
                         pos = groupEnd[pos];
                         continue;
                     }
                     checked = pos;
                 }
                 Write w = seq.get(pos);
-                if (skips(w.group(), w.requires())) {
+                if (skips(w)) {
                     pos++;
                     continue;
                 }

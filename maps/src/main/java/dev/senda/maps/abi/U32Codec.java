@@ -1,5 +1,7 @@
 package dev.senda.maps.abi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.IntFunction;
@@ -14,6 +16,7 @@ import java.util.function.ToIntFunction;
  */
 public final class U32Codec<T> implements Codec<T> {
     public static final int SIZE = 4;
+    private static final VarHandle HOST_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private final ToIntFunction<T> toId;
     private final IntFunction<T> fromId;
 
@@ -35,6 +38,12 @@ public final class U32Codec<T> implements Codec<T> {
     @Override
     public byte[] encode(T value) {
         return encode(toId.applyAsInt(value));
+    }
+
+    /** Straight into {@code dst}: no buffer per key of a batch. */
+    @Override
+    public void encodeInto(T value, byte[] dst, int offset) {
+        HOST_INT.set(dst, offset, toId.applyAsInt(value));
     }
 
     @Override

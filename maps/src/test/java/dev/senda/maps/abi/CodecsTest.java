@@ -149,6 +149,10 @@ class CodecsTest {
         // The family of a backend key comes from the map it is read from.
         assertEquals(new BackendKey(dev.senda.net.IpFamily.IPV6, 7),
                 Codecs.BACKEND6_MAP.key().decode(HEX.parseHex("07 00 00 00")));
+        // into a batch buffer: the same bytes at the offset, nothing around them touched
+        byte[] batch = new byte[12];
+        Codecs.BACKEND6_MAP.key().encodeInto(new BackendKey(dev.senda.net.IpFamily.IPV6, 0x01020304), batch, 4);
+        assertEquals("00 00 00 00 04 03 02 01 00 00 00 00", HEX.formatHex(batch));
     }
 
     @Test
