@@ -82,6 +82,8 @@ public final class KubernetesSource implements Source {
     private Thread watchdog;
     private volatile boolean synced;
     private volatile boolean closed;
+    /** The first connection's informers were started (by {@link #prepare} or {@link #start}). */
+    private boolean watchesStarted;
 
     /** System.nanoTime() of the last event or probe answer; set at every new connection too. */
     private volatile long lastHeardNanos = System.nanoTime();
@@ -186,25 +188,52 @@ public final class KubernetesSource implements Source {
         return nl < 0 ? msg : msg.substring(0, nl);
     }
 
+    /**
+     * Starts the informers' lists now, before the agent loads its datapath: listing 10,000s of objects
+     * from the API server takes seconds, which then overlap the kernel's feature probes and verifier.
+     * Until {@link #start} gives the store, the informers only fill their own caches; {@code start}
+     * primes the store from them (at once when they have all synced by then).
+     */
+    @Override
+    public boolean prepare() {
+        Connection first;
+        synchronized (lock) {
+            if (watchesStarted || closed) return false;
+            watchesStarted = true;
+            first = current;
+            first.createWatches();
+        }
+        startFirstWatches(first);
+        return true;
+    }
+
     @Override
     public void start(ObjectStore store, Runnable onChange) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(onChange, "onChange");
-        Connection first;
+        Connection first = null;
         synchronized (lock) {
             if (this.store != null) throw new IllegalStateException("already started");
             if (closed) throw new IllegalStateException("closed");
             this.store = store;
             this.onChange = onChange;
-            first = current;
-            first.createWatches();
+            if (!watchesStarted) {
+                watchesStarted = true;
+                first = current;
+                first.createWatches();
+            }
             watchdog = Thread.ofPlatform().name("senda-api-watchdog").daemon(true).unstarted(this::watchdogLoop);
         }
+        if (first != null) startFirstWatches(first);
+        watchdog.start();
+        primeIfSynced(); // prepared informers may have synced before there was a store to prime
+    }
+
+    private void startFirstWatches(Connection first) {
         LOG.info("watching {} at {}; a watch silent for {} is probed ({})", kinds, masterUrl,
                 ApiWatchSettings.format(settings.idleTimeout()), ApiWatchSettings.FLAG);
         lastHeardNanos = System.nanoTime();
         first.startWatches();
-        watchdog.start();
     }
 
     private boolean retryAfter(boolean wasStarted, Throwable failure) {
@@ -244,6 +273,13 @@ public final class KubernetesSource implements Source {
         }
     }
 
+    /** For tests: every informer of the current connection holds its complete list (primed or not). */
+    boolean informersSynced() {
+        synchronized (lock) {
+            return !current.watches.isEmpty() && current.watches.stream().allMatch(w -> w.informer.hasSynced());
+        }
+    }
+
     /** For tests: how many times a dead connection was replaced. */
     int reconnects() {
         synchronized (lock) {
@@ -272,7 +308,7 @@ public final class KubernetesSource implements Source {
         int generation;
         synchronized (lock) {
             Connection c = current;
-            if (c.primed || closed || c.watches.isEmpty()) return;
+            if (c.primed || closed || c.watches.isEmpty() || store == null) return;
             for (KindWatch<?, ?> w : c.watches) {
                 if (!w.informer.hasSynced()) return;
             }
@@ -612,6 +648,10 @@ public final class KubernetesSource implements Source {
 
         @Override
         public void onDelete(F obj, boolean deletedFinalStateUnknown) {
+            if (!connection.primed) {
+                primeIfSynced(); // the priming copy of the caches will lack it
+                return;
+            }
             boolean changed;
             synchronized (lock) {
                 if (!live()) return;
@@ -637,6 +677,12 @@ public final class KubernetesSource implements Source {
         }
 
         private void upsert(F obj) {
+            // Before priming, the priming copy of the informer cache will hold this object anyway: recording
+            // it now too would convert each object of an initial list twice.
+            if (!connection.primed) {
+                primeIfSynced();
+                return;
+            }
             boolean changed;
             synchronized (lock) {
                 if (!live()) return;
@@ -645,7 +691,6 @@ public final class KubernetesSource implements Source {
             heard();
             if (LOG.isDebugEnabled()) LOG.debug("{} {} recorded (changed={})", kind, describe(obj), changed);
             notifyChange(changed);
-            if (!connection.primed) primeIfSynced();
         }
 
         void awaitStopped() {

@@ -117,6 +117,42 @@ class KubernetesSourceTest {
     }
 
     @Test
+    void aPreparedSourceListsBeforeItHasAStoreAndPrimesItAtStart() {
+        client.resource(service("default", "web", "10.96.0.10", 80)).create();
+        client.resource(slice("default", "web-1", "web", "10.244.0.1")).create();
+        source = new KubernetesSource(client);
+
+        assertTrue(source.prepare(), "the lists begin before start");
+        assertFalse(source.prepare(), "once only");
+        Poll.until(source::informersSynced, "informers listed before start", this::snap);
+        assertFalse(source.hasSynced(), "nothing is synced before there is a store");
+        assertEquals(Map.of(), snap().services(), "the store is not touched before start");
+
+        source.start(store, changes::incrementAndGet);
+        assertTrue(source.hasSynced(), "start primes the store from the informers that listed already");
+        assertEquals(Set.of(new ObjectRef("default", "web")), snap().services().keySet());
+        assertEquals(Set.of(new ObjectRef("default", "web-1")), snap().endpointSlices().keySet());
+        Poll.until(() -> changes.get() >= 1, "onChange called for the primed store", changes::get);
+
+        // events after the start land in the store as ever
+        client.resource(service("default", "api", "10.96.0.12", 443)).create();
+        Poll.until(() -> snap().services().containsKey(new ObjectRef("default", "api")), "a Service created after start",
+                this::snap);
+    }
+
+    @Test
+    void aPreparedSourceClosesWithoutEverStarting() {
+        client.resource(service("default", "web", "10.96.0.10", 80)).create();
+        source = new KubernetesSource(client);
+        source.prepare();
+        Poll.until(source::informersSynced, "informers listed", this::snap);
+        source.close();
+        assertThrows(IllegalStateException.class, () -> source.start(store, changes::incrementAndGet));
+        assertEquals(Map.of(), snap().services());
+        source = null;
+    }
+
+    @Test
     void cachedObjectsAreTheApiObjectsOfEveryKindOnceSyncedAndStillAfterClose() {
         client.resource(service("default", "web", "10.96.0.10", 80)).create();
         client.resource(slice("default", "web-1", "web", "10.244.0.1")).create();
