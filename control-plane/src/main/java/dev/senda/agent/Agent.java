@@ -101,6 +101,13 @@ public final class Agent implements AutoCloseable {
         // the kernel: made on another thread meanwhile (the server still starts where it did).
         FutureTask<Metrics> metricsAhead = new FutureTask<>(Metrics::new);
         Thread.ofPlatform().daemon().name("senda-metrics-init").start(metricsAhead);
+        // The source starts now, on a thread of its own, so that the store is filled (files read and
+        // converted, the API server's lists primed) while this thread waits for the kernel; what it
+        // triggers (a queued update, a sync request) is held until the sync runner exists.
+        ObjectStore store = new ObjectStore();
+        DeferredTrigger sourceChanged = new DeferredTrigger();
+        FutureTask<Void> sourceStart = new FutureTask<>(() -> source.start(store, sourceChanged), null);
+        Thread.ofPlatform().daemon().name("senda-source-start").start(sourceStart);
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
@@ -156,7 +163,6 @@ public final class Agent implements AutoCloseable {
         started.push(HealthServer.start(config.healthzBind(), health));
         phases.mark("metrics+health servers");
 
-        ObjectStore store = new ObjectStore();
         ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(config.nodePortAddresses()),
                 config.nodeName(), reconciler, metrics);
         sync.withPolicy(new PolicySync(policyReconciler, config.nodeName()));
@@ -182,13 +188,15 @@ public final class Agent implements AutoCloseable {
         runner.start();
         // Programmed now, not when the source first answers: after a reboot that may take long.
         if (programsSnapshot) runner.requestSync();
+        // Started at the top of this method; a failure to start (a directory that is none) surfaces here.
+        made(sourceStart);
         started.push(source);
+        phases.mark("source start");
         // Every change the source delivers is a queued update for health's "programmed in time" rule.
-        source.start(store, () -> {
+        sourceChanged.open(() -> {
             health.queuedUpdate();
             runner.requestSync();
         });
-        phases.mark("source start");
         log.info("started; source {}; healthz on {}, metrics on {}", source.describe(), config.healthzBind(),
                 config.metricsBind());
         log.info("start phases: {}", phases.summary());

@@ -230,6 +230,7 @@ public final class KubernetesSource implements Source {
     }
 
     private void startFirstWatches(Connection first) {
+        if (closed) return; // closed while starting: nothing to watch for
         LOG.info("watching {} at {}; a watch silent for {} is probed ({})", kinds, masterUrl,
                 ApiWatchSettings.format(settings.idleTimeout()), ApiWatchSettings.FLAG);
         lastHeardNanos = System.nanoTime();
