@@ -108,6 +108,8 @@ public final class Agent implements AutoCloseable {
         DeferredTrigger sourceChanged = new DeferredTrigger();
         FutureTask<Void> sourceStart = new FutureTask<>(() -> source.start(store, sourceChanged), null);
         Thread.ofPlatform().daemon().name("senda-source-start").start(sourceStart);
+        DesiredStateCalculator calculator = new DesiredStateCalculator(config.nodePortAddresses());
+        DesiredAhead desiredAhead = DesiredAhead.start(sourceStart, source, store, config.nodeName(), calculator.incremental());
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
@@ -163,8 +165,8 @@ public final class Agent implements AutoCloseable {
         started.push(HealthServer.start(config.healthzBind(), health));
         phases.mark("metrics+health servers");
 
-        ServiceSync sync = new ServiceSync(store, source, new DesiredStateCalculator(config.nodePortAddresses()),
-                config.nodeName(), reconciler, metrics);
+        ServiceSync sync = new ServiceSync(store, source, calculator, desiredAhead, config.nodeName(), reconciler, metrics,
+                java.time.InstantSource.system());
         sync.withPolicy(new PolicySync(policyReconciler, config.nodeName()));
         // kube-proxy's rule: /healthz fails while this node's Node object is being deleted.
         // and the node's address is the source of flows from outside source-NATed to other nodes.

@@ -71,6 +71,8 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private final DesiredStateCalculator calculator;
     /** The memo incremental syncs continue from; rebuilt by every full sync. */
     private final IncrementalDesiredState incremental;
+    /** The first full desired state computed ahead; null once the first full sync took it (or none). */
+    private DesiredAhead ahead;
     /** Whether the next sync must be full: the first, after a failure, after a periodic restore. */
     private boolean needsFull = true;
     /** Whether the last NetworkPolicy apply failed (an incremental sync then applies it again). */
@@ -107,12 +109,22 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     /** @param clock ends syncs for the network-programming latency; its time at construction is the agent's start */
     ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, String nodeName,
                 LbReconciler reconciler, Metrics metrics, InstantSource clock) {
+        this(store, source, calculator, null, nodeName, reconciler, metrics, clock);
+    }
+
+    /**
+     * @param ahead the first full desired state, being computed into the memo this sync continues with
+     *              (its {@link DesiredAhead#incremental()}), or null: the first sync computes it
+     */
+    ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, DesiredAhead ahead,
+                String nodeName, LbReconciler reconciler, Metrics metrics, InstantSource clock) {
         this.clock = clock;
         this.changes = new ProgrammedChanges(clock.instant());
         this.store = store;
         this.source = source;
         this.calculator = calculator;
-        this.incremental = calculator.incremental();
+        this.ahead = ahead;
+        this.incremental = ahead != null ? ahead.incremental() : calculator.incremental();
         this.nodeName = nodeName;
         this.reconciler = reconciler;
         this.metrics = metrics;
@@ -147,11 +159,24 @@ final class ServiceSync implements SyncRunner.SyncFunction {
 
     /** Everything from a snapshot of the store: desired state, a diff over whole tables, every listener. */
     private SyncResult syncFully(SyncReason reason, ServiceChanges changes) {
-        Snapshot snapshot = store.snapshot();
-        NodeInfo node = NodeInfo.of(nodeName, snapshot.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
+        Optional<DesiredAhead.Computed> early = ahead == null ? Optional.empty() : ahead.take(store.generation());
+        ahead = null;
+        Snapshot snapshot;
+        NodeInfo node;
+        IncrementalDesiredState.Result desired;
+        LbState lb;
+        if (early.isPresent()) {
+            snapshot = early.get().snapshot();
+            node = early.get().node();
+            desired = early.get().result();
+            lb = early.get().lb();
+        } else {
+            snapshot = store.snapshot();
+            node = NodeInfo.of(nodeName, snapshot.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
+            desired = incremental.full(snapshot, node);
+            lb = incremental.lbState();
+        }
         reportNode(node);
-        IncrementalDesiredState.Result desired = incremental.full(snapshot, node);
-        LbState lb = incremental.lbState();
         reportRejections(desired.rejections());
         healthCheckListener.accept(desired.healthChecks());
         dev.senda.reconcile.PolicyApplyResult policyResult = policy == null ? null : policy.sync(snapshot);

@@ -105,6 +105,72 @@ class ServiceSyncTest {
         }
     }
 
+    private static void putWeb(ObjectStore store, String endpoint) {
+        store.put(Kinds.SERVICE, Service.clusterIp(WEB, "10.96.0.1",
+                List.of(new ServicePort("http", "TCP", 80, new TargetPort.Number(8080), null))));
+        store.put(Kinds.ENDPOINT_SLICE, slice("web-1", "web", endpoint));
+    }
+
+    private static ServiceSync syncWith(ObjectStore store, TestSource source, DesiredStateCalculator calculator,
+                                        DesiredAhead ahead, TestLbMaps maps, Metrics metrics) {
+        return new ServiceSync(store, source, calculator, ahead, "n1", new LbReconciler(maps.maps()), metrics,
+                java.time.InstantSource.system());
+    }
+
+    @Test
+    void theFirstSyncProgramsTheDesiredStateComputedAhead() throws Exception {
+        ObjectStore store = new ObjectStore();
+        putWeb(store, "10.244.0.5");
+        TestSource source = TestSource.synced();
+        DesiredStateCalculator calculator = new DesiredStateCalculator();
+        DesiredAhead ahead = DesiredAhead.start(java.util.concurrent.CompletableFuture.completedFuture(null), source,
+                store, "n1", calculator.incremental());
+        assertTrue(ahead.take(store.generation()).isPresent(), "computed from the store as it is");
+        TestLbMaps maps = new TestLbMaps();
+        try (Metrics metrics = new Metrics()) {
+            ServiceSync sync = syncWith(store, source, calculator, ahead, maps, metrics);
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.96.0.1:80"), frontends(maps));
+            assertEquals(List.of("10.244.0.5"), backendAddresses(maps));
+            // later syncs go on incrementally from the memo the computation filled
+            store.put(Kinds.ENDPOINT_SLICE, slice("web-1", "web", "10.244.0.9"));
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.244.0.9"), backendAddresses(maps));
+        }
+    }
+
+    @Test
+    void aDesiredStateComputedAheadIsDroppedWhenTheStoreChangedSince() throws Exception {
+        ObjectStore store = new ObjectStore();
+        putWeb(store, "10.244.0.5");
+        TestSource source = TestSource.synced();
+        DesiredStateCalculator calculator = new DesiredStateCalculator();
+        DesiredAhead ahead = DesiredAhead.start(java.util.concurrent.CompletableFuture.completedFuture(null), source,
+                store, "n1", calculator.incremental());
+        long computedAt = store.generation();
+        assertTrue(ahead.take(computedAt).isPresent());
+        store.put(Kinds.ENDPOINT_SLICE, slice("web-1", "web", "10.244.0.6")); // the endpoint moved meanwhile
+        assertTrue(ahead.take(store.generation()).isEmpty(), "not the store's state any more");
+        TestLbMaps maps = new TestLbMaps();
+        try (Metrics metrics = new Metrics()) {
+            assertTrue(syncWith(store, source, calculator, ahead, maps, metrics).sync(SyncReason.REQUESTED).complete());
+            assertEquals(List.of("10.244.0.6"), backendAddresses(maps), "computed afresh");
+        }
+    }
+
+    @Test
+    void nothingIsComputedAheadBeforeTheSourceHasSynced() {
+        ObjectStore store = new ObjectStore();
+        putWeb(store, "10.244.0.5");
+        DesiredAhead ahead = DesiredAhead.start(java.util.concurrent.CompletableFuture.completedFuture(null),
+                new TestSource(), store, "n1", new DesiredStateCalculator().incremental());
+        assertTrue(ahead.take(store.generation()).isEmpty());
+        DesiredAhead failed = DesiredAhead.start(java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalArgumentException("no such directory")), TestSource.synced(), store, "n1",
+                new DesiredStateCalculator().incremental());
+        assertTrue(failed.take(store.generation()).isEmpty(), "a source that failed to start");
+    }
+
     private static EndpointSlice slice(String name, String service, String address) {
         return new EndpointSlice(new ObjectRef("default", name), Map.of(EndpointSlice.SERVICE_NAME_LABEL, service), service,
                 "IPv4", List.of(new SlicePort("http", "TCP", 8080, null)),
