@@ -49,6 +49,10 @@ import java.util.function.Supplier;
  * {@link #hasSynced()}. Priming and handlers write under one lock, so a handler's later event always
  * lands after the primed copy and nothing stays stale.
  *
+ * <p>Early lists: {@link #prepare()} starts the informers before the store exists (the agent calls it
+ * before loading its datapath, so the lists overlap the kernel's work); until priming, handlers record
+ * nothing, as the priming copy of the caches holds every object their events carried.
+ *
  * <p>Outages never empty the store: a list or watch that fails changes nothing, and fabric8 applies a
  * relist (after 410 Gone, or after a failed watch) only once the whole list has arrived, removing only
  * what that complete list lacks. So during an outage the agent keeps programming the last state it had.

@@ -21,7 +21,7 @@ public interface Source extends AutoCloseable {
 
     /**
      * Begins, on threads of its own, the work that needs nothing from the agent (a directory source
-     * reads and parses its files), so that it overlaps the datapath's load; {@link #start} then uses
+     * reads and parses its files, the Kubernetes source lists from the API server), so that it overlaps the datapath's load; {@link #start} then uses
      * what is still current and waits for the rest. Optional: a source that is started without it
      * behaves the same. Called at most once, before {@link #start}; never blocks, never throws.
      *
