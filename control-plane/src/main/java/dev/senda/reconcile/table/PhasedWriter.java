@@ -149,45 +149,18 @@ public final class PhasedWriter {
 
     /**
      * One write an apply may do: its phase, the key and the value (the desired one of a put, the applied
-     * one of a delete), and, computed when first asked and then kept, its group and the group it
-     * requires (or null). A put or a delete as its phase's kind says. Groups are asked for only while
-     * some group has failed or a step decides how to run: a cold sync of 100,000s of writes that all
-     * land never computes most of them.
+     * one of a delete). A put or a delete as its phase's kind says. Its group and the group it requires
+     * are computed when asked, and not kept: they are asked for while some group has failed or when a
+     * step decides how to run, so a cold sync of 100,000s of writes that all land holds no group objects
+     * (boxed ids, keys) beside its writes for the garbage collector to copy.
      */
-    private static final class Write {
-        private static final Object UNKNOWN = new Object();
-        final Phase<?, ?> phase;
-        final Object key;
-        final Object value;
-        private Object group = UNKNOWN;
-        private Object requires = UNKNOWN;
-
-        Write(Phase<?, ?> phase, Object key, Object value) {
-            this.phase = phase;
-            this.key = key;
-            this.value = value;
-        }
-
-        Phase<?, ?> phase() {
-            return phase;
-        }
-
-        Object key() {
-            return key;
-        }
-
-        Object value() {
-            return value;
-        }
-
+    private record Write(Phase<?, ?> phase, Object key, Object value) {
         Object group() {
-            if (group == UNKNOWN) group = apply(phase, true, key, value);
-            return group;
+            return apply(phase, true, key, value);
         }
 
         Object requires() {
-            if (requires == UNKNOWN) requires = apply(phase, false, key, value);
-            return requires;
+            return apply(phase, false, key, value);
         }
 
         @SuppressWarnings("unchecked")
@@ -237,7 +210,7 @@ public final class PhasedWriter {
 
     @SuppressWarnings("unchecked")
     private static int byKey(Write a, Write b) {
-        return ((Comparable<Object>) a.key).compareTo(b.key);
+        return ((Comparable<Object>) a.key()).compareTo(b.key());
     }
 
     /** As {@link #collect}, looking only at the keys of {@code scope} (in key order, as a full pass). */
