@@ -111,6 +111,12 @@ class ServiceSyncTest {
         store.put(Kinds.ENDPOINT_SLICE, slice("web-1", "web", endpoint));
     }
 
+    /** A computation ahead for a source that has started already. */
+    private static DesiredAhead startedAhead(ObjectStore store, TestSource source, DesiredStateCalculator calculator) {
+        return DesiredAhead.start(java.util.concurrent.CompletableFuture.completedFuture(null), source, store, "n1",
+                calculator.incremental());
+    }
+
     private static ServiceSync syncWith(ObjectStore store, TestSource source, DesiredStateCalculator calculator,
                                         DesiredAhead ahead, TestLbMaps maps, Metrics metrics) {
         return new ServiceSync(store, source, calculator, ahead, "n1", new LbReconciler(maps.maps()), metrics,
@@ -123,8 +129,7 @@ class ServiceSyncTest {
         putWeb(store, "10.244.0.5");
         TestSource source = TestSource.synced();
         DesiredStateCalculator calculator = new DesiredStateCalculator();
-        DesiredAhead ahead = DesiredAhead.start(java.util.concurrent.CompletableFuture.completedFuture(null), source,
-                store, "n1", calculator.incremental());
+        DesiredAhead ahead = startedAhead(store, source, calculator);
         assertTrue(ahead.take(store.generation()).isPresent(), "computed from the store as it is");
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
@@ -145,8 +150,7 @@ class ServiceSyncTest {
         putWeb(store, "10.244.0.5");
         TestSource source = TestSource.synced();
         DesiredStateCalculator calculator = new DesiredStateCalculator();
-        DesiredAhead ahead = DesiredAhead.start(java.util.concurrent.CompletableFuture.completedFuture(null), source,
-                store, "n1", calculator.incremental());
+        DesiredAhead ahead = startedAhead(store, source, calculator);
         long computedAt = store.generation();
         assertTrue(ahead.take(computedAt).isPresent());
         store.put(Kinds.ENDPOINT_SLICE, slice("web-1", "web", "10.244.0.6")); // the endpoint moved meanwhile
