@@ -104,12 +104,20 @@ public final class Agent implements AutoCloseable {
         // The source starts now, on a thread of its own, so that the store is filled (files read and
         // converted, the API server's lists primed) while this thread waits for the kernel; what it
         // triggers (a queued update, a sync request) is held until the sync runner exists.
+        // As soon as the store holds the source's complete state, the first desired state is computed on
+        // a thread of its own too (DesiredAhead).
         ObjectStore store = new ObjectStore();
-        DeferredTrigger sourceChanged = new DeferredTrigger();
-        FutureTask<Void> sourceStart = new FutureTask<>(() -> source.start(store, sourceChanged), null);
-        Thread.ofPlatform().daemon().name("senda-source-start").start(sourceStart);
         DesiredStateCalculator calculator = new DesiredStateCalculator(config.nodePortAddresses());
-        DesiredAhead desiredAhead = DesiredAhead.start(sourceStart, source, store, config.nodeName(), calculator.incremental());
+        DesiredAhead desiredAhead = new DesiredAhead(source, store, config.nodeName(), calculator.incremental());
+        DeferredTrigger sourceChanged = new DeferredTrigger();
+        FutureTask<Void> sourceStart = new FutureTask<>(() -> {
+            source.start(store, () -> {
+                desiredAhead.sourceChanged();
+                sourceChanged.run();
+            });
+            desiredAhead.sourceChanged();
+        }, null);
+        Thread.ofPlatform().daemon().name("senda-source-start").start(sourceStart);
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());

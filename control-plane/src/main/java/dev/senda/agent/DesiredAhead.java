@@ -14,67 +14,81 @@ import org.slf4j.LoggerFactory;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
- * The first full desired state, computed on a thread of its own as soon as the source has started and
- * holds its complete state, while the agent's start thread still waits for the kernel (feature probes,
- * the verifier): at 10,000 Services that is a few hundred milliseconds the first sync then skips.
+ * The first full desired state, computed on a thread of its own as soon as the source holds its complete
+ * state, while the agent's start thread may still wait for the kernel (feature probes, the verifier): at
+ * 10,000 Services that is a few hundred milliseconds the first sync then skips.
  *
- * <p>It computes into the {@link IncrementalDesiredState} the first sync continues with, and
- * {@link #take} hands it over: the sync thread joins the computation (so the memo is never used by two
- * threads at once, and everything it wrote is visible), and uses the result only when the store has
- * not changed since the snapshot it came from. Otherwise, or when the source was not complete when it
- * had started (an API server still listing), the first sync computes as it would without this.
+ * <p>It computes into a memo of its own ({@link IncrementalDesiredState}), which the first full sync
+ * adopts with the result ({@link #take}): the sync thread joins the computation, so everything it wrote
+ * is visible, and uses it only when the store has not changed since the snapshot it came from. Until
+ * adopted, the memo is this class's alone, so a sync that does not adopt it (the store changed, the wait
+ * was interrupted) computes in its own memo as it would without this, never beside a computation still
+ * running. The computation starts at most once, and not after {@link #take}.
  */
 final class DesiredAhead {
     private static final Logger log = LoggerFactory.getLogger(DesiredAhead.class);
 
-    /** A full desired state and what it was computed from. */
-    record Computed(Snapshot snapshot, NodeInfo node, IncrementalDesiredState.Result result, LbState lb) {
+    /** A full desired state, what it was computed from, and the memo that holds it. */
+    record Computed(Snapshot snapshot, NodeInfo node, IncrementalDesiredState.Result result, LbState lb,
+                    IncrementalDesiredState memo) {
     }
 
-    private final IncrementalDesiredState incremental;
-    private final FutureTask<Optional<Computed>> task;
+    private final Source source;
+    private final ObjectStore store;
+    private final String nodeName;
+    private final IncrementalDesiredState memo;
+    /** Null until the computation starts. Guarded by {@code this}. */
+    private FutureTask<Optional<Computed>> task;
+    /** Set by {@link #take}: no computation starts after it. */
+    private volatile boolean taken;
 
-    private DesiredAhead(IncrementalDesiredState incremental, FutureTask<Optional<Computed>> task) {
-        this.incremental = incremental;
-        this.task = task;
+    /** @param memo a memo nothing else uses (a new one from the calculator) */
+    DesiredAhead(Source source, ObjectStore store, String nodeName, IncrementalDesiredState memo) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.store = Objects.requireNonNull(store, "store");
+        this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+        this.memo = Objects.requireNonNull(memo, "memo");
     }
 
     /**
-     * Starts the computation: once {@code sourceStarted} completed, if {@code source} has synced, from a
-     * snapshot of {@code store}, for node {@code nodeName}, into {@code incremental}.
+     * Starts the computation on a thread of its own if the source has synced and it has not started
+     * yet, nor been taken. Cheap otherwise; call it after the source started and whenever it signals a
+     * change (an API server's lists complete after its start). Never blocks on the computation.
      */
-    static DesiredAhead start(Future<?> sourceStarted, Source source, ObjectStore store, String nodeName,
-                              IncrementalDesiredState incremental) {
-        Objects.requireNonNull(incremental, "incremental");
-        FutureTask<Optional<Computed>> task = new FutureTask<>(() -> {
-            sourceStarted.get(); // a failed start computes nothing (the agent reports that failure itself)
-            if (!source.hasSynced()) return Optional.empty();
-            Snapshot snapshot = store.snapshot();
-            NodeInfo node = NodeInfo.of(nodeName, snapshot.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
-            IncrementalDesiredState.Result result = incremental.full(snapshot, node);
-            return Optional.of(new Computed(snapshot, node, result, incremental.lbState()));
-        });
-        Thread.ofPlatform().daemon().name("senda-desired-ahead").start(task);
-        return new DesiredAhead(incremental, task);
+    void sourceChanged() {
+        if (taken || !source.hasSynced()) return;
+        FutureTask<Optional<Computed>> started;
+        synchronized (this) {
+            if (task != null || taken) return;
+            task = started = new FutureTask<>(this::compute);
+        }
+        Thread.ofPlatform().daemon().name("senda-desired-ahead").start(started);
     }
 
-    /** The memo the computation fills, which the first sync continues with. */
-    IncrementalDesiredState incremental() {
-        return incremental;
+    private Optional<Computed> compute() {
+        Snapshot snapshot = store.snapshot();
+        NodeInfo node = NodeInfo.of(nodeName, snapshot.all(Kinds.NODE).get(new ObjectRef("", nodeName)));
+        IncrementalDesiredState.Result result = memo.full(snapshot, node);
+        return Optional.of(new Computed(snapshot, node, result, memo.lbState(), memo));
     }
 
     /**
-     * Waits for the computation and returns its result if it was computed from the store at
-     * {@code storeGeneration} (nothing changed since); empty otherwise. Called once, by the sync thread.
+     * Waits for the computation, if one started, and returns it if it was computed from the store at
+     * {@code storeGeneration} (nothing changed since); empty otherwise. Called once, by the sync thread;
+     * no computation starts afterwards.
      */
     Optional<Computed> take(long storeGeneration) {
+        FutureTask<Optional<Computed>> started;
+        synchronized (this) {
+            taken = true;
+            started = task;
+        }
+        if (started == null) return Optional.empty();
         try {
-            Optional<Computed> computed = task.get();
-            return computed.filter(c -> c.snapshot().generation() == storeGeneration);
+            return started.get().filter(c -> c.snapshot().generation() == storeGeneration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

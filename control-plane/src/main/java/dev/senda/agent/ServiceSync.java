@@ -69,8 +69,11 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     private final ObjectStore store;
     private final Source source;
     private final DesiredStateCalculator calculator;
-    /** The memo incremental syncs continue from; rebuilt by every full sync. */
-    private final IncrementalDesiredState incremental;
+    /**
+     * The memo incremental syncs continue from; rebuilt by every full sync. Replaced once, by the memo of
+     * the desired state computed ahead when the first full sync adopts it.
+     */
+    private IncrementalDesiredState incremental;
     /** The first full desired state computed ahead; null once the first full sync took it (or none). */
     private DesiredAhead ahead;
     /** Whether the next sync must be full: the first, after a failure, after a periodic restore. */
@@ -112,10 +115,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         this(store, source, calculator, null, nodeName, reconciler, metrics, clock);
     }
 
-    /**
-     * @param ahead the first full desired state, being computed into the memo this sync continues with
-     *              (its {@link DesiredAhead#incremental()}), or null: the first sync computes it
-     */
+    /** @param ahead the first full desired state, computed ahead, or null: the first sync computes it */
     ServiceSync(ObjectStore store, Source source, DesiredStateCalculator calculator, DesiredAhead ahead,
                 String nodeName, LbReconciler reconciler, Metrics metrics, InstantSource clock) {
         this.clock = clock;
@@ -124,7 +124,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         this.source = source;
         this.calculator = calculator;
         this.ahead = ahead;
-        this.incremental = ahead != null ? ahead.incremental() : calculator.incremental();
+        this.incremental = calculator.incremental();
         this.nodeName = nodeName;
         this.reconciler = reconciler;
         this.metrics = metrics;
@@ -166,6 +166,7 @@ final class ServiceSync implements SyncRunner.SyncFunction {
         IncrementalDesiredState.Result desired;
         LbState lb;
         if (early.isPresent()) {
+            incremental = early.get().memo();
             snapshot = early.get().snapshot();
             node = early.get().node();
             desired = early.get().result();

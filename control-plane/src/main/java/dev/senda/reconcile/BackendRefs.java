@@ -64,7 +64,12 @@ final class BackendRefs {
     void remove(int id, EndpointState state) {
         int i = id < 1 ? -1 : find(id);
         if (i < 0 || ids[i] == FREE) throw new IllegalStateException("backend id " + id + " has no reference to remove");
-        counts[i] -= (1L << 32) + (state == EndpointState.ACTIVE ? 1 : 0);
+        boolean active = state == EndpointState.ACTIVE;
+        // a borrow from the packed total would corrupt both counts: refuse, as a count going negative
+        if (active && (int) counts[i] == 0) {
+            throw new IllegalStateException("backend id " + id + " has no active reference to remove");
+        }
+        counts[i] -= (1L << 32) + (active ? 1 : 0);
         if ((counts[i] >>> 32) == 0) delete(i);
     }
 

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -518,10 +519,10 @@ public final class LbReconciler {
         int frontends = desired.frontends().size();
         int slots = 0;
         for (DesiredFrontend df : desired.frontends().values()) slots += df.backends().size();
-        Map<ServiceKey, ServiceValue> svc = java.util.LinkedHashMap.newLinkedHashMap(frontends + slots);
-        Map<BackendKey, BackendValue> be = java.util.LinkedHashMap.newLinkedHashMap(slots);
-        Map<RevNatKey, RevNatValue> rn = java.util.LinkedHashMap.newLinkedHashMap(frontends);
-        Map<SourceRangeKey, SourceRangeValue> sr = new java.util.LinkedHashMap<>();
+        Map<ServiceKey, ServiceValue> svc = LinkedHashMap.newLinkedHashMap(frontends + slots);
+        Map<BackendKey, BackendValue> be = LinkedHashMap.newLinkedHashMap(slots);
+        Map<RevNatKey, RevNatValue> rn = LinkedHashMap.newLinkedHashMap(frontends);
+        Map<SourceRangeKey, SourceRangeValue> sr = new LinkedHashMap<>();
         Map<Frontend, DesiredFrontend> planned = HashMap.newHashMap(frontends);
         BackendRefs refs = new BackendRefs(slots);
         for (DesiredFrontend df : desired.frontends().values()) {

@@ -46,12 +46,13 @@ import java.util.function.Supplier;
  * the events to handlers asynchronously, so at that moment the {@link ObjectStore} may still lag.
  * When every informer has synced, this source therefore copies every informer cache into the store
  * once ("priming": each kind's objects replaced by the list), and only then reports
- * {@link #hasSynced()}. Priming and handlers write under one lock, so a handler's later event always
- * lands after the primed copy and nothing stays stale.
+ * {@link #hasSynced()}. Priming and handlers hold one lock, and a handler decides under it: before
+ * priming it records nothing (fabric8 updated its cache before calling, so the copy still to come holds
+ * what the event carried; recording it too would convert every object of an initial list twice), after
+ * priming it records the event, which then always lands after the primed copy: nothing stays stale.
  *
  * <p>Early lists: {@link #prepare()} starts the informers before the store exists (the agent calls it
- * before loading its datapath, so the lists overlap the kernel's work); until priming, handlers record
- * nothing, as the priming copy of the caches holds every object their events carried.
+ * before loading its datapath, so the lists overlap the kernel's work); {@link #start} primes.
  *
  * <p>Outages never empty the store: a list or watch that fails changes nothing, and fabric8 applies a
  * relist (after 410 Gone, or after a failed watch) only once the whole list has arrived, removing only
@@ -653,20 +654,26 @@ public final class KubernetesSource implements Source {
 
         @Override
         public void onDelete(F obj, boolean deletedFinalStateUnknown) {
-            if (!connection.primed) {
-                primeIfSynced(); // the priming copy of the caches will lack it
-                return;
-            }
-            boolean changed;
+            boolean primed;
+            boolean changed = false;
             synchronized (lock) {
                 if (!live()) return;
-                try {
-                    T model = kind.convert(obj);
-                    changed = model != null && store.remove(kind, kind.refOf(model));
-                } catch (RuntimeException e) {
-                    LOG.error("could not forget {} {}", kind, describe(obj), e);
-                    return;
+                // Decided under the lock priming holds while it copies: not primed yet means the copy is
+                // still to come, and fabric8 removed the object from its cache before this call.
+                primed = connection.primed;
+                if (primed) {
+                    try {
+                        T model = kind.convert(obj);
+                        changed = model != null && store.remove(kind, kind.refOf(model));
+                    } catch (RuntimeException e) {
+                        LOG.error("could not forget {} {}", kind, describe(obj), e);
+                        return;
+                    }
                 }
+            }
+            if (!primed) {
+                primeIfSynced();
+                return;
             }
             heard();
             if (LOG.isDebugEnabled()) LOG.debug("{} {} deleted", kind, describe(obj));
@@ -682,16 +689,19 @@ public final class KubernetesSource implements Source {
         }
 
         private void upsert(F obj) {
-            // Before priming, the priming copy of the informer cache will hold this object anyway: recording
-            // it now too would convert each object of an initial list twice.
-            if (!connection.primed) {
-                primeIfSynced();
-                return;
-            }
-            boolean changed;
+            boolean primed;
+            boolean changed = false;
             synchronized (lock) {
                 if (!live()) return;
-                changed = record(obj);
+                // The priming copy of the informer cache, still to come when not primed yet (decided under
+                // the lock priming holds while it copies), will hold this object: fabric8 cached it before
+                // this call. Recording it now too would convert each object of an initial list twice.
+                primed = connection.primed;
+                if (primed) changed = record(obj);
+            }
+            if (!primed) {
+                primeIfSynced();
+                return;
             }
             heard();
             if (LOG.isDebugEnabled()) LOG.debug("{} {} recorded (changed={})", kind, describe(obj), changed);

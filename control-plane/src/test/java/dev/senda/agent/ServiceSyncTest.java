@@ -113,8 +113,9 @@ class ServiceSyncTest {
 
     /** A computation ahead for a source that has started already. */
     private static DesiredAhead startedAhead(ObjectStore store, TestSource source, DesiredStateCalculator calculator) {
-        return DesiredAhead.start(java.util.concurrent.CompletableFuture.completedFuture(null), source, store, "n1",
-                calculator.incremental());
+        DesiredAhead ahead = new DesiredAhead(source, store, "n1", calculator.incremental());
+        ahead.sourceChanged();
+        return ahead;
     }
 
     private static ServiceSync syncWith(ObjectStore store, TestSource source, DesiredStateCalculator calculator,
@@ -163,16 +164,20 @@ class ServiceSyncTest {
     }
 
     @Test
-    void nothingIsComputedAheadBeforeTheSourceHasSynced() {
+    void nothingIsComputedAheadBeforeTheSourceHasSyncedNorAfterTheFirstSyncAsked() {
         ObjectStore store = new ObjectStore();
         putWeb(store, "10.244.0.5");
-        DesiredAhead ahead = DesiredAhead.start(java.util.concurrent.CompletableFuture.completedFuture(null),
-                new TestSource(), store, "n1", new DesiredStateCalculator().incremental());
-        assertTrue(ahead.take(store.generation()).isEmpty());
-        DesiredAhead failed = DesiredAhead.start(java.util.concurrent.CompletableFuture.failedFuture(
-                new IllegalArgumentException("no such directory")), TestSource.synced(), store, "n1",
-                new DesiredStateCalculator().incremental());
-        assertTrue(failed.take(store.generation()).isEmpty(), "a source that failed to start");
+        TestSource source = new TestSource();
+        DesiredAhead ahead = new DesiredAhead(source, store, "n1", new DesiredStateCalculator().incremental());
+        ahead.sourceChanged();
+        source.synced = true; // an API server's lists complete later: the next change starts it
+        ahead.sourceChanged();
+        assertTrue(ahead.take(store.generation()).isPresent(), "computed once the source had synced");
+
+        DesiredAhead late = new DesiredAhead(TestSource.synced(), store, "n1", new DesiredStateCalculator().incremental());
+        assertTrue(late.take(store.generation()).isEmpty(), "the first sync came before the source had synced");
+        late.sourceChanged();
+        assertTrue(late.take(store.generation()).isEmpty(), "and nothing is computed after it asked");
     }
 
     private static EndpointSlice slice(String name, String service, String address) {

@@ -19,6 +19,8 @@ class BackendRefsTest {
         BackendRefs refs = new BackendRefs();
         refs.add(7, EndpointState.TERMINATING);
         assertEquals(EndpointState.TERMINATING, refs.state(7));
+        assertThrows(IllegalStateException.class, () -> refs.remove(7, EndpointState.ACTIVE), "no active one to remove");
+        assertEquals(EndpointState.TERMINATING, refs.state(7), "a refused removal changes nothing");
         refs.add(7, EndpointState.ACTIVE);
         assertEquals(EndpointState.ACTIVE, refs.state(7));
         refs.remove(7, EndpointState.ACTIVE);

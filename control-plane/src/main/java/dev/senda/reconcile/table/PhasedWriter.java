@@ -150,9 +150,9 @@ public final class PhasedWriter {
     /**
      * One write an apply may do: its phase, the key and the value (the desired one of a put, the applied
      * one of a delete). A put or a delete as its phase's kind says. Its group and the group it requires
-     * are computed when asked, and not kept: they are asked for while some group has failed or when a
-     * step decides how to run, so a cold sync of 100,000s of writes that all land holds no group objects
-     * (boxed ids, keys) beside its writes for the garbage collector to copy.
+     * are computed when asked, and not kept: the executor asks only once some group has failed (the step
+     * deciding how to run asks once per write), so the 100,000s of writes of a cold sync carry no group
+     * objects (boxed ids, keys) for the garbage collector to copy.
      */
     private record Write(Phase<?, ?> phase, Object key, Object value) {
         Object group() {
