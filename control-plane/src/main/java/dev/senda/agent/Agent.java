@@ -37,13 +37,16 @@ import java.util.function.Consumer;
  * The node agent: loads the datapath, restores what the pinned maps hold, then keeps them in sync
  * with the source until asked to stop.
  *
- * <p>Start order matters: the datapath and the reconciler's restored IDs come first, so the first
- * sync after a restart writes nothing that is already right; the source is created before
- * anything is loaded (a source that cannot be made leaves no pins) but starts last, so its first events
- * find the sync runner ready. With the Kubernetes source, the snapshot of the inputs
- * ({@link InputSnapshots}) is programmed right after the restore when the maps were empty (a reboot),
- * so forwarding does not wait for the API server. While the datapath loads, the source reads ahead
- * ({@link Source#prepare}) or, if it has nothing to read ahead, {@link ParserWarmUp} loads its parser on another thread; {@link StartPhases} times each step for one log line. {@link #close()} stops the control plane only: maps and
+ * <p>Start order matters: the datapath and the reconciler's restored IDs come before the first sync, so
+ * the first sync after a restart writes nothing that is already right; the source is created before
+ * anything is loaded (a source that cannot be made leaves no pins). It reads ahead ({@link Source#prepare})
+ * and starts ({@link EarlySource}) on threads of its own while the kernel is probed and the datapath
+ * loads, and the first desired state is computed then too ({@link DesiredAhead}); its signals wait for
+ * the sync runner. With the Kubernetes source, the snapshot of the inputs ({@link InputSnapshots}) is
+ * programmed right after the restore when the maps were empty (a reboot), so forwarding does not wait for
+ * the API server. A source with nothing to read ahead has {@link ParserWarmUp} load its parser on another
+ * thread. {@link StartPhases} times each step for one log line. {@link #close()} stops the control plane
+ * only: maps and
  * attachments are pinned, and forwarding continues without the agent.
  */
 public final class Agent implements AutoCloseable {
@@ -101,23 +104,10 @@ public final class Agent implements AutoCloseable {
         // the kernel: made on another thread meanwhile (the server still starts where it did).
         FutureTask<Metrics> metricsAhead = new FutureTask<>(Metrics::new);
         Thread.ofPlatform().daemon().name("senda-metrics-init").start(metricsAhead);
-        // The source starts now, on a thread of its own, so that the store is filled (files read and
-        // converted, the API server's lists primed) while this thread waits for the kernel; what it
-        // triggers (a queued update, a sync request) is held until the sync runner exists.
-        // As soon as the store holds the source's complete state, the first desired state is computed on
-        // a thread of its own too (DesiredAhead).
-        ObjectStore store = new ObjectStore();
+        // The source starts now, on a thread of its own: the store fills and the first desired state is
+        // computed while this thread waits for the kernel.
         DesiredStateCalculator calculator = new DesiredStateCalculator(config.nodePortAddresses());
-        DesiredAhead desiredAhead = new DesiredAhead(source, store, config.nodeName(), calculator.incremental());
-        DeferredTrigger sourceChanged = new DeferredTrigger();
-        FutureTask<Void> sourceStart = new FutureTask<>(() -> {
-            source.start(store, () -> {
-                desiredAhead.sourceChanged();
-                sourceChanged.run();
-            });
-            desiredAhead.sourceChanged();
-        }, null);
-        Thread.ofPlatform().daemon().name("senda-source-start").start(sourceStart);
+        EarlySource early = EarlySource.start(source, config.nodeName(), calculator);
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
@@ -173,8 +163,9 @@ public final class Agent implements AutoCloseable {
         started.push(HealthServer.start(config.healthzBind(), health));
         phases.mark("metrics+health servers");
 
-        ServiceSync sync = new ServiceSync(store, source, calculator, desiredAhead, config.nodeName(), reconciler, metrics,
-                java.time.InstantSource.system());
+        ObjectStore store = early.store();
+        ServiceSync sync = new ServiceSync(store, source, calculator, early.desiredAhead(), config.nodeName(), reconciler,
+                metrics, java.time.InstantSource.system());
         sync.withPolicy(new PolicySync(policyReconciler, config.nodeName()));
         // kube-proxy's rule: /healthz fails while this node's Node object is being deleted.
         // and the node's address is the source of flows from outside source-NATed to other nodes.
@@ -199,11 +190,11 @@ public final class Agent implements AutoCloseable {
         // Programmed now, not when the source first answers: after a reboot that may take long.
         if (programsSnapshot) runner.requestSync();
         // Started at the top of this method; a failure to start (a directory that is none) surfaces here.
-        made(sourceStart);
+        early.awaitStarted();
         started.push(source);
         phases.mark("source start");
         // Every change the source delivers is a queued update for health's "programmed in time" rule.
-        sourceChanged.open(() -> {
+        early.open(() -> {
             health.queuedUpdate();
             runner.requestSync();
         });
