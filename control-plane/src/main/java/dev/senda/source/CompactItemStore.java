@@ -1,0 +1,163 @@
+package dev.senda.source;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * An informer's cache ({@link ItemStore}, given to fabric8 with {@code SharedIndexInformer#itemStore})
+ * that keeps per object only what Senda uses of it, instead of the whole API object fabric8 keeps by
+ * default: the resourceVersion, the model record the object converts to (the same instance the
+ * {@link ObjectStore} gets, so the two share it) and the object's JSON as the agent's snapshot of its
+ * inputs holds it ({@code SnapshotContent.objectJson}: without managedFields and the last-applied
+ * annotation).
+ *
+ * <p>Why: fabric8's model objects are large in memory (a map of additional properties in every nested
+ * object, every field a separate object): at 10,000 Services x 10 endpoints they took about 45 MB of
+ * heap beside Senda's own model of the same objects, and their JSON takes about a third of that.
+ * Keeping the JSON also makes writing the snapshot a copy of bytes instead of serializing every object
+ * again.
+ *
+ * <p>What fabric8 gets back ({@link #get}, {@link #values}, and the previous object from {@link #put}
+ * and {@link #remove}) is a stub: an object of the kind with only metadata namespace, name and
+ * resourceVersion. fabric8 uses them to skip an object whose resourceVersion did not change (a relist
+ * replaying what it has), to find what a relist lacks (its delete notification carries the stub) and
+ * for its namespace index; the source's handlers read nothing else of a deleted object. Because the
+ * stub is not the object, {@link #isFullState()} is false: fabric8 then hands add notifications the
+ * object as listed or watched, never a stub read back from here.
+ *
+ * <p>Thread-safe: fabric8 writes from its informer thread while the source reads models and JSON.
+ *
+ * @param <F> the fabric8 type
+ * @param <T> the model type
+ */
+final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
+    /**
+     * What is kept of one object.
+     *
+     * @param resourceVersion as the API server gave it; may be null (objects not from an API server)
+     * @param model           the converted object; null when conversion failed (logged by the converter)
+     * @param json            the object for the snapshot
+     */
+    record Entry<T>(String resourceVersion, T model, byte[] json) {
+    }
+
+    private final Class<F> apiType;
+    private final Function<F, T> convert;
+    private final Function<F, byte[]> json;
+    private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
+
+    /**
+     * @param apiType the fabric8 class, for stubs (it has a public no-argument constructor, as all of
+     *                fabric8's model classes)
+     * @param convert API object to model; may return null, never throws
+     * @param json    API object to its snapshot JSON
+     */
+    CompactItemStore(Class<F> apiType, Function<F, T> convert, Function<F, byte[]> json) {
+        this.apiType = Objects.requireNonNull(apiType, "apiType");
+        this.convert = Objects.requireNonNull(convert, "convert");
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /** fabric8's own key (namespace/name, or name alone for cluster-scoped objects), which stubs reproduce. */
+    @Override
+    public String getKey(F obj) {
+        return Cache.metaNamespaceKeyFunc(obj);
+    }
+
+    @Override
+    public F put(String key, F obj) {
+        String version = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
+        return stub(key, entries.put(key, new Entry<>(version, convert.apply(obj), json.apply(obj))));
+    }
+
+    @Override
+    public F remove(String key) {
+        return stub(key, entries.remove(key));
+    }
+
+    @Override
+    public Stream<String> keySet() {
+        return entries.keySet().stream();
+    }
+
+    @Override
+    public Stream<F> values() {
+        return entries.entrySet().stream().map(e -> stub(e.getKey(), e.getValue()));
+    }
+
+    @Override
+    public int size() {
+        return entries.size();
+    }
+
+    @Override
+    public F get(String key) {
+        return stub(key, entries.get(key));
+    }
+
+    /** Stubs are not the objects: see the class comment. */
+    @Override
+    public boolean isFullState() {
+        return false;
+    }
+
+    /**
+     * The model of {@code obj}: the one kept for it when this store holds the same resourceVersion of
+     * it (the usual case: fabric8 puts an object here before it hands it to the handlers), otherwise
+     * converted now. Null when conversion fails.
+     */
+    T modelOf(F obj) {
+        ObjectMeta meta = obj.getMetadata();
+        if (meta != null && meta.getResourceVersion() != null) {
+            Entry<T> e = entries.get(getKey(obj));
+            if (e != null && meta.getResourceVersion().equals(e.resourceVersion())) return e.model();
+        }
+        return convert.apply(obj);
+    }
+
+    /** Every model held now (conversion failures left out). */
+    List<T> models() {
+        List<T> out = new ArrayList<>(entries.size());
+        for (Entry<T> e : entries.values()) {
+            if (e.model() != null) out.add(e.model());
+        }
+        return out;
+    }
+
+    /** The snapshot JSON of every object held now. */
+    List<byte[]> json() {
+        List<byte[]> out = new ArrayList<>(entries.size());
+        for (Entry<T> e : entries.values()) out.add(e.json());
+        return out;
+    }
+
+    private F stub(String key, Entry<T> entry) {
+        if (entry == null) return null;
+        int slash = key.indexOf('/');
+        ObjectMeta meta = new ObjectMeta();
+        meta.setNamespace(slash < 0 ? null : key.substring(0, slash));
+        meta.setName(slash < 0 ? key : key.substring(slash + 1));
+        meta.setResourceVersion(entry.resourceVersion());
+        F stub = newInstance();
+        stub.setMetadata(meta);
+        return stub;
+    }
+
+    private F newInstance() {
+        try {
+            return apiType.getConstructor().newInstance();
+        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("cannot make a " + apiType.getName(), e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.senda.source;
+
+import dev.senda.source.snapshot.SnapshotContent;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CompactItemStoreTest {
+    private final AtomicInteger conversions = new AtomicInteger();
+    private final CompactItemStore<Service, dev.senda.model.Service> items = new CompactItemStore<>(Service.class,
+            s -> {
+                conversions.incrementAndGet();
+                return Converters.service(s);
+            }, SnapshotContent::objectJson);
+
+    private static Service service(String name, String version, String clusterIp) {
+        return new ServiceBuilder().withNewMetadata().withNamespace("default").withName(name).withResourceVersion(version)
+                .addToAnnotations("team", "shop").endMetadata()
+                .withNewSpec().withClusterIP(clusterIp).addNewPort().withPort(80).endPort().endSpec().build();
+    }
+
+    @Test
+    void keepsTheModelAndTheJsonAndHandsFabric8StubsWithKeyAndResourceVersion() {
+        Service web = service("web", "7", "10.96.0.10");
+        String key = items.getKey(web);
+        assertEquals("default/web", key);
+        assertNull(items.put(key, web), "nothing before");
+
+        Service stub = items.get(key);
+        assertEquals("web", stub.getMetadata().getName());
+        assertEquals("default", stub.getMetadata().getNamespace());
+        assertEquals("7", stub.getMetadata().getResourceVersion());
+        assertNull(stub.getSpec(), "a stub, not the object");
+        assertEquals(key, items.getKey(stub), "fabric8 finds the stub's key again");
+        assertFalse(items.isFullState(), "fabric8 must hand add notifications the real object");
+
+        assertEquals(List.of(Converters.service(web)), items.models());
+        String json = new String(items.json().getFirst(), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"clusterIP\":\"10.96.0.10\"") && json.contains("\"team\":\"shop\""), json);
+
+        Service previous = items.put(key, service("web", "8", "10.96.0.11"));
+        assertEquals("7", previous.getMetadata().getResourceVersion(), "fabric8 compares versions to skip replays");
+        assertEquals("10.96.0.11", items.models().getFirst().clusterIP());
+        assertEquals(List.of(key), items.keySet().toList());
+        assertEquals(1, items.size());
+        assertEquals(List.of("8"), items.values().map(s -> s.getMetadata().getResourceVersion()).toList());
+
+        assertEquals("8", items.remove(key).getMetadata().getResourceVersion());
+        assertNull(items.get(key));
+        assertNull(items.remove(key));
+        assertTrue(items.models().isEmpty() && items.json().isEmpty());
+    }
+
+    @Test
+    void theHandlerGetsTheStoredModelForTheSameVersionAndConvertsOtherwise() {
+        Service v1 = service("web", "1", "10.96.0.10");
+        items.put(items.getKey(v1), v1);
+        assertEquals(1, conversions.get());
+
+        dev.senda.model.Service stored = items.models().getFirst();
+        assertSame(stored, items.modelOf(service("web", "1", "10.96.0.10")), "the same version: the same instance, no conversion");
+        assertEquals(1, conversions.get());
+
+        Service v2 = service("web", "2", "10.96.0.12");
+        assertEquals("10.96.0.12", items.modelOf(v2).clusterIP(), "a version the store does not hold is converted");
+        assertEquals(2, conversions.get());
+        assertEquals("10.96.0.13", items.modelOf(service("other", "1", "10.96.0.13")).clusterIP());
+        Service noVersion = service("web", null, "10.96.0.14");
+        assertEquals("10.96.0.14", items.modelOf(noVersion).clusterIP());
+    }
+
+    @Test
+    void clusterScopedKeysAreTheNameAlone() {
+        CompactItemStore<Node, dev.senda.model.Node> nodes = new CompactItemStore<>(Node.class, Converters::node,
+                SnapshotContent::objectJson);
+        Node n1 = new NodeBuilder().withNewMetadata().withName("n1").withResourceVersion("3").endMetadata().build();
+        assertEquals("n1", nodes.getKey(n1));
+        nodes.put("n1", n1);
+        Node stub = nodes.get("n1");
+        assertEquals("n1", stub.getMetadata().getName());
+        assertNull(stub.getMetadata().getNamespace());
+        assertEquals("n1", nodes.getKey(stub));
+    }
+}
