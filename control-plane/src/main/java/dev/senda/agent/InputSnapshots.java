@@ -2,6 +2,7 @@ package dev.senda.agent;
 
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.source.Kind;
+import dev.senda.source.snapshot.ObjectJson;
 import dev.senda.source.snapshot.SnapshotContent;
 import dev.senda.source.snapshot.SnapshotStore;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ final class InputSnapshots implements AutoCloseable {
     private static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
 
     private final SnapshotStore store;
-    private final Supplier<Optional<List<byte[]>>> objects;
+    private final Supplier<Optional<List<ObjectJson>>> objects;
     private final LongSupplier generation;
     private final Duration minInterval;
     private final ReentrantLock lock = new ReentrantLock();
@@ -65,7 +66,7 @@ final class InputSnapshots implements AutoCloseable {
      *                   source has not synced (then nothing is written)
      * @param generation the object store's generation: a write is due when it moved
      */
-    InputSnapshots(SnapshotStore store, Supplier<Optional<List<byte[]>>> objects, LongSupplier generation,
+    InputSnapshots(SnapshotStore store, Supplier<Optional<List<ObjectJson>>> objects, LongSupplier generation,
                    Duration minInterval) {
         this.store = Objects.requireNonNull(store, "store");
         this.objects = Objects.requireNonNull(objects, "objects");
@@ -137,7 +138,7 @@ final class InputSnapshots implements AutoCloseable {
     /** Writes the current objects if the source has them; the outcome decides the next allowed time. */
     private void writeOnce() {
         long g = generation.getAsLong(); // before the objects: a change after this read makes a later write due
-        Optional<List<byte[]>> current = objects.get();
+        Optional<List<ObjectJson>> current = objects.get();
         long start = System.nanoTime();
         String failure = null;
         long bytes = 0;

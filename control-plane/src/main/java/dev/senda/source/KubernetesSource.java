@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.senda.model.ObjectRef;
 import dev.senda.model.Snapshot;
+import dev.senda.source.snapshot.ObjectJson;
 import dev.senda.source.snapshot.SnapshotContent;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -227,16 +228,15 @@ public final class KubernetesSource implements Source {
 
     /**
      * The API objects of every kind as the informers' caches hold them now, as
-     * {@link dev.senda.source.snapshot.SnapshotContent#objectJson} made them, for the agent's snapshot of
+     * {@link dev.senda.source.snapshot.SnapshotContent#objectJson} made them (kept compressed), for the agent's snapshot of
      * its inputs ({@link dev.senda.source.snapshot.SnapshotStore#writeJson}); empty until
      * {@link #hasSynced()}. After {@link #close()}, what the caches held when the informers stopped (the
-     * agent writes its last snapshot after closing the source, so no event can arrive meanwhile). The
-     * arrays are the caches' own: callers must not modify them.
+     * agent writes its last snapshot after closing the source, so no event can arrive meanwhile).
      */
-    public Optional<List<byte[]>> cachedObjectJson() {
+    public Optional<List<ObjectJson>> cachedObjectJson() {
         synchronized (lock) {
             if (!synced) return Optional.empty();
-            List<byte[]> all = new ArrayList<>();
+            List<ObjectJson> all = new ArrayList<>();
             for (KindWatch<?, ?> w : current.watches) all.addAll(w.items.json());
             return Optional.of(all);
         }
@@ -566,7 +566,7 @@ public final class KubernetesSource implements Source {
             // one response of every object of the kind (tens of megabytes at 10,000 Services). Resync
             // period 0: the sync runner does its own periodic full resync from the store.
             informer = scope.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
-            items = new CompactItemStore<>(kind.apiType(), this::convert, SnapshotContent::objectJson);
+            items = new CompactItemStore<>(kind.apiType(), this::convert, SnapshotContent::objectJson, new PackedJson());
             informer.itemStore(items);
             // nothing looks objects up by namespace: the index would only cost memory (a key set per namespace)
             informer.removeIndexer(Cache.NAMESPACE_INDEX);

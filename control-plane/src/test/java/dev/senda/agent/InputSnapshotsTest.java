@@ -2,6 +2,7 @@ package dev.senda.agent;
 
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.source.Kinds;
+import dev.senda.source.snapshot.ObjectJson;
 import dev.senda.source.snapshot.SnapshotContent;
 import dev.senda.source.snapshot.SnapshotStore;
 import dev.senda.test.Poll;
@@ -34,8 +35,8 @@ class InputSnapshotsTest {
     }
 
     /** What the Kubernetes source hands over: each object's snapshot JSON. */
-    private static List<byte[]> json(List<HasMetadata> objects) {
-        return objects.stream().map(SnapshotContent::objectJson).toList();
+    private static List<ObjectJson> json(List<HasMetadata> objects) {
+        return objects.stream().map(o -> ObjectJson.of(SnapshotContent.objectJson(o))).toList();
     }
 
     @Test

@@ -59,6 +59,12 @@ class KubernetesSourceTest {
         client.close();
     }
 
+    private static byte[] bytes(dev.senda.source.snapshot.ObjectJson json) {
+        byte[] out = new byte[json.length()];
+        json.copyTo(out, 0);
+        return out;
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode readTree(byte[] json) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
@@ -131,7 +137,7 @@ class KubernetesSourceTest {
         assertTrue(new KubernetesSource(client).cachedObjectJson().isEmpty(), "nothing before the initial sync");
         start();
         java.util.function.Supplier<List<String>> names = () -> source.cachedObjectJson().orElseThrow().stream()
-                .map(KubernetesSourceTest::readTree).map(o -> o.path("kind").asText() + " " + o.path("metadata").path("name").asText())
+                .map(KubernetesSourceTest::bytes).map(KubernetesSourceTest::readTree).map(o -> o.path("kind").asText() + " " + o.path("metadata").path("name").asText())
                 .sorted().toList();
         assertEquals(List.of("EndpointSlice web-1", "Service web"), names.get());
         source.close();

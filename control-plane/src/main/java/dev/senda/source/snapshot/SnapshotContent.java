@@ -82,16 +82,16 @@ public final class SnapshotContent {
 
     /** The payload for {@code objects} taken at {@code writtenAt}; the objects themselves are not modified. */
     public static byte[] encode(Instant writtenAt, Collection<? extends HasMetadata> objects) {
-        List<byte[]> json = new ArrayList<>(objects.size());
-        for (HasMetadata o : objects) json.add(objectJson(o));
+        List<ObjectJson> json = new ArrayList<>(objects.size());
+        for (HasMetadata o : objects) json.add(ObjectJson.of(objectJson(o)));
         return encodeJson(writtenAt, json);
     }
 
     /**
      * One object as a snapshot holds it: its JSON as the API client writes it, without
      * {@code metadata.managedFields} and the last-applied annotation (see the class comment). The
-     * Kubernetes source keeps this instead of the object itself ({@code CompactItemStore}), so that a
-     * snapshot is these bytes put together ({@link #encodeJson}) and costs no serialization.
+     * Kubernetes source keeps this (compressed) instead of the object itself, so that a snapshot is
+     * these bytes put together ({@link #encodeJson}) and costs no serialization.
      */
     public static byte[] objectJson(HasMetadata object) {
         try {
@@ -105,10 +105,10 @@ public final class SnapshotContent {
      * The payload of objects given as {@link #objectJson} made them, taken at {@code writtenAt}: the same
      * JSON as {@link #encode} writes for the objects themselves.
      */
-    public static byte[] encodeJson(Instant writtenAt, List<byte[]> objects) {
+    public static byte[] encodeJson(Instant writtenAt, List<? extends ObjectJson> objects) {
         byte[] head = ("{\"writtenAt\":\"" + writtenAt + "\",\"objects\":[").getBytes(StandardCharsets.US_ASCII);
         long size = head.length + 2L + Math.max(0, objects.size() - 1);
-        for (byte[] o : objects) size += o.length;
+        for (ObjectJson o : objects) size += o.length();
         if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("a payload of " + size + " bytes");
         // one array of the exact size: at 10,000 Services this is tens of MB, and a growing buffer would
         // leave twice that in garbage behind
@@ -117,9 +117,9 @@ public final class SnapshotContent {
         int at = head.length;
         for (int i = 0; i < objects.size(); i++) {
             if (i > 0) out[at++] = ',';
-            byte[] o = objects.get(i);
-            System.arraycopy(o, 0, out, at, o.length);
-            at += o.length;
+            ObjectJson o = objects.get(i);
+            o.copyTo(out, at);
+            at += o.length();
         }
         out[at++] = ']';
         out[at] = '}';

@@ -65,7 +65,7 @@ public final class SnapshotStore {
      * @return the file's size in bytes
      * @throws IOException when any step fails; the previous snapshot is then still in place
      */
-    public long writeJson(Instant at, List<byte[]> objects) throws IOException {
+    public long writeJson(Instant at, List<? extends ObjectJson> objects) throws IOException {
         return writeFile(SnapshotFile.encode(SnapshotContent.encodeJson(at, objects)));
     }
 

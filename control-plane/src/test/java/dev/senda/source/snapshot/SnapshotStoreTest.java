@@ -108,7 +108,7 @@ class SnapshotStoreTest {
         SnapshotStore fromObjects = new SnapshotStore(tmp.resolve("objects"));
         SnapshotStore fromJson = new SnapshotStore(tmp.resolve("json"));
         fromObjects.write(AT, objects);
-        fromJson.writeJson(AT, objects.stream().map(SnapshotContent::objectJson).toList());
+        fromJson.writeJson(AT, objects.stream().map(o -> ObjectJson.of(SnapshotContent.objectJson(o))).toList());
 
         assertArrayEquals(Files.readAllBytes(fromObjects.file()), Files.readAllBytes(fromJson.file()));
         SnapshotContent.Decoded d = fromJson.load(Kinds.ALL).orElseThrow();
