@@ -1,5 +1,6 @@
 package dev.senda.source;
 
+import dev.senda.source.snapshot.ObjectJson;
 import dev.senda.source.snapshot.SnapshotContent;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -47,8 +48,13 @@ class CompactItemStoreTest {
         assertFalse(items.isFullState(), "fabric8 must hand add notifications the real object");
 
         assertEquals(List.of(Converters.service(web)), items.models());
-        byte[] bytes = new byte[items.json().getFirst().length()];
-        items.json().getFirst().copyTo(bytes, 0);
+        assertTrue(items.json().isEmpty(), "no JSON before the handler saw the object");
+        items.attachJson(service("web", "6", "10.96.0.10"));
+        assertTrue(items.json().isEmpty(), "another version's JSON is not this entry's");
+        items.attachJson(web);
+        ObjectJson kept = items.json().orElseThrow().getFirst();
+        byte[] bytes = new byte[kept.length()];
+        kept.copyTo(bytes, 0);
         assertEquals(new String(SnapshotContent.objectJson(web), StandardCharsets.UTF_8), new String(bytes, StandardCharsets.UTF_8));
         String json = new String(bytes, StandardCharsets.UTF_8);
         assertTrue(json.contains("\"clusterIP\":\"10.96.0.10\"") && json.contains("\"team\":\"shop\""), json);
@@ -59,11 +65,15 @@ class CompactItemStoreTest {
         assertEquals(List.of(key), items.keySet().toList());
         assertEquals(1, items.size());
         assertEquals(List.of("8"), items.values().map(s -> s.getMetadata().getResourceVersion()).toList());
+        assertTrue(items.json().isEmpty(), "a new version waits for its own JSON");
 
         assertEquals("8", items.remove(key).getMetadata().getResourceVersion());
         assertNull(items.get(key));
         assertNull(items.remove(key));
-        assertTrue(items.models().isEmpty() && items.json().isEmpty());
+        assertTrue(items.models().isEmpty());
+        assertEquals(List.of(), items.json().orElseThrow());
+        items.attachJson(web); // a late handler of a removed object changes nothing
+        assertEquals(0, items.size());
     }
 
     @Test
@@ -87,6 +97,13 @@ class CompactItemStoreTest {
         assertEquals("10.96.0.13", items.modelOf(service("other", "1", "10.96.0.13")).clusterIP());
         Service noVersion = service("web", null, "10.96.0.14");
         assertEquals("10.96.0.14", items.modelOf(noVersion).clusterIP());
+    }
+
+    @Test
+    void anObjectWithoutAVersionGetsItsJsonAtOnce() {
+        Service unversioned = service("web", null, "10.96.0.10"); // fabric8 notifies no change between two such
+        items.put(items.getKey(unversioned), unversioned);
+        assertEquals(1, items.json().orElseThrow().size());
     }
 
     @Test

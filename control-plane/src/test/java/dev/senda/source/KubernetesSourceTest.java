@@ -139,6 +139,8 @@ class KubernetesSourceTest {
         java.util.function.Supplier<List<String>> names = () -> source.cachedObjectJson().orElseThrow().stream()
                 .map(KubernetesSourceTest::bytes).map(KubernetesSourceTest::readTree).map(o -> o.path("kind").asText() + " " + o.path("metadata").path("name").asText())
                 .sorted().toList();
+        // the handlers add each object's JSON just after the caches take the object
+        Poll.until(() -> source.cachedObjectJson().isPresent(), "the JSON of every cached object", source::cachedObjectJson);
         assertEquals(List.of("EndpointSlice web-1", "Service web"), names.get());
         source.close();
         assertEquals(List.of("EndpointSlice web-1", "Service web"), names.get(), "the agent's last snapshot is taken after close");
