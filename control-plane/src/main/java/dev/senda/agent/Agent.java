@@ -65,6 +65,7 @@ public final class Agent implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     /** Timed from the process's start: the one "start phases" line says where the start went. */
     private final StartPhases phases = StartPhases.sinceProcessStart();
+    private final HeapTrim heapTrim = new HeapTrim();
 
     public Agent(AgentConfig config) {
         this(config, Optional.empty());
@@ -217,12 +218,16 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** One line at the first complete apply: how long after the process started every input was programmed. */
+    /**
+     * One line at the first complete apply: how long after the process started every input was programmed;
+     * then the start's garbage goes ({@link HeapTrim}).
+     */
     private Consumer<LbState> firstSyncLogger() {
         AtomicBoolean logged = new AtomicBoolean();
         return lb -> {
             if (logged.compareAndSet(false, true)) {
                 log.info("first sync programmed {} ms after the process started", phases.sinceStartMillis());
+                heapTrim.afterFirstSync();
             }
         };
     }
@@ -260,7 +265,7 @@ public final class Agent implements AutoCloseable {
     private boolean keepSnapshot(Source source, ObjectStore store, RestoreResult restored, ServiceSync sync) {
         if (!(source instanceof KubernetesSource kubernetes)) return false;
         SnapshotStore file = new SnapshotStore(config.stateDir());
-        InputSnapshots snapshots = new InputSnapshots(file, kubernetes::cachedObjects, store::generation,
+        InputSnapshots snapshots = new InputSnapshots(file, kubernetes::cachedObjectJson, store::generation,
                 InputSnapshots.MIN_INTERVAL);
         started.push(snapshots);
         sync.onApplied(lb -> snapshots.applied());

@@ -2,9 +2,9 @@ package dev.senda.agent;
 
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.source.Kind;
+import dev.senda.source.snapshot.ObjectJson;
 import dev.senda.source.snapshot.SnapshotContent;
 import dev.senda.source.snapshot.SnapshotStore;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,7 @@ final class InputSnapshots implements AutoCloseable {
     private static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
 
     private final SnapshotStore store;
-    private final Supplier<Optional<List<HasMetadata>>> objects;
+    private final Supplier<Optional<List<ObjectJson>>> objects;
     private final LongSupplier generation;
     private final Duration minInterval;
     private final ReentrantLock lock = new ReentrantLock();
@@ -61,11 +61,12 @@ final class InputSnapshots implements AutoCloseable {
     private int writes;
 
     /**
-     * @param objects    the API objects the inputs were converted from; empty while the source has not
-     *                   synced (then nothing is written)
+     * @param objects    the API objects the inputs were converted from, as
+     *                   {@link dev.senda.source.snapshot.SnapshotContent#objectJson} made them; empty while the
+     *                   source has not synced (then nothing is written)
      * @param generation the object store's generation: a write is due when it moved
      */
-    InputSnapshots(SnapshotStore store, Supplier<Optional<List<HasMetadata>>> objects, LongSupplier generation,
+    InputSnapshots(SnapshotStore store, Supplier<Optional<List<ObjectJson>>> objects, LongSupplier generation,
                    Duration minInterval) {
         this.store = Objects.requireNonNull(store, "store");
         this.objects = Objects.requireNonNull(objects, "objects");
@@ -137,13 +138,13 @@ final class InputSnapshots implements AutoCloseable {
     /** Writes the current objects if the source has them; the outcome decides the next allowed time. */
     private void writeOnce() {
         long g = generation.getAsLong(); // before the objects: a change after this read makes a later write due
-        Optional<List<HasMetadata>> current = objects.get();
+        Optional<List<ObjectJson>> current = objects.get();
         long start = System.nanoTime();
         String failure = null;
         long bytes = 0;
         if (current.isPresent()) {
             try {
-                bytes = store.write(Instant.now(), current.get());
+                bytes = store.writeJson(Instant.now(), current.get());
             } catch (IOException | RuntimeException e) {
                 failure = e.toString();
             }

@@ -14,7 +14,12 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.senda.model.ObjectRef;
 import dev.senda.model.Snapshot;
+import dev.senda.source.snapshot.ObjectJson;
+import dev.senda.source.snapshot.SnapshotContent;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 
@@ -48,7 +53,7 @@ import java.util.function.Supplier;
  * once ("priming": each kind's objects replaced by the list), and only then reports
  * {@link #hasSynced()}. Priming and handlers hold one lock, and a handler decides under it: before
  * priming it records nothing (fabric8 updated its cache before calling, so the copy still to come holds
- * what the event carried; recording it too would convert every object of an initial list twice), after
+ * what the event carried; recording it too would store every object of an initial list twice), after
  * priming it records the event, which then always lands after the primed copy: nothing stays stale.
  *
  * <p>Early lists: {@link #prepare()} starts the informers before the store exists (the agent calls it
@@ -257,18 +262,24 @@ public final class KubernetesSource implements Source {
     }
 
     /**
-     * The API objects of every kind as the informers' caches hold them now, for the agent's snapshot of
-     * its inputs ({@link dev.senda.source.snapshot.SnapshotStore}); empty until {@link #hasSynced()}.
-     * After {@link #close()}, what the caches held when the informers stopped (the agent writes its last
-     * snapshot after closing the source, so no event can arrive meanwhile). They are the caches' own
-     * objects: callers must not modify them.
+     * The API objects of every kind as the informers' caches hold them now, as
+     * {@link dev.senda.source.snapshot.SnapshotContent#objectJson} made them (kept compressed), for the
+     * agent's snapshot of its inputs ({@link dev.senda.source.snapshot.SnapshotStore#writeJson}). Empty
+     * until {@link #hasSynced()}, and while the handlers have not yet seen every object the caches hold
+     * (they add each one's JSON). After {@link #close()}, what the caches held when the informers
+     * stopped (the agent writes its last snapshot after closing the source, so no event can arrive
+     * meanwhile).
      */
-    public java.util.Optional<List<HasMetadata>> cachedObjects() {
+    public Optional<List<ObjectJson>> cachedObjectJson() {
         synchronized (lock) {
-            if (!synced) return java.util.Optional.empty();
-            List<HasMetadata> all = new ArrayList<>();
-            for (KindWatch<?, ?> w : current.watches) all.addAll(w.informer.getStore().list());
-            return java.util.Optional.of(all);
+            if (!synced) return Optional.empty();
+            List<ObjectJson> all = new ArrayList<>();
+            for (KindWatch<?, ?> w : current.watches) {
+                Optional<List<ObjectJson>> json = w.items.json();
+                if (json.isEmpty()) return Optional.empty(); // a handler is behind: the writer tries again
+                all.addAll(json.get());
+            }
+            return Optional.of(all);
         }
     }
 
@@ -499,6 +510,13 @@ public final class KubernetesSource implements Source {
         next.startWatches();
     }
 
+    /** The ref the kind's model of {@code o} has: namespace/name, namespace "" for cluster-scoped kinds. */
+    private static ObjectRef refOf(Kind<?, ?> kind, HasMetadata o) {
+        ObjectMeta meta = o.getMetadata();
+        if (meta == null) return new ObjectRef("", "");
+        return new ObjectRef(kind.namespaced() ? meta.getNamespace() : "", meta.getName());
+    }
+
     private static String describe(HasMetadata o) {
         if (o.getMetadata() == null) return "?";
         String ns = o.getMetadata().getNamespace();
@@ -575,11 +593,16 @@ public final class KubernetesSource implements Source {
         }
     }
 
-    /** One kind's informer and its event handler; never throws into fabric8. */
+    /**
+     * One kind's informer, its cache and its event handler; never throws into fabric8. The cache is a
+     * {@link CompactItemStore}: it converts each object once as fabric8 stores it, and the handler and
+     * priming take that model from it rather than converting again.
+     */
     private final class KindWatch<F extends HasMetadata, T> implements ResourceEventHandler<F> {
         private final Connection connection;
         private final Kind<F, T> kind;
         private final SharedIndexInformer<F> informer;
+        private final CompactItemStore<F, T> items;
 
         /** Creates the informer (not started yet). Called under {@link #lock}. */
         KindWatch(Connection connection, Kind<F, T> kind) {
@@ -591,6 +614,10 @@ public final class KubernetesSource implements Source {
             // one response of every object of the kind (tens of megabytes at 10,000 Services). Resync
             // period 0: the sync runner does its own periodic full resync from the store.
             informer = scope.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
+            items = new CompactItemStore<>(kind.apiType(), this::convert, SnapshotContent::objectJson, new PackedJson());
+            informer.itemStore(items);
+            // nothing looks objects up by namespace: the index would only cost memory (a key set per namespace)
+            informer.removeIndexer(Cache.NAMESPACE_INDEX);
             // fabric8's default gives up for good when the first list fails (API server not up yet,
             // RBAC not applied yet): a node agent must keep trying instead, with fabric8's backoff.
             informer.exceptionHandler(KubernetesSource.this::retryAfter);
@@ -612,13 +639,9 @@ public final class KubernetesSource implements Source {
 
         /** Adds the informer's cache to {@code listed}. Called under {@link #lock}. @return objects seen */
         int listInto(Snapshot.Builder listed) {
-            int n = 0;
-            for (F object : informer.getStore().list()) {
-                T model = convert(object);
-                if (model != null) listed.put(kind, model);
-                n++;
-            }
-            return n;
+            List<T> models = items.models();
+            listed.putAll(kind, models);
+            return items.size();
         }
 
         private T convert(F object) {
@@ -633,7 +656,7 @@ public final class KubernetesSource implements Source {
 
         /** @return true when the store changed */
         private boolean record(F object) {
-            T model = convert(object);
+            T model = items.modelOf(object);
             return model != null && store.put(kind, model);
         }
 
@@ -663,8 +686,8 @@ public final class KubernetesSource implements Source {
                 primed = connection.primed;
                 if (primed) {
                     try {
-                        T model = kind.convert(obj);
-                        changed = model != null && store.remove(kind, kind.refOf(model));
+                        // by metadata, not by converting: after a relist fabric8 hands over the cache's stub
+                        changed = store.remove(kind, refOf(kind, obj));
                     } catch (RuntimeException e) {
                         LOG.error("could not forget {} {}", kind, describe(obj), e);
                         return;
@@ -689,13 +712,14 @@ public final class KubernetesSource implements Source {
         }
 
         private void upsert(F obj) {
+            items.attachJson(obj); // outside the lock: the sync thread reads the store meanwhile
             boolean primed;
             boolean changed = false;
             synchronized (lock) {
                 if (!live()) return;
                 // The priming copy of the informer cache, still to come when not primed yet (decided under
                 // the lock priming holds while it copies), will hold this object: fabric8 cached it before
-                // this call. Recording it now too would convert each object of an initial list twice.
+                // this call. Recording it now too would store each object of an initial list twice.
                 primed = connection.primed;
                 if (primed) changed = record(obj);
             }

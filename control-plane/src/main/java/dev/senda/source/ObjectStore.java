@@ -58,8 +58,15 @@ public final class ObjectStore {
         if (!kind.type().isInstance(object)) {
             throw new IllegalArgumentException(kind.kind() + ": not a " + kind.type().getName() + ": " + object);
         }
-        T before = table(kind).objects().put(kind.refOf(object), object);
-        if (object.equals(before)) return false;
+        Map<ObjectRef, T> objects = table(kind).objects();
+        ObjectRef ref = kind.refOf(object);
+        T before = objects.put(ref, object);
+        if (object.equals(before)) {
+            // keep the instance held so far: the last synced snapshot shares it, and two equal copies
+            // of every object would live on after a relist or a replayed event
+            objects.put(ref, before);
+            return false;
+        }
         track(kind.type(), before, object);
         return changed(true);
     }

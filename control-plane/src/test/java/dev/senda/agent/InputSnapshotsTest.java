@@ -2,6 +2,7 @@ package dev.senda.agent;
 
 import dev.senda.reconcile.RestoreResult;
 import dev.senda.source.Kinds;
+import dev.senda.source.snapshot.ObjectJson;
 import dev.senda.source.snapshot.SnapshotContent;
 import dev.senda.source.snapshot.SnapshotStore;
 import dev.senda.test.Poll;
@@ -33,6 +34,11 @@ class InputSnapshotsTest {
                 .withNewSpec().withClusterIP("10.96.0.1").endSpec().build();
     }
 
+    /** What the Kubernetes source hands over: each object's snapshot JSON. */
+    private static List<ObjectJson> json(List<HasMetadata> objects) {
+        return objects.stream().map(o -> ObjectJson.of(SnapshotContent.objectJson(o))).toList();
+    }
+
     @Test
     void theSnapshotIsProgrammedAtStartOnlyWhenThePinnedMapsAreEmpty() throws Exception {
         SnapshotStore store = new SnapshotStore(tmp);
@@ -51,7 +57,7 @@ class InputSnapshotsTest {
         AtomicLong generation = new AtomicLong(1);
         AtomicReference<List<HasMetadata>> objects = new AtomicReference<>(List.of(service("a")));
         // an interval no test run reaches: the second write can only come from close()
-        InputSnapshots snapshots = new InputSnapshots(store, () -> Optional.of(objects.get()), generation::get, Duration.ofHours(1));
+        InputSnapshots snapshots = new InputSnapshots(store, () -> Optional.of(json(objects.get())), generation::get, Duration.ofHours(1));
         try {
             snapshots.applied();
             Poll.until(Duration.ofSeconds(10), () -> snapshots.writes() == 1, () -> "the first write");
@@ -74,7 +80,7 @@ class InputSnapshotsTest {
     @Test
     void closeWritesNothingWhenNothingIsDue() throws Exception {
         SnapshotStore store = new SnapshotStore(tmp);
-        InputSnapshots snapshots = new InputSnapshots(store, () -> Optional.of(List.of(service("a"))), () -> 5, Duration.ofHours(1));
+        InputSnapshots snapshots = new InputSnapshots(store, () -> Optional.of(json(List.of(service("a")))), () -> 5, Duration.ofHours(1));
         snapshots.close();
         assertEquals(0, snapshots.writes());
         assertFalse(Files.exists(store.file()));

@@ -159,7 +159,9 @@ class KubernetesSourceOutageTest {
                 SETTINGS.idleTimeout().toMillis(), tookMs);
         Poll.until(() -> source.health().healthy(), "healthy again", source::health);
         assertTrue(lost.isEmpty(), () -> "an object that exists was missing: " + lost.peek());
-        // Events flow on the new connection.
+        // Events flow on the new connection, once it watches: the mock API server replays no events to a
+        // watch that opens after them, so a deletion between the new list and its watch would be lost
+        Poll.until(source::watching, "the new connection watches", source::health);
         admin.services().inNamespace("default").withName("deleted").delete();
         Poll.until(() -> !snap().services().containsKey(DELETED), "a deletion after the reconnect", this::snap);
     }

@@ -5,7 +5,16 @@ import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.mockwebserver.http.MockResponse;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -24,6 +33,14 @@ import java.util.Set;
  * {@code KubernetesAttributesExtractor}); a query without a name falls back to the scan, and any
  * candidate is checked with {@link AttributeSet#matches} as the scan checks it, so results are the
  * scan's. Used where a test creates objects by the ten thousand ({@link ServiceScale}).
+ *
+ * <p>Lists are paged as an API server pages them: a list with {@code limit=N} answers N items and a
+ * {@code metadata.continue} token for the rest, which the next request passes back. The stock
+ * dispatcher ignores the limit and answers every object in one response (13 MB for 10,000
+ * EndpointSlices), which no client of a real API server that asks for pages meets, and which the
+ * client's HTTP stack then keeps alive with its idle connection. A list is taken whole at its first page
+ * and its later pages are cut from that copy (a real API server serves them from one snapshot too);
+ * copies are dropped when their last page is served.
  */
 final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     private static final String NAME = "name";
@@ -39,6 +56,74 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("fabric8's CrudDispatcher has no 'map' store to index", e);
         }
+    }
+
+    /** Lists being paged, by continue token prefix: their items (each as JSON) and their metadata. */
+    private final Map<String, PagedList> paging = new ConcurrentHashMap<>();
+    private final AtomicLong pagedLists = new AtomicLong();
+
+    private record PagedList(ArrayNode items, ObjectNode list) {
+    }
+
+    @Override
+    public MockResponse handleGet(String path) {
+        Map<String, String> query = query(path);
+        String limitText = query.get("limit");
+        if (limitText == null || "true".equals(query.get("watch"))) return super.handleGet(path);
+        int limit = Integer.parseInt(limitText);
+        String token = query.get("continue");
+        PagedList list;
+        int from;
+        if (token == null || token.isEmpty()) {
+            MockResponse whole = super.handleGet(path);
+            if (whole.code() != 200) return whole;
+            ObjectNode parsed;
+            try {
+                parsed = (ObjectNode) JSON.readTree(whole.getBody().getBytes());
+            } catch (java.io.IOException | ClassCastException e) {
+                return whole; // not a list: a get of one object
+            }
+            if (!(parsed.get("items") instanceof ArrayNode items)) return whole;
+            parsed.remove("items");
+            list = new PagedList(items, parsed);
+            token = Long.toString(pagedLists.incrementAndGet());
+            from = 0;
+        } else {
+            int colon = token.indexOf(':');
+            String id = colon < 0 ? token : token.substring(0, colon);
+            list = paging.get(id);
+            if (list == null || colon < 0) return new MockResponse().setResponseCode(410).setBody(GONE);
+            from = Integer.parseInt(token.substring(colon + 1));
+            token = id;
+        }
+        int to = Math.min(list.items().size(), from + Math.max(1, limit));
+        ObjectNode page = list.list().deepCopy();
+        ArrayNode items = page.putArray("items");
+        for (int i = from; i < to; i++) items.add(list.items().get(i));
+        ObjectNode meta = page.withObjectProperty("metadata");
+        if (to < list.items().size()) {
+            paging.put(token, list);
+            meta.put("continue", token + ":" + to);
+        } else {
+            paging.remove(token);
+            meta.remove("continue");
+        }
+        return new MockResponse().setResponseCode(200).setBody(page.toString());
+    }
+
+    private static final String GONE = "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
+            + "\"reason\":\"Expired\",\"code\":410}";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Map<String, String> query(String path) {
+        Map<String, String> out = new HashMap<>();
+        int q = path.indexOf('?');
+        if (q < 0) return out;
+        for (String pair : path.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The indexed store answers as fabric8's own: conflicts, updates, deletes and lists by namespace. */
 class NameIndexedCrudDispatcherTest {
@@ -43,6 +44,32 @@ class NameIndexedCrudDispatcherTest {
                     .map(s -> s.getMetadata().getName()).toList());
             client.resource(service("a", "one", "10.96.0.5")).create(); // the name is free again
             assertEquals(3, client.services().inAnyNamespace().list().getItems().size());
+        } finally {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void listsWithALimitComeInPagesLinkedByContinueTokens() {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new NameIndexedCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient()) {
+            for (int i = 0; i < 5; i++) client.resource(service("a", "s" + i, "10.96.0." + (i + 1))).create();
+            List<String> names = new java.util.ArrayList<>();
+            String token = null;
+            int pages = 0;
+            do {
+                var options = new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(2L).withContinue(token).build();
+                var page = client.services().inAnyNamespace().list(options);
+                assertTrue(page.getItems().size() <= 2, "a page holds at most the limit");
+                page.getItems().forEach(s -> names.add(s.getMetadata().getName()));
+                token = page.getMetadata().getContinue();
+                pages++;
+            } while (token != null && !token.isEmpty() && pages < 10);
+            assertEquals(3, pages);
+            assertEquals(List.of("s0", "s1", "s2", "s3", "s4"), names.stream().sorted().toList());
+            assertEquals(5, client.services().inAnyNamespace().list().getItems().size(), "no limit: one response");
         } finally {
             server.destroy();
         }

@@ -51,6 +51,9 @@ final class ServiceScale {
     static final List<String> EXTRA_JVM_OPTIONS = System.getProperty("senda.scale.jvmOptions", "").isBlank() ? List.of()
             : List.of(System.getProperty("senda.scale.jvmOptions").split(","));
 
+    /** By hand only: keep the agent running this long after the probe, e.g. to look at it with jcmd. */
+    static final Duration HOLD = Duration.ofSeconds(Long.getLong("senda.scale.holdSeconds", 0));
+
     enum Source { DIRECTORY, API }
 
     record Options(int services, Source source, boolean socketLb) {
@@ -137,6 +140,10 @@ final class ServiceScale {
             E2eNode.log("agent /healthz 200 " + programmedMillis + " ms after its start");
 
             VipProbeMain.Summary probe = probe(tb, node.client, o, backends);
+            if (HOLD.toMillis() > 0) {
+                E2eNode.log("holding the agent (pid " + agent.pid() + ") for " + HOLD.toSeconds() + " s (senda.scale.holdSeconds)");
+                Traffic.sleep(HOLD.toMillis());
+            }
             Figures f = new Figures(o, createMillis, programmedMillis, (long) value(metrics, "senda_programmed_services"),
                     (long) value(metrics, "senda_frontends_unprogrammed"), kib(status, "VmRSS") / 1024.0,
                     kib(status, "VmHWM") / 1024.0, probe);

@@ -1,17 +1,18 @@
 package dev.senda.source.snapshot;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import dev.senda.model.Snapshot;
 import dev.senda.source.Kind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,13 +37,31 @@ import java.util.TreeMap;
  * build that consumed fewer) reads as empty, as for a cluster without such objects.
  *
  * <p>Each object's {@code metadata.managedFields} and kubectl's last-applied-configuration annotation
- * are left out: no converter reads them, and they are often most of an object's size.
+ * are left out: no converter reads them, and they are often most of an object's size. (Annotations
+ * that held only the latter are written as an empty object since the Kubernetes source keeps objects
+ * as {@link #objectJson}; readers see no difference.)
  */
 public final class SnapshotContent {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** fabric8's configuration of {@link #MAPPER}, so objects (de)serialize as the API client does it. */
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(MAPPER, true);
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    /** {@link #MAPPER}'s serialization with {@link SnapshotMeta}: the stripping of {@link #objectJson}. */
+    private static final ObjectWriter OBJECT_WRITER = MAPPER.copy().addMixIn(ObjectMeta.class, SnapshotMeta.class).writer();
+
+    /**
+     * What {@link #objectJson} leaves out of every object's metadata: a Jackson mix-in of fabric8's
+     * ObjectMeta. By name at the class level, since fabric8 names its accessors explicitly, which would
+     * outweigh an ignoral on one accessor; the annotation's key on the field and the getter alike.
+     */
+    @JsonIgnoreProperties("managedFields")
+    private abstract static class SnapshotMeta {
+        @JsonIgnoreProperties(LAST_APPLIED)
+        Map<String, String> annotations;
+
+        @JsonIgnoreProperties(LAST_APPLIED)
+        abstract Map<String, String> getAnnotations();
+    }
 
     private SnapshotContent() {
     }
@@ -63,29 +82,48 @@ public final class SnapshotContent {
 
     /** The payload for {@code objects} taken at {@code writtenAt}; the objects themselves are not modified. */
     public static byte[] encode(Instant writtenAt, Collection<? extends HasMetadata> objects) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, objects.size() * 1024));
-        try (JsonGenerator json = MAPPER.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("writtenAt", writtenAt.toString());
-            json.writeArrayFieldStart("objects");
-            for (HasMetadata o : objects) {
-                ObjectNode node = MAPPER.valueToTree(o);
-                JsonNode meta = node.path("metadata");
-                if (meta instanceof ObjectNode m) {
-                    m.remove("managedFields");
-                    if (m.path("annotations") instanceof ObjectNode a) {
-                        a.remove(LAST_APPLIED);
-                        if (a.isEmpty()) m.remove("annotations");
-                    }
-                }
-                MAPPER.writeTree(json, node);
-            }
-            json.writeEndArray();
-            json.writeEndObject();
+        List<ObjectJson> json = new ArrayList<>(objects.size());
+        for (HasMetadata o : objects) json.add(ObjectJson.of(objectJson(o)));
+        return encodeJson(writtenAt, json);
+    }
+
+    /**
+     * One object as a snapshot holds it: its JSON as the API client writes it, without
+     * {@code metadata.managedFields} and the last-applied annotation (see the class comment). The
+     * Kubernetes source keeps this (compressed) instead of the object itself, so that a snapshot is
+     * these bytes put together ({@link #encodeJson}) and costs no serialization.
+     */
+    public static byte[] objectJson(HasMetadata object) {
+        try {
+            return OBJECT_WRITER.writeValueAsBytes(object);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize the snapshot", e); // in memory: a bug, not I/O
+            throw new UncheckedIOException("cannot serialize " + object.getKind(), e); // in memory: a bug, not I/O
         }
-        return out.toByteArray();
+    }
+
+    /**
+     * The payload of objects given as {@link #objectJson} made them, taken at {@code writtenAt}: the same
+     * JSON as {@link #encode} writes for the objects themselves.
+     */
+    public static byte[] encodeJson(Instant writtenAt, List<? extends ObjectJson> objects) {
+        byte[] head = ("{\"writtenAt\":\"" + writtenAt + "\",\"objects\":[").getBytes(StandardCharsets.US_ASCII);
+        long size = head.length + 2L + Math.max(0, objects.size() - 1);
+        for (ObjectJson o : objects) size += o.length();
+        if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("a payload of " + size + " bytes");
+        // one array of the exact size: at 10,000 Services this is tens of MB, and a growing buffer would
+        // leave twice that in garbage behind
+        byte[] out = new byte[(int) size];
+        System.arraycopy(head, 0, out, 0, head.length);
+        int at = head.length;
+        for (int i = 0; i < objects.size(); i++) {
+            if (i > 0) out[at++] = ',';
+            ObjectJson o = objects.get(i);
+            o.copyTo(out, at);
+            at += o.length();
+        }
+        out[at++] = ']';
+        out[at] = '}';
+        return out;
     }
 
     /**

@@ -60,8 +60,17 @@ public final class SnapshotFile {
         if (payload.length > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD_BYTES);
         }
-        byte[] out = new byte[HEADER_BYTES + COMPRESSOR.maxCompressedLength(payload.length)];
-        int compressed = COMPRESSOR.compress(payload, 0, payload.length, out, HEADER_BYTES);
+        // A buffer for what JSON usually compresses to (a tenth or less) first, the worst case only when
+        // that does not fit: at 10,000 Services the worst case is another 17 MB array of garbage.
+        int guess = Math.min(COMPRESSOR.maxCompressedLength(payload.length), payload.length / 4 + 4096);
+        byte[] out = new byte[HEADER_BYTES + guess];
+        int compressed;
+        try {
+            compressed = COMPRESSOR.compress(payload, 0, payload.length, out, HEADER_BYTES, guess);
+        } catch (LZ4Exception tooSmall) {
+            out = new byte[HEADER_BYTES + COMPRESSOR.maxCompressedLength(payload.length)];
+            compressed = COMPRESSOR.compress(payload, 0, payload.length, out, HEADER_BYTES);
+        }
         ByteBuffer header = ByteBuffer.wrap(out).order(ByteOrder.BIG_ENDIAN);
         header.put(MAGIC).putInt(VERSION).putLong(0).putInt(payload.length).putInt(compressed);
         int total = HEADER_BYTES + compressed;

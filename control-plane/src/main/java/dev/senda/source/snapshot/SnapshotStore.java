@@ -56,7 +56,20 @@ public final class SnapshotStore {
      * @throws IOException when any step fails; the previous snapshot is then still in place
      */
     public long write(Instant at, Collection<? extends HasMetadata> objects) throws IOException {
-        byte[] bytes = SnapshotFile.encode(SnapshotContent.encode(at, objects));
+        return writeFile(SnapshotFile.encode(SnapshotContent.encode(at, objects)));
+    }
+
+    /**
+     * As {@link #write} for objects given as {@link SnapshotContent#objectJson} made them.
+     *
+     * @return the file's size in bytes
+     * @throws IOException when any step fails; the previous snapshot is then still in place
+     */
+    public long writeJson(Instant at, List<? extends ObjectJson> objects) throws IOException {
+        return writeFile(SnapshotFile.encode(SnapshotContent.encodeJson(at, objects)));
+    }
+
+    private long writeFile(byte[] bytes) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }

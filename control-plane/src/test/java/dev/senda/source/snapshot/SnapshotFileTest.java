@@ -25,6 +25,15 @@ class SnapshotFileTest {
     }
 
     @Test
+    void aPayloadThatDoesNotCompressRoundTripsToo() throws Exception {
+        byte[] noise = new byte[200_000]; // larger than the first guess of the compressed size allows
+        new java.util.Random(3).nextBytes(noise);
+        byte[] file = SnapshotFile.encode(noise);
+        assertArrayEquals(noise, SnapshotFile.decode(file));
+        assertTrue(file.length > noise.length, "incompressible: " + file.length);
+    }
+
+    @Test
     void headerIsTheDocumentedLayout() {
         byte[] file = SnapshotFile.encode(PAYLOAD);
         ByteBuffer b = ByteBuffer.wrap(file);

@@ -1,5 +1,6 @@
 package dev.senda.source.snapshot;
 
+import dev.senda.model.ObjectRef;
 import dev.senda.model.Snapshot;
 import dev.senda.source.Converters;
 import dev.senda.source.Kinds;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +97,36 @@ class SnapshotStoreTest {
         String json = new String(SnapshotFile.decode(Files.readAllBytes(store.file())), StandardCharsets.UTF_8);
         assertFalse(json.contains("managedFields") || json.contains(SnapshotContent.LAST_APPLIED), json);
         assertTrue(json.contains("\"keep\":\"me\""), json);
+    }
+
+    @Test
+    void objectsKeptAsTheirJsonWriteTheSameSnapshotAsTheObjects() throws Exception {
+        Service onlyLastApplied = service();
+        onlyLastApplied.getMetadata().setName("applied");
+        onlyLastApplied.getMetadata().setAnnotations(Map.of(SnapshotContent.LAST_APPLIED, "{\"huge\": true}"));
+        List<HasMetadata> objects = List.of(service(), onlyLastApplied, slice(), node());
+        SnapshotStore fromObjects = new SnapshotStore(tmp.resolve("objects"));
+        SnapshotStore fromJson = new SnapshotStore(tmp.resolve("json"));
+        fromObjects.write(AT, objects);
+        fromJson.writeJson(AT, objects.stream().map(o -> ObjectJson.of(SnapshotContent.objectJson(o))).toList());
+
+        assertArrayEquals(Files.readAllBytes(fromObjects.file()), Files.readAllBytes(fromJson.file()));
+        SnapshotContent.Decoded d = fromJson.load(Kinds.ALL).orElseThrow();
+        assertEquals(4, d.objects());
+        assertEquals(Converters.service(onlyLastApplied), d.inputs().all(Kinds.SERVICE).get(new ObjectRef("default", "applied")));
+        String json = new String(SnapshotFile.decode(Files.readAllBytes(fromJson.file())), StandardCharsets.UTF_8);
+        assertFalse(json.contains("managedFields") || json.contains(SnapshotContent.LAST_APPLIED), json);
+        assertTrue(json.startsWith("{\"writtenAt\":\"2026-12-06T04:00:00Z\",\"objects\":[{"), json);
+        assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("objects").isArray(), json);
+    }
+
+    @Test
+    void anEmptyListOfJsonIsASnapshotWithoutObjects() throws Exception {
+        SnapshotStore store = new SnapshotStore(tmp);
+        store.writeJson(AT, List.of());
+        SnapshotContent.Decoded d = store.load(Kinds.ALL).orElseThrow();
+        assertEquals(0, d.objects());
+        assertEquals(AT, d.writtenAt());
     }
 
     @Test
