@@ -10,7 +10,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -43,14 +42,22 @@ import java.util.stream.Stream;
  * @param <T> the model type
  */
 final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CompactItemStore.class);
     /**
      * What is kept of one object.
      *
      * @param resourceVersion as the API server gave it; may be null (objects not from an API server)
      * @param model           the converted object; null when conversion failed (logged by the converter)
-     * @param json            the object for the snapshot; null until {@link #attachJson} (see there)
+     * @param json            the object for the snapshot: of {@code jsonVersion}, which until
+     *                        {@link #attachJson} (see there) may be the previous version's; null for an
+     *                        object added and not yet seen by its handler
+     * @param jsonVersion     the resourceVersion {@code json} is of
      */
-    record Entry<T>(String resourceVersion, T model, PackedJson.Packed json) {
+    record Entry<T>(String resourceVersion, T model, PackedJson.Packed json, String jsonVersion) {
+        /** Whether the JSON is of the version held (not the previous version's, kept until it comes). */
+        boolean jsonCurrent() {
+            return json != null && Objects.equals(jsonVersion, resourceVersion);
+        }
     }
 
     private final Class<F> apiType;
@@ -58,6 +65,7 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
     private final Function<F, byte[]> json;
     private final PackedJson packer;
     private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
+    private final java.lang.reflect.Constructor<F> stubConstructor;
 
     /**
      * @param apiType the fabric8 class, for stubs (it has a public no-argument constructor, as all of
@@ -71,6 +79,11 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
         this.convert = Objects.requireNonNull(convert, "convert");
         this.json = Objects.requireNonNull(json, "json");
         this.packer = Objects.requireNonNull(packer, "packer");
+        try {
+            this.stubConstructor = apiType.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException(apiType.getName() + " has no public no-argument constructor", e);
+        }
     }
 
     /** fabric8's own key (namespace/name, or name alone for cluster-scoped objects), which stubs reproduce. */
@@ -82,18 +95,25 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
     /**
      * Keeps {@code obj}'s model, except when the entry held has the same resourceVersion: then it is the
      * same object again (a watch or relist replaying what was listed), and the entry stays as it is, so
-     * the model instance the {@link ObjectStore} holds stays the only one. The JSON comes later, from
-     * the handler ({@link #attachJson}), except for an object without a resourceVersion.
+     * the model instance the {@link ObjectStore} holds stays the only one. A new version whose model
+     * equals the one held (a Pod's status, a Node's heartbeat: nothing Senda reads) keeps the held
+     * instance too, as the store does. The JSON comes later, from the handler ({@link #attachJson});
+     * until then the previous version's stays (a snapshot one version old beats none), and an object
+     * without a resourceVersion is packed at once.
      */
     @Override
     public F put(String key, F obj) {
         String version = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
         Entry<T> before = entries.get(key);
         if (before == null || version == null || !version.equals(before.resourceVersion())) {
+            T model = convert.apply(obj);
+            if (before != null && model != null && model.equals(before.model())) model = before.model();
             // fabric8 notifies no change between two objects without a version: their JSON cannot wait
-            PackedJson.Packed now = version == null ? pack(obj) : null;
+            Entry<T> next = version == null ? new Entry<>(null, model, pack(obj), null)
+                    : new Entry<>(version, model, before == null ? null : before.json(),
+                            before == null ? null : before.jsonVersion());
             // a race with another put of the same key cannot happen: fabric8 writes under its cache's lock
-            entries.put(key, new Entry<>(version, convert.apply(obj), now));
+            entries.put(key, next);
         }
         return stub(key, before);
     }
@@ -112,11 +132,19 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
         ObjectMeta meta = obj.getMetadata();
         if (meta == null || meta.getResourceVersion() == null) return; // put packed it already
         String key = getKey(obj);
+        String version = meta.getResourceVersion();
         Entry<T> e = entries.get(key);
-        if (e == null || e.json() != null || !meta.getResourceVersion().equals(e.resourceVersion())) return;
-        PackedJson.Packed packed = pack(obj);
-        entries.computeIfPresent(key, (k, now) -> now.json() == null && now.resourceVersion().equals(e.resourceVersion())
-                ? new Entry<>(now.resourceVersion(), now.model(), packed) : now);
+        if (e == null || e.jsonCurrent() || !version.equals(e.resourceVersion())) return;
+        PackedJson.Packed packed;
+        try {
+            packed = pack(obj);
+        } catch (RuntimeException ex) {
+            // never into fabric8's handler thread; the entry keeps the JSON it had (or none)
+            LOG.warn("no snapshot JSON for {} {}: {}", apiType.getSimpleName(), key, ex.toString());
+            return;
+        }
+        entries.computeIfPresent(key, (k, now) -> !now.jsonCurrent() && version.equals(now.resourceVersion())
+                ? new Entry<>(now.resourceVersion(), now.model(), packed, version) : now);
     }
 
     private PackedJson.Packed pack(F obj) {
@@ -181,16 +209,18 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
     }
 
     /**
-     * The snapshot JSON of every object held now; empty while some handler has not run yet for the
-     * object an entry holds (see {@link #attachJson}).
+     * The snapshot JSON of the objects held now: for an object whose handler has not run yet for the
+     * version held, its previous version's JSON, and an object added and not yet seen by its handler is
+     * left out (a snapshot programs at a start and never prunes: one object missing or a version old
+     * until the next write beats no snapshot at all, which steady churn or a stop that drops pending
+     * notifications would otherwise make).
      */
-    Optional<List<ObjectJson>> json() {
+    List<ObjectJson> json() {
         List<ObjectJson> out = new ArrayList<>(entries.size());
         for (Entry<T> e : entries.values()) {
-            if (e.json() == null) return Optional.empty();
-            out.add(e.json());
+            if (e.json() != null) out.add(e.json());
         }
-        return Optional.of(out);
+        return out;
     }
 
     private F stub(String key, Entry<T> entry) {
@@ -207,8 +237,8 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
 
     private F newInstance() {
         try {
-            return apiType.getConstructor().newInstance();
-        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
+            return stubConstructor.newInstance();
+        } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException("cannot make a " + apiType.getName(), e);
         }
     }

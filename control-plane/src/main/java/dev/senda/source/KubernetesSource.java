@@ -265,20 +265,18 @@ public final class KubernetesSource implements Source {
      * The API objects of every kind as the informers' caches hold them now, as
      * {@link dev.senda.source.snapshot.SnapshotContent#objectJson} made them (kept compressed), for the
      * agent's snapshot of its inputs ({@link dev.senda.source.snapshot.SnapshotStore#writeJson}). Empty
-     * until {@link #hasSynced()}, and while the handlers have not yet seen every object the caches hold
-     * (they add each one's JSON). After {@link #close()}, what the caches held when the informers
+     * until {@link #hasSynced()} and while a new connection has not primed; an object whose handler has
+     * not run yet is there as its previous version, or left out when new ({@link CompactItemStore#json}).
+     * After {@link #close()}, what the caches held when the informers
      * stopped (the agent writes its last snapshot after closing the source, so no event can arrive
      * meanwhile).
      */
     public Optional<List<ObjectJson>> cachedObjectJson() {
         synchronized (lock) {
-            if (!synced) return Optional.empty();
+            // not while a new connection lists (its caches fill page by page) and before it primed
+            if (!synced || !current.primed) return Optional.empty();
             List<ObjectJson> all = new ArrayList<>();
-            for (KindWatch<?, ?> w : current.watches) {
-                Optional<List<ObjectJson>> json = w.items.json();
-                if (json.isEmpty()) return Optional.empty(); // a handler is behind: the writer tries again
-                all.addAll(json.get());
-            }
+            for (KindWatch<?, ?> w : current.watches) all.addAll(w.items.json());
             return Optional.of(all);
         }
     }

@@ -208,10 +208,12 @@ public final class ObjectStore {
     private <T> boolean replaceKind(ObjectKind<T> kind, Snapshot content) {
         Map<ObjectRef, T> next = content.all(kind);
         Map<ObjectRef, T> objects = table(kind).objects();
-        if (objects.equals(next)) return false;
+        boolean same = objects.equals(next);
+        // The new instances even when equal: they are the ones the source's caches hold now (a relist on a
+        // new connection converts everything afresh), and keeping the old ones would keep two copies.
         objects.clear();
         objects.putAll(next);
-        return true;
+        return !same;
     }
 
     /** Whether the store holds exactly the objects of {@code content}; linear, copies nothing. */

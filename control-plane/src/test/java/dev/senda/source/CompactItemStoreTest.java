@@ -48,15 +48,12 @@ class CompactItemStoreTest {
         assertFalse(items.isFullState(), "fabric8 must hand add notifications the real object");
 
         assertEquals(List.of(Converters.service(web)), items.models());
-        assertTrue(items.json().isEmpty(), "no JSON before the handler saw the object");
+        assertTrue(items.json().isEmpty(), "no JSON before the handler saw the object: left out");
         items.attachJson(service("web", "6", "10.96.0.10"));
         assertTrue(items.json().isEmpty(), "another version's JSON is not this entry's");
         items.attachJson(web);
-        ObjectJson kept = items.json().orElseThrow().getFirst();
-        byte[] bytes = new byte[kept.length()];
-        kept.copyTo(bytes, 0);
-        assertEquals(new String(SnapshotContent.objectJson(web), StandardCharsets.UTF_8), new String(bytes, StandardCharsets.UTF_8));
-        String json = new String(bytes, StandardCharsets.UTF_8);
+        String json = text(items.json().getFirst());
+        assertEquals(new String(SnapshotContent.objectJson(web), StandardCharsets.UTF_8), json);
         assertTrue(json.contains("\"clusterIP\":\"10.96.0.10\"") && json.contains("\"team\":\"shop\""), json);
 
         Service previous = items.put(key, service("web", "8", "10.96.0.11"));
@@ -65,13 +62,16 @@ class CompactItemStoreTest {
         assertEquals(List.of(key), items.keySet().toList());
         assertEquals(1, items.size());
         assertEquals(List.of("8"), items.values().map(s -> s.getMetadata().getResourceVersion()).toList());
-        assertTrue(items.json().isEmpty(), "a new version waits for its own JSON");
+        assertTrue(text(items.json().getFirst()).contains("10.96.0.10"),
+                "until the handler brings the new version's JSON, the previous version's stays");
+        items.attachJson(service("web", "8", "10.96.0.11"));
+        assertTrue(text(items.json().getFirst()).contains("10.96.0.11"), "then the new version's");
 
         assertEquals("8", items.remove(key).getMetadata().getResourceVersion());
         assertNull(items.get(key));
         assertNull(items.remove(key));
         assertTrue(items.models().isEmpty());
-        assertEquals(List.of(), items.json().orElseThrow());
+        assertEquals(List.of(), items.json());
         items.attachJson(web); // a late handler of a removed object changes nothing
         assertEquals(0, items.size());
     }
@@ -103,7 +103,24 @@ class CompactItemStoreTest {
     void anObjectWithoutAVersionGetsItsJsonAtOnce() {
         Service unversioned = service("web", null, "10.96.0.10"); // fabric8 notifies no change between two such
         items.put(items.getKey(unversioned), unversioned);
-        assertEquals(1, items.json().orElseThrow().size());
+        assertEquals(1, items.json().size());
+    }
+
+    @Test
+    void aNewVersionWithAnEqualModelKeepsTheInstanceHeld() {
+        Service v1 = service("web", "1", "10.96.0.10");
+        items.put(items.getKey(v1), v1);
+        dev.senda.model.Service held = items.models().getFirst();
+        Service v2 = service("web", "2", "10.96.0.10"); // a change of nothing the model keeps
+        items.put(items.getKey(v2), v2);
+        assertSame(held, items.models().getFirst(), "one instance, shared with the object store");
+        assertSame(held, items.modelOf(v2));
+    }
+
+    private static String text(ObjectJson kept) {
+        byte[] bytes = new byte[kept.length()];
+        kept.copyTo(bytes, 0);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Test

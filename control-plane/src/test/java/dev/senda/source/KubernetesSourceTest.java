@@ -176,7 +176,8 @@ class KubernetesSourceTest {
                 .map(KubernetesSourceTest::bytes).map(KubernetesSourceTest::readTree).map(o -> o.path("kind").asText() + " " + o.path("metadata").path("name").asText())
                 .sorted().toList();
         // the handlers add each object's JSON just after the caches take the object
-        Poll.until(() -> source.cachedObjectJson().isPresent(), "the JSON of every cached object", source::cachedObjectJson);
+        Poll.until(() -> source.cachedObjectJson().map(List::size).orElse(0) == 2, "the JSON of every cached object",
+                source::cachedObjectJson);
         assertEquals(List.of("EndpointSlice web-1", "Service web"), names.get());
         source.close();
         assertEquals(List.of("EndpointSlice web-1", "Service web"), names.get(), "the agent's last snapshot is taken after close");

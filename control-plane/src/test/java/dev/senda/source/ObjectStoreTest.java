@@ -70,7 +70,14 @@ class ObjectStoreTest {
         assertEquals(List.of(new ObjectRef("default", "added"), new ObjectRef("default", "kept")),
                 List.copyOf(s.all(Kinds.SERVICE).keySet()));
         assertEquals(List.of(new ObjectRef("default", "other-kind")), List.copyOf(s.all(Kinds.ENDPOINT_SLICE).keySet()));
-        assertFalse(store.replaceKinds(listed, List.of(Kinds.SERVICE)), "the same list again changes nothing");
+        long unchanged = store.generation();
+        Service relisted = svc("kept", 80); // equal, another instance: a relist converts everything afresh
+        assertFalse(store.replaceKinds(Snapshot.builder().put(Kinds.SERVICE, relisted).put(Kinds.SERVICE, svc("added", 81))
+                .build(), List.of(Kinds.SERVICE)), "the same list again changes nothing");
+        assertEquals(unchanged, store.generation());
+        org.junit.jupiter.api.Assertions.assertSame(relisted,
+                store.snapshot().all(Kinds.SERVICE).get(new ObjectRef("default", "kept")),
+                "but the store holds the list's instances, which the informers' caches hold too (one copy, not two)");
         assertTrue(store.replaceKinds(Snapshot.empty(), List.of(Kinds.ENDPOINT_SLICE)), "an empty complete list empties the kind");
         assertTrue(store.snapshot().all(Kinds.ENDPOINT_SLICE).isEmpty());
     }
