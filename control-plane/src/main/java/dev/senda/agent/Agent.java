@@ -28,7 +28,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -144,7 +143,7 @@ public final class Agent implements AutoCloseable {
         phases.mark("restore");
         log.info("restored from pinned maps: {}", restored);
 
-        Metrics metrics = made(metricsAhead);
+        Metrics metrics = StartTasks.join(metricsAhead);
         started.push(metrics);
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
@@ -204,20 +203,6 @@ public final class Agent implements AutoCloseable {
         log.info("start phases: {}", phases.summary());
     }
 
-    /** What {@code task} made, its failure rethrown as it was. */
-    private static <T> T made(FutureTask<T> task) {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
     /**
      * One line at the first complete apply: how long after the process started every input was programmed;
      * then the start's garbage goes ({@link HeapTrim}).
@@ -246,7 +231,7 @@ public final class Agent implements AutoCloseable {
         log.error("datapath not replaced: {}{} rejected by the kernel; the datapath already attached (if any) keeps "
                         + "running, nothing is programmed by this agent; verifier: {}", e.object(),
                 e.program().map(p -> " (program " + p + ")").orElse(""), e.verifierTail().replace("\n", " | "));
-        Metrics metrics = made(metricsAhead);
+        Metrics metrics = StartTasks.join(metricsAhead);
         started.push(metrics);
         metrics.recordDatapathLoadFailure(e.object());
         metrics.startHttp(config.metricsBind());

@@ -4,7 +4,6 @@ import dev.senda.desired.DesiredStateCalculator;
 import dev.senda.source.ObjectStore;
 import dev.senda.source.Source;
 
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -50,16 +49,7 @@ final class EarlySource {
 
     /** Waits until the source's start returned; its failure is rethrown here, as it was. */
     void awaitStarted() {
-        try {
-            started.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the source starts", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
-        }
+        StartTasks.join(started);
     }
 
     /** From now on the source's changes run {@code onChange}; once at once if any came before. */

@@ -284,6 +284,11 @@ final class ServiceSync implements SyncRunner.SyncFunction {
     }
 
     /** Enforces NetworkPolicy too: each sync compiles the snapshot's policies and applies them. */
+    /** For tests: the memo incremental syncs continue from now. */
+    IncrementalDesiredState memo() {
+        return incremental;
+    }
+
     void withPolicy(PolicySync policy) {
         this.policy = policy;
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sync step's contract with the datapath: nothing is written before the source is complete. */
@@ -131,11 +132,13 @@ class ServiceSyncTest {
         TestSource source = TestSource.synced();
         DesiredStateCalculator calculator = new DesiredStateCalculator();
         DesiredAhead ahead = startedAhead(store, source, calculator);
-        assertTrue(ahead.take(store.generation()).isPresent(), "computed from the store as it is");
+        DesiredAhead.Computed computed = ahead.take(store.generation()).orElseThrow(() ->
+                new AssertionError("computed from the store as it is"));
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
             ServiceSync sync = syncWith(store, source, calculator, ahead, maps, metrics);
             assertTrue(sync.sync(SyncReason.REQUESTED).complete());
+            assertSame(computed.memo(), sync.memo(), "the first sync adopted the computation, not a recomputation");
             assertEquals(List.of("10.96.0.1:80"), frontends(maps));
             assertEquals(List.of("10.244.0.5"), backendAddresses(maps));
             // later syncs go on incrementally from the memo the computation filled
@@ -158,8 +161,11 @@ class ServiceSyncTest {
         assertTrue(ahead.take(store.generation()).isEmpty(), "not the store's state any more");
         TestLbMaps maps = new TestLbMaps();
         try (Metrics metrics = new Metrics()) {
-            assertTrue(syncWith(store, source, calculator, ahead, maps, metrics).sync(SyncReason.REQUESTED).complete());
+            ServiceSync sync = syncWith(store, source, calculator, ahead, maps, metrics);
+            assertTrue(sync.sync(SyncReason.REQUESTED).complete());
             assertEquals(List.of("10.244.0.6"), backendAddresses(maps), "computed afresh");
+            org.junit.jupiter.api.Assertions.assertNotSame(ahead.take(computedAt).orElseThrow().memo(), sync.memo(),
+                    "in the sync's own memo");
         }
     }
 
