@@ -48,9 +48,22 @@ public record Frontend(IpAddress address, int port, L4Protocol proto, FrontendSc
         return address.family();
     }
 
+    // The same order as ORDER, written out: frontends are sorted by the hundred thousand at a cold
+    // sync, where the composed comparator's lambdas cost several times this under C1.
+    // FrontendTest keeps the two equal.
     @Override
     public int compareTo(Frontend o) {
-        return ORDER.compare(this, o);
+        int c = address.compareTo(o.address);
+        if (c != 0) return c;
+        c = Integer.compare(port, o.port);
+        if (c != 0) return c;
+        c = proto.compareTo(o.proto);
+        return c != 0 ? c : scope.compareTo(o.scope);
+    }
+
+    /** For tests: the order {@link #order} composes, which {@link #compareTo} must equal. */
+    static Comparator<Frontend> composedOrder() {
+        return ORDER;
     }
 
     /** "10.96.0.10:80/TCP", "[fd00:96::a]:80/TCP", with " (INTERNAL)" for the internal scope. */

