@@ -241,7 +241,7 @@ public final class Converters {
         var c = e.getConditions();
         EndpointConditions conditions = c == null
                 ? EndpointConditions.UNSET
-                : new EndpointConditions(c.getReady(), c.getServing(), c.getTerminating());
+                : EndpointConditions.of(c.getReady(), c.getServing(), c.getTerminating());
         var hints = e.getHints();
         return new Endpoint(e.getAddresses(), conditions, e.getNodeName(), e.getZone(), e.getHostname(),
                 hints == null ? List.of() : map(hints.getForZones(), ForZone::getName),

@@ -201,7 +201,7 @@ public final class DirectorySource implements Source {
                 LOG.warn("{}: {} file(s) could not be read; waiting up to {} s for them before objects missing "
                         + "from them may be removed", directory, rejected.size(), SYNC_GRACE.toSeconds());
             }
-            LOG.info("read {}: {} from {} files", directory, describe(store.snapshot()), files.size());
+            LOG.info("read {}: {} from {} files", directory, describe(store), files.size());
             thread = Thread.ofPlatform().name("senda-dir-source").daemon().start(this::watchLoop);
         }
         // Always notify once: the sync loop may be waiting for hasSynced().
@@ -457,9 +457,10 @@ public final class DirectorySource implements Source {
         return count;
     }
 
-    private String describe(Snapshot snapshot) {
+    // Counted, not snapshot: a snapshot of 20,000 objects is a sorted copy, a tenth of a second at start.
+    private String describe(ObjectStore store) {
         List<String> parts = new ArrayList<>();
-        for (Kind<?, ?> k : kinds) parts.add(k.kind() + " " + snapshot.all(k).size());
+        for (Kind<?, ?> k : kinds) parts.add(k.kind() + " " + store.count(k));
         return String.join(", ", parts);
     }
 

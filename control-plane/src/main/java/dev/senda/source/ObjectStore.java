@@ -249,6 +249,12 @@ public final class ObjectStore {
         return b.build();
     }
 
+    /** How many objects of {@code kind} the store holds: for logs, without copying anything. */
+    public synchronized int count(ObjectKind<?> kind) {
+        Table<?> t = tables.get(kind.type());
+        return t == null ? 0 : t.objects().size();
+    }
+
     /** Increases with every effective change. */
     public synchronized long generation() {
         return generation;
