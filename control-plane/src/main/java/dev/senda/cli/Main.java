@@ -25,6 +25,7 @@ import java.util.Arrays;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("agent")) LibbpfWarmUp.start();
         System.exit(execute(args));
     }
 

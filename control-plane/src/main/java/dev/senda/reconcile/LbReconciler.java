@@ -81,6 +81,7 @@ public final class LbReconciler {
     private final AppliedTable<BackendKey, BackendValue> backends;
     private final AppliedTable<RevNatKey, RevNatValue> revNats;
     private final AppliedTable<SourceRangeKey, SourceRangeValue> sourceRanges;
+    private final LbSummary summary;
     private final List<Step> writeOrder;
     /** The service ids of the desired frontends of the apply under way (read by the write order). */
     private Set<Integer> desiredServiceIds = Set.of();
@@ -121,6 +122,7 @@ public final class LbReconciler {
         this.backends = new AppliedTable<>(maps.backends());
         this.revNats = new AppliedTable<>(maps.revNats());
         this.sourceRanges = new AppliedTable<>(maps.sourceRanges());
+        this.summary = new LbSummary(services, backends, revNats, sourceRanges);
         this.writeOrder = LbWriteOrder.phases(services, backends, revNats, sourceRanges,
                 id -> desiredServiceIds.contains(id), this::slotPointsAt);
     }
@@ -211,17 +213,17 @@ public final class LbReconciler {
         Objects.requireNonNull(desired, "desired");
         List<String> errors = new ArrayList<>();
         int[] planFailures = {0};
-        Target target = plan(desired, line -> {
+        LbTarget target = plan(desired, line -> {
             if (planFailures[0]++ < PhasedWriter.KEPT_ERRORS) errors.add(line);
         });
         PhasedWriter.Outcome outcome;
         try {
-            desiredServiceIds = new HashSet<>(target.revNats.keySet().stream().map(RevNatKey::serviceId).toList());
+            desiredServiceIds = new HashSet<>(target.revNats().keySet().stream().map(RevNatKey::serviceId).toList());
             outcome = PhasedWriter.apply(writeOrder, new PhasedWriter.Desired()
-                    .with(services, target.services)
-                    .with(backends, target.backends)
-                    .with(revNats, target.revNats)
-                    .with(sourceRanges, target.sourceRanges), pruneAllowed);
+                    .with(services, target.services())
+                    .with(backends, target.backends())
+                    .with(revNats, target.revNats())
+                    .with(sourceRanges, target.sourceRanges()), pruneAllowed);
         } finally {
             desiredServiceIds = Set.of();
             releaseUnusedIds(target);
@@ -229,7 +231,8 @@ public final class LbReconciler {
         for (String line : outcome.errors()) {
             if (errors.size() < PhasedWriter.KEPT_ERRORS) errors.add(line);
         }
-        ApplyResult result = summarize(desired, target, outcome.writes(), planFailures[0] + outcome.failures(), errors);
+        ApplyResult result = countedPerMap(desired,
+                summary.summarize(desired, target, outcome.writes(), planFailures[0] + outcome.failures(), errors));
         rememberFull(target, pruneAllowed && result.failures() == 0 && result.staleKept() == 0);
         return result;
     }
@@ -319,7 +322,7 @@ public final class LbReconciler {
             if (state != null) be.put(key, LbEncoding.backendValue(new DesiredBackend(e.getValue(), state)));
         }
         Map<String, Integer> before = new HashMap<>();
-        countPresent(before, svcScope, beScope, rnScope, srScope);
+        summary.countPresent(before, svcScope, beScope, rnScope, srScope);
         scopeSlotsBefore = new HashMap<>();
         scopeSlotKeys = new ArrayList<>();
         for (ServiceKey k : svcScope) {
@@ -352,7 +355,7 @@ public final class LbReconciler {
         }
         int failures = planFailures + outcome.failures();
         Map<String, Integer> after = new HashMap<>();
-        countPresent(after, svcScope, beScope, rnScope, srScope);
+        summary.countPresent(after, svcScope, beScope, rnScope, srScope);
         Map<String, Integer> perMap = new TreeMap<>(entriesPerMap);
         after.forEach((m, n) -> perMap.merge(m, n, Integer::sum));
         before.forEach((m, n) -> perMap.merge(m, -n, Integer::sum));
@@ -427,25 +430,6 @@ public final class LbReconciler {
         return refs;
     }
 
-    /** How many of the scope's keys each map holds now. */
-    private void countPresent(Map<String, Integer> out, Set<ServiceKey> svc, Set<BackendKey> be, Set<RevNatKey> rn,
-                              Set<SourceRangeKey> sr) {
-        present(out, LbMaps.SERVICES, svc, services, ServiceKey::family);
-        present(out, LbMaps.BACKENDS, be, backends, BackendKey::family);
-        present(out, LbMaps.REVNATS, rn, revNats, RevNatKey::family);
-        present(out, LbMaps.SOURCE_RANGES, sr, sourceRanges, SourceRangeKey::family);
-    }
-
-    private static <K extends Comparable<? super K>> void present(Map<String, Integer> out,
-            dev.senda.maps.table.TableSpec<K, ?> spec, Set<K> keys, AppliedTable<K, ?> table,
-            java.util.function.Function<K, IpFamily> family) {
-        for (K k : keys) {
-            if (table.get(k) == null) continue;
-            String name = family.apply(k) == IpFamily.IPV4 ? spec.v4().mapName() : spec.v6().mapName();
-            out.merge(name, 1, Integer::sum);
-        }
-    }
-
     private void countService(DesiredFrontend df, int delta) {
         String name = df.servicePort().namespace() + "/" + df.servicePort().name();
         Integer n = frontendsPerService.merge(name, delta, Integer::sum);
@@ -453,16 +437,16 @@ public final class LbReconciler {
     }
 
     /** After a full apply: the bookkeeping an incremental apply continues from. */
-    private void rememberFull(Target target, boolean exact) {
+    private void rememberFull(LbTarget target, boolean exact) {
         appliedFrontends.clear();
         desiredRefs.clear();
         frontendsPerService.clear();
         slotRefs = null;
         incrementalReady = false;
         if (!exact) return;
-        appliedFrontends.putAll(target.frontends);
-        desiredRefs = target.refs; // counted while planning
-        for (DesiredFrontend df : target.frontends.values()) {
+        appliedFrontends.putAll(target.frontends());
+        desiredRefs = target.refs(); // counted while planning
+        for (DesiredFrontend df : target.frontends().values()) {
             countService(df, 1);
         }
         incrementalReady = true;
@@ -505,13 +489,7 @@ public final class LbReconciler {
 
     // ---- planning: desired state -> the entries every table should hold ----
 
-    /** Every entry the maps should hold for the desired state (ids assigned). */
-    private record Target(Map<ServiceKey, ServiceValue> services, Map<BackendKey, BackendValue> backends,
-                          Map<RevNatKey, RevNatValue> revNats, Map<SourceRangeKey, SourceRangeValue> sourceRanges,
-                          Map<Frontend, DesiredFrontend> frontends, BackendRefs refs) {
-    }
-
-    private Target plan(LbState desired, java.util.function.Consumer<String> errors) {
+    private LbTarget plan(LbState desired, java.util.function.Consumer<String> errors) {
         // Sized up front: growing maps of 100,000s of entries costs a copy at every doubling. Linked:
         // filled in frontend order, which is the key order of service entries and, at a cold start (ids
         // handed out in that order), of reverse-NAT, source-range and backend entries too, so the
@@ -538,7 +516,7 @@ public final class LbReconciler {
                 errors.accept(df.servicePort() + " (" + df.frontend() + ") not programmed: " + e.getMessage());
             }
         }
-        return new Target(svc, be, rn, sr, planned, refs);
+        return new LbTarget(svc, be, rn, sr, planned, refs);
     }
 
     /** What {@link #encode} put for one frontend: its ids and keys, for an incremental apply's scope. */
@@ -627,12 +605,12 @@ public final class LbReconciler {
      * writes that never landed do not leak. Ids are counted in bit sets: 100,000s of them after a
      * cold sync, and boxed they would cost more than the rest of the bookkeeping.
      */
-    private void releaseUnusedIds(Target target) {
-        serviceIds.entrySet().removeIf(e -> !target.frontends.containsKey(e.getKey())
+    private void releaseUnusedIds(LbTarget target) {
+        serviceIds.entrySet().removeIf(e -> !target.frontends().containsKey(e.getKey())
                 && services.get(LbEncoding.headerKey(e.getKey())) == null
                 && !hasAnySlot(e.getKey()));
         java.util.BitSet keptBackendIds = new java.util.BitSet();
-        target.backends.keySet().forEach(k -> setIfHandedOut(keptBackendIds, k.id(), MAX_BACKEND_ID));
+        target.backends().keySet().forEach(k -> setIfHandedOut(keptBackendIds, k.id(), MAX_BACKEND_ID));
         backends.forEachApplied((k, v) -> setIfHandedOut(keptBackendIds, k.id(), MAX_BACKEND_ID));
         backendIds.entrySet().removeIf(e -> !keptBackendIds.get(e.getValue()));
         serviceIdAllocator.retainOnly(union(serviceIds.values(), referencedServiceIds()));
@@ -647,101 +625,11 @@ public final class LbReconciler {
         return false;
     }
 
-    private ApplyResult summarize(LbState desired, Target target, int writes, int failures, List<String> errors) {
-        if (failures == 0) {
-            // Every write the target needed landed (a write is skipped only after a failure): the
-            // mirror holds every target entry, so nothing need be looked up entry by entry.
-            Set<String> serviceNames = new HashSet<>();
-            for (DesiredFrontend df : target.frontends.values()) {
-                serviceNames.add(df.servicePort().namespace() + "/" + df.servicePort().name());
-            }
-            int staleKept = services.applied().size() - target.services.size()
-                    + backends.applied().size() - target.backends.size()
-                    + revNats.applied().size() - target.revNats.size()
-                    + sourceRanges.applied().size() - target.sourceRanges.size();
-            return countedPerMap(desired, new ApplyResult(writes, serviceNames.size(), target.frontends.size(),
-                    target.backends.size(), staleKept, 0, errors, ApplyResult.Unprogrammed.NONE));
-        }
-        int frontends = 0;
-        Set<String> serviceNames = new HashSet<>();
-        for (Map.Entry<Frontend, DesiredFrontend> e : target.frontends.entrySet()) {
-            Frontend f = e.getKey();
-            if (services.get(LbEncoding.headerKey(f)) != null) {
-                frontends++;
-                serviceNames.add(e.getValue().servicePort().namespace() + "/" + e.getValue().servicePort().name());
-            }
-        }
-        int backendsProgrammed = 0;
-        int staleKept = 0;
-        for (BackendKey k : backends.applied().keySet()) {
-            if (target.backends.containsKey(k)) backendsProgrammed++;
-            else staleKept++;
-        }
-        for (ServiceKey k : services.applied().keySet()) {
-            if (!target.services.containsKey(k)) staleKept++;
-        }
-        for (RevNatKey k : revNats.applied().keySet()) {
-            if (!target.revNats.containsKey(k)) staleKept++;
-        }
-        for (SourceRangeKey k : sourceRanges.applied().keySet()) {
-            if (!target.sourceRanges.containsKey(k)) staleKept++;
-        }
-        ApplyResult result = new ApplyResult(writes, serviceNames.size(), frontends, backendsProgrammed, staleKept,
-                failures, errors, unprogrammed(desired, target));
-        return countedPerMap(desired, result);
-    }
-
     /** Records the entries per map ({@link #entriesPerMap()}) after an apply that gave {@code result}. */
     private ApplyResult countedPerMap(LbState desired, ApplyResult result) {
-        Map<String, Integer> perMap = new TreeMap<>();
-        count(perMap, LbMaps.SERVICES, services.applied().keySet(), ServiceKey::family);
-        count(perMap, LbMaps.BACKENDS, backends.applied().keySet(), BackendKey::family);
-        count(perMap, LbMaps.REVNATS, revNats.applied().keySet(), RevNatKey::family);
-        count(perMap, LbMaps.SOURCE_RANGES, sourceRanges.applied().keySet(), SourceRangeKey::family);
-        entriesPerMap = java.util.Collections.unmodifiableMap(perMap);
+        entriesPerMap = summary.entriesPerMap();
         if (LOG.isDebugEnabled()) LOG.debug("applied {} frontends: {}", desired.frontends().size(), result);
         return result;
-    }
-
-    /**
-     * The desired frontends the maps do not hold as desired: no id (ids exhausted), or an entry of
-     * theirs (header, slot, reverse NAT, source range) that differs from the target. Only failed
-     * writes leave such a difference, so this is the list of what did not fit. Slots are checked
-     * through the desired header's count, one lookup each: linear in the desired entries.
-     */
-    private ApplyResult.Unprogrammed unprogrammed(LbState desired, Target target) {
-        int count = 0;
-        List<String> first = new ArrayList<>();
-        for (DesiredFrontend df : desired.frontends().values()) { // a sorted map: frontend order
-            if (programmed(df.frontend(), target)) continue;
-            if (count++ < ApplyResult.Unprogrammed.NAMED) first.add(df.servicePort() + " (" + df.frontend() + ")");
-        }
-        return count == 0 ? ApplyResult.Unprogrammed.NONE : new ApplyResult.Unprogrammed(count, first);
-    }
-
-    private boolean programmed(Frontend f, Target target) {
-        if (!target.frontends.containsKey(f)) return false;
-        ServiceKey header = LbEncoding.headerKey(f);
-        ServiceValue wantedHeader = target.services.get(header);
-        if (!wantedHeader.equals(services.get(header))) return false;
-        for (int slot = 1; slot <= wantedHeader.count(); slot++) {
-            ServiceKey k = header.withSlot(slot);
-            if (!target.services.get(k).equals(services.get(k))) return false;
-        }
-        RevNatKey revNat = new RevNatKey(f.address().family(), wantedHeader.serviceId());
-        if (!target.revNats.get(revNat).equals(revNats.get(revNat))) return false;
-        for (SourceRangeKey k : LbEncoding.sourceRanges(wantedHeader.serviceId(), target.frontends.get(f))) {
-            if (!target.sourceRanges.get(k).equals(sourceRanges.get(k))) return false;
-        }
-        return true;
-    }
-
-    private static <K> void count(Map<String, Integer> out, dev.senda.maps.table.TableSpec<K, ?> table,
-                                  Collection<K> keys, java.util.function.Function<K, IpFamily> family) {
-        int v4 = 0;
-        for (K k : keys) if (family.apply(k) == IpFamily.IPV4) v4++;
-        out.put(table.v4().mapName(), v4);
-        out.put(table.v6().mapName(), keys.size() - v4);
     }
 
     /** {@code ids} and the set bits of {@code more} (which it changes and returns). */

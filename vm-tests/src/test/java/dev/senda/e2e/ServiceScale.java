@@ -5,6 +5,7 @@ import dev.senda.testbed.NetnsHttp;
 import dev.senda.testbed.Pod;
 import dev.senda.testbed.Testbed;
 import dev.senda.testbed.bench.AgentJvm;
+import dev.senda.testbed.bench.AgentStartBench;
 import dev.senda.testbed.bench.ServiceFiles;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
@@ -71,18 +72,20 @@ final class ServiceScale {
      *                            synced and every Service programmed
      * @param programmedServices  {@code senda_programmed_services} then
      * @param unprogrammed        {@code senda_frontends_unprogrammed} then
+     * @param cpuMillis           the agent's CPU time (user + system, all threads) then: on a shared machine
+     *                            steadier than the wall time, which includes waiting for a core
      * @param rssMiB              the agent's VmRSS then
      * @param hwmMiB              the agent's VmHWM then
      * @param probe               the probe's summary (its millis: first connect to last answer)
      */
-    record Figures(Options options, long createMillis, long programmedMillis, long programmedServices, long unprogrammed,
-                   double rssMiB, double hwmMiB, VipProbeMain.Summary probe) {
+    record Figures(Options options, long createMillis, long programmedMillis, double cpuMillis, long programmedServices,
+                   long unprogrammed, double rssMiB, double hwmMiB, VipProbeMain.Summary probe) {
         String line() {
-            return String.format("scale %s: %s%d ms to programmed (%d Services programmed, %d frontends unprogrammed), "
+            return String.format("scale %s: %s%d ms to programmed (agent CPU %.0f ms; %d Services programmed, %d frontends unprogrammed), "
                             + "agent VmRSS %.0f MiB (VmHWM %.0f MiB); probe of every VIP in %d ms: %d answered, %d wrong, "
                             + "%d failed of %d, by pod %s",
                     options.name(), createMillis > 0 ? "objects created through the API server in " + createMillis + " ms, " : "",
-                    programmedMillis, programmedServices, unprogrammed, rssMiB, hwmMiB, probe.millis(), probe.answered(),
+                    programmedMillis, cpuMillis, programmedServices, unprogrammed, rssMiB, hwmMiB, probe.millis(), probe.answered(),
                     probe.wrong(), probe.failed(), probe.services(), probe.byPod());
         }
     }
@@ -136,6 +139,7 @@ final class ServiceScale {
             awaitHealthz(tb, agent);
             long programmedMillis = (System.nanoTime() - t0) / 1_000_000;
             List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(agent.pid()), "status"));
+            double cpuMillis = AgentStartBench.cpuMillis(Files.readString(Path.of("/proc", Long.toString(agent.pid()), "stat")));
             String metrics = agent.metrics();
             E2eNode.log("agent /healthz 200 " + programmedMillis + " ms after its start");
 
@@ -144,7 +148,7 @@ final class ServiceScale {
                 E2eNode.log("holding the agent (pid " + agent.pid() + ") for " + HOLD.toSeconds() + " s (senda.scale.holdSeconds)");
                 Traffic.sleep(HOLD.toMillis());
             }
-            Figures f = new Figures(o, createMillis, programmedMillis, (long) value(metrics, "senda_programmed_services"),
+            Figures f = new Figures(o, createMillis, programmedMillis, cpuMillis, (long) value(metrics, "senda_programmed_services"),
                     (long) value(metrics, "senda_frontends_unprogrammed"), kib(status, "VmRSS") / 1024.0,
                     kib(status, "VmHWM") / 1024.0, probe);
             E2eNode.log(f.line());

@@ -179,7 +179,7 @@ public final class AgentStartBench {
      * clock ticks of 10 ms on Linux: USER_HZ is 100 on every architecture the agent runs on). On a
      * shared machine wall time includes waiting for a core; CPU time does not.
      */
-    static double cpuMillis(String stat) throws IOException {
+    public static double cpuMillis(String stat) throws IOException {
         // the command name (field 2) may hold spaces and parentheses: count from the last ')'
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         if (f.length < 13) throw new IOException("short /proc/PID/stat: " + stat);
