@@ -20,9 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and nothing collects it until the old generation fills again, which may be never. One full
  * collection then, with {@code -XX:MaxHeapFreeRatio} and {@code -XX:-ShrinkHeapInSteps} in the
  * options file, shrinks the committed heap to the live set and a margin at once, and the memory goes
- * back to the node. It costs one pause of 100-300 ms at 10,000 Services on the sync thread (before
- * {@code /healthz} turns 200) once per process; later syncs are small and incremental and leave
- * little garbage, and the periodic full resync's garbage dies young.
+ * back to the node. It costs one pause of 100-300 ms at 10,000 Services once per process; later
+ * syncs are small and incremental and leave little garbage, and the periodic full resync's garbage
+ * dies young.
+ *
+ * <p>The collection runs on a thread of its own {@value #DELAY_MILLIS} ms after the first sync, not on
+ * the sync thread at once: a full collection stops every thread, and at that moment {@code /healthz}
+ * has just turned 200 and is being probed (by the kubelet, an operator, the start benchmarks); in the
+ * pause its answer would wait (seconds on a loaded node), and so would the next sync.
  *
  * <p>Thread-safe; {@link #afterFirstSync()} acts on its first call only. With
  * {@code -XX:+DisableExplicitGC} the call does nothing, as the JVM then ignores it.
@@ -30,21 +35,38 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class HeapTrim {
     private static final Logger LOG = LoggerFactory.getLogger(HeapTrim.class);
 
+    /** How long after the first sync the collection runs. */
+    static final long DELAY_MILLIS = 2_000;
+
     private final AtomicBoolean done = new AtomicBoolean();
     private final Runnable collect;
+    private final long delayMillis;
 
     HeapTrim() {
-        this(System::gc);
+        this(System::gc, DELAY_MILLIS);
     }
 
-    /** For tests: {@code collect} instead of {@link System#gc()}. */
-    HeapTrim(Runnable collect) {
+    /** For tests: {@code collect} instead of {@link System#gc()}, after {@code delayMillis}. */
+    HeapTrim(Runnable collect, long delayMillis) {
         this.collect = collect;
+        this.delayMillis = delayMillis;
     }
 
-    /** The first call collects and logs one line (heap used and committed before and after); later calls do nothing. */
+    /**
+     * The first call starts the collection on a daemon thread after the delay, which logs one line
+     * (heap used and committed before and after); later calls do nothing.
+     */
     void afterFirstSync() {
         if (!done.compareAndSet(false, true)) return;
+        Thread.ofPlatform().name("senda-heap-trim").daemon().start(this::collectLater);
+    }
+
+    private void collectLater() {
+        try {
+            Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+            return; // nobody interrupts it; a JVM on its way out needs no collection
+        }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         MemoryUsage before = memory.getHeapMemoryUsage();
         long start = System.nanoTime();
@@ -56,7 +78,7 @@ final class HeapTrim {
                 mib(after.getCommitted()), millis);
     }
 
-    /** Whether {@link #afterFirstSync()} ran (for tests). */
+    /** Whether {@link #afterFirstSync()} was called (for tests; the collection follows later). */
     boolean done() {
         return done.get();
     }

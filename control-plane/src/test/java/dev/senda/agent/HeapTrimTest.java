@@ -1,6 +1,9 @@
 package dev.senda.agent;
 
+import dev.senda.test.Poll;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,22 +15,24 @@ class HeapTrimTest {
     @Test
     void collectsOnceAtTheFirstSyncAndNeverAgain() {
         AtomicInteger collections = new AtomicInteger();
-        HeapTrim trim = new HeapTrim(collections::incrementAndGet);
+        HeapTrim trim = new HeapTrim(collections::incrementAndGet, 0);
         assertFalse(trim.done());
         trim.afterFirstSync();
         assertTrue(trim.done());
         trim.afterFirstSync();
         trim.afterFirstSync();
+        Poll.until(Duration.ofSeconds(10), () -> collections.get() == 1, "the collection after the first sync", collections::get);
         assertEquals(1, collections.get(), "later syncs are small and incremental: no more pauses");
     }
 
     @Test
     void concurrentFirstCallsCollectOnce() throws Exception {
         AtomicInteger collections = new AtomicInteger();
-        HeapTrim trim = new HeapTrim(collections::incrementAndGet);
+        HeapTrim trim = new HeapTrim(collections::incrementAndGet, 0);
         Thread[] threads = new Thread[4];
         for (int i = 0; i < threads.length; i++) threads[i] = Thread.ofPlatform().start(trim::afterFirstSync);
         for (Thread t : threads) t.join(5_000);
+        Poll.until(Duration.ofSeconds(10), () -> collections.get() == 1, "the collection after the first sync", collections::get);
         assertEquals(1, collections.get());
     }
 }

@@ -75,6 +75,45 @@ class NameIndexedCrudDispatcherTest {
         }
     }
 
+    /** An informer's watch after its list gets what changed since, not every object again; a plain watch gets all. */
+    @Test
+    void aWatchFromAResourceVersionIsSentOnlyNewerObjects() throws InterruptedException {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new NameIndexedCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient()) {
+            Service old = client.resource(service("a", "old", "10.96.0.1")).create();
+            client.resource(service("a", "new", "10.96.0.2")).create();
+            java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+            io.fabric8.kubernetes.client.Watcher<Service> record = new io.fabric8.kubernetes.client.Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Service s) {
+                    seen.add(action + " " + s.getMetadata().getName());
+                }
+
+                @Override
+                public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                }
+            };
+            var since = new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                    .withResourceVersion(old.getMetadata().getResourceVersion()).build();
+            try (var watch = client.services().inAnyNamespace().watch(since, record)) {
+                // stored in creation order, so a replay of everything would send "old" first
+                assertEquals("ADDED new", seen.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+                client.resource(service("a", "later", "10.96.0.3")).create();
+                assertEquals("ADDED later", seen.poll(10, java.util.concurrent.TimeUnit.SECONDS), "live events still come");
+            }
+            seen.clear();
+            try (var watch = client.services().inAnyNamespace().watch(record)) {
+                List<String> all = new java.util.ArrayList<>();
+                for (int i = 0; i < 3; i++) all.add(seen.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(List.of("ADDED later", "ADDED new", "ADDED old"), all.stream().sorted().toList());
+            }
+        } finally {
+            server.destroy();
+        }
+    }
+
     private static Service service(String namespace, String name, String clusterIp) {
         return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
                 .withNewSpec().withClusterIP(clusterIp).endSpec().build();

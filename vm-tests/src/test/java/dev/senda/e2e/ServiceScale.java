@@ -75,17 +75,19 @@ final class ServiceScale {
      * @param cpuMillis           the agent's CPU time (user + system, all threads) then: on a shared machine
      *                            steadier than the wall time, which includes waiting for a core
      * @param rssMiB              the agent's VmRSS then
+     * @param trimmedRssMiB       its VmRSS once the one full collection after the first sync ran (the
+     *                            agent logs it, a few seconds after /healthz 200): what it keeps
      * @param hwmMiB              the agent's VmHWM then
      * @param probe               the probe's summary (its millis: first connect to last answer)
      */
     record Figures(Options options, long createMillis, long programmedMillis, double cpuMillis, long programmedServices,
-                   long unprogrammed, double rssMiB, double hwmMiB, VipProbeMain.Summary probe) {
+                   long unprogrammed, double rssMiB, double trimmedRssMiB, double hwmMiB, VipProbeMain.Summary probe) {
         String line() {
             return String.format("scale %s: %s%d ms to programmed (agent CPU %.0f ms; %d Services programmed, %d frontends unprogrammed), "
-                            + "agent VmRSS %.0f MiB (VmHWM %.0f MiB); probe of every VIP in %d ms: %d answered, %d wrong, "
+                            + "agent VmRSS %.0f MiB, %.0f MiB after the start's collection (VmHWM %.0f MiB); probe of every VIP in %d ms: %d answered, %d wrong, "
                             + "%d failed of %d, by pod %s",
                     options.name(), createMillis > 0 ? "objects created through the API server in " + createMillis + " ms, " : "",
-                    programmedMillis, cpuMillis, programmedServices, unprogrammed, rssMiB, hwmMiB, probe.millis(), probe.answered(),
+                    programmedMillis, cpuMillis, programmedServices, unprogrammed, rssMiB, trimmedRssMiB, hwmMiB, probe.millis(), probe.answered(),
                     probe.wrong(), probe.failed(), probe.services(), probe.byPod());
         }
     }
@@ -144,16 +146,27 @@ final class ServiceScale {
             E2eNode.log("agent /healthz 200 " + programmedMillis + " ms after its start");
 
             VipProbeMain.Summary probe = probe(tb, node.client, o, backends);
+            double trimmedRssMiB = rssAfterHeapTrim(agent, log);
             if (HOLD.toMillis() > 0) {
                 E2eNode.log("holding the agent (pid " + agent.pid() + ") for " + HOLD.toSeconds() + " s (senda.scale.holdSeconds)");
                 Traffic.sleep(HOLD.toMillis());
             }
             Figures f = new Figures(o, createMillis, programmedMillis, cpuMillis, (long) value(metrics, "senda_programmed_services"),
                     (long) value(metrics, "senda_frontends_unprogrammed"), kib(status, "VmRSS") / 1024.0,
-                    kib(status, "VmHWM") / 1024.0, probe);
+                    trimmedRssMiB, kib(status, "VmHWM") / 1024.0, probe);
             E2eNode.log(f.line());
             return f;
         }
+    }
+
+    /** The agent's VmRSS once its log says the collection after the first sync ran (HeapTrim), polled with a bound. */
+    private static double rssAfterHeapTrim(AgentProcess agent, Path log) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(log).contains("heap after the first sync")) {
+            if (System.nanoTime() > deadline) throw new IOException("no 'heap after the first sync' in " + log + " within 60 s");
+            Traffic.sleep(50);
+        }
+        return kib(Files.readAllLines(Path.of("/proc", Long.toString(agent.pid()), "status")), "VmRSS") / 1024.0;
     }
 
     private static void deleteTree(Path dir) throws IOException {
