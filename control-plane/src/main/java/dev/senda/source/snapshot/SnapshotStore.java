@@ -26,8 +26,10 @@ import java.util.Optional;
  * The agent's snapshot of its inputs on disk: one file, {@value #FILE_NAME}, in the state directory
  * ({@code --state-dir}), in {@link SnapshotFile}'s format around {@link SnapshotContent}.
  *
- * <p>Writes are atomic: the bytes go to a temporary file in the same directory, which is fsynced and
- * renamed over the old file, and then the directory is fsynced; a crash or power loss at any moment
+ * <p>Writes stream: the payload goes to the file chunk by chunk as the objects are written into it
+ * ({@link SnapshotWriter}), and {@link #load} parses it as it is read ({@link SnapshotReader}); neither
+ * holds the whole payload. Writes are atomic: the bytes go to a temporary file in the same directory,
+ * which is fsynced and renamed over the old file, and then the directory is fsynced; a crash or power loss at any moment
  * leaves the old snapshot or the new one, never a mix (a torn file would fail its checksum anyway).
  * Files are created 0600 (they hold cluster objects) in a directory created 0700.
  *
