@@ -24,6 +24,7 @@ public final class SnapshotWriter extends OutputStream {
     private int filled;
     private long check = SnapshotFile.SEED;
     private long fileBytes;
+    private long payloadBytes;
     private boolean finished;
 
     /**
@@ -89,6 +90,11 @@ public final class SnapshotWriter extends OutputStream {
     }
 
     private void writeChunk() throws IOException {
+        payloadBytes += filled;
+        if (payloadBytes > SnapshotFile.MAX_PAYLOAD_BYTES) {
+            // a reader would refuse it: fail the write, so the previous snapshot stays
+            throw new IOException("payload larger than " + SnapshotFile.MAX_PAYLOAD_BYTES + " bytes, more than a reader accepts");
+        }
         int compressed = SnapshotFile.COMPRESSOR.compress(chunk, 0, filled, frame, SnapshotFile.FRAME_HEADER_BYTES,
                 frame.length - SnapshotFile.FRAME_HEADER_BYTES);
         writeFrame(filled, compressed);
