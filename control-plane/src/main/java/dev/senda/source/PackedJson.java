@@ -2,6 +2,10 @@ package dev.senda.source;
 
 import dev.senda.source.snapshot.ObjectJson;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
@@ -19,7 +23,7 @@ import java.util.zip.Inflater;
  *
  * <p>The dictionary exists only in memory: the snapshot file holds the plain JSON, so it can change
  * freely between versions. Not thread-safe: one instance per writer (an informer writes from one
- * thread); {@link Packed#copyTo} is safe from any thread.
+ * thread); {@link Packed#writeTo} is safe from any thread.
  */
 final class PackedJson {
     /** Later bytes are cheaper to refer to: the most common strings come last. */
@@ -57,20 +61,31 @@ final class PackedJson {
 
     /** One object's JSON, compressed; {@code length} is the JSON's. */
     record Packed(byte[] deflated, int length) implements ObjectJson {
-        /** Inflaters hold native memory: one per thread that copies (the snapshot writer's), reused. */
-        private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(() -> new Inflater(true));
+        /**
+         * Inflaters hold native memory: one per thread that writes (the snapshot writer's), reused, with
+         * the piece of JSON it inflates at a time.
+         */
+        private static final ThreadLocal<Inflating> INFLATING = ThreadLocal.withInitial(Inflating::new);
 
+        private static final class Inflating {
+            final Inflater inflater = new Inflater(true);
+            final byte[] piece = new byte[8192];
+        }
+
+        /** Inflates into a small buffer of this thread's and writes it out piece by piece. */
         @Override
-        public void copyTo(byte[] target, int offset) {
-            Inflater inflater = INFLATER.get();
+        public void writeTo(OutputStream out) throws IOException {
+            Inflating in = INFLATING.get();
+            Inflater inflater = in.inflater;
             inflater.reset();
             inflater.setDictionary(DICTIONARY);
             inflater.setInput(deflated);
             int n = 0;
             try {
                 while (n < length) {
-                    int got = inflater.inflate(target, offset + n, length - n);
+                    int got = inflater.inflate(in.piece, 0, Math.min(in.piece.length, length - n));
                     if (got == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) break;
+                    out.write(in.piece, 0, got);
                     n += got;
                 }
             } catch (DataFormatException e) {
@@ -81,9 +96,13 @@ final class PackedJson {
 
         /** The JSON itself (tests, and the odd reader that wants one object). */
         byte[] json() {
-            byte[] out = new byte[length];
-            copyTo(out, 0);
-            return out;
+            ByteArrayOutputStream out = new ByteArrayOutputStream(length);
+            try {
+                writeTo(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+            }
+            return out.toByteArray();
         }
     }
 }

@@ -118,9 +118,14 @@ class CompactItemStoreTest {
     }
 
     private static String text(ObjectJson kept) {
-        byte[] bytes = new byte[kept.length()];
-        kept.copyTo(bytes, 0);
-        return new String(bytes, StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            kept.writeTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(kept.length(), out.size());
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -60,9 +60,13 @@ class KubernetesSourceTest {
     }
 
     private static byte[] bytes(dev.senda.source.snapshot.ObjectJson json) {
-        byte[] out = new byte[json.length()];
-        json.copyTo(out, 0);
-        return out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            json.writeTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readTree(byte[] json) {

@@ -32,9 +32,29 @@ class PackedJsonTest {
         assertTrue(packed.deflated().length * 3 < json.length, packed.deflated().length + " of " + json.length);
         assertArrayEquals(json, packed.json());
 
-        byte[] target = new byte[json.length + 10];
-        packed.copyTo(target, 5);
-        assertArrayEquals(json, java.util.Arrays.copyOfRange(target, 5, 5 + json.length));
+    }
+
+    @Test
+    void writesAnObjectLargerThanItsPieceInPiecesThatAddUpToTheJson() throws Exception {
+        byte[] noise = new byte[100_000];
+        new Random(2).nextBytes(noise);
+        PackedJson.Packed packed = packer.pack(noise);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        int[] largest = {0};
+        packed.writeTo(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                all.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                largest[0] = Math.max(largest[0], len);
+                all.write(b, off, len);
+            }
+        });
+        assertArrayEquals(noise, all.toByteArray());
+        assertTrue(largest[0] <= 8192, "no copy of the whole object: pieces of at most 8 KiB, got " + largest[0]);
     }
 
     @Test

@@ -114,6 +114,24 @@ class NameIndexedCrudDispatcherTest {
         }
     }
 
+
+    @Test
+    void versionIsAVersionNotAListOfEveryObject() throws Exception {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new NameIndexedCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient()) {
+            client.resource(service("a", "one", "10.96.0.1")).create();
+            var http = client.getHttpClient();
+            var response = http.sendAsync(http.newHttpRequestBuilder()
+                    .uri(java.net.URI.create(client.getMasterUrl() + "version")).build(), String.class).get();
+            assertEquals(200, response.code());
+            assertEquals(NameIndexedCrudDispatcher.VERSION, response.body());
+        } finally {
+            server.destroy();
+        }
+    }
+
     private static Service service(String namespace, String name, String clusterIp) {
         return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
                 .withNewSpec().withClusterIP(clusterIp).endSpec().build();

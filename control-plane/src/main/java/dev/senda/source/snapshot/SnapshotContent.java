@@ -1,6 +1,9 @@
 package dev.senda.source.snapshot;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -11,6 +14,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -80,18 +85,21 @@ public final class SnapshotContent {
         }
     }
 
-    /** The payload for {@code objects} taken at {@code writtenAt}; the objects themselves are not modified. */
-    public static byte[] encode(Instant writtenAt, Collection<? extends HasMetadata> objects) {
+    /**
+     * Writes the payload for {@code objects} taken at {@code writtenAt} to {@code out}; the objects
+     * themselves are not modified.
+     */
+    public static void write(Instant writtenAt, Collection<? extends HasMetadata> objects, OutputStream out) throws IOException {
         List<ObjectJson> json = new ArrayList<>(objects.size());
         for (HasMetadata o : objects) json.add(ObjectJson.of(objectJson(o)));
-        return encodeJson(writtenAt, json);
+        writeJson(writtenAt, json, out);
     }
 
     /**
      * One object as a snapshot holds it: its JSON as the API client writes it, without
      * {@code metadata.managedFields} and the last-applied annotation (see the class comment). The
      * Kubernetes source keeps this (compressed) instead of the object itself, so that a snapshot is
-     * these bytes put together ({@link #encodeJson}) and costs no serialization.
+     * these bytes put together ({@link #writeJson}) and costs no serialization.
      */
     public static byte[] objectJson(HasMetadata object) {
         try {
@@ -102,73 +110,97 @@ public final class SnapshotContent {
     }
 
     /**
-     * The payload of objects given as {@link #objectJson} made them, taken at {@code writtenAt}: the same
-     * JSON as {@link #encode} writes for the objects themselves.
+     * Writes the payload of objects given as {@link #objectJson} made them, taken at {@code writtenAt},
+     * to {@code out}, one object after the other: the same JSON as {@link #write} writes for the
+     * objects themselves. Holds nothing of the payload: at 10,000 Services it is about 18 MB, which
+     * {@link SnapshotWriter} compresses as it comes.
      */
-    public static byte[] encodeJson(Instant writtenAt, List<? extends ObjectJson> objects) {
-        byte[] head = ("{\"writtenAt\":\"" + writtenAt + "\",\"objects\":[").getBytes(StandardCharsets.US_ASCII);
-        long size = head.length + 2L + Math.max(0, objects.size() - 1);
-        for (ObjectJson o : objects) size += o.length();
-        if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("a payload of " + size + " bytes");
-        // one array of the exact size: at 10,000 Services this is tens of MB, and a growing buffer would
-        // leave twice that in garbage behind
-        byte[] out = new byte[(int) size];
-        System.arraycopy(head, 0, out, 0, head.length);
-        int at = head.length;
+    public static void writeJson(Instant writtenAt, List<? extends ObjectJson> objects, OutputStream out) throws IOException {
+        out.write(("{\"writtenAt\":\"" + writtenAt + "\",\"objects\":[").getBytes(StandardCharsets.US_ASCII));
         for (int i = 0; i < objects.size(); i++) {
-            if (i > 0) out[at++] = ',';
-            ObjectJson o = objects.get(i);
-            o.copyTo(out, at);
-            at += o.length();
+            if (i > 0) out.write(',');
+            objects.get(i).writeTo(out);
         }
-        out[at++] = ']';
-        out[at] = '}';
-        return out;
+        out.write(']');
+        out.write('}');
     }
 
     /**
-     * The model objects of {@code kinds} in a payload. All or nothing: an object of a listed kind that
-     * does not read as that kind makes the whole payload corrupt, never a partial result.
+     * The model objects of {@code kinds} in the payload read from {@code payload} to its end, object
+     * by object (one object's JSON tree at a time, never the whole payload). All or nothing: an object
+     * of a listed kind that does not read as that kind, or a payload stream that fails before its end
+     * (a chunk of the file damaged after the objects read so far), makes the whole payload corrupt,
+     * never a partial result.
      *
      * @throws CorruptSnapshotException naming the first problem
+     * @throws IOException              when reading fails for another reason than the file's content
      */
-    public static Decoded decode(byte[] payload, List<Kind<?, ?>> kinds) throws CorruptSnapshotException {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(payload);
+    public static Decoded read(InputStream payload, List<Kind<?, ?>> kinds) throws CorruptSnapshotException, IOException {
+        try (JsonParser p = MAPPER.createParser(payload)) {
+            return read(p, kinds);
         } catch (IOException e) {
-            throw new CorruptSnapshotException("payload is not JSON: " + firstLine(e.getMessage()), e);
+            java.util.Optional<CorruptSnapshotException> corrupt = CorruptSnapshotException.unwrap(e);
+            if (corrupt.isPresent()) throw corrupt.get();
+            if (e instanceof JsonProcessingException) {
+                throw new CorruptSnapshotException("payload is not JSON: " + firstLine(e.getMessage()), e);
+            }
+            throw e;
         }
-        if (root == null || !root.isObject()) throw new CorruptSnapshotException("payload is not a JSON object");
-        Instant writtenAt;
-        try {
-            writtenAt = Instant.parse(root.path("writtenAt").asText(""));
-        } catch (DateTimeParseException e) {
-            throw new CorruptSnapshotException("payload has no valid writtenAt", e);
-        }
-        JsonNode objects = root.path("objects");
-        if (!objects.isArray()) throw new CorruptSnapshotException("payload has no objects array");
+    }
 
+    private static Decoded read(JsonParser p, List<Kind<?, ?>> kinds) throws IOException, CorruptSnapshotException {
+        if (p.nextToken() != JsonToken.START_OBJECT) throw new CorruptSnapshotException("payload is not a JSON object");
         Map<String, Kind<?, ?>> byName = new HashMap<>();
         for (Kind<?, ?> k : kinds) byName.put(k.qualifiedName(), k);
         Map<Kind<?, ?>, List<Object>> byKind = new LinkedHashMap<>();
         SortedMap<String, Integer> skipped = new TreeMap<>();
         int converted = 0;
-        for (int i = 0; i < objects.size(); i++) {
-            JsonNode node = objects.get(i);
-            String name = node.path("apiVersion").asText("") + " " + node.path("kind").asText("");
-            if (name.isBlank()) throw new CorruptSnapshotException("object " + i + " has no apiVersion and kind");
-            Kind<?, ?> kind = byName.get(name);
-            if (kind == null) {
-                skipped.merge(name, 1, Integer::sum);
-                continue;
+        Instant writtenAt = null;
+        boolean sawObjects = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("writtenAt")) {
+                writtenAt = value == JsonToken.VALUE_STRING ? instant(p.getText()) : null;
+                if (writtenAt == null) throw new CorruptSnapshotException("payload has no valid writtenAt");
+            } else if (field.equals("objects")) {
+                if (value != JsonToken.START_ARRAY) throw new CorruptSnapshotException("payload has no objects array");
+                sawObjects = true;
+                for (int i = 0; ; i++) {
+                    JsonToken element = p.nextToken();
+                    if (element == JsonToken.END_ARRAY) break;
+                    if (element == null) throw new CorruptSnapshotException("payload ends inside its objects array");
+                    JsonNode node = p.readValueAsTree();
+                    String name = node.path("apiVersion").asText("") + " " + node.path("kind").asText("");
+                    if (name.isBlank()) throw new CorruptSnapshotException("object " + i + " has no apiVersion and kind");
+                    Kind<?, ?> kind = byName.get(name);
+                    if (kind == null) {
+                        skipped.merge(name, 1, Integer::sum);
+                        continue;
+                    }
+                    byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(convert(kind, node, i));
+                    converted++;
+                }
+            } else {
+                p.skipChildren(); // a field of a later envelope this agent does not know
             }
-            byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(convert(kind, node, i));
-            converted++;
         }
+        if (p.currentToken() != JsonToken.END_OBJECT) throw new CorruptSnapshotException("payload is not a JSON object");
+        if (writtenAt == null) throw new CorruptSnapshotException("payload has no valid writtenAt");
+        if (!sawObjects) throw new CorruptSnapshotException("payload has no objects array");
+        // to the payload's end: the stream checks the rest of the file (its last chunk, the end frame) there
+        if (p.nextToken() != null) throw new CorruptSnapshotException("payload has more after its JSON object");
         Snapshot.Builder b = Snapshot.builder();
         byKind.forEach((kind, list) -> putAll(b, kind, list));
         return new Decoded(writtenAt, b.build(), converted, skipped);
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static <F extends HasMetadata, T> T convert(Kind<F, T> kind, JsonNode node, int index)

@@ -6,7 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -24,8 +26,10 @@ import java.util.Optional;
  * The agent's snapshot of its inputs on disk: one file, {@value #FILE_NAME}, in the state directory
  * ({@code --state-dir}), in {@link SnapshotFile}'s format around {@link SnapshotContent}.
  *
- * <p>Writes are atomic: the bytes go to a temporary file in the same directory, which is fsynced and
- * renamed over the old file, and then the directory is fsynced; a crash or power loss at any moment
+ * <p>Writes stream: the payload goes to the file chunk by chunk as the objects are written into it
+ * ({@link SnapshotWriter}), and {@link #load} parses it as it is read ({@link SnapshotReader}); neither
+ * holds the whole payload. Writes are atomic: the bytes go to a temporary file in the same directory,
+ * which is fsynced and renamed over the old file, and then the directory is fsynced; a crash or power loss at any moment
  * leaves the old snapshot or the new one, never a mix (a torn file would fail its checksum anyway).
  * Files are created 0600 (they hold cluster objects) in a directory created 0700.
  *
@@ -36,6 +40,8 @@ public final class SnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     public static final String FILE_NAME = "inputs.snapshot";
     private static final String TEMP_SUFFIX = ".tmp";
+    /** Larger than the largest payload accepted compressed as badly as LZ4 can: no snapshot this agent wrote. */
+    private static final long MAX_FILE_BYTES = 2 * SnapshotFile.MAX_PAYLOAD_BYTES;
 
     private final Path dir;
     private final Path file;
@@ -56,30 +62,39 @@ public final class SnapshotStore {
      * @throws IOException when any step fails; the previous snapshot is then still in place
      */
     public long write(Instant at, Collection<? extends HasMetadata> objects) throws IOException {
-        return writeFile(SnapshotFile.encode(SnapshotContent.encode(at, objects)));
+        return writeFile(out -> SnapshotContent.write(at, objects, out));
     }
 
     /**
-     * As {@link #write} for objects given as {@link SnapshotContent#objectJson} made them.
+     * As {@link #write} for objects given as {@link SnapshotContent#objectJson} made them. Streams: the
+     * payload goes to the file chunk by chunk as the objects are written into it.
      *
      * @return the file's size in bytes
      * @throws IOException when any step fails; the previous snapshot is then still in place
      */
     public long writeJson(Instant at, List<? extends ObjectJson> objects) throws IOException {
-        return writeFile(SnapshotFile.encode(SnapshotContent.encodeJson(at, objects)));
+        return writeFile(out -> SnapshotContent.writeJson(at, objects, out));
     }
 
-    private long writeFile(byte[] bytes) throws IOException {
+    /** What writes a payload into the stream it is given. */
+    private interface Payload {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private long writeFile(Payload payload) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         Path temp = dir.resolve(FILE_NAME + TEMP_SUFFIX);
+        long bytes;
         try {
             Files.deleteIfExists(temp); // a leftover of a crash, maybe with other permissions
             try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) ch.write(buf);
+                // not closed by us: closing the channel's stream would close the channel before the fsync
+                SnapshotWriter out = SnapshotFile.writer(Channels.newOutputStream(ch));
+                payload.writeTo(out);
+                bytes = out.finish();
                 ch.force(true);
             }
             try {
@@ -92,7 +107,7 @@ public final class SnapshotStore {
             throw e;
         }
         syncDirectory();
-        return bytes.length;
+        return bytes;
     }
 
     /** Makes the rename durable: without it a power loss may forget the new directory entry. */
@@ -104,26 +119,23 @@ public final class SnapshotStore {
 
     /**
      * The snapshot's objects of {@code kinds}; empty when there is no snapshot, or (with one WARN line
-     * naming the file and the reason) when it cannot be read or fails a check. All or nothing.
+     * naming the file and the reason) when it cannot be read or fails a check. All or nothing. Streams
+     * a file of the current format: one chunk of it in memory at a time, besides the objects read.
      */
     public Optional<SnapshotContent.Decoded> load(List<Kind<?, ?>> kinds) {
-        byte[] bytes;
-        try {
+        try (InputStream in = Files.newInputStream(file)) {
             long size = Files.size(file);
-            if (size > SnapshotFile.HEADER_BYTES + (long) SnapshotFile.MAX_PAYLOAD_BYTES) {
+            if (size > MAX_FILE_BYTES) {
                 LOG.warn("ignoring snapshot {}: {} bytes, larger than any snapshot this agent writes", file, size);
                 return Optional.empty();
             }
-            bytes = Files.readAllBytes(file);
+            return Optional.of(SnapshotContent.read(SnapshotFile.payload(in, size), kinds));
         } catch (NoSuchFileException e) {
             LOG.info("no snapshot at {}", file);
             return Optional.empty();
         } catch (IOException e) {
             LOG.warn("ignoring snapshot {}: cannot read it: {}", file, e.toString());
             return Optional.empty();
-        }
-        try {
-            return Optional.of(SnapshotContent.decode(SnapshotFile.decode(bytes), kinds));
         } catch (CorruptSnapshotException e) {
             LOG.warn("ignoring snapshot {}: {}", file, e.getMessage());
             return Optional.empty();

@@ -94,7 +94,7 @@ class SnapshotStoreTest {
                 .build();
         assertTrue(expected.sameObjects(d.inputs()), "read back:\n" + d.inputs() + "\nexpected:\n" + expected);
 
-        String json = new String(SnapshotFile.decode(Files.readAllBytes(store.file())), StandardCharsets.UTF_8);
+        String json = new String(SnapshotFiles.decode(Files.readAllBytes(store.file())), StandardCharsets.UTF_8);
         assertFalse(json.contains("managedFields") || json.contains(SnapshotContent.LAST_APPLIED), json);
         assertTrue(json.contains("\"keep\":\"me\""), json);
     }
@@ -114,7 +114,7 @@ class SnapshotStoreTest {
         SnapshotContent.Decoded d = fromJson.load(Kinds.ALL).orElseThrow();
         assertEquals(4, d.objects());
         assertEquals(Converters.service(onlyLastApplied), d.inputs().all(Kinds.SERVICE).get(new ObjectRef("default", "applied")));
-        String json = new String(SnapshotFile.decode(Files.readAllBytes(fromJson.file())), StandardCharsets.UTF_8);
+        String json = new String(SnapshotFiles.decode(Files.readAllBytes(fromJson.file())), StandardCharsets.UTF_8);
         assertFalse(json.contains("managedFields") || json.contains(SnapshotContent.LAST_APPLIED), json);
         assertTrue(json.startsWith("{\"writtenAt\":\"2026-12-06T04:00:00Z\",\"objects\":[{"), json);
         assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("objects").isArray(), json);
@@ -164,7 +164,7 @@ class SnapshotStoreTest {
         store.write(AT, List.of(service(), slice(), node()));
         byte[] file = Files.readAllBytes(store.file());
         Files.write(store.file(), Arrays.copyOf(file, file.length - 7));
-        assertIgnored(store, "checksum mismatch");
+        assertIgnored(store, "truncated: the file ends inside the header of frame 2");
         Files.write(store.file(), Arrays.copyOf(file, 5));
         assertIgnored(store, "truncated");
     }
@@ -186,7 +186,7 @@ class SnapshotStoreTest {
         byte[] file = Files.readAllBytes(store.file());
         ByteBuffer.wrap(file).putInt(8, 7);
         Files.write(store.file(), file);
-        assertIgnored(store, "format version 7, this agent reads version 1");
+        assertIgnored(store, "format version 7, this agent reads versions 1 and 2");
     }
 
     @Test
@@ -197,8 +197,47 @@ class SnapshotStoreTest {
                 + "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"bad\",\"namespace\":\"d\"},"
                 + "\"spec\":{\"ports\":\"eighty\"}}]}";
         SnapshotStore store = new SnapshotStore(tmp);
-        Files.write(store.file(), SnapshotFile.encode(json.getBytes(StandardCharsets.UTF_8)));
+        Files.write(store.file(), SnapshotFiles.encode(json.getBytes(StandardCharsets.UTF_8)));
         assertIgnored(store, "object 1 does not read as a v1 Service");
+    }
+
+    @Test
+    void aDamagedLastChunkSpoilsTheObjectsReadBeforeIt() throws Exception {
+        // The objects of the first chunks convert before the last chunk is read: none of them may be used.
+        List<HasMetadata> services = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            Service s = service();
+            s.getMetadata().setName("web-" + i);
+            services.add(s);
+        }
+        SnapshotStore store = new SnapshotStore(tmp);
+        store.write(AT, services);
+        byte[] file = Files.readAllBytes(store.file());
+        List<SnapshotFiles.Frame> frames = SnapshotFiles.frames(file);
+        assertTrue(frames.size() >= 3, "the payload spans chunks: " + frames.size() + " frames");
+        assertEquals(2000, store.load(Kinds.ALL).orElseThrow().inputs().all(Kinds.SERVICE).size());
+        SnapshotFiles.Frame last = frames.get(frames.size() - 2);
+        file[last.end() - 1] ^= 0x10;
+        Files.write(store.file(), file);
+        assertIgnored(store, "frame " + (frames.size() - 1) + ": checksum mismatch");
+    }
+
+    @Test
+    void jsonBeyondTheEnvelopeOrCutShortIsRefused() throws Exception {
+        SnapshotStore store = new SnapshotStore(tmp);
+        String ok = "{\"writtenAt\":\"" + AT + "\",\"objects\":[]}";
+        Files.write(store.file(), SnapshotFiles.encode((ok + "{}").getBytes(StandardCharsets.UTF_8)));
+        assertIgnored(store, "payload has more after its JSON object");
+        Files.write(store.file(), SnapshotFiles.encode(ok.substring(0, ok.length() - 2).getBytes(StandardCharsets.UTF_8)));
+        assertIgnored(store, "payload is not JSON");
+        Files.write(store.file(), SnapshotFiles.encode("{\"objects\":[]}".getBytes(StandardCharsets.UTF_8)));
+        assertIgnored(store, "payload has no valid writtenAt");
+        Files.write(store.file(), SnapshotFiles.encode(("{\"writtenAt\":\"" + AT + "\"}").getBytes(StandardCharsets.UTF_8)));
+        assertIgnored(store, "payload has no objects array");
+        // a field a later envelope may add is passed over
+        Files.write(store.file(), SnapshotFiles.encode(("{\"later\":{\"a\":[1,{}]},\"writtenAt\":\"" + AT + "\",\"objects\":[]}")
+                .getBytes(StandardCharsets.UTF_8)));
+        assertEquals(AT, store.load(Kinds.ALL).orElseThrow().writtenAt());
     }
 
     /** {@code store.load} is empty and logged exactly one line, a WARN naming the file and {@code reason}. */
