@@ -300,6 +300,7 @@ public final class Agent implements AutoCloseable {
     /** Stops sources, runner and servers and closes file descriptors; pins and attachments stay. */
     @Override
     public void close() {
+        heapTrim.cancel();
         while (!started.isEmpty()) {
             closeQuietly(started.pop());
         }

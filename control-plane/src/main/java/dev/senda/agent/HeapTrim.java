@@ -39,6 +39,7 @@ final class HeapTrim {
     static final long DELAY_MILLIS = 2_000;
 
     private final AtomicBoolean done = new AtomicBoolean();
+    private volatile Thread pending;
     private final Runnable collect;
     private final long delayMillis;
 
@@ -58,14 +59,21 @@ final class HeapTrim {
      */
     void afterFirstSync() {
         if (!done.compareAndSet(false, true)) return;
-        Thread.ofPlatform().name("senda-heap-trim").daemon().start(this::collectLater);
+        pending = Thread.ofPlatform().name("senda-heap-trim").daemon().start(this::collectLater);
+    }
+
+    /** The agent stops: a collection still waiting for its delay is dropped (a closed agent has nothing to trim). */
+    void cancel() {
+        done.set(true);
+        Thread t = pending;
+        if (t != null) t.interrupt();
     }
 
     private void collectLater() {
         try {
             Thread.sleep(delayMillis);
         } catch (InterruptedException e) {
-            return; // nobody interrupts it; a JVM on its way out needs no collection
+            return; // cancelled: the agent stopped
         }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         MemoryUsage before = memory.getHeapMemoryUsage();
@@ -76,6 +84,11 @@ final class HeapTrim {
         LOG.info("heap after the first sync: {} MiB used of {} MiB committed, after one full collection {} MiB of {} MiB "
                 + "({} ms)", mib(before.getUsed()), mib(before.getCommitted()), mib(after.getUsed()),
                 mib(after.getCommitted()), millis);
+    }
+
+    /** For tests: the thread waiting to collect, null before the first sync. */
+    Thread pending() {
+        return pending;
     }
 
     /** Whether {@link #afterFirstSync()} was called (for tests; the collection follows later). */

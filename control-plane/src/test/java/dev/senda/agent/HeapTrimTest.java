@@ -35,4 +35,16 @@ class HeapTrimTest {
         Poll.until(Duration.ofSeconds(10), () -> collections.get() == 1, "the collection after the first sync", collections::get);
         assertEquals(1, collections.get());
     }
+
+    @Test
+    void aStoppedAgentDropsTheCollectionStillWaiting() {
+        AtomicInteger collections = new AtomicInteger();
+        HeapTrim trim = new HeapTrim(collections::incrementAndGet, 60_000);
+        trim.afterFirstSync();
+        trim.cancel();
+        Poll.until(Duration.ofSeconds(10), () -> !trim.pending().isAlive(), "the waiting thread to end", trim::pending);
+        assertEquals(0, collections.get());
+        trim.afterFirstSync();
+        assertEquals(0, collections.get(), "cancelled for good");
+    }
 }

@@ -14,7 +14,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -168,23 +167,19 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
             for (var member : List.of(onOpen, matches, send, lockField)) member.setAccessible(true);
             ReadWriteLock lock = (ReadWriteLock) lockField.get(this);
             Consumer<Object> newerOnly = l -> {
-                List<String> newer = new ArrayList<>();
+                // Sent under the read lock, as the stock replay sends: a write (which notifies listeners
+                // under the write lock) then cannot queue its event before this older version.
                 lock.readLock().lock();
                 try {
                     for (Map.Entry<AttributeSet, String> e : store.entrySet()) {
                         if (version(storedVersion(e.getValue())) > since && (boolean) matches.invoke(l, e.getKey())) {
-                            newer.add(e.getValue());
+                            send.invoke(l, e.getValue(), Watcher.Action.ADDED);
                         }
                     }
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 } finally {
                     lock.readLock().unlock();
-                }
-                try {
-                    for (String object : newer) send.invoke(l, object, Watcher.Action.ADDED);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
                 }
             };
             onOpen.set(listener, newerOnly);

@@ -81,7 +81,9 @@ public final class SnapshotStore {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private long writeFile(Payload payload) throws IOException {
+    // Synchronized: the one temp file name must not be written by two writes at once (a shutdown's
+    // last write may start while a slow periodic one is still renaming).
+    private synchronized long writeFile(Payload payload) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
