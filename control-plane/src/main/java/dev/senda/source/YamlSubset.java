@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A fast reader for the subset of YAML that Kubernetes manifests are written in (by hand, by
@@ -64,11 +63,6 @@ final class YamlSubset {
     static final int MAX_LINE = 1 << 16;
     /** Longer keys (a label key is at most 317 characters) are left to the full parser. */
     private static final int MAX_KEY = 1024;
-    private static final Pattern INT = Pattern.compile("-?(0|[1-9][0-9]{0,8})");
-    /** Text however a YAML schema reads it: IPv4 addresses and CIDRs, RFC 3339 times, UUIDs (as kubectl writes them). */
-    private static final Pattern DIGITS_TEXT = Pattern.compile(
-            "[0-9]+(\\.[0-9]+){2,}(/[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z"
-                    + "|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Words that some YAML schema reads as a boolean or null: only the lower-case core-schema forms are taken. */
     private static final Set<String> SCHEMA_WORDS = Set.of("true", "false", "null", "yes", "no", "on", "off", "y", "n");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -322,25 +316,111 @@ final class YamlSubset {
         return resolve(text);
     }
 
-    /** A plain scalar's type, where every YAML schema the full parser might use agrees. */
-    private static JsonNode resolve(String text) throws Unsupported {
+    /**
+     * A plain scalar's type, where every YAML schema the full parser might use agrees: an integer is
+     * {@code -?(0|[1-9][0-9]{0,8})}; digits that stay text are an IPv4 address or CIDR
+     * ({@code [0-9]+(\.[0-9]+){2,}(/[0-9]+)?}), an RFC 3339 UTC time or a lower-case UUID.
+     *
+     * <p>Scanned by hand, not matched with regular expressions: this runs once per scalar (about a
+     * million times for 10,000 Services), and under the agent's C1-only JIT the regex engine was the
+     * largest part of it. YamlSubsetResolveTest holds the expressions and checks that both agree.
+     */
+    static JsonNode resolve(String text) throws Unsupported {
         if (text.isEmpty()) return EMPTY;
         if (text.equals("~") || text.equals("null")) return NullNode.getInstance();
         if (text.equals("true")) return BooleanNode.TRUE;
         if (text.equals("false")) return BooleanNode.FALSE;
         char c = text.charAt(0);
         if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
-            if (INT.matcher(text).matches()) return IntNode.valueOf(Integer.parseInt(text));
-            if (DIGITS_TEXT.matcher(text).matches()) return TextNode.valueOf(text);
+            int n = integer(text);
+            if (n != NOT_AN_INT) return IntNode.valueOf(n);
+            if (isDotted(text) || isUtcTime(text) || isUuid(text)) return TextNode.valueOf(text);
             throw new Unsupported("a number-like scalar");
         }
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '_')) {
             throw new Unsupported("a scalar starting with an indicator");
         }
-        if (text.length() <= 5 && SCHEMA_WORDS.contains(text.toLowerCase(java.util.Locale.ROOT))) {
-            throw new Unsupported("a boolean-like word");
-        }
+        if (isSchemaWord(text)) throw new Unsupported("a boolean-like word");
         return TextNode.valueOf(text);
+    }
+
+    /** Out of {@link #integer}'s range (nine digits): marks "not an integer of the subset". */
+    private static final int NOT_AN_INT = Integer.MIN_VALUE;
+
+    /** The value of {@code -?(0|[1-9][0-9]{0,8})}, or {@link #NOT_AN_INT}. */
+    private static int integer(String s) {
+        int n = s.length();
+        int i = s.charAt(0) == '-' ? 1 : 0;
+        if (i == n || n - i > 9) return NOT_AN_INT;
+        char first = s.charAt(i);
+        if (first == '0') return i + 1 == n ? 0 : NOT_AN_INT;
+        int value = 0;
+        for (int j = i; j < n; j++) {
+            char d = s.charAt(j);
+            if (d < '0' || d > '9') return NOT_AN_INT;
+            value = value * 10 + (d - '0');
+        }
+        return i == 1 ? -value : value;
+    }
+
+    /** {@code [0-9]+(\.[0-9]+){2,}(/[0-9]+)?}: IPv4 addresses and CIDRs (and version-like text). */
+    private static boolean isDotted(String s) {
+        int n = s.length();
+        int i = 0;
+        int runs = 0;
+        while (true) {
+            int start = i;
+            i = digits(s, i);
+            if (i == start) return false;
+            runs++;
+            if (i == n) return runs >= 3;
+            char c = s.charAt(i++);
+            if (c == '/' && runs >= 3) {
+                int end = digits(s, i);
+                return end > i && end == n;
+            }
+            if (c != '.') return false;
+        }
+    }
+
+    /** {@code [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z}. */
+    private static boolean isUtcTime(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(n - 1) != 'Z') return false;
+        if (digits(s, 0) != 4 || s.charAt(4) != '-' || digits(s, 5) != 7 || s.charAt(7) != '-' || digits(s, 8) != 10
+                || s.charAt(10) != 'T' || digits(s, 11) != 13 || s.charAt(13) != ':' || digits(s, 14) != 16
+                || s.charAt(16) != ':' || digits(s, 17) != 19) {
+            return false;
+        }
+        if (n == 20) return true;
+        return s.charAt(19) == '.' && n > 21 && digits(s, 20) == n - 1;
+    }
+
+    /** {@code [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}. */
+    private static boolean isUuid(String s) {
+        if (s.length() != 36) return false;
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /** The index after the ASCII digits starting at {@code from}. */
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') i++;
+        return i;
+    }
+
+    /** One of {@link #SCHEMA_WORDS} in any case; the first letter rules out almost every text without a lookup. */
+    private static boolean isSchemaWord(String text) {
+        if (text.isEmpty() || text.length() > 5) return false;
+        char c = (char) (text.charAt(0) | 0x20); // ASCII lower case (the subset is ASCII)
+        if (c != 't' && c != 'f' && c != 'n' && c != 'y' && c != 'o') return false;
+        return SCHEMA_WORDS.contains(text.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Where a plain scalar running from {@code v} ends: the line's end or a comment (" #"). */
@@ -404,9 +484,7 @@ final class YamlSubset {
         char c = line[n];
         String key = c == '"' || c == '\'' ? unquote(n, colon - 1) : new String(line, n, colon - n);
         if (c != '"' && c != '\'' && !isPlainKey(key)) throw new Unsupported("an odd key");
-        if (key.length() <= 5 && SCHEMA_WORDS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
-            throw new Unsupported("a boolean-like key");
-        }
+        if (isSchemaWord(key)) throw new Unsupported("a boolean-like key");
         if (key.isEmpty() || key.equals("<<") || key.length() > MAX_KEY) throw new Unsupported("an odd key");
         return key;
     }
