@@ -69,7 +69,12 @@ final class YamlSubset {
     /** A value left out ("key:" alone, "-" alone) is the empty text to the full parser, not null. */
     private static final TextNode EMPTY = TextNode.valueOf("");
 
+    /** The longest text {@link #text} shares: names and words, not whole values. */
+    private static final int SHARED_MAX = 64;
+
     private final LineReader lines;
+    /** The texts {@link #text} shares, by hash; a newer text takes an older one's slot. */
+    private final String[] shared = new String[1 << 13];
     /** The current line (the parser may blank a sequence's dash in it); null at the end. */
     private char[] line;
     private int length;
@@ -448,8 +453,8 @@ final class YamlSubset {
     }
 
     private String unquote(int open, int close) {
-        String s = new String(line, open + 1, close - open - 1);
-        return line[open] == '\'' ? s.replace("''", "'") : s;
+        String s = text(open + 1, close - open - 1);
+        return line[open] == '\'' && s.contains("''") ? s.replace("''", "'") : s;
     }
 
     /**
@@ -482,7 +487,7 @@ final class YamlSubset {
     /** The key from {@code n} to the colon; quoted or plain, of ordinary characters only. */
     private String key(int n, int colon) throws Unsupported {
         char c = line[n];
-        String key = c == '"' || c == '\'' ? unquote(n, colon - 1) : new String(line, n, colon - n);
+        String key = c == '"' || c == '\'' ? unquote(n, colon - 1) : text(n, colon - n);
         if (c != '"' && c != '\'' && !isPlainKey(key)) throw new Unsupported("an odd key");
         if (isSchemaWord(key)) throw new Unsupported("a boolean-like key");
         if (key.isEmpty() || key.equals("<<") || key.length() > MAX_KEY) throw new Unsupported("an odd key");
@@ -516,7 +521,34 @@ final class YamlSubset {
     private String trimmed(int from, int to) {
         int e = to;
         while (e > from && line[e - 1] == ' ') e--;
-        return new String(line, from, e - from);
+        return text(from, e - from);
+    }
+
+    /**
+     * The text of {@code line[from, from + length)}: for a short one that does not start with a digit,
+     * the same String as the last time this file had it. The model keeps many such texts (namespaces,
+     * "TCP", port names, label keys, node names); sharing them within a file keeps one copy where there
+     * would be one per object, and a repeat costs a hash instead of an allocation. Texts starting with
+     * a digit (addresses, numbers) are mostly unique and would only push the others out.
+     */
+    private String text(int from, int length) {
+        if (length == 0) return "";
+        if (length > SHARED_MAX || (line[from] >= '0' && line[from] <= '9')) return new String(line, from, length);
+        int h = 0;
+        for (int i = from; i < from + length; i++) h = 31 * h + line[i]; // String.hashCode's function
+        int slot = (h ^ (h >>> 16)) & (shared.length - 1);
+        String s = shared[slot];
+        if (s != null && s.hashCode() == h && s.length() == length && sameChars(s, from)) return s;
+        s = new String(line, from, length);
+        shared[slot] = s;
+        return s;
+    }
+
+    private boolean sameChars(String s, int from) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) != line[from + i]) return false;
+        }
+        return true;
     }
 
     private void enter() throws Unsupported {

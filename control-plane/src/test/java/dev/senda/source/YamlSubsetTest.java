@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -288,5 +290,43 @@ class YamlSubsetTest {
             if (item instanceof ObjectNode o) out.add("1 " + o);
             else if (!item.isNull()) out.add("ignored: a list item that is not a mapping");
         }
+    }
+
+    /** Short texts repeated in a file are one String in the model (not one per object); numbers-like ones are not shared. */
+    @Test
+    void repeatedShortTextsOfAFileAreOneString() throws Exception {
+        String text = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: a, namespace: bench, labels: {app: web}}
+                spec: {clusterIPs: [10.96.0.1], ports: [{name: http, protocol: TCP, port: 80}]}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: b
+                  namespace: "bench"
+                  labels:
+                    'app': web
+                spec:
+                  clusterIPs: ["10.96.0.1"]
+                  ports:
+                  - name: http
+                    protocol: TCP
+                    port: 81
+                """;
+        var services = YamlObjects.readSubset(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                List.of(Kinds.SERVICE)).orElseThrow().services();
+        assertEquals(2, services.size());
+        var a = services.get(0);
+        var b = services.get(1);
+        assertEquals("bench", b.ref().namespace());
+        assertSame(a.ref().namespace(), b.ref().namespace());
+        assertSame(a.ports().getFirst().name(), b.ports().getFirst().name());
+        assertSame(a.ports().getFirst().protocol(), b.ports().getFirst().protocol());
+        assertSame(a.labels().keySet().iterator().next(), b.labels().keySet().iterator().next());
+        assertSame(a.labels().get("app"), b.labels().get("app"));
+        assertEquals(a.clusterIPs(), b.clusterIPs());
+        assertNotSame(a.clusterIPs().getFirst(), b.clusterIPs().getFirst());
     }
 }
