@@ -273,10 +273,11 @@ public final class Converters {
         }
         int year = digits(t, 0, 4), month = digits(t, 5, 2), day = digits(t, 8, 2);
         int hour = digits(t, 11, 2), minute = digits(t, 14, 2), second = digits(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || (day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth())
-                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59) {
             return null;
         }
+        if (day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()) return null;
         long days = java.time.LocalDate.of(year, month, day).toEpochDay();
         return Instant.ofEpochSecond(days * 86_400 + hour * 3_600 + minute * 60 + second);
     }
