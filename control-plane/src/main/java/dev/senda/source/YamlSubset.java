@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -76,7 +77,7 @@ final class YamlSubset {
     /** The texts {@link #text} shares, by hash; a newer text takes an older one's slot. */
     private final String[] shared = new String[1 << 13];
     /** The current line (the parser may blank a sequence's dash in it); null at the end. */
-    private char[] line;
+    private byte[] line;
     private int length;
     /** Leading spaces of the current line. */
     private int indent;
@@ -168,7 +169,7 @@ final class YamlSubset {
                 items.accept(line != null && !separator && indent > n ? node(indent) : EMPTY);
             } else {
                 // "- key: value": the item is a node at the column after the dash, on this line and below.
-                line[n] = ' ';
+                line[n] = (byte) ' ';
                 indent = c;
                 items.accept(node(c));
             }
@@ -184,7 +185,7 @@ final class YamlSubset {
             sequence(n, a::add);
             return a;
         }
-        char c = line[n];
+        char c = (char) line[n];
         if (c == '[' || c == '{' || keyEndOrMinus(n) < 0) return value(n, n);
         return mapping(n);
     }
@@ -221,7 +222,7 @@ final class YamlSubset {
     private JsonNode value(int v, int owner) throws IOException, Unsupported {
         JsonNode node;
         int end;
-        char c = line[v];
+        char c = (char) line[v];
         if (c == '[' || c == '{') {
             int[] at = {v};
             node = flow(at);
@@ -294,7 +295,7 @@ final class YamlSubset {
     private JsonNode flowItem(int[] at, boolean key) throws Unsupported {
         int p = at[0];
         if (p >= length) throw new Unsupported("a multi-line flow collection");
-        char c = line[p];
+        char c = (char) line[p];
         if (c == '[' || c == '{') {
             if (key) throw new Unsupported("a collection as a key");
             return flow(at);
@@ -306,7 +307,7 @@ final class YamlSubset {
         }
         int e = p;
         while (e < length) {
-            char d = line[e];
+            char d = (char) line[e];
             if (d == ',' || d == '[' || d == ']' || d == '{' || d == '}' || d == '#') break;
             // SnakeYAML ends a flow scalar at any '?' and at a ':' before a space, the end or an indicator
             if (d == '?') throw new Unsupported("a '?' in a flow scalar");
@@ -438,7 +439,7 @@ final class YamlSubset {
 
     /** The index of the closing quote of the quoted scalar at {@code q}, on this line. */
     private int quotedEnd(int q) throws Unsupported {
-        char quote = line[q];
+        char quote = (char) line[q];
         for (int i = q + 1; i < length; i++) {
             if (quote == '"' && line[i] == '\\') throw new Unsupported("an escape");
             if (line[i] == quote) {
@@ -470,14 +471,14 @@ final class YamlSubset {
 
     /** As {@link #keyEnd}, or -1 when the line at {@code n} is not a mapping entry of the subset. */
     private int keyEndOrMinus(int n) throws Unsupported {
-        char c = line[n];
+        char c = (char) line[n];
         if (c == '"' || c == '\'') {
             int close = quotedEnd(n);
             int colon = close + 1;
             return colon < length && line[colon] == ':' && (colon + 1 == length || line[colon + 1] == ' ') ? colon : -1;
         }
         for (int i = n; i < length; i++) {
-            char d = line[i];
+            char d = (char) line[i];
             if (d == ':' && (i + 1 == length || line[i + 1] == ' ')) return i;
             if (d == '#' && i > n && line[i - 1] == ' ') return -1;
         }
@@ -486,7 +487,7 @@ final class YamlSubset {
 
     /** The key from {@code n} to the colon; quoted or plain, of ordinary characters only. */
     private String key(int n, int colon) throws Unsupported {
-        char c = line[n];
+        char c = (char) line[n];
         String key = c == '"' || c == '\'' ? unquote(n, colon - 1) : text(n, colon - n);
         if (c != '"' && c != '\'' && !isPlainKey(key)) throw new Unsupported("an odd key");
         if (isSchemaWord(key)) throw new Unsupported("a boolean-like key");
@@ -533,13 +534,15 @@ final class YamlSubset {
      */
     private String text(int from, int length) {
         if (length == 0) return "";
-        if (length > SHARED_MAX || (line[from] >= '0' && line[from] <= '9')) return new String(line, from, length);
+        if (length > SHARED_MAX || (line[from] >= '0' && line[from] <= '9')) {
+            return new String(line, from, length, StandardCharsets.ISO_8859_1);
+        }
         int h = 0;
         for (int i = from; i < from + length; i++) h = 31 * h + line[i]; // String.hashCode's function
         int slot = (h ^ (h >>> 16)) & (shared.length - 1);
         String s = shared[slot];
         if (s != null && s.hashCode() == h && s.length() == length && sameChars(s, from)) return s;
-        s = new String(line, from, length);
+        s = new String(line, from, length, StandardCharsets.ISO_8859_1);
         shared[slot] = s;
         return s;
     }
@@ -585,13 +588,18 @@ final class YamlSubset {
         }
     }
 
-    /** Lines of printable ASCII from a byte stream; "\r\n" ends a line as "\n" does. */
+    /**
+     * Lines of printable ASCII from a byte stream; "\r\n" ends a line as "\n" does, any other carriage
+     * return is refused. Kept as bytes: a line is copied out of the read buffer in one piece, and texts
+     * are made from it as Latin-1 Strings by a plain copy (from chars they would be compressed char by
+     * char, which under the agent's C1-only JIT has no intrinsic).
+     */
     private static final class LineReader {
         private final InputStream in;
         private final byte[] buf = new byte[1 << 16];
         private int pos;
         private int end;
-        private char[] chars = new char[256];
+        private byte[] bytes = new byte[256];
         private int length;
         private boolean eof;
 
@@ -600,9 +608,10 @@ final class YamlSubset {
         }
 
         /** The next line (in a buffer reused by the next call), or null at the end. */
-        char[] next() throws IOException, Unsupported {
+        byte[] next() throws IOException, Unsupported {
             if (eof) return null;
             int n = 0;
+            boolean carriageReturn = false;
             while (true) {
                 if (pos == end) {
                     end = in.read(buf, 0, buf.length);
@@ -610,22 +619,39 @@ final class YamlSubset {
                     if (end <= 0) {
                         end = 0;
                         eof = true;
-                        if (n > 0 && chars[n - 1] == '\r') throw new Unsupported("a carriage return");
+                        if (carriageReturn) throw new Unsupported("a carriage return");
                         length = n;
-                        return chars; // the last line, possibly empty
+                        return bytes; // the last line, possibly empty
                     }
                 }
-                byte b = buf[pos++];
-                if (b == '\n') {
-                    if (n > 0 && chars[n - 1] == '\r') n--;
-                    length = n;
-                    return chars;
+                int i = pos;
+                byte b = 0;
+                while (i < end) {
+                    b = buf[i];
+                    if (b == '\n') break;
+                    if (b < 0x20 || b > 0x7e) {
+                        if (b != '\r') throw new Unsupported("a tab, control or non-ASCII character");
+                        carriageReturn = true;
+                    }
+                    i++;
                 }
-                if (n > 0 && chars[n - 1] == '\r') throw new Unsupported("a carriage return");
-                if ((b < 0x20 && b != '\r') || b > 0x7e) throw new Unsupported("a tab, control or non-ASCII character");
-                if (n == MAX_LINE) throw new Unsupported("a line longer than " + MAX_LINE);
-                if (n == chars.length) chars = Arrays.copyOf(chars, n * 2);
-                chars[n++] = (char) b;
+                int count = i - pos;
+                if (n + count > MAX_LINE) throw new Unsupported("a line longer than " + MAX_LINE);
+                if (n + count > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, n + count));
+                System.arraycopy(buf, pos, bytes, n, count);
+                n += count;
+                pos = i;
+                if (i < end) { // at the '\n'
+                    pos++;
+                    if (carriageReturn) {
+                        // only as the "\r" of a "\r\n"
+                        if (bytes[n - 1] != '\r') throw new Unsupported("a carriage return");
+                        n--;
+                        for (int j = 0; j < n; j++) if (bytes[j] == '\r') throw new Unsupported("a carriage return");
+                    }
+                    length = n;
+                    return bytes;
+                }
             }
         }
 

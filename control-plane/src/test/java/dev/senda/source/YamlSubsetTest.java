@@ -141,6 +141,10 @@ class YamlSubsetTest {
 
     /** Texts outside the subset (valid YAML or not): the fast reader must decline each. */
     static final String[] DECLINED = {
+            "a: b\rc: d\n",                  // a carriage return alone
+            "a: b\r",                        // ... at the end of the text
+            "a: b\r\r\n",                    // ... before a "\r\n"
+            "a: b\r\nc: d\re\n",             // ... after a "\r\n" in the text
             "a: [a:]\n",                     // SnakeYAML: a mapping {a: ""} in the sequence
             "a: {k: http://x/?a=b}\n",       // SnakeYAML refuses the '?'
             "a: [a?b]\n",
@@ -201,6 +205,12 @@ class YamlSubsetTest {
                 + "x".repeat(YamlSubset.MAX_LINE) + "\n";
         assertThrows(YamlSubset.Unsupported.class, () -> subset(text));
         assertEquals("long", YamlObjects.parse(text).services().getFirst().ref().name());
+        // The longest line taken: exactly the bound (a "\r\n"'s carriage return counts towards it).
+        String key = "apiVersion: v1\nkind: Service\nmetadata:\n  name: long\n  annotations:\n    note: ";
+        String longest = key + "x".repeat(YamlSubset.MAX_LINE - "    note: ".length()) + "\n";
+        assertEquals(full(longest), subset(longest));
+        assertThrows(YamlSubset.Unsupported.class,
+                () -> subset(key + "x".repeat(YamlSubset.MAX_LINE - "    note: ".length()) + "\r\n"));
     }
 
     @Test
