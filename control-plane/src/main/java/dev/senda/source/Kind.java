@@ -22,12 +22,16 @@ import java.util.function.Function;
  * @param namespaced false for cluster-scoped kinds (Node, Namespace): their refs have namespace ""
  * @param ref        namespace/name of a model object
  * @param converter  API object to model record; must not throw on content (see {@link Converters})
+ * @param treeReader YAML tree to model record without binding, or declining ({@link TreeReader#none()}
+ *                   for kinds without one): the directory source's shortcut; {@code converter} stays
+ *                   the definition of the record
  * @param <F>        the fabric8 type
  * @param <T>        the model type
  */
 public record Kind<F extends HasMetadata, T>(String apiVersion, String kind, Class<F> apiType, Class<T> type,
                                              boolean namespaced, Function<T, ObjectRef> ref,
-                                             Function<F, T> converter) implements ObjectKind<T> {
+                                             Function<F, T> converter, TreeReader<T> treeReader)
+        implements ObjectKind<T> {
     public Kind {
         Objects.requireNonNull(apiVersion, "apiVersion");
         Objects.requireNonNull(kind, "kind");
@@ -35,6 +39,7 @@ public record Kind<F extends HasMetadata, T>(String apiVersion, String kind, Cla
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(converter, "converter");
+        Objects.requireNonNull(treeReader, "treeReader");
     }
 
     /**
@@ -44,8 +49,14 @@ public record Kind<F extends HasMetadata, T>(String apiVersion, String kind, Cla
      */
     public static <F extends HasMetadata, T> Kind<F, T> of(Class<F> apiType, Class<T> type, Function<T, ObjectRef> ref,
                                                            Function<F, T> converter) {
+        return of(apiType, type, ref, converter, TreeReader.none());
+    }
+
+    /** As {@link #of(Class, Class, Function, Function)}, with a shortcut from YAML trees (see {@link TreeReader}). */
+    public static <F extends HasMetadata, T> Kind<F, T> of(Class<F> apiType, Class<T> type, Function<T, ObjectRef> ref,
+                                                           Function<F, T> converter, TreeReader<T> treeReader) {
         return new Kind<>(HasMetadata.getApiVersion(apiType), HasMetadata.getKind(apiType), apiType, type,
-                Namespaced.class.isAssignableFrom(apiType), ref, converter);
+                Namespaced.class.isAssignableFrom(apiType), ref, converter, treeReader);
     }
 
     @Override

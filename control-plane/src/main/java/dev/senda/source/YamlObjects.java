@@ -362,6 +362,11 @@ public final class YamlObjects {
 
         private <F extends HasMetadata, T> void add(Kind<F, T> kind, ObjectNode node, JsonLocation at)
                 throws ParseException {
+            Optional<T> direct = kind.treeReader().read(node, given -> namespace(kind, given));
+            if (direct.isPresent()) {
+                keep(kind, direct.get());
+                return;
+            }
             F api;
             try {
                 // Bound straight from the tree (convertValue would write the tree out and read it back).
@@ -377,12 +382,20 @@ public final class YamlObjects {
                 ignore(kind.kind() + " without metadata.name");
                 return;
             }
-            if (!kind.namespaced()) {
-                meta.setNamespace(null);
-            } else if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
-                meta.setNamespace(DEFAULT_NAMESPACE);
-            }
-            T model = kind.convert(api);
+            meta.setNamespace(namespace(kind, meta.getNamespace()));
+            keep(kind, kind.convert(api));
+        }
+
+        /**
+         * The namespace an object of {@code kind} that gives {@code given} (null when absent) lands in:
+         * none for a cluster-scoped kind, whatever it says; {@value YamlObjects#DEFAULT_NAMESPACE} when it names none.
+         */
+        private static String namespace(Kind<?, ?> kind, String given) {
+            if (!kind.namespaced()) return null;
+            return given == null || given.isEmpty() ? DEFAULT_NAMESPACE : given;
+        }
+
+        private <T> void keep(Kind<?, T> kind, T model) {
             @SuppressWarnings("unchecked") // the list for kind.type() only ever holds T
             List<T> list = (List<T>) byType.computeIfAbsent(kind.type(), t -> new ArrayList<T>());
             list.add(model);

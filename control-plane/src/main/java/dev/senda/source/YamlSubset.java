@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A fast reader for the subset of YAML that Kubernetes manifests are written in (by hand, by
@@ -64,20 +64,20 @@ final class YamlSubset {
     static final int MAX_LINE = 1 << 16;
     /** Longer keys (a label key is at most 317 characters) are left to the full parser. */
     private static final int MAX_KEY = 1024;
-    private static final Pattern INT = Pattern.compile("-?(0|[1-9][0-9]{0,8})");
-    /** Text however a YAML schema reads it: IPv4 addresses and CIDRs, RFC 3339 times, UUIDs (as kubectl writes them). */
-    private static final Pattern DIGITS_TEXT = Pattern.compile(
-            "[0-9]+(\\.[0-9]+){2,}(/[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z"
-                    + "|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Words that some YAML schema reads as a boolean or null: only the lower-case core-schema forms are taken. */
     private static final Set<String> SCHEMA_WORDS = Set.of("true", "false", "null", "yes", "no", "on", "off", "y", "n");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** A value left out ("key:" alone, "-" alone) is the empty text to the full parser, not null. */
     private static final TextNode EMPTY = TextNode.valueOf("");
 
+    /** The longest text {@link #text} shares: names and words, not whole values. */
+    private static final int SHARED_MAX = 64;
+
     private final LineReader lines;
+    /** The texts {@link #text} shares, by hash; a newer text takes an older one's slot. */
+    private final String[] shared = new String[1 << 13];
     /** The current line (the parser may blank a sequence's dash in it); null at the end. */
-    private char[] line;
+    private byte[] line;
     private int length;
     /** Leading spaces of the current line. */
     private int indent;
@@ -169,7 +169,7 @@ final class YamlSubset {
                 items.accept(line != null && !separator && indent > n ? node(indent) : EMPTY);
             } else {
                 // "- key: value": the item is a node at the column after the dash, on this line and below.
-                line[n] = ' ';
+                line[n] = (byte) ' ';
                 indent = c;
                 items.accept(node(c));
             }
@@ -185,7 +185,7 @@ final class YamlSubset {
             sequence(n, a::add);
             return a;
         }
-        char c = line[n];
+        char c = (char) line[n];
         if (c == '[' || c == '{' || keyEndOrMinus(n) < 0) return value(n, n);
         return mapping(n);
     }
@@ -222,7 +222,7 @@ final class YamlSubset {
     private JsonNode value(int v, int owner) throws IOException, Unsupported {
         JsonNode node;
         int end;
-        char c = line[v];
+        char c = (char) line[v];
         if (c == '[' || c == '{') {
             int[] at = {v};
             node = flow(at);
@@ -295,7 +295,7 @@ final class YamlSubset {
     private JsonNode flowItem(int[] at, boolean key) throws Unsupported {
         int p = at[0];
         if (p >= length) throw new Unsupported("a multi-line flow collection");
-        char c = line[p];
+        char c = (char) line[p];
         if (c == '[' || c == '{') {
             if (key) throw new Unsupported("a collection as a key");
             return flow(at);
@@ -307,7 +307,7 @@ final class YamlSubset {
         }
         int e = p;
         while (e < length) {
-            char d = line[e];
+            char d = (char) line[e];
             if (d == ',' || d == '[' || d == ']' || d == '{' || d == '}' || d == '#') break;
             // SnakeYAML ends a flow scalar at any '?' and at a ':' before a space, the end or an indicator
             if (d == '?') throw new Unsupported("a '?' in a flow scalar");
@@ -322,25 +322,111 @@ final class YamlSubset {
         return resolve(text);
     }
 
-    /** A plain scalar's type, where every YAML schema the full parser might use agrees. */
-    private static JsonNode resolve(String text) throws Unsupported {
+    /**
+     * A plain scalar's type, where every YAML schema the full parser might use agrees: an integer is
+     * {@code -?(0|[1-9][0-9]{0,8})}; digits that stay text are an IPv4 address or CIDR
+     * ({@code [0-9]+(\.[0-9]+){2,}(/[0-9]+)?}), an RFC 3339 UTC time or a lower-case UUID.
+     *
+     * <p>Scanned by hand, not matched with regular expressions: this runs once per scalar (about a
+     * million times for 10,000 Services), and under the agent's C1-only JIT the regex engine was the
+     * largest part of it. YamlSubsetResolveTest holds the expressions and checks that both agree.
+     */
+    static JsonNode resolve(String text) throws Unsupported {
         if (text.isEmpty()) return EMPTY;
         if (text.equals("~") || text.equals("null")) return NullNode.getInstance();
         if (text.equals("true")) return BooleanNode.TRUE;
         if (text.equals("false")) return BooleanNode.FALSE;
         char c = text.charAt(0);
         if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
-            if (INT.matcher(text).matches()) return IntNode.valueOf(Integer.parseInt(text));
-            if (DIGITS_TEXT.matcher(text).matches()) return TextNode.valueOf(text);
+            int n = integer(text);
+            if (n != NOT_AN_INT) return IntNode.valueOf(n);
+            if (isDotted(text) || isUtcTime(text) || isUuid(text)) return TextNode.valueOf(text);
             throw new Unsupported("a number-like scalar");
         }
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '_')) {
             throw new Unsupported("a scalar starting with an indicator");
         }
-        if (text.length() <= 5 && SCHEMA_WORDS.contains(text.toLowerCase(java.util.Locale.ROOT))) {
-            throw new Unsupported("a boolean-like word");
-        }
+        if (isSchemaWord(text)) throw new Unsupported("a boolean-like word");
         return TextNode.valueOf(text);
+    }
+
+    /** Out of {@link #integer}'s range (nine digits): marks "not an integer of the subset". */
+    private static final int NOT_AN_INT = Integer.MIN_VALUE;
+
+    /** The value of {@code -?(0|[1-9][0-9]{0,8})}, or {@link #NOT_AN_INT}. */
+    private static int integer(String s) {
+        int n = s.length();
+        int i = s.charAt(0) == '-' ? 1 : 0;
+        if (i == n || n - i > 9) return NOT_AN_INT;
+        char first = s.charAt(i);
+        if (first == '0') return i + 1 == n ? 0 : NOT_AN_INT;
+        int value = 0;
+        for (int j = i; j < n; j++) {
+            char d = s.charAt(j);
+            if (d < '0' || d > '9') return NOT_AN_INT;
+            value = value * 10 + (d - '0');
+        }
+        return i == 1 ? -value : value;
+    }
+
+    /** {@code [0-9]+(\.[0-9]+){2,}(/[0-9]+)?}: IPv4 addresses and CIDRs (and version-like text). */
+    private static boolean isDotted(String s) {
+        int n = s.length();
+        int i = 0;
+        int runs = 0;
+        while (true) {
+            int start = i;
+            i = digits(s, i);
+            if (i == start) return false;
+            runs++;
+            if (i == n) return runs >= 3;
+            char c = s.charAt(i++);
+            if (c == '/' && runs >= 3) {
+                int end = digits(s, i);
+                return end > i && end == n;
+            }
+            if (c != '.') return false;
+        }
+    }
+
+    /** {@code [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z}. */
+    private static boolean isUtcTime(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(n - 1) != 'Z') return false;
+        if (digits(s, 0) != 4 || s.charAt(4) != '-' || digits(s, 5) != 7 || s.charAt(7) != '-' || digits(s, 8) != 10
+                || s.charAt(10) != 'T' || digits(s, 11) != 13 || s.charAt(13) != ':' || digits(s, 14) != 16
+                || s.charAt(16) != ':' || digits(s, 17) != 19) {
+            return false;
+        }
+        if (n == 20) return true;
+        return s.charAt(19) == '.' && n > 21 && digits(s, 20) == n - 1;
+    }
+
+    /** {@code [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}. */
+    private static boolean isUuid(String s) {
+        if (s.length() != 36) return false;
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /** The index after the ASCII digits starting at {@code from}. */
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') i++;
+        return i;
+    }
+
+    /** One of {@link #SCHEMA_WORDS} in any case; the first letter rules out almost every text without a lookup. */
+    private static boolean isSchemaWord(String text) {
+        if (text.isEmpty() || text.length() > 5) return false;
+        char c = (char) (text.charAt(0) | 0x20); // ASCII lower case (the subset is ASCII)
+        if (c != 't' && c != 'f' && c != 'n' && c != 'y' && c != 'o') return false;
+        return SCHEMA_WORDS.contains(text.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Where a plain scalar running from {@code v} ends: the line's end or a comment (" #"). */
@@ -353,7 +439,7 @@ final class YamlSubset {
 
     /** The index of the closing quote of the quoted scalar at {@code q}, on this line. */
     private int quotedEnd(int q) throws Unsupported {
-        char quote = line[q];
+        char quote = (char) line[q];
         for (int i = q + 1; i < length; i++) {
             if (quote == '"' && line[i] == '\\') throw new Unsupported("an escape");
             if (line[i] == quote) {
@@ -368,8 +454,8 @@ final class YamlSubset {
     }
 
     private String unquote(int open, int close) {
-        String s = new String(line, open + 1, close - open - 1);
-        return line[open] == '\'' ? s.replace("''", "'") : s;
+        String s = text(open + 1, close - open - 1);
+        return line[open] == '\'' && s.contains("''") ? s.replace("''", "'") : s;
     }
 
     /**
@@ -385,14 +471,14 @@ final class YamlSubset {
 
     /** As {@link #keyEnd}, or -1 when the line at {@code n} is not a mapping entry of the subset. */
     private int keyEndOrMinus(int n) throws Unsupported {
-        char c = line[n];
+        char c = (char) line[n];
         if (c == '"' || c == '\'') {
             int close = quotedEnd(n);
             int colon = close + 1;
             return colon < length && line[colon] == ':' && (colon + 1 == length || line[colon + 1] == ' ') ? colon : -1;
         }
         for (int i = n; i < length; i++) {
-            char d = line[i];
+            char d = (char) line[i];
             if (d == ':' && (i + 1 == length || line[i + 1] == ' ')) return i;
             if (d == '#' && i > n && line[i - 1] == ' ') return -1;
         }
@@ -401,12 +487,10 @@ final class YamlSubset {
 
     /** The key from {@code n} to the colon; quoted or plain, of ordinary characters only. */
     private String key(int n, int colon) throws Unsupported {
-        char c = line[n];
-        String key = c == '"' || c == '\'' ? unquote(n, colon - 1) : new String(line, n, colon - n);
+        char c = (char) line[n];
+        String key = c == '"' || c == '\'' ? unquote(n, colon - 1) : text(n, colon - n);
         if (c != '"' && c != '\'' && !isPlainKey(key)) throw new Unsupported("an odd key");
-        if (key.length() <= 5 && SCHEMA_WORDS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
-            throw new Unsupported("a boolean-like key");
-        }
+        if (isSchemaWord(key)) throw new Unsupported("a boolean-like key");
         if (key.isEmpty() || key.equals("<<") || key.length() > MAX_KEY) throw new Unsupported("an odd key");
         return key;
     }
@@ -438,7 +522,36 @@ final class YamlSubset {
     private String trimmed(int from, int to) {
         int e = to;
         while (e > from && line[e - 1] == ' ') e--;
-        return new String(line, from, e - from);
+        return text(from, e - from);
+    }
+
+    /**
+     * The text of {@code line[from, from + length)}: for a short one that does not start with a digit,
+     * the same String as the last time this file had it. The model keeps many such texts (namespaces,
+     * "TCP", port names, label keys, node names); sharing them within a file keeps one copy where there
+     * would be one per object, and a repeat costs a hash instead of an allocation. Texts starting with
+     * a digit (addresses, numbers) are mostly unique and would only push the others out.
+     */
+    private String text(int from, int length) {
+        if (length == 0) return "";
+        if (length > SHARED_MAX || (line[from] >= '0' && line[from] <= '9')) {
+            return new String(line, from, length, StandardCharsets.ISO_8859_1);
+        }
+        int h = 0;
+        for (int i = from; i < from + length; i++) h = 31 * h + line[i]; // String.hashCode's function
+        int slot = (h ^ (h >>> 16)) & (shared.length - 1);
+        String s = shared[slot];
+        if (s != null && s.hashCode() == h && s.length() == length && sameChars(s, from)) return s;
+        s = new String(line, from, length, StandardCharsets.ISO_8859_1);
+        shared[slot] = s;
+        return s;
+    }
+
+    private boolean sameChars(String s, int from) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) != line[from + i]) return false;
+        }
+        return true;
     }
 
     private void enter() throws Unsupported {
@@ -475,13 +588,18 @@ final class YamlSubset {
         }
     }
 
-    /** Lines of printable ASCII from a byte stream; "\r\n" ends a line as "\n" does. */
+    /**
+     * Lines of printable ASCII from a byte stream; "\r\n" ends a line as "\n" does, any other carriage
+     * return is refused. Kept as bytes: a line is copied out of the read buffer in one piece, and texts
+     * are made from it as Latin-1 Strings by a plain copy (from chars they would be compressed char by
+     * char, which under the agent's C1-only JIT has no intrinsic).
+     */
     private static final class LineReader {
         private final InputStream in;
         private final byte[] buf = new byte[1 << 16];
         private int pos;
         private int end;
-        private char[] chars = new char[256];
+        private byte[] bytes = new byte[256];
         private int length;
         private boolean eof;
 
@@ -490,9 +608,10 @@ final class YamlSubset {
         }
 
         /** The next line (in a buffer reused by the next call), or null at the end. */
-        char[] next() throws IOException, Unsupported {
+        byte[] next() throws IOException, Unsupported {
             if (eof) return null;
             int n = 0;
+            boolean carriageReturn = false;
             while (true) {
                 if (pos == end) {
                     end = in.read(buf, 0, buf.length);
@@ -500,22 +619,39 @@ final class YamlSubset {
                     if (end <= 0) {
                         end = 0;
                         eof = true;
-                        if (n > 0 && chars[n - 1] == '\r') throw new Unsupported("a carriage return");
+                        if (carriageReturn) throw new Unsupported("a carriage return");
                         length = n;
-                        return chars; // the last line, possibly empty
+                        return bytes; // the last line, possibly empty
                     }
                 }
-                byte b = buf[pos++];
-                if (b == '\n') {
-                    if (n > 0 && chars[n - 1] == '\r') n--;
-                    length = n;
-                    return chars;
+                int i = pos;
+                byte b = 0;
+                while (i < end) {
+                    b = buf[i];
+                    if (b == '\n') break;
+                    if (b < 0x20 || b > 0x7e) {
+                        if (b != '\r') throw new Unsupported("a tab, control or non-ASCII character");
+                        carriageReturn = true;
+                    }
+                    i++;
                 }
-                if (n > 0 && chars[n - 1] == '\r') throw new Unsupported("a carriage return");
-                if ((b < 0x20 && b != '\r') || b > 0x7e) throw new Unsupported("a tab, control or non-ASCII character");
-                if (n == MAX_LINE) throw new Unsupported("a line longer than " + MAX_LINE);
-                if (n == chars.length) chars = Arrays.copyOf(chars, n * 2);
-                chars[n++] = (char) b;
+                int count = i - pos;
+                if (n + count > MAX_LINE) throw new Unsupported("a line longer than " + MAX_LINE);
+                if (n + count > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, n + count));
+                System.arraycopy(buf, pos, bytes, n, count);
+                n += count;
+                pos = i;
+                if (i < end) { // at the '\n'
+                    pos++;
+                    if (carriageReturn) {
+                        // only as the "\r" of a "\r\n"
+                        if (bytes[n - 1] != '\r') throw new Unsupported("a carriage return");
+                        n--;
+                        for (int j = 0; j < n; j++) if (bytes[j] == '\r') throw new Unsupported("a carriage return");
+                    }
+                    length = n;
+                    return bytes;
+                }
             }
         }
 

@@ -5,7 +5,8 @@
  *
  * <ul>
  *   <li>{@link dev.senda.source.Kinds}: the kinds the agent consumes, one {@link dev.senda.source.Kind}
- *       descriptor each (apiVersion and kind, fabric8 class, converter, ref, scope). <b>A new kind is
+ *       descriptor each (apiVersion and kind, fabric8 class, converter, ref, scope, and optionally a
+ *       {@link dev.senda.source.TreeReader} for YAML trees). <b>A new kind is
  *       added there, and only there</b> (plus its model record and converter): both sources, the
  *       store and {@link dev.senda.model.Snapshot} work from the descriptors, and desired state reads
  *       it with {@code snapshot.all(Kinds.X)}.</li>

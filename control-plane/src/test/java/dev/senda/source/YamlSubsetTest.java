@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,6 +141,10 @@ class YamlSubsetTest {
 
     /** Texts outside the subset (valid YAML or not): the fast reader must decline each. */
     static final String[] DECLINED = {
+            "a: b\rc: d\n",                  // a carriage return alone
+            "a: b\r",                        // ... at the end of the text
+            "a: b\r\r\n",                    // ... before a "\r\n"
+            "a: b\r\nc: d\re\n",             // ... after a "\r\n" in the text
             "a: [a:]\n",                     // SnakeYAML: a mapping {a: ""} in the sequence
             "a: {k: http://x/?a=b}\n",       // SnakeYAML refuses the '?'
             "a: [a?b]\n",
@@ -199,6 +205,12 @@ class YamlSubsetTest {
                 + "x".repeat(YamlSubset.MAX_LINE) + "\n";
         assertThrows(YamlSubset.Unsupported.class, () -> subset(text));
         assertEquals("long", YamlObjects.parse(text).services().getFirst().ref().name());
+        // The longest line taken: exactly the bound (a "\r\n"'s carriage return counts towards it).
+        String key = "apiVersion: v1\nkind: Service\nmetadata:\n  name: long\n  annotations:\n    note: ";
+        String longest = key + "x".repeat(YamlSubset.MAX_LINE - "    note: ".length()) + "\n";
+        assertEquals(full(longest), subset(longest));
+        assertThrows(YamlSubset.Unsupported.class,
+                () -> subset(key + "x".repeat(YamlSubset.MAX_LINE - "    note: ".length()) + "\r\n"));
     }
 
     @Test
@@ -288,5 +300,43 @@ class YamlSubsetTest {
             if (item instanceof ObjectNode o) out.add("1 " + o);
             else if (!item.isNull()) out.add("ignored: a list item that is not a mapping");
         }
+    }
+
+    /** Short texts repeated in a file are one String in the model (not one per object); numbers-like ones are not shared. */
+    @Test
+    void repeatedShortTextsOfAFileAreOneString() throws Exception {
+        String text = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: a, namespace: bench, labels: {app: web}}
+                spec: {clusterIPs: [10.96.0.1], ports: [{name: http, protocol: TCP, port: 80}]}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: b
+                  namespace: "bench"
+                  labels:
+                    'app': web
+                spec:
+                  clusterIPs: ["10.96.0.1"]
+                  ports:
+                  - name: http
+                    protocol: TCP
+                    port: 81
+                """;
+        var services = YamlObjects.readSubset(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                List.of(Kinds.SERVICE)).orElseThrow().services();
+        assertEquals(2, services.size());
+        var a = services.get(0);
+        var b = services.get(1);
+        assertEquals("bench", b.ref().namespace());
+        assertSame(a.ref().namespace(), b.ref().namespace());
+        assertSame(a.ports().getFirst().name(), b.ports().getFirst().name());
+        assertSame(a.ports().getFirst().protocol(), b.ports().getFirst().protocol());
+        assertSame(a.labels().keySet().iterator().next(), b.labels().keySet().iterator().next());
+        assertSame(a.labels().get("app"), b.labels().get("app"));
+        assertEquals(a.clusterIPs(), b.clusterIPs());
+        assertNotSame(a.clusterIPs().getFirst(), b.clusterIPs().getFirst());
     }
 }

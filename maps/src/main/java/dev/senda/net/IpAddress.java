@@ -61,23 +61,33 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
         return text.indexOf(':') >= 0 ? parseIpv6(text) : parseIpv4(text);
     }
 
+    /**
+     * Four octets scanned in one pass (no split, no substrings): it runs for every endpoint address
+     * of a start, a million times at 100,000 endpoints. IpAddressParseTest checks it against the
+     * split-based parser it replaced.
+     */
     private static Optional<IpAddress> parseIpv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) return Optional.empty();
+        int n = text.length();
         int value = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3) return Optional.empty();
-            if (p.length() > 1 && p.charAt(0) == '0') return Optional.empty();
+        int i = 0;
+        for (int part = 0; part < 4; part++) {
+            int start = i;
             int octet = 0;
-            for (int j = 0; j < p.length(); j++) {
-                char c = p.charAt(j);
-                if (c < '0' || c > '9') return Optional.empty();
+            while (i < n && text.charAt(i) != '.') {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9' || i - start == 3) return Optional.empty();
                 octet = octet * 10 + (c - '0');
+                i++;
             }
-            if (octet > 255) return Optional.empty();
+            int digits = i - start;
+            if (digits == 0 || (digits > 1 && text.charAt(start) == '0') || octet > 255) return Optional.empty();
             value = value << 8 | octet;
+            if (part < 3) {
+                if (i == n) return Optional.empty(); // fewer than four parts
+                i++; // the '.'
+            }
         }
-        return Optional.of(ipv4(value));
+        return i == n ? Optional.of(ipv4(value)) : Optional.empty(); // a fifth part
     }
 
     private static Optional<IpAddress> parseIpv6(String text) {
