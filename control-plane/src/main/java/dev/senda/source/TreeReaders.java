@@ -351,11 +351,28 @@ final class TreeReaders {
                 case "resourceVersion", "uid", "generateName", "selfLink", "deletionTimestamp" -> text(x);
                 case "generation" -> integer(x);
                 case "finalizers" -> texts(x);
+                case "ownerReferences" -> ownerReferences(x);
                 default -> throw DECLINE;
             }
         }
         if (name == null || name.isEmpty()) throw DECLINE; // the binding path notes it
         return new Meta(name, namespace, labels, annotations, created);
+    }
+
+    /**
+     * Only checked (the model keeps none of it): every EndpointSlice the controller writes names its
+     * Service as owner, so without this a dump of a real cluster's slices would never be read here.
+     */
+    private static void ownerReferences(JsonNode v) {
+        for (ObjectNode r : objects(v)) {
+            for (Map.Entry<String, JsonNode> f : r.properties()) {
+                switch (f.getKey()) {
+                    case "apiVersion", "kind", "name", "uid" -> text(f.getValue());
+                    case "controller", "blockOwnerDeletion" -> bool(f.getValue());
+                    default -> throw DECLINE;
+                }
+            }
+        }
     }
 
     // ---- values: exactly the JSON type that binds, or decline

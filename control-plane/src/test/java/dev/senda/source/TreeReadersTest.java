@@ -295,6 +295,15 @@ class TreeReadersTest {
                     kubernetes.io/service-name: web
                   name: web-abcde
                   namespace: ns-1
+                  ownerReferences:
+                  - apiVersion: v1
+                    blockOwnerDeletion: true
+                    controller: true
+                    kind: Service
+                    name: web
+                    uid: 5f6e7d8c-9b0a-4132-8475-a6b7c8d9e0f1
+                  resourceVersion: "123456"
+                  uid: 1a2b3c4d-5e6f-4071-8293-a4b5c6d7e8f9
                 ports:
                 - name: http
                   port: 8080
