@@ -23,6 +23,21 @@
 
 #define SENDA_PIN LIBBPF_PIN_BY_NAME
 
+/*
+ * A global BPF function (noinline, not static): the verifier checks its body
+ * once, knowing its arguments only by type, where a static subprogram is
+ * checked again for every state a caller reaches it in, and each distinct
+ * return value then continues the caller as a path of its own. Used for the
+ * per-packet stages, it cut senda_tc.o's verification from 0.6 s to 0.1 s
+ * (the agent pays it at every start, restarts included).
+ * The contract the verifier enforces: arguments are the context, scalars, or
+ * a pointer to a struct of scalars the caller fully initialized, which the
+ * callee must test for NULL before use; the caller learns nothing of the
+ * return value but its type, and a pointer argument's fields are unknown to
+ * the callee (offsets are re-checked where they bound a packet access).
+ */
+#define SENDA_GLOBAL_CALL __attribute__((noinline))
+
 #ifndef IPPROTO_TCP
 #define IPPROTO_TCP 6
 #endif

@@ -22,12 +22,15 @@
  * Reply stage. Returns a verdict when the packet belonged to a translated
  * flow, SENDA_PKT_CONTINUE otherwise.
  */
-static SENDA_LB_PKT_CALL int senda_lb4_pkt_reply(struct senda_ctx *ctx, struct senda_pkt4 *p)
+SENDA_GLOBAL_CALL int senda_lb4_pkt_reply(struct senda_ctx *ctx, struct senda_pkt4 *p)
 {
 	struct senda_ct4_value *ct;
 	__be32 vip, client;
 	__be16 vport, cport;
 	__u8 flags;
+
+	if (!p)  /* a global function's pointer argument (common.h) */
+		return SENDA_CTX_DROP;
 
 	ct = senda_ct4_lookup(p, SENDA_CT_DIR_REPLY);
 	if (!ct)
@@ -91,13 +94,16 @@ static __always_inline int senda_lb4_pkt_ct_usable(const struct senda_pkt4 *p, c
 }
 
 /* Forward stage. Returns the verdict (lb_pkt.h). */
-static SENDA_LB_PKT_CALL int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct senda_pkt4 *p,
-						  enum senda_lb_origin origin)
+SENDA_GLOBAL_CALL int senda_lb4_pkt_forward(struct senda_ctx *ctx, struct senda_pkt4 *p,
+					    enum senda_lb_origin origin)
 {
 	struct senda_ct4_flow f = {};
 	struct senda_ct4_value *ct;
 	struct senda_lb4_choice c = {};
 	int res;
+
+	if (!p)  /* a global function's pointer argument (common.h) */
+		return SENDA_CTX_DROP;
 
 	ct = senda_ct4_lookup(p, SENDA_CT_DIR_FORWARD);
 	if (ct && senda_lb4_pkt_ct_usable(p, ct)) {
@@ -192,7 +198,7 @@ static __always_inline int senda_lb4_pkt_done(struct senda_ctx *ctx, struct send
 }
 
 /* Both stages for one frame: anything not IPv4 TCP/UDP/SCTP passes untouched. */
-static SENDA_LB_PKT_CALL int senda_lb4_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
+SENDA_GLOBAL_CALL int senda_lb4_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
 {
 	struct senda_pkt4 p = {};
 	int verdict;

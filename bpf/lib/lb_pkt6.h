@@ -25,12 +25,15 @@
  * Reply stage. Returns a verdict when the packet belonged to a translated
  * flow, SENDA_PKT_CONTINUE otherwise.
  */
-static SENDA_LB_PKT_CALL int senda_lb6_pkt_reply(struct senda_ctx *ctx, struct senda_pkt6 *p)
+SENDA_GLOBAL_CALL int senda_lb6_pkt_reply(struct senda_ctx *ctx, struct senda_pkt6 *p)
 {
 	struct senda_ct6_value *ct;
 	__be32 vip[4], client[4];
 	__be16 vport, cport;
 	__u8 flags;
+
+	if (!p)  /* a global function's pointer argument (common.h) */
+		return SENDA_CTX_DROP;
 
 	ct = senda_ct6_lookup(p, SENDA_CT_DIR_REPLY);
 	if (!ct)
@@ -199,7 +202,7 @@ static __always_inline int senda_lb6_pkt_done(struct senda_ctx *ctx, struct send
 }
 
 /* Both stages for one frame: anything not IPv6 TCP/UDP/SCTP (pkt6.h) passes untouched. */
-static SENDA_LB_PKT_CALL int senda_lb6_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
+SENDA_GLOBAL_CALL int senda_lb6_pkt(struct senda_ctx *ctx, enum senda_lb_origin origin)
 {
 	struct senda_pkt6 p = {};
 	struct senda_ct6_flow f = {};

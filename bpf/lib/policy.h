@@ -22,6 +22,8 @@
 #include "ct.h"
 #include "metrics.h"
 
+/* The checks a program calls are global functions (SENDA_GLOBAL_CALL, common.h);
+ * their helpers static subprograms. */
 #define SENDA_POL_CALL __attribute__((noinline))
 
 /* ICMP / ICMPv6 types that carry an echo identifier where ports would be. */

@@ -134,7 +134,7 @@ static SENDA_POL_CALL int senda_pol4_judge(const struct senda_polct4_key *t, __b
 
 /* Before per-packet LB on a packet leaving a pod: keeps its tuple. Returns
  * whether the packet is judged (then senda_pol4_from_pod must follow). */
-static SENDA_POL_CALL int senda_pol4_before(struct senda_ctx *ctx)
+SENDA_GLOBAL_CALL int senda_pol4_before(struct senda_ctx *ctx)
 {
 	struct senda_pol_scratch *s = senda_pol_scratch_get();
 
@@ -146,7 +146,7 @@ static SENDA_POL_CALL int senda_pol4_before(struct senda_ctx *ctx)
  * `verdict` (see the header comment for the tuples). A packet the LB drops
  * stays dropped; one it sends back into the pod is allowed.
  */
-static SENDA_POL_CALL int senda_pol4_from_pod(struct senda_ctx *ctx, int verdict)
+SENDA_GLOBAL_CALL int senda_pol4_from_pod(struct senda_ctx *ctx, int verdict)
 {
 	struct senda_pol_scratch *s = senda_pol_scratch_get();
 	struct senda_polct4_key t1 = {};
@@ -169,7 +169,7 @@ static SENDA_POL_CALL int senda_pol4_from_pod(struct senda_ctx *ctx, int verdict
  * Ingress check of a packet going to a pod, after the to-pod LB stage decided
  * `verdict`. from_node: the node itself sent it (allowed, its replies too).
  */
-static SENDA_POL_CALL int senda_pol4_to_pod(struct senda_ctx *ctx, int from_node, int verdict)
+SENDA_GLOBAL_CALL int senda_pol4_to_pod(struct senda_ctx *ctx, int from_node, int verdict)
 {
 	struct senda_polct4_key t = {}, rev;
 

@@ -138,7 +138,7 @@ static SENDA_POL_CALL int senda_pol6_judge(const struct senda_polct6_key *t, con
 }
 
 /* senda_pol4_before for IPv6. */
-static SENDA_POL_CALL int senda_pol6_before(struct senda_ctx *ctx)
+SENDA_GLOBAL_CALL int senda_pol6_before(struct senda_ctx *ctx)
 {
 	struct senda_pol_scratch *s = senda_pol_scratch_get();
 
@@ -146,7 +146,7 @@ static SENDA_POL_CALL int senda_pol6_before(struct senda_ctx *ctx)
 }
 
 /* senda_pol4_from_pod for IPv6. */
-static SENDA_POL_CALL int senda_pol6_from_pod(struct senda_ctx *ctx, int verdict)
+SENDA_GLOBAL_CALL int senda_pol6_from_pod(struct senda_ctx *ctx, int verdict)
 {
 	struct senda_pol_scratch *s = senda_pol_scratch_get();
 	struct senda_polct6_key t1 = {};
@@ -166,7 +166,7 @@ static SENDA_POL_CALL int senda_pol6_from_pod(struct senda_ctx *ctx, int verdict
 }
 
 /* senda_pol4_to_pod for IPv6. */
-static SENDA_POL_CALL int senda_pol6_to_pod(struct senda_ctx *ctx, int from_node, int verdict)
+SENDA_GLOBAL_CALL int senda_pol6_to_pod(struct senda_ctx *ctx, int from_node, int verdict)
 {
 	struct senda_polct6_key t = {}, rev;
 
