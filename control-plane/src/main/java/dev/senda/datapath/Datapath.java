@@ -112,9 +112,14 @@ public final class Datapath implements AutoCloseable {
                 .orElse(new MapResize.Pending(java.util.List.of()));
         BpfObject sock = null;
         BpfObject tc = null;
+        String loadCosts;
         try {
+            long start = System.nanoTime();
             sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes, objectDir);
+            long sockLoaded = System.nanoTime();
             tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizes, objectDir);
+            loadCosts = describeLoad(DatapathLayout.SOCK_OBJECT, sock, leftOut, sockLoaded - start) + " and "
+                    + describeLoad(DatapathLayout.TC_OBJECT, tc, Set.of(), System.nanoTime() - sockLoaded);
         } catch (dev.senda.maps.libbpf.ObjectLoadException e) {
             if (tc != null) tc.close();
             if (sock != null) sock.close();
@@ -135,14 +140,26 @@ public final class Datapath implements AutoCloseable {
             LayoutMigration.Plan migration = LayoutMigration.prepare(bpffsRoot, maps);
             Datapath datapath = new Datapath(bpffsRoot, sock, tc, plan);
             datapath.migration = migration;
-            log.info("loaded {} and {}, maps pinned under {}", DatapathLayout.SOCK_OBJECT, DatapathLayout.TC_OBJECT,
-                    bpffsRoot);
+            log.info("loaded {}, maps pinned under {}", loadCosts, bpffsRoot);
             return datapath;
         } catch (RuntimeException e) {
             tc.close();
             sock.close();
             throw e;
         }
+    }
+
+    /**
+     * What loading {@code object} cost, for the log: its time (the kernel creating the maps not pinned yet,
+     * and verifying each program) and the instructions the verifier processed for the programs loaded.
+     */
+    private static String describeLoad(String name, BpfObject object, Set<String> leftOut, long nanos) {
+        long verified = 0;
+        for (var program : object.programs()) {
+            if (!leftOut.contains(program.name())) verified += program.verifiedInstructions();
+        }
+        return String.format("%s in %d ms (%,d instructions verified)", name,
+                nanos / 1_000_000, verified);
     }
 
     /**

@@ -114,6 +114,11 @@ final class TestDatapath implements AutoCloseable {
         return object.program(name);
     }
 
+    /** Every program of the object, all loaded. */
+    java.util.List<BpfProgram> programs() {
+        return object.programs();
+    }
+
     /** One of the object's tables, e.g. {@code PolicyTables.RULES}. */
     <K, V> dev.senda.maps.table.FamilySplitMap<K, V> table(dev.senda.maps.table.TableSpec<K, V> spec) {
         return spec.over(object);

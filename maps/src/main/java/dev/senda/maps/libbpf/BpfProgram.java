@@ -73,11 +73,23 @@ public final class BpfProgram implements LoadedProgram {
 
     /** Kernel-wide program id (what {@code bpftool prog} and attachment queries show). */
     public int id() {
+        return info(bpf_prog_info::id);
+    }
+
+    /**
+     * How many instructions the verifier processed to accept this program ({@code bpf_prog_info.verified_insns},
+     * kernel 5.16 and later; 0 before): the work every load of it costs, against the kernel's limit of 1,000,000.
+     */
+    public int verifiedInstructions() {
+        return info(bpf_prog_info::verified_insns);
+    }
+
+    private int info(java.util.function.ToIntFunction<MemorySegment> field) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(bpf_prog_info.layout());
             MemorySegment len = arena.allocateFrom(JAVA_INT, (int) bpf_prog_info.sizeof());
             Libbpf.check(Lib.bpf_obj_get_info_by_fd(fd(), info, len), "get info of program " + name);
-            return bpf_prog_info.id(info);
+            return field.applyAsInt(info);
         }
     }
 
