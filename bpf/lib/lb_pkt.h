@@ -42,9 +42,10 @@
  * frames of a call chain (program, entry, stage, a FIB subprogram) against
  * the 512-byte stack limit; older kernels round each frame up to 32
  * bytes first (Debian 12's 6.1 among them: the QEMU run proves the sum).
- * The family entries and the reply and forward stages are global functions
- * (SENDA_GLOBAL_CALL, common.h), verified once each; the smaller stages stay
- * static subprograms (SENDA_LB_PKT_CALL), checked in their caller's context.
+ * The family entries, both reply stages and IPv4's forward stage are global
+ * functions (SENDA_GLOBAL_CALL, common.h), verified once per program; IPv6's
+ * two forward halves (choose, commit) and the NAT-in/out stages stay static
+ * subprograms (SENDA_LB_PKT_CALL), checked in their caller's context.
  */
 #define SENDA_LB_PKT_CALL __attribute__((noinline))
 
