@@ -28,8 +28,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -113,6 +111,7 @@ public final class Agent implements AutoCloseable {
         KernelFeatures features = FeatureProbe.probe();
         phases.mark("kernel features");
         log.info("kernel features: {}", features.summary());
+        log.info("map sizes: {}", config.mapSizes().summary());
         Datapath datapath;
         try {
             datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()), bpfObjectDir);
@@ -122,26 +121,7 @@ public final class Agent implements AutoCloseable {
         }
         started.push(datapath);
         phases.mark("datapath load");
-        // Everything is loaded and verified: from here each hook's program is swapped in place, on a thread of
-        // its own while this one restores the reconcilers and starts the first sync (0.1-0.2 s earlier). The
-        // sync writes only maps, which the programs attached now (after a restart: the previous agent's, until
-        // their swap) read as they are; /healthz is served only once the swap is done (joined below).
-        FutureTask<Optional<UdpSocketCloser>> attach = new FutureTask<>(() -> attach(datapath, features));
-        Thread.ofPlatform().name("senda-attach").start(attach);
-        try {
-            startSyncing(source, datapath, attach, early, calculator, metricsAhead);
-        } catch (RuntimeException | Error e) {
-            // close() must not release the datapath under a swap still running
-            awaitQuietly(attach);
-            throw e;
-        }
-    }
-
-    /**
-     * Swaps every hook to the new programs and opens the closer of stale UDP sockets (socket LB only); the
-     * second pass of a layout migration follows. Runs on its own thread ({@link #start(Source)}).
-     */
-    private Optional<UdpSocketCloser> attach(Datapath datapath, KernelFeatures features) {
+        // Everything is loaded and verified: from here each hook's program is swapped in place.
         long swapStart = System.nanoTime();
         if (config.socketLb()) {
             datapath.attachSocketLb(config.cgroupRoot());
@@ -149,33 +129,15 @@ public final class Agent implements AutoCloseable {
             datapath.detachSocketLb();
         }
         Optional<UdpSocketCloser> udpCloser = openUdpCloser(config, features);
-        try {
-            datapath.attachPodDevices(config.podDevices());
-            datapath.attachNodeDevices(config.nodeDevices());
-            // Every hook runs the new programs now: the second pass of a layout migration, if any.
-            datapath.finishMigrations();
-        } catch (RuntimeException | Error e) {
-            udpCloser.ifPresent(Agent::closeQuietly);
-            throw e;
-        }
+        udpCloser.ifPresent(started::push);
+        datapath.attachPodDevices(config.podDevices());
+        datapath.attachNodeDevices(config.nodeDevices());
+        // Every hook runs the new programs now: the second pass of a layout migration, if any.
+        datapath.finishMigrations();
         log.info("datapath in place: every hook swapped (or found identical) and maps migrated in {} ms",
                 (System.nanoTime() - swapStart) / 1_000_000);
-        return udpCloser;
-    }
 
-    private static void awaitQuietly(Future<?> task) {
-        try {
-            task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.debug("the datapath's swap failed as well: {}", e.getCause().toString());
-        }
-    }
-
-    private void startSyncing(Source source, Datapath datapath, FutureTask<Optional<UdpSocketCloser>> attach,
-                              EarlySource early, DesiredStateCalculator calculator,
-                              FutureTask<Metrics> metricsAhead) throws IOException {
+        phases.mark("attach");
         LbReconciler reconciler = new LbReconciler(datapath.lbMaps());
         RestoreResult restored = reconciler.restore();
         phases.mark("restore");
@@ -184,6 +146,7 @@ public final class Agent implements AutoCloseable {
         Metrics metrics = StartTasks.join(metricsAhead);
         started.push(metrics);
         metrics.exportDatapathEvents(datapath.counters()::readAll);
+        metrics.startHttp(config.metricsBind());
         metrics.exportRejectedFiles(source::rejectedFiles);
         // NetworkPolicy: the pending setting first, so a pod not computed yet is treated as configured
         datapath.setPolicyPending(config.policyPendingDeny());
@@ -197,6 +160,8 @@ public final class Agent implements AutoCloseable {
         metrics.exportMapOccupancy(reconciler::entriesPerMap, config.mapSizes(), lruPressure::sample);
         SyncRunner.Settings settings = config.sync();
         HealthState health = HealthState.forSource(settings, source);
+        started.push(HealthServer.start(config.healthzBind(), health));
+        phases.mark("metrics+health servers");
 
         ObjectStore store = early.store();
         ServiceSync sync = new ServiceSync(store, source, calculator, early.desiredAhead(), config.nodeName(), reconciler,
@@ -215,10 +180,8 @@ public final class Agent implements AutoCloseable {
         sync.onHealthChecks(healthCheckPorts::update);
         sync.onUnprogrammed(health::setUnprogrammed);
         CgroupNetns socketLbNamespaces = new CgroupNetns(config.cgroupRoot());
-        // The closer comes with the swap: a sync applied before it is done waits for it (it takes less).
-        StaleUdpSockets.Pending staleUdp = new StaleUdpSockets.Pending(attach,
-                closer -> new StaleUdpSockets(closer, socketLbNamespaces::namespaces, metrics));
-        sync.onApplied(staleUdp::applied);
+        udpCloser.map(closer -> new StaleUdpSockets(closer, socketLbNamespaces::namespaces, metrics))
+                .ifPresent(stale -> sync.onApplied(stale::applied));
         boolean programsSnapshot = keepSnapshot(source, store, restored, sync);
         sync.onApplied(firstSyncLogger());
         SyncRunner runner = new SyncRunner("services", sync, settings, metrics, health);
@@ -226,14 +189,7 @@ public final class Agent implements AutoCloseable {
         runner.start();
         // Programmed now, not when the source first answers: after a reboot that may take long.
         if (programsSnapshot) runner.requestSync();
-        phases.mark("sync started");
-
-        StartTasks.join(attach).ifPresent(started::push);
-        phases.mark("attach (joined)");
-        metrics.startHttp(config.metricsBind());
-        started.push(HealthServer.start(config.healthzBind(), health));
-        phases.mark("metrics+health servers");
-        // Started at the top of start(Source); a failure to start (a directory that is none) surfaces here.
+        // Started at the top of this method; a failure to start (a directory that is none) surfaces here.
         early.awaitStarted();
         started.push(source);
         phases.mark("source start");

@@ -145,37 +145,4 @@ final class StaleUdpSockets {
             log.warn(line);
         }
     }
-
-    /**
-     * The sweeps of a closer that is still being opened (with the datapath's swap, on another thread): the
-     * first applied sync waits for it, then every applied sync is swept as {@link #applied} says. Without a
-     * closer (socket LB off, none could be opened, or the swap failed, which fails the start anyway) nothing
-     * is swept. Called on the sync thread only.
-     */
-    static final class Pending {
-        private final java.util.concurrent.Future<java.util.Optional<UdpSocketCloser>> closer;
-        private final java.util.function.Function<UdpSocketCloser, StaleUdpSockets> sweeps;
-        /** Null until the closer's future is done. */
-        private java.util.Optional<StaleUdpSockets> resolved;
-
-        Pending(java.util.concurrent.Future<java.util.Optional<UdpSocketCloser>> closer,
-                java.util.function.Function<UdpSocketCloser, StaleUdpSockets> sweeps) {
-            this.closer = closer;
-            this.sweeps = sweeps;
-        }
-
-        void applied(LbState state) {
-            if (resolved == null) {
-                try {
-                    resolved = closer.get().map(sweeps);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // stopping: no sweep, asked again next time
-                    return;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    resolved = java.util.Optional.empty();
-                }
-            }
-            resolved.ifPresent(s -> s.applied(state));
-        }
-    }
 }
