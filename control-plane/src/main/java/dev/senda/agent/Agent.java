@@ -108,19 +108,26 @@ public final class Agent implements AutoCloseable {
         // computed while this thread waits for the kernel.
         DesiredStateCalculator calculator = new DesiredStateCalculator(config.nodePortAddresses());
         EarlySource early = EarlySource.start(source, config.nodeName(), calculator);
-        KernelFeatures features = FeatureProbe.probe();
-        phases.mark("kernel features");
-        log.info("kernel features: {}", features.summary());
+        // The kernel is probed on a thread of its own while this one loads senda_tc.o, which needs nothing
+        // of the findings (only the socket-LB object and the attachments do).
+        FutureTask<KernelFeatures> probed = new FutureTask<>(() -> {
+            KernelFeatures found = FeatureProbe.probe();
+            log.info("kernel features: {}", found.summary());
+            return found;
+        });
+        Thread.ofPlatform().daemon().name("senda-feature-probe").start(probed);
         log.info("map sizes: {}", config.mapSizes().summary());
         Datapath datapath;
         try {
-            datapath = Datapath.load(config.bpffsRoot(), features, Optional.of(config.mapSizes()), bpfObjectDir);
+            datapath = Datapath.load(config.bpffsRoot(), () -> StartTasks.join(probed), Optional.of(config.mapSizes()),
+                    bpfObjectDir);
         } catch (DatapathLoadException e) {
             reportRejectedDatapath(source, e, metricsAhead);
             return;
         }
+        KernelFeatures features = StartTasks.join(probed);
         started.push(datapath);
-        phases.mark("datapath load");
+        phases.mark("kernel features + datapath load");
         // Everything is loaded and verified: from here each hook's program is swapped in place.
         long swapStart = System.nanoTime();
         if (config.socketLb()) {

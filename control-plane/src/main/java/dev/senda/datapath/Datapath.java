@@ -103,29 +103,42 @@ public final class Datapath implements AutoCloseable {
      */
     public static Datapath load(Path bpffsRoot, KernelFeatures features, Optional<MapSizes> sizes,
                                 Optional<Path> objectDir) {
+        return load(bpffsRoot, () -> features, sizes, objectDir);
+    }
+
+    /**
+     * As {@link #load(Path, KernelFeatures, Optional, Optional)}, asking for the kernel's features only once
+     * {@code senda_tc.o} is loaded: that object loads whatever the kernel offers (only its attachment depends
+     * on the features), so the agent probes the kernel on another thread meanwhile.
+     */
+    public static Datapath load(Path bpffsRoot, java.util.function.Supplier<KernelFeatures> features,
+                                Optional<MapSizes> sizes, Optional<Path> objectDir) {
         Capabilities.ofThisProcess().requireForDatapath("loading the datapath");
         Libbpf.ensureAvailable();
         Bpffs.ensureMounted(bpffsRoot);
-        DatapathPlan plan = DatapathPlan.of(features);
-        Set<String> leftOut = plan.skippedSocketLb().stream().map(s -> s.program().program()).collect(Collectors.toSet());
         MapResize.Pending resize = sizes.map(s -> MapResize.prepare(bpffsRoot, s))
                 .orElse(new MapResize.Pending(java.util.List.of()));
         BpfObject sock = null;
         BpfObject tc = null;
+        DatapathPlan plan;
         String loadCosts;
         try {
             long start = System.nanoTime();
-            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes, objectDir);
-            long sockLoaded = System.nanoTime();
             tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizes, objectDir);
             long tcLoaded = System.nanoTime();
-            loadCosts = describeLoad(DatapathLayout.SOCK_OBJECT, sock, leftOut, sockLoaded - start) + " and "
-                    + describeLoad(DatapathLayout.TC_OBJECT, tc, Set.of(), tcLoaded - sockLoaded);
+            plan = DatapathPlan.of(features.get());
+            Set<String> leftOut = plan.skippedSocketLb().stream().map(s -> s.program().program())
+                    .collect(Collectors.toSet());
+            long sockStart = System.nanoTime();
+            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes, objectDir);
+            long sockLoaded = System.nanoTime();
+            loadCosts = describeLoad(DatapathLayout.TC_OBJECT, tc, Set.of(), tcLoaded - start) + " and "
+                    + describeLoad(DatapathLayout.SOCK_OBJECT, sock, leftOut, sockLoaded - sockStart);
         } catch (dev.senda.maps.libbpf.ObjectLoadException e) {
             if (tc != null) tc.close();
             if (sock != null) sock.close();
             resize.rollback();
-            throw DatapathLoadException.of(sock == null ? DatapathLayout.SOCK_OBJECT : DatapathLayout.TC_OBJECT, e);
+            throw DatapathLoadException.of(tc == null ? DatapathLayout.TC_OBJECT : DatapathLayout.SOCK_OBJECT, e);
         } catch (RuntimeException e) {
             if (tc != null) tc.close();
             if (sock != null) sock.close();
