@@ -111,9 +111,15 @@ public final class Agent implements AutoCloseable {
         // The kernel is probed on a thread of its own while this one loads senda_tc.o, which needs nothing
         // of the findings (only the socket-LB object and the attachments do).
         FutureTask<KernelFeatures> probed = new FutureTask<>(() -> {
-            KernelFeatures found = FeatureProbe.probe();
-            log.info("kernel features: {}", found.summary());
-            return found;
+            try {
+                KernelFeatures found = FeatureProbe.probe();
+                log.info("kernel features: {}", found.summary());
+                return found;
+            } catch (RuntimeException | Error e) {
+                // said here: a start that fails before asking for the findings never joins this task
+                log.warn("probing the kernel's features failed: {}", e.toString());
+                throw e;
+            }
         });
         Thread.ofPlatform().daemon().name("senda-feature-probe").start(probed);
         log.info("map sizes: {}", config.mapSizes().summary());

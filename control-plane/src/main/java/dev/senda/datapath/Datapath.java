@@ -98,8 +98,9 @@ public final class Datapath implements AutoCloseable {
      *
      * @throws DatapathLoadException when the kernel refuses an object (the verifier rejects a program):
      *         nothing was attached or swapped, maps newly created for the refused object are unpinned
-     *         again by libbpf (an object loaded before it keeps its new pins, which nothing running reads),
-     *         and what ran before keeps running
+     *         again by libbpf (an object loaded before it keeps its new pins, which nothing running reads:
+     *         {@code senda_tc.o}'s, among them the conntrack and NAT maps, when {@code senda_sock.o} is
+     *         refused or the features cannot be had), and what ran before keeps running
      */
     public static Datapath load(Path bpffsRoot, KernelFeatures features, Optional<MapSizes> sizes,
                                 Optional<Path> objectDir) {
@@ -108,7 +109,7 @@ public final class Datapath implements AutoCloseable {
 
     /**
      * As {@link #load(Path, KernelFeatures, Optional, Optional)}, asking for the kernel's features only once
-     * {@code senda_tc.o} is loaded: that object loads whatever the kernel offers (only its attachment depends
+     * {@code senda_tc.o} is loaded: that object loads the same on every kernel (only its attachment depends
      * on the features), so the agent probes the kernel on another thread meanwhile.
      */
     public static Datapath load(Path bpffsRoot, java.util.function.Supplier<KernelFeatures> features,
@@ -139,7 +140,9 @@ public final class Datapath implements AutoCloseable {
             if (sock != null) sock.close();
             resize.rollback();
             throw DatapathLoadException.of(tc == null ? DatapathLayout.TC_OBJECT : DatapathLayout.SOCK_OBJECT, e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (the probe's, rethrown by features.get()): a resize left half-done would stop
+            // every later start
             if (tc != null) tc.close();
             if (sock != null) sock.close();
             resize.rollback();
