@@ -60,11 +60,8 @@ class MetricsTest {
      */
     @Test
     void exposesTheJvmAndProcessSeries() throws Exception {
-        try (Metrics metrics = new Metrics();
-             HttpClient client = HttpClient.newHttpClient()) {
-            int port = metrics.startHttp(BindAddress.parse("--metrics-bind", "127.0.0.1:0"));
-            String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        try (Metrics metrics = new Metrics()) {
+            String body = scrape(metrics);
             for (String family : List.of("jvm_threads_current", "jvm_buffer_pool_used_bytes", "jvm_classes_currently_loaded",
                     "jvm_compilation_time_seconds_total", "jvm_gc_collection_seconds", "jvm_memory_used_bytes", "jvm_runtime_info", "process_resident_memory_bytes")) {
                 assertTrue(body.contains("\n" + family), "missing " + family + " in:\n" + body);
@@ -75,13 +72,19 @@ class MetricsTest {
 
     @Test
     void freshMetricsShowZeroSyncCounts() throws Exception {
-        try (Metrics metrics = new Metrics();
-             HttpClient client = HttpClient.newHttpClient()) {
-            int port = metrics.startHttp(BindAddress.parse("--metrics-bind", "127.0.0.1:0"));
-            String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        try (Metrics metrics = new Metrics()) {
+            String body = scrape(metrics);
             assertTrue(body.contains("senda_sync_total{result=\"error\"} 0.0"), body);
             assertTrue(body.contains("senda_sync_total{result=\"success\"} 0.0"), body);
+        }
+    }
+
+    /** Starts {@code metrics}' server on a free loopback port and returns one scrape of /metrics. */
+    private static String scrape(Metrics metrics) throws Exception {
+        int port = metrics.startHttp(BindAddress.parse("--metrics-bind", "127.0.0.1:0"));
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         }
     }
 }

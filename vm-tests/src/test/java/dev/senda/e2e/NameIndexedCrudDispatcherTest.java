@@ -22,9 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NameIndexedCrudDispatcherTest {
     @Test
     void createConflictUpdateDeleteAndListBehaveAsTheStockStore() {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new NameIndexedCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer server = startServer();
         try (KubernetesClient client = server.createClient()) {
             client.resource(service("a", "one", "10.96.0.1")).create();
             client.resource(service("b", "one", "10.96.0.2")).create(); // same name, other namespace
@@ -51,9 +49,7 @@ class NameIndexedCrudDispatcherTest {
 
     @Test
     void listsWithALimitComeInPagesLinkedByContinueTokens() {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new NameIndexedCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer server = startServer();
         try (KubernetesClient client = server.createClient()) {
             for (int i = 0; i < 5; i++) client.resource(service("a", "s" + i, "10.96.0." + (i + 1))).create();
             List<String> names = new java.util.ArrayList<>();
@@ -78,9 +74,7 @@ class NameIndexedCrudDispatcherTest {
     /** An informer's watch after its list gets what changed since, not every object again; a plain watch gets all. */
     @Test
     void aWatchFromAResourceVersionIsSentOnlyNewerObjects() throws InterruptedException {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new NameIndexedCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer server = startServer();
         try (KubernetesClient client = server.createClient()) {
             Service old = client.resource(service("a", "old", "10.96.0.1")).create();
             client.resource(service("a", "new", "10.96.0.2")).create();
@@ -117,9 +111,7 @@ class NameIndexedCrudDispatcherTest {
 
     @Test
     void versionIsAVersionNotAListOfEveryObject() throws Exception {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new NameIndexedCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer server = startServer();
         try (KubernetesClient client = server.createClient()) {
             client.resource(service("a", "one", "10.96.0.1")).create();
             var http = client.getHttpClient();
@@ -135,5 +127,13 @@ class NameIndexedCrudDispatcherTest {
     private static Service service(String namespace, String name, String clusterIp) {
         return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
                 .withNewSpec().withClusterIP(clusterIp).endSpec().build();
+    }
+
+    /** A mock API server with this dispatcher (the scale test's), on a free loopback port. */
+    private static KubernetesMockServer startServer() {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new NameIndexedCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        return server;
     }
 }

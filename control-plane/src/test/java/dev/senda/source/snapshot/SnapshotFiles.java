@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 /** Snapshot files in memory for tests: written and read whole, taken apart into frames, and version 1 made. */
 final class SnapshotFiles {
     private SnapshotFiles() {
@@ -40,6 +42,22 @@ final class SnapshotFiles {
             return payload.readAllBytes();
         } catch (IOException e) {
             throw CorruptSnapshotException.unwrap(e).orElseThrow(() -> new UncheckedIOException(e));
+        }
+    }
+
+    /**
+     * Flips the lowest and the highest bit of every byte of {@code file} in turn, and asserts that each damaged
+     * copy is refused as corrupt: no byte of a snapshot file goes unchecked.
+     */
+    static void assertEveryFlippedBitRefused(byte[] file) {
+        for (int i = 0; i < file.length; i++) {
+            for (int bit = 0; bit < 8; bit += 7) {
+                byte[] bad = file.clone();
+                bad[i] ^= (byte) (1 << bit);
+                int at = i;
+                assertThrows(CorruptSnapshotException.class, () -> decode(bad),
+                        "bit " + bit + " of byte " + at);
+            }
         }
     }
 
