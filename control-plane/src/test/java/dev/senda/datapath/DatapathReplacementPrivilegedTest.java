@@ -29,6 +29,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,6 +141,36 @@ class DatapathReplacementPrivilegedTest {
         assertNotEquals(connectBefore, connectAfter, "the program reading the resized map runs");
         try (BpfMap svc = BpfMap.openPinned(root.resolve("senda_svc4_v1"))) {
             assertEquals(4_096, svc.maxEntries(), "the pinned map is the resized one");
+        }
+    }
+
+    /**
+     * The kernel's features are asked for only after senda_tc.o has loaded, with a resize under way: a probe
+     * that fails even with an Error must leave the pins as they were, or every later start would stop at a
+     * map pinned twice (its new pin and the old one moved aside).
+     */
+    @Test
+    void aProbeFailingDuringAResizeLeavesThePinsAsTheyWere() throws Exception {
+        attachAll(REAL, Optional.empty());
+        int before;
+        try (BpfMap svc = BpfMap.openPinned(root.resolve("senda_svc4_v1"))) {
+            before = svc.maxEntries();
+        }
+        assertNotEquals(4_096, before, "a resize is under way");
+        MapSizes resized = MapSizes.resolve(Runtime.getRuntime().maxMemory(), MapSizes.DEFAULT_RATIO,
+                java.util.Map.of(MapSizeSetting.SERVICES, 4_096));
+        AssertionError probeFailure = new AssertionError("the probe failed");
+        AssertionError thrown = assertThrows(AssertionError.class, () -> Datapath.load(root, () -> {
+            throw probeFailure;
+        }, Optional.of(resized), Optional.empty()));
+        assertSame(probeFailure, thrown);
+        try (BpfMap svc = BpfMap.openPinned(root.resolve("senda_svc4_v1"))) {
+            assertEquals(before, svc.maxEntries(), "the old map is pinned again");
+        }
+        assertFalse(Files.exists(root.resolve("senda_svc4_v1_resizing")), "nothing left aside");
+        try (Datapath datapath = Datapath.load(root, REAL, Optional.of(resized), Optional.empty());
+             BpfMap svc = BpfMap.openPinned(root.resolve("senda_svc4_v1"))) {
+            assertEquals(4_096, svc.maxEntries(), "the next start resizes");
         }
     }
 
