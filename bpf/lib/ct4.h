@@ -31,13 +31,66 @@ static __always_inline void senda_ct4_key_of(struct senda_ct4_key *k, const stru
 	senda_ct4_key_set(k, p->saddr, p->daddr, p->sport, p->dport, p->proto, dir);
 }
 
+/* The other layout version's map while the agent migrates it (abi/ct4.h), or NULL. */
+static __always_inline void *senda_ct4_prior_map(void)
+{
+	__u32 slot = 0;
+
+	return bpf_map_lookup_elem(&senda_ct4_prior, &slot);
+}
+
+/*
+ * The entry under k: this version's, else, during a layout migration, the one
+ * the other version's programs wrote, carried over now (fields this version
+ * added are zero, "unknown", as the agent's own copy makes them). Never
+ * overwrites: the agent's second pass may copy the same entry meanwhile. Not
+ * counted as created: the agent's copies are not either (lru.h).
+ */
+static __always_inline struct senda_ct4_value *senda_ct4_find(const struct senda_ct4_key *k)
+{
+	struct senda_ct4_value *own = bpf_map_lookup_elem(&senda_ct4_v2, k);
+	struct senda_ct4_value v = {};
+	struct senda_ct4_value *other;
+	void *prior;
+
+	if (own)
+		return own;
+	prior = senda_ct4_prior_map();
+	if (!prior)
+		return NULL;
+	other = bpf_map_lookup_elem(prior, k);
+	if (!other)
+		return NULL;
+	/* only the first SENDA_CT4_PRIOR_READ bytes: the fields every version has */
+	v.nat_addr = other->nat_addr;
+	v.orig_addr = other->orig_addr;
+	v.nat_port = other->nat_port;
+	v.orig_port = other->orig_port;
+	v.service_id = other->service_id;
+	v.flags = other->flags;
+	v.last_seen = other->last_seen;
+	v.backend_id = other->backend_id;
+	bpf_map_update_elem(&senda_ct4_v2, k, &v, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&senda_ct4_v2, k);
+}
+
+/* Deletes k's entry from the other version's map too, if one is being migrated:
+ * a flow retired here must not be carried over again by senda_ct4_find(). */
+static __always_inline void senda_ct4_prior_delete(const struct senda_ct4_key *k)
+{
+	void *prior = senda_ct4_prior_map();
+
+	if (prior)
+		bpf_map_delete_elem(prior, k);
+}
+
 /* The entry for this packet's own tuple in direction dir, or NULL. */
 static __always_inline struct senda_ct4_value *senda_ct4_lookup(const struct senda_pkt4 *p, __u8 dir)
 {
 	struct senda_ct4_key k;
 
 	senda_ct4_key_of(&k, p, dir);
-	return bpf_map_lookup_elem(&senda_ct4_v2, &k);
+	return senda_ct4_find(&k);
 }
 
 /*
@@ -149,12 +202,15 @@ static __always_inline void senda_ct4_retire(const struct senda_ct4_flow *f)
 	struct senda_ct4_value *r;
 
 	senda_ct4_reply_key(&k, f);
-	r = bpf_map_lookup_elem(&senda_ct4_v2, &k);
+	r = senda_ct4_find(&k);
 	if (r && r->nat_addr == f->vip && r->nat_port == f->vport &&
-	    r->orig_addr == f->client && r->orig_port == f->cport)
+	    r->orig_addr == f->client && r->orig_port == f->cport) {
 		senda_lru_delete(&senda_ct4_v2, &k, SENDA_M_CT_DELETED);
+		senda_ct4_prior_delete(&k);
+	}
 	senda_ct4_forward_key(&k, f);
 	senda_lru_delete(&senda_ct4_v2, &k, SENDA_M_CT_DELETED);
+	senda_ct4_prior_delete(&k);
 }
 
 #endif /* SENDA_CT4_H */

@@ -28,13 +28,60 @@ static __always_inline void senda_ct6_key_set(struct senda_ct6_key *k, const __b
 	k->pad = 0;
 }
 
+/* The other layout version's map while the agent migrates it (abi/ct6.h), or NULL. */
+static __always_inline void *senda_ct6_prior_map(void)
+{
+	__u32 slot = 0;
+
+	return bpf_map_lookup_elem(&senda_ct6_prior, &slot);
+}
+
+/* The entry under k: this version's, else the other version's during a layout
+ * migration, carried over now (see senda_ct4_find()). */
+static __always_inline struct senda_ct6_value *senda_ct6_find(const struct senda_ct6_key *k)
+{
+	struct senda_ct6_value *own = bpf_map_lookup_elem(&senda_ct6_v1, k);
+	struct senda_ct6_value v = {};
+	struct senda_ct6_value *other;
+	void *prior;
+
+	if (own)
+		return own;
+	prior = senda_ct6_prior_map();
+	if (!prior)
+		return NULL;
+	other = bpf_map_lookup_elem(prior, k);
+	if (!other)
+		return NULL;
+	/* only the first SENDA_CT6_PRIOR_READ bytes: the fields every version has */
+	__builtin_memcpy(v.nat_addr, other->nat_addr, sizeof(v.nat_addr));
+	__builtin_memcpy(v.orig_addr, other->orig_addr, sizeof(v.orig_addr));
+	v.nat_port = other->nat_port;
+	v.orig_port = other->orig_port;
+	v.service_id = other->service_id;
+	v.flags = other->flags;
+	v.last_seen = other->last_seen;
+	v.backend_id = other->backend_id;
+	bpf_map_update_elem(&senda_ct6_v1, k, &v, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&senda_ct6_v1, k);
+}
+
+/* Deletes k's entry from the other version's map too (see senda_ct4_prior_delete()). */
+static __always_inline void senda_ct6_prior_delete(const struct senda_ct6_key *k)
+{
+	void *prior = senda_ct6_prior_map();
+
+	if (prior)
+		bpf_map_delete_elem(prior, k);
+}
+
 /* The entry for this packet's own tuple in direction dir, or NULL. */
 static __always_inline struct senda_ct6_value *senda_ct6_lookup(const struct senda_pkt6 *p, __u8 dir)
 {
 	struct senda_ct6_key k;
 
 	senda_ct6_key_set(&k, p->saddr, p->daddr, p->sport, p->dport, p->proto, dir);
-	return bpf_map_lookup_elem(&senda_ct6_v1, &k);
+	return senda_ct6_find(&k);
 }
 
 /* One translated flow, from the client's point of view (as struct senda_ct4_flow). */
@@ -131,12 +178,15 @@ static __always_inline void senda_ct6_retire(const struct senda_ct6_flow *f)
 	struct senda_ct6_value *r;
 
 	senda_ct6_reply_key(&k, f);
-	r = bpf_map_lookup_elem(&senda_ct6_v1, &k);
+	r = senda_ct6_find(&k);
 	if (r && senda_addr6_eq(r->nat_addr, f->vip) && r->nat_port == f->vport &&
-	    senda_addr6_eq(r->orig_addr, f->client) && r->orig_port == f->cport)
+	    senda_addr6_eq(r->orig_addr, f->client) && r->orig_port == f->cport) {
 		senda_lru_delete(&senda_ct6_v1, &k, SENDA_M_CT_DELETED);
+		senda_ct6_prior_delete(&k);
+	}
 	senda_ct6_forward_key(&k, f);
 	senda_lru_delete(&senda_ct6_v1, &k, SENDA_M_CT_DELETED);
+	senda_ct6_prior_delete(&k);
 }
 
 #endif /* SENDA_CT6_H */

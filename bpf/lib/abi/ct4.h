@@ -62,4 +62,32 @@ struct {
 	__uint(pinning, SENDA_PIN);
 } senda_ct4_v2 SEC(".maps");
 
+/*
+ * The conntrack map of another layout version while the agent migrates it
+ * (dev.senda.maps.lb.PriorMaps, LayoutMigration): in slot 0 from the load of
+ * these programs until the migration's second pass, empty otherwise. During
+ * the migration some hooks still run the other version's programs, which open
+ * flows in their own map; these programs look there for what theirs lacks
+ * (lib/ct4.h, senda_ct4_find), so the next packet of such a flow is neither
+ * balanced afresh nor, if it is a reply, left untranslated.
+ * The inner map declared here is only a template: the agent makes the other
+ * version's map the template before loading, so the verifier checks every
+ * read against that map's value size. Only the fields of v2 (the first
+ * SENDA_CT4_PRIOR_READ bytes) are read, so any version from v2 on fits.
+ * Not pinned: each loaded object has its own.
+ */
+#define SENDA_CT4_PRIOR_READ 28
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct {
+		__uint(type, BPF_MAP_TYPE_LRU_HASH);
+		__type(key, struct senda_ct4_key);
+		__type(value, struct senda_ct4_value);
+		__uint(max_entries, 1);
+	});
+} senda_ct4_prior SEC(".maps");
+
 #endif /* SENDA_ABI_CT4_H */

@@ -52,4 +52,20 @@ struct {
 	__uint(pinning, SENDA_PIN);
 } senda_ct6_v1 SEC(".maps");
 
+/* The conntrack map of another layout version during a migration, as
+ * senda_ct4_prior (abi/ct4.h): only the fields of v1 (52 bytes) are read. */
+#define SENDA_CT6_PRIOR_READ 52
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct {
+		__uint(type, BPF_MAP_TYPE_LRU_HASH);
+		__type(key, struct senda_ct6_key);
+		__type(value, struct senda_ct6_value);
+		__uint(max_entries, 1);
+	});
+} senda_ct6_prior SEC(".maps");
+
 #endif /* SENDA_ABI_CT6_H */

@@ -5,6 +5,7 @@ import dev.senda.maps.features.Capabilities;
 import dev.senda.maps.features.KernelFeatures;
 import dev.senda.maps.lb.LayoutMigration;
 import dev.senda.maps.lb.LbMaps;
+import dev.senda.maps.lb.PriorMaps;
 import dev.senda.maps.libbpf.BpfMap;
 import dev.senda.maps.libbpf.BpfObject;
 import dev.senda.maps.size.MapResize;
@@ -39,7 +40,9 @@ import java.util.stream.Collectors;
  * or leaves it when it runs an identical program. Everything is loaded before anything is swapped, so a
  * program the verifier rejects leaves the running datapath as it was ({@link DatapathLoadException}).
  * Maps of another layout version are migrated around the swap ({@link LayoutMigration}: the first pass
- * in {@link #load}, the second in {@link #finishMigrations()} once the new programs are attached).
+ * in {@link #load}, the second in {@link #finishMigrations()} once the new programs are attached), and
+ * lent to the new programs in between ({@link PriorMaps}), so a flow the old programs open on a hook
+ * not swapped yet is found by the new ones.
  * {@link #close()} releases file descriptors only.
  */
 public final class Datapath implements AutoCloseable {
@@ -54,6 +57,8 @@ public final class Datapath implements AutoCloseable {
     private DeviceAttacher podDevices;
     private DeviceAttacher nodeDevices;
     private LayoutMigration.Plan migration = new LayoutMigration.Plan(java.util.List.of());
+    /** The other layout version's conntrack maps, lent to the new programs until the second pass. */
+    private PriorMaps prior = PriorMaps.none();
 
     private Datapath(Path bpffsRoot, BpfObject sockObject, BpfObject tcObject, DatapathPlan plan) {
         this.bpffsRoot = bpffsRoot;
@@ -121,21 +126,25 @@ public final class Datapath implements AutoCloseable {
                 .orElse(new MapResize.Pending(java.util.List.of()));
         BpfObject sock = null;
         BpfObject tc = null;
+        // the other layout version's conntrack, offered to senda_tc.o before its load (PriorMaps)
+        PriorMaps[] prior = {PriorMaps.none()};
         DatapathPlan plan;
         String loadCosts;
         try {
             long start = System.nanoTime();
-            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizes, objectDir);
+            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizes, objectDir,
+                    opened -> prior[0] = PriorMaps.offer(opened, bpffsRoot));
             long tcLoaded = System.nanoTime();
             plan = DatapathPlan.of(features.get());
             Set<String> leftOut = plan.skippedSocketLb().stream().map(s -> s.program().program())
                     .collect(Collectors.toSet());
             long sockStart = System.nanoTime();
-            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes, objectDir);
+            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes, objectDir, opened -> { });
             long sockLoaded = System.nanoTime();
             loadCosts = describeLoad(DatapathLayout.TC_OBJECT, tc, Set.of(), tcLoaded - start) + " and "
                     + describeLoad(DatapathLayout.SOCK_OBJECT, sock, leftOut, sockLoaded - sockStart);
         } catch (dev.senda.maps.libbpf.ObjectLoadException e) {
+            prior[0].close();
             if (tc != null) tc.close();
             if (sock != null) sock.close();
             resize.rollback();
@@ -143,6 +152,7 @@ public final class Datapath implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // an Error too (the probe's, rethrown by features.get()): a resize left half-done would stop
             // every later start
+            prior[0].close();
             if (tc != null) tc.close();
             if (sock != null) sock.close();
             resize.rollback();
@@ -150,6 +160,9 @@ public final class Datapath implements AutoCloseable {
         }
         try {
             resize.finish(java.util.List.of(sock, tc));
+            // Before any hook is swapped: from the first swap to the second pass, flows the other version's
+            // programs open on hooks not swapped yet are found by the new ones (PriorMaps).
+            prior[0].lend();
             // Flows established under another version keep their backend: carry its conntrack layout over
             // (first pass; the second follows the swap, in finishMigrations).
             java.util.List<BpfMap> maps = new java.util.ArrayList<>(sock.maps());
@@ -157,9 +170,11 @@ public final class Datapath implements AutoCloseable {
             LayoutMigration.Plan migration = LayoutMigration.prepare(bpffsRoot, maps);
             Datapath datapath = new Datapath(bpffsRoot, sock, tc, plan);
             datapath.migration = migration;
+            datapath.prior = prior[0];
             log.info("loaded {}, maps pinned under {}", loadCosts, bpffsRoot);
             return datapath;
         } catch (RuntimeException e) {
+            prior[0].close();
             tc.close();
             sock.close();
             throw e;
@@ -202,15 +217,16 @@ public final class Datapath implements AutoCloseable {
 
     /** Opens, checks and loads one bundled object, leaving the programs named in {@code leftOut} unloaded. */
     static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
-        return loadObject(name, pinRoot, leftOut, Optional.empty(), Optional.empty());
+        return loadObject(name, pinRoot, leftOut, Optional.empty(), Optional.empty(), opened -> { });
     }
 
     /**
      * As {@link #loadObject(String, Path, Set)}, each sized map of the object at its size in {@code sizes},
-     * the object from {@code objectDir} when it holds one of that name.
+     * the object from {@code objectDir} when it holds one of that name; {@code beforeLoad} sees the opened
+     * object last before it is loaded.
      */
     static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut, Optional<MapSizes> sizes,
-                                Optional<Path> objectDir) {
+                                Optional<Path> objectDir, java.util.function.Consumer<BpfObject> beforeLoad) {
         Path file = BundledObjects.extract(name, objectDir);
         try {
             BtfLayoutCheck.verify(file);
@@ -222,6 +238,7 @@ public final class Datapath implements AutoCloseable {
                     if (size.isEmpty()) size = pinnedSize(pinRoot.resolve(map.name()));
                     if (size.isPresent()) map.setMaxEntries(size.getAsInt());
                 }
+                beforeLoad.accept(object);
                 return object.load();
             } catch (RuntimeException e) {
                 object.close();
@@ -336,9 +353,12 @@ public final class Datapath implements AutoCloseable {
      * other versions' pins. Logs what it did; does nothing when no map changed layout.
      */
     public void finishMigrations() {
-        if (migration.isEmpty()) return;
-        for (String line : migration.finish()) log.info("migrated {}", line);
-        migration = new LayoutMigration.Plan(java.util.List.of());
+        if (!migration.isEmpty()) {
+            for (String line : migration.finish()) log.info("migrated {}", line);
+            migration = new LayoutMigration.Plan(java.util.List.of());
+        }
+        // every entry of the other maps is copied, no hook writes them any more: the loans end
+        prior.close();
     }
 
     /** Removes socket-LB attachments a previous agent left (when this one runs without socket LB). */
@@ -386,6 +406,7 @@ public final class Datapath implements AutoCloseable {
 
     @Override
     public void close() {
+        prior.close();
         if (podDevices != null) podDevices.close();
         if (nodeDevices != null) nodeDevices.close();
         lbMaps.close();

@@ -36,10 +36,13 @@ import java.util.regex.Pattern;
  * <p>Two passes around the program swap: {@link #prepare} copies everything while the old programs still
  * run (before any link is updated); {@link Plan#finish} runs after the new programs replaced them and
  * copies, without overwriting, what the old programs created in between, then removes the other
- * version's pin. A flow whose first packet met the old program between the two passes and whose next
- * packet met the new one before the second pass would be re-balanced: that window is the length of the
- * swap plus the second pass's read of the other map (one lookup batch per 8,192 entries). Keys must be
- * the same size in both versions (a key change is a new stem).
+ * version's pin. In between, the hooks are swapped one by one, so the old programs keep opening flows
+ * on the hooks not swapped yet: the new programs find those in the other map, which {@link PriorMaps}
+ * lends them for that time (without it, the next packet of such a flow met no entry in the new map: an
+ * ACK was balanced afresh, a reply left untranslated, and the connection hung). The other way round
+ * stays open: a flow the new programs open whose reply meets a hook not swapped yet leaves that reply
+ * untranslated, which costs a TCP client one SYN retransmission (1 s), by when every hook runs the new
+ * programs. Keys must be the same size in both versions (a key change is a new stem).
  *
  * <p>Other maps need no migration: the control plane's maps are rewritten from its sources, and a
  * layout change of one of them must bring its own migration (DESIGN.md).
@@ -145,7 +148,7 @@ public final class LayoutMigration {
         return Arrays.copyOf(value, size);
     }
 
-    private static List<Versioned> otherVersions(Path root, Versioned current) {
+    static List<Versioned> otherVersions(Path root, Versioned current) {
         List<Versioned> out = new ArrayList<>();
         if (!Files.isDirectory(root)) return out;
         try (DirectoryStream<Path> pins = Files.newDirectoryStream(root, current.stem() + "_v*")) {

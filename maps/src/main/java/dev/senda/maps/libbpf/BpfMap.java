@@ -523,6 +523,19 @@ public final class BpfMap implements AutoCloseable {
         Libbpf.check(Lib.bpf_map__set_max_entries(map, maxEntries), "set max_entries of map " + name);
     }
 
+    /**
+     * Makes {@code template} the inner-map template of a not-yet-loaded map-in-map
+     * ({@code bpf_map__set_inner_map_fd}): the verifier then checks the programs' reads of inner maps
+     * against its sizes, and only maps like it fit the slots. {@code template} must stay open until
+     * {@link BpfObject#load}.
+     */
+    public void setInnerMap(BpfMap template) {
+        if (owner == null) throw new IllegalStateException("map " + name + " is not part of an object");
+        owner.ensureOpen();
+        if (owner.isLoaded()) throw new IllegalStateException("map " + name + ": object already loaded");
+        Libbpf.check(Lib.bpf_map__set_inner_map_fd(map, template.fd()), "set the inner map of " + name + " to " + template.name());
+    }
+
     /** The capacity: of an object's map as declared or set (before load too), else the kernel's. */
     public int maxEntries() {
         if (owner != null) return Lib.bpf_map__max_entries(map);
