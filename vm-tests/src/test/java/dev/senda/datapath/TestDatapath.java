@@ -84,15 +84,31 @@ final class TestDatapath implements AutoCloseable {
     }
 
     static TestDatapath load(String resource) {
+        return load(in -> {
+            try (InputStream from = TestDatapath.class.getClassLoader().getResourceAsStream(resource)) {
+                if (from == null) throw new IllegalStateException(resource + " is not on the classpath (build bpf/)");
+                Files.copy(from, in, StandardCopyOption.REPLACE_EXISTING);
+            }
+        });
+    }
+
+    /** A tc object built elsewhere (e.g. {@code dev.senda.maps.DatapathVariants}), loaded as {@link #load(String)} does. */
+    static TestDatapath loadFile(Path built) {
+        return load(in -> Files.copy(built, in, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    /** Writes the object file to load into the given temporary file. */
+    private interface ObjectSource {
+        void copyTo(Path file) throws IOException;
+    }
+
+    private static TestDatapath load(ObjectSource source) {
         Path objectFile = null;
         Path pinRoot = null;
         BpfObject object = null;
         try {
             objectFile = Files.createTempFile("senda", ".o");
-            try (InputStream in = TestDatapath.class.getClassLoader().getResourceAsStream(resource)) {
-                if (in == null) throw new IllegalStateException(resource + " is not on the classpath (build bpf/)");
-                Files.copy(in, objectFile, StandardCopyOption.REPLACE_EXISTING);
-            }
+            source.copyTo(objectFile);
             String name = "sd" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
             pinRoot = Bpffs.ensureMounted(Path.of("/sys/fs/bpf", name));
             object = BpfObject.open(objectFile, pinRoot).load();
