@@ -25,7 +25,10 @@ import java.util.Arrays;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("agent")) LibbpfWarmUp.start();
+        if (args.length > 0 && args[0].equals("agent")) {
+            LibbpfWarmUp.start();
+            KubeconfigWarmUp.startIfNamed(args);
+        }
         System.exit(execute(args));
     }
 

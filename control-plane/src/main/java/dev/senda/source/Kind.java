@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -22,15 +23,18 @@ import java.util.function.Function;
  * @param namespaced false for cluster-scoped kinds (Node, Namespace): their refs have namespace ""
  * @param ref        namespace/name of a model object
  * @param converter  API object to model record; must not throw on content (see {@link Converters})
- * @param treeReader YAML tree to model record without binding, or declining ({@link TreeReader#none()}
- *                   for kinds without one): the directory source's shortcut; {@code converter} stays
- *                   the definition of the record
+ * @param treeReader YAML or JSON tree to model record without binding, or declining ({@link TreeReader#none()}
+ *                   for kinds without one): the directory source's shortcut, and the API source's with
+ *                   {@code apiTree}; {@code converter} stays the definition of the record
+ * @param apiTree    the {@link ApiTree} class the API source's informer reads this kind's objects into
+ *                   (a tree, converted by {@code treeReader}), or empty: it binds them to {@code apiType}
  * @param <F>        the fabric8 type
  * @param <T>        the model type
  */
 public record Kind<F extends HasMetadata, T>(String apiVersion, String kind, Class<F> apiType, Class<T> type,
                                              boolean namespaced, Function<T, ObjectRef> ref,
-                                             Function<F, T> converter, TreeReader<T> treeReader)
+                                             Function<F, T> converter, TreeReader<T> treeReader,
+                                             Optional<Class<? extends ApiTree>> apiTree)
         implements ObjectKind<T> {
     public Kind {
         Objects.requireNonNull(apiVersion, "apiVersion");
@@ -40,6 +44,10 @@ public record Kind<F extends HasMetadata, T>(String apiVersion, String kind, Cla
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(converter, "converter");
         Objects.requireNonNull(treeReader, "treeReader");
+        Objects.requireNonNull(apiTree, "apiTree");
+        if (apiTree.isPresent() && treeReader == TreeReader.NONE) {
+            throw new IllegalArgumentException(kind + ": API objects read as trees need a tree reader");
+        }
     }
 
     /**
@@ -49,14 +57,20 @@ public record Kind<F extends HasMetadata, T>(String apiVersion, String kind, Cla
      */
     public static <F extends HasMetadata, T> Kind<F, T> of(Class<F> apiType, Class<T> type, Function<T, ObjectRef> ref,
                                                            Function<F, T> converter) {
-        return of(apiType, type, ref, converter, TreeReader.none());
+        return new Kind<>(HasMetadata.getApiVersion(apiType), HasMetadata.getKind(apiType), apiType, type,
+                Namespaced.class.isAssignableFrom(apiType), ref, converter, TreeReader.none(), Optional.empty());
     }
 
-    /** As {@link #of(Class, Class, Function, Function)}, with a shortcut from YAML trees (see {@link TreeReader}). */
+    /**
+     * As {@link #of(Class, Class, Function, Function)}, with a shortcut from trees (see {@link TreeReader})
+     * that both sources take: the directory's YAML trees, and the API server's objects read as
+     * {@code apiTree}s.
+     */
     public static <F extends HasMetadata, T> Kind<F, T> of(Class<F> apiType, Class<T> type, Function<T, ObjectRef> ref,
-                                                           Function<F, T> converter, TreeReader<T> treeReader) {
+                                                           Function<F, T> converter, TreeReader<T> treeReader,
+                                                           Class<? extends ApiTree> apiTree) {
         return new Kind<>(HasMetadata.getApiVersion(apiType), HasMetadata.getKind(apiType), apiType, type,
-                Namespaced.class.isAssignableFrom(apiType), ref, converter, treeReader);
+                Namespaced.class.isAssignableFrom(apiType), ref, converter, treeReader, Optional.of(apiTree));
     }
 
     @Override

@@ -22,9 +22,10 @@ import java.util.Set;
  * <p>To add a kind: write its model record in {@code dev.senda.model} and its converter in
  * {@link Converters}, then declare it here and list it in {@link #ALL}, as {@link #NODE} is.
  * Cluster-scoped kinds work the same way (their refs have namespace "").
- * A kind read by the thousand from directories may also get a {@link TreeReader} in {@link TreeReaders}
- * (as {@link #SERVICE} and {@link #ENDPOINT_SLICE} have): a shortcut past the binding, optional, and
- * checked against the converter by TreeReadersTest.
+ * A kind read by the thousand may also get a {@link TreeReader} in {@link TreeReaders} and an
+ * {@link ApiTree} class in {@link ApiTrees} (as {@link #SERVICE} and {@link #ENDPOINT_SLICE} have): a
+ * shortcut past the binding for directories and API servers, optional, and checked against the
+ * converter by TreeReadersTest.
  * Nothing else in the sources changes. Grant get, list and watch on the kind's resource in
  * {@code deploy/} too: without them its informer never syncs, and the agent programs nothing (on
  * purpose: a half-delivered state must not prune working Services).
@@ -32,11 +33,12 @@ import java.util.Set;
 public final class Kinds {
     public static final Kind<io.fabric8.kubernetes.api.model.Service, Service> SERVICE =
             Kind.of(io.fabric8.kubernetes.api.model.Service.class, Service.class, Service::ref, Converters::service,
-                    TreeReaders::service);
+                    TreeReaders::service, ApiTrees.ServiceTree.class);
 
     public static final Kind<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice, EndpointSlice> ENDPOINT_SLICE =
             Kind.of(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class, EndpointSlice.class,
-                    EndpointSlice::ref, Converters::endpointSlice, TreeReaders::endpointSlice);
+                    EndpointSlice::ref, Converters::endpointSlice, TreeReaders::endpointSlice,
+                    ApiTrees.EndpointSliceTree.class);
 
     public static final Kind<io.fabric8.kubernetes.api.model.Node, Node> NODE =
             Kind.of(io.fabric8.kubernetes.api.model.Node.class, Node.class, Node::ref, Converters::node);

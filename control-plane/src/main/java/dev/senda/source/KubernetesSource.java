@@ -565,7 +565,15 @@ public final class KubernetesSource implements Source {
 
         /** Called under {@link #lock}. */
         void createWatches() {
-            for (Kind<?, ?> kind : kinds) watches.add(new KindWatch<>(this, kind));
+            for (Kind<?, ?> kind : kinds) watches.add(watch(kind));
+        }
+
+        private <T> KindWatch<?, T> watch(Kind<?, T> kind) {
+            return watch(kind, ApiBinding.of(kind));
+        }
+
+        private <W extends HasMetadata, T> KindWatch<W, T> watch(Kind<?, T> kind, ApiBinding<W, T> binding) {
+            return new KindWatch<>(this, kind, binding);
         }
 
         void startWatches() {
@@ -596,23 +604,31 @@ public final class KubernetesSource implements Source {
      * {@link CompactItemStore}: it converts each object once as fabric8 stores it, and the handler and
      * priming take that model from it rather than converting again.
      */
-    private final class KindWatch<F extends HasMetadata, T> implements ResourceEventHandler<F> {
+    /**
+     * One kind's informer and its handler.
+     *
+     * @param <W> what the informer reads objects into ({@link ApiBinding#wireType()})
+     * @param <T> the model type
+     */
+    private final class KindWatch<W extends HasMetadata, T> implements ResourceEventHandler<W> {
         private final Connection connection;
-        private final Kind<F, T> kind;
-        private final SharedIndexInformer<F> informer;
-        private final CompactItemStore<F, T> items;
+        private final Kind<?, T> kind;
+        private final ApiBinding<W, T> binding;
+        private final SharedIndexInformer<W> informer;
+        private final CompactItemStore<W, T> items;
 
         /** Creates the informer (not started yet). Called under {@link #lock}. */
-        KindWatch(Connection connection, Kind<F, T> kind) {
+        KindWatch(Connection connection, Kind<?, T> kind, ApiBinding<W, T> binding) {
             this.connection = connection;
             this.kind = kind;
-            MixedOperation<F, KubernetesResourceList<F>, Resource<F>> resources = connection.client.resources(kind.apiType());
-            Informable<F> scope = kind.namespaced() ? resources.inAnyNamespace() : resources;
+            this.binding = binding;
+            MixedOperation<W, KubernetesResourceList<W>, Resource<W>> resources = connection.client.resources(binding.wireType());
+            Informable<W> scope = kind.namespaced() ? resources.inAnyNamespace() : resources;
             // Lists come in pages, as client-go's reflector asks for them: a page at a time in memory, not
             // one response of every object of the kind (tens of megabytes at 10,000 Services). Resync
             // period 0: the sync runner does its own periodic full resync from the store.
             informer = scope.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
-            items = new CompactItemStore<>(kind.apiType(), this::convert, SnapshotContent::objectJson, new PackedJson());
+            items = new CompactItemStore<>(binding.wireType(), this::convert, binding.json(), new PackedJson());
             informer.itemStore(items);
             // nothing looks objects up by namespace: the index would only cost memory (a key set per namespace)
             informer.removeIndexer(Cache.NAMESPACE_INDEX);
@@ -642,9 +658,9 @@ public final class KubernetesSource implements Source {
             return items.size();
         }
 
-        private T convert(F object) {
+        private T convert(W object) {
             try {
-                return kind.convert(object);
+                return binding.model().apply(object);
             } catch (RuntimeException e) {
                 // Converters do not throw on content; this guards against a bug taking the informer down.
                 LOG.error("could not record {} {}", kind, describe(object), e);
@@ -653,7 +669,7 @@ public final class KubernetesSource implements Source {
         }
 
         /** @return true when the store changed */
-        private boolean record(F object) {
+        private boolean record(W object) {
             T model = items.modelOf(object);
             return model != null && store.put(kind, model);
         }
@@ -664,17 +680,17 @@ public final class KubernetesSource implements Source {
         }
 
         @Override
-        public void onAdd(F obj) {
+        public void onAdd(W obj) {
             upsert(obj);
         }
 
         @Override
-        public void onUpdate(F oldObj, F newObj) {
+        public void onUpdate(W oldObj, W newObj) {
             upsert(newObj);
         }
 
         @Override
-        public void onDelete(F obj, boolean deletedFinalStateUnknown) {
+        public void onDelete(W obj, boolean deletedFinalStateUnknown) {
             boolean primed;
             boolean changed = false;
             synchronized (lock) {
@@ -709,7 +725,7 @@ public final class KubernetesSource implements Source {
             primeIfSynced();
         }
 
-        private void upsert(F obj) {
+        private void upsert(W obj) {
             items.attachJson(obj); // outside the lock: the sync thread reads the store meanwhile
             boolean primed;
             boolean changed = false;

@@ -21,7 +21,6 @@ import dev.senda.model.ObjectKind;
 import dev.senda.model.Service;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.BufferedInputStream;
@@ -68,11 +67,6 @@ public final class YamlObjects {
     static final int IGNORED_EXAMPLES = 5;
     private static final int MAX_LIST_DEPTH = 4;
 
-    /** The API client's mapper, configured by it (its modules, its handling of unknown fields). */
-    private static final ObjectMapper API_MAPPER = new ObjectMapper();
-    static {
-        new KubernetesSerialization(API_MAPPER, true); // configures API_MAPPER as the client's own
-    }
     /** How far the JSON check looks past leading blanks. */
     private static final int JSON_SNIFF_BYTES = 8192;
     /** For JSON text; like the YAML parsers, it leaves the stream to its owner. */
@@ -370,7 +364,7 @@ public final class YamlObjects {
             F api;
             try {
                 // Bound straight from the tree (convertValue would write the tree out and read it back).
-                api = API_MAPPER.treeToValue(node, kind.apiType());
+                api = ApiMapper.MAPPER.treeToValue(node, kind.apiType());
             } catch (JsonMappingException e) {
                 // Wrong field types ("port: eighty"): name the field and keep Jackson's word on the value.
                 throw new ParseException(where(at) + kind.kind() + " " + name(node) + ": " + mappingError(e), e);

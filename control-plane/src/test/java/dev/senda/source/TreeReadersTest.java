@@ -49,7 +49,7 @@ class TreeReadersTest {
 
     private static <F extends io.fabric8.kubernetes.api.model.HasMetadata, T> Kind<F, T> bindingOnly(Kind<F, T> k) {
         return new Kind<>(k.apiVersion(), k.kind(), k.apiType(), k.type(), k.namespaced(), k.ref(), k.converter(),
-                TreeReader.none());
+                TreeReader.none(), java.util.Optional.empty());
     }
 
     /** What reading one object gives with {@code kinds}: its records and notes, or the error. */

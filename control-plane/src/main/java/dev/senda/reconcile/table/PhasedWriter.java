@@ -251,14 +251,11 @@ public final class PhasedWriter {
      * </ul>
      */
     private static boolean phaseWideIsSafe(List<List<Write>> perPhase) {
-        java.util.Set<Object> groups = new java.util.HashSet<>();
-        for (List<Write> writes : perPhase) {
-            for (Write w : writes) groups.add(w.group());
-        }
-        // A few groups gain little from it, and the room check below walks the mirror: an incremental
-        // apply of a handful of frontends must not cost a walk of every entry.
-        if (groups.size() < PHASE_WIDE_MIN_GROUPS) return false;
-        // per table, per map of the table: how many keys the step adds to it
+        // One pass over the writes (each write's group and requirement computed once: 100,000s of
+        // writes at a cold sync): the groups, what they require, and per table and map of the table how
+        // many keys the step adds to it.
+        Set<Object> groups = new HashSet<>();
+        List<Object> required = new ArrayList<>(); // checked once every group is known
         Map<AppliedTable<?, ?>, Map<TypedMap<?, ?>, long[]>> added = new java.util.IdentityHashMap<>();
         for (List<Write> writes : perPhase) {
             for (Write w : writes) {
@@ -268,9 +265,19 @@ public final class PhasedWriter {
                     if (table.writeMode() != WriteMode.BATCHED) return false;
                     added.put(table, parts = new java.util.IdentityHashMap<>());
                 }
-                if (w.group() == Phase.FATAL || (w.requires() != null && groups.contains(w.requires()))) return false;
+                Object group = w.group();
+                if (group == Phase.FATAL) return false;
+                groups.add(group);
+                Object requires = w.requires();
+                if (requires != null) required.add(requires);
                 if (w.put() && !table.holds(w.key())) parts.computeIfAbsent(table.partOf(w.key()), m -> new long[1])[0]++;
             }
+        }
+        // A few groups gain little from it, and the room check below walks the mirror: an incremental
+        // apply of a handful of frontends must not cost a walk of every entry.
+        if (groups.size() < PHASE_WIDE_MIN_GROUPS) return false;
+        for (Object r : required) {
+            if (groups.contains(r)) return false;
         }
         for (Map.Entry<AppliedTable<?, ?>, Map<TypedMap<?, ?>, long[]>> t : added.entrySet()) {
             if (t.getValue().isEmpty()) continue;

@@ -50,7 +50,7 @@ public final class SnapshotContent {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** fabric8's configuration of {@link #MAPPER}, so objects (de)serialize as the API client does it. */
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(MAPPER, true);
-    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     /** {@link #MAPPER}'s serialization with {@link SnapshotMeta}: the stripping of {@link #objectJson}. */
     private static final ObjectWriter OBJECT_WRITER = MAPPER.copy().addMixIn(ObjectMeta.class, SnapshotMeta.class).writer();
 
