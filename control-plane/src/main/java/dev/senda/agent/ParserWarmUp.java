@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads and links what reading Kubernetes objects needs (Jackson, its YAML parser, fabric8's model
- * classes and their deserializers) on a thread of its own while the agent's start thread waits for the
+ * Loads and links what reading Kubernetes objects needs (Jackson, its YAML parser, the tree readers,
+ * the model records) on a thread of its own while the agent's start thread waits for the
  * kernel (feature probes, the verifier): on a node with two cores the second one does this meanwhile,
  * instead of the source doing it after the datapath is loaded. Parsing a Service and an EndpointSlice
  * is what does it. The source parses exactly as it would without this (Jackson's caches and class

@@ -30,6 +30,11 @@ import java.util.function.Supplier;
  * which are often most of an object's size. An annotations object that held only the latter stays, empty,
  * as in the snapshot JSON of a bound object.
  *
+ * <p>Watch events still pass fabric8's binding once: it reads a watch event's object into its own model
+ * class and converts that to the informer's type, which writes it out for this class's reader (numbers
+ * it holds as {@code Long}, such as {@code metadata.generation}, then arrive as long nodes). So a watched
+ * change costs about what it did bound; the gain is the lists, the start's bulk.
+ *
  * <p>fabric8 also makes instances itself, with the no-argument constructor and {@link #setMetadata}: the
  * informer cache's stubs. Those hold no tree; {@link #tree()} then gives one of their metadata alone.
  */
@@ -78,8 +83,14 @@ public abstract class ApiTree implements HasMetadata {
         return getKind() + " " + (metadata == null ? "(no metadata)" : metadata.getNamespace() + "/" + metadata.getName());
     }
 
-    /** Takes {@code object} as this object's tree, dropping what the class comment says. */
+    /**
+     * Takes {@code object} as this object's tree, dropping what the class comment says, with the class's
+     * apiVersion and kind where it has none: an API server leaves them out of a list's items, and the
+     * snapshot JSON, the tree reader and the binding path all need them.
+     */
     void read(ObjectNode object) {
+        if (!object.path("apiVersion").isTextual()) object.put("apiVersion", getApiVersion());
+        if (!object.path("kind").isTextual()) object.put("kind", getKind());
         ObjectMeta meta = new ObjectMeta();
         if (object.get("metadata") instanceof ObjectNode m) {
             m.remove("managedFields");

@@ -61,6 +61,13 @@ public record Kind<F extends HasMetadata, T>(String apiVersion, String kind, Cla
                 Namespaced.class.isAssignableFrom(apiType), ref, converter, TreeReader.none(), Optional.empty());
     }
 
+    /** As {@link #of(Class, Class, Function, Function)}, with a shortcut from YAML trees for directories. */
+    public static <F extends HasMetadata, T> Kind<F, T> of(Class<F> apiType, Class<T> type, Function<T, ObjectRef> ref,
+                                                           Function<F, T> converter, TreeReader<T> treeReader) {
+        return new Kind<>(HasMetadata.getApiVersion(apiType), HasMetadata.getKind(apiType), apiType, type,
+                Namespaced.class.isAssignableFrom(apiType), ref, converter, treeReader, Optional.empty());
+    }
+
     /**
      * As {@link #of(Class, Class, Function, Function)}, with a shortcut from trees (see {@link TreeReader})
      * that both sources take: the directory's YAML trees, and the API server's objects read as

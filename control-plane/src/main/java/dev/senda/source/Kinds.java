@@ -22,10 +22,10 @@ import java.util.Set;
  * <p>To add a kind: write its model record in {@code dev.senda.model} and its converter in
  * {@link Converters}, then declare it here and list it in {@link #ALL}, as {@link #NODE} is.
  * Cluster-scoped kinds work the same way (their refs have namespace "").
- * A kind read by the thousand may also get a {@link TreeReader} in {@link TreeReaders} and an
- * {@link ApiTree} class in {@link ApiTrees} (as {@link #SERVICE} and {@link #ENDPOINT_SLICE} have): a
- * shortcut past the binding for directories and API servers, optional, and checked against the
- * converter by TreeReadersTest.
+ * A kind read by the thousand may also get a shortcut past fabric8's binding (as {@link #SERVICE} and
+ * {@link #ENDPOINT_SLICE} have), optional: a {@link TreeReader} in {@link TreeReaders}, for directories,
+ * checked against the converter by TreeReadersTest; with it, an {@link ApiTree} class in {@link ApiTrees}
+ * for API servers, whose resource names ApiTreesTest checks against the fabric8 class.
  * Nothing else in the sources changes. Grant get, list and watch on the kind's resource in
  * {@code deploy/} too: without them its informer never syncs, and the agent programs nothing (on
  * purpose: a half-delivered state must not prune working Services).

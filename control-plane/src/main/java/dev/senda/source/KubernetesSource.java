@@ -602,10 +602,8 @@ public final class KubernetesSource implements Source {
     /**
      * One kind's informer, its cache and its event handler; never throws into fabric8. The cache is a
      * {@link CompactItemStore}: it converts each object once as fabric8 stores it, and the handler and
-     * priming take that model from it rather than converting again.
-     */
-    /**
-     * One kind's informer and its handler.
+     * priming take that model from it rather than converting again. What the informer reads objects
+     * into, and how they become models and snapshot JSON, is the kind's {@link ApiBinding}.
      *
      * @param <W> what the informer reads objects into ({@link ApiBinding#wireType()})
      * @param <T> the model type

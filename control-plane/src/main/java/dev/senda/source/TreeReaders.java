@@ -349,7 +349,7 @@ final class TreeReaders {
                 case "annotations" -> annotations = textMap(x);
                 case "creationTimestamp" -> created = text(x);
                 case "resourceVersion", "uid", "generateName", "selfLink", "deletionTimestamp" -> text(x);
-                case "generation" -> integer(x);
+                case "generation" -> wholeNumber(x);
                 case "finalizers" -> texts(x);
                 case "ownerReferences" -> ownerReferences(x);
                 default -> throw DECLINE;
@@ -385,6 +385,15 @@ final class TreeReaders {
     }
 
     /** An Integer field: an int, or null. */
+    /**
+     * Checks a number the model does not keep and fabric8 binds as a {@code Long}: an int or a long node
+     * (an API object's watch event arrives with {@code generation} as a long), else declines.
+     */
+    private static void wholeNumber(JsonNode v) {
+        if (v == null || v.isNull() || v.isInt() || v.isLong()) return;
+        throw DECLINE;
+    }
+
     private static Integer integer(JsonNode v) {
         if (v == null || v.isNull()) return null;
         if (v.isInt()) return v.intValue();
