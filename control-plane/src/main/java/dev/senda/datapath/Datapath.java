@@ -42,8 +42,10 @@ import java.util.stream.Collectors;
  * Maps of another layout version are migrated around the swap ({@link LayoutMigration}: the first pass
  * in {@link #load}, the second in {@link #finishMigrations()} once the new programs are attached), and
  * lent to the new programs in between ({@link PriorMaps}), so a flow the old programs open on a hook
- * not swapped yet is found by the new ones.
- * {@link #close()} releases file descriptors only.
+ * not swapped yet is found by the new ones. A loan a previous agent never ended (it died between the
+ * passes) makes its programs differ from this agent's, so they are replaced ({@link Links#sameProgram}).
+ * {@link #close()} releases file descriptors only: a loan not ended yet stays, since hooks may still run
+ * the other version's programs when an agent stops between the passes.
  */
 public final class Datapath implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Datapath.class);
@@ -358,7 +360,7 @@ public final class Datapath implements AutoCloseable {
             migration = new LayoutMigration.Plan(java.util.List.of());
         }
         // every entry of the other maps is copied, no hook writes them any more: the loans end
-        prior.close();
+        prior.end();
     }
 
     /** Removes socket-LB attachments a previous agent left (when this one runs without socket LB). */
@@ -406,7 +408,7 @@ public final class Datapath implements AutoCloseable {
 
     @Override
     public void close() {
-        prior.close();
+        prior.close(); // the fds only (class doc)
         if (podDevices != null) podDevices.close();
         if (nodeDevices != null) nodeDevices.close();
         lbMaps.close();

@@ -111,7 +111,7 @@ class TcLayoutMigrationTest {
             assertEquals(VIP + ":" + VPORT, Frames.source(next.program(TC_PROGRAM).testRun(greeting.build(), 1).dataOut()));
 
             plan.finish();
-            prior[0].close();
+            prior[0].end();
             assertFalse(Files.exists(root.resolve(oldMap)), "the old pin is gone after the second pass");
             assertTrue(Files.exists(root.resolve(nextMap)));
             assertNull(next.map("senda_ct4_prior").lookup(new byte[4]), "the slot is empty: the old map can go");
