@@ -77,6 +77,11 @@ struct {
  * Not pinned: each loaded object has its own.
  */
 #define SENDA_CT4_PRIOR_READ 28
+/* backend_id is the last field senda_ct4_find() reads (lib/ct4.h); the agent
+ * derives the same number from its codec (dev.senda.maps.lb.PriorMaps). */
+_Static_assert(SENDA_CT4_PRIOR_READ == __builtin_offsetof(struct senda_ct4_value, backend_id) +
+	       sizeof(((struct senda_ct4_value *)0)->backend_id),
+	       "SENDA_CT4_PRIOR_READ must end where backend_id does");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);

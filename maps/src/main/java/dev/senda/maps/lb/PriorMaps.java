@@ -1,8 +1,10 @@
 package dev.senda.maps.lb;
 
+import dev.senda.maps.abi.CtValueCodec;
 import dev.senda.maps.libbpf.BpfMap;
 import dev.senda.maps.libbpf.BpfObject;
 import dev.senda.maps.libbpf.ProgramMaps;
+import dev.senda.net.IpFamily;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +48,19 @@ public final class PriorMaps implements AutoCloseable {
     record Slot(String stem, String mapName, int readBytes) {
     }
 
-    static final List<Slot> SLOTS = List.of(new Slot("senda_ct4", "senda_ct4_prior", 28),
-            new Slot("senda_ct6", "senda_ct6_prior", 52));
+    static final List<Slot> SLOTS = List.of(new Slot("senda_ct4", "senda_ct4_prior", readBytes(IpFamily.IPV4)),
+            new Slot("senda_ct6", "senda_ct6_prior", readBytes(IpFamily.IPV6)));
+
+    /**
+     * Where the last field senda_ct4_find/senda_ct6_find read ends ({@code backend_id}) in the value codec's
+     * layout, which BtfLayoutCheck holds to the object's struct at every load; the C constants are held
+     * to the same struct by {@code _Static_assert} (bpf/lib/abi/ct4.h, ct6.h).
+     */
+    static int readBytes(IpFamily family) {
+        java.lang.foreign.StructLayout value = new CtValueCodec(family).layout();
+        return Math.toIntExact(value.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("backend_id"))
+                + value.select(java.lang.foreign.MemoryLayout.PathElement.groupElement("backend_id")).byteSize());
+    }
 
     /** One slot to fill: the object's map-in-map and the other version's pinned map it will hold. */
     private record Loan(BpfMap slotMap, BpfMap other) {
