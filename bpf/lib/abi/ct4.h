@@ -65,7 +65,9 @@ struct {
 /*
  * The conntrack map of another layout version while the agent migrates it
  * (dev.senda.maps.lb.PriorMaps, LayoutMigration): in slot 0 from the load of
- * these programs until the migration's second pass, empty otherwise. During
+ * these programs until the migration's second pass, empty otherwise (if the
+ * agent dies in between, the next start replaces programs whose slot is still
+ * filled: dev.senda.datapath.Links.sameProgram). During
  * the migration some hooks still run the other version's programs, which open
  * flows in their own map; these programs look there for what theirs lacks
  * (lib/ct4.h, senda_ct4_find), so the next packet of such a flow is neither
