@@ -355,12 +355,33 @@ public final class Datapath implements AutoCloseable {
      * other versions' pins. Logs what it did; does nothing when no map changed layout.
      */
     public void finishMigrations() {
+        warnOfDevicesLeftBehind();
         if (!migration.isEmpty()) {
             for (String line : migration.finish()) log.info("migrated {}", line);
             migration = new LayoutMigration.Plan(java.util.List.of());
         }
         // every entry of the other maps is copied, no hook writes them any more: the loans end
         prior.end();
+        prior = PriorMaps.none();
+    }
+
+    /**
+     * The second pass and the end of the loans assume every hook runs the new programs. A device whose
+     * attach failed still runs the old ones until DeviceAttacher's retry: the flows they open meanwhile
+     * go to the old map, which neither the second pass (already run) nor the loan (ended) brings over,
+     * so such a flow's next packet on a new hook is balanced afresh. Not prevented (waiting for a device
+     * that may never accept would hold the migration forever), only said.
+     */
+    private void warnOfDevicesLeftBehind() {
+        if (migration.isEmpty() && prior.isEmpty()) return;
+        java.util.Set<String> behind = new java.util.TreeSet<>();
+        for (DeviceAttacher a : java.util.Arrays.asList(podDevices, nodeDevices)) {
+            if (a != null) behind.addAll(a.failedDevices());
+        }
+        if (!behind.isEmpty()) {
+            log.warn("the conntrack migration ends while {} may still run the previous datapath (attach failed, "
+                    + "retried later): flows opened there until then are re-balanced on the new programs", behind);
+        }
     }
 
     /** Removes socket-LB attachments a previous agent left (when this one runs without socket LB). */
