@@ -225,9 +225,20 @@ class DatapathReplacementPrivilegedTest {
      * map never freed, an extra lookup per conntrack miss, retired flows carried back from it).
      */
     @Test
-    void aLoanLeftByAnAgentThatDiedIsGoneAfterTheNextStart() throws Exception {
-        attachAll(REAL, Optional.empty());
-        List<Integer> crashed = tcPrograms();
+    void aLoanLeftByAnAgentThatDiedIsGoneAfterTheNextStart() {
+        loanLeftBehindEndsAtTheNextStart(REAL);
+    }
+
+    /** As {@link #aLoanLeftByAnAgentThatDiedIsGoneAfterTheNextStart}, through clsact filters. */
+    @Test
+    void aLoanLeftOnAClsactFilterIsGoneAfterTheNextStart() {
+        loanLeftBehindEndsAtTheNextStart(REAL.with(Feature.TCX, Finding.no("faked")));
+    }
+
+    private void loanLeftBehindEndsAtTheNextStart(KernelFeatures features) {
+        boolean tcx = features.has(Feature.TCX);
+        attachAll(features, Optional.empty());
+        List<Integer> crashed = tcPrograms(tcx);
         assertFalse(crashed.isEmpty());
         MapInfo ct;
         try (BpfMap pinned = BpfMap.openPinned(root.resolve("senda_ct4_v2"))) {
@@ -242,17 +253,17 @@ class DatapathReplacementPrivilegedTest {
             }
         }
 
-        attachAll(REAL, Optional.empty()); // restarted, same version, no migration under way
-        List<Integer> now = tcPrograms();
+        attachAll(features, Optional.empty()); // restarted, same version, no migration under way
+        List<Integer> now = tcPrograms(tcx);
         assertEquals(crashed.size(), now.size(), "one program per hook: " + now);
         for (int program : now) assertFalse(PriorMaps.holdsLoan(program), "program " + program + " holds the old map");
     }
 
-    /** The tc programs on the veth, on whichever attachment this kernel uses. */
-    private List<Integer> tcPrograms() {
+    /** The tc programs on the veth, through tcx links or clsact filters. */
+    private List<Integer> tcPrograms(boolean tcx) {
         List<Integer> out = new java.util.ArrayList<>();
         for (DatapathLayout.TcHook hook : DatapathLayout.POD_DEVICES.hooks()) {
-            if (REAL.has(Feature.TCX)) out.addAll(Attachments.tcx(ifindex, hook.ingress()));
+            if (tcx) out.addAll(Attachments.tcx(ifindex, hook.ingress()));
             else TcAttach.query(ifindex, hook.ingress(), hook.clsact(), hook.clsact()).ifPresent(out::add);
         }
         return out;
