@@ -74,16 +74,6 @@ static __always_inline struct senda_ct4_value *senda_ct4_find(const struct senda
 	return bpf_map_lookup_elem(&senda_ct4_v2, k);
 }
 
-/* Deletes k's entry from the other version's map too, if one is being migrated:
- * a flow retired here must not be carried over again by senda_ct4_find(). */
-static __always_inline void senda_ct4_prior_delete(const struct senda_ct4_key *k)
-{
-	void *prior = senda_ct4_prior_map();
-
-	if (prior)
-		bpf_map_delete_elem(prior, k);
-}
-
 /* The entry for this packet's own tuple in direction dir, or NULL. */
 static __always_inline struct senda_ct4_value *senda_ct4_lookup(const struct senda_pkt4 *p, __u8 dir)
 {
@@ -185,6 +175,14 @@ fail:
 	return err;
 }
 
+/* Whether v, found under the reply key of f, is f's reply entry (reads only
+ * fields every version has, so v may be the other version's). */
+static __always_inline int senda_ct4_is_reply_of(const struct senda_ct4_value *v, const struct senda_ct4_flow *f)
+{
+	return v->nat_addr == f->vip && v->nat_port == f->vport &&
+	       v->orig_addr == f->client && v->orig_port == f->cport;
+}
+
 /*
  * Forgets a flow that is about to be balanced afresh: its forward entry, and
  * its reply entry if that still describes this flow. The reply entry must go:
@@ -198,19 +196,26 @@ fail:
  */
 static __always_inline void senda_ct4_retire(const struct senda_ct4_flow *f)
 {
+	/* During a migration the flow may live in the other version's map only:
+	 * deleted there too, read in place (senda_ct4_find() would copy the entry
+	 * over first, only to delete it, and could evict a live one doing so). */
+	void *prior = senda_ct4_prior_map();
 	struct senda_ct4_key k;
 	struct senda_ct4_value *r;
 
 	senda_ct4_reply_key(&k, f);
-	r = senda_ct4_find(&k);
-	if (r && r->nat_addr == f->vip && r->nat_port == f->vport &&
-	    r->orig_addr == f->client && r->orig_port == f->cport) {
+	r = bpf_map_lookup_elem(&senda_ct4_v2, &k);
+	if (r && senda_ct4_is_reply_of(r, f))
 		senda_lru_delete(&senda_ct4_v2, &k, SENDA_M_CT_DELETED);
-		senda_ct4_prior_delete(&k);
+	if (prior) {
+		r = bpf_map_lookup_elem(prior, &k);
+		if (r && senda_ct4_is_reply_of(r, f))
+			bpf_map_delete_elem(prior, &k);
 	}
 	senda_ct4_forward_key(&k, f);
 	senda_lru_delete(&senda_ct4_v2, &k, SENDA_M_CT_DELETED);
-	senda_ct4_prior_delete(&k);
+	if (prior)
+		bpf_map_delete_elem(prior, &k);
 }
 
 #endif /* SENDA_CT4_H */

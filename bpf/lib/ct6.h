@@ -66,15 +66,6 @@ static __always_inline struct senda_ct6_value *senda_ct6_find(const struct senda
 	return bpf_map_lookup_elem(&senda_ct6_v1, k);
 }
 
-/* Deletes k's entry from the other version's map too (see senda_ct4_prior_delete()). */
-static __always_inline void senda_ct6_prior_delete(const struct senda_ct6_key *k)
-{
-	void *prior = senda_ct6_prior_map();
-
-	if (prior)
-		bpf_map_delete_elem(prior, k);
-}
-
 /* The entry for this packet's own tuple in direction dir, or NULL. */
 static __always_inline struct senda_ct6_value *senda_ct6_lookup(const struct senda_pkt6 *p, __u8 dir)
 {
@@ -171,22 +162,34 @@ fail:
 	return err;
 }
 
+/* Whether v, found under the reply key of f, is f's reply entry (see senda_ct4_is_reply_of()). */
+static __always_inline int senda_ct6_is_reply_of(const struct senda_ct6_value *v, const struct senda_ct6_flow *f)
+{
+	return senda_addr6_eq(v->nat_addr, f->vip) && v->nat_port == f->vport &&
+	       senda_addr6_eq(v->orig_addr, f->client) && v->orig_port == f->cport;
+}
+
 /* Forgets a flow about to be balanced afresh (see senda_ct4_retire()). */
 static __always_inline void senda_ct6_retire(const struct senda_ct6_flow *f)
 {
+	/* the other version's map read in place, never copied (see senda_ct4_retire()) */
+	void *prior = senda_ct6_prior_map();
 	struct senda_ct6_key k;
 	struct senda_ct6_value *r;
 
 	senda_ct6_reply_key(&k, f);
-	r = senda_ct6_find(&k);
-	if (r && senda_addr6_eq(r->nat_addr, f->vip) && r->nat_port == f->vport &&
-	    senda_addr6_eq(r->orig_addr, f->client) && r->orig_port == f->cport) {
+	r = bpf_map_lookup_elem(&senda_ct6_v1, &k);
+	if (r && senda_ct6_is_reply_of(r, f))
 		senda_lru_delete(&senda_ct6_v1, &k, SENDA_M_CT_DELETED);
-		senda_ct6_prior_delete(&k);
+	if (prior) {
+		r = bpf_map_lookup_elem(prior, &k);
+		if (r && senda_ct6_is_reply_of(r, f))
+			bpf_map_delete_elem(prior, &k);
 	}
 	senda_ct6_forward_key(&k, f);
 	senda_lru_delete(&senda_ct6_v1, &k, SENDA_M_CT_DELETED);
-	senda_ct6_prior_delete(&k);
+	if (prior)
+		bpf_map_delete_elem(prior, &k);
 }
 
 #endif /* SENDA_CT6_H */

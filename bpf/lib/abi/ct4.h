@@ -65,7 +65,9 @@ struct {
 /*
  * The conntrack map of another layout version while the agent migrates it
  * (dev.senda.maps.lb.PriorMaps, LayoutMigration): in slot 0 from the load of
- * these programs until the migration's second pass, empty otherwise. During
+ * these programs until the migration's second pass, empty otherwise (if the
+ * agent dies in between, the next start replaces programs whose slot is still
+ * filled: dev.senda.datapath.Links.sameProgram). During
  * the migration some hooks still run the other version's programs, which open
  * flows in their own map; these programs look there for what theirs lacks
  * (lib/ct4.h, senda_ct4_find), so the next packet of such a flow is neither
@@ -77,6 +79,11 @@ struct {
  * Not pinned: each loaded object has its own.
  */
 #define SENDA_CT4_PRIOR_READ 28
+/* backend_id is the last field senda_ct4_find() reads (lib/ct4.h); the agent
+ * derives the same number from its codec (dev.senda.maps.lb.PriorMaps). */
+_Static_assert(SENDA_CT4_PRIOR_READ == __builtin_offsetof(struct senda_ct4_value, backend_id) +
+	       sizeof(((struct senda_ct4_value *)0)->backend_id),
+	       "SENDA_CT4_PRIOR_READ must end where backend_id does");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);

@@ -55,6 +55,11 @@ struct {
 /* The conntrack map of another layout version during a migration, as
  * senda_ct4_prior (abi/ct4.h): only the fields of v1 (52 bytes) are read. */
 #define SENDA_CT6_PRIOR_READ 52
+/* backend_id is the last field senda_ct6_find() reads (lib/ct6.h); the agent
+ * derives the same number from its codec (dev.senda.maps.lb.PriorMaps). */
+_Static_assert(SENDA_CT6_PRIOR_READ == __builtin_offsetof(struct senda_ct6_value, backend_id) +
+	       sizeof(((struct senda_ct6_value *)0)->backend_id),
+	       "SENDA_CT6_PRIOR_READ must end where backend_id does");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);

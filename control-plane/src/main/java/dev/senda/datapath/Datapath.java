@@ -42,8 +42,10 @@ import java.util.stream.Collectors;
  * Maps of another layout version are migrated around the swap ({@link LayoutMigration}: the first pass
  * in {@link #load}, the second in {@link #finishMigrations()} once the new programs are attached), and
  * lent to the new programs in between ({@link PriorMaps}), so a flow the old programs open on a hook
- * not swapped yet is found by the new ones.
- * {@link #close()} releases file descriptors only.
+ * not swapped yet is found by the new ones. A loan a previous agent never ended (it died between the
+ * passes) makes its programs differ from this agent's, so they are replaced ({@link Links#sameProgram}).
+ * {@link #close()} releases file descriptors only: a loan not ended yet stays, since hooks may still run
+ * the other version's programs when an agent stops between the passes.
  */
 public final class Datapath implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Datapath.class);
@@ -353,12 +355,33 @@ public final class Datapath implements AutoCloseable {
      * other versions' pins. Logs what it did; does nothing when no map changed layout.
      */
     public void finishMigrations() {
+        warnOfDevicesLeftBehind();
         if (!migration.isEmpty()) {
             for (String line : migration.finish()) log.info("migrated {}", line);
             migration = new LayoutMigration.Plan(java.util.List.of());
         }
         // every entry of the other maps is copied, no hook writes them any more: the loans end
-        prior.close();
+        prior.end();
+        prior = PriorMaps.none();
+    }
+
+    /**
+     * The second pass and the end of the loans assume every hook runs the new programs. A device whose
+     * attach failed still runs the old ones until DeviceAttacher's retry: the flows they open meanwhile
+     * go to the old map, which neither the second pass (already run) nor the loan (ended) brings over,
+     * so such a flow's next packet on a new hook is balanced afresh. Not prevented (waiting for a device
+     * that may never accept would hold the migration forever), only said.
+     */
+    private void warnOfDevicesLeftBehind() {
+        if (migration.isEmpty() && prior.isEmpty()) return;
+        java.util.Set<String> behind = new java.util.TreeSet<>();
+        for (DeviceAttacher a : java.util.Arrays.asList(podDevices, nodeDevices)) {
+            if (a != null) behind.addAll(a.failedDevices());
+        }
+        if (!behind.isEmpty()) {
+            log.warn("the conntrack migration ends while {} may still run the previous datapath (attach failed, "
+                    + "retried later): flows opened there until then are re-balanced on the new programs", behind);
+        }
     }
 
     /** Removes socket-LB attachments a previous agent left (when this one runs without socket LB). */
@@ -406,7 +429,7 @@ public final class Datapath implements AutoCloseable {
 
     @Override
     public void close() {
-        prior.close();
+        prior.close(); // the fds only (class doc)
         if (podDevices != null) podDevices.close();
         if (nodeDevices != null) nodeDevices.close();
         lbMaps.close();

@@ -160,6 +160,14 @@ final class DeviceAttacher implements AutoCloseable {
         return matcher.map(m -> m.matches(Path.of(name))).orElse(false);
     }
 
+    /**
+     * The interfaces whose last attach failed (retried later): they may still run a previous agent's
+     * programs, e.g. the other layout version's while a migration ends.
+     */
+    synchronized java.util.Set<String> failedDevices() {
+        return java.util.Set.copyOf(failed.keySet());
+    }
+
     @Override
     public void close() {
         if (poller != null) {

@@ -6,6 +6,8 @@ import dev.senda.maps.libbpf.CgroupAttachType;
 import dev.senda.maps.libbpf.LibbpfException;
 import dev.senda.maps.libbpf.LoadedProgram;
 import dev.senda.maps.libbpf.ProgramIdentity;
+import dev.senda.maps.libbpf.ProgramMaps;
+import dev.senda.maps.lb.PriorMaps;
 import dev.senda.maps.libbpf.TcAttach;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,8 +99,17 @@ final class Links {
         }).collect(java.util.stream.Collectors.joining(", "));
     }
 
-    /** Whether the program with kernel id {@code attachedId} is {@code program} or identical to it. */
+    /**
+     * Whether the program with kernel id {@code attachedId} is {@code program} or identical to it. Not
+     * identical either while it holds a conntrack loan ({@link PriorMaps#holdsLoan}) and is not
+     * {@code program} itself: a loan left by an agent that died between a migration's passes would
+     * otherwise stay for good (the other map never freed, an extra lookup per conntrack miss, and flows
+     * retired since carried back from it); replacing the program frees its slot with it. This agent's
+     * own programs keep their loan until it ends it ({@code Datapath.finishMigrations}).
+     */
     static boolean sameProgram(int attachedId, LoadedProgram program) {
+        if (attachedId == ProgramMaps.programId(program.fd())) return true;
+        if (PriorMaps.holdsLoan(attachedId)) return false;
         ProgramIdentity wanted = ProgramIdentity.ofFd(program.fd());
         return ProgramIdentity.ofId(attachedId).map(wanted::equals).orElse(false);
     }

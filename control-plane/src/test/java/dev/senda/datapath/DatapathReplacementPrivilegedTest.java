@@ -9,6 +9,9 @@ import dev.senda.maps.features.KernelFeatures;
 import dev.senda.maps.libbpf.Attachments;
 import dev.senda.maps.libbpf.BpfLink;
 import dev.senda.maps.libbpf.BpfMap;
+import dev.senda.maps.libbpf.MapInfo;
+import dev.senda.maps.libbpf.ProgramMaps;
+import dev.senda.maps.lb.PriorMaps;
 import dev.senda.maps.size.MapSizeSetting;
 import dev.senda.maps.size.MapSizes;
 import dev.senda.maps.libbpf.CgroupAttachType;
@@ -212,6 +215,73 @@ class DatapathReplacementPrivilegedTest {
         } finally {
             Cleanup.run(root);
             Files.deleteIfExists(other);
+        }
+    }
+
+    /**
+     * An agent that died between a migration's two passes left the old conntrack map in the slot of the
+     * programs it had attached (senda_ct4_prior, PriorMaps). The same version started again loads
+     * programs identical in code and maps; keeping the attached ones kept the loan for good (the old
+     * map never freed, an extra lookup per conntrack miss, retired flows carried back from it).
+     */
+    @Test
+    void aLoanLeftByAnAgentThatDiedIsGoneAfterTheNextStart() {
+        loanLeftBehindEndsAtTheNextStart(REAL);
+    }
+
+    /** As {@link #aLoanLeftByAnAgentThatDiedIsGoneAfterTheNextStart}, through clsact filters. */
+    @Test
+    void aLoanLeftOnAClsactFilterIsGoneAfterTheNextStart() {
+        loanLeftBehindEndsAtTheNextStart(REAL.with(Feature.TCX, Finding.no("faked")));
+    }
+
+    private void loanLeftBehindEndsAtTheNextStart(KernelFeatures features) {
+        boolean tcx = features.has(Feature.TCX);
+        attachAll(features, Optional.empty());
+        List<Integer> crashed = tcPrograms(tcx);
+        assertFalse(crashed.isEmpty());
+        MapInfo ct;
+        try (BpfMap pinned = BpfMap.openPinned(root.resolve("senda_ct4_v2"))) {
+            ct = pinned.info();
+        }
+        // the dead agent's loan: an old version's map, held by nothing but the slots
+        try (BpfMap old = BpfMap.create(BpfMap.BPF_MAP_TYPE_LRU_HASH, "senda_ct4_v1", ct.keySize(), ct.valueSize(),
+                16, ct.flags())) {
+            for (int program : crashed) {
+                assertTrue(lend(program, old), "program " + program + " has a conntrack slot");
+                assertTrue(PriorMaps.holdsLoan(program));
+            }
+        }
+
+        attachAll(features, Optional.empty()); // restarted, same version, no migration under way
+        List<Integer> now = tcPrograms(tcx);
+        assertEquals(crashed.size(), now.size(), "one program per hook: " + now);
+        for (int program : now) assertFalse(PriorMaps.holdsLoan(program), "program " + program + " holds the old map");
+    }
+
+    /** The tc programs on the veth, through tcx links or clsact filters. */
+    private List<Integer> tcPrograms(boolean tcx) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (DatapathLayout.TcHook hook : DatapathLayout.POD_DEVICES.hooks()) {
+            if (tcx) out.addAll(Attachments.tcx(ifindex, hook.ingress()));
+            else TcAttach.query(ifindex, hook.ingress(), hook.clsact(), hook.clsact()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Puts {@code other} into the senda_ct4_prior slot of the program with id {@code program}, as a load did. */
+    private static boolean lend(int program, BpfMap other) {
+        List<BpfMap> maps = ProgramMaps.open(program);
+        try {
+            for (BpfMap m : maps) {
+                if (!m.name().equals("senda_ct4_prior")) continue;
+                m.update(new byte[4], java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder())
+                        .putInt(other.fd()).array());
+                return true;
+            }
+            return false;
+        } finally {
+            maps.forEach(BpfMap::close);
         }
     }
 

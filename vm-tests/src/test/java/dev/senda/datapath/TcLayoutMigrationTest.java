@@ -9,17 +9,23 @@ import static dev.senda.datapath.TestDatapath.TC_ACT_OK;
 import static dev.senda.datapath.TestDatapath.TC_PROGRAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.senda.maps.DatapathVariants;
 import dev.senda.maps.TestSupport;
 import dev.senda.maps.features.Capabilities;
+import dev.senda.maps.abi.CtKeyCodec;
+import dev.senda.maps.lb.CtDirection;
+import dev.senda.maps.lb.CtKey;
 import dev.senda.maps.lb.LayoutMigration;
 import dev.senda.maps.lb.PriorMaps;
 import dev.senda.maps.lb.Protocol;
 import dev.senda.maps.libbpf.BpfObject;
 import dev.senda.maps.libbpf.TestRunResult;
+import dev.senda.net.IpFamily;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +79,54 @@ class TcLayoutMigrationTest {
         }
     }
 
+    /**
+     * A flow the old programs opened, retired by the new ones between the passes (a UDP datagram whose
+     * backend left is balanced afresh): its entries go from the lent map, where they are, and are not
+     * carried into the new map on the way (senda_ct4_retire reads the lent map in place), so neither the
+     * second pass nor a later miss brings the old backend back.
+     */
+    @Test
+    void aFlowRetiredBetweenThePassesLeavesNeitherMap() {
+        Path next = DatapathVariants.nextLayoutTc(tmp);
+        int dport = 53;
+        try (TestDatapath old = TestDatapath.loadTc()) {
+            for (int i = 0; i < BACKENDS.size(); i++) old.putBackend(i + 1, BACKENDS.get(i), BPORT, Protocol.UDP);
+            old.putService(VIP, dport, Protocol.UDP, 7, 1, 2, 3);
+            Path root = old.pinRoot();
+            PriorMaps[] prior = {PriorMaps.none()};
+            try (BpfObject nextObject = BpfObject.open(next, root)) {
+                prior[0] = PriorMaps.offer(nextObject, root);
+                nextObject.load();
+                prior[0].lend();
+                LayoutMigration.Plan plan = LayoutMigration.prepare(root, nextObject.maps());
+
+                PacketBuilder query = PacketBuilder.udp(CLIENT, CPORT, VIP, dport).payload("q\n");
+                String backend = Frames.destination(old.run(query.build()).dataOut()).split(":")[0];
+                assertNotNull(old.ct(backend, BPORT, CLIENT, CPORT, Protocol.UDP, CtDirection.REPLY));
+                int gone = BACKENDS.indexOf(backend) + 1;
+                old.putService(VIP, dport, Protocol.UDP, 7,
+                        java.util.stream.IntStream.rangeClosed(1, BACKENDS.size()).filter(id -> id != gone).toArray());
+                old.deleteBackend(gone);
+
+                TestRunResult again = nextObject.program(TC_PROGRAM).testRun(query.build(), 1);
+                assertEquals(TC_ACT_OK, again.retval());
+                assertNotEquals(backend, Frames.destination(again.dataOut()).split(":")[0], "balanced afresh");
+                assertNull(old.ct(backend, BPORT, CLIENT, CPORT, Protocol.UDP, CtDirection.REPLY),
+                        "the retired reply entry left the lent map");
+                CtKey reply = new CtKey(PacketBuilder.ip(backend), PacketBuilder.ip(CLIENT), BPORT, CPORT, Protocol.UDP,
+                        CtDirection.REPLY);
+                assertNull(nextObject.map(DatapathVariants.NEXT_CT4_MAP).lookup(new CtKeyCodec(IpFamily.IPV4).encode(reply)),
+                        "nor is it in the new map");
+                plan.finish();
+                prior[0].end();
+                assertNull(nextObject.map(DatapathVariants.NEXT_CT4_MAP).lookup(new CtKeyCodec(IpFamily.IPV4).encode(reply)),
+                        "the second pass does not bring it back");
+            } finally {
+                prior[0].close();
+            }
+        }
+    }
+
     private void migrateUnderAFlow(TestDatapath old, Path nextObject, String nextMap, String oldMap) {
         for (int i = 0; i < BACKENDS.size(); i++) old.putBackend(i + 1, BACKENDS.get(i), BPORT, Protocol.TCP);
         old.putService(VIP, VPORT, Protocol.TCP, 7, 1, 2, 3);
@@ -111,7 +165,7 @@ class TcLayoutMigrationTest {
             assertEquals(VIP + ":" + VPORT, Frames.source(next.program(TC_PROGRAM).testRun(greeting.build(), 1).dataOut()));
 
             plan.finish();
-            prior[0].close();
+            prior[0].end();
             assertFalse(Files.exists(root.resolve(oldMap)), "the old pin is gone after the second pass");
             assertTrue(Files.exists(root.resolve(nextMap)));
             assertNull(next.map("senda_ct4_prior").lookup(new byte[4]), "the slot is empty: the old map can go");

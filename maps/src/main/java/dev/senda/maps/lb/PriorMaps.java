@@ -1,7 +1,10 @@
 package dev.senda.maps.lb;
 
+import dev.senda.maps.abi.CtValueCodec;
 import dev.senda.maps.libbpf.BpfMap;
 import dev.senda.maps.libbpf.BpfObject;
+import dev.senda.maps.libbpf.ProgramMaps;
+import dev.senda.net.IpFamily;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +27,15 @@ import java.util.Optional;
  *
  * <p>Order: {@link #offer} between opening and loading the object (the other map becomes the inner
  * map's template, so the verifier checks the programs' reads against its value size), {@link #lend}
- * after loading and before any hook is swapped, {@link #close} after the second pass, which empties the
- * slots so the other map is freed with its pin.
+ * after loading and before any hook is swapped, {@link #end} after the second pass, which empties the
+ * slots so the other map is freed with its pin. {@link #close} only releases file descriptors: an agent
+ * that stops between the passes leaves hooks that may still run the other version's programs, so the
+ * loan must outlive it.
+ *
+ * <p>A loan an agent never ended (it died between the passes) stays in the slot of the programs it
+ * attached. The next agent must not keep those programs: {@link #holdsLoan} tells the attaching code
+ * that such a program is not identical to a freshly loaded one, so it is replaced, and with its last
+ * link the program, its slot and the reference to the other map go (dev.senda.datapath.Links).
  */
 public final class PriorMaps implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PriorMaps.class);
@@ -38,8 +48,19 @@ public final class PriorMaps implements AutoCloseable {
     record Slot(String stem, String mapName, int readBytes) {
     }
 
-    static final List<Slot> SLOTS = List.of(new Slot("senda_ct4", "senda_ct4_prior", 28),
-            new Slot("senda_ct6", "senda_ct6_prior", 52));
+    static final List<Slot> SLOTS = List.of(new Slot("senda_ct4", "senda_ct4_prior", readBytes(IpFamily.IPV4)),
+            new Slot("senda_ct6", "senda_ct6_prior", readBytes(IpFamily.IPV6)));
+
+    /**
+     * Where the last field senda_ct4_find/senda_ct6_find read ends ({@code backend_id}) in the value codec's
+     * layout, which BtfLayoutCheck holds to the object's struct at every load; the C constants are held
+     * to the same struct by {@code _Static_assert} (bpf/lib/abi/ct4.h, ct6.h).
+     */
+    static int readBytes(IpFamily family) {
+        java.lang.foreign.StructLayout value = new CtValueCodec(family).layout();
+        return Math.toIntExact(value.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("backend_id"))
+                + value.select(java.lang.foreign.MemoryLayout.PathElement.groupElement("backend_id")).byteSize());
+    }
 
     /** One slot to fill: the object's map-in-map and the other version's pinned map it will hold. */
     private record Loan(BpfMap slotMap, BpfMap other) {
@@ -47,6 +68,8 @@ public final class PriorMaps implements AutoCloseable {
 
     private final List<Loan> loans;
     private boolean closed;
+    /** Stems whose unreadable other version was logged already: an agent may load several times. */
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private PriorMaps(List<Loan> loans) {
         this.loans = List.copyOf(loans);
@@ -79,7 +102,13 @@ public final class PriorMaps implements AutoCloseable {
                 for (int i = others.size() - 1; i >= 0; i--) {
                     BpfMap other = BpfMap.openPinned(bpffsRoot.resolve(others.get(i).name()));
                     if (other.keySize() != keySize || other.valueSize() < slot.readBytes()) {
-                        other.close(); // LayoutMigration says why it does not migrate it, or copies it alone
+                        // LayoutMigration says why it does not migrate it, or copies it alone
+                        if (WARNED.add(other.name())) {
+                            log.warn("{} ({}-byte values) cannot be lent to the new programs (they read {} bytes): "
+                                    + "flows its programs open while the hooks are swapped are re-balanced",
+                                    other.name(), other.valueSize(), slot.readBytes());
+                        }
+                        other.close();
                         continue;
                     }
                     slotMap.get().setInnerMap(other);
@@ -111,22 +140,47 @@ public final class PriorMaps implements AutoCloseable {
     }
 
     /**
-     * Empties the slots and closes the other maps: after the migration's second pass (no hook runs the
-     * other version's programs any more, and every entry they wrote is copied), or when the object is
-     * given up. Idempotent; a slot of an object not loaded is left alone.
+     * Ends the loans: empties the slots and closes the other maps. After the migration's second pass (no
+     * hook runs the other version's programs any more, and every entry they wrote is copied). Idempotent.
      */
-    @Override
-    public void close() {
+    public void end() {
         if (closed) return;
-        closed = true;
         for (Loan l : loans) {
             try {
                 l.slotMap().delete(slotKey());
             } catch (RuntimeException e) {
                 log.debug("slot {} not emptied: {}", l.slotMap().name(), e.toString());
-            } finally {
-                l.other().close();
             }
+        }
+        close();
+    }
+
+    /**
+     * Releases the other maps' file descriptors, leaving the slots as they are: when the object is given
+     * up (its slots go with it), or when the agent stops (a loan not ended yet must go on; the next agent
+     * replaces the programs holding it). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Loan l : loans) l.other().close();
+    }
+
+    /**
+     * Whether the program with kernel id {@code progId} holds a loan: a slot of one of its maps named as
+     * a {@link #SLOTS slot} is filled. False when the program is gone.
+     */
+    public static boolean holdsLoan(int progId) {
+        List<BpfMap> maps = ProgramMaps.open(progId);
+        try {
+            for (BpfMap m : maps) {
+                boolean slot = SLOTS.stream().anyMatch(s -> s.mapName().equals(m.name()));
+                if (slot && m.keySize() == 4 && m.lookup(slotKey()) != null) return true;
+            }
+            return false;
+        } finally {
+            maps.forEach(BpfMap::close);
         }
     }
 

@@ -123,6 +123,24 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
+     * Opens the map with kernel id {@code id} ({@code bpf_map_get_fd_by_id}), named as the kernel names
+     * it (its C name cut to 15 bytes); empty when it is gone. The caller owns the result and must close it.
+     */
+    public static java.util.Optional<BpfMap> openById(int id) {
+        Libbpf.ensureAvailable();
+        int fd = Lib.bpf_map_get_fd_by_id(id);
+        if (fd == -LibbpfException.ENOENT) return java.util.Optional.empty();
+        Libbpf.check(fd, "open map id " + id);
+        try {
+            MapInfo info = info(fd, "id " + id);
+            return java.util.Optional.of(new BpfMap(null, MemorySegment.NULL, info.name(), fd, info.keySize(), info.valueSize()));
+        } catch (RuntimeException e) {
+            Native.close(fd);
+            throw e;
+        }
+    }
+
+    /**
      * Creates an unpinned map outside any object ({@code bpf_map_create}), owned by the caller:
      * closing it frees it. Also how a kernel is asked whether it has a map type.
      *

@@ -33,8 +33,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *                 (libbpf's internal maps by their section alone, e.g. {@code .rodata})
  */
 public record ProgramIdentity(String tag, List<String> mapNames) {
-    private static final int MAX_MAPS = 64;
-
     public ProgramIdentity {
         mapNames = List.copyOf(new TreeSet<>(mapNames));
     }
@@ -42,16 +40,12 @@ public record ProgramIdentity(String tag, List<String> mapNames) {
     /** The identity of the program behind {@code progFd}. */
     public static ProgramIdentity ofFd(int progFd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ids = arena.allocate(JAVA_INT, MAX_MAPS);
             MemorySegment info = arena.allocate(bpf_prog_info.layout());
-            bpf_prog_info.nr_map_ids(info, MAX_MAPS);
-            bpf_prog_info.map_ids(info, ids.address());
             MemorySegment len = arena.allocateFrom(JAVA_INT, (int) bpf_prog_info.sizeof());
             Libbpf.check(Lib.bpf_obj_get_info_by_fd(progFd, info, len), "get info of program fd " + progFd);
             String tag = HexFormat.of().formatHex(bpf_prog_info.tag(info).toArray(JAVA_BYTE));
-            int n = Math.min(bpf_prog_info.nr_map_ids(info), MAX_MAPS);
-            List<String> names = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) names.add(mapName(ids.getAtIndex(JAVA_INT, i)));
+            List<String> names = new ArrayList<>();
+            for (int id : ProgramMaps.mapIds(progFd)) names.add(mapName(id));
             return new ProgramIdentity(tag, names);
         }
     }
