@@ -108,10 +108,19 @@ final class Links {
      * own programs keep their loan until it ends it ({@code Datapath.finishMigrations}).
      */
     static boolean sameProgram(int attachedId, LoadedProgram program) {
-        if (attachedId == ProgramMaps.programId(program.fd())) return true;
-        if (PriorMaps.holdsLoan(attachedId)) return false;
-        ProgramIdentity wanted = ProgramIdentity.ofFd(program.fd());
-        return ProgramIdentity.ofId(attachedId).map(wanted::equals).orElse(false);
+        try {
+            if (attachedId == ProgramMaps.programId(program.fd())) return true;
+            ProgramIdentity wanted = ProgramIdentity.ofFd(program.fd());
+            // The loan's check opens every map of the program: only for one that is identical otherwise
+            // (a migration's hooks differ anyway, and every restart asks this of every hook).
+            if (!ProgramIdentity.ofId(attachedId).map(wanted::equals).orElse(false)) return false;
+            return !PriorMaps.holdsLoan(attachedId);
+        } catch (LibbpfException e) {
+            // Not knowing is "not identical": the caller then updates the link in place, atomically.
+            log.info("cannot compare the attached program {} with the new one ({}): replacing it", attachedId,
+                    e.getMessage());
+            return false;
+        }
     }
 
     /** Detaches the link pinned at {@code pin} and removes the pin; false when there was none. */

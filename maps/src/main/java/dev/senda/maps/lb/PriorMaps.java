@@ -68,7 +68,7 @@ public final class PriorMaps implements AutoCloseable {
 
     private final List<Loan> loans;
     private boolean closed;
-    /** Stems whose unreadable other version was logged already: an agent may load several times. */
+    /** Names of the other maps whose unreadable layout was logged already: an agent may load several times. */
     private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private PriorMaps(List<Loan> loans) {
@@ -149,7 +149,9 @@ public final class PriorMaps implements AutoCloseable {
             try {
                 l.slotMap().delete(slotKey());
             } catch (RuntimeException e) {
-                log.debug("slot {} not emptied: {}", l.slotMap().name(), e.toString());
+                // the programs keep the other map until the next start replaces them (Links.sameProgram)
+                log.warn("the conntrack loan in {} could not be ended ({}): the other layout's map stays in use "
+                        + "until the next start", l.slotMap().name(), e.toString());
             }
         }
         close();
