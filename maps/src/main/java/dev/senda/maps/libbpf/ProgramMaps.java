@@ -16,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * (a previous agent's), which nothing else leads to.
  */
 public final class ProgramMaps {
+    /** The kernel's own bound on the maps one program uses (MAX_USED_MAPS): every id fits. */
     static final int MAX_MAPS = 64;
 
     private ProgramMaps() {
@@ -31,7 +32,7 @@ public final class ProgramMaps {
         }
     }
 
-    /** The ids of the maps the program behind {@code progFd} uses (at most {@value #MAX_MAPS}). */
+    /** The ids of the maps the program behind {@code progFd} uses (all of them: see {@link #MAX_MAPS}). */
     public static List<Integer> mapIds(int progFd) {
         int[] ids = new int[MAX_MAPS];
         int n = Math.min(countMaps(progFd, ids), MAX_MAPS);
