@@ -34,8 +34,9 @@ final class StartPhases {
     }
 
     /**
-     * Measured from this process's start as the kernel recorded it ({@link #processAge}); from now when that
-     * cannot be read.
+     * Measured from this process's start as the kernel recorded it ({@link #processAge}); where that cannot
+     * be read (a container whose {@code /proc/uptime} is its own), from the JDK's start instant, up to a
+     * second too early; from now when neither is known.
      */
     static StartPhases sinceProcessStart() {
         Optional<Duration> age;
@@ -44,7 +45,10 @@ final class StartPhases {
         } catch (IOException | RuntimeException e) {
             age = Optional.empty();
         }
-        return new StartPhases(age.orElse(Duration.ZERO), System::nanoTime);
+        Duration since = age.or(() -> ProcessHandle.current().info().startInstant()
+                        .map(s -> Duration.between(s, java.time.Instant.now())).filter(d -> !d.isNegative()))
+                .orElse(Duration.ZERO);
+        return new StartPhases(since, System::nanoTime);
     }
 
     /**
