@@ -97,9 +97,11 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
      * same object again (a watch or relist replaying what was listed), and the entry stays as it is, so
      * the model instance the {@link ObjectStore} holds stays the only one. A new version whose model
      * equals the one held (a Pod's status, a Node's heartbeat: nothing Senda reads) keeps the held
-     * instance too, as the store does. The JSON comes later, from the handler ({@link #attachJson});
-     * until then the previous version's stays (a snapshot one version old beats none), and an object
-     * without a resourceVersion is packed at once.
+     * instance too, as the store does. The JSON of a tree ({@link ApiTree}) is packed here, and the tree
+     * released: the notification fabric8 then queues for the handler holds the metadata alone. The JSON
+     * of another object comes later, from the handler ({@link #attachJson}); until then the previous
+     * version's stays (a snapshot one version old beats none). An object without a resourceVersion is
+     * packed at once. A JSON that cannot be made is left out (logged), never thrown into fabric8.
      */
     @Override
     public F put(String key, F obj) {
@@ -108,8 +110,12 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
         if (before == null || version == null || !version.equals(before.resourceVersion())) {
             T model = convert.apply(obj);
             if (before != null && model != null && model.equals(before.model())) model = before.model();
-            // fabric8 notifies no change between two objects without a version: their JSON cannot wait
-            Entry<T> next = version == null ? new Entry<>(null, model, pack(obj), null)
+            // fabric8 notifies no change between two objects without a version: their JSON cannot wait.
+            // A tree's cannot either: the handler may run seconds later, and the tree would live until then.
+            boolean tree = obj instanceof ApiTree a && a.hasTree();
+            PackedJson.Packed packed = version == null || tree ? packQuietly(obj) : null;
+            if (packed != null && obj instanceof ApiTree released) released.release();
+            Entry<T> next = packed != null || version == null ? new Entry<>(version, model, packed, version)
                     : new Entry<>(version, model, before == null ? null : before.json(),
                             before == null ? null : before.jsonVersion());
             // a race with another put of the same key cannot happen: fabric8 writes under its cache's lock
@@ -122,15 +128,18 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
      * Adds {@code obj}'s snapshot JSON to its entry if that still holds this resourceVersion without
      * JSON; called by the handler with the object of every add and update notification.
      *
-     * <p>Why not in {@link #put}: fabric8 puts on the thread that reads the list, which is what the
-     * start waits for; serializing and compressing 20,000 objects there took 0.4-1 s more. The handler
-     * runs on a thread of its own, on the other core. Every put of a new resourceVersion is followed by
+     * <p>Why not in {@link #put} for objects bound to fabric8's classes: fabric8 puts on the thread that
+     * reads the list, which is what the start waits for; serializing and compressing 20,000 bound objects
+     * there took 0.4-1 s more. The handler runs on a thread of its own, on the other core. A tree is
+     * cheaper to write, and holding 20,000 of them in the handler's queue cost the collector more than
+     * packing them in {@code put} costs the list's thread: trees come here packed and released already. Every put of a new resourceVersion is followed by
      * an add or update notification with that object (fabric8 notifies whenever the version differs),
      * so every entry gets its JSON once its handler has run; until then {@link #json()} is empty.
      */
     void attachJson(F obj) {
         ObjectMeta meta = obj.getMetadata();
         if (meta == null || meta.getResourceVersion() == null) return; // put packed it already
+        if (obj instanceof ApiTree t && !t.hasTree()) return; // put packed it, or a stub: nothing to pack
         String key = getKey(obj);
         String version = meta.getResourceVersion();
         Entry<T> e = entries.get(key);
@@ -145,6 +154,15 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
         }
         entries.computeIfPresent(key, (k, now) -> !now.jsonCurrent() && version.equals(now.resourceVersion())
                 ? new Entry<>(now.resourceVersion(), now.model(), packed, version) : now);
+    }
+
+    private PackedJson.Packed packQuietly(F obj) {
+        try {
+            return pack(obj);
+        } catch (RuntimeException ex) {
+            LOG.warn("no snapshot JSON for {} {}: {}", apiType.getSimpleName(), getKey(obj), ex.toString());
+            return null;
+        }
     }
 
     private PackedJson.Packed pack(F obj) {
@@ -188,14 +206,18 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
     /**
      * The model of {@code obj}: the one kept for it when this store holds the same resourceVersion of
      * it (the usual case: fabric8 puts an object here before it hands it to the handlers), otherwise
-     * converted now. Null when conversion fails.
+     * converted now; for a released tree, which cannot be converted, the model of the version held (a
+     * newer one, whose notification follows), or null when none is. Null when conversion fails.
      */
     T modelOf(F obj) {
         ObjectMeta meta = obj.getMetadata();
-        if (meta != null && meta.getResourceVersion() != null) {
-            Entry<T> e = entries.get(getKey(obj));
-            if (e != null && meta.getResourceVersion().equals(e.resourceVersion())) return e.model();
+        Entry<T> e = meta == null ? null : entries.get(getKey(obj));
+        if (e != null && meta.getResourceVersion() != null && meta.getResourceVersion().equals(e.resourceVersion())) {
+            return e.model();
         }
+        // A released tree has only its metadata left: the newer version this store holds (the
+        // notification for it follows), or null when the object is gone (its delete follows).
+        if (obj instanceof ApiTree t && !t.hasTree()) return e == null ? null : e.model();
         return convert.apply(obj);
     }
 

@@ -73,8 +73,15 @@ import java.util.function.Supplier;
  * it last was.
  */
 public final class KubernetesSource implements Source {
-    /** Objects per page of an informer's list (client-go's reflector asks for the same). */
-    static final long LIST_PAGE_SIZE = 500;
+    /**
+     * Objects per page of an informer's list. Half of client-go's 500: a page is read whole, and its trees
+     * live until every object of it is in the cache, so 500 EndpointSlices outlived the agent's young
+     * generation (16 MB) and were copied into the old one. At 10,000 Services from the mock API server,
+     * 250 cut the start's young-collection pauses from 1.6-1.8 s to 1.3-1.4 s and the resident memory at
+     * {@code /healthz} 200 from 341-359 to 308-317 MiB, the time to programmed within the noise (three
+     * alternating runs each); 100 cut both further but took 40 % longer, in round trips.
+     */
+    static final long LIST_PAGE_SIZE = 250;
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
 

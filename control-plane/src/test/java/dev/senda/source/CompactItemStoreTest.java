@@ -117,6 +117,46 @@ class CompactItemStoreTest {
         assertSame(held, items.modelOf(v2));
     }
 
+    private static ApiTrees.ServiceTree tree(String name, String version, String clusterIp) {
+        String json = """
+                {"metadata":{"namespace":"default","name":"%s","resourceVersion":"%s",
+                 "managedFields":[{"manager":"kubectl"}]},
+                 "spec":{"clusterIP":"%s","ports":[{"port":80,"protocol":"TCP"}]}}""".formatted(name, version, clusterIp);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, ApiTrees.ServiceTree.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aTreeIsPackedAndReleasedAtPutAndALateNotificationOfItTakesTheVersionHeld() {
+        ApiBinding<ApiTrees.ServiceTree, dev.senda.model.Service> binding = ApiBinding.trees(Kinds.SERVICE,
+                ApiTrees.ServiceTree.class);
+        CompactItemStore<ApiTrees.ServiceTree, dev.senda.model.Service> trees = new CompactItemStore<>(
+                ApiTrees.ServiceTree.class, binding.model(), binding.json(), new PackedJson());
+        ApiTrees.ServiceTree v1 = tree("web", "1", "10.96.0.10");
+        String v1Json = new String(binding.json().apply(v1), StandardCharsets.UTF_8);
+        String key = trees.getKey(v1);
+        trees.put(key, v1);
+
+        assertFalse(v1.hasTree(), "the queued notification holds no tree");
+        assertEquals("1", v1.getMetadata().getResourceVersion(), "but its metadata");
+        assertEquals(List.of(v1Json), trees.json().stream().map(CompactItemStoreTest::text).toList(),
+                "packed at once: no handler needed for the snapshot");
+        assertEquals("10.96.0.10", trees.modelOf(v1).clusterIP(), "the handler takes the model kept");
+        trees.attachJson(v1); // the handler's call: a released tree has nothing to add
+        assertEquals(List.of(v1Json), trees.json().stream().map(CompactItemStoreTest::text).toList());
+
+        trees.put(key, tree("web", "2", "10.96.0.11"));
+        assertEquals("10.96.0.11", trees.modelOf(v1).clusterIP(),
+                "a late notification of version 1 records the version held, never a conversion of what is left of it");
+        trees.attachJson(v1);
+        assertTrue(text(trees.json().getFirst()).contains("10.96.0.11"), "and leaves the newer JSON");
+        trees.remove(key);
+        assertNull(trees.modelOf(v1), "nothing when the object is gone: its delete follows");
+    }
+
     private static String text(ObjectJson kept) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
