@@ -146,7 +146,9 @@ class KubernetesSourceOutageTest {
         assertFalse(source.health().healthy());
         assertTrue(source.health().detail().contains("no answer"), source.health().detail());
         assertEquals(80, port(CHANGED), "nothing new can have come through the black hole");
-        assertTrue(detectedMs < SETTINGS.idleTimeout().plus(SETTINGS.probeTimeout()).plus(Duration.ofSeconds(1)).toMillis(),
+        // idle bound + probe timeout, plus up to two ticks and the new client's creation before reconnects()
+        // counts: 2.6 s measured here against 2.5 s of bounds, so 2 s of slack for a loaded machine
+        assertTrue(detectedMs < SETTINGS.idleTimeout().plus(SETTINGS.probeTimeout()).plus(Duration.ofSeconds(2)).toMillis(),
                 "found within the bound: " + detectedMs + " ms");
 
         // The old connections stay black-holed for good; new ones work again from now.
