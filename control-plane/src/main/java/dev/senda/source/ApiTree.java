@@ -66,9 +66,10 @@ public abstract class ApiTree implements HasMetadata {
     /**
      * Drops the tree, keeping the metadata: called by the informer's cache once it has this object's
      * record and packed JSON ({@link CompactItemStore#put}). fabric8 then queues this same instance for the
-     * handler, which may run seconds later while a start lists 20,000 objects; holding the trees until then
-     * had the collector copy them again and again (at 10,000 Services from an API server, 1.8 s of the
-     * start's pauses). From then on {@link #tree()} gives the stub's tree.
+     * handler, which may run seconds later while a start lists 20,000 objects: mid-list at 10,000 Services
+     * its queue held 14,800 notifications, each with a whole tree, which the collector copied into the old
+     * generation (the resident memory at {@code /healthz} 200 was 374-399 MiB with them, 341-359 without).
+     * From then on {@link #tree()} gives the stub's tree.
      */
     void release() {
         tree = null;

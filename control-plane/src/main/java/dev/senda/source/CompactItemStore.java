@@ -131,10 +131,10 @@ final class CompactItemStore<F extends HasMetadata, T> implements ItemStore<F> {
      * <p>Why not in {@link #put} for objects bound to fabric8's classes: fabric8 puts on the thread that
      * reads the list, which is what the start waits for; serializing and compressing 20,000 bound objects
      * there took 0.4-1 s more. The handler runs on a thread of its own, on the other core. A tree is
-     * cheaper to write, and holding 20,000 of them in the handler's queue cost the collector more than
-     * packing them in {@code put} costs the list's thread: trees come here packed and released already. Every put of a new resourceVersion is followed by
-     * an add or update notification with that object (fabric8 notifies whenever the version differs),
-     * so every entry gets its JSON once its handler has run; until then {@link #json()} is empty.
+     * cheaper to write, and the handler's queue would hold it until then: trees come here packed and
+     * released already. Every put of a new resourceVersion is followed by an add or update notification
+     * with that object (fabric8 notifies whenever the version differs), so every entry gets its JSON once
+     * its handler has run; until then {@link #json()} is empty.
      */
     void attachJson(F obj) {
         ObjectMeta meta = obj.getMetadata();
