@@ -56,9 +56,12 @@ class PolicyEnforcementE2eTest {
             node.apply(policy("client-egress", "client", List.of("Egress"), false));
 
             for (IpFamily f : IpFamily.values()) {
-                // converged: client -> echo-a is dropped
+                // converged: client -> echo-a is dropped (a-ingress) and client -> echo-c too (client-egress,
+                // another object, which may land in a later sync)
                 Poll.until(CONVERGE, () -> denied(node, socketLb, node.client, node.a.ip(f), E2eNode.ECHO),
                         () -> "client -> echo-a (" + f + ") still answered; agent log:\n" + agent.logTail(30));
+                Poll.until(CONVERGE, () -> denied(node, socketLb, node.client, node.c.ip(f), E2eNode.ECHO),
+                        () -> "client -> echo-c (" + f + ") still answered; agent log:\n" + agent.logTail(30));
                 checkEnforced(node, socketLb, f, "with the agent running");
             }
             JsonNode listing = new ObjectMapper().readTree(policyList(agent));
