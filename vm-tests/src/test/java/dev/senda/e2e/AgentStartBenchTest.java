@@ -30,7 +30,8 @@ class AgentStartBenchTest {
         rows.forEach(r -> E2eNode.log(r.toString()));
 
         Map<String, Row> byMetric = rows.stream().collect(Collectors.toMap(Row::metric, r -> r));
-        assertEquals(List.of("cpu_to_healthz", "start_to_healthz", "start_to_healthz_first", "vm_hwm", "vm_rss"),
+        assertEquals(List.of("cpu_to_healthz", "restart_cpu_to_healthz", "restart_to_healthz", "start_to_healthz",
+                        "start_to_healthz_first", "vm_hwm", "vm_rss"),
                 byMetric.keySet().stream().sorted().toList());
         for (Row r : rows) {
             assertEquals("agent", r.suite());

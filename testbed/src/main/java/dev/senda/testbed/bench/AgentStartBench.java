@@ -20,14 +20,16 @@ import java.util.Optional;
 /**
  * Agent start benchmark: the real agent, started the way the launcher starts it ({@link AgentJvm}),
  * against a directory of N Services x E endpoints ({@link ServiceFiles}) in a scratch node namespace
- * with its own pin root ({@link Testbed}); every start is cold (the previous run's pins are removed).
+ * with its own pin root ({@link Testbed}); every start is cold (the previous run's pins are removed), and
+ * each is followed by a restart on the pins it left ({@link #startAndRestart}).
  *
  * <p>Per size and JVM variant: {@code start_to_healthz} (from just before the process is started to the
  * first /healthz 200, i.e. every Service programmed; polled every {@value #POLL_MS} ms) as the median
  * of the runs and of the first run alone (where a class-data archive is written on first use, that run
  * writes it); {@code cpu_to_healthz}, the agent's CPU time (user + system) at that moment, which a busy
  * machine inflates less than wall time; and the agent's {@code VmRSS} and {@code VmHWM} from
- * /proc/PID/status then.
+ * /proc/PID/status then; {@code restart_to_healthz} and {@code restart_cpu_to_healthz}, the same of the
+ * restarts (medians).
  */
 public final class AgentStartBench {
     public static final String SUITE = "agent";
@@ -119,9 +121,14 @@ public final class AgentStartBench {
         Optional<Path> archive = v.classDataArchive() ? Optional.of(o.workDir().resolve(v.name() + ".jsa")) : Optional.empty();
         AgentJvm jvm = AgentJvm.ofThisJdk(archive, v.options());
         List<Start> starts = new ArrayList<>();
+        List<Start> restarts = new ArrayList<>();
         for (int run = 0; run < o.runs(); run++) {
-            Path log = o.workDir().resolve("logs").resolve("agent-" + v.name() + "-" + services + "-" + run + ".log");
-            starts.add(startOnce(tb, jvm, dir, log, o.readyBound()));
+            Path logs = o.workDir().resolve("logs");
+            String stem = "agent-" + v.name() + "-" + services + "-" + run;
+            Start[] both = startAndRestart(tb, jvm, dir, services, logs.resolve(stem + ".log"),
+                    logs.resolve(stem + "-restart.log"), o.readyBound());
+            starts.add(both[0]);
+            restarts.add(both[1]);
         }
         String name = v.name() + "/" + services;
         List<Row> rows = new ArrayList<>();
@@ -130,37 +137,75 @@ public final class AgentStartBench {
         rows.add(new Row(SUITE, name, "cpu_to_healthz", median(starts.stream().mapToDouble(Start::cpuMillis).toArray()), "ms"));
         rows.add(new Row(SUITE, name, "vm_rss", median(starts.stream().mapToDouble(Start::rssMiB).toArray()), "MiB"));
         rows.add(new Row(SUITE, name, "vm_hwm", median(starts.stream().mapToDouble(Start::hwmMiB).toArray()), "MiB"));
+        rows.add(new Row(SUITE, name, "restart_to_healthz", median(restarts.stream().mapToDouble(Start::millis).toArray()), "ms"));
+        rows.add(new Row(SUITE, name, "restart_cpu_to_healthz", median(restarts.stream().mapToDouble(Start::cpuMillis).toArray()), "ms"));
         return rows;
     }
 
-    private static Start startOnce(Testbed tb, AgentJvm jvm, Path dir, Path log, Duration bound) throws IOException {
-        AgentProcess.Settings settings = AgentProcess.Settings.directory(tb, dir, false, log);
-        long t0 = System.nanoTime();
-        try (AgentProcess agent = AgentProcess.launchWithJvm(tb, settings, jvm.command())) {
-            long deadline = t0 + bound.toNanos();
-            String last = "no answer";
-            while (true) {
-                if (!agent.isAlive()) throw new IOException("agent exited before /healthz 200\n" + agent.logTail(40));
-                try {
-                    NetnsHttp.Response r = NetnsHttp.get(tb.nodeNetnsPath(), "127.0.0.1", AgentProcess.HEALTHZ_PORT,
-                            "/healthz", Duration.ofSeconds(2));
-                    if (r.status() == 200) break;
-                    last = r.status() + " " + r.body().strip();
-                } catch (IOException e) {
-                    last = e.getMessage();
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("/healthz not 200 within " + bound.toMillis() + " ms (last: " + last + ")\n"
-                            + agent.logTail(40));
-                }
-                sleep(POLL_MS);
+    /**
+     * A cold start, then a restart on what it left: the first agent is stopped (SIGTERM, its pinned maps
+     * and programs stay, as in a rolling update or a crash) and a second one started on the same pins,
+     * which reuses the maps, reads back what they hold and writes only differences (none here).
+     */
+    private static Start[] startAndRestart(Testbed tb, AgentJvm jvm, Path dir, int services, Path log, Path restartLog,
+                                           Duration bound) throws IOException {
+        long coldT0 = System.nanoTime();
+        try (AgentProcess first = AgentProcess.launchWithJvm(tb, AgentProcess.Settings.directory(tb, dir, false, log),
+                jvm.command())) {
+            Start cold = untilHealthy(tb, first, coldT0, bound);
+            int exit = first.stop();
+            if (exit != 0) throw new IOException("agent exited " + exit + " on SIGTERM\n" + first.logTail(40));
+            long t0 = System.nanoTime();
+            try (AgentProcess second = AgentProcess.launchWithJvm(tb,
+                    AgentProcess.Settings.directory(tb, dir, false, restartLog), jvm.command())) {
+                Start restart = untilHealthy(tb, second, t0, bound);
+                requireRestored(restartLog, services);
+                return new Start[] {cold, restart};
             }
-            double millis = (System.nanoTime() - t0) / 1e6;
-            List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(agent.pid()), "status"),
-                    StandardCharsets.UTF_8);
-            String stat = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "stat"), StandardCharsets.US_ASCII);
-            return new Start(millis, cpuMillis(stat), statusMiB(status, "VmRSS"), statusMiB(status, "VmHWM"));
         }
+    }
+
+    private static final java.util.regex.Pattern RESTORED =
+            java.util.regex.Pattern.compile("restored from pinned maps: RestoreResult\\[frontends=(\\d+)");
+
+    /**
+     * Refuses a restart that did not find the first start's maps (then it measured a second cold start):
+     * its log must say it restored at least one frontend per Service.
+     */
+    static void requireRestored(Path log, int services) throws IOException {
+        java.util.regex.Matcher m = RESTORED.matcher(Files.readString(log, StandardCharsets.UTF_8));
+        int frontends = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        if (frontends < services) {
+            throw new IOException("the restart restored " + (frontends < 0 ? "nothing" : frontends + " frontends")
+                    + " from the pinned maps, not the " + services + " Services' (" + log + ")");
+        }
+    }
+
+    /** Polls the agent's /healthz until 200; times from {@code t0} (taken just before the launch). */
+    private static Start untilHealthy(Testbed tb, AgentProcess agent, long t0, Duration bound) throws IOException {
+        long deadline = t0 + bound.toNanos();
+        String last = "no answer";
+        while (true) {
+            if (!agent.isAlive()) throw new IOException("agent exited before /healthz 200\n" + agent.logTail(40));
+            try {
+                NetnsHttp.Response r = NetnsHttp.get(tb.nodeNetnsPath(), "127.0.0.1", AgentProcess.HEALTHZ_PORT,
+                        "/healthz", Duration.ofSeconds(2));
+                if (r.status() == 200) break;
+                last = r.status() + " " + r.body().strip();
+            } catch (IOException e) {
+                last = e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("/healthz not 200 within " + bound.toMillis() + " ms (last: " + last + ")\n"
+                        + agent.logTail(40));
+            }
+            sleep(POLL_MS);
+        }
+        double millis = (System.nanoTime() - t0) / 1e6;
+        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(agent.pid()), "status"),
+                StandardCharsets.UTF_8);
+        String stat = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "stat"), StandardCharsets.US_ASCII);
+        return new Start(millis, cpuMillis(stat), statusMiB(status, "VmRSS"), statusMiB(status, "VmHWM"));
     }
 
     /** A {@code kB} field of /proc/PID/status in MiB. */
