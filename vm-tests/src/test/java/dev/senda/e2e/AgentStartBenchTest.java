@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The agent start benchmark in short form (100 Services x 10 endpoints, one start, as the launcher
- * runs the agent), so it cannot rot: the agent answers /healthz 200 with them programmed, and every
- * figure is there and positive. Figures are reported, not held to a goal: this machine is shared.
+ * The agent start benchmark in short form (100 Services x 10 endpoints, one start and its restart on the
+ * pins it left, as the launcher runs the agent), so it cannot rot: both agents answer /healthz 200 with
+ * them programmed, the restart restored them from the maps, and every figure is there and positive. Figures are reported, not held to a goal: this machine is shared.
  */
 @Tag("privileged")
 class AgentStartBenchTest {

@@ -60,7 +60,7 @@ public final class AgentStartBench {
      *
      * @param services   the sizes (Services per run)
      * @param endpoints  endpoints per Service
-     * @param runs       starts per size and variant (at least 1)
+     * @param runs       starts per size and variant, each followed by its restart (at least 1)
      * @param variants   JVM configurations
      * @param readyBound how long one start may take to /healthz 200
      * @param workDir    where the Service files and the agents' logs go (created)
@@ -77,7 +77,10 @@ public final class AgentStartBench {
             Objects.requireNonNull(workDir, "workDir");
         }
 
-        /** The full run: 100, 1,000 and 10,000 Services x 10 endpoints, 3 starts each, as the launcher. */
+        /**
+         * The full run: 100, 1,000 and 10,000 Services x 10 endpoints, 3 starts and their restarts each, with
+         * and without the class-data archive.
+         */
         public static Options full(Path workDir) {
             return new Options(List.of(100, 1_000, 10_000), 10, 3, List.of(Variant.LAUNCHER, Variant.NO_ARCHIVE), Duration.ofSeconds(300), workDir);
         }
@@ -87,8 +90,8 @@ public final class AgentStartBench {
     }
 
     /**
-     * The suite of {@code ./senda bench}: {@link Options#full} in FULL mode; in SHORT, one start at 100
-     * Services as the launcher runs the agent.
+     * The suite of {@code ./senda bench}: {@link Options#full} in FULL mode; in SHORT, one start and its
+     * restart at 100 Services as the launcher runs the agent.
      */
     public static List<Row> run(BenchMode mode) throws IOException {
         try (ScratchDir work = ScratchDir.create("senda-bench-agent-")) {
@@ -143,9 +146,11 @@ public final class AgentStartBench {
     }
 
     /**
-     * A cold start, then a restart on what it left: the first agent is stopped (SIGTERM, its pinned maps
-     * and programs stay, as in a rolling update or a crash) and a second one started on the same pins,
-     * which reuses the maps, reads back what they hold and writes only differences (none here).
+     * A cold start, then a restart on what it left: the first agent is stopped (SIGTERM, as a rolling update
+     * stops it; its pinned maps and programs stay, as they do after a crash) and a second one started on the
+     * same pins, which reuses the maps, reads back what they hold and writes only differences (none here).
+     * The first agent's close runs {@code senda cleanup} once more after the second's: it finds nothing left
+     * ("removed 0 map pins" at the end of the first log).
      */
     private static Start[] startAndRestart(Testbed tb, AgentJvm jvm, Path dir, int services, Path log, Path restartLog,
                                            Duration bound) throws IOException {
@@ -174,7 +179,8 @@ public final class AgentStartBench {
      */
     static void requireRestored(Path log, int services) throws IOException {
         java.util.regex.Matcher m = RESTORED.matcher(Files.readString(log, StandardCharsets.UTF_8));
-        int frontends = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        int frontends = -1;
+        while (m.find()) frontends = Integer.parseInt(m.group(1)); // the last: a log is appended to
         if (frontends < services) {
             throw new IOException("the restart restored " + (frontends < 0 ? "nothing" : frontends + " frontends")
                     + " from the pinned maps, not the " + services + " Services' (" + log + ")");
