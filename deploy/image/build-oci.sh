@@ -38,11 +38,11 @@ die() { say "error: $*"; exit 1; }
 [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jlink" ] || die "JAVA_HOME must name a JDK >= 22 with jlink"
 command -v umoci >/dev/null || die "umoci is missing (apt-get install umoci)"
 command -v ldd >/dev/null && command -v ldconfig >/dev/null || die "ldd and ldconfig are needed (libc-bin)"
-agent_jar=$(compgen -G "$app/senda-control-plane-*.jar" | grep -v -- '-tests\.jar$' | head -1 || true)
+agent_jar=$(compgen -G "$app/senda-control-plane-*.jar" | grep -v -- '-tests\.jar$' | awk 'NR == 1' || true)
 [ -d "$app/lib" ] && [ -n "$agent_jar" ] || die "no built agent in $app (run ./senda build, or mvn package)"
 
 # --- what the image is called and runs ----------------------------------------------------------------
-image=$(sed -n 's/^ *image: *//p' "$root/deploy/daemonset.yaml" | head -1)
+image=$(sed -n 's/^ *image: *//p' "$root/deploy/daemonset.yaml" | awk 'NR == 1')
 [[ "$image" == *:* ]] || die "deploy/daemonset.yaml names no image with a tag"
 tag=${image##*:}
 # The Dockerfile's last stage is the image; the earlier ones build.
@@ -76,8 +76,11 @@ mkdir -p "$rootfs/var/lib/senda" # the state directory, where the JVM writes the
 "$here/jlink-runtime.sh" "$JAVA_HOME" "$rootfs/opt/senda/lib" "$rootfs/opt/senda/jre"
 
 # --- shared libraries: the closure of ldd over the runtime's ELF files, libbpf and libgcc_s -----------
+# Under pipefail a reader that stops early fails the pipeline: its writer dies of SIGPIPE (exit 141) once
+# its output outgrows the pipe's buffer, as ldconfig -p's does on a node with many libraries. So the
+# readers here read to the end and keep the first match (awk 'NR == 1', no head, no exit).
 host_lib() { # $1 = soname: its path in the host's ld.so cache
-    ldconfig -p | awk -v l="$1" '$1 == l && /x86-64|AArch64|64bit/ {print $NF; exit}'
+    ldconfig -p | awk -v l="$1" '!found && $1 == l && /x86-64|AArch64|64bit/ {print $NF; found = 1}'
 }
 libbpf=$(host_lib libbpf.so.1); [ -n "$libbpf" ] || die "libbpf.so.1 is not installed (apt-get install libbpf1)"
 libgcc=$(host_lib libgcc_s.so.1); [ -n "$libgcc" ] || die "libgcc_s.so.1 is not installed"
@@ -97,7 +100,7 @@ for lib in $(printf '%s\n' "${libs[@]}" | sort -u); do
         mkdir -p "$rootfs$dir"
         ln -sfn "$(realpath --relative-to="$dir" "$real")" "$rootfs$dir/$(basename "$lib")"
     fi
-    owner=$(dpkg-query -S "$lib" "$real" 2>/dev/null | head -1 || true) # "libc6:amd64: /lib/..."
+    owner=$(dpkg-query -S "$lib" "$real" 2>/dev/null | awk 'NR == 1' || true) # "libc6:amd64: /lib/..."
     [ -n "$owner" ] || die "$lib is not from a Debian package: the image takes its libraries from Debian's"
     packages+=("${owner%%: *}")
 done
@@ -110,7 +113,7 @@ ldconfig -r "$rootfs" 2>/dev/null || say "ldconfig -r failed: the image's loader
 rm -rf "$rootfs/var/cache/ldconfig"
 {
     echo "# Senda agent image: what is in it (written by deploy/image/build-oci.sh)"
-    echo "java-runtime $("$rootfs/opt/senda/jre/bin/java" -version 2>&1 | head -1)"
+    echo "java-runtime $("$rootfs/opt/senda/jre/bin/java" -version 2>&1 | awk 'NR == 1')"
     echo "java-modules $("$rootfs/opt/senda/jre/bin/java" --list-modules | sed 's/@.*//' | paste -sd, -)"
     dpkg-query -W -f 'debian-package ${Package} ${Version}\n' "${packages[@]}"
     (cd "$rootfs/opt/senda/lib" && ls -1 | sed 's/^/jar /')

@@ -30,7 +30,7 @@ if ! command -v k3s >/dev/null; then
 fi
 NODE_IP=$(kc get node -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
 DEV=$(ip -o route get "$NODE_IP" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p')
-[ -n "$DEV" ] && [ "$DEV" != lo ] || DEV=$(ip -o -4 addr show | awk -v ip="$NODE_IP" '$4 ~ "^"ip"/" {print $2; exit}')
+[ -n "$DEV" ] && [ "$DEV" != lo ] || DEV=$(ip -o -4 addr show | awk -v ip="$NODE_IP" '!found && $4 ~ "^"ip"/" {print $2; found = 1}')
 [ -n "$NODE_IP" ] && [ -n "$DEV" ] || die "cannot find the node's address and device"
 say "node address $NODE_IP on $DEV"
 

@@ -123,10 +123,10 @@ if [ $# -gt 0 ] && [[ "$1" != -* ]]; then KVER=$1; shift; fi
 SELECTION=()
 if [ "${1:-}" = --datapath ]; then shift; SELECTION=("${DATAPATH_SELECTION[@]}"); fi
 if [ -z "$KVER" ]; then
-    KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: linux-image-//p' | head -n1)
+    KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: linux-image-//p' | awk 'NR == 1')
     if [ -z "$KVER" ]; then
         apt-get update -q >&2 || true
-        KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: linux-image-//p' | head -n1)
+        KVER=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: linux-image-//p' | awk 'NR == 1')
     fi
     [ -n "$KVER" ] || skip "apt knows no linux-image-amd64, even after apt-get update (no Debian kernel package reachable; or pass a KERNEL_VERSION like 6.1.0-56)"
 fi
@@ -286,7 +286,7 @@ add_module() { # $1: module name; appends it (after its dependencies) to mods/or
     esac
     # dependencies from the module's own .modinfo ("depends=a,b"); the .ko may be compressed
     deps=$(case "$f" in *.xz) xz -dc "$f" ;; *.zst) zstd -qdc "$f" ;; *) cat "$f" ;; esac \
-        | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n1)
+        | tr '\0' '\n' | sed -n 's/^depends=//p' | awk 'NR == 1')
     for d in ${deps//,/ }; do add_module "$d"; done
     echo "$m" >>"$INITRD/mods/order"
 }
@@ -362,7 +362,7 @@ fi
 [ -f "$RUN/out/rc" ] || die "the suites did not finish (no exit code came back from the VM; see the console log)"
 rc=$(cat "$RUN/out/rc")
 # a skipped privileged test proved nothing: it fails the run, like ./senda test
-skipped=$(grep -aE '^\[ +[0-9]+ tests skipped +\]' "$LOGDIR/console.log" | grep -oE '[0-9]+' | head -n1 || true)
+skipped=$(grep -aE '^\[ +[0-9]+ tests skipped +\]' "$LOGDIR/console.log" | grep -oE '[0-9]+' | awk 'NR == 1' || true)
 if [ "$rc" -eq 0 ] && [ "${skipped:-0}" -ne 0 ]; then die "$skipped tests were skipped"; fi
 [ "$rc" -eq 0 ] || die "JUnit exited with $rc"
 say "passed"
