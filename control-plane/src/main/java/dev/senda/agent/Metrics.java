@@ -418,13 +418,11 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
                         + "LRU map, by map name.")
                 .labelNames("map")
                 .callback(sink -> {
-                    java.util.Set<String> sized = new java.util.HashSet<>();
+                    // the LRU maps' own max_entries first: a map that kept its pinned size differs from its setting
+                    Map<String, Integer> counted = lruSample(lru).map(LruPressure.Sample::capacity).orElse(Map.of());
+                    counted.forEach((map, n) -> sink.call(n, map));
                     sizes.entries().forEach((setting, n) -> setting.mapNames().forEach(map -> {
-                        sized.add(map);
-                        sink.call(n, map);
-                    }));
-                    lruSample(lru).ifPresent(s -> s.capacity().forEach((map, n) -> {
-                        if (!sized.contains(map)) sink.call(n, map);
+                        if (!counted.containsKey(map)) sink.call(n, map);
                     }));
                 })
                 .register(registry);

@@ -151,7 +151,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--map-size-conntrack", paramLabel = "ENTRIES",
             description = "entries of each family's per-packet conntrack (LRU, allocated whole): two per flow "
-                    + "(default: from the node's memory, at least 65536)")
+                    + "(default: from the node's memory, at least 131072)")
     Integer mapSizeConntrack;
 
     @Option(names = "--map-size-affinity", paramLabel = "ENTRIES",
@@ -164,10 +164,27 @@ public final class AgentCommand implements Callable<Integer> {
                     + "(default: from the node's memory, at least 65536)")
     Integer mapSizeNat;
 
+    @Option(names = "--map-size-policy-conntrack", paramLabel = "ENTRIES",
+            description = "entries of each family's NetworkPolicy conntrack (LRU, allocated whole): one per flow a "
+                    + "policy allowed (default: from the node's memory, at least 65536)")
+    Integer mapSizePolicyConntrack;
+
+    @Option(names = "--map-size-sock-revnat", paramLabel = "ENTRIES",
+            description = "entries of each family's socket-LB reverse-NAT map (LRU, allocated whole): one per "
+                    + "client socket and backend (default: from the node's memory, at least 65536)")
+    Integer mapSizeSockRevNat;
+
+    @Option(names = "--map-size-sock-flow", paramLabel = "ENTRIES",
+            description = "entries of each family's socket-LB flow map (LRU, allocated whole): one per unconnected "
+                    + "UDP socket and Service (default: from the node's memory, at least 32768)")
+    Integer mapSizeSockFlow;
+
     @Option(names = MapSizes.RATIO_FLAG, paramLabel = "RATIO", defaultValue = "" + MapSizes.DEFAULT_RATIO,
-            description = "share of the node's memory the default map sizes are derived from, each map getting "
-                    + "ratio x memory / bytes per entry, rounded down to a power of two and kept within "
-                    + "its floor and ceiling (default: ${DEFAULT-VALUE})")
+            description = "share of the node's memory the default map sizes are derived from: the LRU maps "
+                    + "share it (conntrack 40 %, NAT 20 %, policy conntrack 20 %, socket reverse NAT 10 %, "
+                    + "affinity and socket flows 5 % each), each hash map may grow to all of it; entries = "
+                    + "that share / bytes per entry, rounded down to a power of two and kept within "
+                    + "the floor and ceiling (default: ${DEFAULT-VALUE})")
     double mapSizeRatio;
 
     @Spec
@@ -193,6 +210,9 @@ public final class AgentCommand implements Callable<Integer> {
         putIfGiven(given, MapSizeSetting.CONNTRACK, mapSizeConntrack);
         putIfGiven(given, MapSizeSetting.AFFINITY, mapSizeAffinity);
         putIfGiven(given, MapSizeSetting.NAT, mapSizeNat);
+        putIfGiven(given, MapSizeSetting.POLICY_CONNTRACK, mapSizePolicyConntrack);
+        putIfGiven(given, MapSizeSetting.SOCKET_REVNAT, mapSizeSockRevNat);
+        putIfGiven(given, MapSizeSetting.SOCKET_FLOW, mapSizeSockFlow);
         return given;
     }
 

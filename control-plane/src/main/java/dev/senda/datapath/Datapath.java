@@ -124,8 +124,10 @@ public final class Datapath implements AutoCloseable {
         Capabilities.ofThisProcess().requireForDatapath("loading the datapath");
         Libbpf.ensureAvailable();
         Bpffs.ensureMounted(bpffsRoot);
-        MapResize.Pending resize = sizes.map(s -> MapResize.prepare(bpffsRoot, s))
-                .orElse(new MapResize.Pending(java.util.List.of()));
+        MapResize.Pending resize = sizes.map(s -> MapResize.prepare(bpffsRoot, s)).orElse(MapResize.Pending.none());
+        // a map kept at its pinned size has no configured size here: loadObject then takes the pinned one
+        java.util.function.Function<String, java.util.OptionalInt> sizeOf = map -> sizes.isEmpty()
+                || resize.keepsPinnedSize(map) ? java.util.OptionalInt.empty() : sizes.get().forMap(map);
         BpfObject sock = null;
         BpfObject tc = null;
         // the other layout version's conntrack, offered to senda_tc.o before its load (PriorMaps)
@@ -134,14 +136,14 @@ public final class Datapath implements AutoCloseable {
         String loadCosts;
         try {
             long start = System.nanoTime();
-            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizes, objectDir,
+            tc = loadObject(DatapathLayout.TC_OBJECT, bpffsRoot, Set.of(), sizeOf, objectDir,
                     opened -> prior[0] = PriorMaps.offer(opened, bpffsRoot));
             long tcLoaded = System.nanoTime();
             plan = DatapathPlan.of(features.get());
             Set<String> leftOut = plan.skippedSocketLb().stream().map(s -> s.program().program())
                     .collect(Collectors.toSet());
             long sockStart = System.nanoTime();
-            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizes, objectDir, opened -> { });
+            sock = loadObject(DatapathLayout.SOCK_OBJECT, bpffsRoot, leftOut, sizeOf, objectDir, opened -> { });
             long sockLoaded = System.nanoTime();
             loadCosts = describeLoad(DatapathLayout.TC_OBJECT, tc, Set.of(), tcLoaded - start) + " and "
                     + describeLoad(DatapathLayout.SOCK_OBJECT, sock, leftOut, sockLoaded - sockStart);
@@ -219,15 +221,16 @@ public final class Datapath implements AutoCloseable {
 
     /** Opens, checks and loads one bundled object, leaving the programs named in {@code leftOut} unloaded. */
     static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
-        return loadObject(name, pinRoot, leftOut, Optional.empty(), Optional.empty(), opened -> { });
+        return loadObject(name, pinRoot, leftOut, map -> java.util.OptionalInt.empty(), Optional.empty(), opened -> { });
     }
 
     /**
-     * As {@link #loadObject(String, Path, Set)}, each sized map of the object at its size in {@code sizes},
-     * the object from {@code objectDir} when it holds one of that name; {@code beforeLoad} sees the opened
-     * object last before it is loaded.
+     * As {@link #loadObject(String, Path, Set)}, each map of the object at the size {@code sizeOf} gives for
+     * its name (none: the pinned map's size, else the compiled one), the object from {@code objectDir} when
+     * it holds one of that name; {@code beforeLoad} sees the opened object last before it is loaded.
      */
-    static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut, Optional<MapSizes> sizes,
+    static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut,
+                                java.util.function.Function<String, java.util.OptionalInt> sizeOf,
                                 Optional<Path> objectDir, java.util.function.Consumer<BpfObject> beforeLoad) {
         Path file = BundledObjects.extract(name, objectDir);
         try {
@@ -236,7 +239,7 @@ public final class Datapath implements AutoCloseable {
             try {
                 for (String program : leftOut) object.program(program).setAutoload(false);
                 for (BpfMap map : object.maps()) {
-                    java.util.OptionalInt size = sizes.isPresent() ? sizes.get().forMap(map.name()) : java.util.OptionalInt.empty();
+                    java.util.OptionalInt size = sizeOf.apply(map.name());
                     if (size.isEmpty()) size = pinnedSize(pinRoot.resolve(map.name()));
                     if (size.isPresent()) map.setMaxEntries(size.getAsInt());
                 }

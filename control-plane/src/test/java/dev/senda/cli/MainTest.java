@@ -105,6 +105,10 @@ class MainTest {
         assertRefused("--map-size-conntrack, --map-size-nat: the LRU maps would take", "--map-size-conntrack",
                 "16777216", "--map-size-nat", "16777216");
         assertEquals(2, Main.execute("agent", "--map-size-backends", "many"));
+        // every setting has its flag, and the flag sets that setting (the refusal names the setting's flag)
+        for (dev.senda.maps.size.MapSizeSetting setting : dev.senda.maps.size.MapSizeSetting.ALL) {
+            assertRefused(setting.flag() + ": 8 is not in 16..16777216", setting.flag(), "8");
+        }
     }
 
     @Test

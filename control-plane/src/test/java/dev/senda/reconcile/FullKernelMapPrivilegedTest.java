@@ -162,4 +162,27 @@ class FullKernelMapPrivilegedTest {
             assertEquals(0, again.writes(), "a resize changes nothing on the wire");
         }
     }
+
+    @Test
+    void aDefaultSmallerThanWhatAPinnedMapHoldsKeepsThePinnedSize() throws Exception {
+        LbState programmed = frontends(0, 20);
+        try (Datapath datapath = Datapath.load(root, REAL, Optional.of(services(SMALL)))) {
+            assertTrue(new LbReconciler(datapath.lbMaps()).apply(programmed, true).ok());
+        }
+        // The same 32 as in the refusal above, but derived (not given on the command line): a node whose
+        // memory-derived default shrank must not stop its agent. The map keeps its 64 and its 60 entries.
+        Map<MapSizeSetting, Integer> entries = new java.util.LinkedHashMap<>(services(SMALL).entries());
+        entries.put(MapSizeSetting.SERVICES, 32);
+        MapSizes derived = new MapSizes(entries, java.util.Set.of(), 2L << 30, MapSizes.DEFAULT_RATIO);
+        try (Datapath datapath = Datapath.load(root, REAL, Optional.of(derived))) {
+            try (BpfMap pinned = BpfMap.openPinned(root.resolve("senda_svc4_v1"))) {
+                assertEquals(SMALL, pinned.info().maxEntries(), "kept its pinned size");
+            }
+            try (BpfMap empty = BpfMap.openPinned(root.resolve("senda_svc6_v1"))) {
+                assertEquals(32, empty.info().maxEntries(), "the other family's map, empty, takes the default");
+            }
+            assertFalse(Files.exists(root.resolve("senda_svc4_v1_resizing")));
+            assertEquals(decode(programmed), decode(new TestLbMaps(datapath.lbMaps())));
+        }
+    }
 }

@@ -14,6 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Gives pinned maps the configured size, keeping their entries: a map pinned by an earlier agent
@@ -24,8 +26,11 @@ import java.util.Optional;
  * The programs still attached read the old map until the agent replaces them, moments later; entries
  * the datapath writes in between (new conntrack flows) are not carried over.
  *
- * <p>Never loses entries silently: a map holding more entries than the new size can take is refused
- * before anything is touched, with the flag, the pinned size and the count ({@link #prepare} throws).
+ * <p>Never loses entries silently: a map holding more entries than a size given on the command line can
+ * take is refused before anything is touched, with the flag, the pinned size and the count ({@link #prepare}
+ * throws). A memory-derived default that is smaller than what a map holds does not refuse the start (a
+ * busy node's conntrack would otherwise stop its agent's upgrade): the map keeps its pinned size, said once
+ * in the log, until its flag names a size or it holds fewer entries.
  * An agent that dies between the two steps leaves the {@code _resizing} pin, which the next start
  * copies from in the same way.
  */
@@ -41,10 +46,24 @@ public final class MapResize {
     public record Moved(String mapName, Path aside, int oldSize, int newSize) {
     }
 
-    /** The maps moved aside by {@link #prepare}; {@link #finish} completes them. */
-    public record Pending(List<Moved> moved) {
+    /**
+     * The maps moved aside by {@link #prepare}, which {@link #finish} completes, and the maps that keep their
+     * pinned size because their default is smaller than what they hold ({@link #keepsPinnedSize}).
+     */
+    public record Pending(List<Moved> moved, Set<String> keptPinned) {
         public Pending {
             moved = List.copyOf(moved);
+            keptPinned = Set.copyOf(keptPinned);
+        }
+
+        /** Nothing to resize. */
+        public static Pending none() {
+            return new Pending(List.of(), Set.of());
+        }
+
+        /** Whether the map of this name is to be loaded at its pinned size rather than the configured one. */
+        public boolean keepsPinnedSize(String mapName) {
+            return keptPinned.contains(mapName);
         }
 
         /**
@@ -112,16 +131,18 @@ public final class MapResize {
 
     /**
      * Moves aside every pin under {@code bpffsRoot} of a sized map whose {@code max_entries} differs
-     * from {@code sizes}, after checking that each one's entries fit in its new size.
+     * from {@code sizes}, after checking that each one's entries fit in its new size. A map whose entries
+     * do not fit in its memory-derived default keeps its pinned size (in {@link Pending#keptPinned()}).
      *
      * @throws IllegalArgumentException naming the flag, the pinned size and the entry count, when a map
-     *                                  holds more entries than its new size; nothing was moved then
+     *                                  holds more entries than the size its flag gives; nothing was moved then
      */
     public static Pending prepare(Path bpffsRoot, MapSizes sizes) {
         record Plan(String name, Path pin, Path aside, int oldSize, int newSize) {
         }
         List<Plan> plans = new ArrayList<>();
         List<Moved> leftovers = new ArrayList<>();
+        Set<String> kept = new TreeSet<>();
         for (MapSizeSetting setting : MapSizeSetting.ALL) {
             int wanted = sizes.of(setting);
             for (String name : setting.mapNames()) {
@@ -139,6 +160,12 @@ public final class MapResize {
                     int size = map.info().maxEntries();
                     if (size == wanted) continue;
                     int count = map.keys().size();
+                    if (count > wanted && !sizes.explicit().contains(setting)) {
+                        LOG.info("{} keeps {} entries: it holds {}, more than the default {} ({} sets a size)",
+                                name, size, count, wanted, setting.flag());
+                        kept.add(name);
+                        continue;
+                    }
                     if (count > wanted) {
                         throw new IllegalArgumentException(setting.flag() + ": " + wanted + " is too small: the pinned "
                                 + name + " (max_entries " + size + ") holds " + count + " entries; give at least "
@@ -157,6 +184,6 @@ public final class MapResize {
             }
             moved.add(new Moved(p.name(), p.aside(), p.oldSize(), p.newSize()));
         }
-        return new Pending(moved);
+        return new Pending(moved, kept);
     }
 }

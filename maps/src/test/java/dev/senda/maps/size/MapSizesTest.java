@@ -15,16 +15,42 @@ class MapSizesTest {
         // 0.25 % of 24 GiB = 64.4 MB; services at 96 bytes an entry: 671,088, a power of two below: 524,288
         MapSizes big = MapSizes.resolve(24 * GIB, MapSizes.DEFAULT_RATIO, Map.of());
         assertEquals(524_288, big.of(MapSizeSetting.SERVICES));
-        assertEquals(262_144, big.of(MapSizeSetting.CONNTRACK), "64.4 MB / 160 bytes = 402,653 -> 262,144");
+        assertEquals(131_072, big.of(MapSizeSetting.CONNTRACK), "40 % of 64.4 MB / 160 bytes = 161,061 -> 131,072");
+        assertEquals(65_536, big.of(MapSizeSetting.NAT), "20 % of 64.4 MB / 144 bytes = 89,478 -> 65,536");
+        assertEquals(32_768, big.of(MapSizeSetting.SOCKET_FLOW), "5 %: below its floor");
         // a small node still gets the floors: 10,000 Services x 10 endpoints in each family
         MapSizes small = MapSizes.resolve(2 * GIB, MapSizes.DEFAULT_RATIO, Map.of());
         assertEquals(131_072, small.of(MapSizeSetting.SERVICES));
         assertEquals(131_072, small.of(MapSizeSetting.BACKENDS));
-        assertEquals(65_536, small.of(MapSizeSetting.CONNTRACK));
+        assertEquals(131_072, small.of(MapSizeSetting.CONNTRACK), "kube-proxy's least conntrack table");
+        assertEquals(65_536, small.of(MapSizeSetting.POLICY_CONNTRACK));
         assertTrue(small.of(MapSizeSetting.SERVICES) >= 10_000 * (1 + 10), "10k Services x 10 endpoints fit");
+        // a large node's conntrack grows with its memory: 40 % of 343.6 MB / 160 bytes = 858,993 -> 524,288
+        MapSizes large = MapSizes.resolve(128 * GIB, MapSizes.DEFAULT_RATIO, Map.of());
+        assertEquals(524_288, large.of(MapSizeSetting.CONNTRACK));
+        assertEquals(262_144, large.of(MapSizeSetting.NAT));
         // and a huge one stops at the ceiling
         assertEquals(1 << 22, MapSizes.resolve(4096 * GIB, 0.1, Map.of()).of(MapSizeSetting.SERVICES));
-        assertTrue(big.problems().isEmpty() && small.problems().isEmpty());
+        assertTrue(big.problems().isEmpty() && small.problems().isEmpty() && large.problems().isEmpty());
+    }
+
+    @Test
+    void theLruMapsShareOneBudget() {
+        double shares = MapSizeSetting.ALL.stream().filter(MapSizeSetting::preallocated)
+                .mapToDouble(MapSizeSetting::budgetShare).sum();
+        assertEquals(1.0, shares, 1e-9, "the preallocated settings' shares add up to the whole budget");
+        // above every floor, the LRU maps' estimated memory stays within the budget (powers of two round down)
+        long memory = 1024 * GIB;
+        MapSizes sizes = MapSizes.resolve(memory, MapSizes.DEFAULT_RATIO, Map.of());
+        long lruBytes = MapSizeSetting.ALL.stream().filter(MapSizeSetting::preallocated)
+                .mapToLong(s -> s.bytes(sizes.of(s)) / s.mapNames().size()).sum();
+        assertTrue(lruBytes <= memory * MapSizes.DEFAULT_RATIO, lruBytes + " bytes per family");
+        // every LRU map of the datapath has a setting: none keeps a compiled size allocated whole on any node
+        for (String lru : java.util.List.of("senda_ct4_v2", "senda_ct6_v1", "senda_nat4_v1", "senda_nat6_v1",
+                "senda_affinity4_v1", "senda_affinity6_v1", "senda_polct4_v1", "senda_polct6_v1",
+                "senda_sockrevnat4_v1", "senda_sockrevnat6_v1", "senda_sockflow4_v1", "senda_sockflow6_v1")) {
+            assertTrue(MapSizes.settingOf(lru).orElseThrow().preallocated(), lru);
+        }
     }
 
     @Test
