@@ -41,7 +41,7 @@ class MapOccupancyMetricsTest {
     void lruMapsAreExportedBesideTheReconciledOnesAndAFailedCountLeavesOnlyThemOut() throws Exception {
         LruPressure.Sample sample = new LruPressure.Sample(Instant.EPOCH,
                 Map.of("senda_ct4_v2", 1000L, "senda_polct4_v1", 7L),
-                Map.of("senda_ct4_v2", 1024, "senda_polct4_v1", 65536),
+                Map.of("senda_ct4_v2", 4096, "senda_polct4_v1", 65536),
                 Map.of("conntrack", 3170L, "nat", 0L));
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         try (Metrics metrics = new Metrics(); HttpClient client = HttpClient.newHttpClient()) {
@@ -55,9 +55,10 @@ class MapOccupancyMetricsTest {
             assertTrue(body.contains("senda_map_entries{map=\"senda_svc4_v1\"} 12.0"), body);
             assertTrue(body.contains("senda_map_entries{map=\"senda_ct4_v2\"} 1000.0"), body);
             assertTrue(body.contains("senda_map_entries{map=\"senda_polct4_v1\"} 7.0"), body);
-            // a sized LRU map's capacity once (from the sizes), an unsized one's from the kernel
+            // an LRU map's capacity once, the kernel's: a map that kept its pinned size (4096) differs from its
+            // setting (1024)
             assertEquals(1, count(body, "senda_map_capacity_entries{map=\"senda_ct4_v2\"} "), body);
-            assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_ct4_v2\"} 1024.0"), body);
+            assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_ct4_v2\"} 4096.0"), body);
             assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_polct4_v1\"} 65536.0"), body);
             assertTrue(body.contains("# TYPE senda_lru_evictions_total counter"), body);
             assertTrue(body.contains("senda_lru_evictions_total{table=\"conntrack\"} 3170.0"), body);
@@ -66,6 +67,7 @@ class MapOccupancyMetricsTest {
             failure.set(new IllegalStateException("map gone"));
             body = scrape(client, port);
             assertTrue(body.contains("senda_map_entries{map=\"senda_svc4_v1\"} 12.0"), body);
+            // without a count, the setting's size
             assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_ct4_v2\"} 1024.0"), body);
             assertFalse(body.contains("senda_map_entries{map=\"senda_ct4_v2\"}"), body);
             assertFalse(body.contains("senda_lru_evictions_total{"), body);
