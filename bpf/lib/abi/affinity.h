@@ -30,7 +30,9 @@
 
 #include "../common.h"
 
-#define SENDA_AFFINITY_MAX_ENTRIES 262144
+/* The compiled size, used only where no size is set (tools, tests): the agent
+ * sets every LRU map's size from memory (MapSizeSetting), with this as floor. */
+#define SENDA_AFFINITY_MAX_ENTRIES 65536
 
 /* Value of senda_affinity4_v1 and senda_affinity6_v1. 12 bytes. */
 struct senda_affinity_value {

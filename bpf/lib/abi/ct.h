@@ -17,7 +17,9 @@
 
 #include "../common.h"
 
-#define SENDA_CT_MAX_ENTRIES 262144
+/* The compiled size, used only where no size is set (tools, tests): the agent
+ * sets every LRU map's size from memory (MapSizeSetting), with this as floor. */
+#define SENDA_CT_MAX_ENTRIES 131072
 
 /* senda_ct{4,6}_key.dir */
 #define SENDA_CT_DIR_FORWARD 0

@@ -27,7 +27,9 @@
 
 #include "../common.h"
 
-#define SENDA_NAT_MAX_ENTRIES 131072
+/* The compiled size, used only where no size is set (tools, tests): the agent
+ * sets every LRU map's size from memory (MapSizeSetting), with this as floor. */
+#define SENDA_NAT_MAX_ENTRIES 65536
 
 /* senda_nat{4,6}_key.dir */
 #define SENDA_NAT_DIR_OUT 0

@@ -50,7 +50,7 @@
 
 #define SENDA_POL_EP_MAX_ENTRIES    16384
 #define SENDA_POL_RULE_MAX_ENTRIES  262144
-#define SENDA_POL_CT_MAX_ENTRIES    262144
+#define SENDA_POL_CT_MAX_ENTRIES    65536   /* compiled floor; the agent sizes it (MapSizeSetting) */
 #define SENDA_POL_STATS_MAX_ENTRIES 16384
 
 /* Port ranges per rule entry; more are cut by the control plane (fail closed). */

@@ -18,7 +18,9 @@
 
 #include "../common.h"
 
-#define SENDA_SOCK_REVNAT_MAX_ENTRIES 262144
-#define SENDA_SOCK_FLOW_MAX_ENTRIES   262144
+/* The compiled size, used only where no size is set (tools, tests): the agent
+ * sets every LRU map's size from memory (MapSizeSetting), with this as floor. */
+#define SENDA_SOCK_REVNAT_MAX_ENTRIES 65536
+#define SENDA_SOCK_FLOW_MAX_ENTRIES   32768
 
 #endif /* SENDA_ABI_SOCK_H */

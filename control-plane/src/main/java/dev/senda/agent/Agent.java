@@ -170,7 +170,7 @@ public final class Agent implements AutoCloseable {
         metrics.exportPolicyVerdicts(policyCounters::readAll, policyReconciler::policyNames);
         LruPressure lruPressure = new LruPressure(datapath.lruMaps(), datapath.counters()::readAll,
                 LRU_COUNT_PERIOD, java.time.InstantSource.system());
-        metrics.exportMapOccupancy(reconciler::entriesPerMap, config.mapSizes(), lruPressure::sample);
+        metrics.exportMapOccupancy(reconciler::entriesPerMap, datapath.sizedMapCapacities(), lruPressure::sample);
         SyncRunner.Settings settings = config.sync();
         HealthState health = HealthState.forSource(settings, source);
         started.push(HealthServer.start(config.healthzBind(), health));

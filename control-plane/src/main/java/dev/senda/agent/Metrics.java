@@ -395,9 +395,11 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
      * - deleted - present, see {@link LruPressure}). A failed count leaves the LRU series out of that
      * scrape (logged once per streak). Call once.
      *
+     * @param sizedCapacities {@code max_entries} of every sized map as loaded, e.g.
+     *                        {@code datapath.sizedMapCapacities()} (a map too full for its default keeps its size)
      * @param lru the LRU maps' counts, e.g. {@code lruPressure::sample}; called on scrape threads
      */
-    public void exportMapOccupancy(Supplier<Map<String, Integer>> entries, dev.senda.maps.size.MapSizes sizes,
+    public void exportMapOccupancy(Supplier<Map<String, Integer>> entries, Map<String, Integer> sizedCapacities,
                                    Supplier<LruPressure.Sample> lru) {
         GaugeWithCallback.builder()
                 .name("senda_map_entries")
@@ -414,15 +416,14 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("senda_map_capacity_entries")
-                .help("max_entries of each sized map (--map-size-* or the memory-derived default) and of each "
+                .help("max_entries of each sized map as loaded (--map-size-*, the memory-derived default, or the pinned "
+                        + "size of a map too full for its default) and of each "
                         + "LRU map, by map name.")
                 .labelNames("map")
                 .callback(sink -> {
-                    // the LRU maps' own max_entries first: a map that kept its pinned size differs from its setting
-                    Map<String, Integer> counted = lruSample(lru).map(LruPressure.Sample::capacity).orElse(Map.of());
-                    counted.forEach((map, n) -> sink.call(n, map));
-                    sizes.entries().forEach((setting, n) -> setting.mapNames().forEach(map -> {
-                        if (!counted.containsKey(map)) sink.call(n, map);
+                    sizedCapacities.forEach((map, n) -> sink.call(n, map));
+                    lruSample(lru).ifPresent(s -> s.capacity().forEach((map, n) -> {
+                        if (!sizedCapacities.containsKey(map)) sink.call(n, map);
                     }));
                 })
                 .register(registry);

@@ -125,9 +125,9 @@ public final class Datapath implements AutoCloseable {
         Libbpf.ensureAvailable();
         Bpffs.ensureMounted(bpffsRoot);
         MapResize.Pending resize = sizes.map(s -> MapResize.prepare(bpffsRoot, s)).orElse(MapResize.Pending.none());
-        // a map kept at its pinned size has no configured size here: loadObject then takes the pinned one
-        java.util.function.Function<String, java.util.OptionalInt> sizeOf = map -> sizes.isEmpty()
-                || resize.keepsPinnedSize(map) ? java.util.OptionalInt.empty() : sizes.get().forMap(map);
+        // a map that keeps its size (too full for its default) is loaded at that size, not the configured one
+        java.util.function.Function<String, java.util.OptionalInt> sizeOf = map -> resize.keptSize(map).isPresent()
+                ? resize.keptSize(map) : sizes.isEmpty() ? java.util.OptionalInt.empty() : sizes.get().forMap(map);
         BpfObject sock = null;
         BpfObject tc = null;
         // the other layout version's conntrack, offered to senda_tc.o before its load (PriorMaps)
@@ -307,6 +307,20 @@ public final class Datapath implements AutoCloseable {
         for (BpfObject o : List.of(sockObject, tcObject)) {
             for (BpfMap m : o.maps()) {
                 if (m.info().type() == BpfMap.BPF_MAP_TYPE_LRU_HASH) out.putIfAbsent(m.name(), m);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code max_entries} of every map a size setting covers, as loaded (a map too full for its default
+     * keeps its own size), by name: the capacities the metrics export.
+     */
+    public Map<String, Integer> sizedMapCapacities() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (BpfObject o : List.of(sockObject, tcObject)) {
+            for (BpfMap m : o.maps()) {
+                if (MapSizes.settingOf(m.name()).isPresent()) out.putIfAbsent(m.name(), m.info().maxEntries());
             }
         }
         return out;

@@ -1,8 +1,6 @@
 package dev.senda.agent;
 
 import dev.senda.maps.metrics.LruPressure;
-import dev.senda.maps.size.MapSizeSetting;
-import dev.senda.maps.size.MapSizes;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -24,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * series out of the scrape.
  */
 class MapOccupancyMetricsTest {
-    private static final MapSizes SIZES = MapSizes.resolve(1L << 34, 0.0025, Map.of(MapSizeSetting.CONNTRACK, 1024));
+    /** The sized maps as loaded: senda_ct4_v2 at its setting, senda_svc4_v1 kept at a pinned size. */
+    private static final Map<String, Integer> SIZED = Map.of("senda_ct4_v2", 1024, "senda_svc4_v1", 4096);
 
     private static String scrape(HttpClient client, int port) throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
@@ -41,11 +40,11 @@ class MapOccupancyMetricsTest {
     void lruMapsAreExportedBesideTheReconciledOnesAndAFailedCountLeavesOnlyThemOut() throws Exception {
         LruPressure.Sample sample = new LruPressure.Sample(Instant.EPOCH,
                 Map.of("senda_ct4_v2", 1000L, "senda_polct4_v1", 7L),
-                Map.of("senda_ct4_v2", 4096, "senda_polct4_v1", 65536),
+                Map.of("senda_ct4_v2", 1024, "senda_polct4_v1", 65536),
                 Map.of("conntrack", 3170L, "nat", 0L));
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         try (Metrics metrics = new Metrics(); HttpClient client = HttpClient.newHttpClient()) {
-            metrics.exportMapOccupancy(() -> Map.of("senda_svc4_v1", 12), SIZES, () -> {
+            metrics.exportMapOccupancy(() -> Map.of("senda_svc4_v1", 12), SIZED, () -> {
                 if (failure.get() != null) throw failure.get();
                 return sample;
             });
@@ -55,10 +54,11 @@ class MapOccupancyMetricsTest {
             assertTrue(body.contains("senda_map_entries{map=\"senda_svc4_v1\"} 12.0"), body);
             assertTrue(body.contains("senda_map_entries{map=\"senda_ct4_v2\"} 1000.0"), body);
             assertTrue(body.contains("senda_map_entries{map=\"senda_polct4_v1\"} 7.0"), body);
-            // an LRU map's capacity once, the kernel's: a map that kept its pinned size (4096) differs from its
-            // setting (1024)
+            // each map's capacity once: a sized one's as loaded (a kept one's pinned size), another LRU map's
+            // from the count
             assertEquals(1, count(body, "senda_map_capacity_entries{map=\"senda_ct4_v2\"} "), body);
-            assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_ct4_v2\"} 4096.0"), body);
+            assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_ct4_v2\"} 1024.0"), body);
+            assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_svc4_v1\"} 4096.0"), body);
             assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_polct4_v1\"} 65536.0"), body);
             assertTrue(body.contains("# TYPE senda_lru_evictions_total counter"), body);
             assertTrue(body.contains("senda_lru_evictions_total{table=\"conntrack\"} 3170.0"), body);
@@ -67,7 +67,7 @@ class MapOccupancyMetricsTest {
             failure.set(new IllegalStateException("map gone"));
             body = scrape(client, port);
             assertTrue(body.contains("senda_map_entries{map=\"senda_svc4_v1\"} 12.0"), body);
-            // without a count, the setting's size
+            // without a count, the sized maps' still
             assertTrue(body.contains("senda_map_capacity_entries{map=\"senda_ct4_v2\"} 1024.0"), body);
             assertFalse(body.contains("senda_map_entries{map=\"senda_ct4_v2\"}"), body);
             assertFalse(body.contains("senda_lru_evictions_total{"), body);

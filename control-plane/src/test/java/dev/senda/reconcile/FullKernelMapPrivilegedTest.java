@@ -121,6 +121,11 @@ class FullKernelMapPrivilegedTest {
         }
         LbState desired = state(list.toArray(DesiredFrontend[]::new));
         try (Datapath datapath = Datapath.load(root, REAL, Optional.of(floors))) {
+            // every LRU map (allocated whole) is sized from memory: none keeps a compiled size on every node
+            for (String lru : datapath.lruMaps().keySet()) {
+                assertTrue(MapSizes.settingOf(lru).map(MapSizeSetting::preallocated).orElse(false), lru);
+            }
+            assertEquals(12, datapath.lruMaps().size(), datapath.lruMaps().keySet().toString());
             LbReconciler reconciler = new LbReconciler(datapath.lbMaps());
             long start = System.nanoTime();
             ApplyResult r = reconciler.apply(desired, true);
@@ -182,6 +187,14 @@ class FullKernelMapPrivilegedTest {
                 assertEquals(32, empty.info().maxEntries(), "the other family's map, empty, takes the default");
             }
             assertFalse(Files.exists(root.resolve("senda_svc4_v1_resizing")));
+            assertEquals(decode(programmed), decode(new TestLbMaps(datapath.lbMaps())));
+            assertEquals(SMALL, datapath.sizedMapCapacities().get("senda_svc4_v1"), "what the metrics export");
+        }
+        // An agent that died mid-resize left the full map aside: the new map takes its size and its entries.
+        Files.move(root.resolve("senda_svc4_v1"), root.resolve("senda_svc4_v1_resizing"));
+        try (Datapath datapath = Datapath.load(root, REAL, Optional.of(derived))) {
+            assertEquals(SMALL, datapath.sizedMapCapacities().get("senda_svc4_v1"));
+            assertFalse(Files.exists(root.resolve("senda_svc4_v1_resizing")), "copied and removed");
             assertEquals(decode(programmed), decode(new TestLbMaps(datapath.lbMaps())));
         }
     }

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Gives pinned maps the configured size, keeping their entries: a map pinned by an earlier agent
@@ -26,11 +26,12 @@ import java.util.TreeSet;
  * The programs still attached read the old map until the agent replaces them, moments later; entries
  * the datapath writes in between (new conntrack flows) are not carried over.
  *
- * <p>Never loses entries silently: a map holding more entries than a size given on the command line can
- * take is refused before anything is touched, with the flag, the pinned size and the count ({@link #prepare}
+ * <p>Never loses entries silently: a map holding more entries than a size given for it (a flag or
+ * {@code --config}) can take is refused before anything is touched, with the flag, the pinned size and the count ({@link #prepare}
  * throws). A memory-derived default that is smaller than what a map holds does not refuse the start (a
- * busy node's conntrack would otherwise stop its agent's upgrade): the map keeps its pinned size, said once
- * in the log, until its flag names a size or it holds fewer entries.
+ * busy node's conntrack would otherwise stop its agent's upgrade): the map keeps its pinned size, said in
+ * one log line at each start, until its flag names a size or it holds fewer entries. Entries are counted
+ * with one batched pass, and only for a map whose size differs.
  * An agent that dies between the two steps leaves the {@code _resizing} pin, which the next start
  * copies from in the same way.
  */
@@ -48,22 +49,26 @@ public final class MapResize {
 
     /**
      * The maps moved aside by {@link #prepare}, which {@link #finish} completes, and the maps that keep their
-     * pinned size because their default is smaller than what they hold ({@link #keepsPinnedSize}).
+     * pinned size because their default is smaller than what they hold ({@link #keptSize}), by name.
      */
-    public record Pending(List<Moved> moved, Set<String> keptPinned) {
+    public record Pending(List<Moved> moved, Map<String, Integer> keptPinned) {
         public Pending {
             moved = List.copyOf(moved);
-            keptPinned = Set.copyOf(keptPinned);
+            keptPinned = Map.copyOf(keptPinned);
         }
 
         /** Nothing to resize. */
         public static Pending none() {
-            return new Pending(List.of(), Set.of());
+            return new Pending(List.of(), Map.of());
         }
 
-        /** Whether the map of this name is to be loaded at its pinned size rather than the configured one. */
-        public boolean keepsPinnedSize(String mapName) {
-            return keptPinned.contains(mapName);
+        /**
+         * The size a map of this name keeps instead of the configured one (its pinned or left-over map's),
+         * or empty.
+         */
+        public java.util.OptionalInt keptSize(String mapName) {
+            Integer size = keptPinned.get(mapName);
+            return size == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(size);
         }
 
         /**
@@ -132,46 +137,44 @@ public final class MapResize {
     /**
      * Moves aside every pin under {@code bpffsRoot} of a sized map whose {@code max_entries} differs
      * from {@code sizes}, after checking that each one's entries fit in its new size. A map whose entries
-     * do not fit in its memory-derived default keeps its pinned size (in {@link Pending#keptPinned()}).
+     * do not fit in its memory-derived default keeps its pinned size (in {@link Pending#keptPinned()}); so
+     * does the new map of a left-over {@code _resizing} pin, whose entries it will take.
      *
      * @throws IllegalArgumentException naming the flag, the pinned size and the entry count, when a map
-     *                                  holds more entries than the size its flag gives; nothing was moved then
+     *                                  holds more entries than the size given for it (a flag or
+     *                                  {@code --config}); nothing was moved then
      */
     public static Pending prepare(Path bpffsRoot, MapSizes sizes) {
         record Plan(String name, Path pin, Path aside, int oldSize, int newSize) {
         }
         List<Plan> plans = new ArrayList<>();
         List<Moved> leftovers = new ArrayList<>();
-        Set<String> kept = new TreeSet<>();
+        Map<String, Integer> kept = new TreeMap<>();
         for (MapSizeSetting setting : MapSizeSetting.ALL) {
             int wanted = sizes.of(setting);
+            boolean given = sizes.explicit().contains(setting);
             for (String name : setting.mapNames()) {
                 Path pin = bpffsRoot.resolve(name);
                 Path aside = bpffsRoot.resolve(name + ASIDE);
                 if (Files.exists(aside)) {
-                    // an earlier resize that did not finish: copy from it into whatever gets pinned now
+                    // an earlier resize that did not finish: copy from it into whatever gets pinned now, which
+                    // must take what it holds (the old programs may have filled it since)
                     if (Files.exists(pin)) throw new IllegalStateException(pin + " and " + aside + " both exist: "
                             + "remove one (" + aside + " holds the entries of an unfinished resize)");
-                    leftovers.add(new Moved(name, aside, -1, wanted));
+                    int size = fitting(setting, name, aside, wanted, given);
+                    if (size != wanted) kept.put(name, size);
+                    leftovers.add(new Moved(name, aside, -1, size));
                     continue;
                 }
                 if (!Files.exists(pin)) continue;
-                try (BpfMap map = BpfMap.openPinned(pin)) {
-                    int size = map.info().maxEntries();
-                    if (size == wanted) continue;
-                    int count = map.keys().size();
-                    if (count > wanted && !sizes.explicit().contains(setting)) {
-                        LOG.info("{} keeps {} entries: it holds {}, more than the default {} ({} sets a size)",
-                                name, size, count, wanted, setting.flag());
-                        kept.add(name);
-                        continue;
+                int size = fitting(setting, name, pin, wanted, given);
+                if (size == wanted) {
+                    try (BpfMap map = BpfMap.openPinned(pin)) {
+                        if (map.info().maxEntries() != wanted) plans.add(new Plan(name, pin, aside,
+                                map.info().maxEntries(), wanted));
                     }
-                    if (count > wanted) {
-                        throw new IllegalArgumentException(setting.flag() + ": " + wanted + " is too small: the pinned "
-                                + name + " (max_entries " + size + ") holds " + count + " entries; give at least "
-                                + count + ", or remove entries first");
-                    }
-                    plans.add(new Plan(name, pin, aside, size, wanted));
+                } else {
+                    kept.put(name, size);
                 }
             }
         }
@@ -185,5 +188,36 @@ public final class MapResize {
             moved.add(new Moved(p.name(), p.aside(), p.oldSize(), p.newSize()));
         }
         return new Pending(moved, kept);
+    }
+
+    /**
+     * The size the map pinned at {@code pin} is to have: {@code wanted}, unless it holds more entries than
+     * that; then its own size when {@code wanted} is a default (logged), or a refusal when it was given.
+     * Counts only when the sizes differ.
+     */
+    private static int fitting(MapSizeSetting setting, String name, Path pin, int wanted, boolean given) {
+        try (BpfMap map = BpfMap.openPinned(pin)) {
+            int size = map.info().maxEntries();
+            if (size == wanted) return wanted;
+            long count = entries(map);
+            if (count <= wanted) return wanted;
+            if (!given) {
+                LOG.info("{} keeps {} entries: it holds {}, more than the default {} ({} sets a size)",
+                        name, size, count, wanted, setting.flag());
+                return size;
+            }
+            throw new IllegalArgumentException(setting.flag() + ": " + wanted + " is too small: the pinned "
+                    + name + " (max_entries " + size + ") holds " + count + " entries; give at least "
+                    + count + ", or remove entries first");
+        }
+    }
+
+    /** The entries a map holds: one batched pass, or a key walk where the kernel has no batch lookup. */
+    private static long entries(BpfMap map) {
+        try {
+            return map.countEntries();
+        } catch (LibbpfException e) {
+            return map.keys().size();
+        }
     }
 }
