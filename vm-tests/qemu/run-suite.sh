@@ -104,7 +104,7 @@ trap 'exit 130' INT TERM
 # --- host packages (only this script needs them, so the launcher does not install them) ------
 missing=()
 for p in qemu-system-x86 busybox-static socat; do # socat: the e2e tests' SCTP (and TCP session) clients
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+    [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == *'ok installed'* ]] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} with apt"

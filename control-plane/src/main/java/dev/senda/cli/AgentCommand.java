@@ -9,7 +9,6 @@ import dev.senda.datapath.CgroupMounts;
 import dev.senda.desired.NodePortAddresses;
 import dev.senda.reconcile.SyncRunner;
 import dev.senda.source.ApiWatchSettings;
-import dev.senda.maps.size.MapSizeSetting;
 import dev.senda.maps.size.MapSizes;
 import dev.senda.maps.size.MemInfo;
 import dev.senda.source.DirectorySource;
@@ -21,13 +20,11 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code senda agent}: the node agent. Runs until SIGTERM; the datapath stays in place after it exits. */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(name = "agent", mixinStandardHelpOptions = true, modelTransformer = MapSizeOptions.class,
         description = "Watch Services and EndpointSlices and program the eBPF load balancer of this node.")
 public final class AgentCommand implements Callable<Integer> {
 
@@ -133,58 +130,13 @@ public final class AgentCommand implements Callable<Integer> {
                     + "'deny' (dropped and counted) (default: ${DEFAULT-VALUE})")
     String policyPending;
 
-    // One option per MapSizeSetting (the flag names are MapSizeSetting's); absent: derived from memory.
-    @Option(names = "--map-size-services", paramLabel = "ENTRIES",
-            description = "entries of each family's service map: one per frontend plus one per endpoint of each "
-                    + "(default: from the node's memory, at least 131072)")
-    Integer mapSizeServices;
-
-    @Option(names = "--map-size-backends", paramLabel = "ENTRIES",
-            description = "entries of each family's backend map: one per distinct endpoint "
-                    + "(default: from the node's memory, at least 131072)")
-    Integer mapSizeBackends;
-
-    @Option(names = "--map-size-revnat", paramLabel = "ENTRIES",
-            description = "entries of each family's reverse-NAT map: one per frontend "
-                    + "(default: from the node's memory, at least 65536)")
-    Integer mapSizeRevNat;
-
-    @Option(names = "--map-size-conntrack", paramLabel = "ENTRIES",
-            description = "entries of each family's per-packet conntrack (LRU, allocated whole): two per flow "
-                    + "(default: from the node's memory, at least 131072)")
-    Integer mapSizeConntrack;
-
-    @Option(names = "--map-size-affinity", paramLabel = "ENTRIES",
-            description = "entries of each family's session-affinity map (LRU, allocated whole): one per client "
-                    + "and Service (default: from the node's memory, at least 65536)")
-    Integer mapSizeAffinity;
-
-    @Option(names = "--map-size-nat", paramLabel = "ENTRIES",
-            description = "entries of each family's source-NAT map (LRU, allocated whole): two per NATed flow "
-                    + "(default: from the node's memory, at least 65536)")
-    Integer mapSizeNat;
-
-    @Option(names = "--map-size-policy-conntrack", paramLabel = "ENTRIES",
-            description = "entries of each family's NetworkPolicy conntrack (LRU, allocated whole): one per flow a "
-                    + "policy allowed (default: from the node's memory, at least 65536)")
-    Integer mapSizePolicyConntrack;
-
-    @Option(names = "--map-size-sock-revnat", paramLabel = "ENTRIES",
-            description = "entries of each family's socket-LB reverse-NAT map (LRU, allocated whole): one per "
-                    + "client socket and backend (default: from the node's memory, at least 65536)")
-    Integer mapSizeSockRevNat;
-
-    @Option(names = "--map-size-sock-flow", paramLabel = "ENTRIES",
-            description = "entries of each family's socket-LB flow map (LRU, allocated whole): one per unconnected "
-                    + "UDP socket and Service (default: from the node's memory, at least 32768)")
-    Integer mapSizeSockFlow;
+    // One --map-size-* option per MapSizeSetting, added by MapSizeOptions (this command's model transformer).
 
     @Option(names = MapSizes.RATIO_FLAG, paramLabel = "RATIO", defaultValue = "" + MapSizes.DEFAULT_RATIO,
-            description = "share of the node's memory the default map sizes are derived from: the LRU maps "
-                    + "share it (conntrack 40 %, NAT 20 %, policy conntrack 20 %, socket reverse NAT 10 %, "
-                    + "affinity and socket flows 5 % each), each hash map may grow to all of it; entries = "
-                    + "that share / bytes per entry, rounded down to a power of two and kept within "
-                    + "the floor and ceiling (default: ${DEFAULT-VALUE})")
+            description = "share of the node's memory the default map sizes are derived from, in each family: "
+                    + "the LRU maps divide it among them (each --map-size-* flag says its part), each hash map "
+                    + "may grow to all of it; a map's entries are its part / bytes per entry, rounded down to a "
+                    + "power of two and kept within its floor and ceiling (default: ${DEFAULT-VALUE})")
     double mapSizeRatio;
 
     @Spec
@@ -199,25 +151,6 @@ public final class AgentCommand implements Callable<Integer> {
             }
             throw new picocli.CommandLine.TypeConversionException("expected 'text' or 'json', got '" + value + "'");
         }
-    }
-
-    /** The sizes given on the command line, by setting. */
-    private Map<MapSizeSetting, Integer> givenMapSizes() {
-        Map<MapSizeSetting, Integer> given = new LinkedHashMap<>();
-        putIfGiven(given, MapSizeSetting.SERVICES, mapSizeServices);
-        putIfGiven(given, MapSizeSetting.BACKENDS, mapSizeBackends);
-        putIfGiven(given, MapSizeSetting.REVERSE_NAT, mapSizeRevNat);
-        putIfGiven(given, MapSizeSetting.CONNTRACK, mapSizeConntrack);
-        putIfGiven(given, MapSizeSetting.AFFINITY, mapSizeAffinity);
-        putIfGiven(given, MapSizeSetting.NAT, mapSizeNat);
-        putIfGiven(given, MapSizeSetting.POLICY_CONNTRACK, mapSizePolicyConntrack);
-        putIfGiven(given, MapSizeSetting.SOCKET_REVNAT, mapSizeSockRevNat);
-        putIfGiven(given, MapSizeSetting.SOCKET_FLOW, mapSizeSockFlow);
-        return given;
-    }
-
-    private static void putIfGiven(Map<MapSizeSetting, Integer> given, MapSizeSetting setting, Integer value) {
-        if (value != null) given.put(setting, value);
     }
 
     @Override
@@ -279,7 +212,7 @@ public final class AgentCommand implements Callable<Integer> {
                     syncSettings(),
                     stateDir,
                     policyPendingDeny(policyPending),
-                    MapSizes.resolve(MemInfo.totalBytes(), mapSizeRatio, givenMapSizes()));
+                    MapSizes.resolve(MemInfo.totalBytes(), mapSizeRatio, MapSizeOptions.given(spec)));
             if (bpfObjectDir != null && !java.nio.file.Files.isDirectory(bpfObjectDir)) {
                 throw new IllegalArgumentException("--bpf-object-dir " + bpfObjectDir + " is not a directory");
             }

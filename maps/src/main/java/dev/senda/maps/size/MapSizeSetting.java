@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * One size setting: the maps whose {@code max_entries} it sets (a table's IPv4 and IPv6 maps, each
  * getting the full size), the agent flag that sets it, and how its default follows the node's memory.
- * Adding a sized table is one more constant in {@link #ALL} and its flag (an LRU table's budget share
- * taken from the others', as theirs add up to 1); nothing else in the size mechanism changes.
+ * Adding a sized table is one more constant in {@link #ALL} (an LRU table's budget share taken from the
+ * others', as theirs add up to 1); its flag is made from it (the agent's {@code MapSizeOptions}), and
+ * nothing else in the size mechanism changes.
  *
  * <h2>Defaults</h2>
  * As Cilium sizes its maps from a share of the node's memory: the budget is {@code ratio} of total
