@@ -416,9 +416,8 @@ public final class Metrics implements SyncRunner.Observer, AutoCloseable {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("senda_map_capacity_entries")
-                .help("max_entries of each sized map as loaded (--map-size-*, the memory-derived default, or the pinned "
-                        + "size of a map too full for its default) and of each "
-                        + "LRU map, by map name.")
+                .help("max_entries of each sized map as loaded (--map-size-*, the memory-derived default, or "
+                        + "the pinned size of a map too full for its default) and of each LRU map, by map name.")
                 .labelNames("map")
                 .callback(sink -> {
                     sizedCapacities.forEach((map, n) -> sink.call(n, map));

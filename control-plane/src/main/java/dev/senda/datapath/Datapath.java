@@ -221,7 +221,8 @@ public final class Datapath implements AutoCloseable {
 
     /** Opens, checks and loads one bundled object, leaving the programs named in {@code leftOut} unloaded. */
     static BpfObject loadObject(String name, Path pinRoot, Set<String> leftOut) {
-        return loadObject(name, pinRoot, leftOut, map -> java.util.OptionalInt.empty(), Optional.empty(), opened -> { });
+        return loadObject(name, pinRoot, leftOut, map -> java.util.OptionalInt.empty(), Optional.empty(),
+                opened -> { });
     }
 
     /**

@@ -27,11 +27,11 @@ import java.util.TreeMap;
  * the datapath writes in between (new conntrack flows) are not carried over.
  *
  * <p>Never loses entries silently: a map holding more entries than a size given for it (a flag or
- * {@code --config}) can take is refused before anything is touched, with the flag, the pinned size and the count ({@link #prepare}
- * throws). A memory-derived default that is smaller than what a map holds does not refuse the start (a
- * busy node's conntrack would otherwise stop its agent's upgrade): the map keeps its pinned size, said in
- * one log line at each start, until its flag names a size or it holds fewer entries. Entries are counted
- * with one batched pass, and only for a map whose size differs.
+ * {@code --config}) can take is refused before anything is touched, with the flag, the pinned size and
+ * the count ({@link #prepare} throws). A memory-derived default that is smaller than what a map holds
+ * does not refuse the start (a busy node's conntrack would otherwise stop its agent's upgrade): the map
+ * keeps its pinned size, said in one log line at each start, until its flag names a size or it holds
+ * fewer entries. Entries are counted with one batched pass, and only for a map whose size differs.
  * An agent that dies between the two steps leaves the {@code _resizing} pin, which the next start
  * copies from in the same way.
  */
@@ -161,20 +161,22 @@ public final class MapResize {
                     // must take what it holds (the old programs may have filled it since)
                     if (Files.exists(pin)) throw new IllegalStateException(pin + " and " + aside + " both exist: "
                             + "remove one (" + aside + " holds the entries of an unfinished resize)");
-                    int size = fitting(setting, name, aside, wanted, given);
-                    if (size != wanted) kept.put(name, size);
-                    leftovers.add(new Moved(name, aside, -1, size));
+                    try (BpfMap left = BpfMap.openPinned(aside)) {
+                        int size = fitting(setting, name, left, wanted, given);
+                        if (size != wanted) kept.put(name, size);
+                        leftovers.add(new Moved(name, aside, -1, size));
+                    }
                     continue;
                 }
                 if (!Files.exists(pin)) continue;
-                int size = fitting(setting, name, pin, wanted, given);
-                if (size == wanted) {
-                    try (BpfMap map = BpfMap.openPinned(pin)) {
-                        if (map.info().maxEntries() != wanted) plans.add(new Plan(name, pin, aside,
-                                map.info().maxEntries(), wanted));
+                try (BpfMap map = BpfMap.openPinned(pin)) {
+                    int pinned = map.info().maxEntries();
+                    int size = fitting(setting, name, map, wanted, given);
+                    if (size != wanted) {
+                        kept.put(name, size);
+                    } else if (pinned != wanted) {
+                        plans.add(new Plan(name, pin, aside, pinned, wanted));
                     }
-                } else {
-                    kept.put(name, size);
                 }
             }
         }
@@ -191,25 +193,23 @@ public final class MapResize {
     }
 
     /**
-     * The size the map pinned at {@code pin} is to have: {@code wanted}, unless it holds more entries than
+     * The size the pinned map {@code name} is to have: {@code wanted}, unless it holds more entries than
      * that; then its own size when {@code wanted} is a default (logged), or a refusal when it was given.
      * Counts only when the sizes differ.
      */
-    private static int fitting(MapSizeSetting setting, String name, Path pin, int wanted, boolean given) {
-        try (BpfMap map = BpfMap.openPinned(pin)) {
-            int size = map.info().maxEntries();
-            if (size == wanted) return wanted;
-            long count = entries(map);
-            if (count <= wanted) return wanted;
-            if (!given) {
-                LOG.info("{} keeps {} entries: it holds {}, more than the default {} ({} sets a size)",
-                        name, size, count, wanted, setting.flag());
-                return size;
-            }
-            throw new IllegalArgumentException(setting.flag() + ": " + wanted + " is too small: the pinned "
-                    + name + " (max_entries " + size + ") holds " + count + " entries; give at least "
-                    + count + ", or remove entries first");
+    private static int fitting(MapSizeSetting setting, String name, BpfMap map, int wanted, boolean given) {
+        int size = map.info().maxEntries();
+        if (size == wanted) return wanted;
+        long count = entries(map);
+        if (count <= wanted) return wanted;
+        if (!given) {
+            LOG.info("{} keeps {} entries: it holds {}, more than the default {} ({} sets a size)",
+                    name, size, count, wanted, setting.flag());
+            return size;
         }
+        throw new IllegalArgumentException(setting.flag() + ": " + wanted + " is too small: the pinned "
+                + name + " (max_entries " + size + ") holds " + count + " entries; give at least "
+                + count + ", or remove entries first");
     }
 
     /** The entries a map holds: one batched pass, or a key walk where the kernel has no batch lookup. */
