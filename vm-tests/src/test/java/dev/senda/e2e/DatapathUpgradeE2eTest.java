@@ -121,9 +121,13 @@ class DatapathUpgradeE2eTest {
                         health.body());
                 String metrics = rejected.metrics();
                 assertTrue(metrics.contains("senda_datapath_load_failures_total{object=\"senda_tc.o\"} 1.0"), metrics);
-                Poll.until(Duration.ofSeconds(10), () -> rejected.logTail(200).contains("datapath not replaced: senda_tc.o"),
+                // the whole log, not its tail: the source closed under its informers' first lists may log their
+                // stack traces after this line
+                Path agentLog = rejected.settings().logFile();
+                Poll.until(Duration.ofSeconds(10), () -> read(agentLog).contains("datapath not replaced: senda_tc.o"),
                         () -> "no log line\n" + rejected.logTail(40));
-                String line = rejected.logTail(200).lines().filter(l -> l.contains("datapath not replaced")).findFirst().orElseThrow();
+                String line = read(agentLog).lines().filter(l -> l.contains("datapath not replaced"))
+                        .findFirst().orElseThrow();
                 assertTrue(line.contains("invalid access to packet"), line);
                 assertTrue(rejected.isAlive(), "the agent stays up to report it");
 
@@ -203,5 +207,13 @@ class DatapathUpgradeE2eTest {
             }
         }
         return out;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
