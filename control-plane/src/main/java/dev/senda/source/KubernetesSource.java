@@ -255,7 +255,11 @@ public final class KubernetesSource implements Source {
     }
 
     private boolean retryAfter(boolean wasStarted, Throwable failure) {
-        if (closed) return false;
+        // After close() the informers are stopped and their client closed, so a list still in flight fails
+        // (the client's executor refuses it). "Retry" keeps fabric8 quiet: its retry line is below the level
+        // LogSetup gives it, and a stopped informer reconnects no more. "Stop" would have it log an ERROR
+        // with a stack trace per kind for a close the agent asked for (a rejected datapath, a shutdown).
+        if (closed) return true;
         // fabric8 logs the failure itself (with the resource); this line only adds our decision.
         LOG.debug("list/watch failed ({}), retrying: {}", wasStarted ? "after the initial sync" : "initial sync",
                 failure.toString());

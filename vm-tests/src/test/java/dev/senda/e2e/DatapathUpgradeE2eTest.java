@@ -121,8 +121,7 @@ class DatapathUpgradeE2eTest {
                         health.body());
                 String metrics = rejected.metrics();
                 assertTrue(metrics.contains("senda_datapath_load_failures_total{object=\"senda_tc.o\"} 1.0"), metrics);
-                // the whole log, not its tail: the source closed under its informers' first lists may log their
-                // stack traces after this line
+                // the whole log, not its tail
                 Path agentLog = rejected.settings().logFile();
                 Poll.until(Duration.ofSeconds(10), () -> read(agentLog).contains("datapath not replaced: senda_tc.o"),
                         () -> "no log line\n" + rejected.logTail(40));
@@ -135,6 +134,10 @@ class DatapathUpgradeE2eTest {
                 assertEquals(before, linkPrograms(root), "every link still runs the programs it ran before");
                 E2eNode.log("rejected datapath: " + line + "; while it ran: " + load.mark().minus(atStop) + "; " + load.summary());
                 assertEquals(0, rejected.stop());
+                // one ERROR line for one event: the source it closed, under its informers' first lists, stays quiet
+                List<String> errors = read(agentLog).lines().filter(l -> l.contains(" ERROR ")).toList();
+                assertEquals(1, errors.size(), "error lines of the agent that refused the datapath:\n"
+                        + String.join("\n", errors));
 
                 node.startAgent(false);
                 assertEquals(before, linkPrograms(root), "the good version again: identical programs, nothing swapped");
