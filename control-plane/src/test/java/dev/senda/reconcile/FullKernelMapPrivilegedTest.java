@@ -9,6 +9,7 @@ import dev.senda.maps.features.FeatureProbe;
 import dev.senda.maps.features.KernelFeatures;
 import dev.senda.maps.lb.TestLbMaps;
 import dev.senda.maps.libbpf.BpfMap;
+import dev.senda.maps.size.MapResize;
 import dev.senda.maps.size.MapSizeSetting;
 import dev.senda.maps.size.MapSizes;
 import org.junit.jupiter.api.AfterEach;
@@ -192,6 +193,11 @@ class FullKernelMapPrivilegedTest {
         }
         // An agent that died mid-resize left the full map aside: the new map takes its size and its entries.
         Files.move(root.resolve("senda_svc4_v1"), root.resolve("senda_svc4_v1_resizing"));
+        MapResize.Pending pending = MapResize.prepare(root, derived);
+        assertEquals(List.of(new MapResize.Moved("senda_svc4_v1", root.resolve("senda_svc4_v1_resizing"),
+                SMALL, SMALL, true)), pending.moved(), "the leftover, with the size it was left at");
+        pending.rollback();
+        assertTrue(Files.exists(root.resolve("senda_svc4_v1_resizing")), "a failed load leaves a leftover aside");
         try (Datapath datapath = Datapath.load(root, REAL, Optional.of(derived))) {
             assertEquals(SMALL, datapath.sizedMapCapacities().get("senda_svc4_v1"));
             assertFalse(Files.exists(root.resolve("senda_svc4_v1_resizing")), "copied and removed");

@@ -43,8 +43,13 @@ public final class MapResize {
     private MapResize() {
     }
 
-    /** One map moved aside, to be copied into the new map of the same name. */
-    public record Moved(String mapName, Path aside, int oldSize, int newSize) {
+    /**
+     * One map moved aside, to be copied into the new map of the same name.
+     *
+     * @param leftover moved aside by an earlier start that did not finish (not by this {@link #prepare}):
+     *                 a failed load leaves it where it is, for the next start
+     */
+    public record Moved(String mapName, Path aside, int oldSize, int newSize, boolean leftover) {
     }
 
     /**
@@ -97,7 +102,7 @@ public final class MapResize {
                     throw new UncheckedIOException("remove " + m.aside(), e);
                 }
                 String line = m.mapName() + " resized from " + m.oldSize() + " to " + m.newSize() + " entries, "
-                        + copied + " entries copied";
+                        + copied + " entries copied" + (m.leftover() ? " (a resize an earlier start left unfinished)" : "");
                 LOG.info("{}", line);
                 done.add(line);
             }
@@ -110,7 +115,7 @@ public final class MapResize {
          */
         public void rollback() {
             for (Moved m : moved) {
-                if (m.oldSize() < 0) continue;  // a leftover of an earlier start: stays for the next one
+                if (m.leftover()) continue;  // an earlier start's: stays for the next one
                 Path pin = m.aside().resolveSibling(m.mapName());
                 try {
                     Files.deleteIfExists(pin);
@@ -164,7 +169,7 @@ public final class MapResize {
                     try (BpfMap left = BpfMap.openPinned(aside)) {
                         int size = fitting(setting, name, left, wanted, given);
                         if (size != wanted) kept.put(name, size);
-                        leftovers.add(new Moved(name, aside, -1, size));
+                        leftovers.add(new Moved(name, aside, left.info().maxEntries(), size, true));
                     }
                     continue;
                 }
@@ -187,7 +192,7 @@ public final class MapResize {
             } catch (IOException e) {
                 throw new UncheckedIOException("move " + p.pin() + " aside for resizing", e);
             }
-            moved.add(new Moved(p.name(), p.aside(), p.oldSize(), p.newSize()));
+            moved.add(new Moved(p.name(), p.aside(), p.oldSize(), p.newSize(), false));
         }
         return new Pending(moved, kept);
     }
