@@ -170,13 +170,28 @@ public final class LbReconciler {
         sourceRanges.reload();
         serviceIds.clear();
         backendIds.clear();
-        // A frontend's id is its header's, or its lowest slot's without one; frontends in key order,
-        // so that when two claim one id the same one wins every time.
+        // One pass over the service entries (every walk of 100,000s of them costs a restart tens of
+        // milliseconds on a cold JVM): each frontend's first entry, the ids they mention, the headers.
+        // A frontend's id is its header's, or its lowest slot's without one.
         record FirstEntry(int slot, int serviceId) {
         }
         Map<ServiceKey, FirstEntry> firstEntries = new HashMap<>();
-        services.forEachApplied((k, v) -> firstEntries.merge(k.withSlot(0), new FirstEntry(k.slot(), v.serviceId()),
-                (a, b) -> a.slot() <= b.slot() ? a : b));
+        java.util.BitSet referencedServices = new java.util.BitSet();
+        java.util.BitSet referencedBackends = new java.util.BitSet();
+        int[] headers = {0};
+        services.forEachApplied((k, v) -> {
+            setIfHandedOut(referencedServices, v.serviceId(), MAX_SERVICE_ID);
+            if (k.slot() == 0) {
+                headers[0]++;
+                firstEntries.put(k, new FirstEntry(0, v.serviceId())); // a header wins over any slot
+                return;
+            }
+            setIfHandedOut(referencedBackends, v.backendId(), MAX_BACKEND_ID);
+            ServiceKey header = k.withSlot(0);
+            FirstEntry first = firstEntries.get(header);
+            if (first == null || first.slot() > k.slot()) firstEntries.put(header, new FirstEntry(k.slot(), v.serviceId()));
+        });
+        // frontends in key order, so that when two claim one id the same one wins every time
         ServiceKey[] frontendKeys = firstEntries.keySet().toArray(ServiceKey[]::new);
         java.util.Arrays.sort(frontendKeys);
         java.util.BitSet claimedServiceIds = new java.util.BitSet();
@@ -188,16 +203,19 @@ public final class LbReconciler {
                 serviceIds.put(frontend, id);
             }
         }
+        revNats.forEachApplied((k, v) -> setIfHandedOut(referencedServices, k.serviceId(), MAX_SERVICE_ID));
+        sourceRanges.forEachApplied((k, v) -> setIfHandedOut(referencedServices, k.serviceId(), MAX_SERVICE_ID));
         // an address keeps the lowest id holding it
         backends.forEachApplied((key, value) -> {
+            setIfHandedOut(referencedBackends, key.id(), MAX_BACKEND_ID);
             BackendAddress address = LbEncoding.backendAddress(value);
             if (key.id() < 1 || key.id() > MAX_BACKEND_ID || address == null) return;
             backendIds.merge(address, key.id(), (a, b) -> Integer.compareUnsigned(a, b) <= 0 ? a : b);
         });
-        serviceIdAllocator.resetForRestore(union(serviceIds.values(), referencedServiceIds()));
-        backendIdAllocator.resetForRestore(union(backendIds.values(), referencedBackendIds()));
-        int headers = (int) services.applied().keySet().stream().filter(k -> k.slot() == 0).count();
-        RestoreResult result = new RestoreResult(headers, backends.applied().size(), services.applied().size(),
+        // as referencedServiceIds() and referencedBackendIds() would give, gathered in the passes above
+        serviceIdAllocator.resetForRestore(union(serviceIds.values(), referencedServices));
+        backendIdAllocator.resetForRestore(union(backendIds.values(), referencedBackends));
+        RestoreResult result = new RestoreResult(headers[0], backends.applied().size(), services.applied().size(),
                 revNats.applied().size());
         LOG.info("restored LB state from maps: {}", result);
         return result;

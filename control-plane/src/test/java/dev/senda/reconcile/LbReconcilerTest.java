@@ -311,6 +311,29 @@ class LbReconcilerTest {
     }
 
     @Test
+    void restoreTakesAFrontendsIdFromItsHeaderElseFromItsLowestSlot() {
+        store.putBackend(7, new BackendValue(ip("10.0.0.1"), 8080, Protocol.TCP, BackendState.ACTIVE));
+        // slots that disagree with their header: the header's id counts
+        store.putService(key(F1, 0), ServiceValue.header(3, 2, 0));
+        store.putService(key(F1, 1), ServiceValue.slot(9, 7));
+        store.putService(key(F1, 2), ServiceValue.slot(2, 7));
+        // no header: the lowest slot's id, whatever order the entries are read in
+        store.putService(key(F2, 6), ServiceValue.slot(6, 7));
+        store.putService(key(F2, 4), ServiceValue.slot(5, 7));
+        store.putService(key(F2, 9), ServiceValue.slot(4, 7));
+
+        LbReconciler restarted = new LbReconciler(new RecordingLbMaps(store).maps());
+        RestoreResult restored = restarted.restore();
+        assertEquals(3, restarted.serviceId(F1).orElseThrow());
+        assertEquals(5, restarted.serviceId(F2).orElseThrow());
+        assertEquals(1, restored.frontends(), "headers found");
+        LbState s = state(df(F1, A), df(F2, A), df(F3, A));
+        assertTrue(restarted.apply(s, false).ok());
+        assertFalse(List.of(2, 3, 4, 5, 6, 9).contains(restarted.serviceId(F3).orElseThrow()),
+                "an id any entry still holds is not handed out");
+    }
+
+    @Test
     void idsNoAgentHandsOutInThePinnedMapsAreLeftAloneAndCostNothing() {
         // A bpftool edit, or a newer version with a wider id range: u32 ids above 2^31 decode negative,
         // and large ones must not size any bookkeeping (a bit set or array per id would take megabytes).
