@@ -255,14 +255,15 @@ public final class KubernetesSource implements Source {
     }
 
     private boolean retryAfter(boolean wasStarted, Throwable failure) {
-        // After close() the informers are stopped and their client closed, so a list still in flight fails
-        // (the client's executor refuses it). "Retry" keeps fabric8 quiet: its retry line is below the level
-        // LogSetup gives it, and a stopped informer reconnects no more. "Stop" would have it log an ERROR
-        // with a stack trace per kind for a close the agent asked for (a rejected datapath, a shutdown).
-        if (closed) return true;
-        // fabric8 logs the failure itself (with the resource); this line only adds our decision.
-        LOG.debug("list/watch failed ({}), retrying: {}", wasStarted ? "after the initial sync" : "initial sync",
-                failure.toString());
+        // Always "retry", also after close(): the informers are stopped and their client closed then, so a
+        // list still in flight fails (the client's executor refuses it). "Retry" keeps fabric8 quiet (its
+        // retry line is below the level LogSetup gives it) and a stopped informer reconnects no more; "stop"
+        // would have it log an ERROR with a stack trace per kind for a close the agent asked for (a rejected
+        // datapath, a shutdown). fabric8 logs the failure itself; this line only adds our decision.
+        if (!closed) {
+            LOG.debug("list/watch failed ({}), retrying: {}", wasStarted ? "after the initial sync" : "initial sync",
+                    failure.toString());
+        }
         return true;
     }
 
@@ -602,8 +603,8 @@ public final class KubernetesSource implements Source {
         /** Stops the informers and, when owned, the client with its connections. */
         void close() {
             for (KindWatch<?, ?> w : watches) w.informer.close();
-            // Let in-flight list/watch requests wind down before the client goes (bounded): otherwise
-            // fabric8 logs "Client already closed" errors for requests that are being cancelled anyway.
+            // Each informer's stop (bounded) before the client goes. A list still in flight then fails
+            // against the closed client, which retryAfter answers without a log line above DEBUG.
             for (KindWatch<?, ?> w : watches) w.awaitStopped();
             // fabric8 does not close the JDK client's connections; they go when the client is collected.
             if (ownsClient) client.close();

@@ -192,12 +192,25 @@ class FullKernelMapPrivilegedTest {
             assertEquals(SMALL, datapath.sizedMapCapacities().get("senda_svc4_v1"), "what the metrics export");
         }
         // An agent that died mid-resize left the full map aside: the new map takes its size and its entries.
-        Files.move(root.resolve("senda_svc4_v1"), root.resolve("senda_svc4_v1_resizing"));
+        Path pin = root.resolve("senda_svc4_v1");
+        Path aside = root.resolve("senda_svc4_v1_resizing");
+        Files.move(pin, aside);
         MapResize.Pending pending = MapResize.prepare(root, derived);
-        assertEquals(List.of(new MapResize.Moved("senda_svc4_v1", root.resolve("senda_svc4_v1_resizing"),
-                SMALL, SMALL, true)), pending.moved(), "the leftover, with the size it was left at");
+        assertEquals(List.of(new MapResize.Moved("senda_svc4_v1", aside, SMALL, SMALL, true)), pending.moved(),
+                "the leftover, with the size it was left at, keeps it under a default too small for it");
         pending.rollback();
-        assertTrue(Files.exists(root.resolve("senda_svc4_v1_resizing")), "a failed load leaves a leftover aside");
+        MapResize.Pending larger = MapResize.prepare(root, services(4 * SMALL));
+        assertEquals(List.of(new MapResize.Moved("senda_svc4_v1", aside, SMALL, 4 * SMALL, true)),
+                larger.moved().stream().filter(MapResize.Moved::leftover).toList(), "a size given: that one");
+        larger.rollback();
+        assertTrue(Files.exists(aside) && !Files.exists(pin), "rollbacks leave a leftover aside");
+        // A load that fails after senda_tc.o pinned the new map (here: the kernel's features cannot be had)
+        // removes that pin again: the next start must find the leftover alone, or it refuses both.
+        var failed = assertThrows(IllegalStateException.class, () -> Datapath.load(root,
+                () -> { throw new IllegalStateException("no features"); }, Optional.of(derived), Optional.empty()));
+        assertEquals("no features", failed.getMessage());
+        assertFalse(Files.exists(pin), "the failed load's new pin is gone");
+        assertTrue(Files.exists(aside), "the leftover stays aside");
         try (Datapath datapath = Datapath.load(root, REAL, Optional.of(derived))) {
             assertEquals(SMALL, datapath.sizedMapCapacities().get("senda_svc4_v1"));
             assertFalse(Files.exists(root.resolve("senda_svc4_v1_resizing")), "copied and removed");

@@ -317,7 +317,7 @@ class LbReconcilerTest {
         store.putService(key(F1, 0), ServiceValue.header(3, 2, 0));
         store.putService(key(F1, 1), ServiceValue.slot(9, 7));
         store.putService(key(F1, 2), ServiceValue.slot(2, 7));
-        // no header: the lowest slot's id, whatever order the entries are read in
+        // no header: the lowest slot's id (not the first slot read, nor the last)
         store.putService(key(F2, 6), ServiceValue.slot(6, 7));
         store.putService(key(F2, 4), ServiceValue.slot(5, 7));
         store.putService(key(F2, 9), ServiceValue.slot(4, 7));

@@ -111,14 +111,18 @@ public final class MapResize {
 
         /**
          * Undoes {@link #prepare} after a failed load: each map moved aside goes back to its pin (a new
-         * pin the failed load left is removed first), so the running datapath's maps are where they were.
+         * pin the failed load left is removed first), so the running datapath's maps are where they were;
+         * a leftover of an earlier start stays aside (the failed load's new pin of it is removed), so the
+         * next start takes it up again.
          */
         public void rollback() {
             for (Moved m : moved) {
-                if (m.leftover()) continue;  // an earlier start's: stays for the next one
                 Path pin = m.aside().resolveSibling(m.mapName());
                 try {
                     Files.deleteIfExists(pin);
+                    // an earlier start's leftover stays aside for the next start, which would refuse it
+                    // beside the pin the failed load made (prepare: "both exist")
+                    if (m.leftover()) continue;
                     Files.move(m.aside(), pin, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     LOG.warn("cannot move {} back to {} ({}): the next start copies from it", m.aside(), pin,
