@@ -317,10 +317,11 @@ class LbReconcilerTest {
         store.putService(key(F1, 0), ServiceValue.header(3, 2, 0));
         store.putService(key(F1, 1), ServiceValue.slot(9, 7));
         store.putService(key(F1, 2), ServiceValue.slot(2, 7));
-        // no header: the lowest slot's id (not the first slot read, nor the last)
-        store.putService(key(F2, 6), ServiceValue.slot(6, 7));
-        store.putService(key(F2, 4), ServiceValue.slot(5, 7));
-        store.putService(key(F2, 9), ServiceValue.slot(4, 7));
+        // no header: the lowest slot's id. As these keys hash, the mirror reads F2's slot 17 first and slot 3
+        // last, F1's header first and slot 1 last: neither "first read wins" nor "last read wins" passes
+        store.putService(key(F2, 17), ServiceValue.slot(6, 7));
+        store.putService(key(F2, 3), ServiceValue.slot(5, 7));
+        store.putService(key(F2, 30), ServiceValue.slot(4, 7));
 
         LbReconciler restarted = new LbReconciler(new RecordingLbMaps(store).maps());
         RestoreResult restored = restarted.restore();
