@@ -278,6 +278,17 @@ public final class AgentProcess implements AutoCloseable {
         return "agent pid " + process.pid() + " in " + testbed.nodeNetns();
     }
 
+    /** Every line of the agent's log so far (empty when it has none yet). */
+    public List<String> logLines() {
+        try {
+            return Files.readAllLines(settings.logFile(), StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("read " + settings.logFile(), e);
+        }
+    }
+
     /** The last {@code lines} lines of the agent's log. */
     public String logTail(int lines) {
         try {

@@ -122,10 +122,9 @@ class DatapathUpgradeE2eTest {
                 String metrics = rejected.metrics();
                 assertTrue(metrics.contains("senda_datapath_load_failures_total{object=\"senda_tc.o\"} 1.0"), metrics);
                 // the whole log, not its tail
-                Path agentLog = rejected.settings().logFile();
-                Poll.until(Duration.ofSeconds(10), () -> read(agentLog).contains("datapath not replaced: senda_tc.o"),
-                        () -> "no log line\n" + rejected.logTail(40));
-                String line = read(agentLog).lines().filter(l -> l.contains("datapath not replaced"))
+                Poll.until(Duration.ofSeconds(10), () -> rejected.logLines().stream()
+                        .anyMatch(l -> l.contains("datapath not replaced: senda_tc.o")), () -> "no log line\n" + rejected.logTail(40));
+                String line = rejected.logLines().stream().filter(l -> l.contains("datapath not replaced"))
                         .findFirst().orElseThrow();
                 assertTrue(line.contains("invalid access to packet"), line);
                 assertTrue(rejected.isAlive(), "the agent stays up to report it");
@@ -135,7 +134,7 @@ class DatapathUpgradeE2eTest {
                 E2eNode.log("rejected datapath: " + line + "; while it ran: " + load.mark().minus(atStop) + "; " + load.summary());
                 assertEquals(0, rejected.stop());
                 // one ERROR line for one event: the source it closed, under its informers' first lists, stays quiet
-                List<String> errors = read(agentLog).lines().filter(l -> l.contains(" ERROR ")).toList();
+                List<String> errors = rejected.logLines().stream().filter(l -> l.contains(" ERROR ")).toList();
                 assertEquals(1, errors.size(), "error lines of the agent that refused the datapath:\n"
                         + String.join("\n", errors));
 
@@ -210,13 +209,5 @@ class DatapathUpgradeE2eTest {
             }
         }
         return out;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -125,8 +125,9 @@ public final class MapResize {
                     if (m.leftover()) continue;
                     Files.move(m.aside(), pin, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
-                    LOG.warn("cannot move {} back to {} ({}): the next start copies from it", m.aside(), pin,
-                            e.toString());
+                    // the aside map still holds every entry; the next start copies from it (or, with a new pin
+                    // left beside it, refuses both, naming them)
+                    LOG.warn("cannot put {} back as {} ({})", m.aside(), pin, e.toString());
                 }
             }
         }
