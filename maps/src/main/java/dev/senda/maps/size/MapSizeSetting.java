@@ -15,8 +15,11 @@ import java.util.Objects;
  * memory (default {@link MapSizes#DEFAULT_RATIO}, 0.25 %). The preallocated (LRU) tables share that one
  * budget, each taking its {@code budgetShare} of it (the shares of the preallocated settings add up to 1),
  * because the kernel allocates them whole at creation: their sizes are memory spent on every node and
- * time spent in the node's first start. The hash tables take memory only for the entries they hold, so
- * each may grow to the whole budget (a share of 1). A setting gets {@code budget * budgetShare /
+ * time spent in the node's first start. The hash tables allocate their entries as they are written, so
+ * the services and backends tables may each grow to the whole budget (a share of 1); the reverse-NAT
+ * table takes a quarter, as it holds one entry per frontend where the services table holds the
+ * frontend's header and a slot per endpoint. (A hash table's bucket array, 16 bytes per entry of its
+ * size, is allocated at creation though: 8 MB for 524,288 entries.) A setting gets {@code budget * budgetShare /
  * bytesPerEntry} entries, rounded down to a power of two (the kernel's hash tables size their buckets
  * so), then clamped to {@code [floor, ceiling]}. The floors are what Senda promises whatever the node:
  * 10,000 Services x 10 endpoints in each family, and kube-proxy's least conntrack table (131,072).
@@ -61,9 +64,15 @@ public record MapSizeSetting(String name, String flag, List<String> mapNames, in
     public static final MapSizeSetting BACKENDS = new MapSizeSetting("backends", "--map-size-backends",
             List.of("senda_backend4_v1", "senda_backend6_v1"), 80, K128, M4, false, 1,
             "entries of each family's backend map: one per distinct endpoint address, port and protocol");
-    /** Reverse NAT: one per frontend (a Service port times its addresses: cluster IP, node ports, ...). */
+    /**
+     * Reverse NAT: one per frontend (a Service port times its addresses: cluster IP, node ports, ...). A
+     * quarter of the budget: a frontend takes one entry here and one per endpoint plus its header in the
+     * services table, so this table fills first only where frontends average fewer than about three
+     * endpoints (each default rounds down to a power of two on its own), and its empty bucket array
+     * costs a quarter of the services table's.
+     */
     public static final MapSizeSetting REVERSE_NAT = new MapSizeSetting("reverse NAT", "--map-size-revnat",
-            List.of("senda_revnat4_v1", "senda_revnat6_v1"), 72, K64, M4, false, 1,
+            List.of("senda_revnat4_v1", "senda_revnat6_v1"), 72, K64, M4, false, 0.25,
             "entries of each family's reverse-NAT map: one per frontend");
     /*
      * The LRU tables' shares of the one budget: conntrack the most (every per-packet flow), then NAT and the

@@ -15,6 +15,7 @@ class MapSizesTest {
         // 0.25 % of 24 GiB = 64.4 MB; services at 96 bytes an entry: 671,088, a power of two below: 524,288
         MapSizes big = MapSizes.resolve(24 * GIB, MapSizes.DEFAULT_RATIO, Map.of());
         assertEquals(524_288, big.of(MapSizeSetting.SERVICES));
+        assertEquals(131_072, big.of(MapSizeSetting.REVERSE_NAT), "a quarter: 16.1 MB / 72 bytes = 223,696 -> 131,072");
         assertEquals(131_072, big.of(MapSizeSetting.CONNTRACK), "40 % of 64.4 MB / 160 bytes = 161,061 -> 131,072");
         assertEquals(65_536, big.of(MapSizeSetting.NAT), "20 % of 64.4 MB / 144 bytes = 89,478 -> 65,536");
         assertEquals(32_768, big.of(MapSizeSetting.SOCKET_FLOW), "5 %: below its floor");
@@ -22,6 +23,7 @@ class MapSizesTest {
         MapSizes small = MapSizes.resolve(2 * GIB, MapSizes.DEFAULT_RATIO, Map.of());
         assertEquals(131_072, small.of(MapSizeSetting.SERVICES));
         assertEquals(131_072, small.of(MapSizeSetting.BACKENDS));
+        assertEquals(65_536, small.of(MapSizeSetting.REVERSE_NAT), "its floor: 10,000 Services' frontends fit");
         assertEquals(131_072, small.of(MapSizeSetting.CONNTRACK), "kube-proxy's least conntrack table");
         assertEquals(65_536, small.of(MapSizeSetting.POLICY_CONNTRACK));
         assertTrue(small.of(MapSizeSetting.SERVICES) >= 10_000 * (1 + 10), "10k Services x 10 endpoints fit");
