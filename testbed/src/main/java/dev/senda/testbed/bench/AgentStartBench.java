@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -100,7 +102,12 @@ public final class AgentStartBench {
         }
     }
 
-    /** Runs every size and variant; needs root (namespaces, BPF) and a built control plane. */
+    /**
+     * Runs every size and variant; needs root (namespaces, BPF) and a built control plane. The variants take
+     * turns, run by run (run 1 of each, then run 2 of each, ...), so that a machine that speeds up or slows
+     * down during the bench (other work, caches warming) weighs on each variant alike: run in blocks, the
+     * variant that went first was the slower one in most of a dozen comparisons of equal variants.
+     */
     public static List<Row> run(Options o) throws IOException {
         List<Row> rows = new ArrayList<>();
         Files.createDirectories(o.workDir());
@@ -108,9 +115,13 @@ public final class AgentStartBench {
             for (int services : o.services()) {
                 Path dir = o.workDir().resolve("services-" + services);
                 if (!Files.isDirectory(dir)) ServiceFiles.write(dir, services, o.endpoints());
-                for (Variant v : o.variants()) {
-                    rows.addAll(measure(tb, dir, services, v, o));
+                Map<Variant, List<Start[]>> runs = new LinkedHashMap<>();
+                for (int run = 0; run < o.runs(); run++) {
+                    for (Variant v : o.variants()) {
+                        runs.computeIfAbsent(v, k -> new ArrayList<>()).add(measureOnce(tb, dir, services, v, run, o));
+                    }
                 }
+                runs.forEach((v, both) -> rows.addAll(rows(v, services, both)));
             }
         }
         return rows;
@@ -120,19 +131,21 @@ public final class AgentStartBench {
     record Start(double millis, double cpuMillis, double rssMiB, double hwmMiB) {
     }
 
-    private static List<Row> measure(Testbed tb, Path dir, int services, Variant v, Options o) throws IOException {
+    /** Run {@code run} of variant {@code v}: a cold start and its restart. */
+    private static Start[] measureOnce(Testbed tb, Path dir, int services, Variant v, int run, Options o)
+            throws IOException {
         Optional<Path> archive = v.classDataArchive() ? Optional.of(o.workDir().resolve(v.name() + ".jsa")) : Optional.empty();
         AgentJvm jvm = AgentJvm.ofThisJdk(archive, v.options());
-        List<Start> starts = new ArrayList<>();
-        List<Start> restarts = new ArrayList<>();
-        for (int run = 0; run < o.runs(); run++) {
-            Path logs = o.workDir().resolve("logs");
-            String stem = "agent-" + v.name() + "-" + services + "-" + run;
-            Start[] both = startAndRestart(tb, jvm, dir, services, logs.resolve(stem + ".log"),
-                    logs.resolve(stem + "-restart.log"), o.readyBound());
-            starts.add(both[0]);
-            restarts.add(both[1]);
-        }
+        Path logs = o.workDir().resolve("logs");
+        String stem = "agent-" + v.name() + "-" + services + "-" + run;
+        return startAndRestart(tb, jvm, dir, services, logs.resolve(stem + ".log"),
+                logs.resolve(stem + "-restart.log"), o.readyBound());
+    }
+
+    /** A variant's rows from its runs, in run order (each a start and its restart). */
+    private static List<Row> rows(Variant v, int services, List<Start[]> runs) {
+        List<Start> starts = runs.stream().map(both -> both[0]).toList();
+        List<Start> restarts = runs.stream().map(both -> both[1]).toList();
         String name = v.name() + "/" + services;
         List<Row> rows = new ArrayList<>();
         rows.add(new Row(SUITE, name, "start_to_healthz", median(starts.stream().mapToDouble(Start::millis).toArray()), "ms"));
