@@ -82,20 +82,10 @@ class KubernetesSourceCloseTest {
         Files.writeString(file, """
                 apiVersion: v1
                 kind: Config
-                clusters:
-                - name: silent
-                  cluster:
-                    server: http://127.0.0.1:%d
-                contexts:
-                - name: silent
-                  context:
-                    cluster: silent
-                    user: nobody
-                    namespace: default
-                current-context: silent
-                users:
-                - name: nobody
-                  user: {}
+                clusters: [{name: silent, cluster: {server: "http://127.0.0.1:%d"}}]
+                contexts: [{name: x, context: {cluster: silent, user: u, namespace: default}}]
+                current-context: x
+                users: [{name: u, user: {}}]
                 """.formatted(port));
         return file;
     }
