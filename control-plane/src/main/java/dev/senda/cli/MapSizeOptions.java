@@ -28,6 +28,7 @@ public final class MapSizeOptions implements CommandLine.IModelTransformer {
     static String description(MapSizeSetting setting) {
         String share = setting.preallocated()
                 ? "allocated whole; default: " + setting.budgetShare() + " of the memory budget"
+                : setting.budgetShare() < 1 ? "default: up to " + setting.budgetShare() + " of the memory budget"
                 : "default: up to the whole memory budget";
         return setting.help() + " (" + share + " / " + setting.bytesPerEntry() + " bytes an entry, at least "
                 + setting.floor() + ")";

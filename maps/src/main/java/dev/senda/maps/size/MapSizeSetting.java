@@ -18,8 +18,9 @@ import java.util.Objects;
  * time spent in the node's first start. The hash tables allocate their entries as they are written, so
  * the services and backends tables may each grow to the whole budget (a share of 1); the reverse-NAT
  * table takes a quarter, as it holds one entry per frontend where the services table holds the
- * frontend's header and a slot per endpoint. (A hash table's bucket array, 16 bytes per entry of its
- * size, is allocated at creation though: 8 MB for 524,288 entries.) A setting gets {@code budget * budgetShare /
+ * frontend's header and a slot per endpoint. (A hash table's bucket array is allocated at creation
+ * though: 16 bytes per entry of its size rounded up to a power of two, 8 MiB for 524,288 entries.) A
+ * setting gets {@code budget * budgetShare /
  * bytesPerEntry} entries, rounded down to a power of two (the kernel's hash tables size their buckets
  * so), then clamped to {@code [floor, ceiling]}. The floors are what Senda promises whatever the node:
  * 10,000 Services x 10 endpoints in each family, and kube-proxy's least conntrack table (131,072).
@@ -66,10 +67,12 @@ public record MapSizeSetting(String name, String flag, List<String> mapNames, in
             "entries of each family's backend map: one per distinct endpoint address, port and protocol");
     /**
      * Reverse NAT: one per frontend (a Service port times its addresses: cluster IP, node ports, ...). A
-     * quarter of the budget: a frontend takes one entry here and one per endpoint plus its header in the
-     * services table, so this table fills first only where frontends average fewer than about three
-     * endpoints (each default rounds down to a power of two on its own), and its empty bucket array
-     * costs a quarter of the services table's.
+     * quarter of the budget, at 72 bytes an entry against the services table's 96: a third of the
+     * services table's entries before rounding, a half or a quarter after (each default rounds down to a
+     * power of two on its own: a half on a 16 or 64 GiB node, a quarter on a 24 GiB one). A frontend takes one
+     * entry here and its header plus a slot per endpoint there, so this table fills first only where
+     * frontends average fewer than one endpoint (three where the sizes are a quarter apart); and its empty
+     * bucket array costs a half or a quarter of the services table's.
      */
     public static final MapSizeSetting REVERSE_NAT = new MapSizeSetting("reverse NAT", "--map-size-revnat",
             List.of("senda_revnat4_v1", "senda_revnat6_v1"), 72, K64, M4, false, 0.25,

@@ -63,7 +63,7 @@ public final class AgentStartBench {
      * @param services   the sizes (Services per run)
      * @param endpoints  endpoints per Service
      * @param runs       starts per size and variant, each followed by its restart (at least 1)
-     * @param variants   JVM configurations
+     * @param variants   JVM configurations, with distinct names (each names its rows and its archive)
      * @param readyBound how long one start may take to /healthz 200
      * @param workDir    where the Service files and the agents' logs go (created)
      */
@@ -74,6 +74,9 @@ public final class AgentStartBench {
             variants = List.copyOf(variants);
             if (services.isEmpty() || variants.isEmpty() || runs < 1 || endpoints < 1) {
                 throw new IllegalArgumentException("need sizes, variants, runs >= 1 and endpoints >= 1");
+            }
+            if (variants.stream().map(Variant::name).distinct().count() < variants.size()) {
+                throw new IllegalArgumentException("two variants share a name: " + variants);
             }
             Objects.requireNonNull(readyBound, "readyBound");
             Objects.requireNonNull(workDir, "workDir");
@@ -106,7 +109,7 @@ public final class AgentStartBench {
      * Runs every size and variant; needs root (namespaces, BPF) and a built control plane. The variants take
      * turns, run by run (run 1 of each, then run 2 of each, ...), so that a machine that speeds up or slows
      * down during the bench (other work, caches warming) weighs on each variant alike: run in blocks, the
-     * variant that went first was the slower one in most of a dozen comparisons of equal variants.
+     * variant that went first was the slower one in 7 of 9 comparisons of two variants (README).
      */
     public static List<Row> run(Options o) throws IOException {
         List<Row> rows = new ArrayList<>();
