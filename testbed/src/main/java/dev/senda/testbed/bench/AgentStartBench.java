@@ -119,15 +119,27 @@ public final class AgentStartBench {
                 Path dir = o.workDir().resolve("services-" + services);
                 if (!Files.isDirectory(dir)) ServiceFiles.write(dir, services, o.endpoints());
                 Map<Variant, List<Start[]>> runs = new LinkedHashMap<>();
-                for (int run = 0; run < o.runs(); run++) {
-                    for (Variant v : o.variants()) {
-                        runs.computeIfAbsent(v, k -> new ArrayList<>()).add(measureOnce(tb, dir, services, v, run, o));
-                    }
+                for (Turn t : turns(o.runs(), o.variants())) {
+                    runs.computeIfAbsent(t.variant(), k -> new ArrayList<>())
+                            .add(measureOnce(tb, dir, services, t.variant(), t.run(), o));
                 }
                 runs.forEach((v, both) -> rows.addAll(rows(v, services, both)));
             }
         }
         return rows;
+    }
+
+    /** Run {@code run} (from 0) of {@code variant}. */
+    record Turn(int run, Variant variant) {
+    }
+
+    /** The order of the runs: run 0 of each variant in the given order, then run 1 of each, and so on. */
+    static List<Turn> turns(int runs, List<Variant> variants) {
+        List<Turn> turns = new ArrayList<>(runs * variants.size());
+        for (int run = 0; run < runs; run++) {
+            for (Variant v : variants) turns.add(new Turn(run, v));
+        }
+        return turns;
     }
 
     /** One measured start. */
