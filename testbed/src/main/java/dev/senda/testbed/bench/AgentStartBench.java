@@ -118,12 +118,12 @@ public final class AgentStartBench {
             for (int services : o.services()) {
                 Path dir = o.workDir().resolve("services-" + services);
                 if (!Files.isDirectory(dir)) ServiceFiles.write(dir, services, o.endpoints());
-                Map<Variant, List<Start[]>> runs = new LinkedHashMap<>();
+                Map<Variant, List<Run>> runs = new LinkedHashMap<>();
                 for (Turn t : turns(o.runs(), o.variants())) {
                     runs.computeIfAbsent(t.variant(), k -> new ArrayList<>())
                             .add(measureOnce(tb, dir, services, t.variant(), t.run(), o));
                 }
-                runs.forEach((v, both) -> rows.addAll(rows(v, services, both)));
+                runs.forEach((v, its) -> rows.addAll(rows(v, services, its)));
             }
         }
         return rows;
@@ -146,8 +146,12 @@ public final class AgentStartBench {
     record Start(double millis, double cpuMillis, double rssMiB, double hwmMiB) {
     }
 
+    /** One run: a cold start and the restart on the pins it left. */
+    record Run(Start cold, Start restart) {
+    }
+
     /** Run {@code run} of variant {@code v}: a cold start and its restart. */
-    private static Start[] measureOnce(Testbed tb, Path dir, int services, Variant v, int run, Options o)
+    private static Run measureOnce(Testbed tb, Path dir, int services, Variant v, int run, Options o)
             throws IOException {
         Optional<Path> archive = v.classDataArchive() ? Optional.of(o.workDir().resolve(v.name() + ".jsa")) : Optional.empty();
         AgentJvm jvm = AgentJvm.ofThisJdk(archive, v.options());
@@ -157,10 +161,10 @@ public final class AgentStartBench {
                 logs.resolve(stem + "-restart.log"), o.readyBound());
     }
 
-    /** A variant's rows from its runs, in run order (each a start and its restart). */
-    private static List<Row> rows(Variant v, int services, List<Start[]> runs) {
-        List<Start> starts = runs.stream().map(both -> both[0]).toList();
-        List<Start> restarts = runs.stream().map(both -> both[1]).toList();
+    /** A variant's rows from its runs, in run order. */
+    private static List<Row> rows(Variant v, int services, List<Run> runs) {
+        List<Start> starts = runs.stream().map(Run::cold).toList();
+        List<Start> restarts = runs.stream().map(Run::restart).toList();
         String name = v.name() + "/" + services;
         List<Row> rows = new ArrayList<>();
         rows.add(new Row(SUITE, name, "start_to_healthz", median(starts.stream().mapToDouble(Start::millis).toArray()), "ms"));
@@ -180,7 +184,7 @@ public final class AgentStartBench {
      * The first agent's close runs {@code senda cleanup} once more after the second's: it finds nothing left
      * ("removed 0 map pins" at the end of the first log).
      */
-    private static Start[] startAndRestart(Testbed tb, AgentJvm jvm, Path dir, int services, Path log, Path restartLog,
+    private static Run startAndRestart(Testbed tb, AgentJvm jvm, Path dir, int services, Path log, Path restartLog,
                                            Duration bound) throws IOException {
         long coldT0 = System.nanoTime();
         try (AgentProcess first = AgentProcess.launchWithJvm(tb, AgentProcess.Settings.directory(tb, dir, false, log),
@@ -193,7 +197,7 @@ public final class AgentStartBench {
                     AgentProcess.Settings.directory(tb, dir, false, restartLog), jvm.command())) {
                 Start restart = untilHealthy(tb, second, t0, bound);
                 requireRestored(restartLog, services);
-                return new Start[] {cold, restart};
+                return new Run(cold, restart);
             }
         }
     }
