@@ -19,12 +19,18 @@ import java.util.Optional;
  * @param archive the class-data archive (the launcher's is {@code control-plane/target/senda-agent.jsa});
  *                empty: none, JDK classes only from the JDK's default archive
  * @param extra   options after the options file (later options win), e.g. a sizing variant; entries
- *                {@code ENV:NAME=VALUE} are environment variables of the JVM
+ *                {@code ENV:NAME=VALUE} are environment variables of the JVM ({@link #ofThisJdk} also
+ *                takes {@code HOME:PATH})
  */
 public record AgentJvm(Path home, Path java, Optional<Path> archive, List<String> extra) {
     public static final String OPTIONS_FILE = "deploy/agent-jvm.args";
     /** An {@code extra} entry {@code ENV:NAME=VALUE} sets an environment variable (e.g. MALLOC_ARENA_MAX) instead. */
     public static final String ENV_PREFIX = "ENV:";
+    /**
+     * An {@code extra} entry {@code HOME:PATH} given to {@link #ofThisJdk} runs another checkout's build
+     * (its options file and jars) instead: two builds compared taking turns, in one run of a benchmark.
+     */
+    public static final String HOME_PREFIX = "HOME:";
     /** The environment run_agent (and the image's ENV) gives the agent's JVM. */
     public static final List<String> LAUNCHER_ENV = List.of("MALLOC_ARENA_MAX=2");
 
@@ -35,9 +41,22 @@ public record AgentJvm(Path home, Path java, Optional<Path> archive, List<String
         extra = List.copyOf(extra);
     }
 
-    /** This JVM's java binary and the repository found by {@link #findHome()}. */
+    /**
+     * This JVM's java binary and the repository found by {@link #findHome()}, or the one an {@code extra}
+     * entry {@code HOME:PATH} names (the last one, if several; the entry is not passed on).
+     */
     public static AgentJvm ofThisJdk(Optional<Path> archive, List<String> extra) throws IOException {
-        return new AgentJvm(findHome(), Path.of(System.getProperty("java.home"), "bin", "java"), archive, extra);
+        Path home = null;
+        List<String> rest = new ArrayList<>();
+        for (String o : extra) {
+            if (o.startsWith(HOME_PREFIX)) {
+                home = Path.of(o.substring(HOME_PREFIX.length())).toAbsolutePath();
+            } else {
+                rest.add(o);
+            }
+        }
+        return new AgentJvm(home != null ? home : findHome(), Path.of(System.getProperty("java.home"), "bin", "java"),
+                archive, rest);
     }
 
     /**
