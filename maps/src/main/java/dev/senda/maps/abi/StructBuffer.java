@@ -53,6 +53,8 @@ public final class StructBuffer {
     static final class Fields {
         private final StructLayout layout;
         private final int size;
+        /** In declaration order: a struct has a handful of fields, see {@link #field}. */
+        private final Field[] all;
         private final Map<String, Field> byName = new HashMap<>();
 
         Fields(StructLayout layout) {
@@ -66,6 +68,7 @@ public final class StructBuffer {
                         ? new Field(name, offset, (int) m.byteSize(), v.carrier(), v.order() == ByteOrder.BIG_ENDIAN)
                         : new Field(name, offset, (int) m.byteSize(), null, false));
             }
+            all = layout.memberLayouts().stream().flatMap(m -> m.name().stream()).map(byName::get).toArray(Field[]::new);
         }
 
         int size() {
@@ -73,6 +76,11 @@ public final class StructBuffer {
         }
 
         Field field(String name) {
+            // Codecs name fields with literals, which are interned: comparing references over a handful
+            // of fields finds them without hashing, on every access of 100,000s of encodes per sync.
+            for (Field f : all) {
+                if (f.name() == name) return f;
+            }
             Field f = byName.get(name);
             if (f == null) throw new IllegalArgumentException("struct " + layout.name().orElse("?") + " has no field " + name);
             return f;
