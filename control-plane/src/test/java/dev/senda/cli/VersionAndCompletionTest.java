@@ -17,7 +17,7 @@ class VersionAndCompletionTest {
         String top = CliRun.stdout("--version").strip();
         assertTrue(top.matches("senda \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), top);
         List<List<String>> paths = new ArrayList<>();
-        collect(new CommandLine(new Main()), new ArrayList<>(), paths);
+        collect(Main.commandLine(), new ArrayList<>(), paths);
         assertTrue(paths.size() >= 8, "commands found: " + paths);
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
