@@ -91,8 +91,9 @@ public final class LbReconciler {
     private volatile Map<String, Integer> entriesPerMap = Map.of();
     private final IdAllocator serviceIdAllocator = new IdAllocator("service id", MAX_SERVICE_ID);
     private final IdAllocator backendIdAllocator = new IdAllocator("backend id", MAX_BACKEND_ID);
-    private final Map<Frontend, Integer> serviceIds = new HashMap<>();
-    private final Map<BackendAddress, Integer> backendIds = new HashMap<>();
+    /** Not final: a cold plan replaces them, empty, by tables of the desired state's size ({@link #plan}). */
+    private Map<Frontend, Integer> serviceIds = new HashMap<>();
+    private Map<BackendAddress, Integer> backendIds = new HashMap<>();
 
     // ---- incremental state: valid while an apply with pruning and no failure was the last one ----
     /** Whether {@link #applyChanges} may run: see {@link #canApplyChanges()}. */
@@ -491,6 +492,11 @@ public final class LbReconciler {
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
+    /** How many ids the allocators hold as in use: service ids, then backend ids (for tests of their release). */
+    synchronized List<Integer> idsInUse() {
+        return List.of(serviceIdAllocator.size(), backendIdAllocator.size());
+    }
+
     /** How many service slots in the maps point at this backend (0 when it has no id). */
     public synchronized int backendReferences(BackendAddress backend) {
         Integer id = backendIds.get(backend);
@@ -521,6 +527,10 @@ public final class LbReconciler {
         Map<SourceRangeKey, SourceRangeValue> sr = new LinkedHashMap<>();
         Map<Frontend, DesiredFrontend> planned = HashMap.newHashMap(frontends);
         BackendRefs refs = new BackendRefs(slots);
+        // A cold start hands out every id now: tables made at their size (the slots bound the backends)
+        // instead of rehashing 100,000s of ids through a dozen doublings.
+        if (serviceIds.isEmpty()) serviceIds = HashMap.newHashMap(frontends);
+        if (backendIds.isEmpty()) backendIds = HashMap.newHashMap(slots);
         for (DesiredFrontend df : desired.frontends().values()) {
             IpFamily family = df.frontend().address().family();
             try {
@@ -624,6 +634,14 @@ public final class LbReconciler {
      * cold sync, and boxed they would cost more than the rest of the bookkeeping.
      */
     private void releaseUnusedIds(LbTarget target) {
+        // Nothing to release when every id handed out is a desired one (a cold sync, every resync that
+        // changed nothing): the desired frontends and backends all have ids, so equal counts mean every
+        // mapping is desired, and allocators that hold no more ids than are mapped hold no id the maps
+        // alone still mention. The walks below would cost 100,000s of lookups for nothing.
+        if (serviceIds.size() == target.frontends().size() && backendIds.size() == target.backends().size()
+                && serviceIdAllocator.size() == serviceIds.size() && backendIdAllocator.size() == backendIds.size()) {
+            return;
+        }
         serviceIds.entrySet().removeIf(e -> !target.frontends().containsKey(e.getKey())
                 && services.get(LbEncoding.headerKey(e.getKey())) == null
                 && !hasAnySlot(e.getKey()));
