@@ -58,7 +58,7 @@ public final class Main implements Runnable {
     /**
      * The command tree for {@code args}: the root and the subcommand {@code args[0]} names, or every
      * subcommand. Why not always all: picocli builds a command's model from its annotations by
-     * reflection, and the commands an agent start never runs cost it 50-70 ms of the thread its start
+     * reflection, and the commands an agent start never runs cost it 45-70 ms of the thread its start
      * waits for (the agent's own model about 0.1 s), before the agent begins reading its source.
      */
     static CommandLine commandLine(String... args) {
