@@ -58,10 +58,10 @@ public final class Main implements Runnable {
     /**
      * The command tree for {@code args}: the root and the subcommand {@code args[0]} names, or every
      * subcommand. Why not always all: picocli builds a command's model from its annotations by
-     * reflection, and the commands an agent start never runs cost it 45-70 ms of the thread its start
+     * reflection, and the five commands an agent start never runs cost it 45-70 ms of the thread its start
      * waits for (the agent's own model about 0.1 s), before the agent begins reading its source.
      */
-    static CommandLine commandLine(String... args) {
+    public static CommandLine commandLine(String... args) {
         CommandLine cmd = new CommandLine(new Main());
         String named = args.length > 0 ? args[0] : "";
         List<Class<?>> only = STANDALONE.stream()
@@ -88,8 +88,12 @@ public final class Main implements Runnable {
         }
     }
 
+    /** This command in the tree {@link #commandLine} made: its usage lists the subcommands of that tree. */
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 }

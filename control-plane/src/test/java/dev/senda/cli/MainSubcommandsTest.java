@@ -24,8 +24,10 @@ class MainSubcommandsTest {
                 new String[] {"--help"}, new String[] {"agnet"})) {
             assertEquals(ALL, List.copyOf(Main.commandLine(args).getSubcommands().keySet()), String.join(" ", args));
         }
-        String usage = CliRun.stdout("--help");
-        for (String name : ALL) assertTrue(usage.contains(name), "usage lacks " + name + ":\n" + usage);
+        for (String[] args : List.of(new String[0], new String[] {"--help"})) {
+            String usage = CliRun.stdout(args);
+            for (String name : ALL) assertTrue(usage.contains(name), "usage lacks " + name + ":\n" + usage);
+        }
         assertTrue(CliRun.stdout("help", "cleanup").contains("Usage: senda cleanup"));
         assertTrue(CliRun.stdout("agent", "--help").contains("Usage: senda agent"));
     }

@@ -118,7 +118,7 @@ class VmDefinitionsTest {
     /** Whether the words start with a launcher command, or name a CLI (sub)command path (extra words are arguments). */
     private static boolean exists(List<String> words) {
         if (LAUNCHER_COMMANDS.contains(words.getFirst())) return true;
-        CommandLine cmd = new CommandLine(Main.class);
+        CommandLine cmd = Main.commandLine(); // every command (a command line that names one gets that one only)
         CommandLine sub = cmd.getSubcommands().get(words.getFirst());
         if (sub == null) return false;
         for (String w : words.subList(1, words.size())) {
