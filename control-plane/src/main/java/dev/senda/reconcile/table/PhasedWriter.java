@@ -257,20 +257,40 @@ public final class PhasedWriter {
         Set<Object> groups = new HashSet<>();
         List<Object> required = new ArrayList<>(); // checked once every group is known
         Map<AppliedTable<?, ?>, Map<TypedMap<?, ?>, long[]>> added = new java.util.IdentityHashMap<>();
+        // A phase's writes are one table's, a group's writes follow each other (key order), and a run of
+        // them goes to one map: each looked up when it changes, not once per write.
+        AppliedTable<?, ?> table = null;
+        Map<TypedMap<?, ?>, long[]> parts = null;
+        Object lastGroup = NO_GROUP;
+        TypedMap<?, ?> lastPart = null;
+        long[] lastPartAdded = null;
         for (List<Write> writes : perPhase) {
             for (Write w : writes) {
-                AppliedTable<?, ?> table = w.phase().table();
-                Map<TypedMap<?, ?>, long[]> parts = added.get(table);
-                if (parts == null) {
-                    if (table.writeMode() != WriteMode.BATCHED) return false;
-                    added.put(table, parts = new java.util.IdentityHashMap<>());
+                if (w.phase().table() != table) {
+                    table = w.phase().table();
+                    parts = added.get(table);
+                    if (parts == null) {
+                        if (table.writeMode() != WriteMode.BATCHED) return false;
+                        added.put(table, parts = new java.util.IdentityHashMap<>());
+                    }
+                    lastPart = null;
                 }
                 Object group = w.group();
                 if (group == Phase.FATAL) return false;
-                groups.add(group);
+                if (!Objects.equals(group, lastGroup)) {
+                    groups.add(group);
+                    lastGroup = group;
+                }
                 Object requires = w.requires();
                 if (requires != null) required.add(requires);
-                if (w.put() && !table.holds(w.key())) parts.computeIfAbsent(table.partOf(w.key()), m -> new long[1])[0]++;
+                if (w.put() && !table.holds(w.key())) {
+                    TypedMap<?, ?> part = table.partOf(w.key());
+                    if (part != lastPart) {
+                        lastPartAdded = parts.computeIfAbsent(part, m -> new long[1]);
+                        lastPart = part;
+                    }
+                    lastPartAdded[0]++;
+                }
             }
         }
         // A few groups gain little from it, and the room check below walks the mirror: an incremental
@@ -292,6 +312,9 @@ public final class PhasedWriter {
         }
         return true;
     }
+
+    /** No group at all: {@link #phaseWideIsSafe}'s "last group" before the first write. */
+    private static final Object NO_GROUP = new Object();
 
     /** Fewest groups (frontends) for which an interleaved step goes phase by phase. */
     public static final int PHASE_WIDE_MIN_GROUPS = 64;
