@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why: the first downcall into libbpf costs a cold JVM about 0.3-0.45 s (the foreign linker's
  * classes, generated method handles, the log callback's upcall stub), and the agent's start needs it
  * first thing after the command line: probing the kernel's features. The command line's own start
- * (picocli's model of every command, logging) runs on one core meanwhile, so the warm-up costs no
+ * (picocli's model of the agent command, logging) runs on one core meanwhile, so the warm-up costs no
  * time on a node with two or more. It is only a head start: {@link Libbpf#ensureAvailable()} is
  * idempotent and the agent calls it again at its step, where a failure (no libbpf on the node) is
  * reported as always; here a failure is dropped.
