@@ -142,9 +142,16 @@ public final class IncrementalDesiredState {
             if (owner != null) slicesOf.computeIfAbsent(owner, k -> new ArrayList<>()).add(slice);
             else unlabeledSlices.add(slice);
         }
+        // Parsing a Service and building an accepted one read nothing but it, its slices (grouped above)
+        // and the node: at a large cluster both run on the common pool's threads besides this one, each
+        // into its own element, and every step that reads across Services stays on this thread, in order.
+        List<Service> services = List.copyOf(snapshot.services().values());
+        ServiceParse[] parses = new ServiceParse[services.size()];
+        inParallel(parses.length, i -> parses[i] = ServiceParser.parse(services.get(i)));
         List<ConflictResolver.Claim> claims = new ArrayList<>();
-        for (Service svc : snapshot.services().values()) {
-            Entry e = parse(svc);
+        for (int i = 0; i < parses.length; i++) {
+            Service svc = services.get(i);
+            Entry e = parse(svc, parses[i]);
             entries.put(svc.ref(), e);
             if (!e.early().isEmpty()) earlyRejections.put(svc.ref(), e.early());
             index(e, true);
@@ -152,11 +159,12 @@ public final class IncrementalDesiredState {
         }
         ConflictResolver.Resolution resolution = ConflictResolver.resolve(claims);
         for (Rejection r : resolution.rejections()) conflictLost.put(r.object(), r);
-        for (ConflictResolver.Claim c : resolution.accepted()) {
-            ObjectRef ref = c.service().ref();
-            Entry built = build(entries.get(ref));
-            entries.put(ref, built);
-            addBuilt(built);
+        List<ConflictResolver.Claim> accepted = resolution.accepted();
+        Entry[] built = new Entry[accepted.size()];
+        inParallel(built.length, i -> built[i] = build(entries.get(accepted.get(i).service().ref())));
+        for (Entry e : built) {
+            entries.put(e.service().ref(), e);
+            addBuilt(e);
         }
         valid = true;
         return assemble(true, LbChanges.NONE);
@@ -242,10 +250,36 @@ public final class IncrementalDesiredState {
 
     // ---- per Service ----
 
+    /**
+     * Fewest Services for which {@link #full} parses and builds on several threads: below it the hand-over
+     * costs more than it saves (and an update's few Services never do).
+     */
+    static final int PARALLEL_MIN = 1_000;
+
+    /** {@link #PARALLEL_MIN}, or what a test sets ({@link #parallelFrom}). */
+    private int parallelMin = PARALLEL_MIN;
+
+    /** For tests: {@link #full} parses and builds on several threads from {@code services} Services on. */
+    IncrementalDesiredState parallelFrom(int services) {
+        this.parallelMin = services;
+        return this;
+    }
+
+    /** Runs {@code task} for {@code 0..n-1}, on the common pool's threads and this one when n is large. */
+    private void inParallel(int n, java.util.function.IntConsumer task) {
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, n);
+        (n >= parallelMin ? range.parallel() : range).forEach(task);
+    }
+
     /** Parse, reserved load-balancer IPs, claim. */
     private Entry parse(Service svc) {
+        return parse(svc, ServiceParser.parse(svc));
+    }
+
+    /** {@link #parse(Service)} of a Service {@link ServiceParser} has parsed (with no state of this memo). */
+    private Entry parse(Service svc, ServiceParse parse) {
         List<Rejection> early = new ArrayList<>();
-        return switch (ServiceParser.parse(svc)) {
+        return switch (parse) {
             case ServiceParse.Accepted(ParsedService parsed, List<String> skipped) -> {
                 skipped.forEach(r -> early.add(new Rejection(Rejection.SERVICE, svc.ref(), r)));
                 ParsedService s = parsed;

@@ -24,7 +24,9 @@ import java.util.Objects;
  */
 public final class AppliedTable<K extends Comparable<? super K>, V> {
     private final TypedMap<K, V> map;
-    private final Map<K, V> applied = new HashMap<>();
+    private Map<K, V> applied = new HashMap<>();
+    /** Entries {@link #applied} was last made for ({@link #reserve}). */
+    private int reserved;
     /** Bumped by every change of the mirror, so a reader can cache what it derived from it. */
     private long version;
     private WriteMode writeMode = WriteMode.BATCHED;
@@ -61,6 +63,20 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
     /** Changes with every write, delete and reload: equal versions mean an unchanged mirror. */
     public long version() {
         return version;
+    }
+
+    /**
+     * Makes room in the mirror for {@code entries} entries at once, when it was made for fewer: a cold
+     * sync mirrors 100,000s of entries, and a mirror grown by doubling rehashes them a dozen times, each
+     * time relinking entries the collector has already moved to the old generation (which its next
+     * young collections must then scan again).
+     */
+    void reserve(int entries) {
+        if (entries <= reserved || entries <= applied.size()) return;
+        Map<K, V> sized = HashMap.newHashMap(entries);
+        sized.putAll(applied);
+        applied = sized;
+        reserved = entries;
     }
 
     /** The mirror, read-only. */

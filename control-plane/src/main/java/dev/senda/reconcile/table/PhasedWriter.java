@@ -88,6 +88,13 @@ public final class PhasedWriter {
             return this;
         }
 
+        /** Each table's mirror made for its desired entries up front, where it will hold them all. */
+        void reserveMirrors() {
+            entries.forEach((table, wanted) -> {
+                if (!scopes.containsKey(table)) table.reserve(wanted.size());
+            });
+        }
+
         @SuppressWarnings("unchecked")
         <K extends Comparable<? super K>> java.util.SortedSet<K> scope(AppliedTable<K, ?> table) {
             return (java.util.SortedSet<K>) scopes.get(table);
@@ -111,6 +118,7 @@ public final class PhasedWriter {
      */
     public static Outcome apply(List<? extends Step> steps, Desired desired, boolean pruneAllowed) {
         Run run = new Run();
+        desired.reserveMirrors();
         for (Step step : steps) {
             if (run.fatal) break;
             switch (step) {

@@ -31,7 +31,9 @@ import java.util.Optional;
  * writes it); {@code cpu_to_healthz}, the agent's CPU time (user + system) at that moment, which a busy
  * machine inflates less than wall time; and the agent's {@code VmRSS} and {@code VmHWM} from
  * /proc/PID/status then; {@code restart_to_healthz} and {@code restart_cpu_to_healthz}, the same of the
- * restarts (medians).
+ * restarts (medians). Beside each start's log, {@code NAME.threads} says how that CPU time was spread over
+ * the agent's threads at that moment ({@link ThreadCpu}: the compiler, the collector, the start's thread,
+ * the sync).
  */
 public final class AgentStartBench {
     public static final String SUITE = "agent";
@@ -189,13 +191,13 @@ public final class AgentStartBench {
         long coldT0 = System.nanoTime();
         try (AgentProcess first = AgentProcess.launchWithJvm(tb, AgentProcess.Settings.directory(tb, dir, false, log),
                 jvm.command())) {
-            Start cold = untilHealthy(tb, first, coldT0, bound);
+            Start cold = untilHealthy(tb, first, coldT0, bound, threadsFile(log));
             int exit = first.stop();
             if (exit != 0) throw new IOException("agent exited " + exit + " on SIGTERM\n" + first.logTail(40));
             long t0 = System.nanoTime();
             try (AgentProcess second = AgentProcess.launchWithJvm(tb,
                     AgentProcess.Settings.directory(tb, dir, false, restartLog), jvm.command())) {
-                Start restart = untilHealthy(tb, second, t0, bound);
+                Start restart = untilHealthy(tb, second, t0, bound, threadsFile(restartLog));
                 requireRestored(restartLog, services);
                 return new Run(cold, restart);
             }
@@ -219,8 +221,19 @@ public final class AgentStartBench {
         }
     }
 
-    /** Polls the agent's /healthz until 200; times from {@code t0} (taken just before the launch). */
-    private static Start untilHealthy(Testbed tb, AgentProcess agent, long t0, Duration bound) throws IOException {
+    /** Where a start's per-thread CPU times are written: beside its log, {@code NAME.threads}. */
+    static Path threadsFile(Path log) {
+        String name = log.getFileName().toString();
+        return log.resolveSibling((name.endsWith(".log") ? name.substring(0, name.length() - 4) : name) + ".threads");
+    }
+
+    /**
+     * Polls the agent's /healthz until 200; times from {@code t0} (taken just before the launch). Then
+     * writes the CPU time each of the agent's threads had taken to {@code threads} ({@link ThreadCpu}), to
+     * read where a start's CPU went (compilers, collector, the source's readers, the start's thread).
+     */
+    private static Start untilHealthy(Testbed tb, AgentProcess agent, long t0, Duration bound, Path threads)
+            throws IOException {
         long deadline = t0 + bound.toNanos();
         String last = "no answer";
         while (true) {
@@ -243,6 +256,7 @@ public final class AgentStartBench {
         List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(agent.pid()), "status"),
                 StandardCharsets.UTF_8);
         String stat = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "stat"), StandardCharsets.US_ASCII);
+        Files.writeString(threads, ThreadCpu.table(ThreadCpu.of(agent.pid())), StandardCharsets.UTF_8);
         return new Start(millis, cpuMillis(stat), statusMiB(status, "VmRSS"), statusMiB(status, "VmHWM"));
     }
 
