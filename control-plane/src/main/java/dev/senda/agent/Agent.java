@@ -65,6 +65,7 @@ public final class Agent implements AutoCloseable {
     /** Timed from the process's start: the one "start phases" line says where the start went. */
     private final StartPhases phases = StartPhases.sinceProcessStart();
     private final HeapTrim heapTrim = new HeapTrim();
+    private final JvmSeriesExport jvmSeries = new JvmSeriesExport();
 
     public Agent(AgentConfig config) {
         this(config, Optional.empty());
@@ -160,6 +161,7 @@ public final class Agent implements AutoCloseable {
         started.push(metrics);
         metrics.exportDatapathEvents(datapath.counters()::readAll);
         metrics.startHttp(config.metricsBind());
+        jvmSeries.start(metrics::exportJvm);
         metrics.exportRejectedFiles(source::rejectedFiles);
         // NetworkPolicy: the pending setting first, so a pod not computed yet is treated as configured
         datapath.setPolicyPending(config.policyPendingDeny());
@@ -218,7 +220,7 @@ public final class Agent implements AutoCloseable {
 
     /**
      * One line at the first complete apply: how long after the process started every input was programmed;
-     * then the start's garbage goes ({@link HeapTrim}).
+     * then the start's garbage goes ({@link HeapTrim}) and the JVM's series are registered ({@link JvmSeriesExport}).
      */
     private Consumer<LbState> firstSyncLogger() {
         AtomicBoolean logged = new AtomicBoolean();
@@ -226,6 +228,7 @@ public final class Agent implements AutoCloseable {
             if (logged.compareAndSet(false, true)) {
                 log.info("first sync programmed {} ms after the process started", phases.sinceStartMillis());
                 heapTrim.afterFirstSync();
+                jvmSeries.firstSyncDone();
             }
         };
     }
@@ -248,6 +251,7 @@ public final class Agent implements AutoCloseable {
         started.push(metrics);
         metrics.recordDatapathLoadFailure(e.object());
         metrics.startHttp(config.metricsBind());
+        jvmSeries.start(metrics::exportJvm);
         HealthState health = HealthState.forSource(config.sync(), source);
         health.setDatapathFailure(new HealthState.DatapathFailure(e.object(), e.program(), e.verifierTail()));
         started.push(HealthServer.start(config.healthzBind(), health));
@@ -314,6 +318,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         heapTrim.cancel();
+        jvmSeries.cancel();
         while (!started.isEmpty()) {
             closeQuietly(started.pop());
         }

@@ -55,12 +55,17 @@ class MetricsTest {
     }
 
     /**
-     * JvmMetrics' set without its native-memory part: one series of each collector the agent registers
-     * (but the pool-allocation counters, which appear only once a collection has reported).
+     * JvmMetrics' set without its native-memory part, once exported: one series of each collector the agent
+     * registers (but the pool-allocation counters, which appear only once a collection has reported); a
+     * second export changes nothing (registering a collector twice would throw).
      */
     @Test
-    void exposesTheJvmAndProcessSeries() throws Exception {
+    void exposesTheJvmAndProcessSeriesOnceExported() throws Exception {
         try (Metrics metrics = new Metrics()) {
+            assertTrue(metrics.registry().scrape().stream().noneMatch(m -> m.getMetadata().getName().startsWith("jvm")),
+                    "no JVM series before exportJvm");
+            metrics.exportJvm();
+            metrics.exportJvm();
             String body = scrape(metrics);
             for (String family : List.of("jvm_threads_current", "jvm_buffer_pool_used_bytes", "jvm_classes_currently_loaded",
                     "jvm_compilation_time_seconds_total", "jvm_gc_collection_seconds", "jvm_memory_used_bytes", "jvm_runtime_info", "process_resident_memory_bytes")) {

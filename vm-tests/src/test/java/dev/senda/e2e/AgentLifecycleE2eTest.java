@@ -54,7 +54,13 @@ class AgentLifecycleE2eTest {
 
             // health and metrics on the node namespace's loopback
             assertEquals(200, first.healthz().status());
+            // the JVM's series join once the first sync is done (JvmSeriesExport): polled, bounded
             String metrics = first.metrics();
+            long jvmSeriesDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!metrics.contains("jvm_memory_used_bytes") && System.nanoTime() < jvmSeriesDeadline) {
+                Thread.sleep(100);
+                metrics = first.metrics();
+            }
             assertTrue(metrics.contains("# TYPE"), "metrics are not Prometheus text:\n" + head(metrics));
             assertTrue(metrics.lines().anyMatch(l -> l.matches("senda_datapath_events_total\\{event=\"sock_translated\"} [1-9].*")),
                     "the datapath's socket-LB translations are not counted:\n" + metrics);
