@@ -2,8 +2,8 @@ package dev.senda.desired;
 
 import dev.senda.model.NodeInfo;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -46,8 +46,10 @@ final class EndpointCategorizer {
 
     /** Ready endpoints among the eligible ones, else the serving-and-terminating ones; sorted, distinct. */
     private static ChosenEndpoints choose(List<PortEndpoint> endpoints, Predicate<PortEndpoint> eligible) {
-        TreeSet<BackendAddress> ready = new TreeSet<>();
-        TreeSet<BackendAddress> terminating = new TreeSet<>();
+        // Lists sorted once, not tree sets: a Service's endpoints are few, and the 100,000s of endpoints of
+        // a large cluster's full calculation would each cost a tree node that is garbage at once.
+        List<BackendAddress> ready = new ArrayList<>(endpoints.size());
+        List<BackendAddress> terminating = new ArrayList<>(0);
         for (PortEndpoint e : endpoints) {
             if (!eligible.test(e)) continue;
             if (e.readiness().ready()) {
@@ -56,8 +58,18 @@ final class EndpointCategorizer {
                 terminating.add(e.address());
             }
         }
-        if (!ready.isEmpty()) return new ChosenEndpoints(List.copyOf(ready), EndpointState.ACTIVE);
-        if (!terminating.isEmpty()) return new ChosenEndpoints(List.copyOf(terminating), EndpointState.TERMINATING);
+        if (!ready.isEmpty()) return new ChosenEndpoints(sortedDistinct(ready), EndpointState.ACTIVE);
+        if (!terminating.isEmpty()) return new ChosenEndpoints(sortedDistinct(terminating), EndpointState.TERMINATING);
         return ChosenEndpoints.NONE;
+    }
+
+    /** {@code addresses} in their natural order, each once (as a sorted set would hold them). */
+    private static List<BackendAddress> sortedDistinct(List<BackendAddress> addresses) {
+        addresses.sort(null);
+        int kept = 0;
+        for (BackendAddress a : addresses) {
+            if (kept == 0 || a.compareTo(addresses.get(kept - 1)) != 0) addresses.set(kept++, a);
+        }
+        return List.copyOf(addresses.subList(0, kept));
     }
 }

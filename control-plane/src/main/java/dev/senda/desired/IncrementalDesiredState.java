@@ -146,12 +146,12 @@ public final class IncrementalDesiredState {
         // and the node: at a large cluster both run on the common pool's threads besides this one, each
         // into its own element, and every step that reads across Services stays on this thread, in order.
         List<Service> services = List.copyOf(snapshot.services().values());
-        ServiceParse[] parses = new ServiceParse[services.size()];
-        inParallel(parses.length, i -> parses[i] = ServiceParser.parse(services.get(i)));
+        Entry[] parsed = new Entry[services.size()];
+        inParallel(parsed.length, i -> parsed[i] = parseAlone(services.get(i)));
         List<ConflictResolver.Claim> claims = new ArrayList<>();
-        for (int i = 0; i < parses.length; i++) {
+        for (int i = 0; i < parsed.length; i++) {
             Service svc = services.get(i);
-            Entry e = parse(svc, parses[i]);
+            Entry e = parsed[i] != null ? parsed[i] : parse(svc);
             entries.put(svc.ref(), e);
             if (!e.early().isEmpty()) earlyRejections.put(svc.ref(), e.early());
             index(e, true);
@@ -276,7 +276,21 @@ public final class IncrementalDesiredState {
         return parse(svc, ServiceParser.parse(svc));
     }
 
-    /** {@link #parse(Service)} of a Service {@link ServiceParser} has parsed (with no state of this memo). */
+    /**
+     * {@link #parse(Service)} where it reads nothing of this memo but the node's addresses, so that it may
+     * run on any thread: null for a Service with load-balancer IPs, whose parse counts the reserved
+     * addresses (left to {@link #parse(Service)} on the memo's thread).
+     */
+    private Entry parseAlone(Service svc) {
+        ServiceParse parse = ServiceParser.parse(svc);
+        if (parse instanceof ServiceParse.Accepted(ParsedService parsed, var _)
+                && !parsed.external().loadBalancerIps().isEmpty()) {
+            return null;
+        }
+        return parse(svc, parse);
+    }
+
+    /** {@link #parse(Service)} of what {@link ServiceParser} made of it. */
     private Entry parse(Service svc, ServiceParse parse) {
         List<Rejection> early = new ArrayList<>();
         return switch (parse) {
