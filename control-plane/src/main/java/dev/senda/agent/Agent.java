@@ -101,8 +101,8 @@ public final class Agent implements AutoCloseable {
         // The source reads ahead (a directory source parses its files), or at least its parser loads, on the
         // other core(s) while this thread waits for the kernel (probes, verifier).
         if (!source.prepare()) ParserWarmUp.start();
-        // Metrics' registry and JVM collectors cost a few hundred ms of class loading and need nothing from
-        // the kernel: made on another thread meanwhile (the server still starts where it did).
+        // Metrics' registry costs class loading and needs nothing from the kernel: made on another thread
+        // meanwhile (the server still starts where it did; the JVM's own series wait for the first sync).
         FutureTask<Metrics> metricsAhead = new FutureTask<>(Metrics::new);
         Thread.ofPlatform().daemon().name("senda-metrics-init").start(metricsAhead);
         // The source starts now, on a thread of its own: the store fills and the first desired state is

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Registers the JVM's metrics ({@link Metrics#exportJvm}) once the first sync is done, or
- * {@value #LATEST_MILLIS} ms after the start at the latest (an agent whose first sync waits for an API
- * server still shows what it costs), on a thread of its own.
+ * {@value #LATEST_MILLIS} ms after the metrics server started at the latest (an agent whose first sync
+ * waits for an API server still shows what it costs), on a thread of its own.
  *
  * <p>Why later: the start is CPU-bound on a node's two cores (the source's readers, the kernel's verifier,
  * the JIT compiler and the collector share them), and registering the series costs 0.3-0.4 s of CPU in
@@ -24,6 +24,7 @@ final class JvmSeriesExport {
     private final CountDownLatch firstSync = new CountDownLatch(1);
     private final AtomicBoolean started = new AtomicBoolean();
     private final long latestMillis;
+    private volatile boolean cancelled;
     private volatile Thread waiting;
 
     JvmSeriesExport() {
@@ -38,14 +39,16 @@ final class JvmSeriesExport {
     /** Starts the wait; {@code export} runs on the waiting thread at the first sync or the deadline. */
     void start(Runnable export) {
         if (!started.compareAndSet(false, true)) return;
-        waiting = Thread.ofPlatform().name("senda-jvm-metrics").daemon().start(() -> {
+        Thread t = Thread.ofPlatform().name("senda-jvm-metrics").daemon().unstarted(() -> {
             try {
                 firstSync.await(latestMillis, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return; // cancelled: the agent stopped
             }
-            export.run();
+            if (!cancelled) export.run();
         });
+        waiting = t; // before it runs: a cancel from now on reaches it
+        t.start();
     }
 
     /** The first sync is done: the series are registered now. */
@@ -55,6 +58,7 @@ final class JvmSeriesExport {
 
     /** The agent stops: a registration still waiting is dropped. */
     void cancel() {
+        cancelled = true;
         Thread t = waiting;
         if (t != null) t.interrupt();
     }

@@ -146,12 +146,16 @@ public final class IncrementalDesiredState {
         // and the node: at a large cluster both run on the common pool's threads besides this one, each
         // into its own element, and every step that reads across Services stays on this thread, in order.
         List<Service> services = List.copyOf(snapshot.services().values());
+        ServiceParse[] parses = new ServiceParse[services.size()];
         Entry[] parsed = new Entry[services.size()];
-        inParallel(parsed.length, i -> parsed[i] = parseAlone(services.get(i)));
+        inParallel(parsed.length, i -> {
+            parses[i] = ServiceParser.parse(services.get(i));
+            parsed[i] = parseAlone(services.get(i), parses[i]);
+        });
         List<ConflictResolver.Claim> claims = new ArrayList<>();
         for (int i = 0; i < parsed.length; i++) {
             Service svc = services.get(i);
-            Entry e = parsed[i] != null ? parsed[i] : parse(svc);
+            Entry e = parsed[i] != null ? parsed[i] : parse(svc, parses[i]);
             entries.put(svc.ref(), e);
             if (!e.early().isEmpty()) earlyRejections.put(svc.ref(), e.early());
             index(e, true);
@@ -251,8 +255,8 @@ public final class IncrementalDesiredState {
     // ---- per Service ----
 
     /**
-     * Fewest Services for which {@link #full} parses and builds on several threads: below it the hand-over
-     * costs more than it saves (and an update's few Services never do).
+     * Fewest Services for which {@link #full} parses them on several threads, and fewest accepted ones for
+     * which it builds them so: below it the hand-over costs more than it saves (an update never does).
      */
     static final int PARALLEL_MIN = 1_000;
 
@@ -277,12 +281,11 @@ public final class IncrementalDesiredState {
     }
 
     /**
-     * {@link #parse(Service)} where it reads nothing of this memo but the node's addresses, so that it may
-     * run on any thread: null for a Service with load-balancer IPs, whose parse counts the reserved
-     * addresses (left to {@link #parse(Service)} on the memo's thread).
+     * {@link #parse(Service, ServiceParse)} where it reads nothing of this memo but the node's addresses, so
+     * that it may run on any thread: null for a Service with load-balancer IPs, whose parse counts the
+     * reserved addresses (left to the memo's thread).
      */
-    private Entry parseAlone(Service svc) {
-        ServiceParse parse = ServiceParser.parse(svc);
+    private Entry parseAlone(Service svc, ServiceParse parse) {
         if (parse instanceof ServiceParse.Accepted(ParsedService parsed, var _)
                 && !parsed.external().loadBalancerIps().isEmpty()) {
             return null;

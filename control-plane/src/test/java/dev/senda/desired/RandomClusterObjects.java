@@ -22,8 +22,10 @@ import java.util.Random;
  * Random Services, EndpointSlices and the node, drawn from small pools so that they collide the way a
  * desired-state calculation must handle: cluster IPs and node ports shared (conflicts), load-balancer IPs
  * that are also pod addresses (reserved), Local policies with health checks, dual stack, ExternalName,
- * unlabeled slices, endpoints ready, terminating or neither, on this node or another. The pools scale
- * with the number of Service names, so a large store collides as often as a small one.
+ * unlabeled slices, endpoints ready, terminating or neither, on this node or another. Cluster IPs and
+ * node ports come from pools that grow with the number of Service names; external IPs, load-balancer
+ * ingress addresses and pod addresses from fixed small ones, so a large store has more of those
+ * collisions, in share, than a small one.
  *
  * @param services how many Service names per namespace ({@code s0}, {@code s1}, ...; namespaces a and b)
  * @param slices   how many slice names per namespace

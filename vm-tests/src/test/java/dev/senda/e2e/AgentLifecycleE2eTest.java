@@ -57,7 +57,8 @@ class AgentLifecycleE2eTest {
             // the JVM's series join once the first sync is done (JvmSeriesExport): polled, bounded
             String metrics = first.metrics();
             long jvmSeriesDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (!metrics.contains("jvm_memory_used_bytes") && System.nanoTime() < jvmSeriesDeadline) {
+            while (!(metrics.contains("jvm_memory_used_bytes") && metrics.contains("process_resident_memory_bytes"))
+                    && System.nanoTime() < jvmSeriesDeadline) {
                 Thread.sleep(100);
                 metrics = first.metrics();
             }

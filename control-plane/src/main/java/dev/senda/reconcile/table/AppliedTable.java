@@ -79,7 +79,10 @@ public final class AppliedTable<K extends Comparable<? super K>, V> {
         reserved = entries;
     }
 
-    /** The mirror, read-only. */
+    /**
+     * The mirror, read-only: a view to read at once, not to keep (an apply may make the mirror anew,
+     * {@link #reserve}, and a kept view would then show the old one).
+     */
     public Map<K, V> applied() {
         return Collections.unmodifiableMap(applied);
     }

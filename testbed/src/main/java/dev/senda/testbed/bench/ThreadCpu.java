@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,8 +37,8 @@ final class ThreadCpu {
                 String stat;
                 try {
                     stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
-                } catch (NoSuchFileException gone) {
-                    continue; // the thread ended meanwhile
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile (ENOENT or ESRCH, as the kernel had it)
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");

@@ -15,9 +15,11 @@ class ThreadCpuTest {
         CountDownLatch release = new CountDownLatch(1);
         // two threads whose names differ only in trailing digits: one row, two threads
         Runnable spin = () -> {
-            long until = System.nanoTime() + 60_000_000L; // 60 ms of CPU at most: more than a 10 ms tick
+            // 30 ms of this thread's CPU (three 10 ms ticks), whatever else the machine runs; 20 s at most
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long until = System.nanoTime() + 20_000_000_000L;
             long x = 0;
-            while (System.nanoTime() < until) x += System.nanoTime() & 1;
+            while (mx.getCurrentThreadCpuTime() < 30_000_000L && System.nanoTime() < until) x += System.nanoTime() & 1;
             if (x < 0) throw new AssertionError();
             spun.countDown();
             try {
@@ -40,7 +42,7 @@ class ThreadCpuTest {
             ThreadCpu.Named probes = named.stream().filter(n -> n.name().equals("cpu-probe-#")).findFirst().orElseThrow(
                     () -> new AssertionError("no cpu-probe-# row in " + named));
             assertEquals(2, probes.threads());
-            assertTrue(probes.millis() >= 10, "the spinning thread's CPU: " + probes);
+            assertTrue(probes.millis() >= 20, "the spinning thread's CPU: " + probes);
             for (int i = 1; i < named.size(); i++) {
                 assertTrue(named.get(i - 1).millis() >= named.get(i).millis(), "most CPU first: " + named);
             }
