@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * waits for an API server still shows what it costs), on a thread of its own.
  *
  * <p>Why later: the start is CPU-bound on a node's two cores (the source's readers, the kernel's verifier,
- * the JIT compiler and the collector share them), and registering the series costs 0.3-0.4 s of CPU in
- * that window at 10,000 Services (the JVM's management classes, and a listener on each of the start's
+ * the JIT compiler and the collector share them), and registering the series cost 0.16-0.42 s of CPU in
+ * that window (two measured rounds) at 10,000 Services (the JVM's management classes, and a listener on each of the start's
  * hundred collections). Until then a scrape has Senda's and kube-proxy's series but no {@code jvm_*} or
  * {@code process_*} ones.
  *

@@ -50,7 +50,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * <p>Cost of {@link #update}: proportional to the dirty Services' objects, plus the Services that want
- * a health check and the rejected objects. Not thread-safe: one sync thread owns it. After an empty
+ * a health check and the rejected objects. Not thread-safe: one sync thread owns it ({@link #full} hands
+ * per-Service work to the common pool at large clusters and has it back before it returns). After an empty
  * answer from {@link #update} the memo is unusable until the next {@link #full}.
  */
 public final class IncrementalDesiredState {
